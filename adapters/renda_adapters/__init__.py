@@ -1,0 +1,1 @@
+"""First-party adapters shipped with renda: one package each."""

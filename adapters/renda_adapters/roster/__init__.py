@@ -1,0 +1,202 @@
+"""The deputy roster (代表名册): who is active, at which level, with which liaison.
+
+A projection adapter (view ``deputy_roster``) and the ``deputies`` report:
+``renda report deputies [--as-of-date D] [--area PREFIX] [--level L] --json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from rich.table import Table
+
+from renda_core.domain.deputy import Deputy
+from renda_core.domain.values import Level
+from renda_core.ports import hookimpl
+from renda_core.ports.contracts import Report
+from renda_core.projections.reports import ReportContext
+from renda_core.projections.unit import ViewUnit
+
+KIND = "deputy"
+
+
+class DeputyRoster:
+    """Keeps one document per deputy and the roster's counters."""
+
+    name = "deputy_roster"
+    topics = (
+        "renda:Deputy.Registered",
+        "renda:Deputy.DetailsCorrected",
+        "renda:Deputy.LiaisonAssigned",
+        "renda:Deputy.LiaisonEnded",
+        "renda:Deputy.ContactRecorded",
+        "renda:Deputy.MandateTerminated",
+    )
+
+    @singledispatchmethod
+    def process_event(self, event: Any, view: ViewUnit) -> None:
+        """Events of other kinds are not this adapter's business."""
+
+    @process_event.register
+    def _(self, event: Deputy.Registered, view: ViewUnit) -> None:
+        doc = {
+            "name": event.name,
+            "level": event.level,
+            "area": event.area,
+            "term": event.term,
+            "electoral_unit": event.electoral_unit,
+            "status": "active",
+            "liaison": None,
+            "registered_on": event.on.isoformat(),
+            "terminated_on": None,
+            "contact_years": [],
+        }
+        view.put(KIND, str(event.originator_id), doc)
+        self._count(view, doc, +1)
+        view.add("registered_total", area=doc["area"], level=doc["level"])
+
+    @process_event.register
+    def _(self, event: Deputy.DetailsCorrected, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        moved = {"area", "level"} & set(event.changes)
+        if moved:
+            self._count(view, doc, -1)
+            view.add("registered_total", -1, area=doc["area"], level=doc["level"])
+        for key in ("name", "level", "area", "term", "electoral_unit"):
+            if key in event.changes:
+                doc[key] = event.changes[key]
+        if moved:
+            self._count(view, doc, +1)
+            view.add("registered_total", area=doc["area"], level=doc["level"])
+        view.put(KIND, str(event.originator_id), doc)
+
+    @process_event.register
+    def _(self, event: Deputy.LiaisonAssigned, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["liaison"] = event.member
+        view.add("liaison_deputies", area=doc["area"], level=doc["level"])
+        view.put(KIND, str(event.originator_id), doc)
+
+    @process_event.register
+    def _(self, event: Deputy.LiaisonEnded, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["liaison"] = None
+        view.add("liaison_deputies", -1, area=doc["area"], level=doc["level"])
+        view.put(KIND, str(event.originator_id), doc)
+
+    @process_event.register
+    def _(self, event: Deputy.ContactRecorded, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        year = event.on.year
+        where = {"area": doc["area"], "level": doc["level"], "year": year}
+        view.add("contacts", key=event.form, **where)
+        if year not in doc["contact_years"]:
+            doc["contact_years"].append(year)
+            view.add("deputies_contacted", **where)
+            view.put(KIND, str(event.originator_id), doc)
+
+    @process_event.register
+    def _(self, event: Deputy.MandateTerminated, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        self._count(view, doc, -1)
+        doc["status"] = "terminated"
+        doc["liaison"] = None
+        doc["terminated_on"] = event.on.isoformat()
+        view.add("terminated_total", area=doc["area"], level=doc["level"])
+        view.put(KIND, str(event.originator_id), doc)
+
+    @staticmethod
+    def _doc(view: ViewUnit, event: Any) -> dict[str, Any]:
+        doc = view.get(KIND, str(event.originator_id))
+        if doc is None:
+            raise LookupError(f"deputy {event.originator_id} was never registered")
+        return doc
+
+    @staticmethod
+    def _count(view: ViewUnit, doc: dict[str, Any], sign: int) -> None:
+        """Add or remove a deputy's contribution to the 'active' counters."""
+        if doc["status"] != "active":
+            return
+        where = {"area": doc["area"], "level": doc["level"]}
+        view.add("active_total", sign, **where)
+        if doc["liaison"] is not None:
+            view.add("liaison_deputies", sign, **where)
+
+
+def build_deputies(ctx: ReportContext) -> dict[str, Any]:
+    """The roster report: figures of the seed's deputy and liaison sentences."""
+    by_level = {level.value: 0 for level in Level}
+    by_level.update(ctx.by("active_total", "level"))
+    contacts = ctx.by("contacts", "year")
+    contacted = ctx.by("deputies_contacted", "year")
+    return {
+        "active_total": ctx.total("active_total"),
+        "by_level": by_level,
+        "terminated_total": ctx.total("terminated_total"),
+        "registered_total": ctx.total("registered_total"),
+        "liaison_deputies": ctx.total("liaison_deputies"),
+        "contacts": {y: contacts[y] for y in sorted(contacts)},
+        "deputies_contacted": {y: contacted[y] for y in sorted(contacted)},
+        "contacts_by_form": ctx.by("contacts", "key"),
+        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+    }
+
+
+def render_deputies(data: dict[str, Any], lang: str = "zh") -> Table:
+    zh = lang == "zh"
+    table = Table(title="代表名册" if zh else "Deputy roster")
+    table.add_column("指标" if zh else "Figure")
+    table.add_column("数值" if zh else "Value", justify="right")
+    table.add_row("在任代表" if zh else "Active deputies", str(data["active_total"]))
+    for level in Level:
+        label = f"  {level.label}级" if zh else f"  {level.value}"
+        table.add_row(label, str(data["by_level"].get(level.value, 0)))
+    table.add_row(
+        "资格终止" if zh else "Mandates terminated", str(data["terminated_total"])
+    )
+    table.add_row(
+        "有常委会组成人员联系的代表" if zh else "Deputies with a liaison",
+        str(data["liaison_deputies"]),
+    )
+    for year, count in data["contacts"].items():
+        table.add_row(
+            f"{year}年联系次数" if zh else f"Contacts in {year}", str(count)
+        )
+        table.add_row(
+            f"{year}年直接联系代表数" if zh else f"Deputies contacted in {year}",
+            str(data["deputies_contacted"].get(year, 0)),
+        )
+    if data.get("as_of_date"):
+        table.caption = f"截至 {data['as_of_date']}" if zh else f"as of {data['as_of_date']}"
+    return table
+
+
+@hookimpl
+def renda_register_projections(register: Any) -> None:
+    register(DeputyRoster())
+
+
+@hookimpl
+def renda_register_reports(register: Any) -> None:
+    register(
+        Report(
+            name="deputies",
+            title="代表名册 Deputy roster",
+            projection=DeputyRoster.name,
+            build=build_deputies,
+            render=render_deputies,
+        )
+    )
+
+
+def roster_entries(ctx: ReportContext, level: str | None = None) -> list[dict[str, Any]]:
+    """Deputies as listed by ``renda deputy list``."""
+    rows = []
+    for key, doc in ctx.entities(KIND):
+        if level is None or doc["level"] == level:
+            rows.append({"id": key, **{k: v for k, v in doc.items() if k != "contact_years"}})
+    return sorted(rows, key=lambda r: (r["level"], r["area"], r["name"], r["id"]))
+
+
+__all__ = ["DeputyRoster", "build_deputies", "roster_entries"]

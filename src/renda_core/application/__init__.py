@@ -1,0 +1,1 @@
+"""Application layer: command models, the eventsourcing Application, permissions."""

@@ -1,0 +1,78 @@
+"""What travels in ``ctx.obj``: the store, the actor, and lazily the app and plugins.
+
+Tests inject a ready application (``CliRunner().invoke(cli, args, obj=Env(app=...))``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from renda_core.application.app import Renda
+from renda_core.application.commands import make_actor
+from renda_core.domain.values import Actor
+from renda_core.ports.contracts import Projection, Report
+from renda_core.ports.plugins import (
+    collect_projections,
+    collect_reports,
+    get_plugin_manager,
+)
+from renda_core.projections.runner import ProjectionRunner
+
+
+def default_actor() -> str:
+    try:
+        return os.environ.get("RENDA_ACTOR") or getpass.getuser()
+    except Exception:  # no user name on some containers
+        return "renda"
+
+
+@dataclass
+class Env:
+    store: str | None = None
+    actor_id: str | None = None
+    role: str | None = None
+    app: Renda | None = None
+    pm: pluggy.PluginManager | None = None
+    _runner: ProjectionRunner | None = field(default=None, repr=False)
+    _owns_app: bool = field(default=False, repr=False)
+
+    def get_app(self) -> Renda:
+        if self.app is None:
+            self.app = Renda(self.store)
+            self._owns_app = True
+        return self.app
+
+    def actor(self) -> Actor:
+        return make_actor(
+            self.actor_id or default_actor(),
+            self.role or os.environ.get("RENDA_ROLE") or "staff",
+        )
+
+    def plugins(self) -> pluggy.PluginManager:
+        if self.pm is None:
+            self.pm = get_plugin_manager()
+        return self.pm
+
+    def projections(self) -> dict[str, Projection]:
+        return collect_projections(self.plugins())
+
+    def reports(self) -> dict[str, Report]:
+        return collect_reports(self.plugins())
+
+    def runner(self) -> ProjectionRunner:
+        if self._runner is None:
+            self._runner = ProjectionRunner(self.get_app(), self.projections())
+        return self._runner
+
+    def close(self, *_: Any) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+        if self._owns_app and self.app is not None:
+            self.app.close()
+            self.app = None

@@ -1,0 +1,92 @@
+"""The one small hierarchy of errors that renda raises on purpose.
+
+Every kind maps to one documented CLI exit code (see ``docs/cli.md``). Anything else
+that escapes is a bug and should stay a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class RendaError(Exception):
+    """Base class: a failure the user can act on. Nothing was recorded."""
+
+    kind = "error"
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, object]:
+        return {"error": self.kind, "message": self.message}
+
+
+class InvalidInput(RendaError):
+    """Input failed validation; ``errors`` lists each field with its problem."""
+
+    kind = "invalid_input"
+    exit_code = 3
+
+    def __init__(
+        self, message: str, errors: Sequence[Mapping[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.errors = [dict(e) for e in errors or ()]
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "fields": self.errors}
+
+
+class NotFound(RendaError):
+    """The thing named does not exist."""
+
+    kind = "not_found"
+    exit_code = 4
+
+
+class RuleViolated(RendaError):
+    """The command is not allowed in the current state (an illegal transition)."""
+
+    kind = "rule_violated"
+    exit_code = 5
+
+
+class Forbidden(RendaError):
+    """The actor's role may not issue this command."""
+
+    kind = "forbidden"
+    exit_code = 6
+
+
+class ConcurrentModification(RendaError):
+    """Someone else changed the same record at the same time; retry the command."""
+
+    kind = "concurrent_modification"
+    exit_code = 7
+
+
+class StoreUnavailable(RendaError):
+    """The event store cannot be reached or its address is not understood."""
+
+    kind = "store_unavailable"
+    exit_code = 8
+
+
+class ProjectionFailed(RendaError):
+    """One or more adapters failed while catching up; others went on."""
+
+    kind = "projection_failed"
+    exit_code = 9
+
+
+ERROR_KINDS: tuple[type[RendaError], ...] = (
+    InvalidInput,
+    NotFound,
+    RuleViolated,
+    Forbidden,
+    ConcurrentModification,
+    StoreUnavailable,
+    ProjectionFailed,
+)

@@ -1,0 +1,98 @@
+"""Value objects and enumerations shared by the aggregates.
+
+Every enumeration carries its Chinese label next to its English name; events store the
+English value (a plain string), so a log stays readable and stable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from renda_core.domain.errors import InvalidInput
+
+
+class Labelled(StrEnum):
+    """A string enum whose members carry a Chinese label: ``Level.PROVINCIAL.label``."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def parse(cls, text: str) -> Labelled:
+        """Accept the English value or the Chinese label."""
+        for member in cls:
+            if text in (member.value, member.label):
+                return member
+        choices = ", ".join(f"{m.value} ({m.label})" for m in cls)
+        raise ValueError(f"'{text}' is not one of: {choices}")
+
+
+class Level(Labelled):
+    """The five levels of people's congresses (五级人大)."""
+
+    NATIONAL = "national", "全国"
+    PROVINCIAL = "provincial", "省"
+    MUNICIPAL = "municipal", "市"
+    COUNTY = "county", "县"
+    TOWNSHIP = "township", "乡"
+
+
+class Gender(Labelled):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class ContactForm(Labelled):
+    """How a standing-committee member contacted a deputy (双联系)."""
+
+    FORUM = "forum", "座谈"
+    VISIT = "visit", "走访"
+    RESEARCH = "research", "调研"
+    PHONE = "phone", "电话"
+    OTHER = "other", "其他"
+
+
+class TerminationReason(Labelled):
+    """Why a deputy's mandate ended (代表资格终止)."""
+
+    RESIGNATION = "resignation", "辞职"
+    RECALL = "recall", "罢免"
+    DEATH = "death", "死亡"
+    TRANSFER = "transfer", "调离"
+    OTHER = "other", "其他"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused an event, and in which role (``staff``, ``deputy:<id>``, …)."""
+
+    id: str
+    role: str
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.role})"
+
+
+# GB/T 2260 province-level prefixes (11 北京 … 65 新疆, 71 台湾, 81 香港, 82 澳门).
+PROVINCE_PREFIXES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+_AREA_CODE = re.compile(r"^\d{6}(?:\d{3}(?:\d{3})?)?$")
+
+
+def check_area_code(code: str) -> str:
+    """A GB/T 2260 six-digit code, or a nine- or twelve-digit township code."""
+    if not _AREA_CODE.match(code) or code[:2] not in PROVINCE_PREFIXES:
+        raise InvalidInput(
+            f"area code '{code}' is not a 6-, 9- or 12-digit division code",
+            [{"field": "area", "message": "expected a division code like 220102"}],
+        )
+    return code

@@ -1,0 +1,47 @@
+"""The shapes plugins implement: projection adapters and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import click
+
+    from renda_core.projections.reports import ReportContext
+    from renda_core.projections.unit import ViewUnit
+
+
+@runtime_checkable
+class Projection(Protocol):
+    """A projection adapter: turns events into its own view, exactly once.
+
+    ``name`` names its view (``[a-z][a-z0-9_]*``); ``topics`` lists the stable event
+    topics it needs (``"renda:Deputy.Registered"`` …; empty means every event).
+    The runner calls ``process_event`` for each such event in log order, on its own,
+    with a :class:`~renda_core.projections.unit.ViewUnit` to read and write the view.
+    Raising stops this adapter at the event; nothing of that event is written.
+    """
+
+    name: str
+    topics: Sequence[str]
+
+    def process_event(self, event: Any, view: ViewUnit) -> None: ...
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report read from one projection's view.
+
+    ``build(ctx, **options)`` returns plain JSON-able data; ``render(data, lang)``
+    returns something rich can print (a Table) for the terminal; ``options`` are extra
+    Click options of ``renda report <name>``.
+    """
+
+    name: str
+    title: str
+    projection: str
+    build: Callable[..., dict[str, Any]]
+    render: Callable[[dict[str, Any], str], Any] | None = None
+    options: Sequence[click.Option] = field(default_factory=tuple)

@@ -1,0 +1,53 @@
+"""The hook specifications: renda's public contract with plugins.
+
+Every hook is documented in ``docs/hooks.md`` and has a contract test. Hooks are called
+with keyword arguments only; arguments are only ever added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from renda_core.ports.contracts import Projection, Report
+
+hookspec = pluggy.HookspecMarker("renda")
+hookimpl = pluggy.HookimplMarker("renda")
+
+
+@hookspec
+def renda_register_projections(register: Callable[[Projection], None]) -> None:
+    """Contribute projection adapters that the runner delivers events to.
+
+    Each adapter keeps its own view and tracking position; the runner delivers every
+    event of the adapter's topics to its ``process_event`` in log order, exactly once,
+    and a failure in one adapter leaves the others and the commands untouched.
+
+    :param register: call ``register(projection)`` once per adapter object.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_reports(register: Callable[[Report], None]) -> None:
+    """Contribute reports read from projection views (``renda report <name>``).
+
+    :param register: call ``register(report)`` with a
+        :class:`~renda_core.ports.contracts.Report`.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_commands(cli: click.Group) -> None:
+    """Add Click commands or groups to the ``renda`` command line.
+
+    :param cli: the top-level ``renda`` Click group; call ``cli.add_command(...)`` or
+        decorate functions with ``@cli.command()``.
+    :returns: nothing.
+    """

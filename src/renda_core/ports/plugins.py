@@ -1,0 +1,103 @@
+"""The plugin manager: built-in adapters, ``renda`` entry points, programmatic plugins."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+
+import pluggy
+
+from renda_core.domain.errors import InvalidInput
+from renda_core.ports import hookspecs
+from renda_core.ports.contracts import Projection, Report
+
+PROJECT = "renda"
+BUILTIN_PLUGINS: tuple[str, ...] = ("renda_adapters.roster",)
+ALLOW_ENV = "RENDA_PLUGINS"
+
+
+def get_plugin_manager(
+    plugins: Iterable[object] = (), *, load_entry_points: bool | None = None
+) -> pluggy.PluginManager:
+    """Build a plugin manager with the built-ins, entry points and ``plugins``.
+
+    Entry points of the ``renda`` group are skipped under test (``sys._called_from_test``)
+    unless ``load_entry_points=True``; ``RENDA_PLUGINS=a,b`` limits them to those names
+    (empty: none).
+    """
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in BUILTIN_PLUGINS:
+        pm.register(importlib.import_module(name), name=name)
+    if load_entry_points is None:
+        load_entry_points = not hasattr(sys, "_called_from_test")
+    if load_entry_points:
+        allowed = os.environ.get(ALLOW_ENV)
+        if allowed is None:
+            pm.load_setuptools_entrypoints(PROJECT)
+        else:
+            names = {n.strip() for n in allowed.split(",") if n.strip()}
+            for ep in entry_points(group=PROJECT):
+                if ep.name in names and pm.get_plugin(ep.name) is None:
+                    pm.register(ep.load(), name=ep.name)
+    for plugin in plugins:
+        pm.register(plugin)
+    return pm
+
+
+def collect_projections(pm: pluggy.PluginManager) -> dict[str, Projection]:
+    found: dict[str, Projection] = {}
+
+    def register(projection: Projection) -> None:
+        if not isinstance(projection, Projection):
+            raise TypeError(f"{projection!r} is not a Projection")
+        if projection.name in found:
+            raise ValueError(f"two projections are named '{projection.name}'")
+        found[projection.name] = projection
+
+    pm.hook.renda_register_projections(register=register)
+    return found
+
+
+def collect_reports(pm: pluggy.PluginManager) -> dict[str, Report]:
+    found: dict[str, Report] = {}
+
+    def register(report: Report) -> None:
+        if report.name in found:
+            raise ValueError(f"two reports are named '{report.name}'")
+        found[report.name] = report
+
+    pm.hook.renda_register_reports(register=register)
+    return found
+
+
+def plugin_list(pm: pluggy.PluginManager) -> list[dict[str, object]]:
+    """What is loaded, for ``renda plugins``."""
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    rows = []
+    for plugin in pm.get_plugins():
+        name = pm.get_name(plugin) or repr(plugin)
+        dist = dists.get(id(plugin))
+        rows.append(
+            {
+                "name": name,
+                "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+                "version": getattr(dist, "version", None),
+                "builtin": name in BUILTIN_PLUGINS,
+            }
+        )
+    return sorted(rows, key=lambda r: str(r["name"]))
+
+
+def require(mapping: dict[str, object], name: str, what: str) -> object:
+    try:
+        return mapping[name]
+    except KeyError:
+        known = ", ".join(sorted(mapping)) or "none"
+        raise InvalidInput(
+            f"no {what} named '{name}' (known: {known})",
+            [{"field": what, "message": f"unknown {what}"}],
+        ) from None

@@ -1,0 +1,1 @@
+"""Projections: the runner, views with tracking, and report contexts."""

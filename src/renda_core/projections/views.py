@@ -1,0 +1,355 @@
+"""Materialized views for projection adapters, on eventsourcing's tracking recorders.
+
+Each adapter owns one view: its own tables plus the library's tracking table, written
+in one transaction (exactly once: a tracking id not greater than the stored one raises
+``IntegrityError``). The same SQL serves SQLite and PostgreSQL.
+
+A view holds two kinds of data:
+
+- **entities**: current JSON documents by (kind, key), for the adapter's own state;
+- **figures**: integer counters by (figure, key, area, level, year), with their full
+  history by log position and recorded time, so a report can be read *as the log stood*
+  at any past moment without replaying the log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
+
+from renda_core.application.store import MEMORY, StoreConfig
+
+VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
+
+
+@dataclass(frozen=True)
+class Figure:
+    figure: str
+    key: str
+    area: str
+    level: str
+    year: int
+    value: int
+
+
+def _table_sql(p: str, big: str, index_prefix: str) -> list[str]:
+    return [
+        f"CREATE TABLE IF NOT EXISTS {p}entities (kind TEXT NOT NULL, "
+        "key TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, key))",
+        f"CREATE TABLE IF NOT EXISTS {p}figures (figure TEXT NOT NULL, "
+        "key TEXT NOT NULL, area TEXT NOT NULL, level TEXT NOT NULL, "
+        f"year INTEGER NOT NULL, value {big} NOT NULL, "
+        "PRIMARY KEY (figure, key, area, level, year))",
+        f"CREATE TABLE IF NOT EXISTS {p}figure_history (figure TEXT NOT NULL, "
+        "key TEXT NOT NULL, area TEXT NOT NULL, level TEXT NOT NULL, "
+        f"year INTEGER NOT NULL, position {big} NOT NULL, "
+        f"recorded_at TEXT NOT NULL, value {big} NOT NULL, "
+        "PRIMARY KEY (figure, key, area, level, year, position))",
+        f"CREATE INDEX IF NOT EXISTS {index_prefix}history_recorded "
+        f"ON {p}figure_history (recorded_at, position)",
+        f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, "
+        "value TEXT NOT NULL)",
+    ]
+
+
+class Cursor(Protocol):
+    def execute(self, sql: Any, params: Any = ...) -> Any: ...
+    def executemany(self, sql: Any, params: Any) -> Any: ...
+    def fetchall(self) -> Any: ...
+    def fetchone(self) -> Any: ...
+
+
+class ViewChanges(Protocol):
+    """What a batch of processed events changes in a view (see ``ViewUnit``)."""
+
+    def entity_changes(self) -> Iterable[tuple[str, str, dict[str, Any] | None]]: ...
+    def figure_changes(self) -> Iterable[tuple[FigureKey, int]]: ...
+    def history_rows(self) -> Iterable[tuple[FigureKey, int, str, int]]: ...
+
+
+class View:
+    """SQL shared by both backends; subclasses bind it to a tracking recorder."""
+
+    view_name: str
+    prefix: str
+
+    # -- backend hooks ----------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def _sql(self, sql: str) -> str:
+        return sql
+
+    def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
+        raise NotImplementedError
+
+    def _drop_sql(self) -> list[str]:
+        p = self.prefix
+        return [
+            f"DROP TABLE IF EXISTS {p}entities",
+            f"DROP TABLE IF EXISTS {p}figures",
+            f"DROP TABLE IF EXISTS {p}figure_history",
+            f"DROP TABLE IF EXISTS {p}meta",
+        ]
+
+    def _tracking_table(self) -> str:
+        raise NotImplementedError
+
+    # -- writing ----------------------------------------------------------------
+
+    def apply(self, tracking: Tracking, changes: ViewChanges) -> None:
+        """Write the changes and the tracking position in one transaction."""
+        p = self.prefix
+        with self._transaction(commit=True) as c:
+            for kind, key, doc in changes.entity_changes():
+                if doc is None:
+                    c.execute(
+                        self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"),
+                        (kind, key),
+                    )
+                else:
+                    c.execute(
+                        self._sql(
+                            f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
+                            "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
+                        ),
+                        (kind, key, json.dumps(doc, ensure_ascii=False)),
+                    )
+            figures = [(*key, value) for key, value in changes.figure_changes()]
+            if figures:
+                c.executemany(
+                    self._sql(
+                        f"INSERT INTO {p}figures (figure, key, area, level, year, "
+                        "value) VALUES (?,?,?,?,?,?) ON CONFLICT (figure, key, area, "
+                        "level, year) DO UPDATE SET value=excluded.value"
+                    ),
+                    figures,
+                )
+            history = [
+                (*key, position, recorded_at, value)
+                for key, position, recorded_at, value in changes.history_rows()
+            ]
+            if history:
+                c.executemany(
+                    self._sql(
+                        f"INSERT INTO {p}figure_history (figure, key, area, level, "
+                        "year, position, recorded_at, value) VALUES (?,?,?,?,?,?,?,?)"
+                    ),
+                    history,
+                )
+            self._insert_tracking_in(c, tracking)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        p = self.prefix
+        with self._transaction(commit=True) as c:
+            if value is None:
+                c.execute(self._sql(f"DELETE FROM {p}meta WHERE key=?"), (key,))
+            else:
+                c.execute(
+                    self._sql(
+                        f"INSERT INTO {p}meta (key, value) VALUES (?,?) ON CONFLICT "
+                        "(key) DO UPDATE SET value=excluded.value"
+                    ),
+                    (key, value),
+                )
+
+    def reset(self, application_name: str) -> None:
+        """Drop the view's tables and its tracking row, then create them again."""
+        with self._transaction(commit=True) as c:
+            for statement in self._drop_sql():
+                c.execute(statement)
+            c.execute(
+                self._sql(
+                    f"DELETE FROM {self._tracking_table()} WHERE application_name=?"
+                ),
+                (application_name,),
+            )
+        self.create_table()
+
+    if TYPE_CHECKING:  # provided by the tracking recorder it is mixed with
+
+        def create_table(self) -> None: ...
+        def max_tracking_id(self, application_name: str) -> int | None: ...
+        def insert_tracking(self, tracking: Tracking) -> None: ...
+
+    # -- reading ----------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._transaction(commit=False) as c:
+            c.execute(
+                self._sql(f"SELECT value FROM {self.prefix}meta WHERE key=?"), (key,)
+            )
+            row = c.fetchone()
+        return None if row is None else str(row["value"])
+
+    def get_entity(self, kind: str, key: str) -> dict[str, Any] | None:
+        with self._transaction(commit=False) as c:
+            c.execute(
+                self._sql(f"SELECT doc FROM {self.prefix}entities WHERE kind=? AND key=?"),
+                (kind, key),
+            )
+            row = c.fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        with self._transaction(commit=False) as c:
+            c.execute(
+                self._sql(
+                    f"SELECT key, doc FROM {self.prefix}entities WHERE kind=? "
+                    "ORDER BY key"
+                ),
+                (kind,),
+            )
+            rows = c.fetchall()
+        return [(str(r["key"]), json.loads(r["doc"])) for r in rows]
+
+    def get_figures(self, keys: Sequence[FigureKey]) -> dict[FigureKey, int]:
+        """Current values of the given figure keys (missing keys are absent)."""
+        found: dict[FigureKey, int] = {}
+        with self._transaction(commit=False) as c:
+            for key in keys:
+                c.execute(
+                    self._sql(
+                        f"SELECT value FROM {self.prefix}figures WHERE figure=? AND "
+                        "key=? AND area=? AND level=? AND year=?"
+                    ),
+                    key,
+                )
+                row = c.fetchone()
+                if row is not None:
+                    found[key] = int(row["value"])
+        return found
+
+    def figures(
+        self, names: Sequence[str] | None = None, position: int | None = None
+    ) -> list[Figure]:
+        """All figures (or those named), now or as they stood at log ``position``."""
+        p = self.prefix
+        where, params = "", []
+        if names:
+            where = f" WHERE f.figure IN ({','.join('?' for _ in names)})"
+            params = list(names)
+        if position is None:
+            sql = (
+                f"SELECT f.figure, f.key, f.area, f.level, f.year, f.value AS value "
+                f"FROM {p}figures f{where}"
+            )
+        else:
+            sql = (
+                "SELECT f.figure, f.key, f.area, f.level, f.year, "
+                f"(SELECT h.value FROM {p}figure_history h WHERE h.figure=f.figure "
+                "AND h.key=f.key AND h.area=f.area AND h.level=f.level AND "
+                "h.year=f.year AND h.position<=? ORDER BY h.position DESC LIMIT 1) "
+                f"AS value FROM {p}figures f{where}"
+            )
+            params = [position, *params]
+        with self._transaction(commit=False) as c:
+            c.execute(self._sql(sql), params)
+            rows = c.fetchall()
+        return [
+            Figure(r["figure"], r["key"], r["area"], r["level"], r["year"], r["value"])
+            for r in rows
+            if r["value"] is not None
+        ]
+
+    def position_at(self, moment: datetime) -> int:
+        """The last log position this view had processed at recorded time ``moment``."""
+        with self._transaction(commit=False) as c:
+            c.execute(
+                self._sql(
+                    f"SELECT MAX(position) AS position FROM {self.prefix}figure_history "
+                    "WHERE recorded_at <= ?"
+                ),
+                (recorded(moment),),
+            )
+            row = c.fetchone()
+        return int(row["position"] or 0) if row is not None else 0
+
+
+def recorded(moment: datetime) -> str:
+    """Recorded times are stored as sortable UTC ISO strings."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+class SQLiteView(View, SQLiteTrackingRecorder):
+    def __init__(self, datastore: SQLiteDatastore, *, view_name: str, **kw: Any):
+        self.view_name = view_name
+        self.prefix = "v_"
+        super().__init__(datastore, **kw)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *_table_sql("v_", "INTEGER", "v_")]
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as c:
+            yield c
+
+    def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
+
+    def _tracking_table(self) -> str:
+        return "tracking"
+
+
+class PostgresView(View, PostgresTrackingRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, view_name: str, **kw: Any):
+        self.view_name = view_name
+        self.prefix = f"{datastore.schema}.{view_name}_"
+        super().__init__(datastore, **kw)
+        from psycopg.sql import SQL
+
+        for statement in _table_sql(self.prefix, "BIGINT", f"{view_name}_"):
+            self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as c:
+            yield c
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
+
+    def _tracking_table(self) -> str:
+        return f"{self.datastore.schema}.{self.tracking_table_name}"
+
+
+def open_view(store: StoreConfig, view_name: str) -> View:
+    """Open (and create if needed) the view named ``view_name`` for ``store``."""
+    if not VIEW_NAME.match(view_name):
+        raise ValueError(f"view name '{view_name}' must match {VIEW_NAME.pattern}")
+    env = store.view_env(view_name)
+    if store.is_sqlite and store.location != MEMORY:
+        store.views_dir.mkdir(parents=True, exist_ok=True)
+    factory = InfrastructureFactory.construct(Environment(name=view_name, env=env))
+    recorder_class = SQLiteView if store.is_sqlite else PostgresView
+
+    class Bound(recorder_class):  # type: ignore[valid-type,misc]
+        def __init__(self, datastore: Any, **kw: Any) -> None:
+            super().__init__(datastore, view_name=view_name, **kw)
+
+    view = factory.tracking_recorder(Bound)
+    view.factory = factory  # keep the datastore's pool alive with the view
+    assert isinstance(view, View)
+    return view
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
