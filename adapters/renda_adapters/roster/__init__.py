@@ -38,8 +38,8 @@ class DeputyRoster:
     def process_event(self, event: Any, view: ViewUnit) -> None:
         """Events of other kinds are not this adapter's business."""
 
-    @process_event.register
-    def _(self, event: Deputy.Registered, view: ViewUnit) -> None:
+    @process_event.register(Deputy.Registered)
+    def _(self, event: Any, view: ViewUnit) -> None:
         doc = {
             "name": event.name,
             "level": event.level,
@@ -56,8 +56,8 @@ class DeputyRoster:
         self._count(view, doc, +1)
         view.add("registered_total", area=doc["area"], level=doc["level"])
 
-    @process_event.register
-    def _(self, event: Deputy.DetailsCorrected, view: ViewUnit) -> None:
+    @process_event.register(Deputy.DetailsCorrected)
+    def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         moved = {"area", "level"} & set(event.changes)
         if moved:
@@ -71,22 +71,22 @@ class DeputyRoster:
             view.add("registered_total", area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register
-    def _(self, event: Deputy.LiaisonAssigned, view: ViewUnit) -> None:
+    @process_event.register(Deputy.LiaisonAssigned)
+    def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         doc["liaison"] = event.member
         view.add("liaison_deputies", area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register
-    def _(self, event: Deputy.LiaisonEnded, view: ViewUnit) -> None:
+    @process_event.register(Deputy.LiaisonEnded)
+    def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         doc["liaison"] = None
         view.add("liaison_deputies", -1, area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register
-    def _(self, event: Deputy.ContactRecorded, view: ViewUnit) -> None:
+    @process_event.register(Deputy.ContactRecorded)
+    def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         year = event.on.year
         where = {"area": doc["area"], "level": doc["level"], "year": year}
@@ -96,8 +96,8 @@ class DeputyRoster:
             view.add("deputies_contacted", **where)
             view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register
-    def _(self, event: Deputy.MandateTerminated, view: ViewUnit) -> None:
+    @process_event.register(Deputy.MandateTerminated)
+    def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         self._count(view, doc, -1)
         doc["status"] = "terminated"
@@ -152,17 +152,13 @@ def render_deputies(data: dict[str, Any], lang: str = "zh") -> Table:
     for level in Level:
         label = f"  {level.label}级" if zh else f"  {level.value}"
         table.add_row(label, str(data["by_level"].get(level.value, 0)))
-    table.add_row(
-        "资格终止" if zh else "Mandates terminated", str(data["terminated_total"])
-    )
+    table.add_row("资格终止" if zh else "Mandates terminated", str(data["terminated_total"]))
     table.add_row(
         "有常委会组成人员联系的代表" if zh else "Deputies with a liaison",
         str(data["liaison_deputies"]),
     )
     for year, count in data["contacts"].items():
-        table.add_row(
-            f"{year}年联系次数" if zh else f"Contacts in {year}", str(count)
-        )
+        table.add_row(f"{year}年联系次数" if zh else f"Contacts in {year}", str(count))
         table.add_row(
             f"{year}年直接联系代表数" if zh else f"Deputies contacted in {year}",
             str(data["deputies_contacted"].get(year, 0)),

@@ -6,17 +6,16 @@ event records. Enumerations accept the English value or the Chinese label.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
-from uuid import UUID
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     StringConstraints,
     TypeAdapter,
     ValidationError,
@@ -66,80 +65,11 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
-def _check_area_prefix(code: str | None) -> str | None:
+def check_area_prefix(code: str | None) -> str | None:
+    """Pydantic validator: the first two digits must be a GB/T 2260 province."""
     if code is not None and code[:2] not in PROVINCE_PREFIXES:
         raise ValueError(f"'{code[:2]}' is not a province prefix of GB/T 2260")
     return code
-
-
-class RegisterDeputy(Command):
-    """Register a deputy (登记代表)."""
-
-    name: Text
-    level: LevelField
-    term: int = Field(ge=1, le=99, description="congress term number (届)")
-    electoral_unit: Text
-    area: AreaCode
-    date: dt.date = Field(description="business date: when the mandate began")
-    gender: GenderField | None = None
-    ethnicity: Text | None = None
-    category: Text | None = None
-    phone: Phone | None = None
-
-    _area = field_validator("area")(_check_area_prefix)
-
-
-class CorrectDeputy(Command):
-    """Correct recorded details of a deputy (更正信息). Only given fields change."""
-
-    deputy_id: UUID
-    date: dt.date
-    name: Text | None = None
-    level: LevelField | None = None
-    term: int | None = Field(default=None, ge=1, le=99)
-    electoral_unit: Text | None = None
-    area: AreaCode | None = None
-    gender: GenderField | None = None
-    ethnicity: Text | None = None
-    category: Text | None = None
-    phone: Phone | None = None
-
-    _area = field_validator("area")(_check_area_prefix)
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"deputy_id", "date"}, exclude_none=True)
-
-
-class AssignLiaison(Command):
-    """Assign a standing-committee member as the deputy's liaison (双联系)."""
-
-    deputy_id: UUID
-    member: Text
-    date: dt.date
-
-
-class EndLiaison(Command):
-    """End the deputy's current liaison."""
-
-    deputy_id: UUID
-    date: dt.date
-
-
-class RecordContact(Command):
-    """Record a contact between the liaison member and the deputy."""
-
-    deputy_id: UUID
-    form: ContactFormField
-    date: dt.date
-    note: LongText | None = None
-
-
-class TerminateDeputy(Command):
-    """Terminate a deputy's mandate (终止代表资格)."""
-
-    deputy_id: UUID
-    reason: ReasonField
-    date: dt.date
 
 
 class ActorModel(Command):
@@ -151,8 +81,7 @@ class ActorModel(Command):
     def _role(cls, role: str) -> str:
         if not ROLE_PATTERN.match(role):
             raise ValueError(
-                "role must be staff, auditor, editor, deputy:<id>, unit:<name> "
-                "or leader:<name>"
+                "role must be staff, auditor, editor, deputy:<id>, unit:<name> or leader:<name>"
             )
         return role
 
@@ -189,7 +118,8 @@ def parse_value(annotation: Any, value: Any, field: str) -> Any:
     except ValidationError as exc:
         message = exc.errors()[0]["msg"]
         raise InvalidInput(
-            f"invalid input — {field}: {message}", [{"field": field, "message": message}]
+            f"invalid input — {field}: {message}",
+            [{"field": field, "message": message}],
         ) from None
 
 
@@ -199,11 +129,51 @@ def make_actor(actor_id: str, role: str) -> Actor:
     return Actor(model.id, model.role)
 
 
-COMMANDS: dict[str, type[Command]] = {
-    "deputy.register": RegisterDeputy,
-    "deputy.correct": CorrectDeputy,
-    "deputy.liaise": AssignLiaison,
-    "deputy.unliaise": EndLiaison,
-    "deputy.contact": RecordContact,
-    "deputy.terminate": TerminateDeputy,
-}
+@dataclass(frozen=True)
+class CommandSpec:
+    """One application command: its name (``deputy.register``), input model, the
+    role kinds allowed to issue it, and the application method that runs it."""
+
+    name: str
+    model: type[Command]
+    roles: frozenset[str]
+    method: str
+    summary: str
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+
+S = TypeVar("S")
+R = TypeVar("R")
+C = TypeVar("C", bound=Command)
+
+
+def command(
+    name: str, model: type[C], roles: set[str]
+) -> Callable[[Callable[[S, C, Actor], R]], Callable[[S, C | Mapping[str, Any], Actor], R]]:
+    """Declare an application command method: permission check, then validation.
+
+    The method receives the validated model; the wrapper accepts the model or a
+    mapping (as embedding systems and ``renda import`` send).
+    """
+    from renda_core.application.permissions import check_permission
+
+    def decorate(
+        method: Callable[[S, C, Actor], R],
+    ) -> Callable[[S, C | Mapping[str, Any], Actor], R]:
+        COMMANDS[name] = CommandSpec(
+            name,
+            model,
+            frozenset(roles),
+            method.__name__,
+            (method.__doc__ or model.__doc__ or "").strip().splitlines()[0],
+        )
+
+        @functools.wraps(method)
+        def run(self: S, data: C | Mapping[str, Any], actor: Actor) -> R:
+            check_permission(name, actor)
+            return method(self, parse(model, data), actor)
+
+        return run
+
+    return decorate

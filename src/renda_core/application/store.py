@@ -94,8 +94,7 @@ def _parse_postgres_url(text: str) -> StoreConfig:
     dbname = url.path.lstrip("/")
     if not dbname or not url.hostname or not url.username:
         raise StoreUnavailable(
-            "store URL needs a user, a host and a database: "
-            "postgresql://user:pass@host:port/db"
+            "store URL needs a user, a host and a database: postgresql://user:pass@host:port/db"
         )
     query = parse_qs(url.query)
     env = {

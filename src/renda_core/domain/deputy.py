@@ -9,7 +9,7 @@ stay deterministic and free of checks.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -38,6 +38,14 @@ class Deputy(Aggregate):
 
     class Created(Event, Aggregate.Created):
         TOPIC = "renda:Deputy.Created"
+
+    if TYPE_CHECKING:  # defined by the @event decorators below
+        Registered: ClassVar[type[Aggregate.Event]]
+        DetailsCorrected: ClassVar[type[Aggregate.Event]]
+        LiaisonAssigned: ClassVar[type[Aggregate.Event]]
+        LiaisonEnded: ClassVar[type[Aggregate.Event]]
+        ContactRecorded: ClassVar[type[Aggregate.Event]]
+        MandateTerminated: ClassVar[type[Aggregate.Event]]
 
     CORRECTABLE: ClassVar[tuple[str, ...]] = (
         "name",
@@ -76,7 +84,7 @@ class Deputy(Aggregate):
             name=name,
             gender=gender.value if gender else None,
             ethnicity=ethnicity,
-            level=Level(level).value,
+            level=Level.of(level).value,
             term=term,
             electoral_unit=electoral_unit,
             area=area,
@@ -112,9 +120,7 @@ class Deputy(Aggregate):
         self._check_active("assign a liaison")
         self._check_not_before(on, self.registered_on, "registration")
         if self.liaison is not None:
-            raise RuleViolated(
-                f"deputy already has liaison {self.liaison}; end that liaison first"
-            )
+            raise RuleViolated(f"deputy already has liaison {self.liaison}; end that liaison first")
         self._liaison_assigned(member=member, on=on, actor=actor)
 
     def unliaise(self, *, on: date, actor: Actor) -> None:
@@ -134,7 +140,7 @@ class Deputy(Aggregate):
             raise RuleViolated("a contact needs an active standing-committee liaison")
         self._check_not_before(on, self.liaison_since, "the start of the liaison")
         self._contact_recorded(
-            form=ContactForm(form).value,
+            form=ContactForm.of(form).value,
             member=self.liaison,
             note=note,
             on=on,
@@ -147,7 +153,7 @@ class Deputy(Aggregate):
         self._check_not_before(on, self.registered_on, "registration")
         if self.liaison_since is not None:
             self._check_not_before(on, self.liaison_since, "the start of the liaison")
-        self._terminated(reason=TerminationReason(reason).value, on=on, actor=actor)
+        self._terminated(reason=TerminationReason.of(reason).value, on=on, actor=actor)
 
     # -- guards -----------------------------------------------------------------
 
@@ -157,9 +163,7 @@ class Deputy(Aggregate):
 
     def _check_active(self, what: str) -> None:
         if not self.is_active:
-            raise RuleViolated(
-                f"cannot {what}: the deputy's mandate ended on {self.terminated_on}"
-            )
+            raise RuleViolated(f"cannot {what}: the deputy's mandate ended on {self.terminated_on}")
 
     @staticmethod
     def _check_not_before(on: date, earliest: date, what: str) -> None:
@@ -245,7 +249,7 @@ class Deputy(Aggregate):
             "gender": self.gender,
             "ethnicity": self.ethnicity,
             "level": self.level,
-            "level_label": Level(self.level).label,
+            "level_label": Level.of(self.level).label,
             "term": self.term,
             "electoral_unit": self.electoral_unit,
             "area": self.area,
@@ -259,8 +263,7 @@ class Deputy(Aggregate):
             "liaison": self.liaison,
             "liaison_since": _iso(self.liaison_since),
             "liaisons": [
-                {**x, "since": _iso(x["since"]), "until": _iso(x["until"])}
-                for x in self.liaisons
+                {**x, "since": _iso(x["since"]), "until": _iso(x["until"])} for x in self.liaisons
             ],
             "contacts": [{**c, "on": _iso(c["on"])} for c in self.contacts],
             "version": self.version,

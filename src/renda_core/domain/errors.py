@@ -29,9 +29,7 @@ class InvalidInput(RendaError):
     kind = "invalid_input"
     exit_code = 3
 
-    def __init__(
-        self, message: str, errors: Sequence[Mapping[str, str]] | None = None
-    ) -> None:
+    def __init__(self, message: str, errors: Sequence[Mapping[str, str]] | None = None) -> None:
         super().__init__(message)
         self.errors = [dict(e) for e in errors or ()]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Self
 
 from renda_core.domain.errors import InvalidInput
 
@@ -23,6 +24,11 @@ class Labelled(StrEnum):
         member._value_ = value
         member.label = label
         return member
+
+    @classmethod
+    def of(cls, value: str) -> Self:
+        """The member whose value is ``value`` (as stored in events)."""
+        return cls(value)  # type: ignore[call-arg]
 
     @classmethod
     def parse(cls, text: str) -> Labelled:
@@ -82,8 +88,42 @@ class Actor:
 
 # GB/T 2260 province-level prefixes (11 北京 … 65 新疆, 71 台湾, 81 香港, 82 澳门).
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
 )
 _AREA_CODE = re.compile(r"^\d{6}(?:\d{3}(?:\d{3})?)?$")
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     import click
 
-    from renda_core.projections.reports import ReportContext
     from renda_core.projections.unit import ViewUnit
 
 

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterable
 from importlib.metadata import entry_points
+from typing import Any
 
 import pluggy
 
@@ -74,7 +75,7 @@ def collect_reports(pm: pluggy.PluginManager) -> dict[str, Report]:
     return found
 
 
-def plugin_list(pm: pluggy.PluginManager) -> list[dict[str, object]]:
+def plugin_list(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
     """What is loaded, for ``renda plugins``."""
     dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
     rows = []

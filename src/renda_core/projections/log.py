@@ -46,9 +46,11 @@ def plain(value: Any) -> Any:
 
 
 def event_to_dict(position: int, event: Any) -> dict[str, Any]:
-    data = {f.name: getattr(event, f.name) for f in fields(event)} if is_dataclass(
-        event
-    ) else dict(vars(event))
+    data = (
+        {f.name: getattr(event, f.name) for f in fields(event)}
+        if is_dataclass(event)
+        else dict(vars(event))
+    )
     meta = {"originator_id", "originator_version", "timestamp", "originator_topic"}
     return {
         "position": position,

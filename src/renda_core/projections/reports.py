@@ -36,15 +36,9 @@ class ReportContext:
         return not (self.level and row.level and row.level != self.level)
 
     def total(self, figure: str, *, year: int | None = None) -> int:
-        return sum(
-            r.value
-            for r in self.figures([figure])
-            if year is None or r.year == year
-        )
+        return sum(r.value for r in self.figures([figure]) if year is None or r.year == year)
 
-    def by(
-        self, figure: str, dim: str, *, year: int | None = None
-    ) -> dict[str, int]:
+    def by(self, figure: str, dim: str, *, year: int | None = None) -> dict[str, int]:
         """Sum of ``figure`` grouped by ``dim`` (key, area, level or year)."""
         sums: dict[str, int] = defaultdict(int)
         for row in self.figures([figure]):
@@ -69,7 +63,11 @@ def run_report(
 ) -> dict[str, Any]:
     """Catch the report's projection up, then build the report."""
     ctx = fresh_context(
-        runner, report.projection, as_of_date=as_of_date, area=area, level=level,
+        runner,
+        report.projection,
+        as_of_date=as_of_date,
+        area=area,
+        level=level,
         catch_up=catch_up,
     )
     return report.build(ctx, **options)

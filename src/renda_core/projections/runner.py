@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Tracking
@@ -151,7 +152,7 @@ class ProjectionRunner:
             failure: str | None = None
             for notification in notifications:
                 try:
-                    event = self.app.mapper.to_domain_event(notification)
+                    event: Any = self.app.mapper.to_domain_event(notification)
                     unit.begin(notification.id, event.timestamp)
                     projection.process_event(event, unit)
                 except Exception as exc:

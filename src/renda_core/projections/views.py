@@ -58,8 +58,7 @@ def _table_sql(p: str, big: str, index_prefix: str) -> list[str]:
         "PRIMARY KEY (figure, key, area, level, year, position))",
         f"CREATE INDEX IF NOT EXISTS {index_prefix}history_recorded "
         f"ON {p}figure_history (recorded_at, position)",
-        f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, "
-        "value TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]
 
 
@@ -83,6 +82,7 @@ class View:
 
     view_name: str
     prefix: str
+    factory: InfrastructureFactory[Any]
 
     # -- backend hooks ----------------------------------------------------------
 
@@ -173,9 +173,7 @@ class View:
             for statement in self._drop_sql():
                 c.execute(statement)
             c.execute(
-                self._sql(
-                    f"DELETE FROM {self._tracking_table()} WHERE application_name=?"
-                ),
+                self._sql(f"DELETE FROM {self._tracking_table()} WHERE application_name=?"),
                 (application_name,),
             )
         self.create_table()
@@ -190,9 +188,7 @@ class View:
 
     def get_meta(self, key: str) -> str | None:
         with self._transaction(commit=False) as c:
-            c.execute(
-                self._sql(f"SELECT value FROM {self.prefix}meta WHERE key=?"), (key,)
-            )
+            c.execute(self._sql(f"SELECT value FROM {self.prefix}meta WHERE key=?"), (key,))
             row = c.fetchone()
         return None if row is None else str(row["value"])
 
@@ -208,10 +204,7 @@ class View:
     def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
         with self._transaction(commit=False) as c:
             c.execute(
-                self._sql(
-                    f"SELECT key, doc FROM {self.prefix}entities WHERE kind=? "
-                    "ORDER BY key"
-                ),
+                self._sql(f"SELECT key, doc FROM {self.prefix}entities WHERE kind=? ORDER BY key"),
                 (kind,),
             )
             rows = c.fetchall()
@@ -239,7 +232,7 @@ class View:
     ) -> list[Figure]:
         """All figures (or those named), now or as they stood at log ``position``."""
         p = self.prefix
-        where, params = "", []
+        where, params = "", list[Any]()
         if names:
             where = f" WHERE f.figure IN ({','.join('?' for _ in names)})"
             params = list(names)
@@ -292,7 +285,10 @@ class SQLiteView(View, SQLiteTrackingRecorder):
         super().__init__(datastore, **kw)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *_table_sql("v_", "INTEGER", "v_")]
+        return [
+            *super().construct_create_table_statements(),
+            *_table_sql("v_", "INTEGER", "v_"),
+        ]
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
@@ -346,10 +342,6 @@ def open_view(store: StoreConfig, view_name: str) -> View:
             super().__init__(datastore, view_name=view_name, **kw)
 
     view = factory.tracking_recorder(Bound)
-    view.factory = factory  # keep the datastore's pool alive with the view
     assert isinstance(view, View)
+    view.factory = factory  # keep the datastore's pool alive with the view
     return view
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

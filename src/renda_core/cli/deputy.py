@@ -1,0 +1,195 @@
+"""``renda deputy …``: deputies (代表)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    emit,
+    env,
+    json_option,
+    today,
+)
+from renda_core.domain.deputy import STATUS_LABELS
+from renda_core.domain.values import ContactForm, Gender, Level, TerminationReason
+from renda_core.projections.reports import fresh_context
+
+
+@click.group(cls=RendaGroup)
+def deputy() -> None:
+    """Deputies (代表): register, correct, liaison (双联系), contacts, termination."""
+
+
+@deputy.command(name="register")
+@click.option("--name", required=True, help="Full name, as written (姓名).")
+@click.option("--level", required=True, help=f"Congress level: {choices(Level)}.")
+@click.option("--term", required=True, type=int, help="Congress term number (届), e.g. 14.")
+@click.option("--electoral-unit", required=True, help="Electoral unit (选举单位).")
+@click.option("--area", required=True, help="Division code (GB/T 2260, 6/9/12 digits).")
+@click.option("--gender", help=f"Gender: {choices(Gender)}.")
+@click.option("--ethnicity", help="Ethnicity (民族), e.g. 汉族.")
+@click.option("--category", help="Occupation category (代表构成类别).")
+@click.option("--phone", help="Contact phone.")
+@date_option(help="When the mandate began (YYYY-MM-DD).")
+@json_option
+@click.pass_context
+def deputy_register(ctx: click.Context, /, as_json: bool, on: str | None, **fields: Any) -> None:
+    """Register a deputy; prints the new id."""
+    e = env(ctx)
+    data = {k: v for k, v in fields.items() if v is not None}
+    data["date"] = on or today()
+    new_id = e.get_app().register_deputy(data, e.actor())
+    if as_json:
+        emit({"id": str(new_id)}, True)
+    else:
+        click.echo(str(new_id))
+
+
+@deputy.command(name="show")
+@click.argument("deputy_id")
+@json_option
+@click.pass_context
+def deputy_show(ctx: click.Context, /, deputy_id: str, as_json: bool) -> None:
+    """Show one deputy with liaisons and contacts."""
+    data = env(ctx).get_app().deputy(deputy_id)
+
+    def render() -> Table:
+        table = Table(
+            title=f"{data['name']}（{data['level_label']}级人大代表）",
+            show_header=False,
+        )
+        for key in (
+            "id",
+            "name",
+            "gender",
+            "ethnicity",
+            "level",
+            "term",
+            "electoral_unit",
+            "area",
+            "category",
+            "phone",
+            "registered_on",
+            "status_label",
+            "terminated_on",
+            "termination_reason",
+            "liaison",
+            "liaison_since",
+        ):
+            if data.get(key) not in (None, ""):
+                table.add_row(key, str(data[key]))
+        table.add_row("contacts", str(len(data["contacts"])))
+        return table
+
+    emit(data, as_json, render)
+
+
+@deputy.command(name="list")
+@click.option("--level", help=f"Only this level: {choices(Level)}.")
+@json_option
+@click.pass_context
+def deputy_list(ctx: click.Context, /, level: str | None, as_json: bool) -> None:
+    """List deputies (from the roster view, brought up to date first)."""
+    from renda_adapters.roster import DeputyRoster, roster_entries
+    from renda_core.application.commands import LevelField, parse_value
+
+    e = env(ctx)
+    wanted = parse_value(LevelField, level, "level").value if level else None
+    rows = roster_entries(fresh_context(e.runner(), DeputyRoster.name), wanted)
+
+    def render() -> Table:
+        table = Table(title="代表名单")
+        for col in ("id", "name", "level", "area", "status", "liaison"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["id"],
+                r["name"],
+                Level.of(r["level"]).label,
+                r["area"],
+                STATUS_LABELS.get(r["status"], r["status"]),
+                r["liaison"] or "",
+            )
+        return table
+
+    emit(rows, as_json, render)
+
+
+@deputy.command(name="correct")
+@click.argument("deputy_id")
+@click.option("--name", help="Corrected name.")
+@click.option("--level", help=f"Corrected level: {choices(Level)}.")
+@click.option("--term", type=int, help="Corrected term number.")
+@click.option("--electoral-unit", help="Corrected electoral unit.")
+@click.option("--area", help="Corrected division code.")
+@click.option("--gender", help=f"Corrected gender: {choices(Gender)}.")
+@click.option("--ethnicity", help="Corrected ethnicity.")
+@click.option("--category", help="Corrected occupation category.")
+@click.option("--phone", help="Corrected phone.")
+@date_option()
+@click.pass_context
+def deputy_correct(ctx: click.Context, /, deputy_id: str, on: str | None, **fields: Any) -> None:
+    """Correct recorded details (also after termination)."""
+    e = env(ctx)
+    data = {k: v for k, v in fields.items() if v is not None}
+    e.get_app().correct_deputy({"deputy_id": deputy_id, "date": on or today(), **data}, e.actor())
+    click.echo(f"corrected {deputy_id}: {', '.join(sorted(data)) or 'nothing'}")
+
+
+@deputy.command(name="liaise")
+@click.argument("deputy_id")
+@click.option("--member", required=True, help="Standing-committee member (常委会组成人员).")
+@date_option()
+@click.pass_context
+def deputy_liaise(ctx: click.Context, /, deputy_id: str, member: str, on: str | None) -> None:
+    """Assign a standing-committee member as liaison (双联系)."""
+    e = env(ctx)
+    e.get_app().liaise_deputy(
+        {"deputy_id": deputy_id, "member": member, "date": on or today()}, e.actor()
+    )
+    click.echo(f"{deputy_id}: liaison {member}")
+
+
+@deputy.command(name="unliaise")
+@click.argument("deputy_id")
+@date_option()
+@click.pass_context
+def deputy_unliaise(ctx: click.Context, /, deputy_id: str, on: str | None) -> None:
+    """End the current liaison."""
+    e = env(ctx)
+    e.get_app().unliaise_deputy({"deputy_id": deputy_id, "date": on or today()}, e.actor())
+    click.echo(f"{deputy_id}: liaison ended")
+
+
+@deputy.command(name="contact")
+@click.argument("deputy_id")
+@click.option("--form", required=True, help=f"Form of contact: {choices(ContactForm)}.")
+@date_option(required=True, help="When the contact took place (YYYY-MM-DD).")
+@click.option("--note", help="Note, kept verbatim.")
+@click.pass_context
+def deputy_contact(
+    ctx: click.Context, /, deputy_id: str, form: str, on: str, note: str | None
+) -> None:
+    """Record a contact with the deputy's liaison member."""
+    e = env(ctx)
+    data = {"deputy_id": deputy_id, "form": form, "date": on, "note": note}
+    e.get_app().record_contact(data, e.actor())
+    click.echo(f"{deputy_id}: contact recorded")
+
+
+@deputy.command(name="terminate")
+@click.argument("deputy_id")
+@click.option("--reason", required=True, help=f"Reason: {choices(TerminationReason)}.")
+@date_option(required=True, help="When the mandate ended (YYYY-MM-DD).")
+@click.pass_context
+def deputy_terminate(ctx: click.Context, /, deputy_id: str, reason: str, on: str) -> None:
+    """Terminate the deputy's mandate (终止代表资格)."""
+    e = env(ctx)
+    e.get_app().terminate_deputy({"deputy_id": deputy_id, "reason": reason, "date": on}, e.actor())
+    click.echo(f"{deputy_id}: mandate terminated")

@@ -1,0 +1,72 @@
+"""``renda projections …``: the adapters' views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from renda_core.cli.common import RendaGroup, emit, env, json_option
+from renda_core.domain.errors import ProjectionFailed
+
+
+@click.group(cls=RendaGroup)
+def projections() -> None:
+    """Adapters' views: status, catch-up, rebuild."""
+
+
+@projections.command(name="status")
+@click.argument("names", nargs=-1)
+@json_option
+@click.pass_context
+def projections_status(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
+    """Each adapter's position in the log and its last error."""
+    rows = [vars(s) for s in env(ctx).runner().status(names)]
+
+    def render() -> Table:
+        table = Table(title="Projections")
+        for col in ("name", "position", "head", "lag", "error"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["name"],
+                str(r["position"]),
+                str(r["head"]),
+                str(r["lag"]),
+                r["error"] or "",
+            )
+        return table
+
+    emit(rows, as_json, render)
+
+
+def _report_results(results: list[Any], as_json: bool) -> None:
+    rows = [r.to_dict() for r in results]
+    if as_json:
+        emit(rows, True)
+    else:
+        for r in rows:
+            status = f"FAILED {r['error']}" if r["error"] else "ok"
+            click.echo(f"{r['name']}: {r['processed']} events, position {r['position']} — {status}")
+    failed = [r["name"] for r in rows if r["error"]]
+    if failed:
+        raise ProjectionFailed(f"adapter(s) failed: {', '.join(failed)}; the others are current")
+
+
+@projections.command(name="catch-up")
+@click.argument("names", nargs=-1)
+@json_option
+@click.pass_context
+def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
+    """Deliver new events to the adapters (all, or those named)."""
+    _report_results(env(ctx).runner().catch_up(names), as_json)
+
+
+@projections.command(name="rebuild")
+@click.argument("names", nargs=-1)
+@json_option
+@click.pass_context
+def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
+    """Drop views and replay the whole log into them (all, or those named)."""
+    _report_results(env(ctx).runner().rebuild(names), as_json)

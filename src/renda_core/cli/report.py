@@ -1,0 +1,86 @@
+"""``renda report <name>``: one subcommand per registered report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from renda_core.cli.common import RendaGroup, choices, emit, env, parse_date
+from renda_core.cli.context import Env
+from renda_core.domain.values import Level
+from renda_core.ports.plugins import collect_reports, get_plugin_manager
+from renda_core.projections.reports import run_report
+
+
+class ReportGroup(RendaGroup):
+    """``renda report <name>``: one subcommand per report that plugins registered."""
+
+    def _reports(self, ctx: click.Context) -> dict[str, Any]:
+        obj = ctx.find_object(Env)
+        pm = obj.plugins() if obj is not None else get_plugin_manager()
+
+        return collect_reports(pm)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self._reports(ctx))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        report = self._reports(ctx).get(name)
+        if report is None:
+            return None
+        return _report_command(report)
+
+
+def _report_command(report: Any) -> click.Command:
+    @click.pass_context
+    def run(
+        ctx: click.Context,
+        /,
+        as_json: bool,
+        as_of_date: str | None,
+        area: str | None,
+        level: str | None,
+        lang: str,
+        **options: Any,
+    ) -> None:
+        e = env(ctx)
+        level_value = None
+        if level:
+            from renda_core.application.commands import LevelField, parse_value
+
+            level_value = parse_value(LevelField, level, "level").value
+        data = run_report(
+            e.runner(),
+            report,
+            as_of_date=parse_date(as_of_date, "as-of-date"),
+            area=area,
+            level=level_value,
+            **options,
+        )
+        render = (lambda: report.render(data, lang)) if report.render else None
+        emit(data, as_json, render)
+
+    params = [
+        click.Option(
+            ["--as-of-date"],
+            help="The report as the log stood at the end of this day (recorded time, Beijing).",
+        ),
+        click.Option(["--area"], help="Only this division code prefix, e.g. 2201."),
+        click.Option(["--level"], help=f"Only deputies of this level: {choices(Level)}."),
+        click.Option(
+            ["--lang"],
+            type=click.Choice(["zh", "en"]),
+            default="zh",
+            show_default=True,
+            help="Labels of the table.",
+        ),
+        click.Option(["--json", "as_json"], is_flag=True, help="Print only JSON on stdout."),
+        *report.options,
+    ]
+    return click.Command(report.name, callback=run, params=params, help=report.title)
+
+
+@click.group(cls=ReportGroup)
+def report() -> None:
+    """Reports read from the adapters' views (brought up to date first)."""
