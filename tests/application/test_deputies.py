@@ -19,7 +19,9 @@ from tests.conftest import STAFF, register_payload
 
 def test_story_register_liaise_contact_terminate(app: Renda) -> None:
     deputy_id = app.register_deputy(register_payload(phone="0433-2512345"), STAFF)
-    app.liaise_deputy({"deputy_id": deputy_id, "member": "常委会副主任 陈立", "date": "2023-02-01"}, STAFF)
+    app.liaise_deputy(
+        {"deputy_id": deputy_id, "member": "常委会副主任 陈立", "date": "2023-02-01"}, STAFF
+    )
     app.record_contact(
         {"deputy_id": str(deputy_id), "form": "座谈", "date": "2023-03-15", "note": "边境口岸"},
         STAFF,
@@ -85,7 +87,11 @@ def test_unknown_and_malformed_ids(app: Renda) -> None:
         app.deputy("not-an-id")
     with pytest.raises(NotFound):
         app.terminate_deputy(
-            {"deputy_id": "7d7c4f6a-3b47-4a57-9a43-0a0b1f5b4c11", "reason": "death", "date": "2023-01-01"},
+            {
+                "deputy_id": "7d7c4f6a-3b47-4a57-9a43-0a0b1f5b4c11",
+                "reason": "death",
+                "date": "2023-01-01",
+            },
             STAFF,
         )
 

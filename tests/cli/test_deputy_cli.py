@@ -50,14 +50,32 @@ def test_register_prints_the_id_and_json(store: str) -> None:
 def test_full_tour_and_roster_report(store: str) -> None:
     a = register(store)
     b = register(store, "--name", "赵德明", "--level", "county", "--area", "220122")
-    assert run(store, "deputy", "liaise", a, "--member", "常委会委员 周敏", "--date", "2023-02-01").exit_code == 0
+    assert (
+        run(
+            store, "deputy", "liaise", a, "--member", "常委会委员 周敏", "--date", "2023-02-01"
+        ).exit_code
+        == 0
+    )
     note = "听取关于“长白山旅游”的意见；联系电话已脱敏"
-    contact = run(store, "deputy", "contact", a, "--form", "visit", "--date", "2023-03-01", "--note", note)
+    contact = run(
+        store, "deputy", "contact", a, "--form", "visit", "--date", "2023-03-01", "--note", note
+    )
     assert contact.exit_code == 0, contact.output
-    assert run(store, "deputy", "terminate", b, "--reason", "resignation", "--date", "2023-06-30").exit_code == 0
+    assert (
+        run(
+            store, "deputy", "terminate", b, "--reason", "resignation", "--date", "2023-06-30"
+        ).exit_code
+        == 0
+    )
     report = json.loads(run(store, "report", "deputies", "--json").output)
     assert report["active_total"] == 1 and report["terminated_total"] == 1
-    assert report["by_level"] == {"national": 0, "provincial": 1, "municipal": 0, "county": 0, "township": 0}
+    assert report["by_level"] == {
+        "national": 0,
+        "provincial": 1,
+        "municipal": 0,
+        "county": 0,
+        "township": 0,
+    }
     assert report["liaison_deputies"] == 1 and report["contacts"] == {"2023": 1}
     events = json.loads(run(store, "events", "list", "--aggregate", a, "--json").output)
     assert events[-1]["data"]["note"] == note  # verbatim
@@ -95,7 +113,10 @@ def test_bad_input_exit_3_with_a_clear_message_and_nothing_recorded(
 
 
 def test_unknown_id_exit_4_and_malformed_id_exit_3(store: str) -> None:
-    for args in (["deputy", "show", UNKNOWN], ["deputy", "terminate", UNKNOWN, "--reason", "death", "--date", "2023-01-01"]):
+    for args in (
+        ["deputy", "show", UNKNOWN],
+        ["deputy", "terminate", UNKNOWN, "--reason", "death", "--date", "2023-01-01"],
+    ):
         result = run(store, *args)
         assert result.exit_code == 4 and f"no deputy with id {UNKNOWN}" in result.output
     result = run(store, "deputy", "show", "12345")

@@ -27,7 +27,7 @@ class Counting:
         self.fail_on: str | None = None
 
     def process_event(self, event: Any, view: ViewUnit) -> None:
-        if self.fail_on and type(event).TOPIC == self.fail_on:
+        if self.fail_on and self.fail_on == type(event).TOPIC:
             raise RuntimeError("adapter bug")
         key = f"{event.originator_id}:{event.originator_version}"
         doc = view.get("seen", key) or {"n": 0}

@@ -78,11 +78,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         @rule(reason=reasons, offset=days)
         def terminate(self, reason: str, offset: int) -> None:
             on = START + timedelta(days=offset)
-            ok = (
-                self.active
-                and offset >= 0
-                and (self.since is None or on >= self.since)
-            )
+            ok = self.active and offset >= 0 and (self.since is None or on >= self.since)
             if self.attempt(app.terminate_deputy, {"reason": reason, "date": on.isoformat()}, ok):
                 self.active, self.liaison, self.since = False, None, None
 
@@ -90,9 +86,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         def correct_level(self, level: str) -> None:
             value = "township" if level == "乡" else level
             ok = value != self.level
-            if self.attempt(
-                app.correct_deputy, {"level": level, "date": START.isoformat()}, ok
-            ):
+            if self.attempt(app.correct_deputy, {"level": level, "date": START.isoformat()}, ok):
                 self.level = value
 
         @invariant()
