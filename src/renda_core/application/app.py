@@ -8,11 +8,24 @@ module per aggregate; this class puts them together.
 
 from __future__ import annotations
 
+from renda_core.application.areas import AreaCommands
 from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.application.deputies import DeputyCommands
+from renda_core.application.groups import GroupCommands
+from renda_core.application.opinions import OpinionCommands
+from renda_core.application.stations import StationCommands
+from renda_core.application.training import TrainingCommands
 
 
-class Renda(DeputyCommands, RendaBase):
+class Renda(
+    DeputyCommands,
+    AreaCommands,
+    StationCommands,
+    OpinionCommands,
+    GroupCommands,
+    TrainingCommands,
+    RendaBase,
+):
     """The application an embedding system uses (see ``docs/embedding.md``)."""
 
 

@@ -1,0 +1,240 @@
+"""Administrative divisions (行政区划): ``renda area import FILE.csv`` as events.
+
+An import is atomic: every row is validated first (with its line number), then every
+new or changed division is saved in one write. Re-importing the same file records
+nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+from eventsourcing.application import AggregateNotFoundError
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
+
+from renda_core.application.base import RendaBase, store_errors
+from renda_core.application.commands import (
+    AreaCode,
+    Command,
+    Text,
+    _labels,
+    check_area_prefix,
+    command,
+)
+from renda_core.domain.division import Division, DivisionKind, check_parent
+from renda_core.domain.errors import InvalidInput, NotFound, RuleViolated
+from renda_core.domain.values import Actor
+
+STAFF = {"staff"}
+COLUMNS = ("code", "name", "parent_code", "kind")
+MAX_REPORTED = 50
+
+DivisionKindField = Annotated[DivisionKind, _labels(DivisionKind)]
+
+
+class DivisionRow(Command):
+    """One row of a division file."""
+
+    code: AreaCode
+    name: Text
+    parent_code: AreaCode | None = None
+    kind: DivisionKindField
+    line: int | None = Field(default=None, description="line in the source file")
+
+    _codes = field_validator("code", "parent_code")(check_area_prefix)
+
+    @field_validator("parent_code", mode="before")
+    @classmethod
+    def _empty_parent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class ImportDivisions(Command):
+    """Import administrative divisions (code, name, parent_code, kind)."""
+
+    rows: list[dict[str, Any]]
+    date: dt.date = Field(description="business date of the import")
+
+
+_ROW = TypeAdapter(DivisionRow)
+
+
+def read_division_csv(data: bytes | str) -> list[dict[str, Any]]:
+    """Rows of a UTF-8 CSV file (with or without BOM), each with its ``line``."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"the file is not UTF-8 (byte {exc.start}): save it as UTF-8 CSV",
+                [{"field": "file", "message": "not UTF-8"}],
+            ) from None
+    else:
+        text = data.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise InvalidInput(
+            "the file is empty", [{"field": "file", "message": "no header"}]
+        ) from None
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput(
+            f"line 1: the header lacks column(s) {', '.join(missing)} "
+            f"(expected {', '.join(COLUMNS)})",
+            [{"field": "line 1", "message": f"missing column {c}"} for c in missing],
+        )
+    rows: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            errors.append(
+                {
+                    "field": f"line {line}",
+                    "message": f"{len(values)} fields, the header has {len(header)}",
+                }
+            )
+            continue
+        row = dict(zip(header, values, strict=True))
+        rows.append({**{c: row[c] for c in COLUMNS}, "line": line})
+    if errors:
+        raise _bad_rows(errors)
+    return rows
+
+
+def _line_of(error: dict[str, str]) -> int:
+    digits = error["field"].removeprefix("line ").split(".")[0]
+    return int(digits) if digits.isdigit() else 0
+
+
+def _bad_rows(errors: list[dict[str, str]]) -> InvalidInput:
+    errors = sorted(errors, key=_line_of)
+    shown = errors[:MAX_REPORTED]
+    more = f" (and {len(errors) - len(shown)} more)" if len(errors) > len(shown) else ""
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in shown[:5])
+    return InvalidInput(f"{len(errors)} bad row(s), nothing was recorded — {summary}{more}", shown)
+
+
+class AreaCommands(RendaBase):
+    """The administrative-division part of the application."""
+
+    @command("area.import", ImportDivisions, STAFF)
+    def import_divisions(self, cmd: ImportDivisions, actor: Actor) -> dict[str, int]:
+        """Import divisions atomically; returns counts of recorded/corrected/unchanged."""
+        rows, errors = self._validate_rows(cmd.rows)
+        existing = self._existing_divisions(
+            {r.code for r in rows} | {r.parent_code for r in rows if r.parent_code}
+        )
+        in_file = {r.code: r for r in rows}
+        for row in rows:
+            where = f"line {row.line}"
+            parent_kind: str | None = None
+            if row.parent_code is not None:
+                parent_row = in_file.get(row.parent_code)
+                parent = existing.get(row.parent_code)
+                if parent_row is not None:
+                    parent_kind = parent_row.kind.value
+                elif parent is not None:
+                    parent_kind = parent.kind
+                else:
+                    errors.append(
+                        {
+                            "field": f"{where}.parent_code",
+                            "message": f"division {row.parent_code} is neither in the file "
+                            "nor recorded",
+                        }
+                    )
+                    continue
+            try:
+                check_parent(row.kind.value, parent_kind, row.code)
+            except RuleViolated as exc:
+                errors.append({"field": where, "message": exc.message})
+        if errors:
+            raise _bad_rows(errors)
+        changed: list[Division] = []
+        counts = {"recorded": 0, "corrected": 0, "unchanged": 0}
+        for row in rows:
+            division = existing.get(row.code)
+            if division is None:
+                changed.append(
+                    Division.record(
+                        code=row.code,
+                        name=row.name,
+                        kind=row.kind,
+                        parent_code=row.parent_code,
+                        on=cmd.date,
+                        actor=actor,
+                    )
+                )
+                counts["recorded"] += 1
+                continue
+            changes = division.changes_from(
+                name=row.name, kind=row.kind, parent_code=row.parent_code
+            )
+            if changes:
+                division.correct(changes, on=cmd.date, actor=actor)
+                changed.append(division)
+                counts["corrected"] += 1
+            else:
+                counts["unchanged"] += 1
+        if changed:
+            self._save(*changed)
+        return {**counts, "rows": len(rows)}
+
+    def _validate_rows(
+        self, raw: list[dict[str, Any]]
+    ) -> tuple[list[DivisionRow], list[dict[str, str]]]:
+        rows: list[DivisionRow] = []
+        errors: list[dict[str, str]] = []
+        seen: dict[str, int] = {}
+        for index, data in enumerate(raw):
+            line = data.get("line") or index + 2
+            try:
+                row = _ROW.validate_python({**data, "line": line})
+            except ValidationError as exc:
+                for err in exc.errors():
+                    field = ".".join(str(p) for p in err["loc"])
+                    errors.append({"field": f"line {line}.{field}", "message": err["msg"]})
+                continue
+            assert row.line is not None
+            if row.code in seen:
+                errors.append(
+                    {
+                        "field": f"line {line}.code",
+                        "message": f"division {row.code} is already on line {seen[row.code]}",
+                    }
+                )
+                continue
+            seen[row.code] = row.line
+            rows.append(row)
+        return rows, errors
+
+    def _existing_divisions(self, codes: set[str]) -> dict[str, Division]:
+        found: dict[str, Division] = {}
+        with store_errors("cannot load divisions"):
+            for code in sorted(codes):
+                try:
+                    division: Any = self.repository.get(Division.create_id(code))
+                except AggregateNotFoundError:
+                    continue
+                if isinstance(division, Division):
+                    found[code] = division
+        return found
+
+    # -- queries ----------------------------------------------------------------
+
+    def get_division(self, code: str) -> Division:
+        try:
+            return self._load(Division, Division.create_id(code), f"division {code}")
+        except NotFound:
+            raise NotFound(f"no division with code {code} is recorded") from None
+
+    def division(self, code: str) -> dict[str, Any]:
+        return self.get_division(code).to_dict()
