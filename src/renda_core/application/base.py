@@ -4,7 +4,7 @@ with the plumbing every command uses (load, save, error translation)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar
@@ -20,7 +20,9 @@ from eventsourcing.persistence import (
     Recording,
     Transcoding,
 )
+from eventsourcing.utils import get_topic
 
+from renda_core.application.recorders import PostgresRendaRecorder, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.errors import (
     ConcurrentModification,
@@ -89,8 +91,11 @@ class RendaBase(Application[UUID]):
 
     def __init__(self, store: StoreConfig | str | None = None) -> None:
         self.store = store if isinstance(store, StoreConfig) else parse_store(store)
+        self._batch: dict[UUID, Aggregate] | None = None
+        recorder = SQLiteRendaRecorder if self.store.is_sqlite else PostgresRendaRecorder
+        env = {**self.store.env, "APPLICATION_RECORDER_TOPIC": get_topic(recorder)}
         with store_errors(f"cannot open the store {self.store.location}"):
-            super().__init__(env=self.store.env)
+            super().__init__(env=env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -100,19 +105,65 @@ class RendaBase(Application[UUID]):
     # -- plumbing ---------------------------------------------------------------
 
     def _save(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
+        """Save changed aggregates in one atomic write (or add them to the batch)."""
+        if self._batch is not None:
+            for aggregate in aggregates:
+                self._batch[aggregate.id] = aggregate
+            return []
         with store_errors("cannot save"):
             return self.save(*aggregates)
 
+    def _get(self, aggregate_id: UUID) -> Aggregate:
+        """An aggregate as changed so far (in the current batch) or as stored."""
+        if self._batch is not None and aggregate_id in self._batch:
+            return self._batch[aggregate_id]
+        with store_errors("cannot load"):
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        return aggregate
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self._get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
     def _load(self, cls: type[A], aggregate_id: UUID | str, label: str) -> A:
         uid = to_uuid(aggregate_id, label)
-        with store_errors(f"cannot load {label}"):
-            try:
-                aggregate: Aggregate = self.repository.get(uid)
-            except AggregateNotFoundError:
-                raise NotFound(f"no {label} with id {uid}") from None
+        try:
+            aggregate = self._get(uid)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {label} with id {uid}") from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {label} with id {uid}")
         return aggregate
+
+    @contextmanager
+    def batch(self, command_ids: Sequence[str] = ()) -> Iterator[None]:
+        """Run many commands as one transaction (``renda import``, ``renda demo``).
+
+        Inside the block, commands see each other's changes; at its end every changed
+        aggregate is saved in one atomic write, together with ``command_ids`` (so an
+        import re-run skips exactly what was applied). If anything raises, nothing of the
+        batch is written.
+        """
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")
+        self._batch = {}
+        try:
+            yield
+            aggregates = list(self._batch.values())
+        finally:
+            self._batch = None
+        with store_errors("cannot save the batch"):
+            self.save(*aggregates, command_ids=list(command_ids))
+
+    def applied_commands(self, command_ids: Sequence[str]) -> set[str]:
+        """Which of these command ids were already applied (by an import)."""
+        recorder = self.recorder
+        assert isinstance(recorder, SQLiteRendaRecorder | PostgresRendaRecorder)
+        with store_errors("cannot read applied commands"):
+            return recorder.applied_commands(list(command_ids))
 
     def _change(self, cls: type[A], aggregate_id: UUID, label: str, change: Callable[[A], T]) -> T:
         """Load one aggregate, apply a change, save it (nothing saved on error)."""

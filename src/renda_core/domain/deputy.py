@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
+from renda_core.domain.ids import new_id
 from renda_core.domain.values import (
     Actor,
     ContactForm,
@@ -58,6 +60,10 @@ class Deputy(Aggregate):
         "category",
         "phone",
     )
+
+    @staticmethod
+    def create_id(*_: Any, **__: Any) -> UUID:
+        return new_id()
 
     # -- commands ---------------------------------------------------------------
 
