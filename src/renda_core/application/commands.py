@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -44,7 +44,8 @@ def _labels(enum: type[Labelled]) -> BeforeValidator:
                     return member.value
         return value
 
-    return BeforeValidator(to_value)
+    accepted = tuple(m.value for m in enum) + tuple(m.label for m in enum)
+    return BeforeValidator(to_value, json_schema_input_type=Literal[accepted])
 
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]

@@ -17,6 +17,7 @@ from renda_core.cli.common import RendaGroup, emit, env, json_option
 from renda_core.cli.context import Env
 from renda_core.cli.deputy import deputy
 from renda_core.cli.events import events
+from renda_core.cli.importer import import_file, schema
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
 from renda_core.cli.tour import demo
@@ -55,7 +56,7 @@ def cli(ctx: click.Context, /, store: str | None, actor: str | None, role: str |
     ctx.call_on_close(obj.close)
 
 
-for group in (deputy, events, projections, report, demo):
+for group in (deputy, events, projections, report, demo, import_file, schema):
     cli.add_command(group)
 
 
