@@ -112,7 +112,7 @@ class Division(Aggregate):
             raise RuleViolated(f"division {self.code}: nothing to correct")
         if changes.get("parent_code") == self.code:
             raise RuleViolated(f"division {self.code} cannot be its own parent")
-        self._corrected(changes=dict(changes), on=on, actor=actor)
+        self._corrected(code=self.code, changes=dict(changes), on=on, actor=actor)
 
     # -- events -------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ class Division(Aggregate):
         self.recorded_on = on
 
     @event("Corrected", topic="renda:Division.Corrected")
-    def _corrected(self, *, changes: dict[str, Any], on: date, actor: Actor) -> None:
+    def _corrected(self, *, code: str, changes: dict[str, Any], on: date, actor: Actor) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
 

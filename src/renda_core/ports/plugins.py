@@ -16,7 +16,13 @@ from renda_core.ports import hookspecs
 from renda_core.ports.contracts import Projection, Report
 
 PROJECT = "renda"
-BUILTIN_PLUGINS: tuple[str, ...] = ("renda_adapters.roster",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "renda_adapters.roster",
+    "renda_adapters.stations",
+    "renda_adapters.groups",
+    "renda_adapters.training",
+    "renda_adapters.record",
+)
 ALLOW_ENV = "RENDA_PLUGINS"
 
 
