@@ -1,0 +1,306 @@
+"""The Chinese statutory working-day calendar (法定节假日与调休).
+
+Working days are Monday to Friday, except statutory holidays, plus the make-up working
+days (调休上班) on weekends that the State Council announces each autumn for the next
+year. The packaged data (``chinese_calendar``) covers the years it ships; staff add a
+later year's arrangement as events (:class:`CalendarYear`, ``renda calendar add FILE``)
+and a province plugin may supply years too. A date outside every known year is an
+explicit :class:`CalendarYearUnknown`, never a guess.
+
+:class:`WorkCalendar` is a pure value: it is built per command from the years the
+application loads, so the same inputs always give the same dates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import chinese_calendar
+from eventsourcing.domain import Aggregate, event
+
+from renda_core.domain.errors import InvalidInput, RuleViolated
+from renda_core.domain.values import Actor
+
+PACKAGED_SOURCE = f"chinese-calendar {chinese_calendar.__version__}"
+
+
+class CalendarYearUnknown(RuleViolated):
+    """A working-day period needs a year whose holiday arrangement is not known."""
+
+    def __init__(self, year: int, known: Iterable[int] = ()) -> None:
+        years = sorted(known)
+        span = f" (known: {_spans(years)})" if years else ""
+        super().__init__(
+            f"the working-day calendar has no holiday arrangement for {year}{span}; "
+            f"add the State Council's {year} arrangement with `renda calendar add FILE` "
+            "or install a plugin that supplies it"
+        )
+        self.year = year
+
+
+@dataclass(frozen=True)
+class YearArrangement:
+    """One year's official arrangement: statutory holidays and make-up working days."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]  # weekend days that are working days (调休上班)
+    source: str = ""
+    names: Mapping[str, str] | None = None  # ISO date → holiday name, for display
+
+    def __post_init__(self) -> None:
+        check_arrangement(self.year, self.holidays, self.workdays)
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def to_dict(self) -> dict[str, Any]:
+        names = dict(self.names or {})
+        return {
+            "year": self.year,
+            "source": self.source,
+            "holidays": [
+                {"date": d.isoformat(), "name": names.get(d.isoformat())}
+                for d in sorted(self.holidays)
+            ],
+            "workdays": [d.isoformat() for d in sorted(self.workdays)],
+        }
+
+
+def check_arrangement(year: int, holidays: Iterable[date], workdays: Iterable[date]) -> None:
+    """Every date lies in ``year``; make-up working days fall on weekends; no overlap."""
+    holidays, workdays = set(holidays), set(workdays)
+    if not 1949 <= year <= 2200:
+        raise InvalidInput(
+            f"year {year} is not a plausible calendar year",
+            [{"field": "year", "message": "expected a year like 2027"}],
+        )
+    problems = []
+    outside = sorted(d for d in holidays | workdays if d.year != year)
+    if outside:
+        problems.append(f"dates outside {year}: {', '.join(d.isoformat() for d in outside)}")
+    weekday_makeups = sorted(d for d in workdays if d.weekday() < 5)
+    if weekday_makeups:
+        problems.append(
+            "make-up working days must fall on a Saturday or Sunday: "
+            + ", ".join(d.isoformat() for d in weekday_makeups)
+        )
+    both = sorted(holidays & workdays)
+    if both:
+        problems.append(
+            "dates both holiday and working day: " + ", ".join(d.isoformat() for d in both)
+        )
+    if not holidays:
+        problems.append("no holidays: a year's arrangement names its statutory holidays")
+    if problems:
+        raise InvalidInput(
+            f"the {year} holiday arrangement is not valid — " + "; ".join(problems),
+            [{"field": "arrangement", "message": p} for p in problems],
+        )
+
+
+_CHINESE_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+
+
+@functools.cache
+def packaged_years() -> dict[int, YearArrangement]:
+    """The arrangements shipped with the ``chinese_calendar`` package (read-only)."""
+    by_year: dict[int, tuple[set[date], set[date], dict[str, str]]] = {}
+    for day, holiday in chinese_calendar.holidays.items():
+        entry = by_year.setdefault(day.year, (set(), set(), {}))
+        entry[0].add(day)
+        entry[2][day.isoformat()] = _CHINESE_NAMES.get(str(holiday), str(holiday))
+    for day in chinese_calendar.workdays:
+        by_year.setdefault(day.year, (set(), set(), {}))[1].add(day)
+    return {
+        year: YearArrangement(year, frozenset(h), frozenset(w), PACKAGED_SOURCE, names)
+        for year, (h, w, names) in sorted(by_year.items())
+    }
+
+
+YearLookup = Callable[[int], YearArrangement | None]
+
+
+def _none(year: int) -> YearArrangement | None:
+    return None
+
+
+class WorkCalendar:
+    """Working days by the Chinese statutory calendar.
+
+    ``lookup(year)`` gives the arrangements recorded or supplied for a year (the
+    application loads them); the packaged data answers for the years it ships.
+    ``known_years`` only feeds the error message.
+    """
+
+    def __init__(
+        self,
+        lookup: YearLookup = _none,
+        *,
+        packaged: bool = True,
+        known_years: Iterable[int] = (),
+    ) -> None:
+        self._lookup = lookup
+        self._packaged = packaged
+        self._known = set(known_years)
+        self._cache: dict[int, YearArrangement] = {}
+
+    def arrangement(self, year: int) -> YearArrangement:
+        if year not in self._cache:
+            found = self._lookup(year)
+            if found is None and self._packaged:
+                found = packaged_years().get(year)
+            if found is None:
+                known = set(self._known)
+                if self._packaged:
+                    known |= set(packaged_years())
+                raise CalendarYearUnknown(year, known)
+            self._cache[year] = found
+        return self._cache[year]
+
+    def is_workday(self, day: date) -> bool:
+        return self.arrangement(day.year).is_workday(day)
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
+        if count < 1:
+            raise ValueError("count must be 1 or more")
+        day, found = start, 0
+        while found < count:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                found += 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        day, found = start, 0
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                found += 1
+        return found
+
+
+def _spans(years: list[int]) -> str:
+    spans: list[str] = []
+    for year in years:
+        if spans and spans[-1].endswith(str(year - 1)):
+            first = spans[-1].split("–")[0]
+            spans[-1] = f"{first}–{year}"
+        else:
+            spans.append(str(year))
+    return ", ".join(spans)
+
+
+# -- the CalendarYear aggregate --------------------------------------------------------
+
+
+class CalendarYear(Aggregate):
+    """A year's holiday arrangement added by staff (``renda calendar add FILE``).
+
+    One aggregate per year, with a deterministic id, so a year is recorded once and
+    every later change is a visible revision in the log.
+    """
+
+    TOPIC = "renda:CalendarYear"
+
+    class Event(Aggregate.Event):
+        TOPIC = "renda:CalendarYear.Event"
+
+    class Created(Event, Aggregate.Created):
+        TOPIC = "renda:CalendarYear.Created"
+
+    if TYPE_CHECKING:
+        Added: ClassVar[type[Aggregate.Event]]
+        Revised: ClassVar[type[Aggregate.Event]]
+
+    @staticmethod
+    def create_id(year: int) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/renda/calendar/{year}")
+
+    @classmethod
+    def add(cls, arrangement: YearArrangement, *, on: date, actor: Actor) -> CalendarYear:
+        return cls(
+            year=arrangement.year,
+            holidays=_iso(arrangement.holidays),
+            workdays=_iso(arrangement.workdays),
+            names=dict(arrangement.names or {}),
+            source=arrangement.source,
+            on=on,
+            actor=actor,
+        )
+
+    def revise(self, arrangement: YearArrangement, *, on: date, actor: Actor) -> None:
+        """Replace the arrangement (the State Council does amend one now and then)."""
+        if arrangement.year != self.year:
+            raise RuleViolated(f"this is the {self.year} calendar, not {arrangement.year}")
+        if arrangement == self.arrangement():
+            raise RuleViolated(f"the {self.year} arrangement is already recorded as given")
+        self._revised(
+            holidays=_iso(arrangement.holidays),
+            workdays=_iso(arrangement.workdays),
+            names=dict(arrangement.names or {}),
+            source=arrangement.source,
+            on=on,
+            actor=actor,
+        )
+
+    @event("Added", topic="renda:CalendarYear.Added")
+    def __init__(
+        self,
+        *,
+        year: int,
+        holidays: list[str],
+        workdays: list[str],
+        names: dict[str, str],
+        source: str,
+        on: date,
+        actor: Actor,
+    ) -> None:
+        self.year = year
+        self.holidays = list(holidays)
+        self.workdays = list(workdays)
+        self.names = dict(names)
+        self.source = source
+        self.added_on = on
+        self.revisions = 0
+
+    @event("Revised", topic="renda:CalendarYear.Revised")
+    def _revised(
+        self,
+        *,
+        holidays: list[str],
+        workdays: list[str],
+        names: dict[str, str],
+        source: str,
+        on: date,
+        actor: Actor,
+    ) -> None:
+        self.holidays = list(holidays)
+        self.workdays = list(workdays)
+        self.names = dict(names)
+        self.source = source
+        self.revisions += 1
+
+    def arrangement(self) -> YearArrangement:
+        return YearArrangement(
+            self.year,
+            frozenset(date.fromisoformat(d) for d in self.holidays),
+            frozenset(date.fromisoformat(d) for d in self.workdays),
+            self.source,
+            dict(self.names),
+        )
+
+
+def _iso(days: Iterable[date]) -> list[str]:
+    return sorted(d.isoformat() for d in days)
