@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
 from renda_core.domain.deputy import Deputy
@@ -34,12 +33,22 @@ class DeputyRoster:
         "renda:Deputy.MandateTerminated",
     )
 
-    @singledispatchmethod
-    def process_event(self, event: Any, view: ViewUnit) -> None:
-        """Events of other kinds are not this adapter's business."""
+    def __init__(self) -> None:
+        self._handlers = {
+            Deputy.Registered: self._registered,
+            Deputy.DetailsCorrected: self._corrected,
+            Deputy.LiaisonAssigned: self._liaison_assigned,
+            Deputy.LiaisonEnded: self._liaison_ended,
+            Deputy.ContactRecorded: self._contact_recorded,
+            Deputy.MandateTerminated: self._terminated,
+        }
 
-    @process_event.register(Deputy.Registered)
-    def _(self, event: Any, view: ViewUnit) -> None:
+    def process_event(self, event: Any, view: ViewUnit) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:  # events of other kinds are not this adapter's business
+            handler(event, view)
+
+    def _registered(self, event: Any, view: ViewUnit) -> None:
         doc = {
             "name": event.name,
             "level": event.level,
@@ -56,8 +65,7 @@ class DeputyRoster:
         self._count(view, doc, +1)
         view.add("registered_total", area=doc["area"], level=doc["level"])
 
-    @process_event.register(Deputy.DetailsCorrected)
-    def _(self, event: Any, view: ViewUnit) -> None:
+    def _corrected(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         moved = {"area", "level"} & set(event.changes)
         if moved:
@@ -71,33 +79,33 @@ class DeputyRoster:
             view.add("registered_total", area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register(Deputy.LiaisonAssigned)
-    def _(self, event: Any, view: ViewUnit) -> None:
+    def _liaison_assigned(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         doc["liaison"] = event.member
         view.add("liaison_deputies", area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register(Deputy.LiaisonEnded)
-    def _(self, event: Any, view: ViewUnit) -> None:
+    def _liaison_ended(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         doc["liaison"] = None
         view.add("liaison_deputies", -1, area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
-    @process_event.register(Deputy.ContactRecorded)
-    def _(self, event: Any, view: ViewUnit) -> None:
-        doc = self._doc(view, event)
+    def _contact_recorded(self, event: Any, view: ViewUnit) -> None:
+        key = str(event.originator_id)
+        doc = view.peek(KIND, key)
+        if doc is None:
+            raise LookupError(f"deputy {key} was never registered")
         year = event.on.year
         where = {"area": doc["area"], "level": doc["level"], "year": year}
         view.add("contacts", key=event.form, **where)
         if year not in doc["contact_years"]:
-            doc["contact_years"].append(year)
             view.add("deputies_contacted", **where)
-            view.put(KIND, str(event.originator_id), doc)
+            doc = self._doc(view, event)
+            doc["contact_years"].append(year)
+            view.put(KIND, key, doc)
 
-    @process_event.register(Deputy.MandateTerminated)
-    def _(self, event: Any, view: ViewUnit) -> None:
+    def _terminated(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         self._count(view, doc, -1)
         doc["status"] = "terminated"

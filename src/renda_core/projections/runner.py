@@ -70,6 +70,9 @@ class ProjectionRunner:
         self.projections = dict(projections)
         self.batch_size = batch_size
         self._views: dict[str, View] = {}
+        # Stored counter values per view, valid only at the position they were read at
+        # (another process may have moved the view on since).
+        self._figure_caches: dict[str, tuple[int, dict[Any, int]]] = {}
 
     def names(self, names: Iterable[str] | None = None) -> list[str]:
         if not names:
@@ -124,6 +127,7 @@ class ProjectionRunner:
         for name in selected:
             with store_errors(f"cannot reset the view of {name}"):
                 self.view(name).reset(self.app.name)
+            self._figure_caches.pop(name, None)
         head = self.head()
         return [self._catch_up(name, head) for name in selected]
 
@@ -145,9 +149,15 @@ class ProjectionRunner:
                 # Nothing of this adapter's topics up to head: record that it is current.
                 with store_errors(f"cannot record the position of {name}"):
                     view.insert_tracking(Tracking(self.app.name, head))
+                cached = self._figure_caches.get(name)
+                if cached is not None and cached[0] == start:
+                    self._figure_caches[name] = (head, cached[1])
                 start = head
                 break
-            unit = ViewUnit(view)
+            cached = self._figure_caches.get(name)
+            if cached is None or cached[0] != start:
+                cached = (start, {})
+            unit = ViewUnit(view, cached[1])
             last_ok = start
             failure: str | None = None
             for notification in notifications:
@@ -168,7 +178,13 @@ class ProjectionRunner:
                 last_ok = notification.id
             with store_errors(f"cannot write the view of {name}"):
                 if last_ok > start:
-                    view.apply(Tracking(self.app.name, last_ok), unit)
+                    try:
+                        view.apply(Tracking(self.app.name, last_ok), unit)
+                    except BaseException:
+                        self._figure_caches.pop(name, None)
+                        raise
+                    unit.written()
+                    self._figure_caches[name] = (last_ok, cached[1])
                     processed += unit.events
                     start = last_ok
                 if failure is not None:

@@ -274,8 +274,10 @@ class View:
 
 
 def recorded(moment: datetime) -> str:
-    """Recorded times are stored as sortable UTC ISO strings."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    """Recorded times are stored as sortable UTC ISO strings (to the microsecond)."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")[:26]
 
 
 class SQLiteView(View, SQLiteTrackingRecorder):
