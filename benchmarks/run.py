@@ -35,8 +35,8 @@ from eventsourcing.domain import Aggregate, event
 sys._called_from_test = True  # type: ignore[attr-defined]  # built-in plugins only
 
 from renda_core import Actor, Renda  # noqa: E402
-from renda_core.application.importer import ParsedCommand, apply_commands  # noqa: E402
 from renda_core.application.deputies import RecordContact, RegisterDeputy  # noqa: E402
+from renda_core.application.importer import ParsedCommand, apply_commands  # noqa: E402
 from renda_core.application.store import parse_store  # noqa: E402
 from renda_core.cli.context import Env  # noqa: E402
 from renda_core.projections.reports import run_report  # noqa: E402
