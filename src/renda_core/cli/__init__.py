@@ -13,14 +13,22 @@ import click
 from rich.table import Table
 
 from renda_core.application.commands import COMMANDS
+from renda_core.cli.area import area
+from renda_core.cli.bulletin import bulletin
+from renda_core.cli.calendar import calendar
 from renda_core.cli.common import RendaGroup, emit, env, json_option
 from renda_core.cli.context import Env
 from renda_core.cli.deputy import deputy
 from renda_core.cli.events import events
+from renda_core.cli.group import group as group_group
 from renda_core.cli.importer import import_file, schema
+from renda_core.cli.opinion import opinion
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
+from renda_core.cli.station import station
+from renda_core.cli.suggestion import suggestion
 from renda_core.cli.tour import demo
+from renda_core.cli.training import training
 from renda_core.ports.plugins import get_plugin_manager, plugin_list
 
 
@@ -56,7 +64,23 @@ def cli(ctx: click.Context, /, store: str | None, actor: str | None, role: str |
     ctx.call_on_close(obj.close)
 
 
-for group in (deputy, events, projections, report, demo, import_file, schema):
+for group in (
+    deputy,
+    area,
+    station,
+    opinion,
+    group_group,
+    training,
+    suggestion,
+    bulletin,
+    calendar,
+    events,
+    projections,
+    report,
+    demo,
+    import_file,
+    schema,
+):
     cli.add_command(group)
 
 

@@ -193,3 +193,41 @@ def deputy_terminate(ctx: click.Context, /, deputy_id: str, reason: str, on: str
     e = env(ctx)
     e.get_app().terminate_deputy({"deputy_id": deputy_id, "reason": reason, "date": on}, e.actor())
     click.echo(f"{deputy_id}: mandate terminated")
+
+
+@deputy.command(name="record")
+@click.argument("deputy_id")
+@click.option(
+    "--year", type=int, help="Only this year (business dates). Default: the whole record."
+)
+@json_option
+@click.pass_context
+def deputy_record(ctx: click.Context, /, deputy_id: str, year: int | None, as_json: bool) -> None:
+    """The deputy's duty record (履职档案): stations, activities, opinions, suggestions,
+    groups, trainings and liaison contacts (Deputies Law Art. 58)."""
+    from renda_adapters.record import DutyRecordProjection, duty_record
+    from renda_core.application.base import to_uuid
+
+    key = str(to_uuid(deputy_id, "deputy"))
+    data = duty_record(fresh_context(env(ctx).runner(), DutyRecordProjection.name), key, year)
+
+    def render() -> Table:
+        period = f"{year}年" if year else ""
+        table = Table(title=f"{data['name']} {period}履职档案", show_header=False)
+        labels = {
+            "stations": "进家站",
+            "station_activities": "家站活动",
+            "opinions": "收集社情民意",
+            "suggestions_led": "领衔建议",
+            "suggestions_cosigned": "附议建议",
+            "groups": "代表小组",
+            "group_activities": "小组活动",
+            "trainings": "参加培训",
+            "trainings_completed": "培训结业",
+            "contacts": "常委会组成人员联系",
+        }
+        for key, label in labels.items():
+            table.add_row(label, str(data["summary"][key]))
+        return table
+
+    emit(data, as_json, render)

@@ -1,0 +1,77 @@
+"""``renda area …``: administrative divisions (行政区划)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from renda_core.application.areas import read_division_csv
+from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.domain.division import DivisionKind
+from renda_core.domain.errors import InvalidInput
+from renda_core.projections.reports import fresh_context
+
+
+@click.group(cls=RendaGroup)
+def area() -> None:
+    """Administrative divisions (行政区划): import from CSV, list."""
+
+
+@area.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@date_option(help="Business date of the import (YYYY-MM-DD).")
+@json_option
+@click.pass_context
+def area_import(ctx: click.Context, /, file: Path, on: str | None, as_json: bool) -> None:
+    """Import divisions from a UTF-8 CSV (columns code, name, parent_code, kind).
+
+    Every row is checked first; a bad row is reported with its line number and
+    nothing of the file is recorded. Re-importing the same file records nothing.
+    """
+    e = env(ctx)
+    rows = read_division_csv(file.read_bytes())
+    result = e.get_app().import_divisions({"rows": rows, "date": on or today()}, e.actor())
+    if as_json:
+        emit(result, True)
+    else:
+        click.echo(
+            f"{file.name}: {result['rows']} rows — {result['recorded']} recorded, "
+            f"{result['corrected']} corrected, {result['unchanged']} unchanged"
+        )
+
+
+@area.command(name="list")
+@click.option("--kind", help=f"Only this kind: {choices(DivisionKind)}.")
+@click.option("--area", "prefix", help="Only codes starting with this prefix, e.g. 2201.")
+@json_option
+@click.pass_context
+def area_list(ctx: click.Context, /, kind: str | None, prefix: str | None, as_json: bool) -> None:
+    """List recorded divisions with their open stations."""
+    from renda_adapters.stations import StationsProjection, division_entries
+
+    wanted = None
+    if kind:
+        try:
+            wanted = DivisionKind.parse(kind).value
+        except ValueError as exc:
+            raise InvalidInput(str(exc), [{"field": "kind", "message": str(exc)}]) from None
+    context = fresh_context(env(ctx).runner(), StationsProjection.name, area=prefix)
+    rows = division_entries(context, wanted)
+
+    def render() -> Table:
+        table = Table(title="行政区划")
+        for col in ("code", "name", "kind", "parent", "stations"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["code"],
+                r["name"],
+                DivisionKind.of(r["kind"]).label,
+                r["parent_code"] or "",
+                str(r["stations_open"]),
+            )
+        return table
+
+    emit(rows, as_json, render)
