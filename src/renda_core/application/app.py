@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from renda_core.application.areas import AreaCommands
 from renda_core.application.base import RendaBase, store_errors, to_uuid
+from renda_core.application.bulletins import BulletinCommands
+from renda_core.application.calendar import CalendarCommands
 from renda_core.application.deputies import DeputyCommands
 from renda_core.application.groups import GroupCommands
 from renda_core.application.opinions import OpinionCommands
 from renda_core.application.stations import StationCommands
+from renda_core.application.suggestions import SuggestionCommands
 from renda_core.application.training import TrainingCommands
 
 
@@ -24,6 +27,9 @@ class Renda(
     OpinionCommands,
     GroupCommands,
     TrainingCommands,
+    BulletinCommands,
+    SuggestionCommands,
+    CalendarCommands,
     RendaBase,
 ):
     """The application an embedding system uses (see ``docs/embedding.md``)."""

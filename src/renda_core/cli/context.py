@@ -21,6 +21,7 @@ from renda_core.ports.plugins import (
     collect_reports,
     get_plugin_manager,
 )
+from renda_core.ports.rules import configure_rules
 from renda_core.projections.runner import ProjectionRunner
 
 
@@ -43,8 +44,14 @@ class Env:
 
     def get_app(self) -> Renda:
         if self.app is None:
-            self.app = Renda(self.store)
+            app = Renda(self.store)
             self._owns_app = True
+            try:
+                configure_rules(app, self.plugins())  # the province's deadline policy
+            except BaseException:
+                app.close()
+                raise
+            self.app = app
         return self.app
 
     def actor(self) -> Actor:

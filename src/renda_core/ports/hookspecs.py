@@ -14,6 +14,8 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from renda_core.domain.calendar import YearArrangement
+    from renda_core.domain.deadlines import DeadlinePolicy
     from renda_core.ports.contracts import Projection, Report
 
 hookspec = pluggy.HookspecMarker("renda")
@@ -49,5 +51,35 @@ def renda_register_commands(cli: click.Group) -> None:
 
     :param cli: the top-level ``renda`` Click group; call ``cli.add_command(...)`` or
         decorate functions with ``@cli.command()``.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_deadline_policies(register: Callable[[DeadlinePolicy], None]) -> None:
+    """Contribute a province's suggestion-handling rules (periods, result classes, …).
+
+    The built-in ``national`` policy holds the national law and the model defaults. The
+    policy in force is the one named by ``RENDA_DEADLINE_POLICY``; without that, the one
+    policy a plugin registers (two or more need the variable). Due dates are computed
+    when a command runs and recorded in its event, so a new policy never moves the
+    deadlines of an old log.
+
+    :param register: call ``register(policy)`` with a
+        :class:`~renda_core.domain.deadlines.DeadlinePolicy` (a unique ``name``).
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_calendar_years(register: Callable[[YearArrangement], None]) -> None:
+    """Supply years of the statutory holiday arrangement (节假日安排) to the calendar.
+
+    Working-day periods need every year they touch. A supplied year is used when no year
+    was recorded with ``renda calendar add`` (a recorded year wins) and takes precedence
+    over the packaged data.
+
+    :param register: call ``register(arrangement)`` with a
+        :class:`~renda_core.domain.calendar.YearArrangement` per year.
     :returns: nothing.
     """

@@ -22,6 +22,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "renda_adapters.groups",
     "renda_adapters.training",
     "renda_adapters.record",
+    "renda_adapters.suggestions",
+    "renda_adapters.bulletin",
 )
 ALLOW_ENV = "RENDA_PLUGINS"
 

@@ -1,0 +1,550 @@
+"""Suggestion handling figures (代表建议办理): the ``suggestions`` view and report.
+
+``renda report suggestions [--year Y] [--unit U] [--overdue-on D] --json`` gives
+``submitted``, ``accepted``, ``assigned``, ``replied``, ``replied_rate`` (办复率),
+``on_time_rate``, ``by_class``, ``satisfaction_first`` / ``satisfaction_final``,
+``rehandled``, ``overdue`` and ``by_unit``.
+
+Counters are kept by the year of submission (the cohort a work report speaks of), the
+lead deputy's area and level, and the lead unit (``key``), so ``--as-of-date``,
+``--area`` and ``--level`` work on them. Rates are computed from counters. What is
+overdue depends on a business date, so it is computed from the view's documents (one
+per suggestion) for ``--overdue-on`` (default: the as-of date, else today).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+from eventsourcing.dispatch import singledispatchmethod
+from rich.table import Table
+
+from renda_core.domain.suggestion import POSITIVE, Status, Suggestion, open_deadlines
+from renda_core.ports import hookimpl
+from renda_core.ports.contracts import Report
+from renda_core.projections.reports import ReportContext
+from renda_core.projections.runner import BUSINESS_TZ
+from renda_core.projections.unit import ViewUnit
+
+KIND = "suggestion"
+VIEW = "suggestions"
+SEP = "\t"  # class and unit in one counter key
+REPLY_DEADLINES = ("reply_due", "rehandle_due")
+
+
+class SuggestionView:
+    """One document per suggestion plus the handling counters."""
+
+    name = VIEW
+    topics = tuple(
+        f"renda:Suggestion.{e}"
+        for e in (
+            "Drafted",
+            "Revised",
+            "Submitted",
+            "Accepted",
+            "NotAccepted",
+            "Withdrawn",
+            "Assigned",
+            "AssignmentObjected",
+            "Reassigned",
+            "CoOpinionSent",
+            "Extended",
+            "Replied",
+            "Evaluated",
+            "RehandlingOrdered",
+            "CommitmentMade",
+            "CommitmentDelivered",
+            "Supervised",
+            "Disclosed",
+            "Closed",
+            "IncludedInBulletin",
+        )
+    )
+
+    @singledispatchmethod
+    def process_event(self, event: Any, view: ViewUnit) -> None:
+        """Events of other kinds are not this adapter's business."""
+
+    @process_event.register(Suggestion.Drafted)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        view.put(
+            KIND,
+            str(event.originator_id),
+            {
+                "title": event.title,
+                "status": Status.DRAFT.value,
+                "channel": event.channel,
+                "source": event.source,
+                "lead_deputy": event.lead_deputy,
+                "lead_name": event.lead_name,
+                "area": event.area,
+                "level": event.level,
+                "year": None,
+                "submitted_on": None,
+                "assigned_on": None,
+                "lead_unit": None,
+                "co_units": [],
+                "co_opinions": [],
+                "assignment_due": None,
+                "reply_due": None,
+                "rehandle_due": None,
+                "disclosure_due": None,
+                "disclosed": False,
+                "commitments": [],
+                "replies": [],
+                "evaluations": [],
+                "supervised": False,
+                "extended": False,
+                "bulletin": False,
+            },
+        )
+
+    @process_event.register(Suggestion.Revised)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        if "title" in event.changes:
+            doc["title"] = event.changes["title"]
+            self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Submitted)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc.update(
+            status=Status.SUBMITTED.value,
+            year=event.on.year,
+            submitted_on=event.on.isoformat(),
+            assignment_due=_iso(event.assignment_due),
+        )
+        self._add(view, doc, "submitted")
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Accepted)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        self._status(view, event, Status.ACCEPTED, "accepted")
+
+    @process_event.register(Suggestion.NotAccepted)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        self._status(view, event, Status.CONVERTED, "not_accepted")
+
+    @process_event.register(Suggestion.Withdrawn)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        self._status(view, event, Status.WITHDRAWN, "withdrawn" if doc["year"] else None)
+
+    @process_event.register(Suggestion.Assigned)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        self._assign(doc, event)
+        self._add(view, doc, "assigned", doc["lead_unit"])
+        if event.via_bulletin:
+            self._add(view, doc, "forwarded_by_leaders", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.AssignmentObjected)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        self._add(view, self._doc(view, event), "objections", event.unit)
+
+    @process_event.register(Suggestion.Reassigned)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        self._add(view, doc, "assigned", doc["lead_unit"], -1)
+        if doc["extended"]:
+            self._add(view, doc, "extended", doc["lead_unit"], -1)
+            doc["extended"] = False
+        self._assign(doc, event)
+        self._add(view, doc, "assigned", doc["lead_unit"])
+        self._add(view, doc, "reassigned", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.CoOpinionSent)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["co_opinions"].append({"unit": event.unit, "late": event.late})
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Extended)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["reply_due"] = event.until.isoformat()
+        if not doc["extended"]:
+            doc["extended"] = True
+            self._add(view, doc, "extended", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Replied)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        unit = doc["lead_unit"]
+        if doc["replies"]:
+            previous = doc["replies"][-1]["result_class"]
+            self._add(view, doc, "reply_class", f"{previous}{SEP}{unit}", -1)
+        else:
+            self._add(view, doc, "replied", unit)
+            if event.on_time:
+                self._add(view, doc, "replied_on_time", unit)
+        self._add(view, doc, "reply_class", f"{event.result_class}{SEP}{unit}")
+        doc["replies"].append(
+            {
+                "round": event.round,
+                "on": event.on.isoformat(),
+                "result_class": event.result_class,
+                "on_time": event.on_time,
+            }
+        )
+        doc.update(
+            status=Status.REPLIED.value,
+            rehandle_due=None,
+            disclosure_due=event.disclosure_due.isoformat(),
+            disclosed=False,
+        )
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Evaluated)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        unit = doc["lead_unit"]
+        now = {"result": event.result, "attitude": event.attitude}
+        if not doc["evaluations"]:
+            self._rating(view, doc, "first", now, +1)
+        else:
+            self._rating(view, doc, "final", doc["evaluations"][-1], -1)
+        self._rating(view, doc, "final", now, +1)
+        doc["evaluations"].append({**now, "round": event.round, "on": event.on.isoformat()})
+        doc["status"] = Status.EVALUATED.value
+        if event.result not in POSITIVE or event.attitude not in POSITIVE:
+            self._add(view, doc, "dissatisfied_evaluations", unit)
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.RehandlingOrdered)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc.update(status=Status.REHANDLING.value, rehandle_due=event.due.isoformat())
+        self._add(view, doc, "rehandled", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.CommitmentMade)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["commitments"].append(
+            {"number": event.number, "due": event.due.isoformat(), "delivered_on": None}
+        )
+        self._add(view, doc, "commitments", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.CommitmentDelivered)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["commitments"][event.number - 1]["delivered_on"] = event.on.isoformat()
+        self._add(view, doc, "commitments_delivered", doc["lead_unit"])
+        if event.on_time:
+            self._add(view, doc, "commitments_delivered_on_time", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Supervised)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        if not doc["supervised"]:
+            doc["supervised"] = True
+            self._add(view, doc, "supervised", doc["lead_unit"] or "")
+            self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Disclosed)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["disclosed"] = True
+        if event.round == 1:
+            self._add(view, doc, "disclosed", doc["lead_unit"])
+            if event.on_time:
+                self._add(view, doc, "disclosed_on_time", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.Closed)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        self._status(view, event, Status.CLOSED, "closed", unit=True)
+
+    @process_event.register(Suggestion.IncludedInBulletin)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["bulletin"] = True
+        self._put(view, event, doc)
+
+    # -- helpers --------------------------------------------------------------------
+
+    @staticmethod
+    def _doc(view: ViewUnit, event: Any) -> dict[str, Any]:
+        doc = view.get(KIND, str(event.originator_id))
+        if doc is None:
+            raise LookupError(f"suggestion {event.originator_id} was never drafted")
+        return doc
+
+    @staticmethod
+    def _put(view: ViewUnit, event: Any, doc: dict[str, Any]) -> None:
+        view.put(KIND, str(event.originator_id), doc)
+
+    @staticmethod
+    def _add(
+        view: ViewUnit, doc: dict[str, Any], figure: str, key: str | None = "", delta: int = 1
+    ) -> None:
+        view.add(
+            figure,
+            delta,
+            key=key or "",
+            area=doc["area"] or "",
+            level=doc["level"] or "",
+            year=doc["year"] or 0,
+        )
+
+    def _status(
+        self,
+        view: ViewUnit,
+        event: Any,
+        status: Status,
+        figure: str | None,
+        *,
+        unit: bool = False,
+    ) -> None:
+        doc = self._doc(view, event)
+        doc["status"] = status.value
+        if figure:
+            self._add(view, doc, figure, doc["lead_unit"] if unit else "")
+        self._put(view, event, doc)
+
+    @staticmethod
+    def _assign(doc: dict[str, Any], event: Any) -> None:
+        doc.update(
+            status=Status.ASSIGNED.value,
+            assigned_on=event.on.isoformat(),
+            lead_unit=event.lead_unit,
+            co_units=list(event.co_units),
+            co_opinions=[],
+            reply_due=event.reply_due.isoformat(),
+            assignment_due=None,
+        )
+
+    def _rating(
+        self, view: ViewUnit, doc: dict[str, Any], which: str, rating: dict[str, Any], sign: int
+    ) -> None:
+        unit = doc["lead_unit"]
+        self._add(view, doc, f"evaluated_{which}", unit, sign)
+        if rating["result"] in POSITIVE:
+            self._add(view, doc, f"satisfied_{which}", unit, sign)
+        if rating["attitude"] in POSITIVE:
+            self._add(view, doc, f"attitude_satisfied_{which}", unit, sign)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def today() -> date:
+    return datetime.now(BUSINESS_TZ).date()
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A share rounded to four places, or None when nothing was counted."""
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def matching_docs(
+    ctx: ReportContext, *, year: int | None = None, unit: str | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The view's suggestion documents under the report's filters."""
+    rows = []
+    for key, doc in ctx.entities(KIND):
+        if year is not None and doc["year"] != year:
+            continue
+        if ctx.area and not (doc["area"] or "").startswith(ctx.area):
+            continue
+        if ctx.level and doc["level"] != ctx.level:
+            continue
+        if unit is not None and doc["lead_unit"] != unit and unit not in doc["co_units"]:
+            continue
+        rows.append((key, doc))
+    return rows
+
+
+def late_items(
+    docs: list[tuple[str, dict[str, Any]]], on: date, deadlines: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """Every deadline late on ``on`` (due before it and still open)."""
+    late = []
+    for key, doc in docs:
+        for entry in open_deadlines(doc, on):
+            if entry["late"] and (deadlines is None or entry["deadline"] in deadlines):
+                late.append({"id": key, "title": doc["title"], "status": doc["status"], **entry})
+    return sorted(late, key=lambda e: (e["owner"], e["due"], e["id"]))
+
+
+def build_suggestions(
+    ctx: ReportContext,
+    year: int | None = None,
+    unit: str | None = None,
+    overdue_on: str | None = None,
+) -> dict[str, Any]:
+    """The handling report: the figures of a work report's suggestion paragraph."""
+
+    def by_unit(figure: str) -> dict[str, int]:
+        return ctx.by(figure, "key", year=year)
+
+    def count(figure: str) -> int:
+        return by_unit(figure).get(unit, 0) if unit else ctx.total(figure, year=year)
+
+    on = date.fromisoformat(overdue_on) if overdue_on else (ctx.as_of_date or today())
+    docs = matching_docs(ctx, year=year)
+    overdue = late_items(docs, on, REPLY_DEADLINES)
+    overdue_by_unit: dict[str, int] = {}
+    for entry in overdue:
+        overdue_by_unit[entry["owner"]] = overdue_by_unit.get(entry["owner"], 0) + 1
+
+    by_class: dict[str, int] = {}
+    for key, value in by_unit("reply_class").items():
+        cls, _, owner = key.partition(SEP)
+        if value and (unit is None or owner == unit):
+            by_class[cls] = by_class.get(cls, 0) + value
+
+    units: dict[str, dict[str, Any]] = {}
+    figures = {
+        name: by_unit(name)
+        for name in (
+            "assigned",
+            "replied",
+            "replied_on_time",
+            "evaluated_first",
+            "satisfied_first",
+            "evaluated_final",
+            "satisfied_final",
+            "rehandled",
+            "extended",
+        )
+    }
+    for name in sorted(set(figures["assigned"]) | set(overdue_by_unit)):
+        if unit is not None and name != unit:
+            continue
+        f = {k: v.get(name, 0) for k, v in figures.items()}
+        if not any(f.values()) and name not in overdue_by_unit:
+            continue
+        units[name] = {
+            "assigned": f["assigned"],
+            "replied": f["replied"],
+            "replied_rate": rate(f["replied"], f["assigned"]),
+            "on_time_rate": rate(f["replied_on_time"], f["replied"]),
+            "satisfaction_first": rate(f["satisfied_first"], f["evaluated_first"]),
+            "satisfaction_final": rate(f["satisfied_final"], f["evaluated_final"]),
+            "rehandled": f["rehandled"],
+            "extended": f["extended"],
+            "overdue": overdue_by_unit.get(name, 0),
+        }
+
+    assigned, replied = count("assigned"), count("replied")
+    return {
+        "year": year,
+        "unit": unit,
+        "submitted": ctx.total("submitted", year=year) if unit is None else None,
+        "accepted": ctx.total("accepted", year=year) if unit is None else None,
+        "not_accepted": ctx.total("not_accepted", year=year) if unit is None else None,
+        "withdrawn": ctx.total("withdrawn", year=year) if unit is None else None,
+        "assigned": assigned,
+        "replied": replied,
+        "replied_rate": rate(replied, assigned),
+        "replied_on_time": count("replied_on_time"),
+        "on_time_rate": rate(count("replied_on_time"), replied),
+        "by_class": dict(sorted(by_class.items())),
+        "evaluated_first": count("evaluated_first"),
+        "satisfaction_first": rate(count("satisfied_first"), count("evaluated_first")),
+        "attitude_satisfaction_first": rate(
+            count("attitude_satisfied_first"), count("evaluated_first")
+        ),
+        "evaluated_final": count("evaluated_final"),
+        "satisfaction_final": rate(count("satisfied_final"), count("evaluated_final")),
+        "attitude_satisfaction_final": rate(
+            count("attitude_satisfied_final"), count("evaluated_final")
+        ),
+        "rehandled": count("rehandled"),
+        "extended": count("extended"),
+        "reassigned": count("reassigned"),
+        "supervised": count("supervised"),
+        "forwarded_by_leaders": count("forwarded_by_leaders"),
+        "closed": count("closed"),
+        "disclosed": count("disclosed"),
+        "disclosed_on_time": count("disclosed_on_time"),
+        "commitments": count("commitments"),
+        "commitments_delivered": count("commitments_delivered"),
+        "commitments_delivered_on_time": count("commitments_delivered_on_time"),
+        "overdue": len({e["id"] for e in overdue if unit is None or e["owner"] == unit}),
+        "overdue_on": on.isoformat(),
+        "by_unit": units,
+        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def render_suggestions(data: dict[str, Any], lang: str = "zh") -> Table:
+    zh = lang == "zh"
+    scope = f"{data['year']}年" if data["year"] and zh else (str(data["year"] or ""))
+    table = Table(title=f"{scope}代表建议办理情况" if zh else f"Suggestions handled {scope}")
+    table.add_column("指标" if zh else "Figure")
+    table.add_column("数值" if zh else "Value", justify="right")
+    rows = [
+        ("提交建议", "Submitted", data["submitted"]),
+        ("立案", "Accepted", data["accepted"]),
+        ("交办", "Assigned", data["assigned"]),
+        ("已答复", "Replied", data["replied"]),
+        ("办复率", "Reply rate", _pct(data["replied_rate"])),
+        ("按期答复率", "On time", _pct(data["on_time_rate"])),
+        ("首次满意率", "Satisfied (first)", _pct(data["satisfaction_first"])),
+        ("最终满意率", "Satisfied (final)", _pct(data["satisfaction_final"])),
+        ("重新办理", "Re-handled", data["rehandled"]),
+        ("重点督办", "Supervised", data["supervised"]),
+        ("逾期未复", "Overdue", data["overdue"]),
+    ]
+    for zh_label, en_label, value in rows:
+        if value is not None:
+            table.add_row(zh_label if zh else en_label, str(value))
+    for cls, value in data["by_class"].items():
+        table.add_row(f"{cls}类答复" if zh else f"Class {cls}", str(value))
+    for name, u in data["by_unit"].items():
+        table.add_row(
+            f"  {name}",
+            f"{u['replied']}/{u['assigned']} · {_pct(u['on_time_rate'])}"
+            + (f" · 逾期{u['overdue']}" if u["overdue"] else ""),
+        )
+    table.caption = ("逾期计算日 " if zh else "overdue on ") + data["overdue_on"]
+    return table
+
+
+SUGGESTION_OPTIONS = (
+    click.Option(["--year"], type=int, help="Only suggestions submitted in this year."),
+    click.Option(["--unit"], help="Only this lead handling unit (主办单位)."),
+    click.Option(
+        ["--overdue-on"],
+        help="Business date for the overdue count (default: the as-of date, else today).",
+    ),
+)
+
+
+@hookimpl
+def renda_register_projections(register: Any) -> None:
+    register(SuggestionView())
+
+
+@hookimpl
+def renda_register_reports(register: Any) -> None:
+    register(
+        Report(
+            name="suggestions",
+            title="代表建议办理情况 Suggestions handled",
+            projection=VIEW,
+            build=build_suggestions,
+            render=render_suggestions,
+            options=SUGGESTION_OPTIONS,
+        )
+    )
+
+
+__all__ = ["SuggestionView", "build_suggestions", "late_items", "matching_docs"]

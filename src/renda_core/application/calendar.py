@@ -1,0 +1,194 @@
+"""The statutory clock of the application: the deadline policy in force and the
+working-day calendar (packaged years, years supplied by plugins, years staff added).
+
+Years added with ``renda calendar add FILE`` are :class:`CalendarYear` events; the
+calendar loads them from the store whenever a command computes a due date, so nothing
+depends on a global mutable. A recorded year wins over a plugin's, which wins over
+the packaged data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from pydantic import Field, model_validator
+
+from renda_core.application.base import RendaBase
+from renda_core.application.commands import Command, Text, command
+from renda_core.domain.calendar import (
+    CalendarYear,
+    WorkCalendar,
+    YearArrangement,
+    packaged_years,
+)
+from renda_core.domain.deadlines import NATIONAL, Clock, DeadlinePolicy, Period, Unit
+from renda_core.domain.errors import InvalidInput, RuleViolated
+from renda_core.domain.values import Actor
+
+STAFF = {"staff"}
+
+
+class HolidaySpan(Command):
+    """A holiday of the arrangement: one day (``date``) or a span (``from``/``to``)."""
+
+    name: Text | None = None
+    date: dt.date | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> HolidaySpan:
+        if (self.date is None) == (self.from_ is None or self.to is None):
+            raise ValueError("give either date, or from and to")
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError("to is before from")
+        return self
+
+    def days(self) -> list[dt.date]:
+        if self.date is not None:
+            return [self.date]
+        assert self.from_ is not None and self.to is not None
+        return [self.from_ + timedelta(days=n) for n in range((self.to - self.from_).days + 1)]
+
+
+class AddCalendarYear(Command):
+    """Add (or, with ``replace``, revise) a year's holiday arrangement (节假日安排)."""
+
+    year: int
+    source: Text = Field(description="the State Council notice, e.g. 国办发明电〔2026〕x号")
+    holidays: list[HolidaySpan | dt.date] = Field(min_length=1)
+    workdays: list[dt.date] = Field(default_factory=list, description="make-up working days")
+    date: dt.date
+    replace: bool = False
+
+    def arrangement(self) -> YearArrangement:
+        days: set[dt.date] = set()
+        names: dict[str, str] = {}
+        for entry in self.holidays:
+            spans = [entry] if isinstance(entry, dt.date) else entry.days()
+            for day in spans:
+                days.add(day)
+                if isinstance(entry, HolidaySpan) and entry.name:
+                    names[day.isoformat()] = entry.name
+        return YearArrangement(
+            self.year, frozenset(days), frozenset(self.workdays), self.source, names
+        )
+
+
+class CalendarCommands(RendaBase):
+    """The calendar and deadline-policy part of the application."""
+
+    deadline_policy: DeadlinePolicy = NATIONAL
+    supplied_years: Mapping[int, YearArrangement] = MappingProxyType({})
+
+    # -- configuration (by the CLI from plugins, or by an embedding system) --------
+
+    def use_deadline_policy(self, policy: DeadlinePolicy) -> None:
+        """Apply a province's deadline policy to the commands of this application."""
+        self.deadline_policy = policy
+
+    def use_calendar_years(self, arrangements: Iterable[YearArrangement]) -> None:
+        """Years supplied by plugins (recorded years still take precedence)."""
+        years: dict[int, YearArrangement] = {}
+        for arrangement in arrangements:
+            if arrangement.year in years and years[arrangement.year] != arrangement:
+                raise InvalidInput(
+                    f"two different arrangements were supplied for {arrangement.year}",
+                    [{"field": "year", "message": "supplied twice"}],
+                )
+            years[arrangement.year] = arrangement
+        self.supplied_years = MappingProxyType(years)
+
+    # -- commands -----------------------------------------------------------------
+
+    @command("calendar.add", AddCalendarYear, STAFF)
+    def add_calendar_year(self, cmd: AddCalendarYear, actor: Actor) -> UUID:
+        """Record a year's holiday arrangement so working-day periods can use it."""
+        arrangement = cmd.arrangement()
+        existing = self.recorded_calendar_year(cmd.year)
+        if existing is None:
+            year = CalendarYear.add(arrangement, on=cmd.date, actor=actor)
+        elif not cmd.replace:
+            raise RuleViolated(
+                f"the {cmd.year} arrangement is already recorded (from {existing.source}); "
+                "use replace (--replace) to revise it"
+            )
+        else:
+            existing.revise(arrangement, on=cmd.date, actor=actor)
+            year = existing
+        self._save(year)
+        return year.id
+
+    # -- the clock ------------------------------------------------------------------
+
+    def recorded_calendar_year(self, year: int) -> CalendarYear | None:
+        try:
+            found = self._get(CalendarYear.create_id(year))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, CalendarYear) else None
+
+    def _year_lookup(self, year: int) -> YearArrangement | None:
+        recorded = self.recorded_calendar_year(year)
+        if recorded is not None:
+            return recorded.arrangement()
+        return self.supplied_years.get(year)
+
+    def work_calendar(self) -> WorkCalendar:
+        """A fresh calendar for one command: recorded, supplied, then packaged years."""
+        return WorkCalendar(self._year_lookup, known_years=self.supplied_years)
+
+    def clock(self) -> Clock:
+        return Clock(self.deadline_policy, self.work_calendar())
+
+    # -- queries --------------------------------------------------------------------
+
+    def calendar_year(self, year: int) -> dict[str, Any]:
+        """A year's arrangement and where it comes from (recorded, plugin, packaged)."""
+        recorded = self.recorded_calendar_year(year)
+        if recorded is not None:
+            return {
+                **recorded.arrangement().to_dict(),
+                "origin": "recorded",
+                "revisions": recorded.revisions,
+            }
+        if year in self.supplied_years:
+            return {**self.supplied_years[year].to_dict(), "origin": "plugin"}
+        if year in packaged_years():
+            return {**packaged_years()[year].to_dict(), "origin": "packaged"}
+        self.work_calendar().arrangement(year)  # raises CalendarYearUnknown
+        raise AssertionError("unreachable")
+
+    def calendar_years(self, up_to: int | None = None) -> list[dict[str, Any]]:
+        """Which years the calendar knows, and from where."""
+        packaged = packaged_years()
+        last = max([*packaged, *self.supplied_years, up_to or 0]) + 10
+        rows = []
+        for year in range(min(packaged), last + 1):
+            origin = None
+            recorded = self.recorded_calendar_year(year)
+            if recorded is not None:
+                origin, source = "recorded", recorded.source
+            elif year in self.supplied_years:
+                origin, source = "plugin", self.supplied_years[year].source
+            elif year in packaged:
+                origin, source = "packaged", packaged[year].source
+            if origin is not None:
+                rows.append({"year": year, "origin": origin, "source": source})
+        return rows
+
+    def due_date(self, start: dt.date, amount: int, unit: str) -> dt.date:
+        """``start`` + a period, by the conventions of the statutory clock."""
+        try:
+            period = Period(amount, Unit(unit))
+        except ValueError as exc:
+            raise InvalidInput(
+                f"invalid period: {exc}", [{"field": "period", "message": str(exc)}]
+            ) from None
+        return period.after(start, self.work_calendar())

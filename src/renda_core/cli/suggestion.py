@@ -1,0 +1,688 @@
+"""``renda suggestion …``: deputies' suggestions (代表建议) and their statutory clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    emit,
+    env,
+    json_option,
+    parse_date,
+    today,
+)
+from renda_core.domain.errors import InvalidInput
+from renda_core.domain.suggestion import (
+    Channel,
+    ExclusionReason,
+    Rating,
+    ReviewOutcome,
+    Source,
+    Status,
+)
+from renda_core.domain.values import ContactForm
+from renda_core.projections.reports import fresh_context
+
+DUE_KEYS = (
+    "assignment_due",
+    "reply_due",
+    "objection_until",
+    "co_opinion_due",
+    "rehandle_due",
+    "disclosure_due",
+)
+
+
+@click.group(cls=RendaGroup)
+def suggestion() -> None:
+    """Deputies' suggestions (代表建议): draft to closure, with the statutory clock."""
+
+
+def _apply(ctx: click.Context, method: str, suggestion_id: str, on: str | None, **data: Any) -> Any:
+    """Run one application command on a suggestion; None values are left out."""
+    e = env(ctx)
+    payload = {k: v for k, v in data.items() if v is not None}
+    payload.update(suggestion_id=suggestion_id, date=on or today())
+    return getattr(e.get_app(), method)(payload, e.actor())
+
+
+def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = False) -> None:
+    line = f"{suggestion_id}: {message}"
+    if dues:
+        data = env(ctx).get_app().suggestion(suggestion_id)
+        shown = [f"{d['deadline']} {d['due']} ({d['owner']})" for d in data["open_deadlines"]]
+        if data["status"] == Status.ASSIGNED.value:
+            shown.append(f"objection_until {data['objection_until']}")
+        if shown:
+            line += " — " + ", ".join(shown)
+    click.echo(line)
+
+
+# -- drafting ------------------------------------------------------------------------
+
+
+@suggestion.command(name="draft")
+@click.option("--title", required=True, help="Title (标题).")
+@click.option("--body", help="Text of the suggestion.")
+@click.option(
+    "--body-file", type=click.File(encoding="utf-8"), help="Read the text from a file ('-': stdin)."
+)
+@click.option("--channel", required=True, help=f"When raised: {choices(Channel)}.")
+@click.option("--source", required=True, help=f"Where from: {choices(Source)}.")
+@click.option("--deputy", "lead_deputy", help="Lead deputy's id (default: the acting deputy).")
+@click.option("--category", help="Category (类别), e.g. 经济发展.")
+@click.option("--session", help="Congress session, e.g. 十四届人大二次会议.")
+@date_option()
+@json_option
+@click.pass_context
+def suggestion_draft(
+    ctx: click.Context,
+    /,
+    body: str | None,
+    body_file: Any,
+    on: str | None,
+    as_json: bool,
+    **fields: Any,
+) -> None:
+    """Draft a suggestion led by a deputy (领衔); prints the new id."""
+    if (body is None) == (body_file is None):
+        raise InvalidInput(
+            "give the text with --body or --body-file (one of them)",
+            [{"field": "body", "message": "required"}],
+        )
+    e = env(ctx)
+    data = {k: v for k, v in fields.items() if v is not None}
+    data.update(body=body if body is not None else body_file.read(), date=on or today())
+    new_id = e.get_app().draft_suggestion(data, e.actor())
+    emit({"id": str(new_id)}, True) if as_json else click.echo(str(new_id))
+
+
+@suggestion.command(name="revise")
+@click.argument("suggestion_id")
+@click.option("--title", help="New title.")
+@click.option("--body", help="New text.")
+@click.option("--category", help="New category.")
+@date_option()
+@click.pass_context
+def suggestion_revise(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Revise the text before submission (e.g. after review)."""
+    _apply(ctx, "revise_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "revised")
+
+
+@suggestion.command(name="invite")
+@click.argument("suggestion_id")
+@click.option("--deputy", "deputy_id", required=True, help="Id of the deputy invited to co-sign.")
+@date_option()
+@click.pass_context
+def suggestion_invite(
+    ctx: click.Context, /, suggestion_id: str, deputy_id: str, on: str | None
+) -> None:
+    """Invite an active deputy to co-sign (邀请附议)."""
+    _apply(ctx, "invite_cosigner", suggestion_id, on, deputy_id=deputy_id)
+    _done(ctx, suggestion_id, f"invited {deputy_id} to co-sign")
+
+
+@suggestion.command(name="cosign")
+@click.argument("suggestion_id")
+@click.option("--deputy", "deputy_id", help="Co-signer's id (default: the acting deputy).")
+@date_option()
+@click.pass_context
+def suggestion_cosign(
+    ctx: click.Context, /, suggestion_id: str, deputy_id: str | None, on: str | None
+) -> None:
+    """Confirm co-signing (附议)."""
+    _apply(ctx, "cosign_suggestion", suggestion_id, on, deputy_id=deputy_id)
+    _done(ctx, suggestion_id, "co-signed")
+
+
+@suggestion.command(name="decline")
+@click.argument("suggestion_id")
+@click.option("--deputy", "deputy_id", help="Invitee's id (default: the acting deputy).")
+@date_option()
+@click.pass_context
+def suggestion_decline(
+    ctx: click.Context, /, suggestion_id: str, deputy_id: str | None, on: str | None
+) -> None:
+    """Decline an invitation to co-sign."""
+    _apply(ctx, "decline_cosign", suggestion_id, on, deputy_id=deputy_id)
+    _done(ctx, suggestion_id, "co-signing declined")
+
+
+@suggestion.command(name="presubmit")
+@click.argument("suggestion_id")
+@date_option()
+@click.pass_context
+def suggestion_presubmit(ctx: click.Context, /, suggestion_id: str, on: str | None) -> None:
+    """Send the draft for pre-submission review (预提交)."""
+    _apply(ctx, "presubmit_suggestion", suggestion_id, on)
+    _done(ctx, suggestion_id, "sent for pre-submission review")
+
+
+@suggestion.command(name="review")
+@click.argument("suggestion_id")
+@click.option("--outcome", required=True, help=f"Outcome: {choices(ReviewOutcome)}.")
+@click.option("--comment", required=True, help="Reviewers' comments.")
+@click.option("--reviewer", help="Reviewer (default: the actor).")
+@date_option()
+@click.pass_context
+def suggestion_review(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Record pre-submission review comments; the draft returns to the deputy."""
+    _apply(ctx, "review_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, f"reviewed ({fields['outcome']})")
+
+
+@suggestion.command(name="submit")
+@click.argument("suggestion_id")
+@date_option()
+@click.pass_context
+def suggestion_submit(ctx: click.Context, /, suggestion_id: str, on: str | None) -> None:
+    """Formally submit; invitations not confirmed lapse."""
+    _apply(ctx, "submit_suggestion", suggestion_id, on)
+    _done(ctx, suggestion_id, "submitted", dues=True)
+
+
+# -- acceptance and assignment ------------------------------------------------------
+
+
+@suggestion.command(name="accept")
+@click.argument("suggestion_id")
+@click.option("--number", help="Registration number (建议编号).")
+@date_option()
+@click.pass_context
+def suggestion_accept(
+    ctx: click.Context, /, suggestion_id: str, number: str | None, on: str | None
+) -> None:
+    """Accept the suggestion (立案)."""
+    _apply(ctx, "accept_suggestion", suggestion_id, on, number=number)
+    _done(ctx, suggestion_id, "accepted")
+
+
+@suggestion.command(name="reject")
+@click.argument("suggestion_id")
+@click.option("--reason", required=True, help=f"Exclusion reason: {choices(ExclusionReason)}.")
+@click.option("--explanation", required=True, help="Explanation to the deputy.")
+@date_option()
+@click.pass_context
+def suggestion_reject(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Do not accept (不予立案); it is handled as a letter (转来信)."""
+    _apply(ctx, "reject_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "not accepted; handled as a letter")
+
+
+def _units_options(fn: Any) -> Any:
+    fn = click.option("--complex", "complex_", is_flag=True, help="Complex: the longer period.")(fn)
+    fn = click.option(
+        "--co-unit", "co_units", multiple=True, help="Co-handling unit (协办), repeatable."
+    )(fn)
+    return click.option("--lead-unit", required=True, help="Lead handling unit (主办).")(fn)
+
+
+@suggestion.command(name="assign")
+@click.argument("suggestion_id")
+@_units_options
+@date_option()
+@click.pass_context
+def suggestion_assign(
+    ctx: click.Context,
+    /,
+    suggestion_id: str,
+    lead_unit: str,
+    co_units: tuple[str, ...],
+    complex_: bool,
+    on: str | None,
+) -> None:
+    """Assign (交办) to a lead unit and co-units; the statutory clock starts."""
+    _apply(
+        ctx,
+        "assign_suggestion",
+        suggestion_id,
+        on,
+        lead_unit=lead_unit,
+        co_units=list(co_units),
+        complex=complex_,
+    )
+    _done(ctx, suggestion_id, f"assigned to {lead_unit}", dues=True)
+
+
+@suggestion.command(name="object")
+@click.argument("suggestion_id")
+@click.option("--reason", required=True, help="Why the assignment is outside the unit's remit.")
+@click.option("--unit", help="The objecting unit (default: the acting unit).")
+@date_option()
+@click.pass_context
+def suggestion_object(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """A unit objects to its assignment (申请调整), within its window."""
+    _apply(ctx, "object_assignment", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "objection recorded")
+
+
+@suggestion.command(name="reassign")
+@click.argument("suggestion_id")
+@_units_options
+@click.option("--note", help="Note on the decision.")
+@date_option()
+@click.pass_context
+def suggestion_reassign(
+    ctx: click.Context,
+    /,
+    suggestion_id: str,
+    lead_unit: str,
+    co_units: tuple[str, ...],
+    complex_: bool,
+    note: str | None,
+    on: str | None,
+) -> None:
+    """Grant the pending objections and assign anew (new clock)."""
+    _apply(
+        ctx,
+        "reassign_suggestion",
+        suggestion_id,
+        on,
+        lead_unit=lead_unit,
+        co_units=list(co_units),
+        complex=complex_,
+        note=note,
+    )
+    _done(ctx, suggestion_id, f"reassigned to {lead_unit}", dues=True)
+
+
+@suggestion.command(name="deny-objection")
+@click.argument("suggestion_id")
+@click.option("--unit", required=True, help="The unit whose objection is denied.")
+@click.option("--note", required=True, help="Reasons, sent to the unit.")
+@date_option()
+@click.pass_context
+def suggestion_deny_objection(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Deny a unit's objection: the assignment stands."""
+    _apply(ctx, "deny_objection", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, f"objection of {fields['unit']} denied")
+
+
+@suggestion.command(name="co-opinion")
+@click.argument("suggestion_id")
+@click.option("--text", required=True, help="The co-handling opinion.")
+@click.option("--unit", help="The co-handling unit (default: the acting unit).")
+@date_option()
+@click.pass_context
+def suggestion_co_opinion(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """A co-handling unit sends its opinion to the lead unit (协办意见)."""
+    _apply(ctx, "send_co_opinion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "co-handling opinion sent")
+
+
+@suggestion.command(name="extend")
+@click.argument("suggestion_id")
+@click.option("--until", required=True, help="New reply due date (YYYY-MM-DD).")
+@click.option("--reason", required=True, help="Why (the deputy is told).")
+@date_option()
+@click.pass_context
+def suggestion_extend(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Extend the reply deadline (延期), within the policy's cap."""
+    _apply(ctx, "extend_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "extended", dues=True)
+
+
+@suggestion.command(name="contact")
+@click.argument("suggestion_id")
+@click.option("--form", required=True, help=f"Form: {choices(ContactForm)}.")
+@click.option("--note", help="Note, kept verbatim.")
+@click.option("--unit", help="The unit (default: the acting unit).")
+@date_option()
+@click.pass_context
+def suggestion_contact(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Record a contact between a handling unit and the deputy (沟通联系)."""
+    _apply(ctx, "contact_deputy", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "contact recorded")
+
+
+@suggestion.command(name="reply")
+@click.argument("suggestion_id")
+@click.option("--class", "result_class", required=True, help="Result class (A/B/C/D by default).")
+@click.option("--text", required=True, help="The written reply.")
+@click.option("--unit", help="The lead unit (default: the acting unit).")
+@date_option()
+@click.pass_context
+def suggestion_reply(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """The lead unit replies to the lead deputy and every co-signer."""
+    _apply(ctx, "reply_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, f"replied (class {fields['result_class'].upper()})", dues=True)
+
+
+@suggestion.command(name="evaluate")
+@click.argument("suggestion_id")
+@click.option("--attitude", required=True, help=f"Handling attitude: {choices(Rating)}.")
+@click.option("--result", required=True, help=f"Handling result: {choices(Rating)}.")
+@click.option("--reason", help="Reasons (required for 不满意).")
+@date_option()
+@click.pass_context
+def suggestion_evaluate(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """The lead deputy evaluates the reply (attitude and result separately)."""
+    _apply(ctx, "evaluate_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, "evaluated")
+
+
+@suggestion.command(name="rehandle")
+@click.argument("suggestion_id")
+@click.option("--reason", help="Why, for the unit.")
+@date_option()
+@click.pass_context
+def suggestion_rehandle(
+    ctx: click.Context, /, suggestion_id: str, reason: str | None, on: str | None
+) -> None:
+    """Order re-handling after 不满意 (重新办理), with its own deadline."""
+    _apply(ctx, "rehandle_suggestion", suggestion_id, on, reason=reason)
+    _done(ctx, suggestion_id, "re-handling ordered", dues=True)
+
+
+@suggestion.command(name="commit")
+@click.argument("suggestion_id")
+@click.option("--text", required=True, help="What is promised.")
+@click.option("--due", required=True, help="When it is due (YYYY-MM-DD).")
+@date_option()
+@click.pass_context
+def suggestion_commit(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Record a dated commitment of a B/C reply (承诺事项)."""
+    _apply(ctx, "commit_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, f"commitment due {fields['due']} recorded")
+
+
+@suggestion.command(name="deliver")
+@click.argument("suggestion_id")
+@click.option("--number", required=True, type=int, help="The commitment's number (1, 2, …).")
+@click.option("--note", help="What was delivered.")
+@date_option()
+@click.pass_context
+def suggestion_deliver(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Record that a commitment was delivered (承诺兑现)."""
+    _apply(ctx, "deliver_commitment", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, f"commitment {fields['number']} delivered")
+
+
+@suggestion.command(name="supervise")
+@click.argument("suggestion_id")
+@click.option("--leader", required=True, help="The supervising leader (督办领导).")
+@click.option("--note", help="Note.")
+@date_option()
+@click.pass_context
+def suggestion_supervise(
+    ctx: click.Context, /, suggestion_id: str, on: str | None, **fields: Any
+) -> None:
+    """Put under priority supervision (重点督办) by a named leader."""
+    _apply(ctx, "supervise_suggestion", suggestion_id, on, **fields)
+    _done(ctx, suggestion_id, f"supervised by {fields['leader']}")
+
+
+@suggestion.command(name="disclose")
+@click.argument("suggestion_id")
+@click.option("--text", help="The text to publish (default: the reply); redacted anyway.")
+@date_option()
+@click.pass_context
+def suggestion_disclose(
+    ctx: click.Context, /, suggestion_id: str, text: str | None, on: str | None
+) -> None:
+    """Publish the latest reply with contact details and secrets redacted (公开)."""
+    _apply(ctx, "disclose_suggestion", suggestion_id, on, text=text)
+    _done(ctx, suggestion_id, "reply disclosed")
+
+
+@suggestion.command(name="withdraw")
+@click.argument("suggestion_id")
+@click.option("--statement", required=True, help="The written withdrawal (书面撤回).")
+@click.option("--consent", "consents", multiple=True, help="A co-signer who agreed, repeatable.")
+@date_option()
+@click.pass_context
+def suggestion_withdraw(
+    ctx: click.Context,
+    /,
+    suggestion_id: str,
+    statement: str,
+    consents: tuple[str, ...],
+    on: str | None,
+) -> None:
+    """Withdraw before assignment; a joint suggestion needs every co-signer."""
+    _apply(
+        ctx,
+        "withdraw_suggestion",
+        suggestion_id,
+        on,
+        statement=statement,
+        consents=list(consents),
+    )
+    _done(ctx, suggestion_id, "withdrawn")
+
+
+@suggestion.command(name="close")
+@click.argument("suggestion_id")
+@click.option("--note", help="Closing note.")
+@date_option()
+@click.pass_context
+def suggestion_close(
+    ctx: click.Context, /, suggestion_id: str, note: str | None, on: str | None
+) -> None:
+    """Close the case (办结)."""
+    _apply(ctx, "close_suggestion", suggestion_id, on, note=note)
+    _done(ctx, suggestion_id, "closed")
+
+
+@suggestion.command(name="merge")
+@click.argument("suggestion_id")
+@click.option("--with", "others", required=True, multiple=True, help="Similar suggestion id.")
+@date_option()
+@click.pass_context
+def suggestion_merge(
+    ctx: click.Context, /, suggestion_id: str, others: tuple[str, ...], on: str | None
+) -> None:
+    """Handle similar suggestions together (并案); each keeps its own reply."""
+    _apply(ctx, "merge_suggestions", suggestion_id, on, others=list(others))
+    _done(ctx, suggestion_id, f"handled together with {len(others)} other(s)")
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+@suggestion.command(name="show")
+@click.argument("suggestion_id")
+@json_option
+@click.pass_context
+def suggestion_show(ctx: click.Context, /, suggestion_id: str, as_json: bool) -> None:
+    """Show one suggestion: status, every current due date, the whole file."""
+    data = env(ctx).get_app().suggestion(suggestion_id)
+
+    def render() -> Table:
+        table = Table(title=f"{data['title']}（{data['status_label']}）", show_header=False)
+        for key in (
+            "id",
+            "number",
+            "lead_name",
+            "channel",
+            "source",
+            "status",
+            "submitted_on",
+            "lead_unit",
+            *DUE_KEYS,
+        ):
+            if data.get(key) not in (None, "", []):
+                table.add_row(key, str(data[key]))
+        if data["co_units"]:
+            table.add_row("co_units", "、".join(data["co_units"]))
+        if data["cosigners"]:
+            table.add_row(
+                "cosigners", ", ".join(f"{c['name']} ({c['state']})" for c in data["cosigners"])
+            )
+        for reply in data["replies"]:
+            table.add_row(f"reply {reply['round']}", f"{reply['on']} {reply['result_class']}")
+        for ev in data["evaluations"]:
+            table.add_row(
+                f"evaluation {ev['round']}",
+                f"{ev['on']} {Rating.of(ev['attitude']).label}/{Rating.of(ev['result']).label}",
+            )
+        for d in data["open_deadlines"]:
+            table.add_row("open", f"{d['deadline']} {d['due']} ({d['owner']})")
+        return table
+
+    emit(data, as_json, render)
+
+
+@suggestion.command(name="list")
+@click.option("--status", help=f"Only this status: {choices(Status)}.")
+@click.option("--unit", help="Only suggestions this unit handles (lead or co-unit).")
+@click.option("--year", type=int, help="Only suggestions submitted in this year.")
+@click.option("--deputy", help="Only suggestions led by this deputy id.")
+@json_option
+@click.pass_context
+def suggestion_list(
+    ctx: click.Context,
+    /,
+    status: str | None,
+    unit: str | None,
+    year: int | None,
+    deputy: str | None,
+    as_json: bool,
+) -> None:
+    """List suggestions (from the suggestions view, brought up to date first)."""
+    from renda_adapters.suggestions import VIEW, matching_docs
+
+    wanted = _status(status)
+    rows = [
+        {"id": key, **_summary(doc)}
+        for key, doc in matching_docs(fresh_context(env(ctx).runner(), VIEW), year=year, unit=unit)
+        if (wanted is None or doc["status"] == wanted)
+        and (deputy is None or doc["lead_deputy"] == deputy)
+    ]
+    rows.sort(key=lambda r: (r["submitted_on"] or "9999", r["id"]))
+
+    def render() -> Table:
+        table = Table(title="代表建议")
+        for col in ("id", "title", "lead", "status", "lead unit", "reply due"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["id"][:8],
+                r["title"],
+                r["lead_name"] or "",
+                Status.of(r["status"]).label,
+                r["lead_unit"] or "",
+                r["reply_due"] or "",
+            )
+        return table
+
+    emit(rows, as_json, render)
+
+
+@suggestion.command(name="overdue")
+@click.option("--as-of", "as_of", help="Business date to judge by (default: today).")
+@click.option("--unit", help="Only what this unit owes.")
+@json_option
+@click.pass_context
+def suggestion_overdue(
+    ctx: click.Context, /, as_of: str | None, unit: str | None, as_json: bool
+) -> None:
+    """What is late on a date, by the unit (or the office) that owes it."""
+    from renda_adapters.suggestions import VIEW, late_items, matching_docs
+
+    on = parse_date(as_of or today(), "as-of")
+    assert on is not None
+    items = late_items(matching_docs(fresh_context(env(ctx).runner(), VIEW)), on)
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if unit is None or item["owner"] == unit:
+            by_unit.setdefault(item["owner"], []).append(item)
+    data = {
+        "as_of": on.isoformat(),
+        "total": sum(len(v) for v in by_unit.values()),
+        "by_unit": by_unit,
+    }
+
+    def render() -> Table:
+        table = Table(title=f"截至 {on} 逾期事项")
+        for col in ("owner", "deadline", "due", "days late", "suggestion"):
+            table.add_column(col)
+        for owner, entries in by_unit.items():
+            for x in entries:
+                table.add_row(owner, x["deadline"], x["due"], str(x["days_late"]), x["title"])
+        return table
+
+    emit(data, as_json, render)
+
+
+@suggestion.command(name="policy")
+@json_option
+@click.pass_context
+def suggestion_policy(ctx: click.Context, /, as_json: bool) -> None:
+    """Show the deadline policy in force (periods, result classes)."""
+    data = env(ctx).get_app().deadline_policy.to_dict()
+
+    def render() -> Table:
+        table = Table(title=f"{data['title']} ({data['name']})", show_header=False)
+        for key, value in data.items():
+            if isinstance(value, dict) and "label" in value:
+                table.add_row(key, value["label"])
+            elif key == "result_classes":
+                for code, label in value.items():
+                    table.add_row(f"class {code}", label)
+            elif key not in ("name", "title"):
+                table.add_row(key, str(value))
+        return table
+
+    emit(data, as_json, render)
+
+
+def _status(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return Status.parse(text).value
+    except ValueError as exc:
+        raise InvalidInput(
+            f"invalid input — status: {exc}", [{"field": "status", "message": str(exc)}]
+        ) from None
+
+
+def _summary(doc: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "title",
+        "status",
+        "lead_deputy",
+        "lead_name",
+        "year",
+        "submitted_on",
+        "lead_unit",
+        "co_units",
+        "reply_due",
+        "rehandle_due",
+        "disclosure_due",
+        "supervised",
+        "bulletin",
+    )
+    return {k: doc.get(k) for k in keys}

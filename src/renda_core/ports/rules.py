@@ -1,0 +1,76 @@
+"""Choosing the suggestion-handling rules in force from the plugins.
+
+``configure_rules(app, pm)`` applies the chosen deadline policy and the calendar years
+the plugins supply to an application; the CLI does this for the application it opens,
+and an embedding system calls it (or ``app.use_deadline_policy(...)``) itself.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pluggy
+
+from renda_core.application.calendar import CalendarCommands
+from renda_core.domain.calendar import YearArrangement
+from renda_core.domain.deadlines import NATIONAL, DeadlinePolicy
+from renda_core.domain.errors import InvalidInput
+
+POLICY_ENV = "RENDA_DEADLINE_POLICY"
+
+
+def collect_deadline_policies(pm: pluggy.PluginManager) -> dict[str, DeadlinePolicy]:
+    """The built-in ``national`` policy and every policy plugins register, by name."""
+    found: dict[str, DeadlinePolicy] = {NATIONAL.name: NATIONAL}
+
+    def register(policy: DeadlinePolicy) -> None:
+        if not isinstance(policy, DeadlinePolicy):
+            raise TypeError(f"{policy!r} is not a DeadlinePolicy")
+        if policy.name in found:
+            raise ValueError(f"two deadline policies are named '{policy.name}'")
+        found[policy.name] = policy
+
+    pm.hook.renda_register_deadline_policies(register=register)
+    return found
+
+
+def choose_deadline_policy(pm: pluggy.PluginManager, name: str | None = None) -> DeadlinePolicy:
+    """The policy named (or in ``RENDA_DEADLINE_POLICY``); else the one a plugin gave."""
+    policies = collect_deadline_policies(pm)
+    name = name or os.environ.get(POLICY_ENV) or None
+    if name is not None:
+        if name not in policies:
+            raise InvalidInput(
+                f"no deadline policy named '{name}' (known: {', '.join(sorted(policies))})",
+                [{"field": POLICY_ENV, "message": "unknown deadline policy"}],
+            )
+        return policies[name]
+    contributed = [p for n, p in policies.items() if n != NATIONAL.name]
+    if len(contributed) > 1:
+        names = ", ".join(sorted(p.name for p in contributed))
+        raise InvalidInput(
+            f"plugins register several deadline policies ({names}); choose one with {POLICY_ENV}",
+            [{"field": POLICY_ENV, "message": "several policies registered"}],
+        )
+    return contributed[0] if contributed else NATIONAL
+
+
+def collect_calendar_years(pm: pluggy.PluginManager) -> list[YearArrangement]:
+    """The holiday arrangements plugins supply."""
+    found: list[YearArrangement] = []
+
+    def register(arrangement: YearArrangement) -> None:
+        if not isinstance(arrangement, YearArrangement):
+            raise TypeError(f"{arrangement!r} is not a YearArrangement")
+        found.append(arrangement)
+
+    pm.hook.renda_register_calendar_years(register=register)
+    return found
+
+
+def configure_rules(
+    app: CalendarCommands, pm: pluggy.PluginManager, policy: str | None = None
+) -> None:
+    """Apply the chosen deadline policy and the supplied calendar years to ``app``."""
+    app.use_deadline_policy(choose_deadline_policy(pm, policy))
+    app.use_calendar_years(collect_calendar_years(pm))
