@@ -206,7 +206,7 @@ class Opinion(Aggregate):
             on=on,
             actor=actor,
         )
-        target._duplicate_merged(duplicate_id=str(self.id), on=max(on, target.last_on), actor=actor)
+        target._duplicate_merged(duplicate_id=str(self.id), on=on, actor=actor)
 
     def answer(self, *, result: str, on: date, actor: Actor) -> None:
         """Answered on the spot (当场答复): routed and handled at once."""
@@ -341,7 +341,7 @@ class Opinion(Aggregate):
     @event("DuplicateMerged", topic="renda:Opinion.DuplicateMerged")
     def _duplicate_merged(self, *, duplicate_id: str, on: date, actor: Actor) -> None:
         self.duplicates.append(duplicate_id)
-        self._step("duplicate merged", on, duplicate_id=duplicate_id)
+        self.history.append({"step": "duplicate merged", "on": on, "duplicate_id": duplicate_id})
 
     @event("AnsweredOnTheSpot", topic="renda:Opinion.AnsweredOnTheSpot")
     def _answered(self, *, result: str, on: date, actor: Actor) -> None:

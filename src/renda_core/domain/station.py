@@ -122,8 +122,10 @@ class Station(Aggregate):
         if len(set(present)) != len(present):
             raise RuleViolated("a deputy is named twice among those present")
         for deputy_id in present:
-            since = self._roster_since(deputy_id)
-            self._check_not_before(on, since, f"deputy {deputy_id} entered the station")
+            if not self.on_roster(deputy_id, on):
+                raise RuleViolated(
+                    f"deputy {deputy_id} was not on the roster of {self.name} on {on}"
+                )
         if people_received < 0:
             raise RuleViolated("the number of people received cannot be negative")
         number = len(self.activities) + 1
@@ -150,9 +152,15 @@ class Station(Aggregate):
         return self.status == OPEN
 
     def on_roster(self, deputy_id: str, on: date | None = None) -> bool:
-        """Is the deputy on the roster (and, with ``on``, had entered by then)?"""
-        since = self.roster.get(deputy_id)
-        return since is not None and (on is None or since <= on)
+        """Is the deputy on the roster now (or, with ``on``, on that day)?"""
+        if on is None:
+            return deputy_id in self.roster
+        return any(
+            m["deputy_id"] == deputy_id
+            and m["since"] <= on
+            and (m["until"] is None or on <= m["until"])
+            for m in self.memberships
+        )
 
     def check_open_on(self, on: date, what: str) -> None:
         """For other aggregates: the station is open and existed on ``on``."""
