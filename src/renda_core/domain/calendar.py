@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -51,7 +51,7 @@ class YearArrangement:
     holidays: frozenset[date]
     workdays: frozenset[date]  # weekend days that are working days (调休上班)
     source: str = ""
-    names: Mapping[str, str] | None = None  # ISO date → holiday name, for display
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)  # ISO date → name
 
     def __post_init__(self) -> None:
         check_arrangement(self.year, self.holidays, self.workdays)
