@@ -19,6 +19,7 @@ from renda_core.application.commands import (
     command,
 )
 from renda_core.application.stations import check_acting_deputy
+from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.opinion import (
     BodyKind,
@@ -103,12 +104,23 @@ class ReferOpinion(Command):
 
 
 class EscalateOpinion(Command):
-    """Escalate an accepted item into a Suggestion (代表建议) or a bulletin item (专刊)."""
+    """Escalate an accepted item into a Suggestion (代表建议) or a bulletin item (专刊).
+
+    For a suggestion, give the id of an existing one, or none: a draft suggestion led
+    by the first receiving deputy is created from the item in the same write.
+    """
 
     opinion_id: UUID
     target_kind: TargetField
-    target_id: Text = Field(description="id of the suggestion or bulletin item")
+    target_id: Text | None = Field(default=None, description="id of the suggestion or bulletin")
+    title: Text | None = Field(default=None, description="title of a new suggestion")
     date: dt.date
+
+    @model_validator(mode="after")
+    def _bulletin_needs_an_id(self) -> EscalateOpinion:
+        if self.target_kind is EscalationTarget.BULLETIN and self.target_id is None:
+            raise ValueError("escalation into a bulletin needs the bulletin's id (target_id)")
+        return self
 
 
 class RecordOpinionResult(Command):
@@ -217,23 +229,52 @@ class OpinionCommands(RendaBase):
         )
 
     @command("opinion.escalate", EscalateOpinion, STAFF)
-    def escalate_opinion(self, cmd: EscalateOpinion, actor: Actor) -> None:
-        """Escalate an accepted item into a suggestion or a bulletin item (linked)."""
+    def escalate_opinion(self, cmd: EscalateOpinion, actor: Actor) -> str:
+        """Escalate an accepted item into a suggestion or a bulletin item; returns the
+        target's id (a new draft suggestion when none is given)."""
         opinion = self._load(Opinion, cmd.opinion_id, "opinion")
-        opinion.escalate(
-            target_kind=cmd.target_kind, target_id=cmd.target_id, on=cmd.date, actor=actor
-        )
         partner = self._escalation_partner(opinion, cmd, actor)
-        if partner is None:
+        target_id = cmd.target_id if partner is None else str(partner.id)
+        assert target_id is not None
+        opinion.escalate(target_kind=cmd.target_kind, target_id=target_id, on=cmd.date, actor=actor)
+        if partner is None or cmd.target_id is not None:
             self._save(opinion)
         else:
             self._save(opinion, partner)
+        return target_id
 
     def _escalation_partner(
         self, opinion: Opinion, cmd: EscalateOpinion, actor: Actor
     ) -> Aggregate | None:
-        """The other side of the link, changed to point back (None: nothing to change)."""
-        return None
+        """The suggestion on the other side of the link: the one named (it must exist),
+        or a new draft led by the first receiving deputy (saved with the opinion)."""
+        if cmd.target_kind is not EscalationTarget.SUGGESTION:
+            return None
+        from renda_core.domain.suggestion import Channel as SuggestionChannel
+        from renda_core.domain.suggestion import Source, Suggestion
+
+        if cmd.target_id is not None:
+            return self._load(Suggestion, cmd.target_id, "suggestion")
+        opinion.check_escalation(on=cmd.date)  # before creating anything
+        lead = self._load(Deputy, opinion.deputies[0], "deputy")
+        if not lead.is_active:
+            raise RuleViolated(
+                f"the receiving deputy {lead.name} is no longer in office; "
+                "escalate into an existing suggestion instead"
+            )
+        return Suggestion.draft(
+            title=cmd.title or opinion.content[:60],
+            body=opinion.content,
+            category=opinion.category,
+            channel=SuggestionChannel.RECESS,
+            source=Source.STATION,
+            lead_deputy=str(lead.id),
+            lead_name=lead.name,
+            area=lead.area,
+            level=lead.level,
+            on=cmd.date,
+            actor=actor,
+        )
 
     @command("opinion.result", RecordOpinionResult, STAFF)
     def record_opinion_result(self, cmd: RecordOpinionResult, actor: Actor) -> None:

@@ -118,20 +118,38 @@ def opinion_refer(
 @opinion.command(name="escalate")
 @click.argument("opinion_id")
 @click.option("--to", "target_kind", required=True, help=f"Into: {choices(EscalationTarget)}.")
-@click.option("--target", "target_id", required=True, help="Id of the suggestion or bulletin.")
+@click.option(
+    "--target",
+    "target_id",
+    help="Id of the suggestion or bulletin; for a suggestion, omit it to draft a new one.",
+)
+@click.option("--title", help="Title of the new suggestion (default: the item's content).")
 @date_option()
+@json_option
 @click.pass_context
 def opinion_escalate(
-    ctx: click.Context, /, opinion_id: str, target_kind: str, target_id: str, on: str | None
+    ctx: click.Context,
+    /,
+    opinion_id: str,
+    target_kind: str,
+    target_id: str | None,
+    title: str | None,
+    on: str | None,
+    as_json: bool,
 ) -> None:
     """Escalate an accepted item into a suggestion or a bulletin item (linked)."""
-    data = {
+    e = env(ctx)
+    data: dict[str, Any] = {
         "opinion_id": opinion_id,
         "target_kind": target_kind,
-        "target_id": target_id,
         "date": on or today(),
     }
-    _run(ctx, "escalate_opinion", data, f"{opinion_id}: escalated to {target_kind} {target_id}")
+    data.update({k: v for k, v in {"target_id": target_id, "title": title}.items() if v})
+    target = e.get_app().escalate_opinion(data, e.actor())
+    if as_json:
+        emit({"opinion_id": opinion_id, "target_kind": target_kind, "target_id": target}, True)
+    else:
+        click.echo(f"{opinion_id}: escalated to {target_kind} {target}")
 
 
 @opinion.command(name="result")

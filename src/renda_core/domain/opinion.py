@@ -228,14 +228,18 @@ class Opinion(Aggregate):
         self, *, target_kind: EscalationTarget, target_id: str, on: date, actor: Actor
     ) -> None:
         """Escalated into a Suggestion (代表建议) or a bulletin item (专刊)."""
-        self._check_status("escalate", ACCEPTED)
-        self._check_date(on)
+        self.check_escalation(on=on)
         self._escalated(
             target_kind=EscalationTarget.of(target_kind).value,
             target_id=target_id,
             on=on,
             actor=actor,
         )
+
+    def check_escalation(self, *, on: date) -> None:
+        """Raise unless the item may be escalated on ``on`` (nothing is recorded)."""
+        self._check_status("escalate", ACCEPTED)
+        self._check_date(on)
 
     def record_result(self, *, result: str, on: date, actor: Actor) -> None:
         self._check_status("record a handling result", REFERRED, ESCALATED)
