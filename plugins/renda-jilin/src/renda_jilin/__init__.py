@@ -1,0 +1,74 @@
+"""吉林省 (Jilin) plugin for renda.
+
+Extension points used:
+
+- ``renda_register_commands``: ``renda jilin divisions`` imports the province's prefecture
+  and county divisions (GB/T 2260 codes, ``divisions.csv`` in this package);
+  ``renda jilin policy`` prints the rules in force.
+- ``renda_register_deadline_policies``: the province's suggestion-handling rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import click
+
+from renda_core.application.areas import read_division_csv
+from renda_core.cli.common import emit, env, json_option
+from renda_core.domain.deadlines import NATIONAL, Period, Unit
+from renda_core.ports import hookimpl
+
+#: 吉林省's rules as configured by this plugin. They differ from the national model
+#: defaults where the province chooses: a dissatisfied deputy's suggestion is re-handled
+#: within 3 months (DESIGN.md: "a province may choose 3"), and complex suggestions are
+#: replied to within 6 months. Check against the province's current regulation before
+#: relying on them in production.
+JILIN_POLICY = replace(
+    NATIONAL,
+    name="jilin",
+    title="吉林省人大代表建议、批评和意见办理规则（插件示例配置）",
+    rehandling=Period(3, Unit.MONTHS),
+    reply_complex=Period(6, Unit.MONTHS),
+)
+
+
+def division_rows() -> list[dict[str, Any]]:
+    """The packaged divisions, as ``renda area import`` reads them."""
+    text = resources.files(__name__).joinpath("divisions.csv").read_text(encoding="utf-8")
+    return read_division_csv(text)
+
+
+@hookimpl
+def renda_register_deadline_policies(register: Any) -> None:
+    register(JILIN_POLICY)
+
+
+@hookimpl
+def renda_register_commands(cli: click.Group) -> None:
+    @cli.group(name="jilin")
+    def jilin() -> None:
+        """吉林省: the province's divisions and rules (plugin renda-jilin)."""
+
+    @jilin.command(name="divisions")
+    @click.option("--date", "on", default=None, help="Business date of the import (YYYY-MM-DD).")
+    @json_option
+    @click.pass_context
+    def jilin_divisions(ctx: click.Context, /, on: str | None, as_json: bool) -> None:
+        """Import 吉林省's 9 prefecture- and 60 county-level divisions (idempotent)."""
+        e = env(ctx)
+        counts = e.get_app().import_divisions(
+            {"rows": division_rows(), "date": on or date.today().isoformat()}, e.actor()
+        )
+        if as_json:
+            emit(counts, True)
+        else:
+            click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    @jilin.command(name="policy")
+    def jilin_policy() -> None:
+        """Print the province's suggestion-handling rules as JSON."""
+        emit(JILIN_POLICY.to_dict(), True)
