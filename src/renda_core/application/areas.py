@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
-from renda_core.application.base import RendaBase, store_errors
+from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
     AreaCode,
     Command,
@@ -218,14 +218,13 @@ class AreaCommands(RendaBase):
 
     def _existing_divisions(self, codes: set[str]) -> dict[str, Division]:
         found: dict[str, Division] = {}
-        with store_errors("cannot load divisions"):
-            for code in sorted(codes):
-                try:
-                    division: Any = self.repository.get(Division.create_id(code))
-                except AggregateNotFoundError:
-                    continue
-                if isinstance(division, Division):
-                    found[code] = division
+        for code in sorted(codes):
+            try:
+                division = self._get(Division.create_id(code))
+            except AggregateNotFoundError:
+                continue
+            if isinstance(division, Division):
+                found[code] = division
         return found
 
     # -- queries ----------------------------------------------------------------
