@@ -8,6 +8,8 @@ module per aggregate; this class puts them together.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from renda_core.application.areas import AreaCommands
 from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.application.bulletins import BulletinCommands
@@ -18,6 +20,11 @@ from renda_core.application.opinions import OpinionCommands
 from renda_core.application.stations import StationCommands
 from renda_core.application.suggestions import SuggestionCommands
 from renda_core.application.training import TrainingCommands
+from renda_core.domain.bulletin import Bulletin
+from renda_core.domain.group import DeputyGroup
+from renda_core.domain.station import Station
+from renda_core.domain.suggestion import Suggestion
+from renda_core.domain.training import TrainingCourse
 
 
 class Renda(
@@ -33,6 +40,16 @@ class Renda(
     RendaBase,
 ):
     """The application an embedding system uses (see ``docs/embedding.md``)."""
+
+    # Aggregates with long histories (a station's activities over years, a course's
+    # attendance) are loaded from a snapshot plus the events after it.
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Station: 100,
+        DeputyGroup: 100,
+        TrainingCourse: 100,
+        Suggestion: 100,
+        Bulletin: 100,
+    }
 
 
 __all__ = ["Renda", "RendaBase", "store_errors", "to_uuid"]
