@@ -169,6 +169,7 @@ class StationsProjection:
         station = _doc(view, STATION, station_id)
         where = {"area": station["division"], "year": event.on.year}
         view.add("activities", key=event.kind, **where)
+        view.add("activities_by_month", key=f"{event.on.month:02d}", **where)
         view.add("people_received", event.people_received, **where)
         view.add("deputy_attendances", len(event.deputies), **where)
         station["activities"] += 1
@@ -405,6 +406,7 @@ def build_stations(ctx: ReportContext, year: int | None = None) -> dict[str, Any
     entered = cumulative(ctx, "deputies_entered", year, "level")
     on_roster = cumulative(ctx, "deputies_on_roster", year, "level")
     activities = in_year(ctx, "activities", year, "key")
+    months = in_year(ctx, "activities_by_month", year, "key")
     pushed = in_year(ctx, "items_pushed", year)
     loop_accepted = in_year(ctx, "loop_accepted", year)
     loop_fed_back = in_year(ctx, "loop_fed_back", year)
@@ -429,6 +431,7 @@ def build_stations(ctx: ReportContext, year: int | None = None) -> dict[str, Any
         "activities": {
             "total": sum(activities.values()),
             "by_kind": _all(ActivityKind, activities),
+            "by_month": {f"{m:02d}": months.get(f"{m:02d}", 0) for m in range(1, 13)},
         },
         "people_received": in_year(ctx, "people_received", year),
         "opinions": {
