@@ -139,3 +139,19 @@ def test_every_hook_has_a_docstring_with_params(hook: str) -> None:
     for param in inspect.signature(spec).parameters:
         assert f":param {param}:" in doc
     assert ":returns:" in doc
+
+
+def test_renda_report_template() -> None:
+    from renda_adapters.annual import template_source
+
+    class Province:
+        @hookimpl
+        def renda_report_template(self, name: str, lang: str) -> str | None:
+            return "本省：{{ meta.year }}" if (name, lang) == ("annual.text", "zh") else None
+
+    builtin = template_source(get_plugin_manager())
+    overridden = template_source(get_plugin_manager([Province()]))
+    assert "代表家站" in (builtin("annual.text", "zh") or "")
+    assert overridden("annual.text", "zh") == "本省：{{ meta.year }}"
+    assert overridden("annual.text", "en") == builtin("annual.text", "en")  # left to others
+    assert overridden("no.such", "zh") is None

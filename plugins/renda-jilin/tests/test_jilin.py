@@ -76,3 +76,18 @@ def test_the_plugin_is_found_through_its_entry_point() -> None:
 
     names = {ep.name: ep.value for ep in entry_points(group="renda")}
     assert names.get("jilin") == "renda_jilin"
+
+
+def test_the_province_template_replaces_the_prose(env: Env) -> None:
+    from renda_adapters.annual import template_source
+
+    source = template_source(env.plugins())
+    text = source("annual.text", "zh") or ""
+    assert text.startswith("吉林省人大常委会") and "以“两提高一强化”为重点" in text
+    assert source("annual.text", "en") == template_source(get_plugin_manager())("annual.text", "en")
+    result = CliRunner().invoke(
+        cli, ["report", "annual", "--year", "2023", "--format", "text"], obj=env
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("吉林省人大常委会2023年代表工作情况")
+    assert "全省代表家站共组织开展活动0次" in result.output

@@ -14,7 +14,8 @@ from renda_core.projections.reports import run_report
 
 
 class ReportGroup(RendaGroup):
-    """``renda report <name>``: one subcommand per report that plugins registered."""
+    """``renda report <name>``: one subcommand per report that plugins registered, plus
+    commands added to the group directly (``renda report annual``)."""
 
     def _reports(self, ctx: click.Context) -> dict[str, Any]:
         obj = ctx.find_object(Env)
@@ -23,9 +24,11 @@ class ReportGroup(RendaGroup):
         return collect_reports(pm)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self._reports(ctx))
+        return sorted(set(self.commands) | set(self._reports(ctx)))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
         report = self._reports(ctx).get(name)
         if report is None:
             return None

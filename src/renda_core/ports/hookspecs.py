@@ -83,3 +83,18 @@ def renda_register_calendar_years(register: Callable[[YearArrangement], None]) -
         :class:`~renda_core.domain.calendar.YearArrangement` per year.
     :returns: nothing.
     """
+
+
+@hookspec(firstresult=True)
+def renda_report_template(name: str, lang: str) -> str | None:
+    """Supply the source of a report template, replacing the built-in one.
+
+    The annual report renders its prose (``annual.text``) and its page
+    (``annual.html``) from Jinja2 templates; a province returns its own wording here.
+    The first plugin that returns a source wins (plugins registered later are asked
+    first; the built-in templates answer last).
+
+    :param name: the template's name, e.g. ``"annual.text"`` or ``"annual.html"``.
+    :param lang: ``"zh"`` or ``"en"``.
+    :returns: the template source, or ``None`` to leave it to others.
+    """

@@ -6,6 +6,8 @@ Extension points used:
   and county divisions (GB/T 2260 codes, ``divisions.csv`` in this package);
   ``renda jilin policy`` prints the rules in force.
 - ``renda_register_deadline_policies``: the province's suggestion-handling rules.
+- ``renda_report_template``: the annual report's prose in the province's own wording
+  (the seed's section headings), ``templates/annual.zh.text.j2``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,17 @@ def division_rows() -> list[dict[str, Any]]:
     """The packaged divisions, as ``renda area import`` reads them."""
     text = resources.files(__name__).joinpath("divisions.csv").read_text(encoding="utf-8")
     return read_division_csv(text)
+
+
+@hookimpl
+def renda_report_template(name: str, lang: str) -> str | None:
+    if (name, lang) != ("annual.text", "zh"):
+        return None
+    return (
+        resources.files(__name__)
+        .joinpath("templates", "annual.zh.text.j2")
+        .read_text(encoding="utf-8")
+    )
 
 
 @hookimpl

@@ -1,0 +1,157 @@
+"""The annual work report (代表工作年度报告), regenerated from the event log.
+
+``renda report annual --year Y [--area P] [--level L] [--as-of-date D]
+[--format table|json|csv|markdown|html|text] [--lang zh|en] [--output FILE] [--schema]``
+
+Sections follow the seed: training, stations, liaison, suggestions, deputy groups, the
+bulletin. Every figure comes from the section adapters' materialized views; the JSON has
+stable snake_case names (``docs/reports.md``) and a published JSON Schema.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+import pluggy
+from rich.console import Console
+
+from renda_core.application.commands import LevelField, parse_value
+from renda_core.cli.common import choices, env, parse_date
+from renda_core.domain.errors import InvalidInput
+from renda_core.domain.values import Level
+from renda_core.ports import hookimpl
+
+from .build import build_annual
+from .model import AnnualReport
+from .render import FORMATS, render_csv, render_html, render_markdown, render_table, render_text
+
+TEMPLATE_FILES = {
+    ("annual.text", "zh"): "annual.zh.text.j2",
+    ("annual.text", "en"): "annual.en.text.j2",
+    ("annual.html", "zh"): "annual.html.j2",
+    ("annual.html", "en"): "annual.html.j2",
+}
+
+
+def annual_schema() -> dict[str, Any]:
+    """The JSON Schema of ``renda report annual --format json``."""
+    return AnnualReport.model_json_schema()
+
+
+def template_source(pm: pluggy.PluginManager) -> Any:
+    """A loader function asking the plugins (then the built-ins) for a template."""
+
+    def source(name: str, lang: str) -> str | None:
+        found = pm.hook.renda_report_template(name=name, lang=lang)
+        return found if isinstance(found, str) else None
+
+    return source
+
+
+def render(data: dict[str, Any], fmt: str, lang: str, pm: pluggy.PluginManager) -> Any:
+    """The report in ``fmt``: a string, or a rich renderable for ``table``."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return render_csv(data)
+    if fmt == "markdown":
+        return render_markdown(data, lang)
+    if fmt == "text":
+        return render_text(data, lang, template_source(pm))
+    if fmt == "html":
+        return render_html(data, lang, template_source(pm))
+    return render_table(data, lang)
+
+
+@hookimpl
+def renda_report_template(name: str, lang: str) -> str | None:
+    file = TEMPLATE_FILES.get((name, lang))
+    if file is None:
+        return None
+    return resources.files(__name__).joinpath("templates", file).read_text(encoding="utf-8")
+
+
+@click.command(name="annual")
+@click.option("--year", type=int, help="The year reported (default: last year).")
+@click.option("--area", help="Only this division code prefix, e.g. 2224 (延边州).")
+@click.option("--level", help=f"Only deputies of this level: {choices(Level)}.")
+@click.option(
+    "--as-of-date",
+    help="The report as the log stood at the end of this day (recorded time, Beijing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of the report and exit.")
+@click.pass_context
+def report_annual(
+    ctx: click.Context,
+    /,
+    year: int | None,
+    area: str | None,
+    level: str | None,
+    as_of_date: str | None,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+    as_json: bool,
+    schema: bool,
+) -> None:
+    """The annual work report on deputy work, every figure from the event log."""
+    if schema:
+        click.echo(json.dumps(annual_schema(), ensure_ascii=False, indent=2))
+        return
+    if year is not None and not 1949 <= year <= 2200:
+        raise InvalidInput(
+            f"year {year} is out of range", [{"field": "year", "message": "1949–2200"}]
+        )
+    e = env(ctx)
+    level_value = parse_value(LevelField, level, "level").value if level else None
+    data = build_annual(
+        e.runner(),
+        e.reports(),
+        year=year or date.today().year - 1,
+        area=area,
+        level=level_value,
+        as_of_date=parse_date(as_of_date, "as-of-date"),
+    )
+    result = render(data, "json" if as_json else fmt, lang, e.plugins())
+    if output is not None:
+        if not isinstance(result, str):
+            console = Console(record=True, width=100, file=io.StringIO())
+            console.print(result)
+            result = console.export_text()
+        output.write_text(result, encoding="utf-8")
+        click.echo(f"written {output}", err=True)
+    elif isinstance(result, str):
+        click.echo(result, nl=not result.endswith("\n"))
+    else:
+        Console().print(result)
+
+
+@hookimpl
+def renda_register_commands(cli: click.Group) -> None:
+    report_group = cli.commands.get("report")
+    if isinstance(report_group, click.Group):
+        report_group.add_command(report_annual)
+
+
+__all__ = ["annual_schema", "build_annual", "render", "report_annual"]

@@ -1,0 +1,160 @@
+"""Building the annual report from the section reports' views (no log scan)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from renda_adapters.timeline import cumulative
+from renda_core.domain.division import BASE_KINDS
+from renda_core.domain.values import Level
+from renda_core.ports.contracts import Report
+from renda_core.projections.reports import fresh_context
+from renda_core.projections.runner import ProjectionRunner
+
+from .model import AnnualReport
+
+LEVELS = [level.value for level in Level]
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _prefix(code: str) -> str:
+    """The code prefix of a prefecture (220100 → 2201, 222400 → 2224)."""
+    return code[:4]
+
+
+def build_annual(
+    runner: ProjectionRunner,
+    reports: Mapping[str, Report],
+    *,
+    year: int,
+    area: str | None = None,
+    level: str | None = None,
+    as_of_date: date | None = None,
+) -> dict[str, Any]:
+    """The annual report for ``year``, optionally for an area prefix and a level, as the
+    log stood at the end of ``as_of_date``. Returns data valid for AnnualReport."""
+
+    def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
+        report = reports[name]
+        ctx = fresh_context(
+            runner, report.projection, as_of_date=as_of_date, area=area, level=level
+        )
+        return report.build(ctx, **options), ctx
+
+    training, _ = section("training", year=year)
+    stations, stations_ctx = section("stations", year=year)
+    roster, _ = section("deputies")
+    suggestions, _ = section("suggestions", year=year)
+    groups, _ = section("groups", year=year)
+    bulletin, _ = section("bulletin", year=year)
+
+    coverage = training["coverage_by_level"]
+    entered = stations["deputies_entered"]
+    opinions = stations["opinions"]
+    data: dict[str, Any] = {
+        "meta": {
+            "year": year,
+            "area": area,
+            "area_name": _area_name(stations_ctx, area),
+            "level": level,
+            "as_of_date": as_of_date.isoformat() if as_of_date else None,
+        },
+        "training": {
+            "classes": {"total": training["classes"]["total"], **training["classes"]["by_kind"]},
+            "deputies_trained": dict(training["deputies_trained"]),
+            "duty_coverage": {lv: _number(coverage.get(lv)) for lv in LEVELS},
+        },
+        "stations": {
+            "divisions_total": stations["divisions_total"],
+            "divisions_covered": stations["divisions_covered"],
+            "coverage_rate": stations["coverage_rate"] or 0.0,
+            "stations_open": stations["stations_open"],
+            "deputies_entered": {"total": entered["total"], **entered["by_level"]},
+            "activities": {
+                "total": stations["activities"]["total"],
+                "by_kind": stations["activities"]["by_kind"],
+                "by_month": stations["activities"]["by_month"],
+            },
+            "people_received": stations["people_received"],
+            "opinions_collected": opinions["collected"],
+            "items_pushed": opinions["items_pushed"],
+            "closed_loop_rate": _number(opinions["closed_loop_rate"]),
+            "median_days_to_feedback": _number(opinions["median_days_to_feedback"]),
+            "coverage_by_prefecture": _coverage_by_prefecture(stations_ctx, year),
+        },
+        "liaison": {
+            "deputies_contacted": roster["deputies_contacted"].get(str(year), 0),
+            "liaison_deputies": roster["liaison_deputies"],
+            "contacts": roster["contacts"].get(str(year), 0),
+        },
+        "suggestions": {
+            "submitted": suggestions["submitted"],
+            "accepted": suggestions["accepted"],
+            "assigned": suggestions["assigned"],
+            "handled": suggestions["replied"],
+            "replied_rate": _number(suggestions["replied_rate"]),
+            "on_time_rate": _number(suggestions["on_time_rate"]),
+            "by_class": dict(suggestions["by_class"]),
+            "satisfaction_first": _number(suggestions["satisfaction_first"]),
+            "satisfaction_final": _number(suggestions["satisfaction_final"]),
+            "rehandled": suggestions["rehandled"],
+            "overdue": suggestions["overdue"],
+        },
+        "groups": {
+            "groups": groups["groups"],
+            "activities": {
+                "total": groups["activities"]["total"],
+                "by_kind": groups["activities"]["by_kind"],
+            },
+            "disputes_handled": groups["disputes_handled"],
+            "disputes_resolved": groups["disputes_resolved"],
+        },
+        "bulletin": {
+            key: bulletin[key]
+            for key in ("issues", "items", "instructed", "forwarded", "forwarded_replied")
+        },
+    }
+    return AnnualReport.model_validate(data).model_dump(mode="json")
+
+
+def _area_name(ctx: Any, area: str | None) -> str:
+    if not area:
+        return "全省"
+    doc = ctx.view.get_entity("division", area.ljust(6, "0")) if len(area) <= 6 else None
+    if doc is None:
+        doc = ctx.view.get_entity("division", area)
+    return str(doc["name"]) if doc else area
+
+
+def _coverage_by_prefecture(ctx: Any, year: int) -> dict[str, Any]:
+    """Coverage of township/street divisions per prefecture, from the same counters."""
+    prefectures = {
+        code: doc["name"]
+        for code, doc in ctx.entities("division")
+        if doc.get("kind") == "prefecture"
+    }
+    totals: dict[str, int] = {}
+    for row in ctx.figures(["divisions"]):
+        if row.key in BASE_KINDS:
+            totals[_prefix(row.area)] = totals.get(_prefix(row.area), 0) + row.value
+    covered: dict[str, int] = {}
+    for code, value in cumulative(ctx, "divisions_covered", year, "area").items():
+        covered[_prefix(code)] = covered.get(_prefix(code), 0) + value
+    out: dict[str, Any] = {}
+    for code, name in sorted(prefectures.items()):
+        total = totals.get(_prefix(code), 0)
+        done = covered.get(_prefix(code), 0)
+        if ctx.area and not code.startswith(ctx.area[:4]) and not ctx.area.startswith(code[:4]):
+            continue
+        out[code] = {
+            "name": name,
+            "divisions_total": total,
+            "divisions_covered": done,
+            "coverage_rate": round(done / total, 4) if total else None,
+        }
+    return out

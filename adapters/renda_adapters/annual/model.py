@@ -1,0 +1,241 @@
+"""The annual work report's JSON: stable snake_case figure names, one key per section.
+
+The pydantic models are the published schema (``renda report annual --schema``); every
+figure carries its Chinese and English label and, where the seed quotes it, the seed's
+sentence (``docs/reports.md`` is written from the same table).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Rate = float | None
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Classes(_Section):
+    total: int
+    initial: int
+    duty: int
+    topical: int
+
+
+class ByKindTraining(_Section):
+    initial: int
+    duty: int
+    topical: int
+
+
+class Coverage(_Section):
+    national: Rate
+    provincial: Rate
+    municipal: Rate
+    county: Rate
+    township: Rate
+
+
+class Training(_Section):
+    classes: Classes
+    deputies_trained: ByKindTraining
+    duty_coverage: Coverage = Field(description="share of active deputies with duty training")
+
+
+class Entered(_Section):
+    total: int
+    national: int
+    provincial: int
+    municipal: int
+    county: int
+    township: int
+
+
+class Activities(_Section):
+    total: int
+    by_kind: dict[str, int]
+    by_month: dict[str, int]
+
+
+class PrefectureCoverage(_Section):
+    name: str
+    divisions_total: int
+    divisions_covered: int
+    coverage_rate: Rate
+
+
+class Stations(_Section):
+    divisions_total: int
+    divisions_covered: int
+    coverage_rate: float = Field(ge=0, le=1)
+    stations_open: int
+    deputies_entered: Entered
+    activities: Activities
+    people_received: int
+    opinions_collected: int
+    items_pushed: int
+    closed_loop_rate: Rate
+    median_days_to_feedback: float | None
+    coverage_by_prefecture: dict[str, PrefectureCoverage]
+
+
+class Liaison(_Section):
+    deputies_contacted: int
+    liaison_deputies: int
+    contacts: int
+
+
+class Suggestions(_Section):
+    submitted: int
+    accepted: int
+    assigned: int
+    handled: int
+    replied_rate: Rate
+    on_time_rate: Rate
+    by_class: dict[str, int]
+    satisfaction_first: Rate
+    satisfaction_final: Rate
+    rehandled: int
+    overdue: int
+
+
+class GroupActivities(_Section):
+    total: int
+    by_kind: dict[str, int]
+
+
+class Groups(_Section):
+    groups: int
+    activities: GroupActivities
+    disputes_handled: int
+    disputes_resolved: int
+
+
+class Bulletin(_Section):
+    issues: int
+    items: int
+    instructed: int
+    forwarded: int
+    forwarded_replied: int
+
+
+class Meta(_Section):
+    year: int
+    area: str | None
+    area_name: str
+    level: str | None
+    as_of_date: str | None
+
+
+class AnnualReport(_Section):
+    """The annual work report on deputy work (代表工作年度报告), from the event log."""
+
+    meta: Meta
+    training: Training
+    stations: Stations
+    liaison: Liaison
+    suggestions: Suggestions
+    groups: Groups
+    bulletin: Bulletin
+
+
+SECTIONS: tuple[str, ...] = ("training", "stations", "liaison", "suggestions", "groups", "bulletin")
+
+SECTION_LABELS: dict[str, tuple[str, str]] = {
+    "training": ("代表学习培训", "Training"),
+    "stations": ("代表家站与社情民意", "Deputy stations and public opinion"),
+    "liaison": ("常委会组成人员联系代表", "Liaison with standing-committee members"),
+    "suggestions": ("代表建议办理", "Deputy suggestions"),
+    "groups": ("代表小组", "Deputy groups"),
+    "bulletin": ("《人大代表之声》专刊", "The bulletin Voice of Deputies"),
+}
+
+#: figure path -> (Chinese label, English label, the seed's sentence or "")
+FIGURES: dict[str, tuple[str, str, str]] = {
+    "training.classes.total": ("培训班（期）", "Training classes", ""),
+    "training.classes.initial": ("初任培训班", "Initial training classes", ""),
+    "training.classes.duty": (
+        "履职培训班",
+        "Duty training classes",
+        "2023年组织5期省人大代表履职培训班",
+    ),
+    "training.classes.topical": ("专题培训班", "Topical training classes", ""),
+    "training.deputies_trained.initial": ("参加初任培训代表", "Deputies in initial training", ""),
+    "training.deputies_trained.duty": ("参加履职培训代表", "Deputies in duty training", ""),
+    "training.deputies_trained.topical": ("参加专题培训代表", "Deputies in topical training", ""),
+    "training.duty_coverage.provincial": (
+        "省人大代表履职培训覆盖率",
+        "Duty-training coverage, provincial deputies",
+        "实现省人大代表履职培训全覆盖",
+    ),
+    "stations.divisions_total": ("乡镇街道数", "Township/street divisions", ""),
+    "stations.divisions_covered": ("建有代表家站的乡镇街道", "Divisions with a station", ""),
+    "stations.coverage_rate": (
+        "乡镇街道代表家站覆盖率",
+        "Station coverage of townships/streets",
+        "目前全省乡镇街道代表家站覆盖率达到97%",
+    ),
+    "stations.stations_open": ("运行中的代表家站", "Stations open", ""),
+    "stations.deputies_entered.total": (
+        "进家入站的五级代表",
+        "Deputies of five levels who entered stations",
+        "全省54000多名五级代表就地就近进家入站",
+    ),
+    "stations.activities.total": (
+        "代表家站组织活动（次）",
+        "Station activities",
+        "2023年，全省代表家站共组织开展活动26135次",
+    ),
+    "stations.people_received": ("接待群众（人次）", "People received", ""),
+    "stations.opinions_collected": ("收集社情民意（件）", "Opinions collected", ""),
+    "stations.items_pushed": (
+        "推动落实事项（件/项）",
+        "Items pushed forward",
+        "推动……相关工作落实和政策出台以及办理民生实事等共12494件（项）",
+    ),
+    "stations.closed_loop_rate": (
+        "闭环办结率",
+        "Closed-loop rate",
+        "形成收集、汇总、办理、反馈的闭环工作机制",
+    ),
+    "stations.median_days_to_feedback": ("反馈用时中位数（天）", "Median days to feedback", ""),
+    "liaison.deputies_contacted": (
+        "常委会组成人员直接联系的代表",
+        "Deputies contacted directly by standing-committee members",
+        "省人大常委会组成人员以座谈、走访、调研等形式常态化直接联系146名省人大代表",
+    ),
+    "liaison.liaison_deputies": ("建立联系的代表", "Deputies with a liaison", ""),
+    "liaison.contacts": ("联系次数", "Contacts", ""),
+    "suggestions.submitted": ("提出建议（件）", "Suggestions submitted", ""),
+    "suggestions.accepted": ("立案（件）", "Accepted", ""),
+    "suggestions.assigned": ("交办（件）", "Assigned", ""),
+    "suggestions.handled": (
+        "办理代表建议（件）",
+        "Suggestions handled",
+        "2023年高质量办理代表建议200件",
+    ),
+    "suggestions.replied_rate": ("办复率", "Reply rate", ""),
+    "suggestions.on_time_rate": ("按期办复率", "On-time reply rate", ""),
+    "suggestions.satisfaction_first": ("初次满意率", "Satisfaction, first evaluation", ""),
+    "suggestions.satisfaction_final": ("最终满意率", "Satisfaction, final", ""),
+    "suggestions.rehandled": ("重新办理（件）", "Re-handled", ""),
+    "suggestions.overdue": ("逾期未办复（件）", "Overdue", ""),
+    "groups.groups": (
+        "省人大代表小组",
+        "Provincial deputy groups",
+        "指导各选举单位组建了29个省人大代表小组",
+    ),
+    "groups.activities.total": ("小组活动（次）", "Group activities", ""),
+    "groups.disputes_handled": ("调解矛盾纠纷（件）", "Disputes mediated", ""),
+    "groups.disputes_resolved": ("化解矛盾纠纷（件）", "Disputes resolved", ""),
+    "bulletin.issues": (
+        "《人大代表之声》专刊（期）",
+        "Bulletin issues",
+        "研究创办《人大代表之声》专刊",
+    ),
+    "bulletin.items": ("刊载建议（件）", "Items carried", ""),
+    "bulletin.instructed": ("获领导批示（件）", "Items with a leader's instruction", ""),
+    "bulletin.forwarded": ("批转办理（件）", "Items forwarded for handling", "多份建议被批转办理"),
+    "bulletin.forwarded_replied": ("批转后已办复（件）", "Forwarded items replied", ""),
+}

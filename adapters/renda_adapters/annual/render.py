@@ -1,0 +1,236 @@
+"""Rendering the annual report: table, json, csv, markdown, text (prose) and html."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jinja2
+from rich.console import Group
+from rich.table import Table
+
+from renda_core.domain.group import GroupActivityKind
+from renda_core.domain.station import ActivityKind
+from renda_core.domain.values import Level
+
+from . import svg
+from .model import FIGURES, SECTION_LABELS, SECTIONS
+
+FORMATS = ("table", "json", "csv", "markdown", "text", "html")
+
+#: (name, lang) -> template source; replaced through ``renda_report_template``
+TemplateSource = Callable[[str, str], str | None]
+
+
+def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every leaf figure as (dotted path, value)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix, data
+
+
+def figure_rows(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(section, figure, value) for every figure of every section, in order."""
+    for section in SECTIONS:
+        for path, value in flatten(data[section]):
+            yield section, path, value
+
+
+#: families of figures: path prefix -> (Chinese, English) with {x} for the sub-key's label
+FAMILIES: dict[str, tuple[str, str, Any]] = {
+    "training.duty_coverage.": ("{x}级代表履职培训覆盖率", "Duty-training coverage, {x}", Level),
+    "stations.deputies_entered.": ("进家入站的{x}级代表", "Deputies who entered, {x}", Level),
+    "stations.activities.by_kind.": ("活动：{x}", "Activities: {x}", ActivityKind),
+    "stations.activities.by_month.": ("{x}月活动", "Activities in month {x}", None),
+    "suggestions.by_class.": ("{x}类办理结果", "Result class {x}", None),
+    "groups.activities.by_kind.": ("小组活动：{x}", "Group activities: {x}", GroupActivityKind),
+}
+
+
+PREFECTURE = "stations.coverage_by_prefecture."
+PREFECTURE_FIELDS = {
+    "name": ("市州", "prefecture"),
+    "divisions_total": ("乡镇街道数", "township/street divisions"),
+    "divisions_covered": ("建有家站的乡镇街道", "divisions covered"),
+    "coverage_rate": ("家站覆盖率", "coverage rate"),
+}
+
+
+def label(path: str, lang: str) -> str:
+    """A figure's label: its own entry, its family's, or a readable form of its path."""
+    entry = FIGURES.get(path)
+    if entry:
+        return entry[0] if lang == "zh" else entry[1]
+    if path.startswith(PREFECTURE):
+        code, _, field = path[len(PREFECTURE) :].partition(".")
+        zh, en = PREFECTURE_FIELDS.get(field, (field, field))
+        return f"{code} {zh if lang == 'zh' else en}"
+    for prefix, (zh, en, enum) in FAMILIES.items():
+        if path.startswith(prefix):
+            sub = path[len(prefix) :]
+            if enum is not None and lang == "zh":
+                sub = next((m.label for m in enum if m.value == sub), sub)
+            elif prefix.endswith("by_month.") and lang == "zh":
+                sub = str(int(sub)) if sub.isdigit() else sub
+            return (zh if lang == "zh" else en).format(x=sub.replace("_", " "))
+    tail = path.split(".", 1)[1] if "." in path else path
+    return tail.replace("_", " ").replace(".", " · ")
+
+
+def show(value: Any, path: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and (
+        "rate" in path or "coverage" in path or "satisfaction" in path
+    ):
+        return f"{value:.1%}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def title(data: dict[str, Any], lang: str) -> str:
+    meta = data["meta"]
+    scope = meta["area_name"]
+    if lang == "zh":
+        text = f"{scope}{meta['year']}年代表工作情况"
+    else:
+        text = f"Deputy work in {meta['year']} — {scope}"
+    if meta["level"]:
+        text += f"（{Level.of(meta['level']).label}级）" if lang == "zh" else f" ({meta['level']})"
+    if meta["as_of_date"]:
+        text += (
+            f"（截至{meta['as_of_date']}的记录）"
+            if lang == "zh"
+            else f" (as recorded by {meta['as_of_date']})"
+        )
+    return text
+
+
+def render_table(data: dict[str, Any], lang: str) -> Group:
+    tables = []
+    for section in SECTIONS:
+        zh, en = SECTION_LABELS[section]
+        table = Table(title=zh if lang == "zh" else en, title_justify="left")
+        table.add_column("指标" if lang == "zh" else "Figure")
+        table.add_column("数值" if lang == "zh" else "Value", justify="right")
+        for path, value in flatten(data[section]):
+            full = f"{section}.{path}"
+            if isinstance(value, dict) or ".by_month." in f".{path}.":
+                continue
+            if path.startswith("coverage_by_prefecture."):
+                continue
+            table.add_row(label(full, lang), show(value, full))
+        tables.append(table)
+    heading = Table.grid()
+    heading.add_row(f"[bold]{title(data, lang)}[/bold]")
+    return Group(heading, *tables)
+
+
+def render_csv(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "figure", "value"])
+    for section, path, value in figure_rows(data):
+        writer.writerow([section, path, "" if value is None else value])
+    return out.getvalue()
+
+
+def render_markdown(data: dict[str, Any], lang: str) -> str:
+    lines = [f"# {title(data, lang)}", ""]
+    for section in SECTIONS:
+        zh, en = SECTION_LABELS[section]
+        lines += [f"## {zh if lang == 'zh' else en}", ""]
+        lines += ["| 指标 | 数值 |" if lang == "zh" else "| Figure | Value |", "|---|---:|"]
+        for path, value in flatten(data[section]):
+            full = f"{section}.{path}"
+            lines.append(f"| {label(full, lang)} | {show(value, full)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _environment(source: TemplateSource, lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: source(name, lang)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["pct"] = lambda v, digits=0: "—" if v is None else f"{v * 100:.{digits}f}%"
+    env.filters["num"] = lambda v: (
+        "—" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+    )
+    env.globals["label"] = lambda path: label(path, lang)
+    env.globals["show"] = show
+    return env
+
+
+def render_text(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
+    """The report as prose in the seed's style, from the ``annual.text`` template."""
+    template = _environment(source, lang).get_template("annual.text")
+    return template.render(**data, title=title(data, lang))
+
+
+def render_html(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
+    """One self-contained page (inline CSS and SVG charts; opens offline)."""
+    zh = lang == "zh"
+    stations, suggestions = data["stations"], data["suggestions"]
+    months = stations["activities"]["by_month"]
+    kinds = stations["activities"]["by_kind"]
+    charts = {
+        "activities_by_month": svg.bar_chart(
+            [(f"{int(m)}月" if zh else m, v) for m, v in months.items()],
+            "各月代表家站活动（次）" if zh else "Station activities by month",
+        ),
+        "activities_by_kind": svg.bar_chart(
+            [(label(f"stations.activities.by_kind.{k}", lang), v) for k, v in kinds.items()],
+            "活动形式（次）" if zh else "Activities by kind",
+            horizontal=True,
+        ),
+        "suggestion_funnel": svg.funnel(
+            [
+                ("提出" if zh else "Submitted", suggestions["submitted"]),
+                ("立案" if zh else "Accepted", suggestions["accepted"]),
+                ("交办" if zh else "Assigned", suggestions["assigned"]),
+                ("办复" if zh else "Replied", suggestions["handled"]),
+            ],
+            "代表建议办理" if zh else "Suggestion handling",
+        ),
+        "result_classes": svg.bar_chart(
+            sorted(suggestions["by_class"].items()),
+            "办理结果分类（件）" if zh else "Result classes",
+        ),
+        "coverage_by_prefecture": svg.bar_chart(
+            [
+                (p["name"], round((p["coverage_rate"] or 0) * 100, 1))
+                for p in stations["coverage_by_prefecture"].values()
+            ],
+            "各市州乡镇街道家站覆盖率（%）" if zh else "Coverage by prefecture (%)",
+            horizontal=True,
+            maximum=100,
+        ),
+    }
+    template = _environment(source, lang).get_template("annual.html")
+    prose = render_text(data, lang, source)
+    return template.render(
+        **data,
+        data=data,
+        title=title(data, lang),
+        lang=lang,
+        sections=[(s, SECTION_LABELS[s][0 if zh else 1]) for s in SECTIONS],
+        rows=lambda section: [
+            (label(f"{section}.{p}", lang), show(v, f"{section}.{p}"), f"{section}.{p}")
+            for p, v in flatten(data[section])
+        ],
+        charts=charts,
+        prose=[html.escape(par) for par in prose.split("\n") if par.strip()],
+        json_data=json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
+    )

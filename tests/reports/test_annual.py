@@ -1,0 +1,292 @@
+"""The annual report: figures on a hand-computed scenario, filters, as-of, every format,
+the schema, and a template override from a plugin."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+from uuid import UUID
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from renda_core import Actor, Renda
+from renda_core.cli import cli
+from renda_core.cli.context import Env
+from renda_core.ports import hookimpl
+from renda_core.ports.plugins import get_plugin_manager
+from tests.application import scenario
+from tests.conftest import STAFF
+
+UNIT = Actor("办理人", "unit:省交通运输厅")
+
+
+def suggestion(
+    app: Renda, lead: UUID, title: str, *, reply: str | None, rating: str | None
+) -> UUID:
+    deputy = Actor(str(lead), f"deputy:{lead}")
+    sid = app.draft_suggestion(
+        {
+            "title": title,
+            "body": "关于改善农村公路养护的建议",
+            "channel": "recess",
+            "source": "forum",
+            "date": "2023-03-01",
+        },
+        deputy,
+    )
+    app.submit_suggestion({"suggestion_id": sid, "date": "2023-03-02"}, deputy)
+    app.accept_suggestion({"suggestion_id": sid, "date": "2023-03-03"}, STAFF)
+    app.assign_suggestion(
+        {"suggestion_id": sid, "date": "2023-03-06", "lead_unit": "省交通运输厅"}, STAFF
+    )
+    if reply:
+        app.reply_suggestion(
+            {
+                "suggestion_id": sid,
+                "date": "2023-05-10",
+                "result_class": reply,
+                "text": "已列入计划",
+            },
+            UNIT,
+        )
+    if rating:
+        app.evaluate_suggestion(
+            {
+                "suggestion_id": sid,
+                "date": "2023-05-20",
+                "attitude": "满意",
+                "result": rating,
+                "reason": None if rating != "不满意" else "未解决",
+            },
+            deputy,
+        )
+    return sid
+
+
+@pytest.fixture
+def world(app: Renda) -> Iterator[dict[str, Any]]:
+    ids = scenario.build(app)
+    a, f, g = ids["A"], ids["F"], ids["G"]
+    app.liaise_deputy({"deputy_id": a, "member": "常委会委员 周敏", "date": "2023-02-01"}, STAFF)
+    app.liaise_deputy({"deputy_id": f, "member": "常委会委员 周敏", "date": "2022-06-01"}, STAFF)
+    app.record_contact({"deputy_id": a, "form": "forum", "date": "2023-03-15"}, STAFF)
+    app.record_contact({"deputy_id": a, "form": "visit", "date": "2023-09-15"}, STAFF)
+    app.record_contact({"deputy_id": f, "form": "research", "date": "2022-12-01"}, STAFF)
+    suggestion(app, a, "农村公路", reply="A", rating="满意")
+    suggestion(app, f, "冰雪旅游", reply="B", rating="基本满意")
+    suggestion(app, g, "医药健康", reply=None, rating=None)
+    env = Env(app=app)
+    yield {"ids": ids, "env": env, "app": app}
+    env.close()
+
+
+def annual(world: dict[str, Any], *args: str) -> Any:
+    result = CliRunner().invoke(
+        cli, ["report", "annual", "--year", "2023", *args], obj=world["env"]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_sections_and_figures_match_the_scenario(world: dict[str, Any]) -> None:
+    data = json.loads(annual(world, "--format", "json"))
+    assert list(data) == [
+        "meta",
+        "training",
+        "stations",
+        "liaison",
+        "suggestions",
+        "groups",
+        "bulletin",
+    ]
+    # training: one duty class reached 2 of the 3 active provincial deputies
+    assert data["training"]["classes"]["duty"] == 1
+    assert data["training"]["duty_coverage"]["provincial"] == pytest.approx(0.6667)
+    # stations: 3 of 4 township/street divisions covered, 3 activities in 2023
+    assert data["stations"]["coverage_rate"] == 0.75
+    assert data["stations"]["deputies_entered"]["total"] == 4
+    assert data["stations"]["activities"]["total"] == 3
+    assert data["stations"]["activities"]["by_month"]["03"] == 2
+    assert data["stations"]["items_pushed"] == 3
+    assert data["stations"]["coverage_by_prefecture"]["220100"] == {
+        "name": "长春市",
+        "divisions_total": 4,
+        "divisions_covered": 3,
+        "coverage_rate": 0.75,
+    }
+    # liaison: A contacted twice in 2023, F only in 2022
+    assert data["liaison"] == {"deputies_contacted": 1, "liaison_deputies": 2, "contacts": 2}
+    # suggestions: 3 submitted and assigned, 2 replied (A and B), both satisfied
+    s = data["suggestions"]
+    assert (s["submitted"], s["accepted"], s["assigned"], s["handled"]) == (3, 3, 3, 2)
+    assert s["by_class"] == {"A": 1, "B": 1}
+    assert s["replied_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert s["satisfaction_first"] == 1.0
+    assert data["groups"]["groups"] == 2 and data["groups"]["disputes_handled"] == 5
+    assert data["bulletin"]["issues"] == 0
+    for path in (
+        "training.classes.duty",
+        "training.duty_coverage.provincial",
+        "stations.coverage_rate",
+        "stations.deputies_entered.total",
+        "stations.activities.total",
+        "stations.items_pushed",
+        "liaison.deputies_contacted",
+        "suggestions.handled",
+        "groups.groups",
+        "bulletin.issues",
+    ):
+        value: Any = data
+        for part in path.split("."):
+            value = value[part]
+        assert isinstance(value, int | float), path
+
+
+def test_area_and_level_filters(world: dict[str, Any]) -> None:
+    wide = json.loads(annual(world, "--json"))
+    narrow = json.loads(annual(world, "--json", "--area", "220103"))
+    assert narrow["meta"]["area_name"] == "宽城区"
+    assert narrow["stations"]["activities"]["total"] == 0
+    assert narrow["stations"]["divisions_total"] == 1
+    assert wide["stations"]["divisions_total"] == 4
+    county = json.loads(annual(world, "--json", "--level", "county"))
+    assert county["stations"]["deputies_entered"]["total"] == 1
+    assert county["meta"]["level"] == "county"
+
+
+def test_as_of_date_before_and_after_a_change(world: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    app: Renda = world["app"]
+    recorded_day = app.get_deputy(world["ids"]["A"]).created_on.date()
+    before = json.loads(
+        annual(world, "--json", "--as-of-date", (recorded_day - timedelta(days=1)).isoformat())
+    )
+    after = json.loads(
+        annual(world, "--json", "--as-of-date", (recorded_day + timedelta(days=1)).isoformat())
+    )
+    assert (
+        before["stations"]["activities"]["total"] == 0 and before["suggestions"]["submitted"] == 0
+    )
+    assert after["stations"]["activities"]["total"] == 3 and after["suggestions"]["submitted"] == 3
+
+
+def test_every_format_renders(world: dict[str, Any], tmp_path: Any) -> None:
+    data = json.loads(annual(world, "--json"))
+    table = annual(world)
+    assert "乡镇街道代表家站覆盖率" in table and "75.0%" in table
+    assert "Station coverage" in annual(world, "--lang", "en")
+    rows = list(csv.reader(io.StringIO(annual(world, "--format", "csv"))))
+    assert rows[0] == ["section", "figure", "value"]
+    assert ["stations", "activities.total", "3"] in rows
+    assert ["suggestions", "handled", "2"] in rows
+    markdown = annual(world, "--format", "markdown")
+    assert (
+        markdown.startswith("# 全省2023年代表工作情况")
+        and "| 代表家站组织活动（次） | 3 |" in markdown
+    )
+    text = annual(world, "--format", "text")
+    assert "2023年，全省代表家站共组织开展活动3次" in text
+    assert "常态化直接联系1名省人大代表" in text and "2023年高质量办理代表建议2件" in text
+    assert "乡镇街道代表家站覆盖率达到75%" in text
+    english = annual(world, "--format", "text", "--lang", "en")
+    assert "3 activities" in english
+    out = tmp_path / "report.html"
+    annual(world, "--format", "html", "--output", str(out))
+    page = out.read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(page)
+    assert parser.svgs == 5 and not parser.external  # one SVG per chart, nothing fetched
+    assert json.loads(parser.data) == data
+    for path, _value in _leaves(data):
+        if path.startswith("meta."):
+            continue
+        assert f'data-figure="{path}"' in page, path
+
+
+def test_schema_is_published_and_validates_the_report(world: dict[str, Any]) -> None:
+    result = CliRunner().invoke(cli, ["report", "annual", "--schema"])
+    schema = json.loads(result.output)
+    data = json.loads(annual(world, "--json"))
+    jsonschema.validate(data, schema)
+    broken = {**data, "stations": {**data["stations"], "coverage_rate": 1.5}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_a_plugin_template_changes_the_prose(world: dict[str, Any]) -> None:
+    class Province:
+        @hookimpl
+        def renda_report_template(self, name: str, lang: str) -> str | None:
+            if name == "annual.text" and lang == "zh":
+                return (
+                    "{{ meta.year }}年，本省代表家站开展活动{{ stations.activities.total }}次。\n"
+                )
+            return None
+
+    env = Env(app=world["app"], pm=get_plugin_manager([Province()]))
+    result = CliRunner().invoke(
+        cli, ["report", "annual", "--year", "2023", "--format", "text"], obj=env
+    )
+    env.close()
+    assert result.output.strip() == "2023年，本省代表家站开展活动3次。"
+
+
+def test_bad_options(world: dict[str, Any]) -> None:
+    for args, code in (
+        (["--level", "村"], 3),
+        (["--as-of-date", "2023-02-30"], 3),
+        (["--format", "pdf"], 2),
+    ):
+        result = CliRunner().invoke(
+            cli, ["report", "annual", "--year", "2023", *args], obj=world["env"]
+        )
+        assert result.exit_code == code, (args, result.output)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.svgs = 0
+        self.external: list[str] = []
+        self.data = ""
+        self._in_data = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "svg":
+            self.svgs += 1
+        if tag in ("script", "img", "link") and (a.get("src") or a.get("href")):
+            self.external.append(tag)
+        self._in_data = tag == "script" and a.get("id") == "report-data"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_data = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_data:
+            self.data += data
+
+
+def _leaves(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
+    else:
+        yield prefix, data
+
+
+def test_every_figure_is_documented_in_docs_reports() -> None:
+    from pathlib import Path
+
+    from renda_adapters.annual.model import FIGURES
+
+    text = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
+    for path in FIGURES:
+        assert f"`{path}`" in text, path
