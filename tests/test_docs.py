@@ -42,3 +42,13 @@ def test_every_doc_page_is_linked_from_the_index() -> None:
     for page in DOCS.rglob("*.md"):
         if page.name != "index.md":
             assert str(page.relative_to(DOCS)) in index, f"docs/index.md does not link {page}"
+
+
+def test_event_catalogue_is_current() -> None:
+    from renda_core.domain.catalogue import render, topics
+
+    current = (DOCS / "events.md").read_text(encoding="utf-8")
+    assert current == render(), (
+        "docs/events.md is stale: run `python -m renda_core.domain.catalogue > docs/events.md`"
+    )
+    assert {"renda:Deputy.Registered", "renda:Station.ActivityHeld"} <= topics()

@@ -1,0 +1,109 @@
+"""The event catalogue, read from the aggregates themselves.
+
+``python -m renda_core.domain.catalogue > docs/events.md`` writes the catalogue; a test
+checks that the committed file is current, so every event is documented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+import renda_core.domain
+
+BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+
+HEADER = """# Event catalogue
+
+Generated from the aggregates by `python -m renda_core.domain.catalogue > docs/events.md`;
+a test checks it is current. Every event has a **stable topic**
+(`renda:<Aggregate>.<Event>`) that does not depend on the Python module it is defined
+in, so moving code never breaks an old log. Every event also carries:
+
+| field | meaning |
+|---|---|
+| `originator_id` | the aggregate's id (UUID) |
+| `originator_version` | the aggregate's version after this event (1, 2, …) |
+| `timestamp` | **recorded time** (UTC), set when the event was recorded |
+| `actor` | `{"id": …, "role": …}`: who caused it, in which role |
+| `on` | **business date**: when the thing happened (reports count by it) |
+
+Reports count by business date; audits replay by recorded time (`--as-of-date`).
+Text is stored verbatim (UTF-8); enumerations are stored by their English value.
+`renda events list [--aggregate ID] --json` prints events in log order with their
+position. The rules behind each event are in the domain pages
+([deputy](domain/deputy.md), [stations and opinions](stations.md),
+[groups and training](groups-training.md), [suggestions](suggestions.md),
+[bulletin](bulletin.md)).
+
+Schema changes go through eventsourcing's upcasting: an event class gets
+`class_version = 2` and an `upcast_v1_v2(state)` static method, so a log written years
+ago still replays. No event has needed one yet.
+"""
+
+
+def aggregates() -> list[type[Aggregate]]:
+    """Every aggregate class of the domain, in module order."""
+    found: list[type[Aggregate]] = []
+    for info in pkgutil.iter_modules(renda_core.domain.__path__):
+        module = importlib.import_module(f"renda_core.domain.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Aggregate)
+                and value.__module__ == module.__name__
+                and "TOPIC" in value.__dict__
+            ):
+                found.append(value)
+    return found
+
+
+def events(aggregate: type[Aggregate]) -> Iterator[tuple[str, list[str], str]]:
+    """(topic, data fields, first docstring line) of each event of ``aggregate``."""
+    for name, value in vars(aggregate).items():
+        if (
+            isinstance(value, type)
+            and issubclass(value, Aggregate.Event)
+            and name not in ("Event", "Created")
+            and "TOPIC" in value.__dict__
+        ):
+            fields = [
+                f.name
+                for f in dataclasses.fields(value)
+                if f.name not in BASE_FIELDS and f.name not in ("actor", "on")
+            ]
+            yield str(value.__dict__["TOPIC"]), fields, ""
+
+
+def render() -> str:
+    lines = [HEADER]
+    for aggregate in aggregates():
+        doc = (aggregate.__doc__ or "").strip().splitlines()
+        lines += [f"## {aggregate.__name__} — `{aggregate.__dict__['TOPIC']}`", ""]
+        if doc:
+            lines += [doc[0], ""]
+        lines += ["| topic | data (besides `actor` and `on`) |", "|---|---|"]
+        for topic, fields, _ in events(aggregate):
+            data = ", ".join(f"`{f}`" for f in fields) or "—"
+            lines.append(f"| `{topic}` | {data} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def topics() -> set[str]:
+    return {topic for a in aggregates() for topic, _, _ in events(a)}
+
+
+def _main() -> Any:  # pragma: no cover
+    import sys
+
+    sys.stdout.write(render())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _main()
