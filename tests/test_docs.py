@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from renda_core.cli.docs import render_cli_markdown
+from renda_core.docgen import render_cli_markdown
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -18,7 +18,7 @@ PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 def test_cli_reference_is_current() -> None:
     current = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert current == render_cli_markdown(), (
-        "docs/cli.md is stale: run `python -m renda_core.cli.docs > docs/cli.md`"
+        "docs/cli.md is stale: run `python -m renda_core.docgen cli > docs/cli.md`"
     )
 
 
@@ -49,6 +49,6 @@ def test_event_catalogue_is_current() -> None:
 
     current = (DOCS / "events.md").read_text(encoding="utf-8")
     assert current == render(), (
-        "docs/events.md is stale: run `python -m renda_core.domain.catalogue > docs/events.md`"
+        "docs/events.md is stale: run `python -m renda_core.docgen events > docs/events.md`"
     )
     assert {"renda:Deputy.Registered", "renda:Station.ActivityHeld"} <= topics()

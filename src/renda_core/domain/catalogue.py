@@ -1,6 +1,6 @@
 """The event catalogue, read from the aggregates themselves.
 
-``python -m renda_core.domain.catalogue > docs/events.md`` writes the catalogue; a test
+``python -m renda_core.docgen events > docs/events.md`` writes the catalogue; a test
 checks that the committed file is current, so every event is documented.
 """
 
@@ -10,7 +10,6 @@ import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Iterator
-from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -20,7 +19,7 @@ BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_t
 
 HEADER = """# Event catalogue
 
-Generated from the aggregates by `python -m renda_core.domain.catalogue > docs/events.md`;
+Generated from the aggregates by `python -m renda_core.docgen events > docs/events.md`;
 a test checks it is current. Every event has a **stable topic**
 (`renda:<Aggregate>.<Event>`) that does not depend on the Python module it is defined
 in, so moving code never breaks an old log. Every event also carries:
@@ -97,13 +96,3 @@ def render() -> str:
 
 def topics() -> set[str]:
     return {topic for a in aggregates() for topic, _, _ in events(a)}
-
-
-def _main() -> Any:  # pragma: no cover
-    import sys
-
-    sys.stdout.write(render())
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _main()

@@ -1,6 +1,7 @@
-"""Generate ``docs/cli.md`` from the Click commands: ``python -m renda_core.cli.docs``.
-
-A test checks that the committed file is current.
+"""Generate the reference docs from the code: ``python -m renda_core.docgen cli`` writes
+``docs/cli.md`` (from the Click commands, built-in plugins only) and ``python -m
+renda_core.docgen events`` writes ``docs/events.md`` (from the aggregates). Tests check
+that the committed files are current.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from renda_core.domain.errors import ERROR_KINDS
 
 HEADER = """# The `renda` command line
 
-Generated from the commands by `python -m renda_core.cli.docs > docs/cli.md`; a test
+Generated from the commands by `python -m renda_core.docgen cli > docs/cli.md`; a test
 checks it is current. Every command that prints data takes `--json` (only JSON on
 stdout). Global options come before the command:
 `renda --store renda.sqlite --actor clerk-1 --role staff deputy list`.
@@ -74,10 +75,23 @@ def render_cli_markdown() -> str:
     return HEADER + _exit_codes() + "\n" + "\n".join(body).rstrip() + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover
+def main(argv: list[str]) -> None:  # pragma: no cover
     import os
     import sys
 
-    sys._called_from_test = True  # type: ignore[attr-defined]  # built-ins only
-    os.environ.setdefault("RENDA_PLUGINS", "")
-    sys.stdout.write(render_cli_markdown())
+    # Only the built-in plugins: the reference must not depend on what is installed.
+    sys._called_from_test = True  # type: ignore[attr-defined]
+    os.environ["RENDA_PLUGINS"] = ""
+    which = argv[0] if argv else "cli"
+    if which == "events":
+        from renda_core.domain.catalogue import render
+
+        sys.stdout.write(render())
+    else:
+        sys.stdout.write(render_cli_markdown())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    main(sys.argv[1:])
