@@ -199,3 +199,58 @@ def test_schema_validates_every_command_the_tests_send(tmp_path: Path) -> None:
         jsonschema.validate(data, schemas["commands"][envelope["command"]]["data"])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"level": "村"}, schemas["commands"]["deputy.register"]["data"])
+
+
+def test_references_across_aggregates(store: str, tmp_path: Path) -> None:
+    divisions = [
+        {"code": "220000", "name": "吉林省", "parent_code": "", "kind": "province"},
+        {"code": "220100", "name": "长春市", "parent_code": "220000", "kind": "prefecture"},
+        {"code": "220102", "name": "南关区", "parent_code": "220100", "kind": "county"},
+        {"code": "220102001", "name": "南岭街道", "parent_code": "220102", "kind": "street"},
+    ]
+    lines = [
+        line("a1", "area.import", {"rows": divisions, "date": "2023-01-01"}),
+        deputy("d1", level="county"),
+        line(
+            "s1",
+            "station.establish",
+            {
+                "name": "南岭街道代表之家",
+                "kind": "home",
+                "division": "220102001",
+                "date": "2023-01-05",
+            },
+        ),
+        line(
+            "e1", "station.enter", {"station_id": "@s1", "deputy_id": "@d1", "date": "2023-02-01"}
+        ),
+        line(
+            "h1",
+            "station.activity",
+            {
+                "station_id": "@s1",
+                "kind": "选民接待日",
+                "date": "2023-03-01",
+                "deputies": ["@d1"],
+                "people_received": 12,
+                "topic": "老旧小区改造",
+            },
+        ),
+    ]
+    result = run(store, "import", write(tmp_path, lines), "--json")
+    assert result.exit_code == 0, result.output
+    with Renda(store) as app:
+        station = app.get_station(default_new_id("s1"))
+        assert station.id == default_new_id("s1")
+    report = json.loads(run(store, "report", "stations", "--year", "2023", "--json").output)
+    assert report["activities"]["total"] == 1 and report["deputies_entered"]["total"] == 1
+    assert report["coverage_rate"] == 1.0
+
+
+def test_every_command_has_a_schema_and_a_method() -> None:
+    from renda_core.application.commands import COMMANDS
+
+    schemas = command_schemas()["commands"]
+    assert set(schemas) == set(COMMANDS) and len(COMMANDS) > 60
+    for name, spec in COMMANDS.items():
+        assert callable(getattr(Renda, spec.method)), name

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
+from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled, Level, check_area_code
 
 ACTIVE = "active"
@@ -46,6 +48,11 @@ class DeputyGroup(Aggregate):
 
     class Created(Event, Aggregate.Created):
         TOPIC = "renda:DeputyGroup.Created"
+
+    @staticmethod
+    def create_id(*_: Any, **__: Any) -> UUID:
+        """A random id, or the one an importer assigned (see ``domain/ids.py``)."""
+        return new_id()
 
     if TYPE_CHECKING:  # defined by the @event decorators below
         Formed: ClassVar[type[Aggregate.Event]]

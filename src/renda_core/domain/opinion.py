@@ -22,10 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
+from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled
 
 COLLECTED = "collected"
@@ -109,6 +111,11 @@ class Opinion(Aggregate):
 
     class Created(Event, Aggregate.Created):
         TOPIC = "renda:Opinion.Created"
+
+    @staticmethod
+    def create_id(*_: Any, **__: Any) -> UUID:
+        """A random id, or the one an importer assigned (see ``domain/ids.py``)."""
+        return new_id()
 
     if TYPE_CHECKING:  # defined by the @event decorators below
         Collected: ClassVar[type[Aggregate.Event]]
