@@ -176,7 +176,7 @@ def _environment(source: TemplateSource, lang: str) -> jinja2.Environment:
 def render_text(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
     """The report as prose in the seed's style, from the ``annual.text`` template."""
     template = _environment(source, lang).get_template("annual.text")
-    return template.render(**data, title=title(data, lang))
+    return str(template.render(**data, title=title(data, lang)))
 
 
 def render_html(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
@@ -220,17 +220,19 @@ def render_html(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
     }
     template = _environment(source, lang).get_template("annual.html")
     prose = render_text(data, lang, source)
-    return template.render(
-        **data,
-        data=data,
-        title=title(data, lang),
-        lang=lang,
-        sections=[(s, SECTION_LABELS[s][0 if zh else 1]) for s in SECTIONS],
-        rows=lambda section: [
-            (label(f"{section}.{p}", lang), show(v, f"{section}.{p}"), f"{section}.{p}")
-            for p, v in flatten(data[section])
-        ],
-        charts=charts,
-        prose=[html.escape(par) for par in prose.split("\n") if par.strip()],
-        json_data=json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
+    return str(
+        template.render(
+            **data,
+            data=data,
+            title=title(data, lang),
+            lang=lang,
+            sections=[(s, SECTION_LABELS[s][0 if zh else 1]) for s in SECTIONS],
+            rows=lambda section: [
+                (label(f"{section}.{p}", lang), show(v, f"{section}.{p}"), f"{section}.{p}")
+                for p, v in flatten(data[section])
+            ],
+            charts=charts,
+            prose=[html.escape(par) for par in prose.split("\n") if par.strip()],
+            json_data=json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
+        )
     )
