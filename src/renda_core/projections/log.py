@@ -80,3 +80,9 @@ def list_events(
 def count_events(app: Renda) -> int:
     with store_errors("cannot read the event log"):
         return len(list(iter_notifications(app)))
+
+
+def last_position(app: Renda) -> int:
+    """The position of the last event in the log (0 when the log is empty)."""
+    with store_errors("cannot read the event log"):
+        return app.recorder.max_notification_id() or 0
