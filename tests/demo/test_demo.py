@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.conftest import STAFF
 
 from renda_core import Renda
 from renda_core.cli import cli
 from renda_core.demo import Targets, targets_for
 from renda_core.projections.log import iter_notifications, last_position
+from tests.conftest import STAFF
 
 SCALE = 0.01
 REPORTS = (

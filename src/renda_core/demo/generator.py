@@ -151,7 +151,7 @@ class Generator:
         self.stations: dict[str, Station] = {}
         self.escalated: list[Escalated] = []
         self.escalations_left = 0
-        self.terminated_left = targets.terminated
+        self.terminating: set[int] = set()
         self.liaised: list[Deputy] = []
         self.steps_done = 0
         self.steps_total = 0
@@ -253,6 +253,8 @@ class Generator:
         ).items():
             active[index].pushed = count
         self.escalations_left = self._suggestion_mix()["escalated"]
+        spare = [d.n for d in self.deputies if not d.enters and d.level in ("county", "township")]
+        self.terminating = set(rng.sample(spare, self.t.terminated))
 
     def _suggestion_mix(self) -> dict[str, int]:
         """How the suggestions handled divide by source: bulletin, station, forum, session."""
@@ -573,14 +575,8 @@ class Generator:
 
     def terminations(self, deputies: list[Deputy], staff: Actor) -> None:
         """Some mandates end during the year (deputies who never entered a station)."""
-        share = self.t.terminated / max(1, self._spare())
         for deputy in deputies:
-            if (
-                not deputy.enters
-                and deputy.level in ("county", "township")
-                and self.terminated_left > 0
-                and self.rng.random() < share
-            ):
+            if deputy.n in self.terminating:
                 self.app.terminate_deputy(
                     {
                         "deputy_id": deputy.id,
@@ -589,10 +585,6 @@ class Generator:
                     },
                     staff,
                 )
-                self.terminated_left -= 1
-
-    def _spare(self) -> int:
-        return sum(1 for d in self.deputies if not d.enters and d.level in ("county", "township"))
 
     # -- provincial work: liaison (双联系) and deputy groups ----------------------------
 
