@@ -152,6 +152,7 @@ class Generator:
         self.escalated: list[Escalated] = []
         self.escalations_left = 0
         self.terminating: set[int] = set()
+        self._provincial: list[Deputy] = []
         self.liaised: list[Deputy] = []
         self.steps_done = 0
         self.steps_total = 0
@@ -589,7 +590,9 @@ class Generator:
     # -- provincial work: liaison (双联系) and deputy groups ----------------------------
 
     def provincial(self) -> list[Deputy]:
-        return [d for d in self.deputies if d.level == Level.PROVINCIAL.value]
+        if not self._provincial:
+            self._provincial = [d for d in self.deputies if d.level == Level.PROVINCIAL.value]
+        return self._provincial
 
     def liaison(self) -> None:
         app, rng = self.app, self.rng
