@@ -90,7 +90,6 @@ def test_a_position_already_recorded_is_refused_with_nothing_written(app: Renda)
     unit = ViewUnit(view)
     unit.begin(2, app.get_deputy(populate(app, 1)[0]).modified_on)
     unit.put("seen", "intruder", {"n": 99})
-    unit.commit_event()
     with pytest.raises(IntegrityError):
         view.apply(Tracking(app.name, 3), unit)
     assert view.get_entity("seen", "intruder") is None
@@ -185,3 +184,23 @@ def test_unknown_projection_name_is_invalid_input(app: Renda) -> None:
     with pytest.raises(InvalidInput, match="no projection named nope"):
         runner.catch_up(["nope"])
     assert date.today()  # keep the import honest
+
+
+def test_adapters_at_different_positions_are_caught_up_together(app: Renda) -> None:
+    populate(app, 2)
+    counting = Counting()
+    runner = make_runner(app, counting, batch_size=4)
+    runner.catch_up(["deputy_roster"])
+    (first,) = runner.catch_up(["counting"])  # counting alone, up to 6
+    assert first.position == 6
+    populate(app, 1)
+    late = Counting()
+    late.name = "late_counting"  # a new adapter: starts from the beginning
+    runner.projections[late.name] = late
+    results = {r.name: r for r in runner.catch_up()}
+    assert results["counting"].processed == 3 and results["counting"].position == 9
+    assert results["late_counting"].processed == 9 and results["late_counting"].position == 9
+    assert deliveries(runner) == {k: 1 for k in deliveries(runner)} and len(deliveries(runner)) == 9
+    late_seen = {k: d["n"] for k, d in runner.view("late_counting").entities("seen")}
+    assert len(late_seen) == 9 and set(late_seen.values()) == {1}
+    runner.close()

@@ -16,11 +16,13 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from renda_core.application.app import Renda
 from renda_core.application.store import parse_store
 from renda_core.cli.common import env
 from renda_core.cli.context import Env
-from renda_core.demo import check_scale, generate
+from renda_core.demo import Targets, check_scale, generate
 from renda_core.domain.errors import RuleViolated
+from renda_core.projections.background import BackgroundCatchUp
 from renda_core.projections.log import last_position
 from renda_core.projections.reports import run_report
 
@@ -95,23 +97,10 @@ def demo(
             )
         started = time.monotonic()
         err = Console(stderr=True)
-        if quiet:
-            targets = generate(app, scale, seed)
-        else:
-            with Progress(
-                TextColumn("[bold]{task.description:<28}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=False,
-            ) as bar:
-                task = bar.add_task("吉林省（演示）", total=None)
-
-                def progress(what: str, done: int, total: int) -> None:
-                    bar.update(task, description=what[:28], completed=done, total=total)
-
-                targets = generate(app, scale, seed, progress)
+        # The projections the report reads follow in another process, on the other core.
+        follow = BackgroundCatchUp(config, [r.projection for r in demo_env.reports().values()])
+        with follow:
+            targets = _build(app, scale, seed, quiet, err)
         built = time.monotonic() - started
         if not quiet:
             err.print(
@@ -121,6 +110,26 @@ def demo(
         print_report(demo_env)
     finally:
         demo_env.close()
+
+
+def _build(app: Renda, scale: float, seed: int, quiet: bool, err: Console) -> Targets:
+    """Generate the province, with a progress bar unless ``quiet``."""
+    if quiet:
+        return generate(app, scale, seed)
+    with Progress(
+        TextColumn("[bold]{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("吉林省（演示）", total=None)
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what[:28], completed=done, total=total)
+
+        return generate(app, scale, seed, progress)
 
 
 def print_report(demo_env: Env) -> None:

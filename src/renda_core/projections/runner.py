@@ -1,10 +1,11 @@
 """The projection runner: feeds the notification log to each adapter on its own.
 
-It pulls (``select_notifications`` from the adapter's tracked position), which works on
+It pulls (``select_notifications`` from the adapters' tracked positions), which works on
 SQLite (no subscriptions there) and on PostgreSQL alike, and never misses a lost
-NOTIFY. Each batch of events is written to the adapter's view together with its
-tracking position, in one transaction: exactly once. A failing adapter is reported and
-stays at its position; the others go on.
+NOTIFY. Adapters at the same position share one read and one decoding of each batch;
+each adapter's part of the batch is written to its own view together with its tracking
+position, in one transaction: exactly once. A failing adapter is reported and stays at
+its position; the others go on.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from eventsourcing.persistence import Tracking
 from renda_core.application.app import Renda, store_errors
 from renda_core.domain.errors import InvalidInput
 from renda_core.ports.contracts import Projection
-from renda_core.projections.unit import ViewUnit
+from renda_core.projections.unit import ViewState, ViewUnit
 from renda_core.projections.views import View, open_view
 
 log = logging.getLogger(__name__)
@@ -64,15 +65,15 @@ class ProjectionRunner:
         app: Renda,
         projections: Mapping[str, Projection],
         *,
-        batch_size: int = 1000,
+        batch_size: int = 5000,
     ) -> None:
         self.app = app
         self.projections = dict(projections)
         self.batch_size = batch_size
         self._views: dict[str, View] = {}
-        # Stored counter values per view, valid only at the position they were read at
-        # (another process may have moved the view on since).
-        self._figure_caches: dict[str, tuple[int, dict[Any, int]]] = {}
+        # What each view holds, valid only at the position it was seen at (another
+        # process may have moved the view on since).
+        self._states: dict[str, ViewState] = {}
 
     def names(self, names: Iterable[str] | None = None) -> list[str]:
         if not names:
@@ -118,8 +119,7 @@ class ProjectionRunner:
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
         """Bring each adapter's view up to the current head of the log."""
-        head = self.head()
-        return [self._catch_up(name, head) for name in self.names(names)]
+        return self._run(self.names(names), self.head())
 
     def rebuild(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
         """Drop each view and its tracking position, then catch up from the start."""
@@ -127,73 +127,111 @@ class ProjectionRunner:
         for name in selected:
             with store_errors(f"cannot reset the view of {name}"):
                 self.view(name).reset(self.app.name)
-            self._figure_caches.pop(name, None)
-        head = self.head()
-        return [self._catch_up(name, head) for name in selected]
+            self._states.pop(name, None)
+        return self._run(selected, self.head())
 
-    def _catch_up(self, name: str, head: int) -> CatchUpResult:
+    # -- the loop ---------------------------------------------------------------
+
+    def _state(self, name: str, position: int) -> ViewState:
+        state = self._states.get(name)
+        if state is None or state.position != position:
+            # Position 0: nothing was ever written to this view, so it is empty.
+            state = ViewState(position, written=set() if position == 0 else None)
+            self._states[name] = state
+        return state
+
+    def _run(self, names: list[str], head: int) -> list[CatchUpResult]:
+        results = {n: CatchUpResult(n, 0, self.position(n)) for n in names}
+        active = [n for n in names if results[n].position < head]
+        while active:
+            start = min(results[n].position for n in active)
+            group = [n for n in active if results[n].position == start]
+            self._batch(group, start, head, results)
+            active = [n for n in active if results[n].position < head and not results[n].error]
+        for name in names:
+            result = results[name]
+            if result.error is None and self.view(name).get_meta(ERROR_KEY) is not None:
+                with store_errors(f"cannot write the view of {name}"):
+                    self.view(name).set_meta(ERROR_KEY, None)
+        return [results[n] for n in names]
+
+    def _batch(
+        self, group: list[str], start: int, head: int, results: dict[str, CatchUpResult]
+    ) -> None:
+        """One batch of the log for the adapters in ``group`` (all at ``start``)."""
+        topic_sets = {n: frozenset(self.projections[n].topics) for n in group}
+        topics: tuple[str, ...] = ()
+        if all(topic_sets.values()):
+            topics = tuple(sorted(frozenset().union(*topic_sets.values())))
+        with store_errors("cannot read the event log"):
+            notifications = self.app.recorder.select_notifications(
+                start=start,
+                limit=self.batch_size,
+                stop=head,
+                topics=topics,
+                inclusive_of_start=False,
+            )
+        end = notifications[-1].id if notifications else head
+        decoded: list[tuple[int, str, Any]] = []
+        for notification in notifications:
+            event = self.app.mapper.to_domain_event(notification)
+            decoded.append((notification.id, notification.topic, event))
+        for name in group:
+            wanted = topic_sets[name]
+            mine = [d for d in decoded if not wanted or d[1] in wanted]
+            self._deliver(name, mine, start, end, results[name])
+
+    def _deliver(
+        self,
+        name: str,
+        events: list[tuple[int, str, Any]],
+        start: int,
+        end: int,
+        result: CatchUpResult,
+    ) -> None:
+        """Process ``events`` into a unit and write it with tracking position ``end``."""
         projection = self.projections[name]
         view = self.view(name)
-        start = self.position(name)
-        processed = 0
-        while start < head:
-            with store_errors("cannot read the event log"):
-                notifications = self.app.recorder.select_notifications(
-                    start=start,
-                    limit=self.batch_size,
-                    stop=head,
-                    topics=tuple(projection.topics),
-                    inclusive_of_start=False,
-                )
-            if not notifications:
-                # Nothing of this adapter's topics up to head: record that it is current.
-                with store_errors(f"cannot record the position of {name}"):
-                    view.insert_tracking(Tracking(self.app.name, head))
-                cached = self._figure_caches.get(name)
-                if cached is not None and cached[0] == start:
-                    self._figure_caches[name] = (head, cached[1])
-                start = head
+        state = self._state(name, start)
+        unit = ViewUnit(view, state)
+        failed_at: int | None = None
+        failure: str | None = None
+        process = projection.process_event  # bound once: dispatch descriptors are costly
+        for index, (position, topic, event) in enumerate(events):
+            try:
+                unit.begin(position, event.timestamp)
+                process(event, unit)
+            except Exception as exc:
+                failed_at = index
+                failure = f"at position {position} ({topic}): {type(exc).__name__}: {exc}"
+                log.error("projection %s failed %s", name, failure)
+                log.debug("%s", traceback.format_exc())
                 break
-            cached = self._figure_caches.get(name)
-            if cached is None or cached[0] != start:
-                cached = (start, {})
-            unit = ViewUnit(view, cached[1])
-            last_ok = start
-            failure: str | None = None
-            for notification in notifications:
+        if failed_at is not None:
+            # Throw the unit away; the events before the failure go into a fresh one.
+            self._states.pop(name, None)
+            state = self._state(name, start)
+            unit = ViewUnit(view, state)
+            for position, _, event in events[:failed_at]:
+                unit.begin(position, event.timestamp)
+                process(event, unit)
+            end = events[failed_at - 1][0] if failed_at else start
+        with store_errors(f"cannot write the view of {name}"):
+            if end > start:
                 try:
-                    event: Any = self.app.mapper.to_domain_event(notification)
-                    unit.begin(notification.id, event.timestamp)
-                    projection.process_event(event, unit)
-                except Exception as exc:
-                    unit.discard_event()
-                    failure = (
-                        f"at position {notification.id} ({notification.topic}): "
-                        f"{type(exc).__name__}: {exc}"
-                    )
-                    log.error("projection %s failed %s", name, failure)
-                    log.debug("%s", traceback.format_exc())
-                    break
-                unit.commit_event()
-                last_ok = notification.id
-            with store_errors(f"cannot write the view of {name}"):
-                if last_ok > start:
-                    try:
-                        view.apply(Tracking(self.app.name, last_ok), unit)
-                    except BaseException:
-                        self._figure_caches.pop(name, None)
-                        raise
-                    unit.written()
-                    self._figure_caches[name] = (last_ok, cached[1])
-                    processed += unit.events
-                    start = last_ok
-                if failure is not None:
-                    view.set_meta(ERROR_KEY, failure)
+                    if unit.events:
+                        view.apply(Tracking(self.app.name, end), unit)
+                    else:
+                        view.insert_tracking(Tracking(self.app.name, end))
+                except BaseException:
+                    self._states.pop(name, None)
+                    raise
+                unit.written(end)
+                result.processed += unit.events
+                result.position = end
             if failure is not None:
-                return CatchUpResult(name, processed, start, failure)
-        if view.get_meta(ERROR_KEY) is not None:
-            view.set_meta(ERROR_KEY, None)
-        return CatchUpResult(name, processed, start)
+                view.set_meta(ERROR_KEY, failure)
+                result.error = failure
 
     def close(self) -> None:
         for view in self._views.values():

@@ -1,18 +1,23 @@
-"""ViewUnit: what an adapter sees while it processes events.
+"""ViewUnit: what an adapter sees while it processes a batch of events.
 
-The runner hands each adapter a unit for a batch of events. The adapter reads and
-writes its entities and adds to its figures; changes are buffered per event, so an
-event whose processing raises leaves nothing behind, and the batch is written with its
-tracking position in one transaction.
+The adapter reads and writes its entities (JSON documents) and adds to its figures
+(counters); the runner writes the whole batch with its tracking position in one
+transaction. If an event's processing raises, the runner throws the unit away and
+processes the events before it again in a fresh unit, so nothing of the failed event is
+written.
 
-Documents are plain JSON data. ``get`` returns a document the adapter may change and
-``put`` back; a document put is owned by the view from then on (do not keep changing
-it in later events).
+``get`` returns the document itself: change it and ``put`` it back (a change not put is
+not written). Reads of keys the view cannot have (the view was empty when this runner
+began and nothing has written the key since) cost no query, and recently written
+documents are kept in memory between batches; the runner drops all of it whenever a
+batch fails, so a half-changed document never outlives its event.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,26 +26,35 @@ from renda_core.projections.views import FigureKey, View, recorded
 _DELETED = None
 
 
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON-like data (dicts, lists, scalars), faster than deepcopy."""
-    if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [copy_json(v) for v in value]
-    return value
+@dataclass
+class ViewState:
+    """What the runner knows of a view between batches (valid at ``position`` only)."""
+
+    position: int
+    figures: dict[FigureKey, int] = field(default_factory=dict)
+    #: entity keys written since the view was empty; None if it was not empty when seen
+    written: set[tuple[str, str]] | None = None
+    #: the documents most recently written, as stored (saves reading them back)
+    docs: OrderedDict[tuple[str, str], dict[str, Any] | None] = field(default_factory=OrderedDict)
+
+    MAX_DOCS = 20_000
+
+    def remember(self, docs: dict[tuple[str, str], dict[str, Any] | None]) -> None:
+        for ident, doc in docs.items():
+            self.docs[ident] = doc
+            self.docs.move_to_end(ident)
+        while len(self.docs) > self.MAX_DOCS:
+            self.docs.popitem(last=False)
 
 
 class ViewUnit:
-    def __init__(self, view: View, figure_cache: dict[FigureKey, int] | None = None) -> None:
+    def __init__(self, view: View, state: ViewState | None = None) -> None:
         self._view = view
+        self._state = state if state is not None else ViewState(0)
         self._entities: dict[tuple[str, str], dict[str, Any] | None] = {}
-        self._pending_entities: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
         self._figures: dict[FigureKey, int] = {}
-        self._pending_figures: dict[FigureKey, int] = {}
-        # Values as stored before this batch; the runner shares it across batches.
-        self._stored_figures = figure_cache if figure_cache is not None else {}
         self._history: dict[tuple[FigureKey, int], tuple[str, int]] = {}
-        self._pending_history: dict[tuple[FigureKey, int], tuple[str, int]] = {}
         self.position = 0
         self._moment: datetime | None = None
         self._recorded_at = ""
@@ -52,6 +66,7 @@ class ViewUnit:
         self.position = position
         self._moment = recorded_at
         self._recorded_at = ""
+        self.events += 1
 
     @property
     def recorded_at(self) -> str:
@@ -60,25 +75,13 @@ class ViewUnit:
             self._recorded_at = recorded(self._moment)
         return self._recorded_at
 
-    def commit_event(self) -> None:
-        if self._pending_entities:
-            self._entities.update(self._pending_entities)
-            self._pending_entities.clear()
-        if self._pending_figures:
-            self._figures.update(self._pending_figures)
-            self._history.update(self._pending_history)
-            self._pending_figures.clear()
-            self._pending_history.clear()
-        self.events += 1
-
-    def discard_event(self) -> None:
-        self._pending_entities.clear()
-        self._pending_figures.clear()
-        self._pending_history.clear()
-
-    def written(self) -> None:
-        """The batch is stored: its figures are now the stored values."""
-        self._stored_figures.update(self._figures)
+    def written(self, position: int) -> None:
+        """The batch is stored at ``position``: remember what the view now holds."""
+        self._state.figures.update(self._figures)
+        if self._state.written is not None:
+            self._state.written.update(self._entities)
+        self._state.remember(self._entities)
+        self._state.position = position
 
     def entity_changes(self) -> Iterable[tuple[str, str, dict[str, Any] | None]]:
         for (kind, key), doc in self._entities.items():
@@ -94,29 +97,33 @@ class ViewUnit:
     # -- the adapter's side -----------------------------------------------------
 
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
-        """The current document of an entity (a copy the adapter may change), or None."""
+        """The current document of an entity, or None. Change it, then ``put`` it."""
         ident = (kind, key)
-        if ident in self._pending_entities:
-            return self._pending_entities[ident]
-        if ident in self._entities:
-            doc = self._entities[ident]
-            return None if doc is None else copy_json(doc)
-        return self._view.get_entity(kind, key)
-
-    def peek(self, kind: str, key: str) -> dict[str, Any] | None:
-        """The current document, read only (no copy): do not change what it returns."""
-        ident = (kind, key)
-        if ident in self._pending_entities:
-            return self._pending_entities[ident]
         if ident in self._entities:
             return self._entities[ident]
-        return self._view.get_entity(kind, key)
+        if ident in self._loaded:
+            return self._loaded[ident]
+        if ident in self._state.docs:
+            doc = self._state.docs[ident]
+            self._loaded[ident] = doc
+            return doc
+        written = self._state.written
+        doc = (
+            None
+            if written is not None and ident not in written
+            else self._view.get_entity(kind, key)
+        )
+        self._loaded[ident] = doc
+        return doc
+
+    #: reading without changing: the same as ``get`` (kept for adapters written for it)
+    peek = get
 
     def put(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        self._pending_entities[(kind, key)] = doc
+        self._entities[(kind, key)] = doc
 
     def delete(self, kind: str, key: str) -> None:
-        self._pending_entities[(kind, key)] = _DELETED
+        self._entities[(kind, key)] = _DELETED
 
     def add(
         self,
@@ -133,16 +140,16 @@ class ViewUnit:
             return
         ident: FigureKey = (figure, key, area, level, year)
         value = self.value(ident) + delta
-        self._pending_figures[ident] = value
-        self._pending_history[(ident, self.position)] = (self.recorded_at, value)
+        self._figures[ident] = value
+        self._history[(ident, self.position)] = (self.recorded_at, value)
 
     def value(self, ident: FigureKey) -> int:
         """The current value of a counter (0 if it never changed)."""
-        if ident in self._pending_figures:
-            return self._pending_figures[ident]
         if ident in self._figures:
             return self._figures[ident]
-        if ident not in self._stored_figures:
-            found = self._view.get_figures([ident])
-            self._stored_figures[ident] = found.get(ident, 0)
-        return self._stored_figures[ident]
+        stored = self._state.figures
+        if ident not in stored:
+            if self._state.written is not None:  # the view was empty: nothing stored
+                return 0
+            stored[ident] = self._view.get_figures([ident]).get(ident, 0)
+        return stored[ident]

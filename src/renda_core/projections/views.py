@@ -115,20 +115,22 @@ class View:
         """Write the changes and the tracking position in one transaction."""
         p = self.prefix
         with self._transaction(commit=True) as c:
+            upserts, deletes = [], []
             for kind, key, doc in changes.entity_changes():
                 if doc is None:
-                    c.execute(
-                        self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"),
-                        (kind, key),
-                    )
+                    deletes.append((kind, key))
                 else:
-                    c.execute(
-                        self._sql(
-                            f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
-                            "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
-                        ),
-                        (kind, key, json.dumps(doc, ensure_ascii=False)),
-                    )
+                    upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
+            if deletes:
+                c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
+            if upserts:
+                c.executemany(
+                    self._sql(
+                        f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
+                        "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
+                    ),
+                    upserts,
+                )
             figures = [(*key, value) for key, value in changes.figure_changes()]
             if figures:
                 c.executemany(

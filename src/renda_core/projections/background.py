@@ -1,0 +1,77 @@
+"""Catching projections up in another process, while this one records (a second core).
+
+The demo (and an importer of a large backlog) records events with one core; the
+projections can follow on the other instead of starting after the last write. The
+background process only ever catches up (tracking makes that safe next to any other
+runner); the caller's own ``catch_up`` afterwards delivers the tail.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from multiprocessing.synchronize import Event
+from types import TracebackType
+
+from renda_core.application.store import MEMORY, StoreConfig
+
+
+def _follow(store: StoreConfig, names: Sequence[str], stop: Event, interval: float) -> None:
+    # Runs in a fresh interpreter (spawn): plugins are loaded as in any new process.
+    from renda_core.application.app import Renda
+    from renda_core.ports.plugins import collect_projections, get_plugin_manager
+    from renda_core.projections.runner import ProjectionRunner
+
+    projections = collect_projections(get_plugin_manager())
+    wanted = {n: projections[n] for n in names if n in projections}
+    with Renda(store) as app:
+        runner = ProjectionRunner(app, wanted)
+        try:
+            while not stop.is_set():
+                results = runner.catch_up()
+                if any(r.error for r in results):
+                    return  # the caller's own catch-up reports the failure
+                if not any(r.processed for r in results):
+                    stop.wait(interval)
+        finally:
+            runner.close()
+
+
+class BackgroundCatchUp:
+    """``with BackgroundCatchUp(store, names): <record events>``."""
+
+    def __init__(self, store: StoreConfig, names: Sequence[str], interval: float = 0.5):
+        self.store = store
+        self.names = list(names)
+        self.interval = interval
+        self._context = multiprocessing.get_context("spawn")
+        self._stop = self._context.Event()
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    @property
+    def possible(self) -> bool:
+        """An in-memory store cannot be shared with another process."""
+        return self.store.location != MEMORY and bool(self.names)
+
+    def __enter__(self) -> BackgroundCatchUp:
+        if self.possible:
+            self._process = self._context.Process(
+                target=_follow,
+                args=(self.store, self.names, self._stop, self.interval),
+                daemon=True,
+            )
+            self._process.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        if self._process is not None:
+            self._process.join(timeout=120)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
