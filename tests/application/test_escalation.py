@@ -54,7 +54,12 @@ def test_escalation_drafts_a_suggestion_in_the_same_write(app: Renda) -> None:
     route = app.opinion(opinion)["route"]
     assert route["target_kind"] == "suggestion" and route["target_id"] == target
     new = [e for e in list_events(app) if e["position"] > (before or 0)]
-    assert {e["topic"] for e in new} == {"renda:Opinion.Escalated", "renda:Suggestion.Drafted"}
+    assert {e["topic"] for e in new} == {
+        "renda:Opinion.Escalated",
+        "renda:Suggestion.Drafted",
+        "renda:Suggestion.OpinionLinked",
+    }
+    assert suggestion["opinions"] == [str(opinion)]  # linked both ways
     runner = ProjectionRunner(app, collect_projections(get_plugin_manager()))
     from renda_adapters.record import duty_record
 
@@ -82,7 +87,8 @@ def test_escalation_into_an_existing_suggestion(app: Renda) -> None:
         escalate(app, second, target_id="00000000-0000-0000-0000-000000000000", date="2023-03-06")
     assert count_events(app) == events
     assert escalate(app, second, target_id=other, date="2023-03-06") == other
-    assert count_events(app) == events + 1
+    assert count_events(app) == events + 2  # the opinion's side and the suggestion's side
+    assert app.suggestion(other)["opinions"] == [str(opinion), str(second)]
 
 
 def test_escalation_rejections_record_nothing(app: Renda) -> None:

@@ -237,10 +237,12 @@ class OpinionCommands(RendaBase):
         target_id = cmd.target_id if partner is None else str(partner.id)
         assert target_id is not None
         opinion.escalate(target_kind=cmd.target_kind, target_id=target_id, on=cmd.date, actor=actor)
-        if partner is None or cmd.target_id is not None:
+        if partner is None:
             self._save(opinion)
-        else:
-            self._save(opinion, partner)
+            return target_id
+        # Linked both ways: the suggestion records the opinion, in the same write.
+        partner.link_opinion(opinion_id=str(opinion.id), on=cmd.date, actor=actor)  # type: ignore[attr-defined]
+        self._save(opinion, partner)
         return target_id
 
     def _escalation_partner(

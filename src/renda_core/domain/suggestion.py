@@ -139,6 +139,7 @@ class Suggestion(Aggregate):
         CommitmentMade: ClassVar[type[Aggregate.Event]]
         CommitmentDelivered: ClassVar[type[Aggregate.Event]]
         Supervised: ClassVar[type[Aggregate.Event]]
+        OpinionLinked: ClassVar[type[Aggregate.Event]]
         Disclosed: ClassVar[type[Aggregate.Event]]
         Withdrawn: ClassVar[type[Aggregate.Event]]
         Closed: ClassVar[type[Aggregate.Event]]
@@ -550,6 +551,13 @@ class Suggestion(Aggregate):
         self._check_on(on)
         self._supervised(leader=leader, note=note, on=on, actor=actor)
 
+    def link_opinion(self, *, opinion_id: str, on: date, actor: Actor) -> None:
+        """Record that a station opinion (社情民意) was escalated into this suggestion,
+        the suggestion's side of the link (the opinion records the other)."""
+        if opinion_id in self.opinions:
+            raise RuleViolated(f"opinion {opinion_id} is already linked to this suggestion")
+        self._opinion_linked(opinion_id=opinion_id, on=on, actor=actor)
+
     def disclose(self, *, text: str | None, on: date, actor: Actor) -> None:
         """Publish the latest reply, with contact details and secrets redacted."""
         self._check_status(AFTER_REPLY, "disclose the reply")
@@ -741,6 +749,7 @@ class Suggestion(Aggregate):
         self.rehandle_due: date | None = None
         self.commitments: list[dict[str, Any]] = []
         self.supervision: list[dict[str, Any]] = []
+        self.opinions: list[str] = []
         self.disclosures: list[dict[str, Any]] = []
         self.handled_with: list[str] = []
         self.bulletins: list[dict[str, Any]] = []
@@ -1015,6 +1024,10 @@ class Suggestion(Aggregate):
     def _supervised(self, *, leader: str, note: str | None, on: date, actor: Actor) -> None:
         self.supervision.append({"leader": leader, "note": note, "on": on})
 
+    @event("OpinionLinked", topic="renda:Suggestion.OpinionLinked")
+    def _opinion_linked(self, *, opinion_id: str, on: date, actor: Actor) -> None:
+        self.opinions.append(opinion_id)
+
     @event("Disclosed", topic="renda:Suggestion.Disclosed")
     def _disclosed(
         self, *, round: int, text: str, redactions: int, on_time: bool, on: date, actor: Actor
@@ -1113,6 +1126,7 @@ class Suggestion(Aggregate):
             "rehandlings": self.rehandlings,
             "commitments": self.commitments,
             "supervision": self.supervision,
+            "opinions": self.opinions,
             "disclosures": self.disclosures,
             "handled_with": self.handled_with,
             "bulletins": self.bulletins,
