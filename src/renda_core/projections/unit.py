@@ -37,7 +37,9 @@ class ViewState:
     #: the documents most recently written, as stored (saves reading them back)
     docs: OrderedDict[tuple[str, str], dict[str, Any] | None] = field(default_factory=OrderedDict)
 
-    MAX_DOCS = 20_000
+    #: bounds on what is kept in memory (beyond them the view is read instead)
+    MAX_DOCS = 5_000
+    MAX_WRITTEN = 100_000
 
     def remember(self, docs: dict[tuple[str, str], dict[str, Any] | None]) -> None:
         for ident, doc in docs.items():
@@ -45,6 +47,10 @@ class ViewState:
             self.docs.move_to_end(ident)
         while len(self.docs) > self.MAX_DOCS:
             self.docs.popitem(last=False)
+        if self.written is not None:
+            self.written.update(docs)
+            if len(self.written) > self.MAX_WRITTEN:
+                self.written = None  # too many to remember: ask the view from now on
 
 
 class ViewUnit:
@@ -78,8 +84,6 @@ class ViewUnit:
     def written(self, position: int) -> None:
         """The batch is stored at ``position``: remember what the view now holds."""
         self._state.figures.update(self._figures)
-        if self._state.written is not None:
-            self._state.written.update(self._entities)
         self._state.remember(self._entities)
         self._state.position = position
 
