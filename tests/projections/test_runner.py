@@ -204,3 +204,29 @@ def test_adapters_at_different_positions_are_caught_up_together(app: Renda) -> N
     late_seen = {k: d["n"] for k, d in runner.view("late_counting").entities("seen")}
     assert len(late_seen) == 9 and set(late_seen.values()) == {1}
     runner.close()
+
+
+def test_memory_bounds_do_not_change_the_view(app: Renda, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renda_core.projections.unit import ViewState
+
+    ids = populate(app, 5)
+    app.terminate_deputy({"deputy_id": ids[0], "reason": "death", "date": "2023-06-01"}, STAFF)
+    pm = get_plugin_manager()
+    roomy = ProjectionRunner(app, collect_projections(pm), batch_size=4)
+    roomy.rebuild(["deputy_roster"])
+    expected = sorted(
+        (f.figure, f.key, f.area, f.level, f.year, f.value)
+        for f in roomy.view("deputy_roster").figures()
+    )
+    entities = roomy.view("deputy_roster").entities("deputy")
+    roomy.close()
+    monkeypatch.setattr(ViewState, "MAX_DOCS", 1)
+    monkeypatch.setattr(ViewState, "MAX_WRITTEN", 2)
+    tight = ProjectionRunner(app, collect_projections(pm), batch_size=4)
+    tight.rebuild(["deputy_roster"])
+    got = sorted(
+        (f.figure, f.key, f.area, f.level, f.year, f.value)
+        for f in tight.view("deputy_roster").figures()
+    )
+    assert got == expected and tight.view("deputy_roster").entities("deputy") == entities
+    tight.close()
