@@ -8,6 +8,7 @@ from typing import Any
 
 from renda_adapters.timeline import cumulative
 from renda_core.domain.division import BASE_KINDS
+from renda_core.domain.errors import ProjectionFailed
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import fresh_context
@@ -39,10 +40,24 @@ def build_annual(
     """The annual report for ``year``, optionally for an area prefix and a level, as the
     log stood at the end of ``as_of_date``. Returns data valid for AnnualReport."""
 
+    names = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
+    # One catch-up for every view the report reads (adapters at one position share it).
+    for result in runner.catch_up([reports[n].projection for n in names]):
+        if result.error:
+            raise ProjectionFailed(
+                f"the '{result.name}' adapter failed {result.error}; "
+                "the report would be stale (see `renda projections status`)"
+            )
+
     def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
         report = reports[name]
         ctx = fresh_context(
-            runner, report.projection, as_of_date=as_of_date, area=area, level=level
+            runner,
+            report.projection,
+            as_of_date=as_of_date,
+            area=area,
+            level=level,
+            catch_up=False,
         )
         return report.build(ctx, **options), ctx
 

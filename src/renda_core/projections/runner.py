@@ -74,6 +74,7 @@ class ProjectionRunner:
         # What each view holds, valid only at the position it was seen at (another
         # process may have moved the view on since).
         self._states: dict[str, ViewState] = {}
+        self._clean: set[str] = set()  # views known to hold no error
 
     def names(self, names: Iterable[str] | None = None) -> list[str]:
         if not names:
@@ -149,10 +150,12 @@ class ProjectionRunner:
             self._batch(group, start, head, results)
             active = [n for n in active if results[n].position < head and not results[n].error]
         for name in names:
-            result = results[name]
-            if result.error is None and self.view(name).get_meta(ERROR_KEY) is not None:
+            if results[name].error is None and name not in self._clean:
+                # A success clears an error left by an earlier run (read once per runner).
                 with store_errors(f"cannot write the view of {name}"):
-                    self.view(name).set_meta(ERROR_KEY, None)
+                    if self.view(name).get_meta(ERROR_KEY) is not None:
+                        self.view(name).set_meta(ERROR_KEY, None)
+                self._clean.add(name)
         return [results[n] for n in names]
 
     def _batch(
@@ -231,6 +234,7 @@ class ProjectionRunner:
                 result.position = end
             if failure is not None:
                 view.set_meta(ERROR_KEY, failure)
+                self._clean.discard(name)
                 result.error = failure
 
     def close(self) -> None:
