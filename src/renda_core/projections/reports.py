@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,10 +25,24 @@ class ReportContext:
     area: str | None = None
     level: str | None = None
 
+    _by_name: dict[str, list[Figure]] | None = field(default=None, repr=False)
+
     def figures(self, names: Sequence[str] | None = None) -> list[Figure]:
-        with store_errors("cannot read the view"):
-            rows = self.view.figures(names, self.position)
-        return [r for r in rows if self._matches(r)]
+        """The view's counters (those named), filtered by area and level.
+
+        The first call reads every counter of the view at once (one query, whatever the
+        report asks next); the rest is done in memory.
+        """
+        if self._by_name is None:
+            with store_errors("cannot read the view"):
+                rows = self.view.figures(None, self.position)
+            self._by_name = defaultdict(list)
+            for row in rows:
+                if self._matches(row):
+                    self._by_name[row.figure].append(row)
+        if names is None:
+            return [r for rows in self._by_name.values() for r in rows]
+        return [r for name in names for r in self._by_name.get(name, ())]
 
     def _matches(self, row: Figure) -> bool:
         if self.area and row.area and not row.area.startswith(self.area):
