@@ -20,7 +20,7 @@ from renda_core.application.commands import (
     AreaCode,
     Command,
     Text,
-    _labels,
+    accepts_labels,
     check_area_prefix,
     command,
 )
@@ -32,7 +32,7 @@ STAFF = {"staff"}
 COLUMNS = ("code", "name", "parent_code", "kind")
 MAX_REPORTED = 50
 
-DivisionKindField = Annotated[DivisionKind, _labels(DivisionKind)]
+DivisionKindField = Annotated[DivisionKind, accepts_labels(DivisionKind)]
 
 
 class DivisionRow(Command):

@@ -15,7 +15,7 @@ from uuid import UUID
 from pydantic import Field
 
 from renda_core.application.base import to_uuid
-from renda_core.application.commands import Command, LongText, Text, _labels, command
+from renda_core.application.commands import Command, LongText, Text, accepts_labels, command
 from renda_core.application.permissions import role_subject
 from renda_core.application.suggestions import SuggestionCommands
 from renda_core.domain.bulletin import Bulletin, ItemKind
@@ -27,7 +27,7 @@ from renda_core.domain.values import Actor
 EDITOR = {"editor"}
 LEADER = {"leader"}
 
-ItemKindField = Annotated[ItemKind, _labels(ItemKind)]
+ItemKindField = Annotated[ItemKind, accepts_labels(ItemKind)]
 ISSUE_REF = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{1,4})\s*$")
 
 

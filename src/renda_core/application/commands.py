@@ -34,7 +34,7 @@ from renda_core.domain.values import (
 )
 
 
-def _labels(enum: type[Labelled]) -> BeforeValidator:
+def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
     """Accept a member's Chinese label as well as its value."""
 
     def to_value(value: Any) -> Any:
@@ -52,10 +52,10 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"
 LongText = Annotated[str, StringConstraints(max_length=5000)]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(?:\d{3}(?:\d{3})?)?$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{5,19}$")]
-LevelField = Annotated[Level, _labels(Level)]
-GenderField = Annotated[Gender, _labels(Gender)]
-ContactFormField = Annotated[ContactForm, _labels(ContactForm)]
-ReasonField = Annotated[TerminationReason, _labels(TerminationReason)]
+LevelField = Annotated[Level, accepts_labels(Level)]
+GenderField = Annotated[Gender, accepts_labels(Gender)]
+ContactFormField = Annotated[ContactForm, accepts_labels(ContactForm)]
+ReasonField = Annotated[TerminationReason, accepts_labels(TerminationReason)]
 
 ROLE_PATTERN = re.compile(r"^(staff|auditor|editor|(deputy|unit|leader):\S.*)$")
 

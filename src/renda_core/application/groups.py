@@ -14,7 +14,7 @@ from renda_core.application.commands import (
     Command,
     LevelField,
     Text,
-    _labels,
+    accepts_labels,
     check_area_prefix,
     command,
 )
@@ -27,8 +27,8 @@ from renda_core.domain.values import Actor, Level
 STAFF = {"staff"}
 STAFF_OR_DEPUTY = {"staff", "deputy"}
 
-BasisField = Annotated[GroupBasis, _labels(GroupBasis)]
-GroupActivityField = Annotated[GroupActivityKind, _labels(GroupActivityKind)]
+BasisField = Annotated[GroupBasis, accepts_labels(GroupBasis)]
+GroupActivityField = Annotated[GroupActivityKind, accepts_labels(GroupActivityKind)]
 
 
 class FormGroup(Command):

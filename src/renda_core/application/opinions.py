@@ -15,7 +15,7 @@ from renda_core.application.commands import (
     LongText,
     Phone,
     Text,
-    _labels,
+    accepts_labels,
     command,
 )
 from renda_core.application.stations import check_acting_deputy
@@ -37,13 +37,13 @@ from renda_core.domain.values import Actor
 STAFF = {"staff"}
 STAFF_OR_DEPUTY = {"staff", "deputy"}
 
-ChannelField = Annotated[Channel, _labels(Channel)]
-OutcomeField = Annotated[ScreenOutcome, _labels(ScreenOutcome)]
-ProperChannelField = Annotated[ProperChannel, _labels(ProperChannel)]
-BodyKindField = Annotated[BodyKind, _labels(BodyKind)]
-TargetField = Annotated[EscalationTarget, _labels(EscalationTarget)]
-RecipientField = Annotated[Recipient, _labels(Recipient)]
-RatingField = Annotated[Rating, _labels(Rating)]
+ChannelField = Annotated[Channel, accepts_labels(Channel)]
+OutcomeField = Annotated[ScreenOutcome, accepts_labels(ScreenOutcome)]
+ProperChannelField = Annotated[ProperChannel, accepts_labels(ProperChannel)]
+BodyKindField = Annotated[BodyKind, accepts_labels(BodyKind)]
+TargetField = Annotated[EscalationTarget, accepts_labels(EscalationTarget)]
+RecipientField = Annotated[Recipient, accepts_labels(Recipient)]
+RatingField = Annotated[Rating, accepts_labels(Rating)]
 Content = Annotated[str, Field(min_length=1, max_length=5000, pattern=r"\S")]
 
 

@@ -13,7 +13,7 @@ from renda_core.application.commands import (
     AreaCode,
     Command,
     Text,
-    _labels,
+    accepts_labels,
     check_area_prefix,
     command,
 )
@@ -27,9 +27,9 @@ from renda_core.domain.values import Actor, Level
 STAFF = {"staff"}
 STAFF_OR_DEPUTY = {"staff", "deputy"}
 
-StationKindField = Annotated[StationKind, _labels(StationKind)]
-CoLocationField = Annotated[CoLocation, _labels(CoLocation)]
-ActivityKindField = Annotated[ActivityKind, _labels(ActivityKind)]
+StationKindField = Annotated[StationKind, accepts_labels(StationKind)]
+CoLocationField = Annotated[CoLocation, accepts_labels(CoLocation)]
+ActivityKindField = Annotated[ActivityKind, accepts_labels(ActivityKind)]
 
 
 class EstablishStation(Command):

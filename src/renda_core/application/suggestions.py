@@ -21,7 +21,7 @@ from renda_core.application.commands import (
     ContactFormField,
     LongText,
     Text,
-    _labels,
+    accepts_labels,
     command,
 )
 from renda_core.application.permissions import role_kind, role_subject
@@ -44,11 +44,11 @@ DEPUTY = {"deputy", "staff"}
 UNIT = {"unit"}
 UNIT_OR_STAFF = {"unit", "staff"}
 
-ChannelField = Annotated[Channel, _labels(Channel)]
-SourceField = Annotated[Source, _labels(Source)]
-ExclusionField = Annotated[ExclusionReason, _labels(ExclusionReason)]
-RatingField = Annotated[Rating, _labels(Rating)]
-OutcomeField = Annotated[ReviewOutcome, _labels(ReviewOutcome)]
+ChannelField = Annotated[Channel, accepts_labels(Channel)]
+SourceField = Annotated[Source, accepts_labels(Source)]
+ExclusionField = Annotated[ExclusionReason, accepts_labels(ExclusionReason)]
+RatingField = Annotated[Rating, accepts_labels(Rating)]
+OutcomeField = Annotated[ReviewOutcome, accepts_labels(ReviewOutcome)]
 Body = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S")]
 
 

@@ -13,7 +13,7 @@ from renda_core.application.commands import (
     Command,
     LevelField,
     Text,
-    _labels,
+    accepts_labels,
     command,
 )
 from renda_core.domain.deputy import Deputy
@@ -23,7 +23,7 @@ from renda_core.domain.values import Actor, Level
 
 STAFF = {"staff"}
 
-CourseKindField = Annotated[CourseKind, _labels(CourseKind)]
+CourseKindField = Annotated[CourseKind, accepts_labels(CourseKind)]
 
 
 class PlanCourse(Command):
