@@ -4,15 +4,17 @@ with the plumbing every command uses (load, save, error translation)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -22,13 +24,19 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
-from renda_core.application.recorders import PostgresRendaRecorder, SQLiteRendaRecorder
+from renda_core.application.recorders import (
+    COMMAND_IDS,
+    FINGERPRINTS,
+    PostgresRendaRecorder,
+    SQLiteRendaRecorder,
+)
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.errors import (
     ConcurrentModification,
     InvalidInput,
     NotFound,
     RendaError,
+    RuleViolated,
     StoreUnavailable,
 )
 from renda_core.domain.values import Actor
@@ -84,6 +92,16 @@ def store_errors(what: str) -> Iterator[None]:
         raise StoreUnavailable(f"{what}: the event store failed: {detail}") from exc
 
 
+@dataclass
+class Batch:
+    """What one open batch has collected: the events of its commands, in the order
+    the commands ran, and the aggregates they changed (as changed so far)."""
+
+    events: list[CanMutateAggregate[UUID]] = field(default_factory=list)
+    aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
+    open: bool = True
+
+
 class RendaBase(Application[UUID]):
     """Store, transcodings and the load/save plumbing shared by every command."""
 
@@ -91,7 +109,11 @@ class RendaBase(Application[UUID]):
 
     def __init__(self, store: StoreConfig | str | None = None) -> None:
         self.store = store if isinstance(store, StoreConfig) else parse_store(store)
-        self._batch: dict[UUID, Aggregate] | None = None
+        # The open batch belongs to the context (thread, task) that opened it: a command
+        # from another thread never lands in it (see docs/embedding.md).
+        self._batch_var: ContextVar[Batch | None] = ContextVar(
+            f"renda_batch_{id(self):x}", default=None
+        )
         recorder = SQLiteRendaRecorder if self.store.is_sqlite else PostgresRendaRecorder
         env = {**self.store.env, "APPLICATION_RECORDER_TOPIC": get_topic(recorder)}
         with store_errors(f"cannot open the store {self.store.location}"):
@@ -104,21 +126,56 @@ class RendaBase(Application[UUID]):
 
     # -- plumbing ---------------------------------------------------------------
 
+    @property
+    def _batch(self) -> Batch | None:
+        """The batch open in this context, if any."""
+        batch = self._batch_var.get()
+        if batch is not None and not batch.open:
+            # A context copied from inside a batch (an asyncio task, a copied
+            # context) outlived it: its writes would be lost, so refuse them.
+            raise RuntimeError(
+                "this code runs in the context of a batch that has already ended; "
+                "its commands cannot be added to it"
+            )
+        return batch
+
     def _save(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
-        """Save changed aggregates in one atomic write (or add them to the batch)."""
-        if self._batch is not None:
+        """Save changed aggregates in one atomic write (or add them to the batch).
+
+        In a batch, each aggregate's new events are taken now, in argument order, so
+        the batch writes them in the order the commands ran.
+        """
+        batch = self._batch
+        if batch is not None:
             for aggregate in aggregates:
-                self._batch[aggregate.id] = aggregate
+                held = batch.aggregates.get(aggregate.id)
+                if held is not None and held is not aggregate:
+                    raise RuleViolated(
+                        f"record {aggregate.id} was already created or changed in this "
+                        "batch; it cannot be created again"
+                    )
+            for aggregate in aggregates:
+                batch.events.extend(aggregate.collect_events())
+                batch.aggregates[aggregate.id] = aggregate
             return []
         with store_errors("cannot save"):
             return self.save(*aggregates)
 
     def _get(self, aggregate_id: UUID) -> Aggregate:
         """An aggregate as changed so far (in the current batch) or as stored."""
-        if self._batch is not None and aggregate_id in self._batch:
-            return self._batch[aggregate_id]
+        batch = self._batch
+        if batch is not None and aggregate_id in batch.aggregates:
+            aggregate = batch.aggregates[aggregate_id]
+            if aggregate.pending_events:
+                # A command changed it, then failed, and the error was swallowed
+                # inside the batch: its half-made change must never be written.
+                raise RuntimeError(
+                    f"a command failed inside this batch after changing {aggregate_id}; "
+                    "the batch cannot go on (let the error end the batch)"
+                )
+            return aggregate
         with store_errors("cannot load"):
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate = self.repository.get(aggregate_id)
         return aggregate
 
     def _exists(self, aggregate_id: UUID) -> bool:
@@ -153,31 +210,65 @@ class RendaBase(Application[UUID]):
             self.snapshots.put([type(a).Snapshot.take(a) for a in due.values()])
 
     @contextmanager
-    def batch(self, command_ids: Sequence[str] = ()) -> Iterator[None]:
+    def batch(
+        self, command_ids: Sequence[str] = (), fingerprints: Mapping[str, str] | None = None
+    ) -> Iterator[None]:
         """Run many commands as one transaction (``renda import``, ``renda demo``).
 
-        Inside the block, commands see each other's changes; at its end every changed
-        aggregate is saved in one atomic write, together with ``command_ids`` (so an
-        import re-run skips exactly what was applied). If anything raises, nothing of the
-        batch is written.
+        Inside the block, commands see each other's changes; at its end their events
+        are written in one atomic write, in the order the commands ran (across
+        aggregates), together with ``command_ids`` and their content ``fingerprints``
+        (so an import re-run skips exactly what was applied). If anything raises,
+        nothing of the batch is written.
+
+        The batch belongs to the thread (context) that opened it: commands sent from
+        other threads meanwhile are written on their own, as without a batch.
         """
         if self._batch is not None:
             raise RuntimeError("batches do not nest")
-        self._batch = {}
+        batch = Batch()
+        token = self._batch_var.set(batch)
         try:
             yield
-            aggregates = list(self._batch.values())
+            unsaved = [a.id for a in batch.aggregates.values() if a.pending_events]
+            if unsaved:
+                raise RuntimeError(
+                    f"a command failed inside this batch after changing {unsaved[0]}; "
+                    "nothing of the batch was written (let the error end the batch)"
+                )
         finally:
-            self._batch = None
+            batch.open = False
+            self._batch_var.reset(token)
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        processing_event.collect_events(*batch.events)
+        processing_event.collect_events(
+            *batch.aggregates.values(),
+            **{COMMAND_IDS: list(command_ids), FINGERPRINTS: dict(fingerprints or {})},
+        )
         with store_errors("cannot save the batch"):
-            self.save(*aggregates, command_ids=list(command_ids))
+            recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
 
     def applied_commands(self, command_ids: Sequence[str]) -> set[str]:
         """Which of these command ids were already applied (by an import)."""
+        return set(self.applied_fingerprints(command_ids))
+
+    def applied_fingerprints(self, command_ids: Sequence[str]) -> dict[str, str | None]:
+        """The applied ones of these command ids, each with the fingerprint of its
+        content (None when it was applied before fingerprints were recorded)."""
+        with store_errors("cannot read applied commands"):
+            return self._renda_recorder().applied_fingerprints(list(command_ids))
+
+    def existing_aggregates(self, aggregate_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these aggregate ids are already recorded."""
+        with store_errors("cannot read the store"):
+            return self._renda_recorder().existing_originators(list(aggregate_ids))
+
+    def _renda_recorder(self) -> SQLiteRendaRecorder | PostgresRendaRecorder:
         recorder = self.recorder
         assert isinstance(recorder, SQLiteRendaRecorder | PostgresRendaRecorder)
-        with store_errors("cannot read applied commands"):
-            return recorder.applied_commands(list(command_ids))
+        return recorder
 
     def _change(self, cls: type[A], aggregate_id: UUID, label: str, change: Callable[[A], T]) -> T:
         """Load one aggregate, apply a change, save it (nothing saved on error)."""
