@@ -11,14 +11,20 @@ Each line is an envelope::
 - A command that creates an aggregate gives it ``new_id``, or ``uuid5`` of the command id
   when none is given, so later lines can refer to it — by that UUID, or by writing
   ``"@<command id>"`` anywhere a value is expected — and a re-run gets the same ids.
-- Commands are applied in batches, each one transaction together with its command ids;
-  a command id already applied is skipped, so re-running a file after a crash neither
-  duplicates nor loses anything. A command that breaks a rule stops the import: its
-  batch is not written, earlier batches are.
+  Records keyed by their data (a bulletin issue by year and number, a calendar year)
+  take that id instead, and ``"@<command id>"`` names it (see :func:`target_of`).
+- Two lines creating the same record, a record that already exists in the store, and a
+  command id applied before with other content are errors of the file: nothing is
+  written.
+- Commands are applied in batches, each one transaction together with its command ids
+  and the fingerprint of each one's content; a command id already applied is skipped,
+  so re-running a file after a crash neither duplicates nor loses anything. A command
+  that breaks a rule stops the import: its batch is not written, earlier batches are.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -28,13 +34,34 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from renda_core.application.base import RendaBase
+from renda_core.application.bulletins import OpenBulletin
+from renda_core.application.calendar import AddCalendarYear
 from renda_core.application.commands import COMMANDS, ActorModel, invalid_input
-from renda_core.domain.errors import InvalidInput, RendaError
+from renda_core.application.opinions import EscalateOpinion
+from renda_core.domain.bulletin import Bulletin
+from renda_core.domain.calendar import CalendarYear
+from renda_core.domain.errors import InvalidInput, RendaError, RuleViolated
 from renda_core.domain.ids import assigned_ids
+from renda_core.domain.opinion import EscalationTarget
 from renda_core.domain.values import Actor
 
 IMPORT_NAMESPACE = uuid.UUID("5d0c3a52-6f0e-5b8e-9a57-7e1f2b6a4c01")
 MAX_REPORTED = 50
+BATCH_CEILING = {"sqlite": 100_000, "postgres": 50_000}
+"""The largest ``--batch-size`` per backend: one batch is one transaction, held in memory
+until it is written (and on PostgreSQL, holding the log's table lock while it is)."""
+
+NEW_ID_CREATES = frozenset(
+    {
+        "deputy.register",
+        "station.establish",
+        "group.form",
+        "opinion.collect",
+        "suggestion.draft",
+        "training.plan",
+    }
+)
+"""Commands that always create one record, and give it ``new_id``."""
 
 
 class Envelope(BaseModel):
@@ -59,6 +86,9 @@ class ParsedCommand:
     actor: Actor
     model: BaseModel
     new_id: uuid.UUID
+    target: uuid.UUID | None = None
+    creates: bool = False
+    fingerprint: str = ""
 
 
 @dataclass
@@ -84,6 +114,41 @@ def default_new_id(command_id: str) -> uuid.UUID:
     return uuid.uuid5(IMPORT_NAMESPACE, command_id)
 
 
+def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.UUID | None, bool]:
+    """The id ``"@<command id>"`` names for this line (None: it names no record), and
+    whether the line creates that record.
+
+    Most creating commands give the record ``new_id``. A bulletin issue's id follows
+    from its year and number, a calendar year's from the year. Forwarding a bulletin
+    item creates a suggestion (``new_id``) when the item carries none; escalating an
+    opinion creates one when no target is named.
+    """
+    if command in NEW_ID_CREATES or command == "bulletin.forward":
+        return new_id, True
+    if isinstance(model, EscalateOpinion):
+        creates = model.target_id is None and model.target_kind is EscalationTarget.SUGGESTION
+        return (new_id, True) if creates else (None, False)
+    if isinstance(model, OpenBulletin):
+        return Bulletin.create_id(model.year, model.number), True
+    if isinstance(model, AddCalendarYear):
+        return CalendarYear.create_id(model.year), not model.replace
+    return None, False
+
+
+def fingerprint(command: str, actor: Actor, model: BaseModel, new_id: uuid.UUID) -> str:
+    """A digest of what a line does: command, actor, validated data (references
+    resolved, labels as values) and the id it creates. Formatting, key order and
+    label-or-value spellings do not change it."""
+    content = {
+        "command": command,
+        "actor": {"id": actor.id, "role": actor.role},
+        "data": model.model_dump(mode="json"),
+        "new_id": str(new_id),
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _resolve(value: Any, ids: dict[str, uuid.UUID], missing: list[str]) -> Any:
     if isinstance(value, str) and value.startswith("@") and len(value) > 1:
         target = ids.get(value[1:])
@@ -102,7 +167,9 @@ def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     """Validate every line; raise InvalidInput naming each bad line and field."""
     errors: list[dict[str, str]] = []
     parsed: list[ParsedCommand] = []
-    ids: dict[str, uuid.UUID] = {}
+    ids: dict[str, uuid.UUID] = {}  # command id -> the id "@<command id>" names
+    seen_at: dict[str, int] = {}  # command id -> its line
+    creators: dict[uuid.UUID, tuple[int, str]] = {}  # record id -> (line, command id)
 
     def fail(line: int, fld: str, message: str) -> None:
         errors.append({"field": f"line {line}: {fld}", "message": message})
@@ -121,9 +188,15 @@ def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
             for item in invalid_input(exc).errors:
                 fail(number, item["field"], item["message"])
             continue
-        if envelope.id in ids:
-            fail(number, "id", f"command id '{envelope.id}' appears twice")
+        if envelope.id in seen_at:
+            fail(
+                number,
+                "id",
+                f"command id '{envelope.id}' appears twice (line {seen_at[envelope.id]} "
+                f"and line {number})",
+            )
             continue
+        seen_at[envelope.id] = number
         spec = COMMANDS.get(envelope.command)
         if spec is None:
             fail(number, "command", f"unknown command '{envelope.command}'")
@@ -131,30 +204,114 @@ def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
         missing: list[str] = []
         data = _resolve(envelope.data, ids, missing)
         for ref in missing:
-            fail(number, "data", f"reference {ref} names no earlier command")
+            fail(number, "data", f"reference {ref} names no earlier command creating a record")
         new_id = envelope.new_id or default_new_id(envelope.id)
-        ids[envelope.id] = new_id
         try:
             model = spec.model.model_validate(data)
         except ValidationError as exc:
+            ids[envelope.id] = new_id  # so later lines are not reported for it too
             for item in invalid_input(exc).errors:
                 fail(number, f"data.{item['field']}", item["message"])
             continue
+        target, creates = target_of(envelope.command, model, new_id)
+        if target is not None:
+            ids[envelope.id] = target
+        if envelope.new_id is not None and target != envelope.new_id:
+            fail(
+                number,
+                "new_id",
+                f"{envelope.command} does not give new_id to a record it creates"
+                + (f" (the record's id is {target})" if target else ""),
+            )
+            continue
+        if creates and target is not None:
+            if target in creators:
+                first, first_id = creators[target]
+                fail(
+                    number,
+                    "new_id",
+                    f"creates record {target}, which line {first} ({first_id}) creates too",
+                )
+                continue
+            creators[target] = (number, envelope.id)
         if missing:
             continue
         actor = Actor(envelope.actor.id, envelope.actor.role)
-        parsed.append(ParsedCommand(number, envelope.id, envelope.command, actor, model, new_id))
-    if errors:
-        shown = errors[:MAX_REPORTED]
-        more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
-        first = f"{shown[0]['field']}: {shown[0]['message']}"
-        bad_lines = len({e["field"].split(":")[0] for e in errors})
-        raise InvalidInput(
-            f"{len(errors)} error(s) on {bad_lines} line(s){more}; nothing was imported. "
-            f"First: {first}",
-            shown,
+        parsed.append(
+            ParsedCommand(
+                number,
+                envelope.id,
+                envelope.command,
+                actor,
+                model,
+                new_id,
+                target,
+                creates,
+                fingerprint(envelope.command, actor, model, new_id),
+            )
         )
+    if errors:
+        raise _file_errors(errors)
     return parsed
+
+
+def _file_errors(errors: list[dict[str, str]]) -> InvalidInput:
+    shown = errors[:MAX_REPORTED]
+    more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
+    first = f"{shown[0]['field']}: {shown[0]['message']}"
+    bad_lines = len({e["field"].split(":")[0] for e in errors})
+    return InvalidInput(
+        f"{len(errors)} error(s) on {bad_lines} line(s){more}; nothing was imported. "
+        f"First: {first}",
+        shown,
+    )
+
+
+def batch_ceiling(app: RendaBase) -> int:
+    """The largest batch size the app's store takes (see :data:`BATCH_CEILING`)."""
+    return BATCH_CEILING[app.store.backend]
+
+
+def check_batch_size(app: RendaBase, batch_size: int) -> None:
+    """InvalidInput unless 1 ≤ batch_size ≤ the ceiling of the app's backend."""
+    ceiling = batch_ceiling(app)
+    if not 1 <= batch_size <= ceiling:
+        backend = "SQLite" if app.store.is_sqlite else "PostgreSQL"
+        raise InvalidInput(
+            f"batch size {batch_size} is outside 1…{ceiling:,}, the range a {backend} "
+            "store takes; nothing was imported",
+            [{"field": "batch_size", "message": f"between 1 and {ceiling} on {backend}"}],
+        )
+
+
+def check_against_store(app: RendaBase, commands: Sequence[ParsedCommand]) -> set[str]:
+    """The ids of the commands already applied; InvalidInput (nothing written) when a
+    command id was applied with other content, or a line creates a record that
+    already exists."""
+    errors: list[dict[str, str]] = []
+    applied = app.applied_fingerprints([c.id for c in commands])
+    for c in commands:
+        if c.id in applied and applied[c.id] not in (None, c.fingerprint):
+            errors.append(
+                {
+                    "field": f"line {c.line}: id",
+                    "message": f"command id '{c.id}' was applied before with other content "
+                    "(a changed line needs a new command id)",
+                }
+            )
+    creating = {c.target: c for c in commands if c.creates and c.target and c.id not in applied}
+    for record in sorted(app.existing_aggregates(list(creating)), key=str):
+        c = creating[record]
+        errors.append(
+            {
+                "field": f"line {c.line}: new_id",
+                "message": f"creates record {record}, which already exists in the store",
+            }
+        )
+    if errors:
+        errors.sort(key=lambda e: int(e["field"].split(":")[0].removeprefix("line ")))
+        raise _file_errors(errors)
+    return set(applied)
 
 
 def apply_commands(
@@ -169,13 +326,11 @@ def apply_commands(
     A command that fails stops the import: the result carries the error (``error`` as
     data, ``exception`` to raise) and counts what was applied before it.
     """
-    if batch_size < 1:
-        raise InvalidInput(
-            "batch size must be 1 or more", [{"field": "batch_size", "message": "≥ 1"}]
-        )
+    check_batch_size(app, batch_size)
+    done = check_against_store(app, commands)
     result = ImportResult(total=len(commands))
-    done = app.applied_commands([c.id for c in commands])
     todo = [c for c in commands if c.id not in done]
+    referenced = _referenced(commands)
     result.skipped = len(commands) - len(todo)
     if progress and result.skipped:
         progress(result.skipped)
@@ -183,11 +338,12 @@ def apply_commands(
         chunk = todo[start : start + batch_size]
         current: ParsedCommand | None = None
         try:
-            with app.batch([c.id for c in chunk]):
+            with app.batch([c.id for c in chunk], {c.id: c.fingerprint for c in chunk}):
                 for current in chunk:
                     method = getattr(app, COMMANDS[current.command].method)
                     with assigned_ids(current.new_id):
-                        method(current.model, current.actor)
+                        returned = method(current.model, current.actor)
+                    _check_target(current, returned, referenced)
         except RendaError as error:
             assert current is not None
             result.failed = 1
@@ -209,6 +365,47 @@ def apply_commands(
         if progress:
             progress(len(chunk))
     return result
+
+
+def _referenced(commands: Sequence[ParsedCommand]) -> dict[uuid.UUID, ParsedCommand]:
+    """The lines that name a record by id, by the record id (first one per record)."""
+    targets = {c.target for c in commands if c.target is not None}
+    found: dict[uuid.UUID, ParsedCommand] = {}
+
+    def walk(value: Any, c: ParsedCommand) -> None:
+        if isinstance(value, str) and len(value) == 36:
+            try:
+                uid = uuid.UUID(value)
+            except ValueError:
+                return
+            if uid in targets:
+                found.setdefault(uid, c)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v, c)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, c)
+
+    for c in commands:
+        walk(c.model.model_dump(mode="json"), c)
+    return found
+
+
+def _check_target(
+    c: ParsedCommand, returned: Any, referenced: dict[uuid.UUID, ParsedCommand]
+) -> None:
+    """A line that did not create the record its id promised (a forwarded item that
+    already had a suggestion) must not leave a later line pointing at nothing."""
+    if c.target is None or not isinstance(returned, uuid.UUID) or returned == c.target:
+        return
+    later = referenced.get(c.target)
+    if later is not None and later.line > c.line:
+        raise RuleViolated(
+            f"line {later.line} ({later.id}) refers to the record of line {c.line} "
+            f"({c.id}), {c.target}, but that command gave {returned} and created "
+            "nothing new; refer to that id instead"
+        )
 
 
 def command_schemas() -> dict[str, Any]:

@@ -8,7 +8,13 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from renda_core.application.importer import apply_commands, command_schemas, parse_lines
+from renda_core.application.importer import (
+    BATCH_CEILING,
+    apply_commands,
+    check_batch_size,
+    command_schemas,
+    parse_lines,
+)
 from renda_core.cli.common import emit, env, json_option
 
 
@@ -19,7 +25,10 @@ from renda_core.cli.common import emit, env, json_option
     type=click.IntRange(min=1),
     default=500,
     show_default=True,
-    help="Commands per transaction.",
+    help=(
+        "Commands per transaction, at most "
+        f"{BATCH_CEILING['sqlite']:,} on SQLite and {BATCH_CEILING['postgres']:,} on PostgreSQL."
+    ),
 )
 @json_option
 @click.pass_context
@@ -27,11 +36,15 @@ def import_file(ctx: click.Context, /, file: IO[str], batch_size: int, as_json: 
     """Apply the commands of a JSON Lines file (one envelope per line).
 
     The whole file is validated first (errors name the line and field; nothing is
-    written). Commands already applied (by id) are skipped, so a re-run after a crash
-    neither duplicates nor loses anything. See docs/import.md for the envelope.
+    written): two lines creating the same record, a record that already exists, or a
+    command id applied before with other content are errors too. Commands already
+    applied (by id) are skipped, so a re-run after a crash neither duplicates nor loses
+    anything. Each batch's events are written in the order of the file. See
+    docs/import.md for the envelope.
     """
-    commands = parse_lines(file.read().splitlines())
     app = env(ctx).get_app()
+    check_batch_size(app, batch_size)
+    commands = parse_lines(file.read().splitlines())
     console = Console(stderr=True)
     with Progress(
         TextColumn("导入 import"),

@@ -5,7 +5,9 @@ Everything the demo records goes through the methods of :class:`~renda_core.Rend
 roles a real province would use: county staff for stations, deputies for their own
 suggestions, handling units for replies, leaders for instructions. Commands run in
 batches (``app.batch()``): one per county for the stations and their year, then one each
-for the provincial work (liaison, groups), training, suggestions and the bulletin.
+for the provincial work (liaison, groups), training, suggestions and the bulletin; or,
+with ``batch_size``, a batch every that many commands. Batches write their events in the
+order the commands ran, so the log is the same whatever the batching.
 
 Given a seed, every choice comes from ``random.Random(seed)`` and every new aggregate
 gets an id derived from the seed (``uuid5``), so the same seed gives the same log
@@ -16,13 +18,15 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from renda_core.application.app import Renda
+from renda_core.application.commands import COMMANDS
 from renda_core.demo import people
 from renda_core.demo.geography import Map, Place, build_map, largest_remainder
 from renda_core.demo.targets import Targets, targets_for
@@ -137,11 +141,83 @@ def clamp(day: date, earliest: date, latest: date = YEAR_END) -> date:
     return max(earliest, min(day, latest))
 
 
+class Batches:
+    """The generator's batches: one per phase, or one every ``size`` commands."""
+
+    def __init__(self, app: Renda, size: int | None) -> None:
+        if size is not None and size < 1:
+            raise ValueError("batch_size must be 1 or more")
+        self.app = app
+        self.size = size
+        self.count = 0
+        self.current: AbstractContextManager[None] | None = None
+        methods = {spec.method for spec in COMMANDS.values()}
+        self.commands = {name for name in methods if hasattr(app, name)}
+
+    @contextmanager
+    def phase(self) -> Iterator[None]:
+        self._open()
+        try:
+            yield
+        except BaseException as exc:
+            current, self.current = self.current, None
+            if current is not None:
+                current.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        self._close()
+
+    def _open(self) -> None:
+        self.current = self.app.batch()
+        self.current.__enter__()
+        self.count = 0
+
+    def _close(self) -> None:
+        current, self.current = self.current, None
+        if current is not None:
+            current.__exit__(None, None, None)
+
+    def ran(self) -> None:
+        """One command ran: with a size, write the batch when it is full."""
+        if self.current is None or self.size is None:
+            return
+        self.count += 1
+        if self.count >= self.size:
+            self._close()
+            self._open()
+
+
+class _Counting:
+    """The app as the generator sees it: each command tells the batches it ran."""
+
+    def __init__(self, app: Renda, batches: Batches) -> None:
+        self._app = app
+        self._batches = batches
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._app, name)
+        if name not in self._batches.commands:
+            return attr
+
+        def command(*args: Any, **kwargs: Any) -> Any:
+            result = attr(*args, **kwargs)
+            self._batches.ran()
+            return result
+
+        return command
+
+
 class Generator:
     """Builds one demo province into ``app``; see :func:`generate`."""
 
-    def __init__(self, app: Renda, targets: Targets, progress: Progress | None) -> None:
-        self.app = app
+    def __init__(
+        self,
+        app: Renda,
+        targets: Targets,
+        progress: Progress | None,
+        batch_size: int | None = None,
+    ) -> None:
+        self.batches = Batches(app, batch_size)
+        self.app = cast(Renda, _Counting(app, self.batches))
         self.t = targets
         self.rng = random.Random(f"renda-demo/{targets.seed}")
         self.progress = progress
@@ -189,23 +265,23 @@ class Generator:
         for deputy in self.deputies:
             by_county[deputy.home.county].append(deputy)
         for county in counties:
-            with self.app.batch():
+            with self.batches.phase():
                 self.county_year(county, by_county[county])
             self.step(f"{self.map.names[county]}：代表、家站、活动、社情民意")
-        with self.app.batch():
+        with self.batches.phase():
             self.liaison()
             self.groups()
         self.step("双联系、代表小组")
-        with self.app.batch():
+        with self.batches.phase():
             self.training()
         self.step("培训")
-        with self.app.batch():
+        with self.batches.phase():
             self.suggestions()
         self.step("代表建议")
-        with self.app.batch():
+        with self.batches.phase():
             forwarded = self.bulletin()
         self.step("《人大代表之声》专刊")
-        with self.app.batch():
+        with self.batches.phase():
             self.handle_forwarded(forwarded)
         self.step("批转办理")
         return self.t
@@ -1028,6 +1104,7 @@ def generate(
     scale: float = 1.0,
     seed: int = 2023,
     progress: Progress | None = None,
+    batch_size: int | None = None,
 ) -> Targets:
     """Build the demo province into ``app`` (an empty store); returns the figures aimed at.
 
@@ -1035,10 +1112,12 @@ def generate(
     :param scale: 0 < scale ≤ 1, multiplies every count of the seed
     :param seed: the seed of every random choice and of the new aggregates' ids
     :param progress: called after each step with (description, done, total)
+    :param batch_size: commands per write; None (the default) writes one batch per
+        phase (a county, the liaison work, training, …). The log is the same either way.
     :returns: the :class:`Targets`: what each report must show for 2023
     """
     targets = targets_for(scale, seed)
-    return Generator(app, targets, progress).run()
+    return Generator(app, targets, progress, batch_size).run()
 
 
 __all__ = ["Progress", "generate"]
