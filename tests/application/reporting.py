@@ -29,14 +29,18 @@ def _json(env: Env, *args: str) -> Any:
     return json.loads(result.output)
 
 
-def all_reports(app: Renda) -> dict[str, Any]:
-    """Catch-up, every report and every deputy's duty record, through the CLI."""
+def all_reports(app: Renda, records: int | None = None) -> dict[str, Any]:
+    """Catch-up, every report and every deputy's duty record (or ``records`` of them,
+    spread over the log), through the CLI."""
     env = Env(app=app)
     try:
         found: dict[str, Any] = {"catch-up": _json(env, "projections", "catch-up")}
         for args in REPORTS:
             found[" ".join(args)] = _json(env, "report", *args)
-        for deputy_id in deputy_ids(app):
+        deputies = deputy_ids(app)
+        if records is not None and len(deputies) > records:
+            deputies = deputies[:: len(deputies) // records][:records]
+        for deputy_id in deputies:
             found[f"record {deputy_id}"] = _json(env, "deputy", "record", deputy_id)
         return found
     finally:
