@@ -63,7 +63,7 @@ def test_a_batch_logs_events_in_command_order_across_aggregates(app: Renda) -> N
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(lines=command_sequences(), k=st.integers(2, 7))
+@given(lines=command_sequences(max_steps=30), k=st.integers(2, 7))
 def test_batch_size_changes_neither_the_log_nor_any_report(
     backend: str, request: pytest.FixtureRequest, lines: list[str], k: int
 ) -> None:
