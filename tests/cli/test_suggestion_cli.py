@@ -4,12 +4,16 @@ reports' figures checked against numbers computed by hand (SQLite and PostgreSQL
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from renda_core import Renda
+from renda_core.application.inputs import dates_as_of
 from renda_core.cli import cli
 from renda_core.projections.log import count_events
 
@@ -439,6 +443,14 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
     assert {x["id"] for x in listed} == {s1, s3}
 
 
+@pytest.fixture
+def today_mid_2027() -> Iterator[None]:
+    """The scenario below records business dates in 2027: fix today after them."""
+    with dates_as_of(date(2027, 6, 30)):
+        yield
+
+
+@pytest.mark.usefixtures("today_mid_2027")
 def test_cli_errors_are_clear_and_record_nothing(store: str, tmp_path: Path) -> None:
     r = Clerk(store)
     a = register(r, "金美玉", "222401")

@@ -7,7 +7,6 @@ item without a suggestion gets one created for handling, linked both ways.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,7 +14,14 @@ from uuid import UUID
 from pydantic import Field
 
 from renda_core.application.base import to_uuid
-from renda_core.application.commands import Command, LongText, Text, accepts_labels, command
+from renda_core.application.commands import (
+    BusinessDate,
+    Command,
+    LongText,
+    Text,
+    accepts_labels,
+    command,
+)
 from renda_core.application.permissions import role_subject
 from renda_core.application.suggestions import SuggestionCommands
 from renda_core.domain.bulletin import Bulletin, ItemKind
@@ -33,7 +39,7 @@ ISSUE_REF = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{1,4})\s*$")
 
 class BulletinRef(Command):
     bulletin: str = Field(description="the issue's id, or YEAR/NUMBER")
-    date: dt.date
+    date: BusinessDate
 
 
 class OpenBulletin(Command):
@@ -42,7 +48,7 @@ class OpenBulletin(Command):
     year: int = Field(ge=1949, le=2200)
     number: int = Field(ge=1, le=9999)
     title: Text
-    date: dt.date
+    date: BusinessDate
 
 
 class IncludeItem(BulletinRef):

@@ -53,7 +53,9 @@ class StoreConfig:
 
 def parse_store(store: str | None = None) -> StoreConfig:
     """Turn ``--store`` (or ``RENDA_STORE``, or the default) into a StoreConfig."""
-    text = (store or os.environ.get("RENDA_STORE") or DEFAULT_STORE).strip()
+    if store is None:
+        store = os.environ.get("RENDA_STORE") or DEFAULT_STORE
+    text = store.strip()  # an explicitly empty --store is an error, not the default
     if not text:
         raise StoreUnavailable("the store is empty: give a file path or a URL")
     if "://" in text:

@@ -58,9 +58,10 @@ def cli(ctx: click.Context, /, store: str | None, actor: str | None, role: str |
     Every change is an event; reports are projections of the log; auditors replay it.
     """
     obj = ctx.ensure_object(Env)
-    obj.store = obj.store or store
-    obj.actor_id = obj.actor_id or actor
-    obj.role = obj.role or role
+    # An explicitly empty option is an error later, never the default: keep "" as given.
+    obj.store = obj.store if obj.store is not None else store
+    obj.actor_id = obj.actor_id if obj.actor_id is not None else actor
+    obj.role = obj.role if obj.role is not None else role
     ctx.call_on_close(obj.close)
 
 

@@ -38,6 +38,7 @@ class Env:
     actor_id: str | None = None
     role: str | None = None
     app: Renda | None = None
+    as_json: bool = False  # set by ``--json``: errors are printed as JSON too
     pm: pluggy.PluginManager | None = None
     _runner: ProjectionRunner | None = field(default=None, repr=False)
     _owns_app: bool = field(default=False, repr=False)
@@ -55,9 +56,11 @@ class Env:
         return self.app
 
     def actor(self) -> Actor:
+        """The acting user; an explicitly empty ``--actor ''`` or ``--role ''`` is an
+        error (exit 3), never the default."""
         return make_actor(
-            self.actor_id or default_actor(),
-            self.role or os.environ.get("RENDA_ROLE") or "staff",
+            default_actor() if self.actor_id is None else self.actor_id,
+            (os.environ.get("RENDA_ROLE") or "staff") if self.role is None else self.role,
         )
 
     def plugins(self) -> pluggy.PluginManager:

@@ -9,11 +9,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from renda_core.application.importer import apply_commands, command_schemas, parse_lines
-from renda_core.cli.common import emit, env, json_option
+from renda_core.cli.common import (
+    check_json_depth,
+    decode_utf8,
+    emit,
+    env,
+    json_option,
+    one_line,
+)
+from renda_core.domain.errors import InvalidInput
 
 
 @click.command(name="import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -23,14 +31,20 @@ from renda_core.cli.common import emit, env, json_option
 )
 @json_option
 @click.pass_context
-def import_file(ctx: click.Context, /, file: IO[str], batch_size: int, as_json: bool) -> None:
+def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json: bool) -> None:
     """Apply the commands of a JSON Lines file (one envelope per line).
 
     The whole file is validated first (errors name the line and field; nothing is
     written). Commands already applied (by id) are skipped, so a re-run after a crash
     neither duplicates nor loses anything. See docs/import.md for the envelope.
     """
-    commands = parse_lines(file.read().splitlines())
+    try:
+        commands = parse_lines(read_lines(file))
+    except InvalidInput as error:
+        # A file's report: each bad line below the error line (under --json: in it).
+        for item in [] if as_json else error.errors[1:]:
+            click.echo(f"  {one_line(item['field'])}: {one_line(item['message'])}", err=True)
+        raise
     app = env(ctx).get_app()
     console = Console(stderr=True)
     with Progress(
@@ -54,7 +68,17 @@ def import_file(ctx: click.Context, /, file: IO[str], batch_size: int, as_json: 
             f"failed {result.failed} — of {result.total} commands"
         )
     if result.exception is not None:
+        env(ctx).as_json = False  # the JSON summary above carries the error already
         raise result.exception
+
+
+def read_lines(file: IO[bytes]) -> list[str]:
+    """The file's lines as text: UTF-8 (a BOM is allowed). Bytes that are not UTF-8,
+    or JSON nested deeper than the parser can follow, are invalid input naming the line."""
+    lines = decode_utf8(file.read()).splitlines()
+    for number, line in enumerate(lines, start=1):
+        check_json_depth(line, f"line {number}")
+    return lines
 
 
 @click.group(name="schema")

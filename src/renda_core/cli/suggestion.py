@@ -11,6 +11,7 @@ from renda_core.cli.common import (
     RendaGroup,
     choices,
     date_option,
+    echo,
     emit,
     env,
     json_option,
@@ -61,7 +62,7 @@ def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = Fal
             shown.append(f"objection_until {data['objection_until']}")
         if shown:
             line += " — " + ", ".join(shown)
-    click.echo(line)
+    echo(line)
 
 
 # -- drafting ------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def suggestion_draft(
     data = {k: v for k, v in fields.items() if v is not None}
     data.update(body=body if body is not None else body_file.read(), date=on or today())
     new_id = e.get_app().draft_suggestion(data, e.actor())
-    emit({"id": str(new_id)}, True) if as_json else click.echo(str(new_id))
+    emit({"id": str(new_id)}, True) if as_json else echo(str(new_id))
 
 
 @suggestion.command(name="revise")
