@@ -16,6 +16,7 @@ from renda_core import Renda
 from renda_core.application.inputs import dates_as_of
 from renda_core.cli import cli
 from renda_core.projections.log import count_events
+from tests.application.test_escalation import accepted_opinion
 
 
 class Clerk:
@@ -116,6 +117,8 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "--date",
         "2024-09-13",
     ) == {"item": 1}
+    with Renda(store) as app:  # an opinion item references an opinion that exists
+        opinion, _ = accepted_opinion(app)
     r(
         "editor",
         "bulletin",
@@ -124,7 +127,7 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "--kind",
         "opinion",
         "--ref",
-        "op-17",
+        str(opinion),
         "--title",
         "群众反映养老服务",
         "--summary",
