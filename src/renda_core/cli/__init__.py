@@ -62,6 +62,8 @@ def cli(ctx: click.Context, /, store: str | None, actor: str | None, role: str |
     obj.store = obj.store if obj.store is not None else store
     obj.actor_id = obj.actor_id if obj.actor_id is not None else actor
     obj.role = obj.role if obj.role is not None else role
+    if actor is not None or role is not None:
+        obj.actor()  # a given --actor/--role is checked even when only reading (exit 3)
     ctx.call_on_close(obj.close)
 
 
