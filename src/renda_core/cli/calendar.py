@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from renda_core.cli.common import (
+    InputFile,
     RendaGroup,
     check_json_depth,
     date_option,
@@ -40,7 +41,7 @@ def calendar() -> None:
 
 
 @calendar.command(name="add")
-@click.argument("file", type=click.File("rb"))
+@click.argument("file", type=InputFile())
 @click.option("--replace", is_flag=True, help="Revise a year already recorded.")
 @date_option(help="When the arrangement was recorded (YYYY-MM-DD).")
 @click.pass_context

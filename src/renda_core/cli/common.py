@@ -83,6 +83,20 @@ def _remember_json(ctx: click.Context, _: click.Parameter, value: bool) -> bool:
     return value
 
 
+class InputFile(click.File):
+    """``click.File`` for reading bytes: a path Python cannot even open (a NUL in it)
+    is a usage error like a missing file, not a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__("rb")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except ValueError as exc:
+            self.fail(f"{shown(value)!r}: {exc}", param, ctx)
+
+
 def json_option(fn: F) -> F:
     return click.option(
         "--json",

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from renda_core.application.importer import apply_commands, command_schemas, parse_lines
 from renda_core.cli.common import (
+    InputFile,
     check_json_depth,
     decode_utf8,
     emit,
@@ -21,7 +22,7 @@ from renda_core.domain.errors import InvalidInput
 
 
 @click.command(name="import")
-@click.argument("file", type=click.File("rb"))
+@click.argument("file", type=InputFile())
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),

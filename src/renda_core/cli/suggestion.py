@@ -8,9 +8,11 @@ import click
 from rich.table import Table
 
 from renda_core.cli.common import (
+    InputFile,
     RendaGroup,
     choices,
     date_option,
+    decode_utf8,
     echo,
     emit,
     env,
@@ -71,9 +73,7 @@ def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = Fal
 @suggestion.command(name="draft")
 @click.option("--title", required=True, help="Title (标题).")
 @click.option("--body", help="Text of the suggestion.")
-@click.option(
-    "--body-file", type=click.File(encoding="utf-8"), help="Read the text from a file ('-': stdin)."
-)
+@click.option("--body-file", type=InputFile(), help="Read the text from a file ('-': stdin).")
 @click.option("--channel", required=True, help=f"When raised: {choices(Channel)}.")
 @click.option("--source", required=True, help=f"Where from: {choices(Source)}.")
 @click.option("--deputy", "lead_deputy", help="Lead deputy's id (default: the acting deputy).")
@@ -99,7 +99,9 @@ def suggestion_draft(
         )
     e = env(ctx)
     data = {k: v for k, v in fields.items() if v is not None}
-    data.update(body=body if body is not None else body_file.read(), date=on or today())
+    data.update(
+        body=body if body is not None else decode_utf8(body_file.read()), date=on or today()
+    )
     new_id = e.get_app().draft_suggestion(data, e.actor())
     emit({"id": str(new_id)}, True) if as_json else echo(str(new_id))
 
