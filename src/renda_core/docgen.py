@@ -72,11 +72,12 @@ Input shown back is escaped, and a value longer than 80 characters is shown as i
 first 60 characters and its length: `'xxxx…(10240 characters)'`. (`renda import` lists
 each further bad line of the file on stderr before that line.)
 
-With `--json`, an error is instead one JSON object on **stdout** (stderr stays empty),
-so a script reads one stream:
+With `--json`, an error is instead one JSON object on one line of **stdout** (stderr
+stays empty), so a script reads one stream:
 
 ```json
-{"error": "invalid_input", "message": "invalid input — date: …", "fields": [{"field": "date", "message": "…"}]}
+{"error": "invalid_input", "message": "invalid input — date: …",
+ "fields": [{"field": "date", "message": "…"}]}
 ```
 
 `error` is the kind from the table above; `fields` lists each field with its problem

@@ -23,6 +23,9 @@ from renda_core.domain.errors import InvalidInput, RendaError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_QUOTED = re.compile(r"'([^']{81,})'", re.DOTALL)
+
+
 def one_line(message: str, limit: int = 400) -> str:
     """An error message as one terminal-safe line: control characters escaped, quoted
     inputs longer than 80 characters elided, the whole clipped at ``limit``."""
@@ -31,9 +34,6 @@ def one_line(message: str, limit: int = 400) -> str:
     if len(text) > limit:
         text = f"{text[: limit - 40]}…({len(text)} characters)"
     return text
-
-
-_QUOTED = re.compile(r"'([^']{81,})'", re.DOTALL)
 
 
 class RendaClickError(click.ClickException):
@@ -121,13 +121,11 @@ def date_option(
     )
 
 
-def _given_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _given_date(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
     """An empty ``--date ''`` is an error, never "today"; only an omitted one is today."""
     if value is not None and not value.strip():
-        name = param.name or "date"
         raise InvalidInput(
-            f"--{name if name != 'on' else 'date'}: empty; give a date like 2024-12-31 "
-            "or leave the option out for today",
+            "--date: empty; give a date like 2024-12-31, or leave the option out for today",
             [{"field": "date", "message": "empty"}],
         )
     return value
