@@ -100,7 +100,7 @@ def describe(exc: BaseException) -> str | None:
     ):
         return (
             f"a SQLite file of the store is damaged ({text}): run `renda store check`; "
-            "restore the log from a backup, or `renda projections rebuild` a damaged view"
+            "restore the log from a backup, or delete a damaged view file (it is rebuilt)"
         )
     if "unable to open database file" in low:
         return "the SQLite file cannot be opened: it is missing, or its folder cannot be read"

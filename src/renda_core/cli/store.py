@@ -28,8 +28,8 @@ def store_check(ctx: click.Context, /, full: bool, as_json: bool) -> None:
     """Check a SQLite store's log file and view files for damage, without writing.
 
     Runs SQLite's ``PRAGMA quick_check`` on each file, then decodes every event of the
-    log. Exit code 8 names every damaged file (restore the log from a backup; rebuild a
-    damaged view).
+    log. Exit code 8 names every damaged file (restore the log from a backup; delete a
+    damaged view file, and it is rebuilt from the log).
     """
     config = env(ctx).store_config()
     results = check_sqlite_files(config, full=full)
@@ -51,8 +51,8 @@ def store_check(ctx: click.Context, /, full: bool, as_json: bool) -> None:
     if damaged:
         names = ", ".join(f"{r.file} ({r.role})" for r in damaged)
         raise StoreUnavailable(
-            f"damaged: {names}: restore the log from a backup, or "
-            "`renda projections rebuild` a damaged view (docs/operations.md)"
+            f"damaged: {names}: restore the log from a backup; delete a damaged view "
+            "file, it is rebuilt from the log on next use (docs/operations.md)"
         )
 
 
