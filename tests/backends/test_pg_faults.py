@@ -129,3 +129,27 @@ def test_the_application_raises_the_same_named_faults(pg_admin: object) -> None:
 def test_connect_timeout_must_be_whole_seconds() -> None:
     with pytest.raises(StoreUnavailable, match="connect_timeout 'x'"):
         Renda("postgresql://u:p@127.0.0.1:5432/db?connect_timeout=x")
+
+
+def test_sqlstate_decides_when_the_server_gives_one(pg_admin: object) -> None:
+    import psycopg
+
+    from renda_core.application.faults import READ_ONLY, describe
+
+    url = postgres_url()
+    assert url is not None
+    read_only = "-c default_transaction_read_only=on"
+    with psycopg.connect(url, options=read_only) as conn, pytest.raises(psycopg.Error) as caught:
+        conn.execute("CREATE TABLE renda_read_only_probe (x int)")
+    assert caught.value.sqlstate == "25006"
+    assert describe(caught.value) == READ_ONLY
+
+
+def test_a_pool_that_gives_no_connection_is_a_timeout() -> None:
+    from psycopg_pool import PoolTimeout
+
+    from renda_core.application.faults import store_fault
+
+    fault = store_fault("cannot load", PoolTimeout("couldn't get a connection after 5.00 sec"))
+    assert fault.exit_code == 8
+    assert fault.message.startswith("cannot load: no answer in time (timeout)")
