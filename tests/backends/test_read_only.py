@@ -172,3 +172,26 @@ def test_write_bits_not_access_decide(archive: Path) -> None:
     if os.geteuid() == 0:
         assert os.access(archive, os.W_OK)
     assert parse_store(str(archive)).read_only
+
+
+def test_demo_fresh_never_deletes_a_read_only_store(archive: Path) -> None:
+    before = _snapshot(archive.parent)
+    result = CliRunner().invoke(cli, ["demo", "--store", str(archive), "--fresh", "--quiet"])
+    assert result.exit_code == 8
+    assert "is read-only (its file is not writable): nothing was deleted" in result.output
+    assert _snapshot(archive.parent) == before
+
+
+def test_an_archive_without_views_gets_no_views_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    store = folder / "renda.sqlite"
+    with Renda(str(store)) as app:
+        app.register_deputy(register_payload(), STAFF)
+    _chmod_tree(folder, writable=False)
+    try:
+        result = _invoke(str(store), "report", "deputies", "--json")
+        assert result.exit_code == 0 and json.loads(result.output)["registered_total"] == 1
+        assert sorted(p.name for p in folder.iterdir()) == ["renda.sqlite"]
+    finally:
+        _chmod_tree(folder, writable=True)

@@ -317,7 +317,7 @@ def check_sqlite_files(store: StoreConfig, *, full: bool = False) -> list[FileCh
     if not log.is_file():
         raise StoreUnavailable(f"the store {log} does not exist")
     files = [(log, "log")]
-    views = store.stored_views_dir
+    views = store.views_dir
     if views.is_dir():
         files += [(p, f"view {p.stem}") for p in sorted(views.glob("*.sqlite"))]
     return [_check_file(path, role, full) for path, role in files]

@@ -56,23 +56,24 @@ class StoreConfig:
         if self.location == MEMORY:
             env["SQLITE_DBNAME"] = MEMORY
             return env
-        env["SQLITE_DBNAME"] = str(self.views_dir / f"{view_name}.sqlite")
+        env["SQLITE_DBNAME"] = str(self.open_views_dir / f"{view_name}.sqlite")
         env.pop("CREATE_TABLE", None)
         if self.read_only:
-            _copy_view(self.stored_views_dir / f"{view_name}.sqlite", Path(env["SQLITE_DBNAME"]))
+            _copy_view(self.views_dir / f"{view_name}.sqlite", Path(env["SQLITE_DBNAME"]))
         return env
 
     @property
-    def stored_views_dir(self) -> Path:
+    def views_dir(self) -> Path:
         """The ``<store>.views`` folder beside the log."""
         return Path(self.location + ".views")
 
     @property
-    def views_dir(self) -> Path:
-        """Where the views are opened: beside the log, or (read-only) a scratch copy."""
+    def open_views_dir(self) -> Path:
+        """Where the views are opened: beside the log, or (read-only) in a temporary
+        folder, as copies of the stored views."""
         if self.read_only and self.is_sqlite and self.location != MEMORY:
             return _scratch_dir(self.location)
-        return self.stored_views_dir
+        return self.views_dir
 
 
 def sqlite_uri(path: Path | str, *, immutable: bool) -> str:
