@@ -141,3 +141,14 @@ def test_a_damaged_view_is_named_and_can_be_rebuilt(clean: Path, tmp_path: Path)
     view.unlink()  # the remedy: the view is rebuilt from the log
     report = _invoke(store, "report", "deputies", "--json")
     assert report.exit_code == 0 and json.loads(report.output)["registered_total"] == 300
+
+
+def test_truncation_is_found_after_a_read_only_look_left_its_side_files(
+    clean: Path, tmp_path: Path
+) -> None:
+    store = _copy(clean, tmp_path)
+    result = CliRunner().invoke(cli, ["--store", str(store), "--read-only", "events", "list"])
+    assert result.exit_code == 0
+    data = store.read_bytes()
+    store.write_bytes(data[: len(data) // 2])
+    _assert_clear(_invoke(store, "events", "list"), "is truncated")

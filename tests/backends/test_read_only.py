@@ -195,3 +195,21 @@ def test_an_archive_without_views_gets_no_views_folder(tmp_path: Path) -> None:
         assert sorted(p.name for p in folder.iterdir()) == ["renda.sqlite"]
     finally:
         _chmod_tree(folder, writable=True)
+
+
+def test_a_writable_file_in_a_read_only_folder_opens_read_only(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    store = folder / "renda.sqlite"
+    with Renda(str(store)) as app:
+        app.register_deputy(register_payload(), STAFF)
+    folder.chmod(folder.stat().st_mode & ~WRITE_BITS)
+    try:
+        config = parse_store(str(store))
+        assert config.read_only == "its folder is not writable"
+        assert "immutable=1" in config.env["SQLITE_DBNAME"]
+        result = _invoke(str(store), "events", "list", "--json")
+        assert result.exit_code == 0 and len(json.loads(result.output)) == 1
+        assert sorted(p.name for p in folder.iterdir()) == ["renda.sqlite"]
+    finally:
+        folder.chmod(folder.stat().st_mode | stat.S_IWUSR)

@@ -22,6 +22,7 @@ the store's location is shown without it, and libpq's messages do not carry it.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -196,16 +197,19 @@ def check_store(store: StoreConfig) -> None:
 
 
 def check_sqlite_header(path: Path) -> None:
-    """Cheap checks of a SQLite file: its header, and (when no writer is active) that it
-    holds every page its header counts. A new or empty file passes."""
+    """Cheap checks of a SQLite file: its header, and that it holds every page its header
+    counts. A new or empty file passes. While a writer may be active (a non-empty ``-wal``
+    or a ``-journal`` beside it, before or after the look) the file may be mid-checkpoint,
+    so nothing is concluded: SQLite itself reports real damage when it reads it."""
+    quiet = not _writer_active(path)
     try:
-        size = path.stat().st_size
+        with path.open("rb") as f:
+            header = f.read(100)
+            size = os.fstat(f.fileno()).st_size
     except FileNotFoundError:
         return
-    if size == 0:
+    if size == 0 or not quiet or _writer_active(path):
         return
-    with path.open("rb") as f:
-        header = f.read(100)
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise StoreUnavailable(
             f"the store file {path} is not a SQLite database (damaged, or another kind "
@@ -217,11 +221,20 @@ def check_sqlite_header(path: Path) -> None:
         raise StoreUnavailable(f"the store file {path} is damaged (bad page size): {RESTORE}")
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96] and pages > 0
-    wal = Path(str(path) + "-wal")
-    if counted and not wal.exists() and size < pages * page_size:
+    if counted and size < pages * page_size:
         raise StoreUnavailable(
             f"the store file {path} is truncated ({size} of {pages * page_size} bytes): {RESTORE}"
         )
+
+
+def _writer_active(path: Path) -> bool:
+    """A non-empty ``-wal`` (a read-only open may leave an empty one) or a ``-journal``."""
+    try:
+        if Path(f"{path}-wal").stat().st_size > 0:
+            return True
+    except FileNotFoundError:
+        pass
+    return Path(f"{path}-journal").exists()
 
 
 # -- the log's recorder ------------------------------------------------------------
