@@ -153,3 +153,20 @@ def test_a_pool_that_gives_no_connection_is_a_timeout() -> None:
     fault = store_fault("cannot load", PoolTimeout("couldn't get a connection after 5.00 sec"))
     assert fault.exit_code == 8
     assert fault.message.startswith("cannot load: no answer in time (timeout)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FATAL:  sorry, too many clients already",
+        "FATAL:  remaining connection slots are reserved for non-replication superuser connections",
+    ],
+)
+def test_a_full_server_is_named(text: str) -> None:
+    import psycopg
+
+    from renda_core.application.faults import describe
+
+    assert describe(psycopg.OperationalError(text)) == (
+        "the server has too many connections: retry later"
+    )

@@ -154,7 +154,12 @@ def describe(exc: BaseException) -> str | None:
             "no answer in time (timeout): the server is down, overloaded, or a firewall "
             "drops the connection; retry, or raise ?connect_timeout="
         )
-    if state == "53300" or "too many clients" in low or "too many connections" in low:
+    if (
+        state == "53300"
+        or "too many clients" in low
+        or "too many connections" in low
+        or "remaining connection slots are reserved" in low
+    ):
         return "the server has too many connections: retry later"
     if state == "57P03" or "starting up" in low or "shutting down" in low:
         return "the server is starting up or shutting down: retry in a moment"
