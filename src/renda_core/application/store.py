@@ -56,10 +56,12 @@ class StoreConfig:
         if self.location == MEMORY:
             env["SQLITE_DBNAME"] = MEMORY
             return env
-        env["SQLITE_DBNAME"] = str(self.open_views_dir / f"{view_name}.sqlite")
+        target = self.open_views_dir / f"{view_name}.sqlite"
+        env["SQLITE_DBNAME"] = str(target)
         env.pop("CREATE_TABLE", None)
         if self.read_only:
-            _copy_view(self.views_dir / f"{view_name}.sqlite", Path(env["SQLITE_DBNAME"]))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _copy_view(self.views_dir / f"{view_name}.sqlite", target)
         return env
 
     @property
@@ -119,20 +121,25 @@ _SCRATCH: dict[str, Path] = {}
 
 
 def _scratch_dir(location: str) -> Path:
-    """A temporary folder (removed at exit) for the views of a read-only store."""
-    if location not in _SCRATCH:
+    """A temporary folder (removed at exit) for the views of a read-only store: one per
+    version of its file, so a file replaced in place (a restored backup) gets new copies."""
+    try:
+        st = os.stat(location)
+        version = f"{location}|{st.st_ino}|{st.st_mtime_ns}"
+    except OSError:
+        version = location
+    if version not in _SCRATCH:
         root = Path(tempfile.mkdtemp(prefix="renda-views-"))
         atexit.register(shutil.rmtree, root, True)
-        digest = hashlib.sha256(location.encode()).hexdigest()[:12]
-        _SCRATCH[location] = root / digest
-    return _SCRATCH[location]
+        digest = hashlib.sha256(version.encode()).hexdigest()[:12]
+        _SCRATCH[version] = root / digest
+    return _SCRATCH[version]
 
 
 def _copy_view(source: Path, target: Path) -> None:
     """Copy a stored view into the scratch folder once, reading it without writing."""
     if target.exists() or not source.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(read_uri(source), uri=True)
     try:
         dst = sqlite3.connect(target)
