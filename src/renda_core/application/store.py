@@ -166,8 +166,8 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
     if "://" in text:
         if read_only:
             raise StoreUnavailable(
-                "--read-only is for SQLite stores; for PostgreSQL give the auditor a role "
-                "that may only read (see docs/operations.md)"
+                "--read-only is for SQLite stores; to audit a PostgreSQL store, restore a "
+                "pg_dump of it into a database of its own (docs/operations.md)"
             )
         return _parse_postgres_url(text)
     if text == MEMORY:
