@@ -89,6 +89,12 @@ def test_reports_events_and_status_read_a_read_only_copy(archive: Path) -> None:
     listing = _invoke(store, "deputy", "list", "--json")
     assert listing.exit_code == 0, listing.output
 
+    check = _invoke(store, "store", "check", "--json")
+    assert check.exit_code == 0, check.output
+    assert [r["note"] for r in json.loads(check.output) if r["role"] == "log"] == [
+        "2 events decoded"
+    ]
+
     assert _snapshot(archive.parent) == before  # nothing written, nothing created
 
 
