@@ -16,12 +16,14 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    MapperDeserialisationError,
     PersistenceError,
     Recording,
     Transcoding,
 )
 from eventsourcing.utils import get_topic
 
+from renda_core.application.faults import SQLiteStoreRecorder, check_store, store_fault
 from renda_core.application.recorders import PostgresRendaRecorder, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.errors import (
@@ -29,7 +31,6 @@ from renda_core.domain.errors import (
     InvalidInput,
     NotFound,
     RendaError,
-    StoreUnavailable,
 )
 from renda_core.domain.values import Actor
 
@@ -64,6 +65,7 @@ STORE_ERRORS: tuple[type[BaseException], ...] = (
     psycopg.Error,
     sqlite3.Error,
     OSError,
+    MapperDeserialisationError,  # stored bytes that do not decode: damage or wrong key
 )
 
 
@@ -80,8 +82,7 @@ def store_errors(what: str) -> Iterator[None]:
             "nothing was recorded, please retry"
         ) from exc
     except STORE_ERRORS as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc)
-        raise StoreUnavailable(f"{what}: the event store failed: {detail}") from exc
+        raise store_fault(what, exc) from exc
 
 
 class RendaBase(Application[UUID]):
@@ -92,9 +93,10 @@ class RendaBase(Application[UUID]):
     def __init__(self, store: StoreConfig | str | None = None) -> None:
         self.store = store if isinstance(store, StoreConfig) else parse_store(store)
         self._batch: dict[UUID, Aggregate] | None = None
-        recorder = SQLiteRendaRecorder if self.store.is_sqlite else PostgresRendaRecorder
+        recorder = SQLiteStoreRecorder if self.store.is_sqlite else PostgresRendaRecorder
         env = {**self.store.env, "APPLICATION_RECORDER_TOPIC": get_topic(recorder)}
         with store_errors(f"cannot open the store {self.store.location}"):
+            check_store(self.store)
             super().__init__(env=env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -176,9 +176,10 @@ class ProjectionRunner:
             )
         end = notifications[-1].id if notifications else head
         decoded: list[tuple[int, str, Any]] = []
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            decoded.append((notification.id, notification.topic, event))
+        with store_errors("cannot read the event log"):  # undecodable bytes: damage
+            for notification in notifications:
+                event = self.app.mapper.to_domain_event(notification)
+                decoded.append((notification.id, notification.topic, event))
         for name in group:
             wanted = topic_sets[name]
             mine = [d for d in decoded if not wanted or d[1] in wanted]

@@ -337,7 +337,7 @@ def open_view(store: StoreConfig, view_name: str) -> View:
         raise ValueError(f"view name '{view_name}' must match {VIEW_NAME.pattern}")
     env = store.view_env(view_name)
     if store.is_sqlite and store.location != MEMORY:
-        store.views_dir.mkdir(parents=True, exist_ok=True)
+        store.open_views_dir.mkdir(parents=True, exist_ok=True)
     factory = InfrastructureFactory.construct(Environment(name=view_name, env=env))
     recorder_class = SQLiteView if store.is_sqlite else PostgresView
 
