@@ -631,10 +631,9 @@ def suggestion_overdue(
     }
 
     def render() -> Table:
-        title = f"{day} 逾期事项"
+        table = Table(title=f"{day} 逾期事项")
         if context.as_of_label:
-            title += f"（截至 {context.as_of_label} 的记录）"
-        table = Table(title=title)
+            table.caption = f"截至 {context.as_of_label} 的记录"
         for col in ("owner", "deadline", "due", "days late", "suggestion"):
             table.add_column(col)
         for owner, entries in by_unit.items():
