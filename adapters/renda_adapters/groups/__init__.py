@@ -3,7 +3,7 @@
     renda report groups --year 2023 [--area 22] [--level provincial] [--json]
 
 ``groups`` counts groups in being at the end of the year (kept as year steps, so a
-dissolution is seen ``--as-of-date``); activities and disputes count by business date.
+dissolution is seen ``--as-of``); activities and disputes count by business date.
 """
 
 from __future__ import annotations

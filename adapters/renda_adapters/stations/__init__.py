@@ -3,11 +3,11 @@
 A projection adapter (view ``stations``) over divisions, stations, opinions and the
 deputies' mandates, and the ``stations`` report::
 
-    renda report stations --year 2023 [--area 2201] [--as-of-date D] [--json]
+    renda report stations --year 2023 [--area 2201] [--as-of D|T] [--json]
 
 Coverage, open stations and deputies on rosters are kept as year steps (see
 :mod:`renda_adapters.timeline`), so a year's figure is a sum over a few rows and
-``--as-of-date`` reads the counters' history.
+``--as-of`` reads the counters' history.
 """
 
 from __future__ import annotations

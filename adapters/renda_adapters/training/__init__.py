@@ -6,7 +6,7 @@
 completed a duty training (履职培训) in that year; ``coverage_by_level_term`` counts a
 duty training completed at any time of the deputy's current mandate up to the year's
 end. Both are kept per deputy (area and level of the deputy) as counters, so the
-report reads a few rows and works ``--as-of-date``.
+report reads a few rows and works ``--as-of``.
 """
 
 from __future__ import annotations
