@@ -83,7 +83,10 @@ class ReportContext:
         return dict(sums)
 
     def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        """The view's documents of ``kind`` by key, as of the moment if one was asked."""
+        """The view's documents of ``kind`` by key, as of the moment if one was asked.
+
+        A context made on a bare ``position`` (no ``replay``) reads the current documents.
+        """
         if self.replay is not None:
             docs = self.replay.documents(self.view.view_name, kind)
             return sorted(docs.items())
