@@ -117,7 +117,7 @@ def test_the_old_name_is_hidden_and_still_works(env: Env) -> None:
             "Error: --as-of-date: "
         )
         help_text = invoke(env, *command[:-1], "--help").output
-        assert "--as-of DATE|TIMESTAMP" in help_text and "--as-of-date" not in help_text
+        assert "--as-of MOMENT" in help_text and "--as-of-date" not in help_text
 
 
 def test_on_is_a_business_date(env: Env) -> None:

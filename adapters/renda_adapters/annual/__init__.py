@@ -1,6 +1,6 @@
 """The annual work report (代表工作年度报告), regenerated from the event log.
 
-``renda report annual --year Y [--area P] [--level L] [--as-of D|T]
+``renda report annual --year Y [--area P] [--level L] [--as-of MOMENT]
 [--format table|json|csv|markdown|html|text] [--lang zh|en] [--output FILE] [--schema]``
 
 Sections follow the seed: training, stations, liaison, suggestions, deputy groups, the

@@ -1,7 +1,7 @@
 """The deputy roster (代表名册): who is active, at which level, with which liaison.
 
 A projection adapter (view ``deputy_roster``) and the ``deputies`` report:
-``renda report deputies [--as-of D|T] [--area PREFIX] [--level L] --json``.
+``renda report deputies [--as-of MOMENT] [--area PREFIX] [--level L] --json``.
 """
 
 from __future__ import annotations

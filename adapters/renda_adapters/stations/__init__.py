@@ -3,7 +3,7 @@
 A projection adapter (view ``stations``) over divisions, stations, opinions and the
 deputies' mandates, and the ``stations`` report::
 
-    renda report stations --year 2023 [--area 2201] [--as-of D|T] [--json]
+    renda report stations --year 2023 [--area 2201] [--as-of MOMENT] [--json]
 
 Coverage, open stations and deputies on rosters are kept as year steps (see
 :mod:`renda_adapters.timeline`), so a year's figure is a sum over a few rows and

@@ -28,7 +28,7 @@ AS_OF_HELP = (
 
 _AS_OF: tuple[list[str], dict[str, Any]] = (
     ["--as-of", "as_of"],
-    {"metavar": "DATE|TIMESTAMP", "help": AS_OF_HELP},
+    {"metavar": "MOMENT", "help": AS_OF_HELP},
 )
 _AS_OF_DATE: tuple[list[str], dict[str, Any]] = (
     ["--as-of-date", "as_of_date"],
