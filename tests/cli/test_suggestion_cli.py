@@ -359,9 +359,7 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
     # 3 replied (S1 on time, S2 late, S3 on time), classes A (S1), B (S2, S3 after
     # re-handling); first evaluations S1 满意, S3 不满意 → 1/2; final S1 满意, S3 基本满意
     # → 2/2; S4's reply was due 2024-07-03 and is overdue on 2024-12-31.
-    report = r.json(
-        "auditor", "report", "suggestions", "--year", "2024", "--overdue-on", "2024-12-31"
-    )
+    report = r.json("auditor", "report", "suggestions", "--year", "2024", "--on", "2024-12-31")
     expected = {
         "submitted": 5,
         "accepted": 4,
@@ -404,7 +402,7 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "2024",
         "--unit",
         "省商务厅",
-        "--overdue-on",
+        "--on",
         "2024-12-31",
     )
     assert {k: commerce_only[k] for k in ("assigned", "replied", "replied_rate", "by_class")} == {
@@ -434,8 +432,8 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
 
     # What is late on 2024-12-31, by unit: S4's reply; S3's second reply was never disclosed
     # (due 20 working days after 2024-07-05 = 2024-08-02).
-    late = r.json("auditor", "suggestion", "overdue", "--as-of", "2024-12-31")
-    assert late["total"] == 2
+    late = r.json("auditor", "suggestion", "overdue", "--on", "2024-12-31")
+    assert late["total"] == 2 and late["on"] == "2024-12-31" and late["as_of"] is None
     assert [
         (x["id"], x["deadline"], x["due"], x["days_late"]) for x in late["by_unit"]["省教育厅"]
     ] == [(s4, "reply_due", "2024-07-03", 181)]
@@ -478,6 +476,7 @@ def test_cli_errors_are_clear_and_record_nothing(store: str, tmp_path: Path) -> 
     r("staff", "suggestion", "show", "5b8f0a9e-0000-4000-8000-000000000000", code=4)
     r("staff", "suggestion", "show", "not-an-id", code=3)
     r("staff", "suggestion", "overdue", "--as-of", "31.12.2024", code=3)
+    r("staff", "suggestion", "overdue", "--on", "31.12.2024", code=3)
     r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01", code=5)
     assert "2027" in r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01", code=5)
     assert r.events() == before

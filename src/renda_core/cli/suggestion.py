@@ -7,6 +7,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from renda_core.cli.asof import ON_HELP, as_of_option, take_on
 from renda_core.cli.common import (
     InputFile,
     RendaGroup,
@@ -17,7 +18,6 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
-    parse_date,
     today,
 )
 from renda_core.domain.errors import InvalidInput
@@ -30,6 +30,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
+from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
 
 DUE_KEYS = (
@@ -604,31 +605,38 @@ def suggestion_list(
 
 
 @suggestion.command(name="overdue")
-@click.option("--as-of", "as_of", help="Business date to judge by (default: today).")
+@click.option("--on", "on", metavar="DATE", help=ON_HELP)
+@as_of_option
 @click.option("--unit", help="Only what this unit owes.")
 @json_option
 @click.pass_context
 def suggestion_overdue(
-    ctx: click.Context, /, as_of: str | None, unit: str | None, as_json: bool
+    ctx: click.Context, /, on: str | None, as_of: AsOf | None, unit: str | None, as_json: bool
 ) -> None:
-    """What is late on a date, by the unit (or the office) that owes it."""
+    """What is late on a business date, by the unit (or the office) that owes it.
+
+    With --as-of, as the suggestions were recorded by then (and judged on that day
+    unless --on is given)."""
     from renda_adapters.suggestions import VIEW, late_items, matching_docs
 
-    on = parse_date(as_of or today(), "as-of")
-    assert on is not None
-    items = late_items(matching_docs(fresh_context(env(ctx).runner(), VIEW)), on)
+    context = fresh_context(env(ctx).runner(), VIEW, as_of=as_of)
+    day = take_on(on) or context.today
+    items = late_items(matching_docs(context), day)
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         if unit is None or item["owner"] == unit:
             by_unit.setdefault(item["owner"], []).append(item)
     data = {
-        "as_of": on.isoformat(),
+        "on": day.isoformat(),
+        "as_of": context.as_of_label,
         "total": sum(len(v) for v in by_unit.values()),
         "by_unit": by_unit,
     }
 
     def render() -> Table:
-        table = Table(title=f"截至 {on} 逾期事项")
+        table = Table(title=f"{day} 逾期事项")
+        if context.as_of_label:
+            table.caption = f"截至 {context.as_of_label} 的记录"
         for col in ("owner", "deadline", "due", "days late", "suggestion"):
             table.add_column(col)
         for owner, entries in by_unit.items():
