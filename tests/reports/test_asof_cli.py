@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -65,6 +66,10 @@ def error_line(result: Result) -> str:
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
+    if lines[0].startswith("{"):  # under --json the error is a JSON object
+        error = json.loads(lines[0])
+        assert error["error"] == "invalid_input"
+        return f"Error: {error['message']}"
     return lines[0]
 
 

@@ -53,7 +53,7 @@ class CatchUpResult:
 
 
 def end_of_day(day: date) -> datetime:
-    """``--as-of-date D``: the log as it stood at the end of D, Beijing time."""
+    """The log as it stood at the end of ``day``, Beijing time."""
     return datetime.combine(day + timedelta(days=1), time(0), BUSINESS_TZ).astimezone(
         UTC
     ) - timedelta(microseconds=1)
