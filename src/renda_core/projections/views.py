@@ -10,6 +10,11 @@ A view holds two kinds of data:
 - **figures**: integer counters by (figure, key, area, level, year), with their full
   history by log position and recorded time, so a report can be read *as the log stood*
   at any past moment without replaying the log.
+
+Opening a view creates its tables if needed, safely when several processes open a fresh
+view at once (see ``renda_core.application.recorders``). ``reset`` drops and creates
+the view's tables in one transaction, so a reader sees the old view or the new, empty
+one, never missing tables.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 
+from renda_core.application.recorders import ddl_lock, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -109,51 +115,95 @@ class View:
     def _tracking_table(self) -> str:
         raise NotImplementedError
 
+    def _rowcount(self, cursor: Cursor) -> int:
+        return int(cursor.rowcount)  # type: ignore[attr-defined]
+
+    def _create_sql(self) -> list[str]:
+        """The view's own tables (the tracking table is the recorder's)."""
+        raise NotImplementedError
+
     # -- writing ----------------------------------------------------------------
 
-    def apply(self, tracking: Tracking, changes: ViewChanges) -> None:
-        """Write the changes and the tracking position in one transaction."""
-        p = self.prefix
+    def apply(
+        self, tracking: Tracking, changes: ViewChanges | None, *, after: int | None = None
+    ) -> None:
+        """Write the changes and the tracking position in one transaction.
+
+        With ``after``, the write is compare-and-set: it happens only if the view is
+        still at position ``after`` (the position the changes were computed from), else
+        ``IntegrityError`` and nothing is written — another runner (a concurrent
+        catch-up, a rebuild's reset) moved the view meanwhile. Without it, a position not
+        greater than the stored one is refused.
+        """
         with self._transaction(commit=True) as c:
-            upserts, deletes = [], []
-            for kind, key, doc in changes.entity_changes():
-                if doc is None:
-                    deletes.append((kind, key))
-                else:
-                    upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
-            if deletes:
-                c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
-            if upserts:
-                c.executemany(
-                    self._sql(
-                        f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
-                        "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
-                    ),
-                    upserts,
-                )
-            figures = [(*key, value) for key, value in changes.figure_changes()]
-            if figures:
-                c.executemany(
-                    self._sql(
-                        f"INSERT INTO {p}figures (figure, key, area, level, year, "
-                        "value) VALUES (?,?,?,?,?,?) ON CONFLICT (figure, key, area, "
-                        "level, year) DO UPDATE SET value=excluded.value"
-                    ),
-                    figures,
-                )
-            history = [
-                (*key, position, recorded_at, value)
-                for key, position, recorded_at, value in changes.history_rows()
-            ]
-            if history:
-                c.executemany(
-                    self._sql(
-                        f"INSERT INTO {p}figure_history (figure, key, area, level, "
-                        "year, position, recorded_at, value) VALUES (?,?,?,?,?,?,?,?)"
-                    ),
-                    history,
-                )
-            self._insert_tracking_in(c, tracking)
+            if after is None:
+                self._insert_tracking_in(c, tracking)
+            else:
+                self._move_tracking(c, tracking, after)
+            if changes is not None:
+                self._write_changes(c, changes)
+
+    def _move_tracking(self, c: Cursor, tracking: Tracking, after: int) -> None:
+        table = self._tracking_table()
+        c.execute(
+            self._sql(
+                f"UPDATE {table} SET notification_id=? "
+                "WHERE application_name=? AND notification_id=?"
+            ),
+            (tracking.notification_id, tracking.application_name, after),
+        )
+        if self._rowcount(c) == 1:
+            return
+        if after == 0:  # nothing written yet: no row (a second inserter fails on the key)
+            c.execute(
+                self._sql(f"INSERT INTO {table} (application_name, notification_id) VALUES (?,?)"),
+                (tracking.application_name, tracking.notification_id),
+            )
+            return
+        raise IntegrityError(
+            f"view {self.view_name} is no longer at position {after}: written by another runner"
+        )
+
+    def _write_changes(self, c: Cursor, changes: ViewChanges) -> None:
+        p = self.prefix
+        upserts, deletes = [], []
+        for kind, key, doc in changes.entity_changes():
+            if doc is None:
+                deletes.append((kind, key))
+            else:
+                upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
+        if deletes:
+            c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
+        if upserts:
+            c.executemany(
+                self._sql(
+                    f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
+                    "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
+                ),
+                upserts,
+            )
+        figures = [(*key, value) for key, value in changes.figure_changes()]
+        if figures:
+            c.executemany(
+                self._sql(
+                    f"INSERT INTO {p}figures (figure, key, area, level, year, "
+                    "value) VALUES (?,?,?,?,?,?) ON CONFLICT (figure, key, area, "
+                    "level, year) DO UPDATE SET value=excluded.value"
+                ),
+                figures,
+            )
+        history = [
+            (*key, position, recorded_at, value)
+            for key, position, recorded_at, value in changes.history_rows()
+        ]
+        if history:
+            c.executemany(
+                self._sql(
+                    f"INSERT INTO {p}figure_history (figure, key, area, level, "
+                    "year, position, recorded_at, value) VALUES (?,?,?,?,?,?,?,?)"
+                ),
+                history,
+            )
 
     def set_meta(self, key: str, value: str | None) -> None:
         p = self.prefix
@@ -170,7 +220,8 @@ class View:
                 )
 
     def reset(self, application_name: str) -> None:
-        """Drop the view's tables and its tracking row, then create them again."""
+        """Drop the view's tables and its tracking row and create them again, in one
+        transaction: readers see the old view or the new, empty one."""
         with self._transaction(commit=True) as c:
             for statement in self._drop_sql():
                 c.execute(statement)
@@ -178,7 +229,8 @@ class View:
                 self._sql(f"DELETE FROM {self._tracking_table()} WHERE application_name=?"),
                 (application_name,),
             )
-        self.create_table()
+            for statement in self._create_sql():
+                c.execute(statement)
 
     if TYPE_CHECKING:  # provided by the tracking recorder it is mixed with
 
@@ -289,10 +341,17 @@ class SQLiteView(View, SQLiteTrackingRecorder):
         super().__init__(datastore, **kw)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            *_table_sql("v_", "INTEGER", "v_"),
-        ]
+        return [*super().construct_create_table_statements(), *self._create_sql()]
+
+    def _create_sql(self) -> list[str]:
+        return _table_sql("v_", "INTEGER", "v_")
+
+    def create_table(self) -> None:
+        def forget_what_was_seen() -> None:  # the other process created the tracking table
+            self.tracking_table_exists = False
+            self.tracking_migration_previous = self.tracking_migration_current = None
+
+        retry_creation(super().create_table, forget_what_was_seen)
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
@@ -305,6 +364,9 @@ class SQLiteView(View, SQLiteTrackingRecorder):
     def _tracking_table(self) -> str:
         return "tracking"
 
+    def _rowcount(self, cursor: Cursor) -> int:
+        return int(cursor.sqlite_cursor.rowcount)  # type: ignore[attr-defined]
+
 
 class PostgresView(View, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, *, view_name: str, **kw: Any):
@@ -313,8 +375,15 @@ class PostgresView(View, PostgresTrackingRecorder):
         super().__init__(datastore, **kw)
         from psycopg.sql import SQL
 
-        for statement in _table_sql(self.prefix, "BIGINT", f"{view_name}_"):
+        for statement in self._create_sql():
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
+
+    def _create_sql(self) -> list[str]:
+        return _table_sql(self.prefix, "BIGINT", f"{self.view_name}_")
+
+    def create_table(self) -> None:
+        with ddl_lock(self.datastore):
+            super().create_table()
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
