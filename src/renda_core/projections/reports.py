@@ -96,7 +96,10 @@ def fresh_context(
     level: str | None = None,
     catch_up: bool = True,
 ) -> ReportContext:
-    """A context on ``projection``'s view, caught up first (a failure is an error)."""
+    """A context on ``projection``'s view, caught up first (a failure is an error).
+
+    A view ahead of the log, or built from another log, is refused (``ViewsAhead``).
+    """
     if catch_up:
         (result,) = runner.catch_up([projection])
         if result.error:
@@ -104,6 +107,8 @@ def fresh_context(
                 f"the '{projection}' adapter failed {result.error}; "
                 "the report would be stale (see `renda projections status`)"
             )
+    else:
+        runner.check([projection])  # a view ahead of the log is refused either way
     view = runner.view(projection)
     position = None
     if as_of_date is not None:
