@@ -117,7 +117,8 @@ class ProjectionRunner:
 
     def position(self, name: str) -> int:
         with store_errors(f"cannot read the position of {name}"):
-            return self.view(name).max_tracking_id(self.app.name) or 0
+            view = self.view(name)
+            return view.max_tracking_id(view.tracking_name(self.app.name)) or 0
 
     def status(self, names: Iterable[str] | None = None) -> list[ProjectionStatus]:
         head = self.head()
@@ -185,15 +186,48 @@ class ProjectionRunner:
         return self._run(selected, self.head())
 
     def rebuild(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
-        """Drop each view and its tracking position, then catch up from the start."""
+        """Replay the whole log into each view, then catch up what came meanwhile.
+
+        Each view is rebuilt aside (a shadow: other tables, its own tracking row) while
+        readers keep reading the old one, then put in its place in one transaction. A
+        view whose adapter fails keeps its old tables, with the error recorded.
+        """
         selected = self.names(names)
+        live = {name: self.view(name) for name in selected}
         for name in selected:
+            shadow = live[name].shadow()
             with store_errors(f"cannot reset the view of {name}"):
-                self.view(name).reset(self.app.name)
-            self._states.pop(name, None)
-            self._same_store.discard(name)
-            self._clean.discard(name)
-        return self._run(selected, self.head())
+                shadow.reset(self.app.name)
+            self._views[name] = shadow
+            self._forget(name)
+        try:
+            results = self._run(selected, self.head())
+        finally:
+            shadows = {name: self._views[name] for name in selected}
+            self._views.update(live)
+            for name in selected:
+                self._forget(name)
+        done = []
+        for result in results:
+            name = result.name
+            if result.error:
+                self._record_failure(name, live[name], result.error, result)
+                continue
+            with store_errors(f"cannot replace the view of {name}"):
+                live[name].replace_with(shadows[name], self.app.name, result.position)
+            done.append(name)
+        for tail in self._run(done, self.head()) if done else []:
+            result = next(r for r in results if r.name == tail.name)
+            result.processed += tail.processed
+            result.position = tail.position
+            result.error = tail.error
+        return results
+
+    def _forget(self, name: str) -> None:
+        """Drop what this runner knows of a view (it was replaced)."""
+        self._states.pop(name, None)
+        self._same_store.discard(name)
+        self._clean.discard(name)
 
     # -- the loop ---------------------------------------------------------------
 
@@ -315,7 +349,9 @@ class ProjectionRunner:
             with store_errors(f"cannot write the view of {name}"):
                 try:
                     view.apply(
-                        Tracking(self.app.name, end), unit if unit.events else None, after=start
+                        Tracking(view.tracking_name(self.app.name), end),
+                        unit if unit.events else None,
+                        after=start,
                     )
                 except IntegrityError:
                     # Another runner moved the view: its write stands, this batch goes.

@@ -14,11 +14,14 @@ A view holds two kinds of data:
 Opening a view creates its tables if needed, safely when several processes open a fresh
 view at once (see ``renda_core.application.recorders``). ``reset`` drops and creates
 the view's tables in one transaction, so a reader sees the old view or the new, empty
-one, never missing tables.
+one, never missing tables. A rebuild fills a *shadow* of the view (tables with another
+prefix, tracked under another application name) while readers keep the old view, then
+``replace_with`` puts the shadow's tables in place in one transaction.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,7 +52,7 @@ class Figure:
     value: int
 
 
-def _table_sql(p: str, big: str, index_prefix: str) -> list[str]:
+def _table_sql(p: str, big: str, index: str) -> list[str]:
     return [
         f"CREATE TABLE IF NOT EXISTS {p}entities (kind TEXT NOT NULL, "
         "key TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, key))",
@@ -62,8 +65,7 @@ def _table_sql(p: str, big: str, index_prefix: str) -> list[str]:
         f"year INTEGER NOT NULL, position {big} NOT NULL, "
         f"recorded_at TEXT NOT NULL, value {big} NOT NULL, "
         "PRIMARY KEY (figure, key, area, level, year, position))",
-        f"CREATE INDEX IF NOT EXISTS {index_prefix}history_recorded "
-        f"ON {p}figure_history (recorded_at, position)",
+        f"CREATE INDEX IF NOT EXISTS {index} ON {p}figure_history (recorded_at, position)",
         f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]
 
@@ -87,8 +89,30 @@ class View:
     """SQL shared by both backends; subclasses bind it to a tracking recorder."""
 
     view_name: str
-    prefix: str
+    schema_dot: str = ""  # "<schema>." on PostgreSQL
+    table_prefix: str  # what the view's table names start with
+    tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
+
+    TABLES = ("entities", "figures", "figure_history", "meta")
+
+    @property
+    def prefix(self) -> str:
+        return self.schema_dot + self.table_prefix
+
+    def tracking_name(self, application_name: str) -> str:
+        """The application name this view's tracking row is kept under."""
+        return application_name + self.tracking_suffix
+
+    def shadow(self) -> View:
+        """The same view under other table names, for a rebuild to fill aside."""
+        shadow = copy.copy(self)
+        shadow.table_prefix = self.table_prefix + "_r_"
+        shadow.tracking_suffix = "~rebuild"
+        return shadow
+
+    def _index(self) -> str:
+        return f"{self.table_prefix}history_recorded"
 
     # -- backend hooks ----------------------------------------------------------
 
@@ -104,23 +128,19 @@ class View:
         raise NotImplementedError
 
     def _drop_sql(self) -> list[str]:
-        p = self.prefix
-        return [
-            f"DROP TABLE IF EXISTS {p}entities",
-            f"DROP TABLE IF EXISTS {p}figures",
-            f"DROP TABLE IF EXISTS {p}figure_history",
-            f"DROP TABLE IF EXISTS {p}meta",
-        ]
+        return [f"DROP TABLE IF EXISTS {self.prefix}{table}" for table in self.TABLES]
+
+    def _create_sql(self) -> list[str]:
+        """The view's own tables (the tracking table is the recorder's)."""
+        return _table_sql(self.prefix, self._big, self._index())
+
+    _big = "INTEGER"
 
     def _tracking_table(self) -> str:
         raise NotImplementedError
 
     def _rowcount(self, cursor: Cursor) -> int:
         return int(cursor.rowcount)  # type: ignore[attr-defined]
-
-    def _create_sql(self) -> list[str]:
-        """The view's own tables (the tracking table is the recorder's)."""
-        raise NotImplementedError
 
     # -- writing ----------------------------------------------------------------
 
@@ -227,10 +247,41 @@ class View:
                 c.execute(statement)
             c.execute(
                 self._sql(f"DELETE FROM {self._tracking_table()} WHERE application_name=?"),
-                (application_name,),
+                (self.tracking_name(application_name),),
             )
             for statement in self._create_sql():
                 c.execute(statement)
+
+    def replace_with(self, shadow: View, application_name: str, position: int) -> bool:
+        """Put a shadow's tables and position in this view's place, in one transaction.
+
+        False (and nothing changed) if the shadow is no longer at ``position`` (another
+        rebuild moved or swapped it meanwhile).
+        """
+        table = self._tracking_table()
+        with self._transaction(commit=True) as c:
+            c.execute(
+                self._sql(f"DELETE FROM {table} WHERE application_name=? AND notification_id=?"),
+                (shadow.tracking_name(application_name), position),
+            )
+            if self._rowcount(c) != 1:
+                return False
+            for statement in self._drop_sql():
+                c.execute(statement)
+            c.execute(f"DROP INDEX IF EXISTS {self.schema_dot}{shadow._index()}")
+            for name in self.TABLES:
+                c.execute(f"ALTER TABLE {shadow.prefix}{name} RENAME TO {self.table_prefix}{name}")
+            for statement in self._create_sql():  # the index under this view's name
+                c.execute(statement)
+            c.execute(
+                self._sql(f"DELETE FROM {table} WHERE application_name=?"),
+                (self.tracking_name(application_name),),
+            )
+            c.execute(
+                self._sql(f"INSERT INTO {table} (application_name, notification_id) VALUES (?,?)"),
+                (self.tracking_name(application_name), position),
+            )
+        return True
 
     if TYPE_CHECKING:  # provided by the tracking recorder it is mixed with
 
@@ -337,14 +388,11 @@ def recorded(moment: datetime) -> str:
 class SQLiteView(View, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, *, view_name: str, **kw: Any):
         self.view_name = view_name
-        self.prefix = "v_"
+        self.table_prefix = "v_"
         super().__init__(datastore, **kw)
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self._create_sql()]
-
-    def _create_sql(self) -> list[str]:
-        return _table_sql("v_", "INTEGER", "v_")
 
     def create_table(self) -> None:
         def forget_what_was_seen() -> None:  # the other process created the tracking table
@@ -371,15 +419,15 @@ class SQLiteView(View, SQLiteTrackingRecorder):
 class PostgresView(View, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, *, view_name: str, **kw: Any):
         self.view_name = view_name
-        self.prefix = f"{datastore.schema}.{view_name}_"
+        self.schema_dot = f"{datastore.schema}."
+        self.table_prefix = f"{view_name}_"
         super().__init__(datastore, **kw)
         from psycopg.sql import SQL
 
         for statement in self._create_sql():
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
 
-    def _create_sql(self) -> list[str]:
-        return _table_sql(self.prefix, "BIGINT", f"{self.view_name}_")
+    _big = "BIGINT"
 
     def create_table(self) -> None:
         with ddl_lock(self.datastore):
