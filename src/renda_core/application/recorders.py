@@ -11,14 +11,24 @@ lost such a race is retried.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
+from eventsourcing.sqlite import (
+    SQLiteAggregateRecorder,
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+)
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
@@ -44,14 +54,40 @@ def ddl_lock(datastore: PostgresDatastore) -> Iterator[None]:
         yield
 
 
+def ensure_wal(datastore: SQLiteDatastore) -> None:
+    """Switch a SQLite file to WAL before eventsourcing's pool connects to it.
+
+    The pool switches a new file's journal mode on its first connection; when two
+    processes do that at once, one gets "database is locked" there and its pool is left
+    waiting for a writer that never returns. Doing it here first, with retries, leaves
+    the pool nothing to switch.
+    """
+    pool = datastore.pool
+    if pool.is_sqlite_memory_mode:
+        return
+    for attempt in range(20):
+        try:
+            conn = sqlite3.connect(pool.db_name, uri=True, timeout=pool.lock_timeout or 5)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                conn.close()
+            return
+        except sqlite3.OperationalError:
+            if attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def retry_creation(create: Callable[[], None], before_retry: Callable[[], None]) -> None:
     """Run ``create``; if another process was creating the same tables (SQLite: a busy
-    or changed database, a tracking row it already wrote), try again a few times."""
+    or changed database, a tracking row it already wrote, a first connection switching
+    to WAL while the other one writes), try again a few times."""
     for attempt in range(8):
         try:
             create()
             return
-        except PersistenceError:
+        except (PersistenceError, sqlite3.OperationalError):
             if attempt == 7:
                 raise
             time.sleep(0.05 * (attempt + 1))
@@ -85,7 +121,14 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
         ]
 
     def create_table(self) -> None:
-        retry_creation(super().create_table, lambda: None)
+        ensure_wal(self.datastore)
+        retry_creation(self._create_tables, lambda: None)
+
+    def _create_tables(self) -> None:
+        super().create_table()
+        # The snapshot store's table too, now: the library creates it right after,
+        # with no retry of its own.
+        SQLiteAggregateRecorder(self.datastore, "stored_snapshots").create_table()
 
     def store_id(self) -> str:
         """The random id this log was created with."""
@@ -148,6 +191,10 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
     def create_table(self) -> None:
         with ddl_lock(self.datastore):
             super().create_table()
+            # The snapshot store's table too, under the same lock: the library creates
+            # it right after this, unlocked (a no-op once the table exists).
+            snapshots = f"{self.events_table_name.removesuffix('_events')}_snapshots"
+            PostgresAggregateRecorder(self.datastore, events_table_name=snapshots).create_table()
 
     def store_id(self) -> str:
         """The random id this log was created with."""
