@@ -126,8 +126,10 @@ class ProjectionRunner:
         for name in self.names(names):
             position = self.position(name)
             with store_errors(f"cannot read the view of {name}"):
-                error = self._ahead(name, position, head, adopt=False)
-                error = error or self.view(name).get_meta(ERROR_KEY)
+                problem = self._ahead(name, position, head, adopt=False)
+                error = self.view(name).get_meta(ERROR_KEY)
+            if problem:
+                error = f"views are ahead of the log — {REBUILD}: {problem}"
             rows.append(ProjectionStatus(name, position, head, max(head - position, 0), error))
         return rows
 
@@ -160,8 +162,8 @@ class ProjectionRunner:
         """
         if position > head:
             return (
-                f"{name} is at position {position} but the log ends at {head} "
-                "(a restored or replaced log?)"
+                f"{name} is at position {position}, past the end of the log at {head} "
+                "(a log restored from a backup, or replaced?)"
             )
         if name in self._same_store:
             return None

@@ -35,7 +35,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 
-from renda_core.application.recorders import ddl_lock, retry_creation
+from renda_core.application.recorders import ddl_lock, ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -399,6 +399,7 @@ class SQLiteView(View, SQLiteTrackingRecorder):
             self.tracking_table_exists = False
             self.tracking_migration_previous = self.tracking_migration_current = None
 
+        ensure_wal(self.datastore)
         retry_creation(super().create_table, forget_what_was_seen)
 
     @contextmanager
@@ -453,6 +454,10 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     if not VIEW_NAME.match(view_name):
         raise ValueError(f"view name '{view_name}' must match {VIEW_NAME.pattern}")
     env = store.view_env(view_name)
+    if not store.is_sqlite:
+        # A view is written by one runner at a time: one pooled connection (the pool
+        # grows when it needs another), not the log's four for each of a dozen views.
+        env["POSTGRES_POOL_SIZE"] = "1"
     if store.is_sqlite and store.location != MEMORY:
         store.views_dir.mkdir(parents=True, exist_ok=True)
     factory = InfrastructureFactory.construct(Environment(name=view_name, env=env))
