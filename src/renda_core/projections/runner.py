@@ -121,10 +121,11 @@ class ProjectionRunner:
             return view.max_tracking_id(view.tracking_name(self.app.name)) or 0
 
     def status(self, names: Iterable[str] | None = None) -> list[ProjectionStatus]:
-        head = self.head()
+        selected = self.names(names)
+        positions = {name: self.position(name) for name in selected}
+        head = self.head()  # after the positions: a view never looks ahead of a newer log
         rows = []
-        for name in self.names(names):
-            position = self.position(name)
+        for name, position in positions.items():
             with store_errors(f"cannot read the view of {name}"):
                 problem = self._ahead(name, position, head, adopt=False)
                 error = self.view(name).get_meta(ERROR_KEY)
@@ -135,11 +136,15 @@ class ProjectionRunner:
 
     def check(self, names: Iterable[str] | None = None) -> None:
         """Refuse views that are ahead of the log or were built from another log."""
-        head = self.head()
+        selected = self.names(names)
+        positions = {name: self.position(name) for name in selected}
+        self._check(positions, self.head())
+
+    def _check(self, positions: Mapping[str, int], head: int) -> None:
         problems = []
-        for name in self.names(names):
+        for name, position in positions.items():
             with store_errors(f"cannot read the view of {name}"):
-                problem = self._ahead(name, self.position(name), head)
+                problem = self._ahead(name, position, head)
             if problem:
                 problems.append(problem)
         if problems:
@@ -183,9 +188,7 @@ class ProjectionRunner:
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
         """Bring each adapter's view up to the current head of the log."""
-        selected = self.names(names)
-        self.check(selected)
-        return self._run(selected, self.head())
+        return self._run(self.names(names))
 
     def rebuild(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
         """Replay the whole log into each view, then catch up what came meanwhile.
@@ -203,7 +206,7 @@ class ProjectionRunner:
             self._views[name] = shadow
             self._forget(name)
         try:
-            results = self._run(selected, self.head())
+            results = self._run(selected)
         finally:
             shadows = {name: self._views[name] for name in selected}
             self._views.update(live)
@@ -214,11 +217,12 @@ class ProjectionRunner:
             name = result.name
             if result.error:
                 self._record_failure(name, live[name], result.error, result)
+                result.position = self.position(name)  # where the view in use stands
                 continue
             with store_errors(f"cannot replace the view of {name}"):
                 live[name].replace_with(shadows[name], self.app.name, result.position)
             done.append(name)
-        for tail in self._run(done, self.head()) if done else []:
+        for tail in self._run(done) if done else []:
             result = next(r for r in results if r.name == tail.name)
             result.processed += tail.processed
             result.position = tail.position
@@ -241,13 +245,10 @@ class ProjectionRunner:
             self._states[name] = state
         return state
 
-    def _run(self, names: list[str], head: int) -> list[CatchUpResult]:
+    def _run(self, names: list[str]) -> list[CatchUpResult]:
         results = {n: CatchUpResult(n, 0, self.position(n)) for n in names}
-        for name in names:
-            with store_errors(f"cannot write the view of {name}"):
-                problem = self._ahead(name, results[name].position, head)
-            if problem:  # (a rebuild just reset it: only another log's view gets here)
-                raise ViewsAhead(f"views are ahead of the log — {REBUILD}: {problem}")
+        head = self.head()  # after the positions: a view never looks ahead of a newer log
+        self._check({n: r.position for n, r in results.items()}, head)
         active = [n for n in names if results[n].position < head]
         while active:
             start = min(results[n].position for n in active)
