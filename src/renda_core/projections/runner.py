@@ -151,13 +151,16 @@ class ProjectionRunner:
             raise ViewsAhead(f"views are ahead of the log — {REBUILD}: {'; '.join(problems)}")
 
     def _log_store_id(self) -> str | None:
+        """The log's store id; None when it has none (a log opened without creating
+        tables, e.g. read-only, from before store ids): then only positions are checked."""
         if self._store_id is None:
             store_id = getattr(self.app.recorder, "store_id", None)
-            if store_id is None:
-                return None
-            with store_errors("cannot read the event log"):
-                self._store_id = str(store_id())
-        return self._store_id
+            try:
+                self._store_id = "" if store_id is None else str(store_id())
+            except Exception as exc:  # no such table: an old log opened as it is
+                log.info("the log has no store id (%s): views are checked by position", exc)
+                self._store_id = ""
+        return self._store_id or None
 
     def _ahead(self, name: str, position: int, head: int, *, adopt: bool = True) -> str | None:
         """Why the view ``name`` does not belong to this log (None if it does).
