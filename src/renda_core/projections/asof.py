@@ -189,7 +189,7 @@ class LogReplay:
                         continue
                     unit = units[name]
                     try:
-                        unit.begin(position, event.timestamp)
+                        unit.begin(position, event.timestamp, event)
                         projections[name].process_event(event, unit)
                     except Exception as exc:
                         raise ProjectionFailed(

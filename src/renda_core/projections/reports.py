@@ -140,6 +140,7 @@ def fresh_context(
 
     ``as_of``: a recorded moment (a date means the end of that day, Beijing time).
     ``replay`` lets several contexts share one pass over the log for their documents.
+    A view ahead of the log, or built from another log, is refused (``ViewsAhead``).
     """
     if catch_up:
         (result,) = runner.catch_up([projection])
@@ -148,6 +149,8 @@ def fresh_context(
                 f"the '{projection}' adapter failed {result.error}; "
                 "the report would be stale (see `renda projections status`)"
             )
+    else:
+        runner.check([projection])  # a view ahead of the log is refused either way
     view = runner.view(projection)
     moment = as_of_from(as_of if as_of is not None else as_of_date)
     if moment is None:
