@@ -6,7 +6,7 @@ at year end") or during a year ("deputies on a roster at any time in 2023"). An 
 its business-date intervals. The view stores each run as *steps*: +1 in the run's
 first year and -1 in the year after its last, in a counter whose history the view
 keeps. A report for year Y sums the steps of years up to Y (:func:`cumulative`), so it
-reads a handful of rows, needs no log scan, and works ``--as-of-date``.
+reads a handful of rows, needs no log scan, and works ``--as-of``.
 
 Each entity document remembers what it contributed (:func:`sync`), so a late event
 with an earlier business date, or a correction, replaces the contribution exactly.

@@ -17,6 +17,7 @@ from renda_core.domain.errors import (
     RendaError,
     RuleViolated,
     StoreUnavailable,
+    ViewsAhead,
 )
 from renda_core.domain.values import Actor
 
@@ -33,4 +34,5 @@ __all__ = [
     "RendaError",
     "RuleViolated",
     "StoreUnavailable",
+    "ViewsAhead",
 ]

@@ -25,7 +25,64 @@ stdout). Global options come before the command:
 |---|---|---|
 | 0 | — | done |
 | 1 | bug | an unexpected error (a traceback): please report it |
-| 2 | usage | a missing or unknown option or argument (Click's own message) |
+| 2 | usage | a missing or unknown option or argument, an unreadable file (Click's own message) |
+"""
+
+INPUT_RULES = """
+## What the commands accept
+
+The same rules hold for the CLI, `renda import` and an embedding system (they live in
+`renda_core.application.inputs`); a value that breaks one is refused with exit 3 and
+nothing is recorded.
+
+**Dates** are `YYYY-MM-DD`.
+- A *business date* (`--date`: when something happened) lies between 1949-10-01 (the
+  earliest sensible date; `RENDA_EARLIEST_DATE` changes it) and today plus 31 days
+  (a clerk may enter next month's planned meeting). "Today" is Beijing time.
+- A *planned date* (`--due`, `--until`, a course's `--starts`/`--ends`, the days of a
+  calendar year, `calendar due START`) may lie up to 20 years after today.
+- A later event of a record is not dated before the record's own start: no contact
+  before the liaison began, no correction before registration, no enrolment before the
+  course was planned, no removal before the item was included, no merge before the
+  suggestion reached its state (exit 5, `rule_violated`).
+- Leaving `--date` out means today; `--date ''` is an error, never today.
+
+**Texts** are kept exactly as typed (nothing is trimmed; Chinese text is verbatim), but:
+- a required text of only spaces (full-width `　` too) is empty, and refused; a given
+  optional text (`--note`) must not be blank either;
+- names and short texts refuse control characters (C0, DEL, C1: the terminal escape
+  `ESC` among them); long texts (bodies, replies, notes) allow newline and tab only;
+- what the CLI prints escapes control characters (`\\x1b`), and rich markup in recorded
+  text is printed literally (`[bold]` stays `[bold]`).
+
+**References** name records that exist: `bulletin include --kind opinion --ref ID` needs
+an existing opinion (an id that is not a UUID: exit 3; no such opinion: exit 4), a text
+item carries no `--ref`.
+
+**Global options**: `--actor ''`, `--role ''` (exit 3) and `--store ''` (exit 8) are
+errors, never the defaults; a given `--actor`/`--role` is checked on every command.
+
+**Files** (`renda import`, `calendar add`, `--body-file`) are UTF-8 (a BOM is allowed);
+other bytes, or JSON nested deeper than 64 levels, are exit 3 naming the line.
+
+## Errors
+
+Every error is one line on stderr, `Error: <message>`, with the exit code of its kind.
+Input shown back is escaped, and a value longer than 80 characters is shown as its
+first 60 characters and its length: `'xxxx…(10240 characters)'`. (`renda import` lists
+each further bad line of the file on stderr before that line.)
+
+With `--json`, an error is instead one JSON object on one line of **stdout** (stderr
+stays empty), so a script reads one stream:
+
+```json
+{"error": "invalid_input", "message": "invalid input — date: …",
+ "fields": [{"field": "date", "message": "…"}]}
+```
+
+`error` is the kind from the table above; `fields` lists each field with its problem
+(empty for kinds other than `invalid_input`). `renda import --json` prints its summary
+(which carries the error) on stdout and the error line on stderr.
 """
 
 
@@ -72,7 +129,7 @@ def render_cli_markdown() -> str:
 
     ctx = click.Context(cli, info_name="renda")
     body = _command_doc(cli, ["renda"], ctx)
-    return HEADER + _exit_codes() + "\n" + "\n".join(body).rstrip() + "\n"
+    return HEADER + _exit_codes() + INPUT_RULES + "\n" + "\n".join(body).rstrip() + "\n"
 
 
 def main(argv: list[str]) -> None:  # pragma: no cover

@@ -227,8 +227,7 @@ def _step(w: World, kind: str, draw: st.DrawFn) -> None:
                 EDITOR,
                 {
                     "bulletin": f"@{bid}",
-                    "kind": "opinion",
-                    "ref": f"op-{bid}-{n}",
+                    "kind": "text",
                     "title": f"群众反映{n}",
                     "summary": "社情民意摘要",
                 },

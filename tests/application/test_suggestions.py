@@ -13,6 +13,7 @@ from renda_core.domain.calendar import CalendarYearUnknown, YearArrangement
 from renda_core.domain.deadlines import NATIONAL, Period, Unit
 from renda_core.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolated
 from renda_core.projections.log import count_events
+from tests.application.test_escalation import accepted_opinion
 from tests.conftest import STAFF, register_payload
 
 UNIT = Actor("wang", "unit:省商务厅")
@@ -304,7 +305,7 @@ def test_bulletin_forward_assigns_with_the_clock_running(app: Renda) -> None:
         {
             "bulletin": str(bid),
             "kind": "opinion",
-            "ref": "op-17",
+            "ref": str(accepted_opinion(app)[0]),
             "title": "群众反映养老服务",
             "summary": "社情民意摘要",
             "date": "2024-09-13",

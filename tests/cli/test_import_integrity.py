@@ -180,8 +180,7 @@ def test_an_at_reference_names_a_bulletin_issue_opened_earlier(store: str, tmp_p
             "bulletin.include",
             {
                 "bulletin": "@b1",
-                "kind": "opinion",
-                "ref": "op-1",
+                "kind": "text",
                 "title": "群众反映养老服务",
                 "summary": "摘要",
                 "date": "2023-03-02",

@@ -4,14 +4,19 @@ reports' figures checked against numbers computed by hand (SQLite and PostgreSQL
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from renda_core import Renda
+from renda_core.application.inputs import dates_as_of
 from renda_core.cli import cli
 from renda_core.projections.log import count_events
+from tests.application.test_escalation import accepted_opinion
 
 
 class Clerk:
@@ -112,6 +117,8 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "--date",
         "2024-09-13",
     ) == {"item": 1}
+    with Renda(store) as app:  # an opinion item references an opinion that exists
+        opinion, _ = accepted_opinion(app)
     r(
         "editor",
         "bulletin",
@@ -120,7 +127,7 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "--kind",
         "opinion",
         "--ref",
-        "op-17",
+        str(opinion),
         "--title",
         "群众反映养老服务",
         "--summary",
@@ -352,9 +359,7 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
     # 3 replied (S1 on time, S2 late, S3 on time), classes A (S1), B (S2, S3 after
     # re-handling); first evaluations S1 满意, S3 不满意 → 1/2; final S1 满意, S3 基本满意
     # → 2/2; S4's reply was due 2024-07-03 and is overdue on 2024-12-31.
-    report = r.json(
-        "auditor", "report", "suggestions", "--year", "2024", "--overdue-on", "2024-12-31"
-    )
+    report = r.json("auditor", "report", "suggestions", "--year", "2024", "--on", "2024-12-31")
     expected = {
         "submitted": 5,
         "accepted": 4,
@@ -397,7 +402,7 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "2024",
         "--unit",
         "省商务厅",
-        "--overdue-on",
+        "--on",
         "2024-12-31",
     )
     assert {k: commerce_only[k] for k in ("assigned", "replied", "replied_rate", "by_class")} == {
@@ -427,8 +432,8 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
 
     # What is late on 2024-12-31, by unit: S4's reply; S3's second reply was never disclosed
     # (due 20 working days after 2024-07-05 = 2024-08-02).
-    late = r.json("auditor", "suggestion", "overdue", "--as-of", "2024-12-31")
-    assert late["total"] == 2
+    late = r.json("auditor", "suggestion", "overdue", "--on", "2024-12-31")
+    assert late["total"] == 2 and late["on"] == "2024-12-31" and late["as_of"] is None
     assert [
         (x["id"], x["deadline"], x["due"], x["days_late"]) for x in late["by_unit"]["省教育厅"]
     ] == [(s4, "reply_due", "2024-07-03", 181)]
@@ -439,6 +444,14 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
     assert {x["id"] for x in listed} == {s1, s3}
 
 
+@pytest.fixture
+def today_mid_2027() -> Iterator[None]:
+    """The scenario below records business dates in 2027: fix today after them."""
+    with dates_as_of(date(2027, 6, 30)):
+        yield
+
+
+@pytest.mark.usefixtures("today_mid_2027")
 def test_cli_errors_are_clear_and_record_nothing(store: str, tmp_path: Path) -> None:
     r = Clerk(store)
     a = register(r, "金美玉", "222401")
@@ -463,6 +476,7 @@ def test_cli_errors_are_clear_and_record_nothing(store: str, tmp_path: Path) -> 
     r("staff", "suggestion", "show", "5b8f0a9e-0000-4000-8000-000000000000", code=4)
     r("staff", "suggestion", "show", "not-an-id", code=3)
     r("staff", "suggestion", "overdue", "--as-of", "31.12.2024", code=3)
+    r("staff", "suggestion", "overdue", "--on", "31.12.2024", code=3)
     r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01", code=5)
     assert "2027" in r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01", code=5)
     assert r.events() == before

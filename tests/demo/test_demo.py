@@ -22,7 +22,7 @@ REPORTS = (
     ("training", "--year", "2023"),
     ("training", "--year", "2024"),
     ("groups", "--year", "2023"),
-    ("suggestions", "--year", "2023", "--overdue-on", "2023-12-31"),
+    ("suggestions", "--year", "2023", "--on", "2023-12-31"),
     ("bulletin", "--year", "2023"),
     ("deputies",),
 )
@@ -70,7 +70,7 @@ def check_figures(found: dict[str, Any], t: Targets) -> None:
     assert topical["deputies_trained"]["topical"] >= t.topical_participants
 
     assert found["groups --year 2023"]["groups"] == t.groups
-    suggestions = found["suggestions --year 2023 --overdue-on 2023-12-31"]
+    suggestions = found["suggestions --year 2023 --on 2023-12-31"]
     assert suggestions["replied"] == suggestions["assigned"] == t.suggestions_handled
     assert suggestions["not_accepted"] == t.suggestions_not_accepted
     assert suggestions["evaluated_first"] == t.suggestions_handled

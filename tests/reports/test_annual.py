@@ -160,21 +160,25 @@ def test_area_and_level_filters(world: dict[str, Any]) -> None:
     assert county["meta"]["level"] == "county"
 
 
-def test_as_of_date_before_and_after_a_change(world: dict[str, Any]) -> None:
+def test_as_of_before_and_after_a_change(world: dict[str, Any]) -> None:
     from datetime import timedelta
+
+    from renda_core.projections.asof import business_today
 
     app: Renda = world["app"]
     recorded_day = app.get_deputy(world["ids"]["A"]).created_on.date()
     before = json.loads(
-        annual(world, "--json", "--as-of-date", (recorded_day - timedelta(days=1)).isoformat())
+        annual(world, "--json", "--as-of", (recorded_day - timedelta(days=1)).isoformat())
     )
-    after = json.loads(
-        annual(world, "--json", "--as-of-date", (recorded_day + timedelta(days=1)).isoformat())
-    )
+    after = json.loads(annual(world, "--json", "--as-of", business_today().isoformat()))
     assert (
         before["stations"]["activities"]["total"] == 0 and before["suggestions"]["submitted"] == 0
     )
     assert after["stations"]["activities"]["total"] == 3 and after["suggestions"]["submitted"] == 3
+    assert after["meta"]["as_of"] == business_today().isoformat()
+    # the deprecated name still works
+    old = json.loads(annual(world, "--json", "--as-of-date", business_today().isoformat()))
+    assert old == after
 
 
 def test_every_format_renders(world: dict[str, Any], tmp_path: Any) -> None:

@@ -1,6 +1,6 @@
 """The annual work report (代表工作年度报告), regenerated from the event log.
 
-``renda report annual --year Y [--area P] [--level L] [--as-of-date D]
+``renda report annual --year Y [--area P] [--level L] [--as-of MOMENT]
 [--format table|json|csv|markdown|html|text] [--lang zh|en] [--output FILE] [--schema]``
 
 Sections follow the seed: training, stations, liaison, suggestions, deputy groups, the
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,12 @@ import pluggy
 from rich.console import Console
 
 from renda_core.application.commands import LevelField, parse_value
-from renda_core.cli.common import choices, env, parse_date
+from renda_core.cli.asof import as_of_option
+from renda_core.cli.common import choices, env
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
+from renda_core.projections.asof import AsOf, business_today
 
 from .build import build_annual
 from .model import AnnualReport
@@ -78,13 +79,15 @@ def renda_report_template(name: str, lang: str) -> str | None:
 
 
 @click.command(name="annual")
-@click.option("--year", type=int, help="The year reported (default: last year).")
+@click.option(
+    "--year",
+    type=int,
+    help="The year reported, by business dates (default: the year before the --as-of "
+    "day, else last year).",
+)
 @click.option("--area", help="Only this division code prefix, e.g. 2224 (延边州).")
 @click.option("--level", help=f"Only deputies of this level: {choices(Level)}.")
-@click.option(
-    "--as-of-date",
-    help="The report as the log stood at the end of this day (recorded time, Beijing).",
-)
+@as_of_option
 @click.option(
     "--format",
     "fmt",
@@ -108,7 +111,7 @@ def report_annual(
     year: int | None,
     area: str | None,
     level: str | None,
-    as_of_date: str | None,
+    as_of: AsOf | None,
     fmt: str,
     lang: str,
     output: Path | None,
@@ -128,10 +131,10 @@ def report_annual(
     data = build_annual(
         e.runner(),
         e.reports(),
-        year=year or date.today().year - 1,
+        year=year or (as_of.day if as_of else business_today()).year - 1,
         area=area,
         level=level_value,
-        as_of_date=parse_date(as_of_date, "as-of-date"),
+        as_of=as_of,
     )
     result = render(data, "json" if as_json else fmt, lang, e.plugins())
     if output is not None:

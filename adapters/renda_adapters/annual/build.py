@@ -7,10 +7,12 @@ from datetime import date
 from typing import Any
 
 from renda_adapters.timeline import cumulative
+from renda_core.application.app import store_errors
 from renda_core.domain.division import BASE_KINDS
 from renda_core.domain.errors import ProjectionFailed
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
+from renda_core.projections.asof import AsOf, LogReplay, as_of_from
 from renda_core.projections.reports import fresh_context
 from renda_core.projections.runner import ProjectionRunner
 
@@ -35,10 +37,11 @@ def build_annual(
     year: int,
     area: str | None = None,
     level: str | None = None,
-    as_of_date: date | None = None,
+    as_of: AsOf | date | None = None,
 ) -> dict[str, Any]:
     """The annual report for ``year``, optionally for an area prefix and a level, as the
-    log stood at the end of ``as_of_date``. Returns data valid for AnnualReport."""
+    log was recorded by ``as_of`` (a date: the end of that day, Beijing time). Returns
+    data valid for AnnualReport."""
 
     names = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
     # One catch-up for every view the report reads (adapters at one position share it).
@@ -49,18 +52,28 @@ def build_annual(
                 "the report would be stale (see `renda projections status`)"
             )
 
+    moment = as_of_from(as_of)
+    # The sections' documents as of the moment: one pass over the log for them all.
+    replay = LogReplay(runner, moment) if moment is not None else None
+
     def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
         report = reports[name]
         ctx = fresh_context(
             runner,
             report.projection,
-            as_of_date=as_of_date,
+            as_of=moment,
             area=area,
             level=level,
             catch_up=False,
+            replay=replay,
         )
         return report.build(ctx, **options), ctx
 
+    if replay is not None:
+        for name in names:
+            projection = reports[name].projection
+            with store_errors("cannot read the view"):
+                replay.want(projection, runner.view(projection).position_at(replay.as_of.moment))
     training, _ = section("training", year=year)
     stations, stations_ctx = section("stations", year=year)
     roster, _ = section("deputies")
@@ -77,7 +90,7 @@ def build_annual(
             "area": area,
             "area_name": _area_name(stations_ctx, area),
             "level": level,
-            "as_of_date": as_of_date.isoformat() if as_of_date else None,
+            "as_of": moment.label if moment else None,
         },
         "training": {
             "classes": {"total": training["classes"]["total"], **training["classes"]["by_kind"]},
@@ -140,9 +153,9 @@ def build_annual(
 def _area_name(ctx: Any, area: str | None) -> str:
     if not area:
         return "全省"
-    doc = ctx.view.get_entity("division", area.ljust(6, "0")) if len(area) <= 6 else None
+    doc = ctx.entity("division", area.ljust(6, "0")) if len(area) <= 6 else None
     if doc is None:
-        doc = ctx.view.get_entity("division", area)
+        doc = ctx.entity("division", area)
     return str(doc["name"]) if doc else area
 
 

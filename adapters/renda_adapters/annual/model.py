@@ -125,7 +125,7 @@ class Meta(_Section):
     area: str | None
     area_name: str
     level: str | None
-    as_of_date: str | None
+    as_of: str | None
 
 
 class AnnualReport(_Section):

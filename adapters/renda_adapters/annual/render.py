@@ -106,11 +106,11 @@ def title(data: dict[str, Any], lang: str) -> str:
         text = f"Deputy work in {meta['year']} — {scope}"
     if meta["level"]:
         text += f"（{Level.of(meta['level']).label}级）" if lang == "zh" else f" ({meta['level']})"
-    if meta["as_of_date"]:
+    if meta["as_of"]:
         text += (
-            f"（截至{meta['as_of_date']}的记录）"
+            f"（截至{meta['as_of']}的记录）"
             if lang == "zh"
-            else f" (as recorded by {meta['as_of_date']})"
+            else f" (as recorded by {meta['as_of']})"
         )
     return text
 

@@ -133,7 +133,7 @@ def build_bulletin(ctx: ReportContext, year: int | None = None) -> dict[str, Any
         "forwarded_by_unit": ctx.by("forwarded", "key", year=year),
         "forwarded_created": ctx.total("forwarded_created", year=year),
         "forwarded_replied": ctx.total("forwarded_replied", year=year),
-        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+        "as_of": ctx.as_of_label,
     }
 
 

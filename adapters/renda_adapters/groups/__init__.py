@@ -3,12 +3,11 @@
     renda report groups --year 2023 [--area 22] [--level provincial] [--json]
 
 ``groups`` counts groups in being at the end of the year (kept as year steps, so a
-dissolution is seen ``--as-of-date``); activities and disputes count by business date.
+dissolution is seen ``--as-of``); activities and disputes count by business date.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
@@ -134,7 +133,7 @@ def _sync(view: ViewUnit, doc: dict[str, Any]) -> None:
 def build_groups(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
     """The groups report: groups at year end, activities, disputes mediated."""
     if year is None:
-        year = (ctx.as_of_date or date.today()).year
+        year = ctx.today.year
     by_basis = {b.value: 0 for b in GroupBasis}
     by_basis.update(cumulative(ctx, "groups", year, "key"))
     by_kind = {k.value: 0 for k in GroupActivityKind}
@@ -154,7 +153,7 @@ def build_groups(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
         "disputes_handled": handled,
         "disputes_resolved": resolved,
         "dispute_resolution_rate": rate(resolved, handled),
-        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+        "as_of": ctx.as_of_label,
     }
 
 
@@ -171,8 +170,8 @@ def render_groups(data: dict[str, Any], lang: str = "zh") -> Table:
         table.add_row(label, str(data["activities"]["by_kind"][kind.value]))
     table.add_row("调解矛盾纠纷（件）" if zh else "Disputes handled", str(data["disputes_handled"]))
     table.add_row("化解（件）" if zh else "Disputes resolved", str(data["disputes_resolved"]))
-    if data.get("as_of_date"):
-        table.caption = f"截至 {data['as_of_date']}" if zh else f"as of {data['as_of_date']}"
+    if data.get("as_of"):
+        table.caption = f"截至 {data['as_of']} 的记录" if zh else f"as recorded by {data['as_of']}"
     return table
 
 

@@ -1,7 +1,7 @@
 """The deputy roster (代表名册): who is active, at which level, with which liaison.
 
 A projection adapter (view ``deputy_roster``) and the ``deputies`` report:
-``renda report deputies [--as-of-date D] [--area PREFIX] [--level L] --json``.
+``renda report deputies [--as-of MOMENT] [--area PREFIX] [--level L] --json``.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def build_deputies(ctx: ReportContext) -> dict[str, Any]:
         "contacts": {y: contacts[y] for y in sorted(contacts)},
         "deputies_contacted": {y: contacted[y] for y in sorted(contacted)},
         "contacts_by_form": ctx.by("contacts", "key"),
-        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+        "as_of": ctx.as_of_label,
     }
 
 
@@ -171,8 +171,8 @@ def render_deputies(data: dict[str, Any], lang: str = "zh") -> Table:
             f"{year}年直接联系代表数" if zh else f"Deputies contacted in {year}",
             str(data["deputies_contacted"].get(year, 0)),
         )
-    if data.get("as_of_date"):
-        table.caption = f"截至 {data['as_of_date']}" if zh else f"as of {data['as_of_date']}"
+    if data.get("as_of"):
+        table.caption = f"截至 {data['as_of']} 的记录" if zh else f"as recorded by {data['as_of']}"
     return table
 
 

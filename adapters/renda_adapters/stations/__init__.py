@@ -3,11 +3,11 @@
 A projection adapter (view ``stations``) over divisions, stations, opinions and the
 deputies' mandates, and the ``stations`` report::
 
-    renda report stations --year 2023 [--area 2201] [--as-of-date D] [--json]
+    renda report stations --year 2023 [--area 2201] [--as-of MOMENT] [--json]
 
 Coverage, open stations and deputies on rosters are kept as year steps (see
 :mod:`renda_adapters.timeline`), so a year's figure is a sum over a few rows and
-``--as-of-date`` reads the counters' history.
+``--as-of`` reads the counters' history.
 """
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ def _all(enum: Any, found: dict[str, int]) -> dict[str, int]:
 def build_stations(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
     """The stations report: coverage, rosters, activities and the opinion loop in ``year``."""
     if year is None:
-        year = (ctx.as_of_date or date.today()).year
+        year = ctx.today.year
     kinds = ctx.by("divisions", "key")
     divisions_total = sum(v for k, v in kinds.items() if k in BASE_KINDS)
     covered = cumulative(ctx, "divisions_covered", year)
@@ -455,7 +455,7 @@ def build_stations(ctx: ReportContext, year: int | None = None) -> dict[str, Any
                 in_year(ctx, "days_to_feedback", year, "key")
             ),
         },
-        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+        "as_of": ctx.as_of_label,
     }
 
 
@@ -496,8 +496,8 @@ def render_stations(data: dict[str, Any], lang: str = "zh") -> Table:
     median = o["median_days_to_feedback"]
     row("反馈用时中位数（天）", "Median days to feedback", "—" if median is None else median)
     caption = [f"区划 {data['area']}" if zh else f"area {data['area']}"] if data["area"] else []
-    if data.get("as_of_date"):
-        caption.append(f"截至 {data['as_of_date']}" if zh else f"as of {data['as_of_date']}")
+    if data.get("as_of"):
+        caption.append(f"截至 {data['as_of']} 的记录" if zh else f"as recorded by {data['as_of']}")
     table.caption = " · ".join(caption) or None
     return table
 

@@ -1,15 +1,16 @@
 """Suggestion handling figures (代表建议办理): the ``suggestions`` view and report.
 
-``renda report suggestions [--year Y] [--unit U] [--overdue-on D] --json`` gives
+``renda report suggestions [--year Y] [--unit U] [--on D] [--as-of T] --json`` gives
 ``submitted``, ``accepted``, ``assigned``, ``replied``, ``replied_rate`` (办复率),
 ``on_time_rate``, ``by_class``, ``satisfaction_first`` / ``satisfaction_final``,
 ``rehandled``, ``overdue`` and ``by_unit``.
 
 Counters are kept by the year of submission (the cohort a work report speaks of), the
-lead deputy's area and level, and the lead unit (``key``), so ``--as-of-date``,
+lead deputy's area and level, and the lead unit (``key``), so ``--as-of``,
 ``--area`` and ``--level`` work on them. Rates are computed from counters. What is
-overdue depends on a business date, so it is computed from the view's documents (one
-per suggestion) for ``--overdue-on`` (default: the as-of date, else today).
+overdue depends on a business date, so it is computed from the suggestions' documents
+(one per suggestion; as of the ``--as-of`` moment when one is given) for ``--on``
+(default: the as-of day, else today).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
+from renda_core.cli.asof import on_params, take_on
 from renda_core.domain.suggestion import POSITIVE, Status, Suggestion, open_deadlines
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
@@ -382,9 +384,13 @@ def build_suggestions(
     ctx: ReportContext,
     year: int | None = None,
     unit: str | None = None,
+    on: str | None = None,
     overdue_on: str | None = None,
 ) -> dict[str, Any]:
-    """The handling report: the figures of a work report's suggestion paragraph."""
+    """The handling report: the figures of a work report's suggestion paragraph.
+
+    Overdue is judged on ``on`` (``overdue_on`` is its deprecated name), by default the
+    context's business date (the as-of day, else today)."""
 
     def by_unit(figure: str) -> dict[str, int]:
         return ctx.by(figure, "key", year=year)
@@ -392,9 +398,9 @@ def build_suggestions(
     def count(figure: str) -> int:
         return by_unit(figure).get(unit, 0) if unit else ctx.total(figure, year=year)
 
-    on = date.fromisoformat(overdue_on) if overdue_on else (ctx.as_of_date or today())
+    on_day = take_on(on, overdue_on, "overdue-on") or ctx.today
     docs = matching_docs(ctx, year=year)
-    overdue = late_items(docs, on, REPLY_DEADLINES)
+    overdue = late_items(docs, on_day, REPLY_DEADLINES)
     overdue_by_unit: dict[str, int] = {}
     for entry in overdue:
         overdue_by_unit[entry["owner"]] = overdue_by_unit.get(entry["owner"], 0) + 1
@@ -474,9 +480,9 @@ def build_suggestions(
         "commitments_delivered": count("commitments_delivered"),
         "commitments_delivered_on_time": count("commitments_delivered_on_time"),
         "overdue": len({e["id"] for e in overdue if unit is None or e["owner"] == unit}),
-        "overdue_on": on.isoformat(),
+        "overdue_on": on_day.isoformat(),
         "by_unit": units,
-        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+        "as_of": ctx.as_of_label,
     }
 
 
@@ -521,10 +527,7 @@ def render_suggestions(data: dict[str, Any], lang: str = "zh") -> Table:
 SUGGESTION_OPTIONS = (
     click.Option(["--year"], type=int, help="Only suggestions submitted in this year."),
     click.Option(["--unit"], help="Only this lead handling unit (主办单位)."),
-    click.Option(
-        ["--overdue-on"],
-        help="Business date for the overdue count (default: the as-of date, else today).",
-    ),
+    *on_params(old_name="overdue-on"),
 )
 
 

@@ -6,7 +6,7 @@
 completed a duty training (履职培训) in that year; ``coverage_by_level_term`` counts a
 duty training completed at any time of the deputy's current mandate up to the year's
 end. Both are kept per deputy (area and level of the deputy) as counters, so the
-report reads a few rows and works ``--as-of-date``.
+report reads a few rows and works ``--as-of``.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _sync_deputy(view: ViewUnit, doc: dict[str, Any]) -> None:
 def build_training(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
     """The training report: classes, deputies trained, duty-training coverage by level."""
     if year is None:
-        year = (ctx.as_of_date or date.today()).year
+        year = ctx.today.year
     classes = {k.value: 0 for k in CourseKind}
     classes.update(in_year(ctx, "classes", year, "key"))
     trained = {k.value: 0 for k in CourseKind}
@@ -190,7 +190,7 @@ def build_training(ctx: ReportContext, year: int | None = None) -> dict[str, Any
         },
         "enrolments": in_year(ctx, "enrolments", year),
         "attendance_days": in_year(ctx, "attendance_days", year),
-        "as_of_date": ctx.as_of_date.isoformat() if ctx.as_of_date else None,
+        "as_of": ctx.as_of_label,
     }
 
 
@@ -215,8 +215,8 @@ def render_training(data: dict[str, Any], lang: str = "zh") -> Table:
                 f"{level.label}级代表履职培训覆盖率" if zh else f"Duty coverage ({level.value})",
                 "—" if value is None else f"{value * 100:.1f}%",
             )
-    if data.get("as_of_date"):
-        table.caption = f"截至 {data['as_of_date']}" if zh else f"as of {data['as_of_date']}"
+    if data.get("as_of"):
+        table.caption = f"截至 {data['as_of']} 的记录" if zh else f"as recorded by {data['as_of']}"
     return table
 
 

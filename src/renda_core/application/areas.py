@@ -8,7 +8,6 @@ nothing.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from pydantic import Field, TypeAdapter, ValidationError, field_validator
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
     AreaCode,
+    BusinessDate,
     Command,
     Text,
     accepts_labels,
@@ -56,7 +56,7 @@ class ImportDivisions(Command):
     """Import administrative divisions (code, name, parent_code, kind)."""
 
     rows: list[dict[str, Any]]
-    date: dt.date = Field(description="business date of the import")
+    date: BusinessDate = Field(description="business date of the import")
 
 
 _ROW = TypeAdapter(DivisionRow)

@@ -18,12 +18,14 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    MapperDeserialisationError,
     PersistenceError,
     Recording,
     Transcoding,
 )
 from eventsourcing.utils import get_topic
 
+from renda_core.application.faults import SQLiteStoreRecorder, check_store, store_fault
 from renda_core.application.recorders import (
     COMMAND_IDS,
     FINGERPRINTS,
@@ -37,7 +39,6 @@ from renda_core.domain.errors import (
     NotFound,
     RendaError,
     RuleViolated,
-    StoreUnavailable,
 )
 from renda_core.domain.values import Actor
 
@@ -72,6 +73,7 @@ STORE_ERRORS: tuple[type[BaseException], ...] = (
     psycopg.Error,
     sqlite3.Error,
     OSError,
+    MapperDeserialisationError,  # stored bytes that do not decode: damage or wrong key
 )
 
 
@@ -88,8 +90,7 @@ def store_errors(what: str) -> Iterator[None]:
             "nothing was recorded, please retry"
         ) from exc
     except STORE_ERRORS as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc)
-        raise StoreUnavailable(f"{what}: the event store failed: {detail}") from exc
+        raise store_fault(what, exc) from exc
 
 
 @dataclass
@@ -114,9 +115,10 @@ class RendaBase(Application[UUID]):
         self._batch_var: ContextVar[Batch | None] = ContextVar(
             f"renda_batch_{id(self):x}", default=None
         )
-        recorder = SQLiteRendaRecorder if self.store.is_sqlite else PostgresRendaRecorder
+        recorder = SQLiteStoreRecorder if self.store.is_sqlite else PostgresRendaRecorder
         env = {**self.store.env, "APPLICATION_RECORDER_TOPIC": get_topic(recorder)}
         with store_errors(f"cannot open the store {self.store.location}"):
+            check_store(self.store)
             super().__init__(env=env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -7,7 +7,6 @@ item without a suggestion gets one created for handling, linked both ways.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,12 +14,20 @@ from uuid import UUID
 from pydantic import Field
 
 from renda_core.application.base import to_uuid
-from renda_core.application.commands import Command, LongText, Text, accepts_labels, command
+from renda_core.application.commands import (
+    BusinessDate,
+    Command,
+    LongText,
+    Text,
+    accepts_labels,
+    command,
+)
 from renda_core.application.permissions import role_subject
 from renda_core.application.suggestions import SuggestionCommands
 from renda_core.domain.bulletin import Bulletin, ItemKind
 from renda_core.domain.deputy import Deputy
-from renda_core.domain.errors import NotFound, RuleViolated
+from renda_core.domain.errors import InvalidInput, NotFound, RuleViolated
+from renda_core.domain.opinion import Opinion
 from renda_core.domain.suggestion import Channel, Source, Status, Suggestion
 from renda_core.domain.values import Actor
 
@@ -33,7 +40,7 @@ ISSUE_REF = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{1,4})\s*$")
 
 class BulletinRef(Command):
     bulletin: str = Field(description="the issue's id, or YEAR/NUMBER")
-    date: dt.date
+    date: BusinessDate
 
 
 class OpenBulletin(Command):
@@ -42,7 +49,7 @@ class OpenBulletin(Command):
     year: int = Field(ge=1949, le=2200)
     number: int = Field(ge=1, le=9999)
     title: Text
-    date: dt.date
+    date: BusinessDate
 
 
 class IncludeItem(BulletinRef):
@@ -83,6 +90,13 @@ class ForwardItem(BulletinRef):
     co_units: list[Text] = Field(default_factory=list, max_length=20)
     complex: bool = False
     note: LongText | None = None
+
+
+def issue_id(ref: str | UUID) -> UUID:
+    """An issue's id from its id or ``YEAR/NUMBER``."""
+    if isinstance(ref, str) and (m := ISSUE_REF.match(ref)):
+        return Bulletin.create_id(int(m.group(1)), int(m.group(2)))
+    return to_uuid(ref, "bulletin")
 
 
 class BulletinCommands(SuggestionCommands):
@@ -130,9 +144,17 @@ class BulletinCommands(SuggestionCommands):
             raise RuleViolated("an item that is not a suggestion needs a title")
         if cmd.deputy is not None:
             self._load_deputy(cmd.deputy)
+        ref = cmd.ref
+        if cmd.kind is ItemKind.OPINION and ref is not None:
+            ref = str(self._load(Opinion, ref, "opinion").id)  # it must exist
+        elif cmd.kind is ItemKind.TEXT and ref is not None:
+            raise InvalidInput(
+                "ref: an item of kind text carries no reference",
+                [{"field": "ref", "message": "only for kind suggestion or opinion"}],
+            )
         number = bulletin.include(
             kind=cmd.kind,
-            ref=cmd.ref,
+            ref=ref,
             title=cmd.title,
             summary=cmd.summary,
             deputy=str(cmd.deputy) if cmd.deputy else None,
@@ -242,9 +264,7 @@ class BulletinCommands(SuggestionCommands):
 
     def bulletin_id(self, ref: str | UUID) -> UUID:
         """An issue's id from its id or ``YEAR/NUMBER``."""
-        if isinstance(ref, str) and (m := ISSUE_REF.match(ref)):
-            return Bulletin.create_id(int(m.group(1)), int(m.group(2)))
-        return to_uuid(ref, "bulletin")
+        return issue_id(ref)
 
     def get_bulletin(self, ref: str | UUID) -> Bulletin:
         return self._load(Bulletin, self.bulletin_id(ref), "bulletin")

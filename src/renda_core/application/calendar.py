@@ -20,7 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 from pydantic import Field, model_validator
 
 from renda_core.application.base import RendaBase
-from renda_core.application.commands import Command, Text, command
+from renda_core.application.commands import BusinessDate, Command, PlannedDate, Text, command
 from renda_core.domain.calendar import (
     CalendarYear,
     WorkCalendar,
@@ -38,9 +38,9 @@ class HolidaySpan(Command):
     """A holiday of the arrangement: one day (``date``) or a span (``from``/``to``)."""
 
     name: Text | None = None
-    date: dt.date | None = None
-    from_: dt.date | None = Field(default=None, alias="from")
-    to: dt.date | None = None
+    date: PlannedDate | None = None
+    from_: PlannedDate | None = Field(default=None, alias="from")
+    to: PlannedDate | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> HolidaySpan:
@@ -60,11 +60,11 @@ class HolidaySpan(Command):
 class AddCalendarYear(Command):
     """Add (or, with ``replace``, revise) a year's holiday arrangement (节假日安排)."""
 
-    year: int
+    year: int = Field(ge=1949, le=2200)
     source: Text = Field(description="the State Council notice, e.g. 国办发明电〔2026〕x号")
-    holidays: list[HolidaySpan | dt.date] = Field(min_length=1)
-    workdays: list[dt.date] = Field(default_factory=list, description="make-up working days")
-    date: dt.date
+    holidays: list[HolidaySpan | PlannedDate] = Field(min_length=1)
+    workdays: list[PlannedDate] = Field(default_factory=list, description="make-up working days")
+    date: BusinessDate
     replace: bool = False
 
     def arrangement(self) -> YearArrangement:
@@ -191,4 +191,10 @@ class CalendarCommands(RendaBase):
             raise InvalidInput(
                 f"invalid period: {exc}", [{"field": "period", "message": str(exc)}]
             ) from None
-        return period.after(start, self.work_calendar())
+        try:
+            return period.after(start, self.work_calendar())
+        except OverflowError:
+            raise InvalidInput(
+                f"{start} + {amount} {unit} is past the last date a calendar can hold",
+                [{"field": "period", "message": "too far ahead"}],
+            ) from None

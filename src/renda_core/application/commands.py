@@ -1,7 +1,9 @@
 """Command models: what each command accepts, validated by pydantic at the edge.
 
 Text is kept verbatim (no trimming, no case folding): what a clerk typed is what the
-event records. Enumerations accept the English value or the Chinese label.
+event records. Enumerations accept the English value or the Chinese label. Dates and
+texts follow one policy (:mod:`renda_core.application.inputs`): ``BusinessDate``,
+``PlannedDate``, ``Text``, ``LongText`` are re-exported here.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from pydantic import (
     field_validator,
 )
 
+from renda_core.application.inputs import BusinessDate as BusinessDate
+from renda_core.application.inputs import LongText as LongText
+from renda_core.application.inputs import PlannedDate as PlannedDate
+from renda_core.application.inputs import Text as Text
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import (
     PROVINCE_PREFIXES,
@@ -48,8 +54,6 @@ def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
     return BeforeValidator(to_value, json_schema_input_type=Literal[accepted])
 
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(?:\d{3}(?:\d{3})?)?$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{5,19}$")]
 LevelField = Annotated[Level, accepts_labels(Level)]
@@ -75,7 +79,7 @@ def check_area_prefix(code: str | None) -> str | None:
 
 class ActorModel(Command):
     id: Text
-    role: str
+    role: Text
 
     @field_validator("role")
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from pydantic import Field, field_validator
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
     AreaCode,
+    BusinessDate,
     Command,
     ContactFormField,
     GenderField,
@@ -37,7 +37,7 @@ class RegisterDeputy(Command):
     term: int = Field(ge=1, le=99, description="congress term number (届)")
     electoral_unit: Text
     area: AreaCode
-    date: dt.date = Field(description="business date: when the mandate began")
+    date: BusinessDate = Field(description="business date: when the mandate began")
     gender: GenderField | None = None
     ethnicity: Text | None = None
     category: Text | None = None
@@ -50,7 +50,7 @@ class CorrectDeputy(Command):
     """Correct recorded details of a deputy (更正信息). Only given fields change."""
 
     deputy_id: UUID
-    date: dt.date
+    date: BusinessDate
     name: Text | None = None
     level: LevelField | None = None
     term: int | None = Field(default=None, ge=1, le=99)
@@ -72,14 +72,14 @@ class AssignLiaison(Command):
 
     deputy_id: UUID
     member: Text
-    date: dt.date
+    date: BusinessDate
 
 
 class EndLiaison(Command):
     """End the deputy's current liaison."""
 
     deputy_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 class RecordContact(Command):
@@ -87,7 +87,7 @@ class RecordContact(Command):
 
     deputy_id: UUID
     form: ContactFormField
-    date: dt.date
+    date: BusinessDate
     note: LongText | None = None
 
 
@@ -96,7 +96,7 @@ class TerminateDeputy(Command):
 
     deputy_id: UUID
     reason: ReasonField
-    date: dt.date
+    date: BusinessDate
 
 
 class DeputyCommands(RendaBase):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from pydantic import Field, field_validator
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
     AreaCode,
+    BusinessDate,
     Command,
     LevelField,
     Text,
@@ -40,7 +40,7 @@ class FormGroup(Command):
     level: LevelField
     term: int = Field(ge=1, le=99, description="congress term number (届)")
     area: AreaCode
-    date: dt.date
+    date: BusinessDate
 
     _area = field_validator("area")(check_area_prefix)
 
@@ -50,7 +50,7 @@ class GroupMember(Command):
 
     group_id: UUID
     deputy_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 class HoldGroupActivity(Command):
@@ -58,7 +58,7 @@ class HoldGroupActivity(Command):
 
     group_id: UUID
     kind: GroupActivityField
-    date: dt.date
+    date: BusinessDate
     participants: list[UUID] = Field(min_length=1)
     disputes_handled: int = Field(default=0, ge=0, le=1_000_000)
     disputes_resolved: int = Field(default=0, ge=0, le=1_000_000)
@@ -69,7 +69,7 @@ class DissolveGroup(Command):
     """Dissolve a group at the end of its term."""
 
     group_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 class GroupCommands(RendaBase):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,9 +10,11 @@ from pydantic import Field, model_validator
 
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
+    BusinessDate,
     Command,
     LongText,
     Phone,
+    PlannedDate,
     Text,
     accepts_labels,
     command,
@@ -57,7 +58,7 @@ class CollectOpinion(Command):
     category: Text | None = None
     citizen_name: Text | None = Field(default=None, description="personal data; optional")
     citizen_phone: Phone | None = Field(default=None, description="personal data; optional")
-    date: dt.date
+    date: BusinessDate
 
 
 class ScreenOpinion(Command):
@@ -70,7 +71,7 @@ class ScreenOpinion(Command):
     )
     into: UUID | None = Field(default=None, description="duplicate: the item it joins")
     note: LongText | None = None
-    date: dt.date
+    date: BusinessDate
 
     @model_validator(mode="after")
     def _outcome_needs(self) -> ScreenOpinion:
@@ -90,7 +91,7 @@ class AnswerOpinion(Command):
 
     opinion_id: UUID
     result: Content
-    date: dt.date
+    date: BusinessDate
 
 
 class ReferOpinion(Command):
@@ -99,8 +100,8 @@ class ReferOpinion(Command):
     opinion_id: UUID
     body: Text
     body_kind: BodyKindField
-    due: dt.date
-    date: dt.date
+    due: PlannedDate
+    date: BusinessDate
 
 
 class EscalateOpinion(Command):
@@ -114,7 +115,7 @@ class EscalateOpinion(Command):
     target_kind: TargetField
     target_id: Text | None = Field(default=None, description="id of the suggestion or bulletin")
     title: Text | None = Field(default=None, description="title of a new suggestion")
-    date: dt.date
+    date: BusinessDate
 
     @model_validator(mode="after")
     def _bulletin_needs_an_id(self) -> EscalateOpinion:
@@ -128,7 +129,7 @@ class RecordOpinionResult(Command):
 
     opinion_id: UUID
     result: Content
-    date: dt.date
+    date: BusinessDate
 
 
 class FeedBackOpinion(Command):
@@ -139,7 +140,7 @@ class FeedBackOpinion(Command):
         default_factory=lambda: [Recipient.DEPUTY, Recipient.CITIZEN], min_length=1
     )
     note: LongText | None = None
-    date: dt.date
+    date: BusinessDate
 
 
 class EvaluateOpinion(Command):
@@ -148,7 +149,7 @@ class EvaluateOpinion(Command):
     opinion_id: UUID
     rating: RatingField
     note: LongText | None = None
-    date: dt.date
+    date: BusinessDate
 
 
 class CloseOpinion(Command):
@@ -156,7 +157,7 @@ class CloseOpinion(Command):
 
     opinion_id: UUID
     note: LongText | None = None
-    date: dt.date
+    date: BusinessDate
 
 
 class OpinionCommands(RendaBase):

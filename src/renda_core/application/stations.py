@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from pydantic import Field, field_validator
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
     AreaCode,
+    BusinessDate,
     Command,
     Text,
     accepts_labels,
@@ -39,7 +39,7 @@ class EstablishStation(Command):
     kind: StationKindField
     division: AreaCode = Field(description="code of the township or street division")
     co_located: list[CoLocationField] = Field(default_factory=list)
-    date: dt.date
+    date: BusinessDate
 
     _division = field_validator("division")(check_area_prefix)
 
@@ -49,7 +49,7 @@ class EnterStation(Command):
 
     station_id: UUID
     deputy_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 class LeaveStation(Command):
@@ -57,7 +57,7 @@ class LeaveStation(Command):
 
     station_id: UUID
     deputy_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 class HoldStationActivity(Command):
@@ -65,7 +65,7 @@ class HoldStationActivity(Command):
 
     station_id: UUID
     kind: ActivityKindField
-    date: dt.date
+    date: BusinessDate
     deputies: list[UUID] = Field(min_length=1, description="deputies present")
     people_received: int = Field(default=0, ge=0, le=1_000_000)
     topic: Text | None = None
@@ -75,7 +75,7 @@ class CloseStation(Command):
     """Close a station."""
 
     station_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 def check_acting_deputy(actor: Actor, deputies: list[UUID], what: str) -> None:

@@ -3,11 +3,22 @@
 A plain path means an embedded SQLite file (the default is ``renda.sqlite`` in the
 current directory); ``postgresql://user:pass@host:port/db[?schema=s]`` means PostgreSQL
 through eventsourcing's own postgres module.
+
+A SQLite store can be opened **read-only** (``--read-only`` / ``RENDA_READ_ONLY``, or
+automatically when its file or folder has no write permission bits): the log is opened
+with ``mode=ro`` (or ``immutable=1`` for a read-only copy), nothing is ever written to
+it, and the adapters' views are read from copies in a temporary folder, caught up there.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
+import shutil
+import sqlite3
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -25,6 +36,8 @@ class StoreConfig:
     backend: str  # "sqlite" | "postgres"
     location: str  # a file path, ":memory:", or a URL without its password
     env: dict[str, str] = field(default_factory=dict, repr=False)
+    # Why the store is read-only ("" when it is writable): shown when a write is refused.
+    read_only: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -42,21 +55,122 @@ class StoreConfig:
         env = dict(self.env)
         if self.location == MEMORY:
             env["SQLITE_DBNAME"] = MEMORY
-        else:
-            env["SQLITE_DBNAME"] = str(self.views_dir / f"{view_name}.sqlite")
+            return env
+        target = self.open_views_dir / f"{view_name}.sqlite"
+        env["SQLITE_DBNAME"] = str(target)
+        env.pop("CREATE_TABLE", None)
+        if self.read_only:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _copy_view(self.views_dir / f"{view_name}.sqlite", target)
         return env
 
     @property
     def views_dir(self) -> Path:
+        """The ``<store>.views`` folder beside the log."""
         return Path(self.location + ".views")
 
+    @property
+    def open_views_dir(self) -> Path:
+        """Where the views are opened: beside the log, or (read-only) in a temporary
+        folder, as copies of the stored views."""
+        if self.read_only and self.is_sqlite and self.location != MEMORY:
+            return _scratch_dir(self.location)
+        return self.views_dir
 
-def parse_store(store: str | None = None) -> StoreConfig:
-    """Turn ``--store`` (or ``RENDA_STORE``, or the default) into a StoreConfig."""
-    text = (store or os.environ.get("RENDA_STORE") or DEFAULT_STORE).strip()
+
+def sqlite_uri(path: Path | str, *, immutable: bool) -> str:
+    """A read-only SQLite URI for ``path``: ``mode=ro``, or ``immutable=1`` (no locks, no
+    -shm/-wal files: for a copy nobody writes, in a folder that may be read-only)."""
+    return Path(path).resolve().as_uri() + ("?immutable=1" if immutable else "?mode=ro")
+
+
+def read_uri(path: Path | str) -> str:
+    """The URI to read ``path`` without writing: ``immutable=1`` for a read-only copy,
+    ``mode=ro`` for a file that may change under us."""
+    return sqlite_uri(path, immutable=_immutable(Path(path)))
+
+
+def _not_writable(path: Path) -> bool:
+    """No write permission bits (or no access for this user). Decided by the bits, not by
+    trying to write: root may write anywhere, yet a copy made read-only stays read-only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
+
+
+def read_only_reason(path: Path, asked: bool) -> str:
+    """Why a SQLite store at ``path`` opens read-only ("" when it opens for writing)."""
+    if _not_writable(path) and path.exists():
+        return "its file is not writable"
+    if _not_writable(path.parent):
+        return "its folder is not writable"
+    return "opened with --read-only" if asked else ""
+
+
+def _immutable(path: Path) -> bool:
+    """Open a read-only store with ``immutable=1`` unless it may change under us: a
+    writable location (a live store opened with --read-only) or un-checkpointed WAL."""
+    wal = Path(str(path) + "-wal")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    return not has_wal and (_not_writable(path) or _not_writable(path.parent))
+
+
+_SCRATCH: dict[str, Path] = {}
+
+
+def _scratch_dir(location: str) -> Path:
+    """A temporary folder (removed at exit) for the views of a read-only store: one per
+    version of its file, so a file replaced in place (a restored backup) gets new copies."""
+    try:
+        st = os.stat(location)
+        version = f"{location}|{st.st_ino}|{st.st_mtime_ns}"
+    except OSError:
+        version = location
+    if version not in _SCRATCH:
+        root = Path(tempfile.mkdtemp(prefix="renda-views-"))
+        atexit.register(shutil.rmtree, root, True)
+        digest = hashlib.sha256(version.encode()).hexdigest()[:12]
+        _SCRATCH[version] = root / digest
+    return _SCRATCH[version]
+
+
+def _copy_view(source: Path, target: Path) -> None:
+    """Copy a stored view into the scratch folder once, reading it without writing."""
+    if target.exists() or not source.exists():
+        return
+    src = sqlite3.connect(read_uri(source), uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+
+
+def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreConfig:
+    """Turn ``--store`` (or ``RENDA_STORE``, or the default) into a StoreConfig.
+
+    ``read_only`` asks for a read-only open; a SQLite store whose file or folder has no
+    write permission is opened read-only anyway.
+    """
+    if store is None:
+        store = os.environ.get("RENDA_STORE") or DEFAULT_STORE
+    text = store.strip()  # an explicitly empty --store is an error, not the default
     if not text:
         raise StoreUnavailable("the store is empty: give a file path or a URL")
     if "://" in text:
+        if read_only:
+            raise StoreUnavailable(
+                "--read-only is for SQLite stores; to audit a PostgreSQL store, restore a "
+                "pg_dump of it into a database of its own (docs/operations.md)"
+            )
         return _parse_postgres_url(text)
     if text == MEMORY:
         return StoreConfig(
@@ -69,15 +183,18 @@ def parse_store(store: str | None = None) -> StoreConfig:
         raise StoreUnavailable(f"store '{text}' is a folder; give a file path")
     if not path.parent.exists():
         raise StoreUnavailable(f"store folder '{path.parent}' does not exist")
-    return StoreConfig(
-        "sqlite",
-        str(path),
-        {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(path),
-            "SQLITE_LOCK_TIMEOUT": "10",
-        },
-    )
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": "10",
+    }
+    reason = read_only_reason(path, read_only)
+    if reason:
+        if not path.is_file():
+            raise StoreUnavailable(f"the store {path} does not exist (opened read-only: {reason})")
+        env["SQLITE_DBNAME"] = read_uri(path)
+        env["CREATE_TABLE"] = "false"
+    return StoreConfig("sqlite", str(path), env, read_only=reason)
 
 
 def _parse_postgres_url(text: str) -> StoreConfig:
@@ -97,6 +214,11 @@ def _parse_postgres_url(text: str) -> StoreConfig:
             "store URL needs a user, a host and a database: postgresql://user:pass@host:port/db"
         )
     query = parse_qs(url.query)
+    timeout = query.get("connect_timeout", ["5"])[0].strip()
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise StoreUnavailable(
+            f"store URL connect_timeout '{timeout}' is not a whole number of seconds (1 or more)"
+        )
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(dbname),
@@ -104,7 +226,7 @@ def _parse_postgres_url(text: str) -> StoreConfig:
         "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(url.username),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": timeout,
         "POSTGRES_POOL_SIZE": "4",
     }
     if "schema" in query:

@@ -8,7 +8,6 @@ raises :class:`Forbidden` and records nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -17,9 +16,11 @@ from pydantic import AfterValidator, Field
 
 from renda_core.application.calendar import CalendarCommands
 from renda_core.application.commands import (
+    BusinessDate,
     Command,
     ContactFormField,
     LongText,
+    PlannedDate,
     Text,
     accepts_labels,
     command,
@@ -61,7 +62,7 @@ ResultClass = Annotated[str, Field(min_length=1, max_length=8), AfterValidator(_
 
 class SuggestionRef(Command):
     suggestion_id: UUID
-    date: dt.date
+    date: BusinessDate
 
 
 class DraftSuggestion(Command):
@@ -71,7 +72,7 @@ class DraftSuggestion(Command):
     body: Body
     channel: ChannelField
     source: SourceField
-    date: dt.date
+    date: BusinessDate
     lead_deputy: UUID | None = Field(default=None, description="default: the acting deputy")
     category: Text | None = None
     session: Text | None = Field(default=None, description="e.g. 十四届人大二次会议")
@@ -164,7 +165,7 @@ class SendCoOpinion(SuggestionRef):
 class ExtendSuggestion(SuggestionRef):
     """Extend the reply deadline (延期办理), within the policy's cap."""
 
-    until: dt.date
+    until: PlannedDate
     reason: LongText = Field(min_length=1)
 
 
@@ -202,7 +203,7 @@ class CommitSuggestion(SuggestionRef):
     """Record a dated commitment of a B/C reply (承诺事项)."""
 
     text: LongText = Field(min_length=1)
-    due: dt.date
+    due: PlannedDate
 
 
 class DeliverCommitment(SuggestionRef):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,8 +9,10 @@ from pydantic import Field
 
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
+    BusinessDate,
     Command,
     LevelField,
+    PlannedDate,
     Text,
     accepts_labels,
     command,
@@ -32,10 +33,10 @@ class PlanCourse(Command):
     kind: CourseKindField
     title: Text
     topic: Text | None = None
-    starts: dt.date
-    ends: dt.date
+    starts: PlannedDate
+    ends: PlannedDate
     level: LevelField | None = Field(default=None, description="target level of deputies")
-    date: dt.date
+    date: BusinessDate
 
 
 class CourseDeputies(Command):
@@ -43,7 +44,7 @@ class CourseDeputies(Command):
 
     course_id: UUID
     deputies: list[UUID] = Field(min_length=1)
-    date: dt.date
+    date: BusinessDate
 
 
 class TrainingCommands(RendaBase):

@@ -26,6 +26,7 @@ from renda_core.cli.opinion import opinion
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
 from renda_core.cli.station import station
+from renda_core.cli.store import store as store_group
 from renda_core.cli.suggestion import suggestion
 from renda_core.cli.tour import demo
 from renda_core.cli.training import training
@@ -41,6 +42,14 @@ from renda_core.ports.plugins import get_plugin_manager, plugin_list
     "postgresql://user:pass@host:port/db. Env: RENDA_STORE.",
 )
 @click.option(
+    "--read-only",
+    is_flag=True,
+    envvar="RENDA_READ_ONLY",
+    help="Open a SQLite store for reading only: nothing is written to it, not even its "
+    "views (reports catch up copies in a temporary folder); writing commands fail with "
+    "exit 8. Automatic when the file or its folder is not writable. Env: RENDA_READ_ONLY.",
+)
+@click.option(
     "--actor",
     envvar="RENDA_ACTOR",
     help="Who is acting (recorded on every event). Env: RENDA_ACTOR.",
@@ -52,15 +61,26 @@ from renda_core.ports.plugins import get_plugin_manager, plugin_list
     "unit:<name>, leader:<name>. Env: RENDA_ROLE.",
 )
 @click.pass_context
-def cli(ctx: click.Context, /, store: str | None, actor: str | None, role: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    /,
+    store: str | None,
+    read_only: bool,
+    actor: str | None,
+    role: str | None,
+) -> None:
     """renda (人大): the work of people's congress deputies, as an event log.
 
     Every change is an event; reports are projections of the log; auditors replay it.
     """
     obj = ctx.ensure_object(Env)
-    obj.store = obj.store or store
-    obj.actor_id = obj.actor_id or actor
-    obj.role = obj.role or role
+    # An explicitly empty option is an error later, never the default: keep "" as given.
+    obj.store = obj.store if obj.store is not None else store
+    obj.read_only = obj.read_only or read_only
+    obj.actor_id = obj.actor_id if obj.actor_id is not None else actor
+    obj.role = obj.role if obj.role is not None else role
+    if actor is not None or role is not None:
+        obj.actor()  # a given --actor/--role is checked even when only reading (exit 3)
     ctx.call_on_close(obj.close)
 
 
@@ -80,6 +100,7 @@ for group in (
     demo,
     import_file,
     schema,
+    store_group,
 ):
     cli.add_command(group)
 

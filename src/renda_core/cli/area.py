@@ -8,7 +8,16 @@ import click
 from rich.table import Table
 
 from renda_core.application.areas import read_division_csv
-from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.domain.division import DivisionKind
 from renda_core.domain.errors import InvalidInput
 from renda_core.projections.reports import fresh_context
@@ -36,7 +45,7 @@ def area_import(ctx: click.Context, /, file: Path, on: str | None, as_json: bool
     if as_json:
         emit(result, True)
     else:
-        click.echo(
+        echo(
             f"{file.name}: {result['rows']} rows — {result['recorded']} recorded, "
             f"{result['corrected']} corrected, {result['unchanged']} unchanged"
         )

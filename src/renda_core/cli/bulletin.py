@@ -7,7 +7,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.domain.bulletin import ItemKind
 
 
@@ -41,7 +50,7 @@ def bulletin_open(
     new_id = e.get_app().open_bulletin(
         {"year": year, "number": number, "title": title, "date": on or today()}, e.actor()
     )
-    emit({"id": str(new_id)}, True) if as_json else click.echo(str(new_id))
+    emit({"id": str(new_id)}, True) if as_json else echo(str(new_id))
 
 
 @bulletin.command(name="include")
@@ -72,7 +81,7 @@ def bulletin_include(
 ) -> None:
     """Include an item in an unpublished issue; prints the item number."""
     number = _apply(ctx, "include_item", issue, on, ref=suggestion_ref or ref, **fields)
-    emit({"item": number}, True) if as_json else click.echo(f"{issue}: item {number}")
+    emit({"item": number}, True) if as_json else echo(f"{issue}: item {number}")
 
 
 @bulletin.command(name="remove")
@@ -84,7 +93,7 @@ def bulletin_include(
 def bulletin_remove(ctx: click.Context, /, issue: str, on: str | None, **fields: Any) -> None:
     """Take an item out before publication."""
     _apply(ctx, "remove_item", issue, on, **fields)
-    click.echo(f"{issue}: item {fields['item']} removed")
+    echo(f"{issue}: item {fields['item']} removed")
 
 
 @bulletin.command(name="publish")
@@ -97,7 +106,7 @@ def bulletin_publish(
 ) -> None:
     """Publish (报送) the issue to its recipients."""
     _apply(ctx, "publish_bulletin", issue, on, recipients=list(recipients))
-    click.echo(f"{issue}: published to {'、'.join(recipients)}")
+    echo(f"{issue}: published to {'、'.join(recipients)}")
 
 
 @bulletin.command(name="instruct")
@@ -109,7 +118,7 @@ def bulletin_publish(
 def bulletin_instruct(ctx: click.Context, /, issue: str, on: str | None, **fields: Any) -> None:
     """Record the acting leader's instruction (批示) on an item (role leader:<name>)."""
     _apply(ctx, "instruct_item", issue, on, **fields)
-    click.echo(f"{issue}: instruction on item {fields['item']} recorded")
+    echo(f"{issue}: instruction on item {fields['item']} recorded")
 
 
 @bulletin.command(name="forward")
@@ -145,7 +154,7 @@ def bulletin_forward(
     if as_json:
         emit({"suggestion_id": str(suggestion_id)}, True)
     else:
-        click.echo(f"{issue}: item {fields['item']} forwarded; suggestion {suggestion_id}")
+        echo(f"{issue}: item {fields['item']} forwarded; suggestion {suggestion_id}")
 
 
 @bulletin.command(name="show")

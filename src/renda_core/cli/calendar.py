@@ -8,7 +8,19 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date, today
+from renda_core.cli.common import (
+    InputFile,
+    RendaGroup,
+    check_json_depth,
+    date_option,
+    decode_utf8,
+    echo,
+    emit,
+    env,
+    json_option,
+    parse_date,
+    today,
+)
 from renda_core.domain.errors import InvalidInput
 
 EXAMPLE = """{
@@ -20,6 +32,7 @@ EXAMPLE = """{
   ],
   "workdays": ["2027-02-14"]
 }"""
+EXAMPLE_ONE_LINE = " ".join(EXAMPLE.split())
 
 
 @click.group(cls=RendaGroup)
@@ -28,7 +41,7 @@ def calendar() -> None:
 
 
 @calendar.command(name="add")
-@click.argument("file", type=click.File(encoding="utf-8"))
+@click.argument("file", type=InputFile())
 @click.option("--replace", is_flag=True, help="Revise a year already recorded.")
 @date_option(help="When the arrangement was recorded (YYYY-MM-DD).")
 @click.pass_context
@@ -39,23 +52,25 @@ def calendar_add(ctx: click.Context, /, file: Any, replace: bool, on: str | None
     holidays (single dates, or {"name", "from", "to"} spans) and the make-up working
     days (workdays) on weekends.
     """
+    text = decode_utf8(file.read())
+    check_json_depth(text, file.name)
     try:
-        data = json.load(file)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"{file.name}: not JSON ({exc}); expected a file like:\n{EXAMPLE}",
+            f"{file.name}: not JSON ({exc}); expected a file like {EXAMPLE_ONE_LINE}",
             [{"field": "file", "message": str(exc)}],
         ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
-            f"{file.name}: expected a JSON object like:\n{EXAMPLE}",
+            f"{file.name}: expected a JSON object like {EXAMPLE_ONE_LINE}",
             [{"field": "file", "message": "expected an object"}],
         )
     e = env(ctx)
     data.update(date=on or today(), replace=replace)
     e.get_app().add_calendar_year(data, e.actor())
     year = e.get_app().calendar_year(data["year"])
-    click.echo(
+    echo(
         f"{year['year']}: {len(year['holidays'])} holidays, "
         f"{len(year['workdays'])} make-up working days recorded ({year['source']})"
     )
@@ -102,9 +117,11 @@ def calendar_show(ctx: click.Context, /, year: int, as_json: bool) -> None:
 
 @calendar.command(name="due")
 @click.argument("start")
-@click.option("--working-days", type=click.IntRange(min=1), help="N working days after START.")
-@click.option("--months", type=click.IntRange(min=1), help="N months after START.")
-@click.option("--days", type=click.IntRange(min=1), help="N calendar days after START.")
+@click.option(
+    "--working-days", type=click.IntRange(min=1, max=2500), help="N working days after START."
+)
+@click.option("--months", type=click.IntRange(min=1, max=120), help="N months after START.")
+@click.option("--days", type=click.IntRange(min=1, max=3660), help="N calendar days after START.")
 @json_option
 @click.pass_context
 def calendar_due(
@@ -116,7 +133,8 @@ def calendar_due(
     days: int | None,
     as_json: bool,
 ) -> None:
-    """The last day of a period that starts the day after START."""
+    """The last day of a period that starts the day after START (a planned date: up
+    to 20 years ahead; periods up to 10 years)."""
     given = {
         u: n
         for u, n in (("working_days", working_days), ("months", months), ("days", days))
@@ -128,8 +146,8 @@ def calendar_due(
             [{"field": "period", "message": "exactly one period"}],
         )
     ((unit, amount),) = given.items()
-    begin = parse_date(start, "start")
+    begin = parse_date(start, "start", planned=True)
     assert begin is not None
     due = env(ctx).get_app().due_date(begin, amount, unit)
     data = {"start": begin.isoformat(), "amount": amount, "unit": unit, "due": due.isoformat()}
-    emit(data, True) if as_json else click.echo(due.isoformat())
+    emit(data, True) if as_json else echo(due.isoformat())

@@ -3,33 +3,67 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import date
+from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
+from renda_core.application import inputs
+from renda_core.application.commands import BusinessDate, PlannedDate, parse_value
+from renda_core.application.inputs import escape_controls, shown
 from renda_core.cli.context import Env
 from renda_core.domain.errors import InvalidInput, RendaError
-from renda_core.projections.runner import BUSINESS_TZ
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class RendaClickError(click.ClickException):
-    """A domain error at the CLI edge: a clerk-readable message and its exit code."""
+_QUOTED = re.compile(r"'([^']{81,})'", re.DOTALL)
 
-    def __init__(self, error: RendaError) -> None:
+
+def one_line(message: str, limit: int = 400) -> str:
+    """An error message as one terminal-safe line: control characters escaped, quoted
+    inputs longer than 80 characters elided, the whole clipped at ``limit``."""
+    text = _QUOTED.sub(lambda m: f"'{shown(m.group(1))}'", message)
+    text = escape_controls(text)
+    if len(text) > limit:
+        text = f"{text[: limit - 40]}…({len(text)} characters)"
+    return text
+
+
+class RendaClickError(click.ClickException):
+    """A domain error at the CLI edge: one clerk-readable line and its exit code.
+
+    Under ``--json`` the error is a JSON object on stdout instead:
+    ``{"error": kind, "message": ..., "fields": [...]}``.
+    """
+
+    def __init__(self, error: RendaError, as_json: bool = False) -> None:
         super().__init__(error.message)
         self.error = error
+        self.as_json = as_json
         self.exit_code = error.exit_code  # type: ignore[misc]
 
     def format_message(self) -> str:
-        lines = [self.error.message]
-        for item in getattr(self.error, "errors", []):
-            lines.append(f"  - {item['field']}: {item['message']}")
-        return "\n".join(lines)
+        return one_line(self.error.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        fields = [
+            {"field": one_line(f["field"]), "message": one_line(f["message"])}
+            for f in getattr(self.error, "errors", [])
+        ]
+        return {"error": self.error.kind, "message": self.format_message(), "fields": fields}
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if self.as_json:
+            click.echo(json.dumps(self.to_dict(), ensure_ascii=False), file=file or sys.stdout)
+        else:
+            super().show(file)
 
 
 class RendaGroup(click.Group):
@@ -39,11 +73,39 @@ class RendaGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RendaError as error:
-            raise RendaClickError(error) from error
+            obj = ctx.find_object(Env)
+            raise RendaClickError(error, bool(obj and obj.as_json)) from error
+
+
+def _remember_json(ctx: click.Context, _: click.Parameter, value: bool) -> bool:
+    if value:
+        env(ctx).as_json = True
+    return value
+
+
+class InputFile(click.File):
+    """``click.File`` for reading bytes: a path Python cannot even open (a NUL in it)
+    is a usage error like a missing file, not a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__("rb")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except ValueError as exc:
+            self.fail(f"{shown(value)!r}: {exc}", param, ctx)
 
 
 def json_option(fn: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print only JSON on stdout.")(fn)
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        is_eager=True,
+        callback=_remember_json,
+        help="Print only JSON on stdout (errors too, as a JSON object).",
+    )(fn)
 
 
 def date_option(
@@ -54,12 +116,29 @@ def date_option(
         "on",
         required=required,
         default=None,
+        callback=_given_date,
         help=help + ("" if required else " Defaults to today (Beijing time)."),
     )
 
 
+def _given_date(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    """An empty ``--date ''`` is an error, never "today"; only an omitted one is today."""
+    if value is not None and not value.strip():
+        raise InvalidInput(
+            "--date: empty; give a date like 2024-12-31, or leave the option out for today",
+            [{"field": "date", "message": "empty"}],
+        )
+    return value
+
+
 def today() -> str:
-    return datetime.now(BUSINESS_TZ).date().isoformat()
+    """Today's business date (Beijing time, or the date tests fixed) as YYYY-MM-DD."""
+    return inputs.today().isoformat()
+
+
+def echo(text: str) -> None:
+    """``click.echo`` for lines that carry recorded text: control characters escaped."""
+    click.echo(escape_controls(text, keep_newlines=True))
 
 
 def choices(enum: Any) -> str:
@@ -73,19 +152,87 @@ def env(ctx: click.Context) -> Env:
 
 
 def emit(data: Any, as_json: bool, render: Callable[[], Any] | None = None) -> None:
+    """Print ``data`` as JSON, or the table ``render`` builds. Table text is shown
+    literally: no rich markup (``[bold]`` in a name stays as typed), control
+    characters escaped."""
     if as_json or render is None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
-        Console().print(render())
+        Console(markup=False, highlight=False, emoji=False).print(literal(render()))
 
 
-def parse_date(value: str | None, field: str) -> date | None:
+def literal(renderable: Any) -> Any:
+    """A table (or text) with every string it carries made terminal-safe."""
+    if isinstance(renderable, str):
+        return Text(escape_controls(renderable, keep_newlines=True))
+    if isinstance(renderable, Table):
+        for attr in ("title", "caption"):
+            value = getattr(renderable, attr)
+            if isinstance(value, str):
+                setattr(renderable, attr, Text(escape_controls(value)))
+        for column in renderable.columns:
+            if isinstance(column.header, str):
+                column.header = Text(escape_controls(column.header))
+            column._cells = [literal(cell) for cell in column._cells]
+    return renderable
+
+
+def parse_date(value: str | None, field: str, *, planned: bool = False) -> date | None:
+    """A date option by the one date policy: a business date, or a planned date (one
+    that may lie further ahead). ``None`` stays ``None``; an empty value is an error."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"{field}: '{value}' is not a date like 2023-12-31",
+            f"{field}: '{shown(value)}' is not a date like 2023-12-31",
             [{"field": field, "message": "expected YYYY-MM-DD"}],
         ) from None
+    kind: Any = PlannedDate if planned else BusinessDate
+    parsed: date = parse_value(kind, value, field)
+    return parsed
+
+
+MAX_JSON_DEPTH = 64  # an import envelope is 3 levels deep; nothing sensible nests deeper
+
+
+def decode_utf8(raw: bytes) -> str:
+    """A file's bytes as text (UTF-8, a BOM allowed); other bytes are invalid input
+    naming the line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            [{"field": f"line {line}", "message": "not UTF-8"}],
+        ) from None
+
+
+def check_json_depth(text: str, where: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` before parsing it (the
+    parser would hit Python's recursion limit)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise InvalidInput(
+                    f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+                    [{"field": f"{where}: json", "message": "nested too deeply"}],
+                )
+        elif char in "]}":
+            depth -= 1

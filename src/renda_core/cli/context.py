@@ -14,6 +14,7 @@ import pluggy
 
 from renda_core.application.app import Renda
 from renda_core.application.commands import make_actor
+from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.values import Actor
 from renda_core.ports.contracts import Projection, Report
 from renda_core.ports.plugins import (
@@ -37,14 +38,16 @@ class Env:
     store: str | None = None
     actor_id: str | None = None
     role: str | None = None
+    read_only: bool = False
     app: Renda | None = None
+    as_json: bool = False  # set by ``--json``: errors are printed as JSON too
     pm: pluggy.PluginManager | None = None
     _runner: ProjectionRunner | None = field(default=None, repr=False)
     _owns_app: bool = field(default=False, repr=False)
 
     def get_app(self) -> Renda:
         if self.app is None:
-            app = Renda(self.store)
+            app = Renda(self.store_config())
             self._owns_app = True
             try:
                 configure_rules(app, self.plugins())  # the province's deadline policy
@@ -54,10 +57,18 @@ class Env:
             self.app = app
         return self.app
 
+    def store_config(self) -> StoreConfig:
+        """The store as chosen (``--store``, ``--read-only``), or the injected app's."""
+        if self.app is not None:
+            return self.app.store
+        return parse_store(self.store, read_only=self.read_only)
+
     def actor(self) -> Actor:
+        """The acting user; an explicitly empty ``--actor ''`` or ``--role ''`` is an
+        error (exit 3), never the default."""
         return make_actor(
-            self.actor_id or default_actor(),
-            self.role or os.environ.get("RENDA_ROLE") or "staff",
+            default_actor() if self.actor_id is None else self.actor_id,
+            (os.environ.get("RENDA_ROLE") or "staff") if self.role is None else self.role,
         )
 
     def plugins(self) -> pluggy.PluginManager:

@@ -11,6 +11,7 @@ from renda_core.cli.common import (
     RendaGroup,
     choices,
     date_option,
+    echo,
     emit,
     env,
     json_option,
@@ -48,7 +49,7 @@ def deputy_register(ctx: click.Context, /, as_json: bool, on: str | None, **fiel
     if as_json:
         emit({"id": str(new_id)}, True)
     else:
-        click.echo(str(new_id))
+        echo(str(new_id))
 
 
 @deputy.command(name="show")
@@ -139,7 +140,7 @@ def deputy_correct(ctx: click.Context, /, deputy_id: str, on: str | None, **fiel
     e = env(ctx)
     data = {k: v for k, v in fields.items() if v is not None}
     e.get_app().correct_deputy({"deputy_id": deputy_id, "date": on or today(), **data}, e.actor())
-    click.echo(f"corrected {deputy_id}: {', '.join(sorted(data)) or 'nothing'}")
+    echo(f"corrected {deputy_id}: {', '.join(sorted(data)) or 'nothing'}")
 
 
 @deputy.command(name="liaise")
@@ -153,7 +154,7 @@ def deputy_liaise(ctx: click.Context, /, deputy_id: str, member: str, on: str | 
     e.get_app().liaise_deputy(
         {"deputy_id": deputy_id, "member": member, "date": on or today()}, e.actor()
     )
-    click.echo(f"{deputy_id}: liaison {member}")
+    echo(f"{deputy_id}: liaison {member}")
 
 
 @deputy.command(name="unliaise")
@@ -164,7 +165,7 @@ def deputy_unliaise(ctx: click.Context, /, deputy_id: str, on: str | None) -> No
     """End the current liaison."""
     e = env(ctx)
     e.get_app().unliaise_deputy({"deputy_id": deputy_id, "date": on or today()}, e.actor())
-    click.echo(f"{deputy_id}: liaison ended")
+    echo(f"{deputy_id}: liaison ended")
 
 
 @deputy.command(name="contact")
@@ -180,7 +181,7 @@ def deputy_contact(
     e = env(ctx)
     data = {"deputy_id": deputy_id, "form": form, "date": on, "note": note}
     e.get_app().record_contact(data, e.actor())
-    click.echo(f"{deputy_id}: contact recorded")
+    echo(f"{deputy_id}: contact recorded")
 
 
 @deputy.command(name="terminate")
@@ -192,7 +193,7 @@ def deputy_terminate(ctx: click.Context, /, deputy_id: str, reason: str, on: str
     """Terminate the deputy's mandate (终止代表资格)."""
     e = env(ctx)
     e.get_app().terminate_deputy({"deputy_id": deputy_id, "reason": reason, "date": on}, e.actor())
-    click.echo(f"{deputy_id}: mandate terminated")
+    echo(f"{deputy_id}: mandate terminated")
 
 
 @deputy.command(name="record")

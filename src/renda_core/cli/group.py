@@ -7,7 +7,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.domain.group import STATUS_LABELS, GroupActivityKind, GroupBasis
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
@@ -35,7 +44,7 @@ def group_form(ctx: click.Context, /, on: str | None, as_json: bool, **fields: A
     if as_json:
         emit({"id": str(new_id)}, True)
     else:
-        click.echo(str(new_id))
+        echo(str(new_id))
 
 
 def _member(ctx: click.Context, method: str, group_id: str, deputy_id: str, on: str | None) -> None:
@@ -52,7 +61,7 @@ def _member(ctx: click.Context, method: str, group_id: str, deputy_id: str, on: 
 def group_add(ctx: click.Context, /, group_id: str, deputy_id: str, on: str | None) -> None:
     """Add an active deputy of the group's congress (level and term) as a member."""
     _member(ctx, "add_group_member", group_id, deputy_id, on)
-    click.echo(f"{group_id}: added {deputy_id}")
+    echo(f"{group_id}: added {deputy_id}")
 
 
 @group.command(name="remove")
@@ -63,7 +72,7 @@ def group_add(ctx: click.Context, /, group_id: str, deputy_id: str, on: str | No
 def group_remove(ctx: click.Context, /, group_id: str, deputy_id: str, on: str | None) -> None:
     """Remove a member (a leader who leaves leaves the group leaderless)."""
     _member(ctx, "remove_group_member", group_id, deputy_id, on)
-    click.echo(f"{group_id}: removed {deputy_id}")
+    echo(f"{group_id}: removed {deputy_id}")
 
 
 @group.command(name="lead")
@@ -74,7 +83,7 @@ def group_remove(ctx: click.Context, /, group_id: str, deputy_id: str, on: str |
 def group_lead(ctx: click.Context, /, group_id: str, deputy_id: str, on: str | None) -> None:
     """Appoint a member as the group's leader (组长)."""
     _member(ctx, "appoint_group_leader", group_id, deputy_id, on)
-    click.echo(f"{group_id}: leader {deputy_id}")
+    echo(f"{group_id}: leader {deputy_id}")
 
 
 @group.command(name="activity")
@@ -105,7 +114,7 @@ def group_activity(
     if as_json:
         emit({"group_id": group_id, "number": number}, True)
     else:
-        click.echo(f"{group_id}: activity {number} recorded")
+        echo(f"{group_id}: activity {number} recorded")
 
 
 @group.command(name="dissolve")
@@ -116,7 +125,7 @@ def group_dissolve(ctx: click.Context, /, group_id: str, on: str | None) -> None
     """Dissolve the group (at the end of the term)."""
     e = env(ctx)
     e.get_app().dissolve_group({"group_id": group_id, "date": on or today()}, e.actor())
-    click.echo(f"{group_id}: dissolved")
+    echo(f"{group_id}: dissolved")
 
 
 @group.command(name="show")

@@ -15,11 +15,20 @@ from renda_core.application.importer import (
     command_schemas,
     parse_lines,
 )
-from renda_core.cli.common import emit, env, json_option
+from renda_core.cli.common import (
+    InputFile,
+    check_json_depth,
+    decode_utf8,
+    emit,
+    env,
+    json_option,
+    one_line,
+)
+from renda_core.domain.errors import InvalidInput
 
 
 @click.command(name="import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=InputFile())
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -32,7 +41,7 @@ from renda_core.cli.common import emit, env, json_option
 )
 @json_option
 @click.pass_context
-def import_file(ctx: click.Context, /, file: IO[str], batch_size: int, as_json: bool) -> None:
+def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json: bool) -> None:
     """Apply the commands of a JSON Lines file (one envelope per line).
 
     The whole file is validated first (errors name the line and field; nothing is
@@ -42,9 +51,15 @@ def import_file(ctx: click.Context, /, file: IO[str], batch_size: int, as_json: 
     anything. Each batch's events are written in the order of the file. See
     docs/import.md for the envelope.
     """
+    try:
+        commands = parse_lines(read_lines(file))
+    except InvalidInput as error:
+        # A file's report: each bad line below the error line (under --json: in it).
+        for item in [] if as_json else error.errors[1:]:
+            click.echo(f"  {one_line(item['field'])}: {one_line(item['message'])}", err=True)
+        raise
     app = env(ctx).get_app()
     check_batch_size(app, batch_size)
-    commands = parse_lines(file.read().splitlines())
     console = Console(stderr=True)
     with Progress(
         TextColumn("导入 import"),
@@ -67,7 +82,17 @@ def import_file(ctx: click.Context, /, file: IO[str], batch_size: int, as_json: 
             f"failed {result.failed} — of {result.total} commands"
         )
     if result.exception is not None:
+        env(ctx).as_json = False  # the JSON summary above carries the error already
         raise result.exception
+
+
+def read_lines(file: IO[bytes]) -> list[str]:
+    """The file's lines as text: UTF-8 (a BOM is allowed). Bytes that are not UTF-8,
+    or JSON nested deeper than the parser can follow, are invalid input naming the line."""
+    lines = decode_utf8(file.read()).splitlines()
+    for number, line in enumerate(lines, start=1):
+        check_json_depth(line, f"line {number}")
+    return lines
 
 
 @click.group(name="schema")

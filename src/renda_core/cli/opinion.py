@@ -7,7 +7,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.domain.opinion import (
     STATUS_LABELS,
     BodyKind,
@@ -29,7 +38,7 @@ def opinion() -> None:
 def _run(ctx: click.Context, method: str, data: dict[str, Any], done: str) -> None:
     e = env(ctx)
     getattr(e.get_app(), method)(data, e.actor())
-    click.echo(done)
+    echo(done)
 
 
 @opinion.command(name="collect")
@@ -56,7 +65,7 @@ def opinion_collect(
     if as_json:
         emit({"id": str(new_id)}, True)
     else:
-        click.echo(str(new_id))
+        echo(str(new_id))
 
 
 @opinion.command(name="screen")
@@ -149,7 +158,7 @@ def opinion_escalate(
     if as_json:
         emit({"opinion_id": opinion_id, "target_kind": target_kind, "target_id": target}, True)
     else:
-        click.echo(f"{opinion_id}: escalated to {target_kind} {target}")
+        echo(f"{opinion_id}: escalated to {target_kind} {target}")
 
 
 @opinion.command(name="result")

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from renda_core.cli.common import RendaGroup, emit, env, json_option
-from renda_core.domain.errors import ProjectionFailed
+from renda_core.domain.errors import ProjectionFailed, StoreUnavailable
 
 
 @click.group(cls=RendaGroup)
@@ -41,6 +41,16 @@ def projections_status(ctx: click.Context, /, names: tuple[str, ...], as_json: b
     emit(rows, as_json, render)
 
 
+def _writable(ctx: click.Context) -> None:
+    """Catch-up and rebuild write the views: refused on a read-only store."""
+    store = env(ctx).store_config()
+    if store.read_only:
+        raise StoreUnavailable(
+            f"the store {store.location} is read-only ({store.read_only}): its views are "
+            "not written; reports catch up temporary copies of them"
+        )
+
+
 def _report_results(results: list[Any], as_json: bool) -> None:
     rows = [r.to_dict() for r in results]
     if as_json:
@@ -60,6 +70,7 @@ def _report_results(results: list[Any], as_json: bool) -> None:
 @click.pass_context
 def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
     """Deliver new events to the adapters (all, or those named)."""
+    _writable(ctx)
     _report_results(env(ctx).runner().catch_up(names), as_json)
 
 
@@ -69,4 +80,5 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
 @click.pass_context
 def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
     """Drop views and replay the whole log into them (all, or those named)."""
+    _writable(ctx)
     _report_results(env(ctx).runner().rebuild(names), as_json)

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from renda_core.cli.common import RendaGroup, choices, emit, env, parse_date
+from renda_core.cli.asof import as_of_params, take_as_of
+from renda_core.cli.common import RendaGroup, choices, emit, env
 from renda_core.cli.context import Env
 from renda_core.domain.values import Level
 from renda_core.ports.plugins import collect_reports, get_plugin_manager
@@ -41,6 +42,7 @@ def _report_command(report: Any) -> click.Command:
         ctx: click.Context,
         /,
         as_json: bool,
+        as_of: str | None,
         as_of_date: str | None,
         area: str | None,
         level: str | None,
@@ -56,7 +58,7 @@ def _report_command(report: Any) -> click.Command:
         data = run_report(
             e.runner(),
             report,
-            as_of_date=parse_date(as_of_date, "as-of-date"),
+            as_of=take_as_of(as_of, as_of_date),
             area=area,
             level=level_value,
             **options,
@@ -65,10 +67,7 @@ def _report_command(report: Any) -> click.Command:
         emit(data, as_json, render)
 
     params = [
-        click.Option(
-            ["--as-of-date"],
-            help="The report as the log stood at the end of this day (recorded time, Beijing).",
-        ),
+        *as_of_params(),
         click.Option(["--area"], help="Only this division code prefix, e.g. 2201."),
         click.Option(["--level"], help=f"Only deputies of this level: {choices(Level)}."),
         click.Option(

@@ -5,7 +5,16 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.domain.station import STATUS_LABELS, ActivityKind, CoLocation, StationKind
 from renda_core.projections.reports import fresh_context
 
@@ -51,7 +60,7 @@ def station_establish(
     if as_json:
         emit({"id": str(new_id)}, True)
     else:
-        click.echo(str(new_id))
+        echo(str(new_id))
 
 
 @station.command(name="enter")
@@ -64,7 +73,7 @@ def station_enter(ctx: click.Context, /, station_id: str, deputy_id: str, on: st
     e = env(ctx)
     data = {"station_id": station_id, "deputy_id": deputy_id, "date": on or today()}
     e.get_app().enter_station(data, e.actor())
-    click.echo(f"{station_id}: deputy {deputy_id} entered")
+    echo(f"{station_id}: deputy {deputy_id} entered")
 
 
 @station.command(name="leave")
@@ -77,7 +86,7 @@ def station_leave(ctx: click.Context, /, station_id: str, deputy_id: str, on: st
     e = env(ctx)
     data = {"station_id": station_id, "deputy_id": deputy_id, "date": on or today()}
     e.get_app().leave_station(data, e.actor())
-    click.echo(f"{station_id}: deputy {deputy_id} left")
+    echo(f"{station_id}: deputy {deputy_id} left")
 
 
 @station.command(name="activity")
@@ -116,7 +125,7 @@ def station_activity(
     if as_json:
         emit({"station_id": station_id, "number": number}, True)
     else:
-        click.echo(f"{station_id}: activity {number} recorded")
+        echo(f"{station_id}: activity {number} recorded")
 
 
 @station.command(name="close")
@@ -127,7 +136,7 @@ def station_close(ctx: click.Context, /, station_id: str, on: str | None) -> Non
     """Close the station."""
     e = env(ctx)
     e.get_app().close_station({"station_id": station_id, "date": on or today()}, e.actor())
-    click.echo(f"{station_id}: closed")
+    echo(f"{station_id}: closed")
 
 
 @station.command(name="show")

@@ -7,14 +7,17 @@ from typing import Any
 import click
 from rich.table import Table
 
+from renda_core.cli.asof import ON_HELP, as_of_option, take_on
 from renda_core.cli.common import (
+    InputFile,
     RendaGroup,
     choices,
     date_option,
+    decode_utf8,
+    echo,
     emit,
     env,
     json_option,
-    parse_date,
     today,
 )
 from renda_core.domain.errors import InvalidInput
@@ -27,6 +30,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
+from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
 
 DUE_KEYS = (
@@ -61,7 +65,7 @@ def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = Fal
             shown.append(f"objection_until {data['objection_until']}")
         if shown:
             line += " — " + ", ".join(shown)
-    click.echo(line)
+    echo(line)
 
 
 # -- drafting ------------------------------------------------------------------------
@@ -70,9 +74,7 @@ def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = Fal
 @suggestion.command(name="draft")
 @click.option("--title", required=True, help="Title (标题).")
 @click.option("--body", help="Text of the suggestion.")
-@click.option(
-    "--body-file", type=click.File(encoding="utf-8"), help="Read the text from a file ('-': stdin)."
-)
+@click.option("--body-file", type=InputFile(), help="Read the text from a file ('-': stdin).")
 @click.option("--channel", required=True, help=f"When raised: {choices(Channel)}.")
 @click.option("--source", required=True, help=f"Where from: {choices(Source)}.")
 @click.option("--deputy", "lead_deputy", help="Lead deputy's id (default: the acting deputy).")
@@ -98,9 +100,11 @@ def suggestion_draft(
         )
     e = env(ctx)
     data = {k: v for k, v in fields.items() if v is not None}
-    data.update(body=body if body is not None else body_file.read(), date=on or today())
+    data.update(
+        body=body if body is not None else decode_utf8(body_file.read()), date=on or today()
+    )
     new_id = e.get_app().draft_suggestion(data, e.actor())
-    emit({"id": str(new_id)}, True) if as_json else click.echo(str(new_id))
+    emit({"id": str(new_id)}, True) if as_json else echo(str(new_id))
 
 
 @suggestion.command(name="revise")
@@ -601,31 +605,38 @@ def suggestion_list(
 
 
 @suggestion.command(name="overdue")
-@click.option("--as-of", "as_of", help="Business date to judge by (default: today).")
+@click.option("--on", "on", metavar="DATE", help=ON_HELP)
+@as_of_option
 @click.option("--unit", help="Only what this unit owes.")
 @json_option
 @click.pass_context
 def suggestion_overdue(
-    ctx: click.Context, /, as_of: str | None, unit: str | None, as_json: bool
+    ctx: click.Context, /, on: str | None, as_of: AsOf | None, unit: str | None, as_json: bool
 ) -> None:
-    """What is late on a date, by the unit (or the office) that owes it."""
+    """What is late on a business date, by the unit (or the office) that owes it.
+
+    With --as-of, as the suggestions were recorded by then (and judged on that day
+    unless --on is given)."""
     from renda_adapters.suggestions import VIEW, late_items, matching_docs
 
-    on = parse_date(as_of or today(), "as-of")
-    assert on is not None
-    items = late_items(matching_docs(fresh_context(env(ctx).runner(), VIEW)), on)
+    context = fresh_context(env(ctx).runner(), VIEW, as_of=as_of)
+    day = take_on(on) or context.today
+    items = late_items(matching_docs(context), day)
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         if unit is None or item["owner"] == unit:
             by_unit.setdefault(item["owner"], []).append(item)
     data = {
-        "as_of": on.isoformat(),
+        "on": day.isoformat(),
+        "as_of": context.as_of_label,
         "total": sum(len(v) for v in by_unit.values()),
         "by_unit": by_unit,
     }
 
     def render() -> Table:
-        table = Table(title=f"截至 {on} 逾期事项")
+        table = Table(title=f"{day} 逾期事项")
+        if context.as_of_label:
+            table.caption = f"截至 {context.as_of_label} 的记录"
         for col in ("owner", "deadline", "due", "days late", "suggestion"):
             table.add_column(col)
         for owner, entries in by_unit.items():

@@ -21,7 +21,7 @@ from renda_core.application.store import parse_store
 from renda_core.cli.common import env
 from renda_core.cli.context import Env
 from renda_core.demo import Targets, check_scale, generate
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RuleViolated, StoreUnavailable
 from renda_core.projections.background import BackgroundCatchUp
 from renda_core.projections.log import last_position
 from renda_core.projections.reports import run_report
@@ -76,6 +76,11 @@ def demo(
     """
     check_scale(scale)
     config = parse_store(demo_store)
+    if config.read_only:
+        raise StoreUnavailable(
+            f"the store {config.location} is read-only ({config.read_only}): "
+            "nothing was deleted or recorded"
+        )
     if fresh:
         if not config.is_sqlite:
             raise RuleViolated(

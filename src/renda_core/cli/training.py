@@ -7,7 +7,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, emit, env, json_option, today
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.training import CourseKind
 from renda_core.domain.values import Level
@@ -37,7 +46,7 @@ def training_plan(ctx: click.Context, /, on: str | None, as_json: bool, **fields
     if as_json:
         emit({"id": str(new_id)}, True)
     else:
-        click.echo(str(new_id))
+        echo(str(new_id))
 
 
 def _deputies(
@@ -58,7 +67,7 @@ def training_enrol(
 ) -> None:
     """Enrol active deputies (of the course's target level, if it has one)."""
     _deputies(ctx, "enrol_deputies", course_id, deputies, on)
-    click.echo(f"{course_id}: {len(deputies)} deputies enrolled")
+    echo(f"{course_id}: {len(deputies)} deputies enrolled")
 
 
 @training.command(name="attend")
@@ -71,7 +80,7 @@ def training_attend(
 ) -> None:
     """Record that enrolled deputies attended on a day of the course."""
     _deputies(ctx, "record_attendance", course_id, deputies, on)
-    click.echo(f"{course_id}: {len(deputies)} deputies attended")
+    echo(f"{course_id}: {len(deputies)} deputies attended")
 
 
 @training.command(name="complete")
@@ -84,7 +93,7 @@ def training_complete(
 ) -> None:
     """Record that enrolled deputies who attended completed the course (结业)."""
     _deputies(ctx, "complete_course", course_id, deputies, on)
-    click.echo(f"{course_id}: {len(deputies)} deputies completed")
+    echo(f"{course_id}: {len(deputies)} deputies completed")
 
 
 @training.command(name="show")

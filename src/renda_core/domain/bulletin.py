@@ -108,6 +108,7 @@ class Bulletin(Aggregate):
         found = self._item(item)
         if found["removed"]:
             raise RuleViolated(f"item {item} was already removed")
+        self._check_on(on, found["included_on"], f"item {item} was included")
         self._item_removed(item=item, reason=reason, on=on, actor=actor)
 
     def publish(self, *, recipients: Sequence[str], on: date, actor: Actor) -> None:

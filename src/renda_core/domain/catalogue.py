@@ -32,7 +32,7 @@ in, so moving code never breaks an old log. Every event also carries:
 | `actor` | `{"id": …, "role": …}`: who caused it, in which role |
 | `on` | **business date**: when the thing happened (reports count by it) |
 
-Reports count by business date; audits replay by recorded time (`--as-of-date`).
+Reports count by business date; audits replay by recorded time (`--as-of`).
 Text is stored verbatim (UTF-8); enumerations are stored by their English value.
 `renda events list [--aggregate ID] --json` prints events in log order with their
 position. The rules behind each event are in the domain pages

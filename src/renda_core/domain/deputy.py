@@ -105,6 +105,7 @@ class Deputy(Aggregate):
         unknown = set(changes) - set(self.CORRECTABLE)
         if unknown:
             raise RuleViolated(f"cannot correct {', '.join(sorted(unknown))}")
+        self._check_not_before(on, self.registered_on, "registration")
         if "area" in changes and changes["area"] is not None:
             check_area_code(changes["area"])
         if "term" in changes and (changes["term"] is None or changes["term"] < 1):

@@ -79,6 +79,13 @@ class ProjectionFailed(RendaError):
     exit_code = 9
 
 
+class ViewsAhead(RendaError):
+    """The views are ahead of the log or were built from another log: rebuild them."""
+
+    kind = "views_ahead"
+    exit_code = 10
+
+
 ERROR_KINDS: tuple[type[RendaError], ...] = (
     InvalidInput,
     NotFound,
@@ -87,4 +94,5 @@ ERROR_KINDS: tuple[type[RendaError], ...] = (
     ConcurrentModification,
     StoreUnavailable,
     ProjectionFailed,
+    ViewsAhead,
 )

@@ -556,6 +556,7 @@ class Suggestion(Aggregate):
         the suggestion's side of the link (the opinion records the other)."""
         if opinion_id in self.opinions:
             raise RuleViolated(f"opinion {opinion_id} is already linked to this suggestion")
+        self._check_since_draft(on)
         self._opinion_linked(opinion_id=opinion_id, on=on, actor=actor)
 
     def disclose(self, *, text: str | None, on: date, actor: Actor) -> None:
@@ -612,6 +613,7 @@ class Suggestion(Aggregate):
         new = sorted(set(others) - set(self.handled_with) - {str(self.id)})
         if not new:
             raise RuleViolated("already handled together with those suggestions")
+        self._check_on(on)
         self._handled_together(others=new, on=on, actor=actor)
 
     def note_bulletin(self, *, bulletin_id: str, item: int, on: date, actor: Actor) -> None:
@@ -623,6 +625,7 @@ class Suggestion(Aggregate):
         )
         if any(b["bulletin_id"] == bulletin_id for b in self.bulletins):
             raise RuleViolated("this bulletin already carries the suggestion")
+        self._check_since_draft(on)
         self._included_in_bulletin(bulletin_id=bulletin_id, item=item, on=on, actor=actor)
 
     # -- guards -----------------------------------------------------------------
@@ -638,6 +641,12 @@ class Suggestion(Aggregate):
             raise RuleViolated(
                 f"date {on} is before the suggestion became {self.status.label} "
                 f"({self.state_since})"
+            )
+
+    def _check_since_draft(self, on: date) -> None:
+        if on < self.drafted_on:
+            raise RuleViolated(
+                f"date {on} is before the suggestion was drafted ({self.drafted_on})"
             )
 
     def _check_invited(self, deputy_id: str) -> None:

@@ -79,6 +79,11 @@ class TrainingCourse(Aggregate):
             raise RuleViolated(f"deputy {deputy_id} is already enrolled in {self.title}")
         if on > self.ends:
             raise RuleViolated(f"cannot enrol on {on}: the course ended on {self.ends}")
+        if on < self.planned_on:
+            raise RuleViolated(
+                f"date {on} is before the course was planned (opened for enrolment, "
+                f"{self.planned_on})"
+            )
         self._enrolled(deputy_id=deputy_id, on=on, actor=actor)
 
     def attend(self, *, deputy_id: str, on: date, actor: Actor) -> None:

@@ -4,20 +4,44 @@ The demo (and an importer of a large backlog) records events with one core; the
 projections can follow on the other instead of starting after the last write. The
 background process only ever catches up (tracking makes that safe next to any other
 runner); the caller's own ``catch_up`` afterwards delivers the tail.
+
+The child dies with its parent: a watchdog thread in the child checks every
+``PARENT_POLL`` seconds that its parent is still the process that started it, and ends
+the child at once if not (a parent killed with ``kill -9`` leaves no orphan behind). An
+interrupted batch is simply not written: every write is one transaction.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from multiprocessing.synchronize import Event
 from types import TracebackType
 
 from renda_core.application.store import MEMORY, StoreConfig
+from renda_core.domain.errors import RendaError
+
+log = logging.getLogger(__name__)
+
+PARENT_POLL = 0.5  # seconds between the child's checks that its parent lives
 
 
-def _follow(store: StoreConfig, names: Sequence[str], stop: Event, interval: float) -> None:
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        if os.getppid() != parent_pid:
+            os._exit(0)  # the parent is gone: nothing here is worth finishing
+        time.sleep(PARENT_POLL)
+
+
+def _follow(
+    store: StoreConfig, names: Sequence[str], stop: Event, interval: float, parent_pid: int
+) -> None:
     # Runs in a fresh interpreter (spawn): plugins are loaded as in any new process.
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     from renda_core.application.app import Renda
     from renda_core.ports.plugins import collect_projections, get_plugin_manager
     from renda_core.projections.runner import ProjectionRunner
@@ -33,6 +57,8 @@ def _follow(store: StoreConfig, names: Sequence[str], stop: Event, interval: flo
                     return  # the caller's own catch-up reports the failure
                 if not any(r.processed for r in results):
                     stop.wait(interval)
+        except RendaError as error:  # views ahead, store gone: the caller's catch-up says
+            log.warning("background catch-up stopped: %s", error.message)
         finally:
             runner.close()
 
@@ -49,6 +75,11 @@ class BackgroundCatchUp:
         self._process: multiprocessing.process.BaseProcess | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id, while it runs."""
+        return None if self._process is None else self._process.pid
+
+    @property
     def possible(self) -> bool:
         """An in-memory store cannot be shared with another process."""
         return self.store.location != MEMORY and bool(self.names)
@@ -57,7 +88,7 @@ class BackgroundCatchUp:
         if self.possible:
             self._process = self._context.Process(
                 target=_follow,
-                args=(self.store, self.names, self._stop, self.interval),
+                args=(self.store, self.names, self._stop, self.interval, os.getpid()),
                 daemon=True,
             )
             self._process.start()

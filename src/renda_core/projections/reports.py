@@ -5,27 +5,49 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from renda_core.application.app import store_errors
 from renda_core.domain.errors import ProjectionFailed
 from renda_core.ports.contracts import Report
-from renda_core.projections.runner import ProjectionRunner, end_of_day
+from renda_core.projections.asof import AsOf, LogReplay, as_of_from, business_today
+from renda_core.projections.runner import ProjectionRunner
 from renda_core.projections.views import Figure, View
 
 
 @dataclass
 class ReportContext:
-    """What a report's ``build`` reads: one view, at one position of the log."""
+    """What a report's ``build`` reads: one view, at one position of the log.
+
+    With ``as_of`` (a recorded moment), counters are read at ``position`` (the view's
+    last change recorded by then) and documents come from ``replay`` (the log replayed
+    up to the moment); ``today`` is then the moment's business date.
+    """
 
     view: View
     position: int | None = None
     as_of_date: date | None = None
     area: str | None = None
     level: str | None = None
+    as_of: AsOf | None = None
+    replay: LogReplay | None = field(default=None, repr=False)
 
     _by_name: dict[str, list[Figure]] | None = field(default=None, repr=False)
+
+    @property
+    def today(self) -> date:
+        """The business date the report judges by: the as-of day, else today (Beijing)."""
+        if self.as_of is not None:
+            return self.as_of.day
+        return self.as_of_date or business_today()
+
+    @property
+    def as_of_label(self) -> str | None:
+        """The as-of moment as reports print it (``None`` when reading the present)."""
+        if self.as_of is not None:
+            return self.as_of.label
+        return self.as_of_date.isoformat() if self.as_of_date else None
 
     def figures(self, names: Sequence[str] | None = None) -> list[Figure]:
         """The view's counters (those named), filtered by area and level.
@@ -61,25 +83,41 @@ class ReportContext:
         return dict(sums)
 
     def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        """The view's documents of ``kind`` by key, as of the moment if one was asked.
+
+        A context made on a bare ``position`` (no ``replay``) reads the current documents.
+        """
+        if self.replay is not None:
+            docs = self.replay.documents(self.view.view_name, kind)
+            return sorted(docs.items())
         with store_errors("cannot read the view"):
             return self.view.entities(kind)
+
+    def entity(self, kind: str, key: str) -> dict[str, Any] | None:
+        """One document, as of the moment if one was asked."""
+        if self.replay is not None:
+            return self.replay.documents(self.view.view_name, kind).get(key)
+        with store_errors("cannot read the view"):
+            return self.view.get_entity(kind, key)
 
 
 def run_report(
     runner: ProjectionRunner,
     report: Report,
     *,
+    as_of: AsOf | datetime | date | None = None,
     as_of_date: date | None = None,
     area: str | None = None,
     level: str | None = None,
     catch_up: bool = True,
     **options: Any,
 ) -> dict[str, Any]:
-    """Catch the report's projection up, then build the report."""
+    """Catch the report's projection up, then build the report (as of a moment if
+    ``as_of`` is given; ``as_of_date`` is the same as ``as_of`` of that date)."""
     ctx = fresh_context(
         runner,
         report.projection,
-        as_of_date=as_of_date,
+        as_of=as_of if as_of is not None else as_of_date,
         area=area,
         level=level,
         catch_up=catch_up,
@@ -91,12 +129,19 @@ def fresh_context(
     runner: ProjectionRunner,
     projection: str,
     *,
+    as_of: AsOf | datetime | date | None = None,
     as_of_date: date | None = None,
     area: str | None = None,
     level: str | None = None,
     catch_up: bool = True,
+    replay: LogReplay | None = None,
 ) -> ReportContext:
-    """A context on ``projection``'s view, caught up first (a failure is an error)."""
+    """A context on ``projection``'s view, caught up first (a failure is an error).
+
+    ``as_of``: a recorded moment (a date means the end of that day, Beijing time).
+    ``replay`` lets several contexts share one pass over the log for their documents.
+    A view ahead of the log, or built from another log, is refused (``ViewsAhead``).
+    """
     if catch_up:
         (result,) = runner.catch_up([projection])
         if result.error:
@@ -104,9 +149,15 @@ def fresh_context(
                 f"the '{projection}' adapter failed {result.error}; "
                 "the report would be stale (see `renda projections status`)"
             )
+    else:
+        runner.check([projection])  # a view ahead of the log is refused either way
     view = runner.view(projection)
-    position = None
-    if as_of_date is not None:
-        with store_errors("cannot read the view"):
-            position = view.position_at(end_of_day(as_of_date))
-    return ReportContext(view, position, as_of_date, area, level)
+    moment = as_of_from(as_of if as_of is not None else as_of_date)
+    if moment is None:
+        return ReportContext(view, None, None, area, level)
+    with store_errors("cannot read the view"):
+        position = view.position_at(moment.moment)
+    if replay is None or replay.as_of != moment:
+        replay = LogReplay(runner, moment)
+    replay.want(projection, position)
+    return ReportContext(view, position, moment.day, area, level, moment, replay)

@@ -6,6 +6,19 @@ NOTIFY. Adapters at the same position share one read and one decoding of each ba
 each adapter's part of the batch is written to its own view together with its tracking
 position, in one transaction: exactly once. A failing adapter is reported and stays at
 its position; the others go on.
+
+Failure path: when ``process_event`` raises, the unit undoes that event's changes and
+the events before it are written (no adapter is called twice for an event); the error
+is recorded in the view's meta, shown by ``status``, and cleared by the next successful
+catch-up. Nothing that goes wrong while recording it escapes as anything but the error.
+
+Writes are compare-and-set on the view's position: if another runner (another process's
+catch-up, a rebuild's reset) moved the view meanwhile, this runner's batch is dropped
+and it carries on from the view's new position. Concurrent catch-ups cooperate.
+
+Before delivering, each view is checked against the log: a view at a position past the
+log's last event, or built from another log (its store id differs), is refused
+(:class:`ViewsAhead`) until it is rebuilt.
 """
 
 from __future__ import annotations
@@ -18,10 +31,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from renda_core.application.app import Renda, store_errors
-from renda_core.domain.errors import InvalidInput
+from renda_core.domain.errors import InvalidInput, ViewsAhead
 from renda_core.ports.contracts import Projection
 from renda_core.projections.unit import ViewState, ViewUnit
 from renda_core.projections.views import View, open_view
@@ -30,6 +43,8 @@ log = logging.getLogger(__name__)
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 ERROR_KEY = "last_error"
+STORE_KEY = "store_id"  # the id of the log the view was built from
+REBUILD = "run `renda projections rebuild`"
 
 
 @dataclass
@@ -53,7 +68,7 @@ class CatchUpResult:
 
 
 def end_of_day(day: date) -> datetime:
-    """``--as-of-date D``: the log as it stood at the end of D, Beijing time."""
+    """The log as it stood at the end of ``day``, Beijing time."""
     return datetime.combine(day + timedelta(days=1), time(0), BUSINESS_TZ).astimezone(
         UTC
     ) - timedelta(microseconds=1)
@@ -75,6 +90,8 @@ class ProjectionRunner:
         # process may have moved the view on since).
         self._states: dict[str, ViewState] = {}
         self._clean: set[str] = set()  # views known to hold no error
+        self._same_store: set[str] = set()  # views known to be built from this log
+        self._store_id: str | None = None
 
     def names(self, names: Iterable[str] | None = None) -> list[str]:
         if not names:
@@ -100,36 +117,126 @@ class ProjectionRunner:
 
     def position(self, name: str) -> int:
         with store_errors(f"cannot read the position of {name}"):
-            return self.view(name).max_tracking_id(self.app.name) or 0
+            view = self.view(name)
+            return view.max_tracking_id(view.tracking_name(self.app.name)) or 0
 
     def status(self, names: Iterable[str] | None = None) -> list[ProjectionStatus]:
-        head = self.head()
+        selected = self.names(names)
+        positions = {name: self.position(name) for name in selected}
+        head = self.head()  # after the positions: a view never looks ahead of a newer log
         rows = []
-        for name in self.names(names):
-            position = self.position(name)
-            rows.append(
-                ProjectionStatus(
-                    name,
-                    position,
-                    head,
-                    max(head - position, 0),
-                    self.view(name).get_meta(ERROR_KEY),
-                )
-            )
+        for name, position in positions.items():
+            with store_errors(f"cannot read the view of {name}"):
+                problem = self._ahead(name, position, head, adopt=False)
+                error = self.view(name).get_meta(ERROR_KEY)
+            if problem:
+                error = f"views are ahead of the log — {REBUILD}: {problem}"
+            rows.append(ProjectionStatus(name, position, head, max(head - position, 0), error))
         return rows
+
+    def check(self, names: Iterable[str] | None = None) -> None:
+        """Refuse views that are ahead of the log or were built from another log."""
+        selected = self.names(names)
+        positions = {name: self.position(name) for name in selected}
+        self._check(positions, self.head())
+
+    def _check(self, positions: Mapping[str, int], head: int) -> None:
+        problems = []
+        for name, position in positions.items():
+            with store_errors(f"cannot read the view of {name}"):
+                problem = self._ahead(name, position, head)
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise ViewsAhead(f"views are ahead of the log — {REBUILD}: {'; '.join(problems)}")
+
+    def _log_store_id(self) -> str | None:
+        """The log's store id; None when it has none (a log opened without creating
+        tables, e.g. read-only, from before store ids): then only positions are checked."""
+        if self._store_id is None:
+            store_id = getattr(self.app.recorder, "store_id", None)
+            try:
+                self._store_id = "" if store_id is None else str(store_id())
+            except Exception as exc:  # no such table: an old log opened as it is
+                log.info("the log has no store id (%s): views are checked by position", exc)
+                self._store_id = ""
+        return self._store_id or None
+
+    def _ahead(self, name: str, position: int, head: int, *, adopt: bool = True) -> str | None:
+        """Why the view ``name`` does not belong to this log (None if it does).
+
+        A view without a store id (new, or from before store ids) takes this log's id
+        when it is first checked for delivery (``adopt``) and is not ahead.
+        """
+        if position > head:
+            return (
+                f"{name} is at position {position}, past the end of the log at {head} "
+                "(a log restored from a backup, or replaced?)"
+            )
+        if name in self._same_store:
+            return None
+        store_id = self._log_store_id()
+        if store_id is None:
+            return None
+        view = self.view(name)
+        seen = view.get_meta(STORE_KEY)
+        if seen is None:
+            if not adopt:
+                return None
+            view.set_meta(STORE_KEY, store_id)
+        elif seen != store_id:
+            return f"{name} was built from another log (store {seen}, this log is {store_id})"
+        self._same_store.add(name)
+        return None
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
         """Bring each adapter's view up to the current head of the log."""
-        return self._run(self.names(names), self.head())
+        return self._run(self.names(names))
 
     def rebuild(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
-        """Drop each view and its tracking position, then catch up from the start."""
+        """Replay the whole log into each view, then catch up what came meanwhile.
+
+        Each view is rebuilt aside (a shadow: other tables, its own tracking row) while
+        readers keep reading the old one, then put in its place in one transaction. A
+        view whose adapter fails keeps its old tables, with the error recorded.
+        """
         selected = self.names(names)
+        live = {name: self.view(name) for name in selected}
         for name in selected:
+            shadow = live[name].shadow()
             with store_errors(f"cannot reset the view of {name}"):
-                self.view(name).reset(self.app.name)
-            self._states.pop(name, None)
-        return self._run(selected, self.head())
+                shadow.reset(self.app.name)
+            self._views[name] = shadow
+            self._forget(name)
+        try:
+            results = self._run(selected)
+        finally:
+            shadows = {name: self._views[name] for name in selected}
+            self._views.update(live)
+            for name in selected:
+                self._forget(name)
+        done = []
+        for result in results:
+            name = result.name
+            if result.error:
+                self._record_failure(name, live[name], result.error, result)
+                result.position = self.position(name)  # where the view in use stands
+                continue
+            with store_errors(f"cannot replace the view of {name}"):
+                live[name].replace_with(shadows[name], self.app.name, result.position)
+            done.append(name)
+        for tail in self._run(done) if done else []:
+            result = next(r for r in results if r.name == tail.name)
+            result.processed += tail.processed
+            result.position = tail.position
+            result.error = tail.error
+        return results
+
+    def _forget(self, name: str) -> None:
+        """Drop what this runner knows of a view (it was replaced)."""
+        self._states.pop(name, None)
+        self._same_store.discard(name)
+        self._clean.discard(name)
 
     # -- the loop ---------------------------------------------------------------
 
@@ -141,8 +248,10 @@ class ProjectionRunner:
             self._states[name] = state
         return state
 
-    def _run(self, names: list[str], head: int) -> list[CatchUpResult]:
+    def _run(self, names: list[str]) -> list[CatchUpResult]:
         results = {n: CatchUpResult(n, 0, self.position(n)) for n in names}
+        head = self.head()  # after the positions: a view never looks ahead of a newer log
+        self._check({n: r.position for n, r in results.items()}, head)
         active = [n for n in names if results[n].position < head]
         while active:
             start = min(results[n].position for n in active)
@@ -176,9 +285,10 @@ class ProjectionRunner:
             )
         end = notifications[-1].id if notifications else head
         decoded: list[tuple[int, str, Any]] = []
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            decoded.append((notification.id, notification.topic, event))
+        with store_errors("cannot read the event log"):  # undecodable bytes: damage
+            for notification in notifications:
+                event = self.app.mapper.to_domain_event(notification)
+                decoded.append((notification.id, notification.topic, event))
         for name in group:
             wanted = topic_sets[name]
             mine = [d for d in decoded if not wanted or d[1] in wanted]
@@ -192,50 +302,85 @@ class ProjectionRunner:
         end: int,
         result: CatchUpResult,
     ) -> None:
-        """Process ``events`` into a unit and write it with tracking position ``end``."""
+        """Process ``events`` into a unit and write it with tracking position ``end``.
+
+        If an event raises, its changes are undone and the events before it are written
+        (up to the position before it); each event reaches ``process_event`` once.
+        """
         projection = self.projections[name]
         view = self.view(name)
-        state = self._state(name, start)
-        unit = ViewUnit(view, state)
-        failed_at: int | None = None
+        unit: ViewUnit | None = ViewUnit(view, self._state(name, start))
+        assert unit is not None
         failure: str | None = None
         process = projection.process_event  # bound once: dispatch descriptors are costly
-        for index, (position, topic, event) in enumerate(events):
+        for position, topic, event in events:
+            unit.begin(position, event.timestamp, event)
             try:
-                unit.begin(position, event.timestamp)
                 process(event, unit)
             except Exception as exc:
-                failed_at = index
                 failure = f"at position {position} ({topic}): {type(exc).__name__}: {exc}"
                 log.error("projection %s failed %s", name, failure)
                 log.debug("%s", traceback.format_exc())
-                break
-        if failed_at is not None:
-            # Throw the unit away; the events before the failure go into a fresh one.
-            self._states.pop(name, None)
-            state = self._state(name, start)
-            unit = ViewUnit(view, state)
-            for position, _, event in events[:failed_at]:
-                unit.begin(position, event.timestamp)
-                process(event, unit)
-            end = events[failed_at - 1][0] if failed_at else start
-        with store_errors(f"cannot write the view of {name}"):
-            if end > start:
+                self._states.pop(name, None)  # the cache may hold what the event read
+                end = position - 1
                 try:
-                    if unit.events:
-                        view.apply(Tracking(self.app.name, end), unit)
-                    else:
-                        view.insert_tracking(Tracking(self.app.name, end))
-                except BaseException:
+                    unit.undo_event()
+                except Exception:  # cannot trust the unit: write nothing of the batch
+                    log.exception("projection %s: cannot undo the failed event", name)
+                    unit, end = None, start
+                break
+        try:
+            self._write(name, view, unit, start, end, result)
+        except Exception as exc:
+            if failure is None:
+                raise
+            # Writing what came before the failure failed too: record both, stay put.
+            log.exception("projection %s: cannot write the events before the failure", name)
+            failure += f"; the events before it were not written ({type(exc).__name__}: {exc})"
+        if failure is not None:
+            self._record_failure(name, view, failure, result)
+
+    def _write(
+        self,
+        name: str,
+        view: View,
+        unit: ViewUnit | None,
+        start: int,
+        end: int,
+        result: CatchUpResult,
+    ) -> None:
+        """Write the unit at ``end`` if the view is still at ``start``."""
+        if unit is None or end <= start:
+            return
+        try:
+            with store_errors(f"cannot write the view of {name}"):
+                try:
+                    view.apply(
+                        Tracking(view.tracking_name(self.app.name), end),
+                        unit if unit.events else None,
+                        after=start,
+                    )
+                except IntegrityError:
+                    # Another runner moved the view: its write stands, this batch goes.
                     self._states.pop(name, None)
-                    raise
-                unit.written(end)
-                result.processed += unit.events
-                result.position = end
-            if failure is not None:
+                    result.position = self.position(name)
+                    return
+        except BaseException:
+            self._states.pop(name, None)
+            raise
+        unit.written(end)
+        result.processed += unit.events
+        result.position = end
+
+    def _record_failure(self, name: str, view: View, failure: str, result: CatchUpResult) -> None:
+        """The failure is the result, whatever happens while it is written down."""
+        result.error = failure
+        self._clean.discard(name)
+        try:
+            with store_errors(f"cannot write the view of {name}"):
                 view.set_meta(ERROR_KEY, failure)
-                self._clean.discard(name)
-                result.error = failure
+        except Exception:
+            log.exception("projection %s: cannot record its failure", name)
 
     def close(self) -> None:
         for view in self._views.values():

@@ -2,15 +2,20 @@
 
 The adapter reads and writes its entities (JSON documents) and adds to its figures
 (counters); the runner writes the whole batch with its tracking position in one
-transaction. If an event's processing raises, the runner throws the unit away and
-processes the events before it again in a fresh unit, so nothing of the failed event is
-written.
+transaction. If an event's processing raises, the unit undoes what that event changed
+(``undo_event``) and the runner writes the events before it: nothing of the failed event
+is written, and no adapter is called twice for an event. To undo, the unit keeps, for
+each document and counter an event touches, its value from before the event (a copy of a
+document the adapter could change in place).
 
 ``get`` returns the document itself: change it and ``put`` it back (a change not put is
 not written). Reads of keys the view cannot have (the view was empty when this runner
 began and nothing has written the key since) cost no query, and recently written
-documents are kept in memory between batches; the runner drops all of it whenever a
-batch fails, so a half-changed document never outlives its event.
+documents are kept in memory between batches; a document the failed event read is
+forgotten, so a half-changed document never outlives its event.
+
+A side-effecting adapter (a notification, an export) cannot take its effect back: it
+gets ``view.event_id`` (and ``view.position``) to make the effect idempotent.
 """
 
 from __future__ import annotations
@@ -24,6 +29,16 @@ from typing import Any
 from renda_core.projections.views import FigureKey, View, recorded
 
 _DELETED = None
+_ABSENT: Any = object()  # "not in this unit before the event"
+
+
+def _copy(doc: Any) -> Any:
+    """A deep copy of a JSON document (faster than ``copy.deepcopy``)."""
+    if isinstance(doc, dict):
+        return {k: _copy(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_copy(v) for v in doc]
+    return doc
 
 
 @dataclass
@@ -62,17 +77,45 @@ class ViewUnit:
         self._figures: dict[FigureKey, int] = {}
         self._history: dict[tuple[FigureKey, int], tuple[str, int]] = {}
         self.position = 0
+        self._event: Any = None
         self._moment: datetime | None = None
         self._recorded_at = ""
         self.events = 0
+        # what the current event touched, with its value from before the event
+        self._before_entities: dict[tuple[str, str], Any] = {}
+        self._before_figures: dict[FigureKey, Any] = {}
 
     # -- the runner's side ------------------------------------------------------
 
-    def begin(self, position: int, recorded_at: datetime) -> None:
+    def begin(self, position: int, recorded_at: datetime, event: Any = None) -> None:
+        """The next event: its log position, recorded time and the event itself."""
         self.position = position
+        self._event = event
         self._moment = recorded_at
         self._recorded_at = ""
         self.events += 1
+        self._before_entities.clear()
+        self._before_figures.clear()
+
+    def undo_event(self) -> None:
+        """Take back everything the current event changed (it raised)."""
+        for ident, before in self._before_entities.items():
+            if before is _ABSENT:
+                self._entities.pop(ident, None)
+            else:
+                self._entities[ident] = before
+            # it may have been changed in place: read it from the view again
+            self._loaded.pop(ident, None)
+            self._state.docs.pop(ident, None)
+        for key, value in self._before_figures.items():
+            if value is _ABSENT:
+                self._figures.pop(key, None)
+            else:
+                self._figures[key] = value
+            self._history.pop((key, self.position), None)
+        self._before_entities.clear()
+        self._before_figures.clear()
+        self.events -= 1
 
     @property
     def recorded_at(self) -> str:
@@ -100,9 +143,19 @@ class ViewUnit:
 
     # -- the adapter's side -----------------------------------------------------
 
+    @property
+    def event_id(self) -> str:
+        """The id of the event being processed: ``"<aggregate id>:<version>"``, the same
+        for the same event in every run, replay and rebuild (an idempotency key)."""
+        event = self._event
+        if event is None:
+            return ""
+        return f"{event.originator_id}:{event.originator_version}"
+
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
         """The current document of an entity, or None. Change it, then ``put`` it."""
         ident = (kind, key)
+        self._touch(ident)
         if ident in self._entities:
             return self._entities[ident]
         if ident in self._loaded:
@@ -124,10 +177,18 @@ class ViewUnit:
     peek = get
 
     def put(self, kind: str, key: str, doc: dict[str, Any]) -> None:
+        self._touch((kind, key))
         self._entities[(kind, key)] = doc
 
     def delete(self, kind: str, key: str) -> None:
+        self._touch((kind, key))
         self._entities[(kind, key)] = _DELETED
+
+    def _touch(self, ident: tuple[str, str]) -> None:
+        """Keep the value from before the current event, the first time it touches it."""
+        if ident not in self._before_entities:
+            entities = self._entities
+            self._before_entities[ident] = _copy(entities[ident]) if ident in entities else _ABSENT
 
     def add(
         self,
@@ -143,6 +204,8 @@ class ViewUnit:
         if delta == 0:
             return
         ident: FigureKey = (figure, key, area, level, year)
+        if ident not in self._before_figures:
+            self._before_figures[ident] = self._figures.get(ident, _ABSENT)
         value = self.value(ident) + delta
         self._figures[ident] = value
         self._history[(ident, self.position)] = (self.recorded_at, value)

@@ -10,10 +10,18 @@ A view holds two kinds of data:
 - **figures**: integer counters by (figure, key, area, level, year), with their full
   history by log position and recorded time, so a report can be read *as the log stood*
   at any past moment without replaying the log.
+
+Opening a view creates its tables if needed, safely when several processes open a fresh
+view at once (see ``renda_core.application.recorders``). ``reset`` drops and creates
+the view's tables in one transaction, so a reader sees the old view or the new, empty
+one, never missing tables. A rebuild fills a *shadow* of the view (tables with another
+prefix, tracked under another application name) while readers keep the old view, then
+``replace_with`` puts the shadow's tables in place in one transaction.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,11 +30,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 
+from renda_core.application.recorders import ddl_lock, ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -43,7 +52,7 @@ class Figure:
     value: int
 
 
-def _table_sql(p: str, big: str, index_prefix: str) -> list[str]:
+def _table_sql(p: str, big: str, index: str) -> list[str]:
     return [
         f"CREATE TABLE IF NOT EXISTS {p}entities (kind TEXT NOT NULL, "
         "key TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, key))",
@@ -56,8 +65,7 @@ def _table_sql(p: str, big: str, index_prefix: str) -> list[str]:
         f"year INTEGER NOT NULL, position {big} NOT NULL, "
         f"recorded_at TEXT NOT NULL, value {big} NOT NULL, "
         "PRIMARY KEY (figure, key, area, level, year, position))",
-        f"CREATE INDEX IF NOT EXISTS {index_prefix}history_recorded "
-        f"ON {p}figure_history (recorded_at, position)",
+        f"CREATE INDEX IF NOT EXISTS {index} ON {p}figure_history (recorded_at, position)",
         f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]
 
@@ -81,8 +89,30 @@ class View:
     """SQL shared by both backends; subclasses bind it to a tracking recorder."""
 
     view_name: str
-    prefix: str
+    schema_dot: str = ""  # "<schema>." on PostgreSQL
+    table_prefix: str  # what the view's table names start with
+    tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
+
+    TABLES = ("entities", "figures", "figure_history", "meta")
+
+    @property
+    def prefix(self) -> str:
+        return self.schema_dot + self.table_prefix
+
+    def tracking_name(self, application_name: str) -> str:
+        """The application name this view's tracking row is kept under."""
+        return application_name + self.tracking_suffix
+
+    def shadow(self) -> View:
+        """The same view under other table names, for a rebuild to fill aside."""
+        shadow = copy.copy(self)
+        shadow.table_prefix = self.table_prefix + "_r_"
+        shadow.tracking_suffix = "~rebuild"
+        return shadow
+
+    def _index(self) -> str:
+        return f"{self.table_prefix}history_recorded"
 
     # -- backend hooks ----------------------------------------------------------
 
@@ -98,62 +128,102 @@ class View:
         raise NotImplementedError
 
     def _drop_sql(self) -> list[str]:
-        p = self.prefix
-        return [
-            f"DROP TABLE IF EXISTS {p}entities",
-            f"DROP TABLE IF EXISTS {p}figures",
-            f"DROP TABLE IF EXISTS {p}figure_history",
-            f"DROP TABLE IF EXISTS {p}meta",
-        ]
+        return [f"DROP TABLE IF EXISTS {self.prefix}{table}" for table in self.TABLES]
+
+    def _create_sql(self) -> list[str]:
+        """The view's own tables (the tracking table is the recorder's)."""
+        return _table_sql(self.prefix, self._big, self._index())
+
+    _big = "INTEGER"
 
     def _tracking_table(self) -> str:
         raise NotImplementedError
 
+    def _rowcount(self, cursor: Cursor) -> int:
+        return int(cursor.rowcount)  # type: ignore[attr-defined]
+
     # -- writing ----------------------------------------------------------------
 
-    def apply(self, tracking: Tracking, changes: ViewChanges) -> None:
-        """Write the changes and the tracking position in one transaction."""
-        p = self.prefix
+    def apply(
+        self, tracking: Tracking, changes: ViewChanges | None, *, after: int | None = None
+    ) -> None:
+        """Write the changes and the tracking position in one transaction.
+
+        With ``after``, the write is compare-and-set: it happens only if the view is
+        still at position ``after`` (the position the changes were computed from), else
+        ``IntegrityError`` and nothing is written — another runner (a concurrent
+        catch-up, a rebuild's reset) moved the view meanwhile. Without it, a position not
+        greater than the stored one is refused.
+        """
         with self._transaction(commit=True) as c:
-            upserts, deletes = [], []
-            for kind, key, doc in changes.entity_changes():
-                if doc is None:
-                    deletes.append((kind, key))
-                else:
-                    upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
-            if deletes:
-                c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
-            if upserts:
-                c.executemany(
-                    self._sql(
-                        f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
-                        "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
-                    ),
-                    upserts,
-                )
-            figures = [(*key, value) for key, value in changes.figure_changes()]
-            if figures:
-                c.executemany(
-                    self._sql(
-                        f"INSERT INTO {p}figures (figure, key, area, level, year, "
-                        "value) VALUES (?,?,?,?,?,?) ON CONFLICT (figure, key, area, "
-                        "level, year) DO UPDATE SET value=excluded.value"
-                    ),
-                    figures,
-                )
-            history = [
-                (*key, position, recorded_at, value)
-                for key, position, recorded_at, value in changes.history_rows()
-            ]
-            if history:
-                c.executemany(
-                    self._sql(
-                        f"INSERT INTO {p}figure_history (figure, key, area, level, "
-                        "year, position, recorded_at, value) VALUES (?,?,?,?,?,?,?,?)"
-                    ),
-                    history,
-                )
-            self._insert_tracking_in(c, tracking)
+            if after is None:
+                self._insert_tracking_in(c, tracking)
+            else:
+                self._move_tracking(c, tracking, after)
+            if changes is not None:
+                self._write_changes(c, changes)
+
+    def _move_tracking(self, c: Cursor, tracking: Tracking, after: int) -> None:
+        table = self._tracking_table()
+        c.execute(
+            self._sql(
+                f"UPDATE {table} SET notification_id=? "
+                "WHERE application_name=? AND notification_id=?"
+            ),
+            (tracking.notification_id, tracking.application_name, after),
+        )
+        if self._rowcount(c) == 1:
+            return
+        if after == 0:  # nothing written yet: no row (a second inserter fails on the key)
+            c.execute(
+                self._sql(f"INSERT INTO {table} (application_name, notification_id) VALUES (?,?)"),
+                (tracking.application_name, tracking.notification_id),
+            )
+            return
+        raise IntegrityError(
+            f"view {self.view_name} is no longer at position {after}: written by another runner"
+        )
+
+    def _write_changes(self, c: Cursor, changes: ViewChanges) -> None:
+        p = self.prefix
+        upserts, deletes = [], []
+        for kind, key, doc in changes.entity_changes():
+            if doc is None:
+                deletes.append((kind, key))
+            else:
+                upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
+        if deletes:
+            c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
+        if upserts:
+            c.executemany(
+                self._sql(
+                    f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
+                    "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
+                ),
+                upserts,
+            )
+        figures = [(*key, value) for key, value in changes.figure_changes()]
+        if figures:
+            c.executemany(
+                self._sql(
+                    f"INSERT INTO {p}figures (figure, key, area, level, year, "
+                    "value) VALUES (?,?,?,?,?,?) ON CONFLICT (figure, key, area, "
+                    "level, year) DO UPDATE SET value=excluded.value"
+                ),
+                figures,
+            )
+        history = [
+            (*key, position, recorded_at, value)
+            for key, position, recorded_at, value in changes.history_rows()
+        ]
+        if history:
+            c.executemany(
+                self._sql(
+                    f"INSERT INTO {p}figure_history (figure, key, area, level, "
+                    "year, position, recorded_at, value) VALUES (?,?,?,?,?,?,?,?)"
+                ),
+                history,
+            )
 
     def set_meta(self, key: str, value: str | None) -> None:
         p = self.prefix
@@ -170,15 +240,48 @@ class View:
                 )
 
     def reset(self, application_name: str) -> None:
-        """Drop the view's tables and its tracking row, then create them again."""
+        """Drop the view's tables and its tracking row and create them again, in one
+        transaction: readers see the old view or the new, empty one."""
         with self._transaction(commit=True) as c:
             for statement in self._drop_sql():
                 c.execute(statement)
             c.execute(
                 self._sql(f"DELETE FROM {self._tracking_table()} WHERE application_name=?"),
-                (application_name,),
+                (self.tracking_name(application_name),),
             )
-        self.create_table()
+            for statement in self._create_sql():
+                c.execute(statement)
+
+    def replace_with(self, shadow: View, application_name: str, position: int) -> bool:
+        """Put a shadow's tables and position in this view's place, in one transaction.
+
+        False (and nothing changed) if the shadow is no longer at ``position`` (another
+        rebuild moved or swapped it meanwhile).
+        """
+        table = self._tracking_table()
+        with self._transaction(commit=True) as c:
+            c.execute(
+                self._sql(f"DELETE FROM {table} WHERE application_name=? AND notification_id=?"),
+                (shadow.tracking_name(application_name), position),
+            )
+            if self._rowcount(c) != 1:
+                return False
+            for statement in self._drop_sql():
+                c.execute(statement)
+            c.execute(f"DROP INDEX IF EXISTS {self.schema_dot}{shadow._index()}")
+            for name in self.TABLES:
+                c.execute(f"ALTER TABLE {shadow.prefix}{name} RENAME TO {self.table_prefix}{name}")
+            for statement in self._create_sql():  # the index under this view's name
+                c.execute(statement)
+            c.execute(
+                self._sql(f"DELETE FROM {table} WHERE application_name=?"),
+                (self.tracking_name(application_name),),
+            )
+            c.execute(
+                self._sql(f"INSERT INTO {table} (application_name, notification_id) VALUES (?,?)"),
+                (self.tracking_name(application_name), position),
+            )
+        return True
 
     if TYPE_CHECKING:  # provided by the tracking recorder it is mixed with
 
@@ -285,14 +388,19 @@ def recorded(moment: datetime) -> str:
 class SQLiteView(View, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, *, view_name: str, **kw: Any):
         self.view_name = view_name
-        self.prefix = "v_"
+        self.table_prefix = "v_"
         super().__init__(datastore, **kw)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            *_table_sql("v_", "INTEGER", "v_"),
-        ]
+        return [*super().construct_create_table_statements(), *self._create_sql()]
+
+    def create_table(self) -> None:
+        def forget_what_was_seen() -> None:  # the other process created the tracking table
+            self.tracking_table_exists = False
+            self.tracking_migration_previous = self.tracking_migration_current = None
+
+        ensure_wal(self.datastore)
+        retry_creation(super().create_table, forget_what_was_seen)
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
@@ -305,16 +413,26 @@ class SQLiteView(View, SQLiteTrackingRecorder):
     def _tracking_table(self) -> str:
         return "tracking"
 
+    def _rowcount(self, cursor: Cursor) -> int:
+        return int(cursor.sqlite_cursor.rowcount)  # type: ignore[attr-defined]
+
 
 class PostgresView(View, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, *, view_name: str, **kw: Any):
         self.view_name = view_name
-        self.prefix = f"{datastore.schema}.{view_name}_"
+        self.schema_dot = f"{datastore.schema}."
+        self.table_prefix = f"{view_name}_"
         super().__init__(datastore, **kw)
         from psycopg.sql import SQL
 
-        for statement in _table_sql(self.prefix, "BIGINT", f"{view_name}_"):
+        for statement in self._create_sql():
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
+
+    _big = "BIGINT"
+
+    def create_table(self) -> None:
+        with ddl_lock(self.datastore):
+            super().create_table()
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
@@ -336,8 +454,12 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     if not VIEW_NAME.match(view_name):
         raise ValueError(f"view name '{view_name}' must match {VIEW_NAME.pattern}")
     env = store.view_env(view_name)
+    if not store.is_sqlite:
+        # A view is written by one runner at a time: one pooled connection (the pool
+        # grows when it needs another), not the log's four for each of a dozen views.
+        env["POSTGRES_POOL_SIZE"] = "1"
     if store.is_sqlite and store.location != MEMORY:
-        store.views_dir.mkdir(parents=True, exist_ok=True)
+        store.open_views_dir.mkdir(parents=True, exist_ok=True)
     factory = InfrastructureFactory.construct(Environment(name=view_name, env=env))
     recorder_class = SQLiteView if store.is_sqlite else PostgresView
 
