@@ -160,8 +160,27 @@ class RendaBase(Application[UUID]):
                 batch.events.extend(aggregate.collect_events())
                 batch.aggregates[aggregate.id] = aggregate
             return []
-        with store_errors("cannot save"):
+        created = [
+            a.id
+            for a in aggregates
+            if a.pending_events and a.pending_events[0].originator_version == 1
+        ]
+        with self._refuse_existing(created), store_errors("cannot save"):
             return self.save(*aggregates)
+
+    @contextmanager
+    def _refuse_existing(self, created: Sequence[UUID]) -> Iterator[None]:
+        """A write that fails because a record it creates already exists is a rule
+        violation (a retry can never succeed), not a concurrent modification."""
+        try:
+            yield
+        except ConcurrentModification:
+            existing = self.existing_aggregates(created) if created else set()
+            if existing:
+                raise RuleViolated(
+                    f"a record with id {sorted(existing)[0]} already exists; nothing was recorded"
+                ) from None
+            raise
 
     def _get(self, aggregate_id: UUID) -> Aggregate:
         """An aggregate as changed so far (in the current batch) or as stored."""
@@ -247,7 +266,8 @@ class RendaBase(Application[UUID]):
             *batch.aggregates.values(),
             **{COMMAND_IDS: list(command_ids), FINGERPRINTS: dict(fingerprints or {})},
         )
-        with store_errors("cannot save the batch"):
+        created = [e.originator_id for e in batch.events if e.originator_version == 1]
+        with self._refuse_existing(created), store_errors("cannot save the batch"):
             recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
