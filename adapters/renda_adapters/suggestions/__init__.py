@@ -22,12 +22,12 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
+from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.cli.asof import on_params, take_on
 from renda_core.domain.suggestion import POSITIVE, Status, Suggestion, open_deadlines
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
-from renda_core.projections.runner import BUSINESS_TZ
 from renda_core.projections.unit import ViewUnit
 
 KIND = "suggestion"

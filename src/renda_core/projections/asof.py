@@ -20,16 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from renda_core.application.app import store_errors
+from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ProjectionFailed
 from renda_core.projections.unit import ViewState, ViewUnit
 
 if TYPE_CHECKING:
     from renda_core.projections.runner import ProjectionRunner
 
-BUSINESS_TZ = ZoneInfo("Asia/Shanghai")  # the runner's, without importing it here
 FIRST_YEAR = 1949
 BATCH = 5000
 

@@ -29,11 +29,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from renda_core.application.app import Renda, store_errors
+from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ViewsAhead
 from renda_core.ports.contracts import Projection
 from renda_core.projections.unit import ViewState, ViewUnit
@@ -41,7 +41,6 @@ from renda_core.projections.views import View, open_view
 
 log = logging.getLogger(__name__)
 
-BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 ERROR_KEY = "last_error"
 STORE_KEY = "store_id"  # the id of the log the view was built from
 REBUILD = "run `renda projections rebuild`"
