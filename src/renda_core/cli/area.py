@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from rich.table import Table
 
 from renda_core.application.areas import read_division_csv
 from renda_core.cli.common import (
+    InputFile,
     RendaGroup,
     choices,
     date_option,
@@ -29,24 +31,24 @@ def area() -> None:
 
 
 @area.command(name="import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @date_option(help="Business date of the import (YYYY-MM-DD).")
 @json_option
 @click.pass_context
-def area_import(ctx: click.Context, /, file: Path, on: str | None, as_json: bool) -> None:
+def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: bool) -> None:
     """Import divisions from a UTF-8 CSV (columns code, name, parent_code, kind).
 
     Every row is checked first; a bad row is reported with its line number and
     nothing of the file is recorded. Re-importing the same file records nothing.
     """
     e = env(ctx)
-    rows = read_division_csv(file.read_bytes())
+    rows = read_division_csv(file.read())
     result = e.get_app().import_divisions({"rows": rows, "date": on or today()}, e.actor())
     if as_json:
         emit(result, True)
     else:
         echo(
-            f"{file.name}: {result['rows']} rows — {result['recorded']} recorded, "
+            f"{Path(file.name).name}: {result['rows']} rows — {result['recorded']} recorded, "
             f"{result['corrected']} corrected, {result['unchanged']} unchanged"
         )
 
