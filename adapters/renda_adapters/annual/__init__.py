@@ -22,7 +22,7 @@ from rich.console import Console
 
 from renda_core.application.commands import LevelField, parse_value
 from renda_core.cli.asof import as_of_option
-from renda_core.cli.common import choices, env
+from renda_core.cli.common import OutputPath, choices, env, write_output
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
@@ -99,7 +99,7 @@ def renda_report_template(name: str, lang: str) -> str | None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OutputPath(),
     help="Write to this file instead of the terminal.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
@@ -142,7 +142,7 @@ def report_annual(
             console = Console(record=True, width=100, file=io.StringIO())
             console.print(result)
             result = console.export_text()
-        output.write_text(result, encoding="utf-8")
+        write_output(output, result)
         click.echo(f"written {output}", err=True)
     elif isinstance(result, str):
         click.echo(result, nl=not result.endswith("\n"))

@@ -178,6 +178,8 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
             MEMORY,
             {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": MEMORY},
         )
+    if any(ord(ch) < 32 for ch in text):
+        raise StoreUnavailable("the store is not a file path or a URL (it has control characters)")
     path = Path(text).expanduser()
     if path.is_dir():
         raise StoreUnavailable(f"store '{text}' is a folder; give a file path")

@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
@@ -95,6 +96,37 @@ class InputFile(click.File):
             return super().convert(value, param, ctx)
         except ValueError as exc:
             self.fail(f"{shown(value)!r}: {exc}", param, ctx)
+
+
+class OutputPath(click.types.StringParamType):
+    """A file to write: its folder must exist, and a path Python cannot open (a NUL or
+    another control character in it) is a usage error, not a traceback."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if not text or any(ord(ch) < 32 for ch in text):
+            self.fail(f"{shown(text)!r} is not a file path", param, ctx)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            self.fail(f"{shown(text)!r} is a folder; give a file path", param, ctx)
+        if not path.parent.is_dir():
+            self.fail(f"the folder {shown(str(path.parent))!r} does not exist", param, ctx)
+        return path
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a command's output file; a failure is one line (exit 3), not a traceback."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write {shown(str(path))}: {exc.strerror or exc}",
+            [{"field": "output", "message": "not writable"}],
+        ) from None
 
 
 def json_option(fn: F) -> F:
