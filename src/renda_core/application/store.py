@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from renda_core.application.inputs import shown
 from renda_core.domain.errors import StoreUnavailable
 
 DEFAULT_STORE = "renda.sqlite"
@@ -181,9 +182,13 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
     if any(ord(ch) < 32 for ch in text):
         raise StoreUnavailable("the store is not a file path or a URL (it has control characters)")
     path = Path(text).expanduser()
-    if path.is_dir():
+    try:
+        is_folder, folder_exists = path.is_dir(), path.parent.exists()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise StoreUnavailable(f"store '{shown(text)}' is not usable: {exc.strerror}") from None
+    if is_folder:
         raise StoreUnavailable(f"store '{text}' is a folder; give a file path")
-    if not path.parent.exists():
+    if not folder_exists:
         raise StoreUnavailable(f"store folder '{path.parent}' does not exist")
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",

@@ -47,8 +47,9 @@ def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: 
     if as_json:
         emit(result, True)
     else:
+        source = Path(getattr(file, "name", "-")).name
         echo(
-            f"{Path(file.name).name}: {result['rows']} rows — {result['recorded']} recorded, "
+            f"{source}: {result['rows']} rows — {result['recorded']} recorded, "
             f"{result['corrected']} corrected, {result['unchanged']} unchanged"
         )
 

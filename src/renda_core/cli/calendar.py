@@ -53,17 +53,18 @@ def calendar_add(ctx: click.Context, /, file: Any, replace: bool, on: str | None
     days (workdays) on weekends.
     """
     text = decode_utf8(file.read())
-    check_json_depth(text, file.name)
+    source = getattr(file, "name", "-")
+    check_json_depth(text, source)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"{file.name}: not JSON ({exc}); expected a file like {EXAMPLE_ONE_LINE}",
+            f"{source}: not JSON ({exc}); expected a file like {EXAMPLE_ONE_LINE}",
             [{"field": "file", "message": str(exc)}],
         ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
-            f"{file.name}: expected a JSON object like {EXAMPLE_ONE_LINE}",
+            f"{source}: expected a JSON object like {EXAMPLE_ONE_LINE}",
             [{"field": "file", "message": "expected an object"}],
         )
     e = env(ctx)

@@ -94,8 +94,14 @@ class InputFile(click.File):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
             return super().convert(value, param, ctx)
-        except ValueError as exc:
-            self.fail(f"{shown(value)!r}: {exc}", param, ctx)
+        except (ValueError, click.BadParameter) as exc:  # click says the whole path: elide it
+            reason: object = exc
+            try:
+                with open(value, "rb"):
+                    pass
+            except (OSError, ValueError) as error:
+                reason = getattr(error, "strerror", None) or error
+            self.fail(f"{shown(value)!r}: {reason}", param, ctx)
 
 
 class OutputPath(click.types.StringParamType):
@@ -111,9 +117,13 @@ class OutputPath(click.types.StringParamType):
         if not text or any(ord(ch) < 32 for ch in text):
             self.fail(f"{shown(text)!r} is not a file path", param, ctx)
         path = Path(text).expanduser()
-        if path.is_dir():
+        try:
+            is_folder, folder_exists = path.is_dir(), path.parent.is_dir()
+        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+            self.fail(f"{shown(text)!r}: {getattr(exc, 'strerror', None) or exc}", param, ctx)
+        if is_folder:
             self.fail(f"{shown(text)!r} is a folder; give a file path", param, ctx)
-        if not path.parent.is_dir():
+        if not folder_exists:
             self.fail(f"the folder {shown(str(path.parent))!r} does not exist", param, ctx)
         return path
 
