@@ -95,28 +95,32 @@ def _not_empty(value: Any) -> Any:
     return value
 
 
+def _within(value: date, latest: date, too_late: str) -> date:
+    """``value`` between the policy's earliest date and ``latest`` (else ``too_late``)."""
+    earliest = date_policy().earliest
+    if value < earliest:
+        raise ValueError(f"date {value} is before {earliest}, the earliest accepted")
+    if value > latest:
+        raise ValueError(f"date {value} is {too_late} ({latest})")
+    return value
+
+
 def _business(value: date) -> date:
     policy = date_policy()
-    if value < policy.earliest:
-        raise ValueError(f"date {value} is before {policy.earliest}, the earliest accepted")
-    if value > policy.latest_business:
-        raise ValueError(
-            f"date {value} is in the future: a business date is at most "
-            f"{policy.margin_days} days after today ({policy.latest_business})"
-        )
-    return value
+    return _within(
+        value,
+        policy.latest_business,
+        f"in the future: a business date is at most {policy.margin_days} days after today",
+    )
 
 
 def _planned(value: date) -> date:
     policy = date_policy()
-    if value < policy.earliest:
-        raise ValueError(f"date {value} is before {policy.earliest}, the earliest accepted")
-    if value > policy.latest_planned:
-        raise ValueError(
-            f"date {value} is too far ahead: a planned date is at most "
-            f"{policy.planned_years} years after today ({policy.latest_planned})"
-        )
-    return value
+    return _within(
+        value,
+        policy.latest_planned,
+        f"too far ahead: a planned date is at most {policy.planned_years} years after today",
+    )
 
 
 BusinessDate = Annotated[date, BeforeValidator(_not_empty), AfterValidator(_business)]
