@@ -158,3 +158,11 @@ def renda_register_commands(cli: click.Group) -> None:
 
 
 __all__ = ["annual_schema", "build_annual", "render", "report_annual"]
+
+
+@hookimpl
+def renda_register_composite_reports(register: Any) -> None:
+    """The annual report runs by name through the public API: ``report("annual", year=Y)``."""
+    from renda_core.ports.contracts import CompositeReport
+
+    register(CompositeReport("annual", "代表工作年度报告 Annual work report", build_annual))

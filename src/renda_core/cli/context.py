@@ -1,6 +1,9 @@
-"""What travels in ``ctx.obj``: the store, the actor, and lazily the app and plugins.
+"""What travels in ``ctx.obj``: the store, the actor, and lazily the opened store.
 
-Tests inject a ready application (``CliRunner().invoke(cli, args, obj=Env(app=...))``).
+The CLI opens its store with the public API's :func:`~renda_core.api.facade.open_store`
+(plugins, the deadline policy and calendar years in force), so the CLI and an
+embedding system record the same events for the same commands. Tests inject a ready
+application (``CliRunner().invoke(cli, args, obj=Env(app=...))``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 import pluggy
 
+from renda_core.api.facade import RendaAPI, open_store, wrap
 from renda_core.application.app import Renda
 from renda_core.application.commands import make_actor
 from renda_core.application.store import StoreConfig, parse_store
@@ -22,7 +26,6 @@ from renda_core.ports.plugins import (
     collect_reports,
     get_plugin_manager,
 )
-from renda_core.ports.rules import configure_rules
 from renda_core.projections.runner import ProjectionRunner
 
 
@@ -42,20 +45,20 @@ class Env:
     app: Renda | None = None
     as_json: bool = False  # set by ``--json``: errors are printed as JSON too
     pm: pluggy.PluginManager | None = None
-    _runner: ProjectionRunner | None = field(default=None, repr=False)
-    _owns_app: bool = field(default=False, repr=False)
+    _api: RendaAPI | None = field(default=None, repr=False)
+
+    def api(self) -> RendaAPI:
+        """The opened store, as the public API gives it (opened on first use)."""
+        if self._api is None:
+            if self.app is not None:  # injected: used as it is, left open on close
+                self._api = wrap(self.app, self.plugins())
+            else:
+                self._api = open_store(self.store_config(), self.plugins())
+                self.app = self._api._application
+        return self._api
 
     def get_app(self) -> Renda:
-        if self.app is None:
-            app = Renda(self.store_config())
-            self._owns_app = True
-            try:
-                configure_rules(app, self.plugins())  # the province's deadline policy
-            except BaseException:
-                app.close()
-                raise
-            self.app = app
-        return self.app
+        return self.api()._application
 
     def store_config(self) -> StoreConfig:
         """The store as chosen (``--store``, ``--read-only``), or the injected app's."""
@@ -83,14 +86,12 @@ class Env:
         return collect_reports(self.plugins())
 
     def runner(self) -> ProjectionRunner:
-        if self._runner is None:
-            self._runner = ProjectionRunner(self.get_app(), self.projections())
-        return self._runner
+        return self.api()._shared.runner()
 
     def close(self, *_: Any) -> None:
-        if self._runner is not None:
-            self._runner.close()
-            self._runner = None
-        if self._owns_app and self.app is not None:
-            self.app.close()
-            self.app = None
+        if self._api is not None:
+            owned = self._api._shared.owns_application
+            self._api.close()
+            self._api = None
+            if owned:
+                self.app = None

@@ -44,3 +44,17 @@ class Report:
     build: Callable[..., dict[str, Any]]
     render: Callable[[dict[str, Any], str], Any] | None = None
     options: Sequence[click.Option] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CompositeReport:
+    """A report built from the views of several reports (the annual work report).
+
+    ``build(runner, reports, **options)`` gets the projection runner and the registered
+    :class:`Report` objects by name, and returns plain JSON-able data. It is run by name
+    through the public API (``RendaAPI.report(name, ...)``) like any report.
+    """
+
+    name: str
+    title: str
+    build: Callable[..., dict[str, Any]]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from renda_core.domain.calendar import YearArrangement
     from renda_core.domain.deadlines import DeadlinePolicy
-    from renda_core.ports.contracts import Projection, Report
+    from renda_core.ports.contracts import CompositeReport, Projection, Report
 
 hookspec = pluggy.HookspecMarker("renda")
 hookimpl = pluggy.HookimplMarker("renda")
@@ -97,4 +97,19 @@ def renda_report_template(name: str, lang: str) -> str | None:
     :param name: the template's name, e.g. ``"annual.text"`` or ``"annual.html"``.
     :param lang: ``"zh"`` or ``"en"``.
     :returns: the template source, or ``None`` to leave it to others.
+    """
+
+
+@hookspec
+def renda_register_composite_reports(register: Callable[[CompositeReport], None]) -> None:
+    """Contribute reports built from the views of several reports (the annual report).
+
+    A composite report is run by name through the public API
+    (``renda_core.open(...).report(name, ...)``), like the reports of
+    ``renda_register_reports``; its ``build(runner, reports, **options)`` catches up the
+    views it reads itself.
+
+    :param register: call ``register(report)`` with a
+        :class:`~renda_core.ports.contracts.CompositeReport` (a name no other report has).
+    :returns: nothing.
     """
