@@ -1,12 +1,16 @@
 """Generate the reference docs from the code: ``python -m renda_core.docgen cli`` writes
-``docs/cli.md`` (from the Click commands, built-in plugins only) and ``python -m
-renda_core.docgen events`` writes ``docs/events.md`` (from the aggregates). Tests check
-that the committed files are current.
+``docs/cli.md`` (from the Click commands, built-in plugins only), ``python -m
+renda_core.docgen events`` writes ``docs/events.md`` (from the aggregates) and
+``python -m renda_core.docgen api`` writes ``docs/api.md`` (from the docstrings of what
+``renda_core.__all__`` lists). ``python -m renda_core.docgen api-snapshot`` prints the
+public names and signatures that ``tests/api/public_api.json`` pins. Tests check that
+the committed files are current.
 """
 
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import click
 
@@ -132,6 +136,203 @@ def render_cli_markdown() -> str:
     return HEADER + _exit_codes() + INPUT_RULES + "\n" + "\n".join(body).rstrip() + "\n"
 
 
+API_HEADER = """# The public API
+
+Generated from the docstrings by `python -m renda_core.docgen api > docs/api.md`; a test
+checks it is current. What `renda_core.__all__` lists is the public API: it follows
+semantic versioning from 0.2 (a test compares the names and signatures with a committed
+snapshot, `tests/api/public_api.json`, so a breaking change is a conscious one with a
+changelog entry). Everything else — `renda_core.application`, `renda_core.cli`,
+`renda_core.projections`, the internal `Renda` application — may change in any release.
+Hook specifications for plugins are documented in [hooks.md](hooks.md); a complete
+example is in [embedding.md](embedding.md).
+
+```python
+import renda_core
+from renda_core import Actor
+
+with renda_core.open("renda.sqlite", actor=Actor("clerk-1", "staff")) as app:
+    deputy_id = app.register_deputy({...})
+    print(app.get_deputy(str(deputy_id)).name)
+```
+"""
+
+# The order of docs/api.md: the entry point, the object, its views, helpers, errors.
+API_ORDER = (
+    "open",
+    "RendaAPI",
+    "Actor",
+    "retry_on_conflict",
+    "Page",
+    "RecordView",
+    "DeputyView",
+    "StationView",
+    "OpinionView",
+    "SuggestionView",
+    "GroupView",
+    "BulletinView",
+    "CourseView",
+    "DeputySummary",
+    "SuggestionSummary",
+    "EventView",
+)
+
+
+def _signature(obj: object) -> str:
+    try:
+        return str(inspect.signature(obj)).replace("'", "")  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "(...)"
+
+
+def _public_members(cls: type) -> list[tuple[str, object]]:
+    """The class's own public methods and properties (not pydantic's or object's)."""
+    members = []
+    for name, member in inspect.getmembers(cls):
+        if name.startswith("_"):
+            continue
+        raw = inspect.getattr_static(cls, name)
+        if isinstance(raw, property):
+            owner = getattr(raw.fget, "__module__", "") or ""
+        else:
+            owner = getattr(member, "__module__", "") or ""
+        if owner.startswith("renda_core") and (callable(member) or isinstance(raw, property)):
+            members.append((name, raw if isinstance(raw, property) else member))
+    return members
+
+
+def _fields(cls: type) -> dict[str, str]:
+    from pydantic import BaseModel
+
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        return {n: _type_name(f.annotation) for n, f in cls.model_fields.items()}
+    import dataclasses
+
+    if dataclasses.is_dataclass(cls):
+        return {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    return {}
+
+
+def _type_name(annotation: object) -> str:
+    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+    return (text or repr(annotation)).replace("typing.", "").replace("datetime.", "")
+
+
+def _command_methods() -> dict[str, Any]:
+    from renda_core.application.commands import COMMANDS
+
+    return {spec.method: spec for spec in COMMANDS.values()}
+
+
+def public_api() -> dict[str, object]:
+    """The public names and their signatures, as ``tests/api/public_api.json`` pins them."""
+    import renda_core
+
+    names: dict[str, object] = {}
+    for name in sorted(renda_core.__all__):
+        obj = getattr(renda_core, name)
+        if name == "__version__":
+            continue
+        if inspect.isclass(obj):
+            entry: dict[str, object] = {
+                "bases": [b.__name__ for b in obj.__bases__],
+            }
+            fields = _fields(obj)
+            if fields:
+                entry["fields"] = fields
+            members = {
+                n: "property" if isinstance(m, property) else _signature(m)
+                for n, m in _public_members(obj)
+            }
+            if members:
+                entry["members"] = members
+            names[name] = entry
+        else:
+            names[name] = _signature(obj)
+    return {"version": renda_core.__version__, "names": names}
+
+
+def _doc(obj: object) -> str:
+    return inspect.cleandoc(inspect.getdoc(obj) or "")
+
+
+def render_api_markdown() -> str:
+    import renda_core
+    from renda_core.domain.errors import RendaError
+
+    order = [n for n in API_ORDER if n in renda_core.__all__]
+    rest = sorted(
+        n
+        for n in renda_core.__all__
+        if n not in order
+        and n != "__version__"
+        and not (
+            inspect.isclass(getattr(renda_core, n))
+            and issubclass(getattr(renda_core, n), RendaError)
+        )
+    )
+    out = [API_HEADER]
+    for name in [*order, *rest]:
+        obj = getattr(renda_core, name)
+        if not inspect.isclass(obj):
+            out += [f"## `{name}{_signature(obj)}`", "", _doc(obj), ""]
+            continue
+        out += [f"## class `{name}`", "", _doc(obj), ""]
+        fields = _fields(obj)
+        if fields:
+            out += ["| field | type |", "|---|---|"]
+            out += [f"| `{n}` | `{t.replace('|', chr(92) + '|')}` |" for n, t in fields.items()]
+            out.append("")
+        members = _public_members(obj)
+        commands = [(n, m) for n, m in members if n in _command_methods()]
+        for member_name, member in members:
+            if member_name in _command_methods():
+                continue
+            if isinstance(member, property):
+                out += [f"### `{name}.{member_name}` (property)", "", _doc(member), ""]
+            else:
+                sig = _signature(member).replace("(self, ", "(").replace("(self)", "()")
+                out += [f"### `{name}.{member_name}{sig}`", "", _doc(member), ""]
+        if commands:
+            out += [
+                f"### `{name}` commands",
+                "",
+                "Each command method takes the command — its pydantic model, or a mapping that",
+                "validates into it (fields: `renda commands --json`, `docs/cli.md`) — and the",
+                "actor (default: the one given to `open`). It checks the actor's role,",
+                "validates, records, and returns what the table says.",
+                "",
+                "| method | command | model | returns | what it does |",
+                "|---|---|---|---|---|",
+            ]
+            for member_name, member in commands:
+                spec = _command_methods()[member_name]
+                returns = inspect.signature(member).return_annotation  # type: ignore[arg-type]
+                summary = _doc(member).split("\n\n")[0].replace("\n", " ").replace("|", "/")
+                out.append(
+                    f"| `{member_name}` | `{spec.name}` | `{spec.model.__name__}` "
+                    f"| `{str(returns).replace('|', chr(92) + '|')}` | {summary} |"
+                )
+            out.append("")
+    public = [getattr(renda_core, n) for n in renda_core.__all__]
+    errors = [e for e in public if inspect.isclass(e) and issubclass(e, RendaError)]
+    errors.sort(key=lambda e: (e is not RendaError, e.exit_code, e.__name__))
+    out += [
+        "## Errors",
+        "",
+        "Every error renda raises on purpose is a `RendaError` of one kind; on every error",
+        "nothing is recorded. The kind's exit code is what the CLI exits with.",
+        "",
+        "| class | kind | CLI exit code | meaning |",
+        "|---|---|---|---|",
+    ]
+    for error in errors:
+        line = _doc(error).splitlines()[0] if _doc(error) else ""
+        out.append(f"| `{error.__name__}` | `{error.kind}` | {error.exit_code} | {line} |")
+    out += ["", f"Version {renda_core.__version__}."]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def main(argv: list[str]) -> None:  # pragma: no cover
     import os
     import sys
@@ -144,6 +345,12 @@ def main(argv: list[str]) -> None:  # pragma: no cover
         from renda_core.domain.catalogue import render
 
         sys.stdout.write(render())
+    elif which == "api":
+        sys.stdout.write(render_api_markdown())
+    elif which == "api-snapshot":
+        import json
+
+        sys.stdout.write(json.dumps(public_api(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(render_cli_markdown())
 

@@ -13,7 +13,6 @@ The internal eventsourcing application is held, not inherited: its ``save`` and
 
 from __future__ import annotations
 
-import builtins
 import inspect
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -231,12 +230,12 @@ class RendaAPI(CommandMethods):
         """One training course as recorded now."""
         return CourseView.model_validate(self._application.course(course_id))
 
-    def history(self, record_id: str) -> builtins.list[EventView]:
+    def history(self, record_id: str) -> list[EventView]:
         """Every event of one record, oldest first: topic, version, recorded time,
         actor and data (``NotFound`` if the record has no events)."""
         uid = to_uuid(record_id, "record")
         with store_errors("cannot read the history"):
-            events = builtins.list(self._application.repository.event_store.get(uid))
+            events = list(self._application.repository.event_store.get(uid))
         if not events:
             raise NotFound(f"no record with id {uid}")
         views = []
@@ -344,7 +343,7 @@ class RendaAPI(CommandMethods):
 
     # -- reports and projections ------------------------------------------------------
 
-    def report_names(self) -> builtins.list[str]:
+    def report_names(self) -> list[str]:
         """The reports :meth:`report` can run: the plugins' reports and the composite
         ones (``annual``)."""
         return sorted({*self._shared.reports(), *self._shared.composites()})
@@ -439,7 +438,7 @@ def _unknown_after(after: str) -> InvalidInput:
     )
 
 
-def _page(rows: builtins.list[dict[str, Any]], limit: int, view: type[S]) -> Page[S]:
+def _page(rows: list[dict[str, Any]], limit: int, view: type[S]) -> Page[S]:
     items = [view.model_validate(r) for r in rows[:limit]]
     more = len(rows) > limit
     return Page(items, str(rows[limit - 1]["id"]) if more else None)
