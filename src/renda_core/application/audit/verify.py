@@ -371,8 +371,8 @@ def _walk(
         seal = pending[0]
         raise _Found(
             prev_position + 1,
-            f"truncated: the log ends at position {prev_position}, but {seal.label()} "
-            f"pins position {seal.position}: events from {prev_position + 1} on were deleted",
+            f"truncated: events from position {prev_position + 1} on were deleted (the log "
+            f"ends at {prev_position}, but {seal.label()} pins position {seal.position})",
         )
 
 
