@@ -90,7 +90,7 @@ def audit_seal(ctx: click.Context, /, output: Path | None, key_path: str | None)
 def _read_seal(path: str) -> Seal:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise InvalidInput(
             f"cannot read the seal file {shown(path)}: {getattr(exc, 'strerror', None) or exc}",
             [{"field": "seal", "message": "not readable"}],
@@ -111,14 +111,12 @@ def _read_seal(path: str) -> Seal:
     "--seal",
     "seal_files",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
     help="A seal file (from `audit seal --output`) to check too; repeatable.",
 )
 @click.option(
     "--public-key",
     "public_keys",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
     help="Trust only seals signed by this public key; repeatable. Env: RENDA_SEAL_PUBLIC_KEY.",
 )
 @json_option

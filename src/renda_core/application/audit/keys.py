@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.cryptography import AESCipher
 
+from renda_core.application.inputs import shown
 from renda_core.domain.errors import InvalidInput, RuleViolated
 
 SEAL_KEY_ENV = "RENDA_SEAL_KEY"
@@ -60,9 +61,10 @@ def write_seal_keys(private_path: Path) -> tuple[Path, Path]:
 def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = getattr(exc, "strerror", None) or exc
         raise InvalidInput(
-            f"cannot read the {what} {path}: {exc.strerror or exc}",
+            f"cannot read the {what} {shown(str(path))}: {reason}",
             [{"field": what, "message": "not readable"}],
         ) from None
 
@@ -83,7 +85,7 @@ def load_private_key(path: Path | str | None = None) -> Ed25519PrivateKey:
         key = None
     if not isinstance(key, Ed25519PrivateKey):
         raise InvalidInput(
-            f"{given} is not an unencrypted Ed25519 private key in PEM form",
+            f"{shown(str(given))} is not an unencrypted Ed25519 private key in PEM form",
             [{"field": SEAL_KEY_ENV, "message": "not an Ed25519 private key"}],
         )
     return key
@@ -94,7 +96,7 @@ def load_public_key(path: Path | str) -> Ed25519PublicKey:
     key = parse_public_key(data)
     if key is None:
         raise InvalidInput(
-            f"{path} is not an Ed25519 public key in PEM form",
+            f"{shown(str(path))} is not an Ed25519 public key in PEM form",
             [{"field": "public-key", "message": "not an Ed25519 public key"}],
         )
     return key
