@@ -269,7 +269,9 @@ def verify_log(
                 f"the seal file is for store {seal.store_id}, this store is {store_id}",
                 [{"field": "seal", "message": "another store"}],
             )
-    all_seals = sorted([*seals, *extra_seals], key=lambda s: s.position)
+    known = {s.signature for s in seals}  # a seal file's copy of a stored seal: once
+    extra = [s for s in extra_seals if s.signature not in known]
+    all_seals = sorted([*seals, *extra], key=lambda s: s.position)
     trusted_ids = {key_id(k) for k in trusted}
     if not trusted_ids and all_seals:
         result.notes.append(
