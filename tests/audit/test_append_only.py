@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -83,3 +84,20 @@ def test_verify_chains_an_unchained_store_with_a_note(store: str) -> None:
     assert any("chained now from position 1" in n for n in report["notes"])
     again = json.loads(renda(store, "audit", "verify", "--json").output)
     assert again["notes"] == [] and again["head_hash"] == report["head_hash"]
+
+
+def test_verify_on_a_read_only_unchained_store_computes_the_links_in_memory(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "old.sqlite"
+    register(str(store), 3)
+    _make_old(str(store))
+    store.chmod(0o444)
+    result = renda(str(store), "audit", "verify", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["checked"] == 3
+    assert any("computed in memory" in n for n in report["notes"])
+    with raw(str(store), bypass=False) as db:
+        tables = db.q("SELECT name FROM sqlite_master WHERE name = 'event_chain'")
+    assert tables == []  # nothing was written
