@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
+from renda_core.application.audit.clock import last_recorded_time, stamp_not_before
 from renda_core.application.faults import SQLiteStoreRecorder, check_store, store_fault
 from renda_core.application.recorders import (
     COMMAND_IDS,
@@ -215,6 +216,12 @@ class RendaBase(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {label} with id {uid}")
         return aggregate
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Record a write; recorded time never goes backwards (see ``audit.clock``)."""
+        if processing_event.events:
+            stamp_not_before(processing_event.events, last_recorded_time(self))
+        return super()._record(processing_event)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         """Snapshot aggregates whose new events reach their interval, from the state

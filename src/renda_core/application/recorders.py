@@ -15,6 +15,11 @@ lock. :class:`PostgresRendaRecorder` writes without a pipeline, in chunks of
 The store's identity is a random id made with the log, which the adapters' views copy,
 so a view built from another log is noticed.
 
+Every event gets its link in the hash chain (:mod:`renda_core.application.audit.chain`)
+in the same transaction, and the events, chain and seal tables refuse UPDATE and DELETE
+(triggers, created with the tables; an existing store gets them when it is next opened
+for writing).
+
 Creating tables is safe when several processes open a fresh store at once: on
 PostgreSQL the statements run under a transaction-level advisory lock of the schema
 (``CREATE TABLE IF NOT EXISTS`` alone races on the catalogue); on SQLite a creation that
@@ -32,6 +37,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import (
     InterfaceError,
+    Notification,
     OperationalError,
     PersistenceError,
     StoredEvent,
@@ -50,7 +56,9 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
+
+from renda_core.application.audit.chain import ChainSQL, append_chain
 
 COMMAND_IDS = "command_ids"
 FINGERPRINTS = "fingerprints"
@@ -127,6 +135,33 @@ def _store_id_sql_sqlite() -> list[str]:
     ]
 
 
+APPEND_ONLY = "the event log is append-only"
+#: SQLite names of the chain and seal tables (PostgreSQL: ``<app>_chain``, ``<app>_seals``)
+CHAIN_TABLE = "event_chain"
+SEALS_TABLE = "event_seals"
+
+
+def _append_only_sql_sqlite(tables: Sequence[str]) -> list[str]:
+    """Triggers refusing UPDATE and DELETE on each table."""
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'renda: {APPEND_ONLY} ({op} on {table} refused)'); END"
+        for table in tables
+        for op in ("UPDATE", "DELETE")
+    ]
+
+
+def _chain_sql_sqlite() -> list[str]:
+    return [
+        f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (position INTEGER PRIMARY KEY, "
+        "prev_position INTEGER NOT NULL, digest TEXT NOT NULL, hash TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {SEALS_TABLE} (seal_id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "position INTEGER NOT NULL, hash TEXT NOT NULL, sealed_at TEXT NOT NULL, "
+        "key_id TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, "
+        "actor TEXT NOT NULL)",
+    ]
+
+
 def _chunks(items: Sequence[S], size: int = _CHUNK) -> Iterable[Sequence[S]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -153,7 +188,47 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
             "CREATE TABLE IF NOT EXISTS applied_commands (command_id TEXT PRIMARY KEY) "
             "WITHOUT ROWID",
             *_store_id_sql_sqlite(),
+            *_chain_sql_sqlite(),
+            *_append_only_sql_sqlite([self.events_table_name, CHAIN_TABLE, SEALS_TABLE]),
         ]
+
+    @property
+    def chain_sql(self) -> ChainSQL:
+        return ChainSQL(self.events_table_name, "rowid", CHAIN_TABLE, SEALS_TABLE)
+
+    @contextmanager
+    def audit_transaction(self, *, write: bool) -> Iterator[Any]:
+        """A transaction for the audit (chain, seals); a write holds the writer lock."""
+        with self.datastore.transaction(commit=write) as c:
+            yield c
+
+    def chain_exists(self) -> bool:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (CHAIN_TABLE,)
+            )
+            return c.fetchone() is not None
+
+    def select_originator(self, originator_id: UUID) -> list[Notification]:
+        """One record's events with their log positions, through the primary key's
+        index on (originator_id, originator_version): no scan of the log."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} WHERE originator_id = ? "
+                "ORDER BY originator_version",
+                (originator_id.hex,),
+            )
+            return [
+                Notification(
+                    id=row["rowid"],
+                    originator_id=originator_id,
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=row["state"],
+                )
+                for row in c.fetchall()
+            ]
 
     def create_table(self) -> None:
         ensure_wal(self.datastore)
@@ -176,6 +251,7 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
+        append_chain(c, self.chain_sql, list(ids or ()), stored_events)
         command_ids, fingerprints = _applied_rows(kwargs)
         if command_ids:
             c.executemany(
@@ -253,6 +329,107 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
                 ).format(table),
             ]
         )
+        prefix = self.events_table_name.removesuffix("_events")
+        self.chain_table = f"{prefix}_chain"
+        self.seals_table = f"{prefix}_seals"
+        self.sql_create_statements.extend(self._chain_statements())
+
+    def _qualified(self, table: str) -> str:
+        parts = (self.datastore.schema, table)
+        return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+    @property
+    def chain_sql(self) -> ChainSQL:
+        return ChainSQL(
+            self._qualified(self.events_table_name),
+            "notification_id",
+            self._qualified(self.chain_table),
+            self._qualified(self.seals_table),
+            mark="%s",
+        )
+
+    @contextmanager
+    def audit_transaction(self, *, write: bool) -> Iterator[Any]:
+        """A transaction for the audit (chain, seals); a write locks the events table
+        as a write of events does, so the chain head cannot move meanwhile."""
+        with self.datastore.transaction(commit=write) as curs:
+            if write:
+                self._lock_table(curs)
+            yield curs
+
+    def chain_exists(self) -> bool:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) AS t", (self._qualified(self.chain_table),))
+            row = curs.fetchone()
+        return row is not None and row["t"] is not None
+
+    def select_originator(self, originator_id: UUID) -> list[Notification]:
+        """One record's events with their log positions, through the primary key's
+        index on (originator_id, originator_version): no scan of the log."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT notification_id, originator_version, topic, state FROM {0}.{1} "
+                    "WHERE originator_id = %s ORDER BY originator_version"
+                ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                (originator_id,),
+            )
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=originator_id,
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
+    def _chain_statements(self) -> list[Composed]:
+        """The chain and seal tables, and triggers refusing UPDATE, DELETE and TRUNCATE
+        on them and on the events table (created once: a store opened again, or by a
+        role without the right to create, leaves them as they are)."""
+        schema = Identifier(self.datastore.schema)
+        function = Identifier(f"{self.events_table_name.removesuffix('_events')}_append_only")
+        statements: list[Composed] = [
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (position bigint PRIMARY KEY, "
+                "prev_position bigint NOT NULL, digest text NOT NULL, hash text NOT NULL)"
+            ).format(schema, Identifier(self.chain_table)),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (seal_id bigserial PRIMARY KEY, "
+                "position bigint NOT NULL, hash text NOT NULL, sealed_at text NOT NULL, "
+                "key_id text NOT NULL, public_key text NOT NULL, signature text NOT NULL, "
+                "actor text NOT NULL)"
+            ).format(schema, Identifier(self.seals_table)),
+            SQL(
+                "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'renda: {2} (% on % refused)', TG_OP, TG_TABLE_NAME; "
+                "END $$"
+            ).format(schema, function, SQL(APPEND_ONLY)),
+        ]
+        for table in (self.events_table_name, self.chain_table, self.seals_table):
+            for name, when in (
+                ("append_only", "BEFORE UPDATE OR DELETE ON {0}.{1} FOR EACH ROW"),
+                ("no_truncate", "BEFORE TRUNCATE ON {0}.{1} FOR EACH STATEMENT"),
+            ):
+                trigger = f"{table}_{name}"
+                statements.append(
+                    SQL(
+                        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE "
+                        "tgrelid = {2}::regclass AND tgname = {3}) THEN "
+                        "CREATE TRIGGER {4} " + when + " EXECUTE FUNCTION {0}.{5}(); "
+                        "END IF; END $$"
+                    ).format(
+                        schema,
+                        Identifier(table),
+                        Literal(self._qualified(table)),
+                        Literal(trigger),
+                        Identifier(trigger),
+                        function,
+                    )
+                )
+        return statements
 
     def create_table(self) -> None:
         with ddl_lock(self.datastore):
@@ -299,6 +476,7 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
                 for chunk in _chunks(stored_events, PG_CHUNK):
                     PostgresAggregateRecorder._insert_stored_events(self, curs, chunk)
                     notification_ids.extend(self._fetch_ids_after_insert_events(curs, chunk) or ())
+                append_chain(curs, self.chain_sql, notification_ids, stored_events)
             self._insert_events(curs, stored_events, **kwargs)
         return notification_ids
 

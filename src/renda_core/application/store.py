@@ -8,11 +8,17 @@ A SQLite store can be opened **read-only** (``--read-only`` / ``RENDA_READ_ONLY`
 automatically when its file or folder has no write permission bits): the log is opened
 with ``mode=ro`` (or ``immutable=1`` for a read-only copy), nothing is ever written to
 it, and the adapters' views are read from copies in a temporary folder, caught up there.
+
+``RENDA_CIPHER_KEY`` (base64 of 16, 24 or 32 bytes; ``renda audit keygen --cipher``)
+turns on encryption at rest of every event's state: eventsourcing's AES-GCM cipher on
+the ``cryptography`` package, after zlib compression (``docs/operations.md``).
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
+import binascii
 import hashlib
 import os
 import shutil
@@ -28,6 +34,27 @@ from renda_core.domain.errors import StoreUnavailable
 
 DEFAULT_STORE = "renda.sqlite"
 MEMORY = ":memory:"
+CIPHER_KEY_ENV = "RENDA_CIPHER_KEY"
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+COMPRESSOR_TOPIC = "eventsourcing.compressor:ZlibCompressor"
+
+
+def cipher_env() -> dict[str, str]:
+    """The cipher settings for eventsourcing when ``RENDA_CIPHER_KEY`` (or the library's
+    own ``CIPHER_KEY``) is set: AES-GCM through ``cryptography``, and compression."""
+    key = (os.environ.get(CIPHER_KEY_ENV) or os.environ.get("CIPHER_KEY") or "").strip()
+    if not key:
+        return {}
+    try:
+        size = len(base64.b64decode(key, validate=True))
+    except (binascii.Error, ValueError):
+        size = -1
+    if size not in (16, 24, 32):
+        raise StoreUnavailable(
+            f"{CIPHER_KEY_ENV} is not a cipher key (base64 of 16, 24 or 32 bytes): "
+            "make one with `renda audit keygen --cipher`"
+        )
+    return {"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": key, "COMPRESSOR_TOPIC": COMPRESSOR_TOPIC}
 
 
 @dataclass(frozen=True)
@@ -155,6 +182,26 @@ def _copy_view(source: Path, target: Path) -> None:
         src.close()
 
 
+#: the command id ``renda demo`` records in a store it creates (``demo --fresh`` deletes
+#: only stores that carry it)
+DEMO_MARK = "renda:demo-store"
+
+
+def demo_marked(path: Path) -> bool:
+    """Whether the SQLite store at ``path`` was created by ``renda demo`` (read-only)."""
+    try:
+        conn = sqlite3.connect(read_uri(path), uri=True)
+        try:
+            row = conn.execute(
+                "SELECT 1 FROM applied_commands WHERE command_id = ?", (DEMO_MARK,)
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
 def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreConfig:
     """Turn ``--store`` (or ``RENDA_STORE``, or the default) into a StoreConfig.
 
@@ -177,7 +224,7 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
         return StoreConfig(
             "sqlite",
             MEMORY,
-            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": MEMORY},
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": MEMORY, **cipher_env()},
         )
     if any(ord(ch) < 32 for ch in text):
         raise StoreUnavailable("the store is not a file path or a URL (it has control characters)")
@@ -194,6 +241,7 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "10",
+        **cipher_env(),
     }
     reason = read_only_reason(path, read_only)
     if reason:
@@ -235,6 +283,7 @@ def _parse_postgres_url(text: str) -> StoreConfig:
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_CONNECT_TIMEOUT": timeout,
         "POSTGRES_POOL_SIZE": "4",
+        **cipher_env(),
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"][0]

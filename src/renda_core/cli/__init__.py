@@ -14,6 +14,7 @@ from rich.table import Table
 
 from renda_core.application.commands import COMMANDS
 from renda_core.cli.area import area
+from renda_core.cli.audit import audit
 from renda_core.cli.bulletin import bulletin
 from renda_core.cli.calendar import calendar
 from renda_core.cli.common import RendaGroup, emit, env, json_option
@@ -101,6 +102,7 @@ for group in (
     import_file,
     schema,
     store_group,
+    audit,
 ):
     cli.add_command(group)
 

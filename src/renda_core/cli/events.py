@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
+from renda_core.application.audit.history import notifications_of
 from renda_core.cli.common import RendaGroup, emit, env, json_option
-from renda_core.projections.log import list_events
+from renda_core.projections.log import event_to_dict, list_events
 
 
 @click.group(cls=RendaGroup)
@@ -22,8 +23,17 @@ def events() -> None:
 def events_list(
     ctx: click.Context, /, aggregate_id: str | None, limit: int | None, as_json: bool
 ) -> None:
-    """List events in log order: position, topic, actor, recorded time, data."""
-    rows = list_events(env(ctx).get_app(), aggregate_id, limit)
+    """List events in log order: position, topic, actor, recorded time, data.
+
+    With --aggregate, one record's events are read through the index on its id (no
+    scan of the log)."""
+    app = env(ctx).get_app()
+    if aggregate_id is None:
+        rows = list_events(app, None, limit)
+    else:
+        rows = [event_to_dict(p, e) for p, e in notifications_of(app, aggregate_id, "aggregate")][
+            :limit
+        ]
 
     def render() -> Table:
         table = Table(title="事件日志 Event log")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from renda_core.application.app import Renda
-from renda_core.application.store import parse_store
+from renda_core.application.store import DEMO_MARK, demo_marked, parse_store
 from renda_core.cli.common import env
 from renda_core.cli.context import Env
 from renda_core.demo import Targets, check_scale, generate
@@ -58,7 +58,10 @@ FALLBACK_REPORTS: tuple[tuple[str, dict[str, Any]], ...] = (
     "--seed", type=int, default=2023, show_default=True, help="Seed of every random choice."
 )
 @click.option(
-    "--fresh", is_flag=True, help="Delete an existing SQLite demo store (and its views) first."
+    "--fresh",
+    is_flag=True,
+    help="Delete an existing SQLite demo store (and its views) first; only a store "
+    "that `renda demo` created is deleted, any other is refused (exit 5).",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
@@ -88,6 +91,7 @@ def demo(
                 "give an empty PostgreSQL database or schema instead"
             )
         if config.location != ":memory:":
+            _refuse_foreign(Path(config.location))
             for suffix in ("", "-wal", "-shm"):
                 Path(config.location + suffix).unlink(missing_ok=True)
             shutil.rmtree(config.views_dir, ignore_errors=True)
@@ -100,6 +104,8 @@ def demo(
                 f"the demo store {config.location} already holds events (up to position "
                 f"{existing}); nothing was written. Use --fresh (SQLite) or another --store"
             )
+        with app.batch(command_ids=[DEMO_MARK]):
+            pass  # the mark that lets a later `demo --fresh` delete this store
         started = time.monotonic()
         err = Console(stderr=True)
         # The projections the report reads follow in another process, on the other core.
@@ -115,6 +121,20 @@ def demo(
         print_report(demo_env)
     finally:
         demo_env.close()
+
+
+def _refuse_foreign(path: Path) -> None:
+    """``--fresh`` deletes only a store that ``renda demo`` created (it carries the
+    demo's mark); any other file is refused, and nothing is deleted."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size and not demo_marked(path):
+        raise RuleViolated(
+            f"--fresh refused: {path} was not created by `renda demo` (it has no demo mark); "
+            "nothing was deleted. Give another --store, or delete it yourself if you mean to"
+        )
 
 
 def _build(app: Renda, scale: float, seed: int, quiet: bool, err: Console) -> Targets:

@@ -86,6 +86,13 @@ class ViewsAhead(RendaError):
     exit_code = 10
 
 
+class LogAltered(RendaError):
+    """The event log does not match its hash chain or a seal: it was altered."""
+
+    kind = "log_altered"
+    exit_code = 11
+
+
 ERROR_KINDS: tuple[type[RendaError], ...] = (
     InvalidInput,
     NotFound,
@@ -95,4 +102,5 @@ ERROR_KINDS: tuple[type[RendaError], ...] = (
     StoreUnavailable,
     ProjectionFailed,
     ViewsAhead,
+    LogAltered,
 )

@@ -1,0 +1,212 @@
+"""The hash chain: every stored event linked to the one before it.
+
+Each event in the log has a row in a side table (SQLite ``event_chain``, PostgreSQL
+``<app>_chain``) keyed by its log position (notification id)::
+
+    digest = SHA-256(originator id, version, topic, stored state)
+    hash   = SHA-256(position, previous position, digest, previous hash)
+
+Both are hex strings; every field is length-prefixed before hashing, so no two
+different rows hash alike. The first event links to position 0 and
+:data:`GENESIS`. The rows are written by the recorders in the same transaction as the
+events (see :func:`append_chain`), so a committed event always has its link. The state
+hashed is the state as stored: encrypted when a cipher is on, so checking the chain
+never needs the cipher key.
+
+A store written before the chain existed has events and an empty chain table: the first
+write (or ``renda audit verify`` / ``seal``) chains it from position 1.
+
+This module is plain functions over a DB-API cursor and the :class:`ChainSQL` of one
+backend; it imports nothing else of the application.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+from renda_core.domain.errors import LogAltered
+
+GENESIS = "0" * 64
+PAGE = 1000
+
+
+class Cursor(Protocol):
+    def execute(self, statement: Any, params: Any = ...) -> Any: ...
+    def executemany(self, statement: Any, params: Any) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> Any: ...
+
+
+def _lp(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "big") + data
+
+
+def originator_text(value: object) -> str:
+    """The originator id as hashed: a UUID's 32 hex digits (as SQLite stores it)."""
+    return value.hex if isinstance(value, UUID) else str(value)
+
+
+def event_digest(originator_id: object, version: int, topic: str, state: bytes) -> str:
+    """SHA-256 of one stored event's content (not its position)."""
+    h = hashlib.sha256(b"renda.event.v1\0")
+    for part in (originator_text(originator_id).encode(), str(version).encode(), topic.encode()):
+        h.update(_lp(part))
+    h.update(_lp(bytes(state)))
+    return h.hexdigest()
+
+
+def link_hash(position: int, prev_position: int, digest: str, prev_hash: str) -> str:
+    """SHA-256 linking the event at ``position`` to the one before it."""
+    h = hashlib.sha256(b"renda.chain.v1\0")
+    for part in (str(position), str(prev_position), digest, prev_hash):
+        h.update(_lp(part.encode()))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Link:
+    """One row of the chain table."""
+
+    position: int
+    prev_position: int
+    digest: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One event as stored, with its position."""
+
+    position: int
+    originator_id: object
+    version: int
+    topic: str
+    state: bytes
+
+    def digest(self) -> str:
+        return event_digest(self.originator_id, self.version, self.topic, self.state)
+
+
+def link_rows(rows: Iterable[StoredRow], prev: tuple[int, str]) -> Iterator[Link]:
+    """The chain links of consecutive ``rows``, after ``prev`` (position, hash)."""
+    prev_position, prev_hash = prev
+    for row in rows:
+        digest = row.digest()
+        value = link_hash(row.position, prev_position, digest, prev_hash)
+        yield Link(row.position, prev_position, digest, value)
+        prev_position, prev_hash = row.position, value
+
+
+@dataclass(frozen=True)
+class ChainSQL:
+    """The statements of one backend. ``?`` marks a parameter (PostgreSQL: ``%s``)."""
+
+    events: str  # the qualified events table
+    pos: str  # its position column: rowid / notification_id
+    chain: str  # the qualified chain table
+    seals: str  # the qualified seals table
+    mark: str = "?"
+
+    def q(self, statement: str) -> str:
+        return statement.replace("?", self.mark)
+
+    @property
+    def head(self) -> str:
+        return self.q(f"SELECT position, hash FROM {self.chain} ORDER BY position DESC LIMIT 1")
+
+    @property
+    def events_between(self) -> str:
+        return self.q(
+            f"SELECT {self.pos} AS position, originator_id, originator_version, topic, state "
+            f"FROM {self.events} WHERE {self.pos} > ? AND {self.pos} < ? "
+            f"ORDER BY {self.pos} LIMIT ?"
+        )
+
+    @property
+    def insert_links(self) -> str:
+        return self.q(
+            f"INSERT INTO {self.chain} (position, prev_position, digest, hash) VALUES (?, ?, ?, ?)"
+        )
+
+    @property
+    def audit_rows(self) -> str:
+        """Every position after ``?`` that has an event or a link (or both), in order."""
+        e, c, p = self.events, self.chain, self.pos
+        return self.q(
+            f"SELECT * FROM ("
+            f"SELECT e.{p} AS position, e.originator_id AS originator_id, "
+            f"e.originator_version AS originator_version, e.topic AS topic, e.state AS state, "
+            f"c.prev_position AS prev_position, c.digest AS digest, c.hash AS hash "
+            f"FROM {e} e LEFT JOIN {c} c ON c.position = e.{p} WHERE e.{p} > ? "
+            f"UNION ALL "
+            f"SELECT c.position, NULL, NULL, NULL, NULL, c.prev_position, c.digest, c.hash "
+            f"FROM {c} c WHERE c.position > ? AND NOT EXISTS "
+            f"(SELECT 1 FROM {e} e WHERE e.{p} = c.position)"
+            f") AS r ORDER BY position LIMIT ?"
+        )
+
+
+def stored_row(row: Any) -> StoredRow:
+    return StoredRow(
+        int(row["position"]),
+        row["originator_id"],
+        int(row["originator_version"]),
+        str(row["topic"]),
+        bytes(row["state"]),
+    )
+
+
+def head(curs: Cursor, sql: ChainSQL) -> tuple[int, str] | None:
+    """The last link: (position, hash), or None when nothing is chained yet."""
+    curs.execute(sql.head)
+    row = curs.fetchone()
+    return None if row is None else (int(row["position"]), str(row["hash"]))
+
+
+def chain_unchained(curs: Cursor, sql: ChainSQL, before: int) -> tuple[int, str]:
+    """Chain a store written before the chain existed: every event before position
+    ``before``, from position 1. Returns the new head (``(0, GENESIS)`` if none)."""
+    prev = (0, GENESIS)
+    while True:
+        curs.execute(sql.events_between, (prev[0], before, PAGE))
+        rows = [stored_row(r) for r in curs.fetchall()]
+        if not rows:
+            return prev
+        links = list(link_rows(rows, prev))
+        curs.executemany(
+            sql.insert_links, [(k.position, k.prev_position, k.digest, k.hash) for k in links]
+        )
+        prev = (links[-1].position, links[-1].hash)
+
+
+def append_chain(
+    curs: Cursor, sql: ChainSQL, positions: Sequence[int], stored_events: Sequence[Any]
+) -> None:
+    """Link newly inserted events (in the transaction that inserted them).
+
+    ``positions`` are their notification ids, in the order of ``stored_events``.
+    """
+    if not stored_events:
+        return
+    first = min(positions)
+    last = head(curs, sql)
+    if last is None:
+        last = chain_unchained(curs, sql, first)
+    elif last[0] >= first:
+        raise LogAltered(
+            f"the log was altered: its chain reaches position {last[0]} but the log "
+            f"continues at {first} (events were deleted); nothing was recorded. "
+            "Run `renda audit verify`"
+        )
+    rows = [
+        StoredRow(p, s.originator_id, s.originator_version, s.topic, s.state)
+        for p, s in sorted(zip(positions, stored_events, strict=True), key=lambda x: x[0])
+    ]
+    curs.executemany(
+        sql.insert_links,
+        [(k.position, k.prev_position, k.digest, k.hash) for k in link_rows(rows, last)],
+    )

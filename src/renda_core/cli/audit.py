@@ -1,0 +1,203 @@
+"""``renda audit …``: keys, seals, verification of the hash chain, a record's history.
+
+See ``docs/audit.md`` for an auditor's walk through them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from renda_core.application.audit.history import record_history
+from renda_core.application.audit.keys import (
+    load_private_key,
+    new_cipher_key,
+    trusted_keys,
+    write_seal_keys,
+)
+from renda_core.application.audit.verify import Seal, seal_log, verify_log
+from renda_core.application.base import store_errors
+from renda_core.application.inputs import shown
+from renda_core.cli.common import OutputPath, RendaGroup, echo, emit, env, json_option, write_output
+from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered
+
+SEALING_ROLES = ("staff", "auditor")
+
+
+@click.group(cls=RendaGroup)
+def audit() -> None:
+    """Audit the log: keys, seals, verify the hash chain, a record's history."""
+
+
+@audit.command(name="keygen")
+@click.option(
+    "--output",
+    type=OutputPath(),
+    default="renda-seal.pem",
+    show_default=True,
+    help="The private key file to write (the public key goes beside it, '.pub' added).",
+)
+@click.option(
+    "--cipher",
+    is_flag=True,
+    help="Print a new RENDA_CIPHER_KEY (AES-256, base64) instead; nothing is written.",
+)
+def audit_keygen(output: Path, cipher: bool) -> None:
+    """Make an Ed25519 key pair for seals (RENDA_SEAL_KEY), or a cipher key.
+
+    The private key is written with mode 0600; keep it outside the store and give
+    the public key to the auditors. Existing files are never overwritten.
+    """
+    if cipher:
+        click.echo(new_cipher_key())
+        return
+    private, public = write_seal_keys(output)
+    echo(f"seal key: {private} (private: set RENDA_SEAL_KEY={private})")
+    echo(f"public key: {public} (for auditors: --public-key {public})")
+
+
+@audit.command(name="seal")
+@click.option(
+    "--output",
+    type=OutputPath(),
+    help="Also write the seal to this file (JSON), for the archive.",
+)
+@click.option("--key", "key_path", help="The private key file (default: RENDA_SEAL_KEY).")
+@click.pass_context
+def audit_seal(ctx: click.Context, /, output: Path | None, key_path: str | None) -> None:
+    """Sign the chain head with the seal key and record the seal; print it as JSON.
+
+    The log since the last seal is verified first (exit 11 if it was altered).
+    A store not chained yet is chained first, from position 1.
+    """
+    actor = env(ctx).actor()
+    if actor.role not in SEALING_ROLES:
+        raise Forbidden(f"role '{actor.role}' may not seal the log (staff or auditor may)")
+    key = load_private_key(key_path)
+    app = env(ctx).get_app()
+    with store_errors("cannot seal the log"):
+        seal = seal_log(app.recorder, key, str(actor))  # type: ignore[arg-type]
+    text = json.dumps(seal.to_dict(), ensure_ascii=False, indent=2)
+    if output is not None:
+        write_output(output, text + "\n")
+    click.echo(text)
+
+
+def _read_seal(path: str) -> Seal:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise InvalidInput(
+            f"cannot read the seal file {shown(path)}: {getattr(exc, 'strerror', None) or exc}",
+            [{"field": "seal", "message": "not readable"}],
+        ) from None
+    return Seal.from_dict(data, shown(path))
+
+
+@audit.command(name="verify")
+@click.option(
+    "--from",
+    "start",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Start at this log position (the link before it is trusted).",
+)
+@click.option(
+    "--seal",
+    "seal_files",
+    multiple=True,
+    help="A seal file (from `audit seal --output`) to check too; repeatable.",
+)
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    help="Trust only seals signed by this public key; repeatable. Env: RENDA_SEAL_PUBLIC_KEY.",
+)
+@json_option
+@click.pass_context
+def audit_verify(
+    ctx: click.Context,
+    /,
+    start: int,
+    seal_files: tuple[str, ...],
+    public_keys: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Recompute the hash chain and check every seal.
+
+    Exit 0 when the log is intact; exit 11 naming the first position that was altered,
+    inserted, deleted or reordered (or the seal that no longer matches). A store not
+    chained yet is chained now from position 1 (noted).
+    """
+    extra = [_read_seal(path) for path in seal_files]
+    keys = trusted_keys(public_keys)
+    app = env(ctx).get_app()
+    with store_errors("cannot verify the log"):
+        result = verify_log(
+            app.recorder,  # type: ignore[arg-type]
+            start=start,
+            extra_seals=extra,
+            trusted=keys,
+            writable=not app.store.read_only,
+        )
+    if not result.ok:
+        notes = "".join(f" (note: {n})" for n in result.notes if "chained now" in n)
+        raise LogAltered(f"the log was altered: {result.problem}{notes}")
+    data: dict[str, Any] = result.to_dict()
+
+    def render() -> str:
+        if not result.checked:
+            lines = ["✓ the log is empty: nothing to verify"]
+        else:
+            lines = [
+                f"✓ chain intact: positions {result.first}–{result.last} "
+                f"({result.checked:,} events), head {result.head_hash}"
+            ]
+        lines += [f"✓ {s['seal']}: matches" for s in result.seals]
+        lines += [f"note: {n}" for n in result.notes]
+        return "\n".join(lines)
+
+    emit(data, as_json, render)
+
+
+@audit.command(name="history")
+@click.argument("record_id")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Labels."
+)
+@json_option
+@click.pass_context
+def audit_history(ctx: click.Context, /, record_id: str, lang: str, as_json: bool) -> None:
+    """A record's timeline: what happened, by whom in which role, business date,
+    recorded time, log position (read through the index on the record id)."""
+    rows = record_history(env(ctx).get_app(), record_id, lang)
+    zh = lang == "zh"
+
+    def render() -> Table:
+        heads = (
+            ("位置", "版本", "事项", "操作人", "角色", "业务日期", "记录时间")
+            if zh
+            else ("position", "version", "what", "actor", "role", "business date", "recorded at")
+        )
+        table = Table(title=f"{'记录历史' if zh else 'History of'} {record_id.strip()}")
+        for head in heads:
+            table.add_column(head)
+        for r in rows:
+            table.add_row(
+                str(r["position"]),
+                str(r["version"]),
+                r["what"],
+                r["actor"],
+                r["role_label"],
+                r["business_date"] or "",
+                r["recorded_at"][:19],
+            )
+        return table
+
+    emit(rows, as_json, render)
