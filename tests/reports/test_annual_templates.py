@@ -339,3 +339,30 @@ def test_docs_name_the_page_rules() -> None:
     text = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
     for phrase in ("390 px", "`@page { size: A4 }`", "4.5:1", "log position"):
         assert phrase in text, phrase
+
+
+def test_the_demo_reads_correctly_in_zh_and_en(tmp_path: Path) -> None:
+    """`renda demo` (small scale) and its annual prose, 2023 and 2024, every template."""
+    store = str(tmp_path / "demo.sqlite")
+    built = CliRunner().invoke(cli, ["demo", "--store", store, "--quiet", "--scale", "0.01"])
+    assert built.exit_code == 0, built.output
+    assert "省人大代表履职培训班" in built.output  # the table printed, labels by level
+    with Renda(store) as app:
+        y2023, y2024 = renderings(app, 2023), renderings(app, 2024)
+    for year, found in ((2023, y2023), (2024, y2024)):
+        for key, output in found.items():
+            text = page(output).visible() if key[1] == "html" else output
+            assert_reads_clean(text, (year, *key))
+    zh, jilin = y2023["builtin", "text", "zh"], y2023["jilin", "text", "zh"]
+    for text in (zh, jilin):
+        assert "实现省人大代表履职培训全覆盖" in text
+        assert "2023年，全省代表家站共组织开展活动" in text
+        assert "乡镇街道代表家站覆盖率达到97%" in text
+    assert (
+        "duty training reached every one of the provincial deputies"
+        in (y2023["builtin", "text", "en"])
+    )
+    # 2024: the seed's topical training, with its topics
+    topics = "“因地制宜发展新质生产力”“发展现代化大农业”"
+    assert f"专题培训围绕{topics}开展" in y2024["builtin", "text", "zh"]
+    assert f"重点围绕{topics}开展“订单式”专题培训" in y2024["jilin", "text", "zh"]

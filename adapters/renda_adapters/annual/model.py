@@ -186,9 +186,21 @@ FIGURES: dict[str, tuple[str, str, str]] = {
         "Topics of topical training",
         "重点围绕“因地制宜发展新质生产力”“发展现代化大农业”开展“订单式”专题培训",
     ),
-    "training.deputies_trained.initial": ("参加初任培训代表", "Deputies in initial training", ""),
-    "training.deputies_trained.duty": ("参加履职培训代表", "Deputies in duty training", ""),
-    "training.deputies_trained.topical": ("参加专题培训代表", "Deputies in topical training", ""),
+    "training.deputies_trained.initial": (
+        "完成初任培训的代表",
+        "Deputies who completed initial training",
+        "",
+    ),
+    "training.deputies_trained.duty": (
+        "完成履职培训的代表",
+        "Deputies who completed duty training",
+        "",
+    ),
+    "training.deputies_trained.topical": (
+        "完成专题培训的代表",
+        "Deputies who completed topical training",
+        "",
+    ),
     "training.duty_coverage.provincial": (
         "省人大代表履职培训覆盖率",
         "Duty-training coverage, provincial deputies",

@@ -44,15 +44,15 @@ def figure_rows(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
 
 #: families of figures: path prefix -> (Chinese, English) with {x} for the sub-key's label
 FAMILIES: dict[str, tuple[str, str, Any]] = {
-    "training.duty_coverage.": ("{x}级代表履职培训覆盖率", "Duty-training coverage, {x}", Level),
-    "stations.deputies_entered.": ("进家入站的{x}级代表", "Deputies who entered, {x}", Level),
+    "training.duty_coverage.": ("{x}人大代表履职培训覆盖率", "Duty-training coverage, {x}", Level),
+    "stations.deputies_entered.": ("进家入站的{x}人大代表", "Deputies who entered, {x}", Level),
     "stations.activities.by_kind.": ("活动：{x}", "Activities: {x}", ActivityKind),
     "stations.activities.by_month.": ("{x}月活动", "Activities in month {x}", None),
     "suggestions.by_class.": ("{x}类办理结果", "Result class {x}", None),
     "groups.activities.by_kind.": ("小组活动：{x}", "Group activities: {x}", GroupActivityKind),
-    "groups.groups_by_level.": ("{x}级人大代表小组（年末）", "Groups at year end, {x}", Level),
+    "groups.groups_by_level.": ("{x}人大代表小组（年末）", "Groups at year end, {x}", Level),
     "liaison.deputies_contacted_by_level.": (
-        "直接联系的{x}级人大代表",
+        "直接联系的{x}人大代表",
         "Deputies contacted directly, {x}",
         Level,
     ),
@@ -198,6 +198,8 @@ def render_table(data: dict[str, Any], lang: str) -> Group:
                 continue
             if path.startswith("coverage_by_prefecture."):
                 continue
+            if path.startswith("duty_coverage.") and value is None:
+                continue  # a level the year's duty training did not reach
             table.add_row(label(full, lang), show(value, full))
         tables.append(table)
     heading = Table.grid()
