@@ -26,6 +26,8 @@ from .model import AnnualReport
 
 LEVELS = [level.value for level in Level]
 DUTY, TOPICAL = CourseKind.DUTY.value, CourseKind.TOPICAL.value
+#: the section reports the annual report reads
+NAMES = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
 
 
 def _number(value: Any) -> float | None:
@@ -50,9 +52,8 @@ def build_annual(
     log was recorded by ``as_of`` (a date: the end of that day, Beijing time). Returns
     data valid for AnnualReport."""
 
-    names = NAMES
     # One catch-up for every view the report reads (adapters at one position share it).
-    for result in runner.catch_up([reports[n].projection for n in names]):
+    for result in runner.catch_up([reports[n].projection for n in NAMES]):
         if result.error:
             raise ProjectionFailed(
                 f"the '{result.name}' adapter failed {result.error}; "
@@ -77,7 +78,7 @@ def build_annual(
         return report.build(ctx, **options), ctx
 
     if replay is not None:
-        for name in names:
+        for name in NAMES:
             projection = reports[name].projection
             with store_errors("cannot read the view"):
                 replay.want(projection, runner.view(projection).position_at(replay.as_of.moment))
@@ -174,9 +175,6 @@ def build_annual(
         },
     }
     return AnnualReport.model_validate(data).model_dump(mode="json")
-
-
-NAMES = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
 
 
 def report_position(
