@@ -121,7 +121,13 @@ def test_sections_and_figures_match_the_scenario(world: dict[str, Any]) -> None:
         "coverage_rate": 0.75,
     }
     # liaison: A contacted twice in 2023, F only in 2022
-    assert data["liaison"] == {"deputies_contacted": 1, "liaison_deputies": 2, "contacts": 2}
+    assert data["liaison"] == {
+        "deputies_contacted": 1,
+        "deputies_contacted_by_level": {"provincial": 1},
+        "liaison_deputies": 2,
+        "contacts": 2,
+        "contacts_by_form": {"forum": 1, "visit": 1},
+    }
     # suggestions: 3 submitted and assigned, 2 replied (A and B), both satisfied
     s = data["suggestions"]
     assert (s["submitted"], s["accepted"], s["assigned"], s["handled"]) == (3, 3, 3, 2)

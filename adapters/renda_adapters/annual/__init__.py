@@ -28,7 +28,7 @@ from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
 from renda_core.projections.asof import AsOf, business_today
 
-from .build import build_annual
+from .build import build_annual, describe_store, now_label, report_position
 from .model import AnnualReport
 from .render import FORMATS, render_csv, render_html, render_markdown, render_table, render_text
 
@@ -55,8 +55,15 @@ def template_source(pm: pluggy.PluginManager) -> Any:
     return source
 
 
-def render(data: dict[str, Any], fmt: str, lang: str, pm: pluggy.PluginManager) -> Any:
-    """The report in ``fmt``: a string, or a rich renderable for ``table``."""
+def render(
+    data: dict[str, Any],
+    fmt: str,
+    lang: str,
+    pm: pluggy.PluginManager,
+    provenance: dict[str, Any] | None = None,
+) -> Any:
+    """The report in ``fmt``: a string, or a rich renderable for ``table``.
+    ``provenance`` (the page's footer): see :func:`render_html`."""
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "csv":
@@ -66,7 +73,7 @@ def render(data: dict[str, Any], fmt: str, lang: str, pm: pluggy.PluginManager) 
     if fmt == "text":
         return render_text(data, lang, template_source(pm))
     if fmt == "html":
-        return render_html(data, lang, template_source(pm))
+        return render_html(data, lang, template_source(pm), provenance)
     return render_table(data, lang)
 
 
@@ -136,7 +143,15 @@ def report_annual(
         level=level_value,
         as_of=as_of,
     )
-    result = render(data, "json" if as_json else fmt, lang, e.plugins())
+    fmt = "json" if as_json else fmt
+    provenance = None
+    if fmt == "html":
+        provenance = {
+            "moment": as_of.label if as_of else now_label(),
+            "position": report_position(e.runner(), e.reports(), as_of),
+            "store": describe_store(e.store_config()),
+        }
+    result = render(data, fmt, lang, e.plugins(), provenance)
     if output is not None:
         if not isinstance(result, str):
             console = Console(record=True, width=100, file=io.StringIO())

@@ -7,11 +7,17 @@ from datetime import date
 from typing import Any
 
 from renda_adapters.timeline import cumulative
+from renda_adapters.training import course_entries
 from renda_core.application.app import store_errors
+from renda_core.application.inputs import BUSINESS_TZ
+from renda_core.application.store import StoreConfig
+from renda_core.domain.bulletin import ItemKind
 from renda_core.domain.division import BASE_KINDS
 from renda_core.domain.errors import ProjectionFailed
+from renda_core.domain.training import CourseKind
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
+from renda_core.projections import asof as asof_module
 from renda_core.projections.asof import AsOf, LogReplay, as_of_from
 from renda_core.projections.reports import fresh_context
 from renda_core.projections.runner import ProjectionRunner
@@ -19,6 +25,9 @@ from renda_core.projections.runner import ProjectionRunner
 from .model import AnnualReport
 
 LEVELS = [level.value for level in Level]
+DUTY, TOPICAL = CourseKind.DUTY.value, CourseKind.TOPICAL.value
+#: the section reports the annual report reads
+NAMES = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
 
 
 def _number(value: Any) -> float | None:
@@ -43,9 +52,8 @@ def build_annual(
     log was recorded by ``as_of`` (a date: the end of that day, Beijing time). Returns
     data valid for AnnualReport."""
 
-    names = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
     # One catch-up for every view the report reads (adapters at one position share it).
-    for result in runner.catch_up([reports[n].projection for n in names]):
+    for result in runner.catch_up([reports[n].projection for n in NAMES]):
         if result.error:
             raise ProjectionFailed(
                 f"the '{result.name}' adapter failed {result.error}; "
@@ -70,18 +78,26 @@ def build_annual(
         return report.build(ctx, **options), ctx
 
     if replay is not None:
-        for name in names:
+        for name in NAMES:
             projection = reports[name].projection
             with store_errors("cannot read the view"):
                 replay.want(projection, runner.view(projection).position_at(replay.as_of.moment))
-    training, _ = section("training", year=year)
+    training, training_ctx = section("training", year=year)
     stations, stations_ctx = section("stations", year=year)
-    roster, _ = section("deputies")
+    roster, roster_ctx = section("deputies")
     suggestions, _ = section("suggestions", year=year)
-    groups, _ = section("groups", year=year)
+    groups, groups_ctx = section("groups", year=year)
     bulletin, _ = section("bulletin", year=year)
 
-    coverage = training["coverage_by_level"]
+    by_target = _classes_by_target(training_ctx, year)
+    trained_levels = set(by_target.get(DUTY, {})) | {
+        lv for lv, n in training["duty_trained_by_level"].items() if n
+    }
+    coverage = {
+        lv: rate
+        for lv, rate in training["coverage_by_level"].items()
+        if lv in trained_levels or "all" in trained_levels
+    }
     entered = stations["deputies_entered"]
     opinions = stations["opinions"]
     data: dict[str, Any] = {
@@ -94,13 +110,15 @@ def build_annual(
         },
         "training": {
             "classes": {"total": training["classes"]["total"], **training["classes"]["by_kind"]},
+            "classes_by_target": by_target,
+            "topics": _topics(training_ctx, year),
             "deputies_trained": dict(training["deputies_trained"]),
             "duty_coverage": {lv: _number(coverage.get(lv)) for lv in LEVELS},
         },
         "stations": {
             "divisions_total": stations["divisions_total"],
             "divisions_covered": stations["divisions_covered"],
-            "coverage_rate": stations["coverage_rate"] or 0.0,
+            "coverage_rate": stations["coverage_rate"],
             "stations_open": stations["stations_open"],
             "deputies_entered": {"total": entered["total"], **entered["by_level"]},
             "activities": {
@@ -117,8 +135,12 @@ def build_annual(
         },
         "liaison": {
             "deputies_contacted": roster["deputies_contacted"].get(str(year), 0),
+            "deputies_contacted_by_level": _nonzero(
+                roster_ctx.by("deputies_contacted", "level", year=year)
+            ),
             "liaison_deputies": roster["liaison_deputies"],
             "contacts": roster["contacts"].get(str(year), 0),
+            "contacts_by_form": _nonzero(roster_ctx.by("contacts", "key", year=year)),
         },
         "suggestions": {
             "submitted": suggestions["submitted"],
@@ -135,6 +157,7 @@ def build_annual(
         },
         "groups": {
             "groups": groups["groups"],
+            "groups_by_level": _nonzero(cumulative(groups_ctx, "groups", year, "level")),
             "activities": {
                 "total": groups["activities"]["total"],
                 "by_kind": groups["activities"]["by_kind"],
@@ -143,11 +166,72 @@ def build_annual(
             "disputes_resolved": groups["disputes_resolved"],
         },
         "bulletin": {
-            key: bulletin[key]
-            for key in ("issues", "items", "instructed", "forwarded", "forwarded_replied")
+            "issues": bulletin["issues"],
+            "items": bulletin["items"],
+            "items_by_kind": {
+                kind.value: bulletin["items_by_kind"].get(kind.value, 0) for kind in ItemKind
+            },
+            **{k: bulletin[k] for k in ("instructed", "forwarded", "forwarded_replied")},
         },
     }
     return AnnualReport.model_validate(data).model_dump(mode="json")
+
+
+def report_position(
+    runner: ProjectionRunner, reports: Mapping[str, Report], as_of: AsOf | date | None = None
+) -> int:
+    """The log position the annual report reflects: the furthest its views had processed
+    (by the recorded moment ``as_of``, if given)."""
+    moment = as_of_from(as_of)
+    positions = []
+    for name in NAMES:
+        projection = reports[name].projection
+        with store_errors("cannot read the view"):
+            if moment is None:
+                positions.append(runner.position(projection))
+            else:
+                positions.append(runner.view(projection).position_at(moment.moment))
+    return max(positions, default=0)
+
+
+def describe_store(store: StoreConfig) -> str:
+    """The store as the page's footer names it (a URL never carries its password)."""
+    return f"{store.backend}: {store.location}"
+
+
+def now_label() -> str:
+    """The current moment in Beijing time, to the second (the report's own clock)."""
+    return asof_module.now().astimezone(BUSINESS_TZ).isoformat(timespec="seconds")
+
+
+def _nonzero(counts: Mapping[str, int]) -> dict[str, int]:
+    return {k: v for k, v in sorted(counts.items()) if v}
+
+
+def _classes_by_target(ctx: Any, year: int) -> dict[str, dict[str, int]]:
+    """Classes of ``year`` by kind, then by the level they were held for ('all': any)."""
+    out: dict[str, dict[str, int]] = {}
+    for row in ctx.figures(["classes"]):
+        if row.year == year and row.value:
+            target = out.setdefault(row.key, {})
+            target[row.level or "all"] = target.get(row.level or "all", 0) + row.value
+    order = {kind.value: i for i, kind in enumerate(CourseKind)}
+    levels = {level: i for i, level in enumerate([*LEVELS, "all"])}
+    return {
+        kind: {lv: n for lv, n in sorted(targets.items(), key=lambda t: levels[t[0]]) if n}
+        for kind, targets in sorted(out.items(), key=lambda t: order.get(t[0], 99))
+        if any(targets.values())
+    }
+
+
+def _topics(ctx: Any, year: int) -> list[str]:
+    """The topics (else titles) of the year's topical classes, by start date, once each."""
+    topics: list[str] = []
+    for course in course_entries(ctx, TOPICAL):
+        topic = course.get("topic") or course.get("title")
+        if course["starts"].startswith(f"{year}-") and topic and topic not in topics:
+            topics.append(str(topic))
+    return topics
 
 
 def _area_name(ctx: Any, area: str | None) -> str:

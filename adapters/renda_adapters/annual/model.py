@@ -39,8 +39,17 @@ class Coverage(_Section):
 
 class Training(_Section):
     classes: Classes
+    classes_by_target: dict[str, dict[str, int]] = Field(
+        description="classes by kind, then by the level they were held for ('all': open to "
+        "deputies of every level); only counts above zero"
+    )
+    topics: list[str] = Field(description="topics of the year's topical classes, by date")
     deputies_trained: ByKindTraining
-    duty_coverage: Coverage = Field(description="share of active deputies with duty training")
+    duty_coverage: Coverage = Field(
+        description="share of active deputies with duty training, for the levels the year's "
+        "duty training reached (a class held for the level, or a deputy of it trained); "
+        "null for the other levels"
+    )
 
 
 class Entered(_Section):
@@ -68,7 +77,7 @@ class PrefectureCoverage(_Section):
 class Stations(_Section):
     divisions_total: int
     divisions_covered: int
-    coverage_rate: float = Field(ge=0, le=1)
+    coverage_rate: float | None = Field(ge=0, le=1, description="null without divisions")
     stations_open: int
     deputies_entered: Entered
     activities: Activities
@@ -82,8 +91,10 @@ class Stations(_Section):
 
 class Liaison(_Section):
     deputies_contacted: int
+    deputies_contacted_by_level: dict[str, int]
     liaison_deputies: int
     contacts: int
+    contacts_by_form: dict[str, int]
 
 
 class Suggestions(_Section):
@@ -107,14 +118,22 @@ class GroupActivities(_Section):
 
 class Groups(_Section):
     groups: int
+    groups_by_level: dict[str, int]
     activities: GroupActivities
     disputes_handled: int
     disputes_resolved: int
 
 
+class ItemsByKind(_Section):
+    suggestion: int
+    opinion: int
+    text: int
+
+
 class Bulletin(_Section):
     issues: int
     items: int
+    items_by_kind: ItemsByKind
     instructed: int
     forwarded: int
     forwarded_replied: int
@@ -155,15 +174,33 @@ SECTION_LABELS: dict[str, tuple[str, str]] = {
 FIGURES: dict[str, tuple[str, str, str]] = {
     "training.classes.total": ("培训班（期）", "Training classes", ""),
     "training.classes.initial": ("初任培训班", "Initial training classes", ""),
-    "training.classes.duty": (
-        "履职培训班",
-        "Duty training classes",
+    "training.classes.duty": ("履职培训班", "Duty training classes", ""),
+    "training.classes.topical": ("专题培训班", "Topical training classes", ""),
+    "training.classes_by_target.duty.provincial": (
+        "省人大代表履职培训班",
+        "Duty training classes for provincial deputies",
         "2023年组织5期省人大代表履职培训班",
     ),
-    "training.classes.topical": ("专题培训班", "Topical training classes", ""),
-    "training.deputies_trained.initial": ("参加初任培训代表", "Deputies in initial training", ""),
-    "training.deputies_trained.duty": ("参加履职培训代表", "Deputies in duty training", ""),
-    "training.deputies_trained.topical": ("参加专题培训代表", "Deputies in topical training", ""),
+    "training.topics": (
+        "专题培训主题",
+        "Topics of topical training",
+        "重点围绕“因地制宜发展新质生产力”“发展现代化大农业”开展“订单式”专题培训",
+    ),
+    "training.deputies_trained.initial": (
+        "完成初任培训的代表",
+        "Deputies who completed initial training",
+        "",
+    ),
+    "training.deputies_trained.duty": (
+        "完成履职培训的代表",
+        "Deputies who completed duty training",
+        "",
+    ),
+    "training.deputies_trained.topical": (
+        "完成专题培训的代表",
+        "Deputies who completed topical training",
+        "",
+    ),
     "training.duty_coverage.provincial": (
         "省人大代表履职培训覆盖率",
         "Duty-training coverage, provincial deputies",
@@ -178,8 +215,8 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     ),
     "stations.stations_open": ("运行中的代表家站", "Stations open", ""),
     "stations.deputies_entered.total": (
-        "进家入站的五级代表",
-        "Deputies of five levels who entered stations",
+        "进家入站的代表",
+        "Deputies who entered stations",
         "全省54000多名五级代表就地就近进家入站",
     ),
     "stations.activities.total": (
@@ -203,6 +240,11 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "liaison.deputies_contacted": (
         "常委会组成人员直接联系的代表",
         "Deputies contacted directly by standing-committee members",
+        "",
+    ),
+    "liaison.deputies_contacted_by_level.provincial": (
+        "常委会组成人员直接联系的省人大代表",
+        "Provincial deputies contacted directly by standing-committee members",
         "省人大常委会组成人员以座谈、走访、调研等形式常态化直接联系146名省人大代表",
     ),
     "liaison.liaison_deputies": ("建立联系的代表", "Deputies with a liaison", ""),
@@ -221,9 +263,10 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "suggestions.satisfaction_final": ("最终满意率", "Satisfaction, final", ""),
     "suggestions.rehandled": ("重新办理（件）", "Re-handled", ""),
     "suggestions.overdue": ("逾期未办复（件）", "Overdue", ""),
-    "groups.groups": (
-        "省人大代表小组",
-        "Provincial deputy groups",
+    "groups.groups": ("代表小组（年末）", "Deputy groups at year end", ""),
+    "groups.groups_by_level.provincial": (
+        "省人大代表小组（年末）",
+        "Provincial deputy groups at year end",
         "指导各选举单位组建了29个省人大代表小组",
     ),
     "groups.activities.total": ("小组活动（次）", "Group activities", ""),
@@ -234,7 +277,14 @@ FIGURES: dict[str, tuple[str, str, str]] = {
         "Bulletin issues",
         "研究创办《人大代表之声》专刊",
     ),
-    "bulletin.items": ("刊载建议（件）", "Items carried", ""),
+    "bulletin.items": ("刊载条目（件）", "Items carried", ""),
+    "bulletin.items_by_kind.suggestion": (
+        "刊载代表建议（件）",
+        "Deputy suggestions carried",
+        "作为闭会期间代表意见建议直达省委、省政府的直通车",
+    ),
+    "bulletin.items_by_kind.opinion": ("刊载社情民意（件）", "Public-opinion items carried", ""),
+    "bulletin.items_by_kind.text": ("刊载其他来稿（件）", "Other contributions carried", ""),
     "bulletin.instructed": ("获领导批示（件）", "Items with a leader's instruction", ""),
     "bulletin.forwarded": ("批转办理（件）", "Items forwarded for handling", "多份建议被批转办理"),
     "bulletin.forwarded_replied": ("批转后已办复（件）", "Forwarded items replied", ""),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -15,7 +14,8 @@ from rich.table import Table
 
 from renda_core.domain.group import GroupActivityKind
 from renda_core.domain.station import ActivityKind
-from renda_core.domain.values import Level
+from renda_core.domain.training import CourseKind
+from renda_core.domain.values import ContactForm, Level
 
 from . import svg
 from .model import FIGURES, SECTION_LABELS, SECTIONS
@@ -44,13 +44,23 @@ def figure_rows(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
 
 #: families of figures: path prefix -> (Chinese, English) with {x} for the sub-key's label
 FAMILIES: dict[str, tuple[str, str, Any]] = {
-    "training.duty_coverage.": ("{x}级代表履职培训覆盖率", "Duty-training coverage, {x}", Level),
-    "stations.deputies_entered.": ("进家入站的{x}级代表", "Deputies who entered, {x}", Level),
+    "training.duty_coverage.": ("{x}人大代表履职培训覆盖率", "Duty-training coverage, {x}", Level),
+    "stations.deputies_entered.": ("进家入站的{x}人大代表", "Deputies who entered, {x}", Level),
     "stations.activities.by_kind.": ("活动：{x}", "Activities: {x}", ActivityKind),
     "stations.activities.by_month.": ("{x}月活动", "Activities in month {x}", None),
     "suggestions.by_class.": ("{x}类办理结果", "Result class {x}", None),
     "groups.activities.by_kind.": ("小组活动：{x}", "Group activities: {x}", GroupActivityKind),
+    "groups.groups_by_level.": ("{x}人大代表小组（年末）", "Groups at year end, {x}", Level),
+    "liaison.deputies_contacted_by_level.": (
+        "直接联系的{x}人大代表",
+        "Deputies contacted directly, {x}",
+        Level,
+    ),
+    "liaison.contacts_by_form.": ("联系形式：{x}", "Contacts: {x}", ContactForm),
 }
+
+#: training.classes_by_target.<kind>.<level>: the kind's label and the level's
+TARGETS = "training.classes_by_target."
 
 
 PREFECTURE = "stations.coverage_by_prefecture."
@@ -67,6 +77,9 @@ def label(path: str, lang: str) -> str:
     entry = FIGURES.get(path)
     if entry:
         return entry[0] if lang == "zh" else entry[1]
+    if path.startswith(TARGETS):
+        kind, _, level = path[len(TARGETS) :].partition(".")
+        return _target_label(kind, level, lang)
     if path.startswith(PREFECTURE):
         code, _, field = path[len(PREFECTURE) :].partition(".")
         zh, en = PREFECTURE_FIELDS.get(field, (field, field))
@@ -83,9 +96,66 @@ def label(path: str, lang: str) -> str:
     return tail.replace("_", " ").replace(".", " · ")
 
 
+def _target_label(kind: str, level: str, lang: str) -> str:
+    kinds = {k.value: k for k in CourseKind}
+    if lang == "zh":
+        course = kinds[kind].label if kind in kinds else kind
+        return f"{deputies(level, lang)}{course}班"
+    return f"{kind} classes for {deputies(level, lang)}"
+
+
+def deputies(level: str, lang: str) -> str:
+    """'省人大代表' / 'provincial deputies'; 'all': deputies of every level."""
+    if level == "all":
+        return "各级人大代表" if lang == "zh" else "deputies of every level"
+    if lang == "zh":
+        found = next((m.label for m in Level if m.value == level), level)
+        return f"{found}人大代表"
+    return f"{level} deputies"
+
+
+def levels_phrase(by_level: dict[str, int], lang: str) -> str:
+    """The deputies of the levels present: '五级人大代表' / '省、县级人大代表'."""
+    present = [m for m in Level if by_level.get(m.value)]
+    if len(present) == len(Level):
+        return "五级人大代表" if lang == "zh" else "deputies of the five levels"
+    if lang == "zh":
+        if len(present) == 1:
+            return deputies(present[0].value, lang)
+        return "、".join(m.label for m in present) + "级人大代表"
+    return and_list([m.value for m in present], lang) + " deputies"
+
+
+def and_list(items: list[str], lang: str) -> str:
+    """'A、B和C' / 'A, B and C'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    if lang == "zh":
+        return "、".join(items[:-1]) + "和" + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def enum_label(enum: str, value: str, lang: str) -> str:
+    """The Chinese label (or the English value, spaced) of a member of a known enum."""
+    enums: dict[str, Any] = {
+        "level": Level,
+        "course": CourseKind,
+        "contact": ContactForm,
+        "activity": ActivityKind,
+        "group_activity": GroupActivityKind,
+    }
+    member = next((m for m in enums[enum] if m.value == value), None)
+    if lang == "zh":
+        return member.label if member is not None else value
+    return value.replace("_", " ")
+
+
 def show(value: Any, path: str = "") -> str:
     if value is None:
         return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) if value else "—"
     if isinstance(value, float) and (
         "rate" in path or "coverage" in path or "satisfaction" in path
     ):
@@ -103,7 +173,7 @@ def title(data: dict[str, Any], lang: str) -> str:
     if lang == "zh":
         text = f"{scope}{meta['year']}年代表工作情况"
     else:
-        text = f"Deputy work in {meta['year']} — {scope}"
+        text = f"Deputy work in {meta['year']} — {scope if meta['area'] else 'the province'}"
     if meta["level"]:
         text += f"（{Level.of(meta['level']).label}级）" if lang == "zh" else f" ({meta['level']})"
     if meta["as_of"]:
@@ -128,6 +198,8 @@ def render_table(data: dict[str, Any], lang: str) -> Group:
                 continue
             if path.startswith("coverage_by_prefecture."):
                 continue
+            if path.startswith("duty_coverage.") and value is None:
+                continue  # a level the year's duty training did not reach
             table.add_row(label(full, lang), show(value, full))
         tables.append(table)
     heading = Table.grid()
@@ -140,6 +212,8 @@ def render_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "figure", "value"])
     for section, path, value in figure_rows(data):
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
         writer.writerow([section, path, "" if value is None else value])
     return out.getvalue()
 
@@ -163,13 +237,19 @@ def _environment(source: TemplateSource, lang: str) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
     )
     env.filters["pct"] = lambda v, digits=0: "—" if v is None else f"{v * 100:.{digits}f}%"
     env.filters["num"] = lambda v: (
         "—" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
     )
+    env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     env.globals["label"] = lambda path: label(path, lang)
     env.globals["show"] = show
+    env.globals["deputies"] = lambda level: deputies(level, lang)
+    env.globals["levels_phrase"] = lambda by_level: levels_phrase(by_level, lang)
+    env.globals["and_list"] = lambda items: and_list(list(items), lang)
+    env.globals["enum_label"] = lambda enum, value: enum_label(enum, value, lang)
     return env
 
 
@@ -179,47 +259,80 @@ def render_text(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
     return str(template.render(**data, title=title(data, lang)))
 
 
-def render_html(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
-    """One self-contained page (inline CSS and SVG charts; opens offline)."""
+#: sentence-ending punctuation: a prose line ending otherwise is a heading
+_SENTENCE_END = ("。", "；", "！", "？", ".", ";", "!", "?", "）", ")")
+
+
+def prose_blocks(text: str) -> list[tuple[str, str]]:
+    """The prose after its title line as ("h", heading) and ("p", paragraph) blocks: a
+    line that does not end a sentence is a heading."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return [("p" if line.endswith(_SENTENCE_END) else "h", line) for line in lines[1:]]
+
+
+def _charts(data: dict[str, Any], lang: str) -> dict[str, tuple[str, str]]:
+    """name -> (caption, svg) of the charts that have something to show."""
     zh = lang == "zh"
     stations, suggestions = data["stations"], data["suggestions"]
     months = stations["activities"]["by_month"]
     kinds = stations["activities"]["by_kind"]
-    charts = {
-        "activities_by_month": svg.bar_chart(
-            [(f"{int(m)}月" if zh else m, v) for m, v in months.items()],
+    prefectures = [
+        p for p in stations["coverage_by_prefecture"].values() if p["coverage_rate"] is not None
+    ]
+    funnel = [
+        ("提出" if zh else "Submitted", suggestions["submitted"]),
+        ("立案" if zh else "Accepted", suggestions["accepted"]),
+        ("交办" if zh else "Assigned", suggestions["assigned"]),
+        ("办复" if zh else "Replied", suggestions["handled"]),
+    ]
+    specs: dict[str, tuple[str, list[tuple[str, float]], dict[str, Any]]] = {
+        "activities_by_month": (
             "各月代表家站活动（次）" if zh else "Station activities by month",
+            [(f"{int(m)}月" if zh else m, v) for m, v in months.items()],
+            {},
         ),
-        "activities_by_kind": svg.bar_chart(
+        "activities_by_kind": (
+            "活动形式（次）" if zh else "Station activities by kind",
             [(label(f"stations.activities.by_kind.{k}", lang), v) for k, v in kinds.items()],
-            "活动形式（次）" if zh else "Activities by kind",
-            horizontal=True,
+            {"horizontal": True},
         ),
-        "suggestion_funnel": svg.funnel(
-            [
-                ("提出" if zh else "Submitted", suggestions["submitted"]),
-                ("立案" if zh else "Accepted", suggestions["accepted"]),
-                ("交办" if zh else "Assigned", suggestions["assigned"]),
-                ("办复" if zh else "Replied", suggestions["handled"]),
-            ],
-            "代表建议办理" if zh else "Suggestion handling",
+        "suggestion_funnel": (
+            "代表建议办理（件）" if zh else "Suggestion handling",
+            funnel,
+            {"horizontal": True},
         ),
-        "result_classes": svg.bar_chart(
-            sorted(suggestions["by_class"].items()),
+        "result_classes": (
             "办理结果分类（件）" if zh else "Result classes",
+            sorted(suggestions["by_class"].items()),
+            {},
         ),
-        "coverage_by_prefecture": svg.bar_chart(
-            [
-                (p["name"], round((p["coverage_rate"] or 0) * 100, 1))
-                for p in stations["coverage_by_prefecture"].values()
-            ],
-            "各市州乡镇街道家站覆盖率（%）" if zh else "Coverage by prefecture (%)",
-            horizontal=True,
-            maximum=100,
+        "coverage_by_prefecture": (
+            "各市州乡镇街道家站覆盖率（%）" if zh else "Station coverage by prefecture (%)",
+            [(p["name"], round(p["coverage_rate"] * 100, 1)) for p in prefectures],
+            {"horizontal": True, "maximum": 100},
         ),
     }
+    return {
+        name: (caption, svg.bar_chart(items, caption, **options))
+        for name, (caption, items, options) in specs.items()
+        if any(value for _, value in items)
+    }
+
+
+def render_html(
+    data: dict[str, Any],
+    lang: str,
+    source: TemplateSource,
+    provenance: dict[str, Any] | None = None,
+) -> str:
+    """One self-contained page (inline CSS and SVG charts; opens offline). ``provenance``:
+    ``moment`` (what the report reflects), ``position`` (log position) and ``store``,
+    printed in the footer."""
+    zh = lang == "zh"
     template = _environment(source, lang).get_template("annual.html")
     prose = render_text(data, lang, source)
+    about = dict(provenance or {})
+    moment = data["meta"]["as_of"] or about.get("moment")
     return str(
         template.render(
             **data,
@@ -231,8 +344,13 @@ def render_html(data: dict[str, Any], lang: str, source: TemplateSource) -> str:
                 (label(f"{section}.{p}", lang), show(v, f"{section}.{p}"), f"{section}.{p}")
                 for p, v in flatten(data[section])
             ],
-            charts=charts,
-            prose=[html.escape(par) for par in prose.split("\n") if par.strip()],
+            charts=_charts(data, lang),
+            prose=prose_blocks(prose),
+            footer={
+                "moment": moment or "—",
+                "position": "—" if about.get("position") is None else str(about["position"]),
+                "store": about.get("store") or "—",
+            },
             json_data=json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
         )
     )

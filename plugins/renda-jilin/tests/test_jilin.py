@@ -90,4 +90,6 @@ def test_the_province_template_replaces_the_prose(env: Env) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("吉林省人大常委会2023年代表工作情况")
-    assert "全省代表家站共组织开展活动0次" in result.output
+    # an empty store: each section says it has no records, no figure reads "0次"
+    assert "2023年没有代表家站和社情民意的记录。" in result.output
+    assert "0次" not in result.output and "0期" not in result.output
