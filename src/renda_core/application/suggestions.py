@@ -133,6 +133,11 @@ class AssignSuggestion(SuggestionRef):
     lead_unit: Text
     co_units: list[Text] = Field(default_factory=list, max_length=20)
     complex: bool = Field(default=False, description="complex: the longer reply period")
+    parts: list[Text] = Field(
+        default_factory=list,
+        max_length=20,
+        description="further lead units, each replying for its part (分办)",
+    )
 
 
 class ObjectAssignment(SuggestionRef):
@@ -422,6 +427,7 @@ class SuggestionCommands(CalendarCommands):
                 on=cmd.date,
                 clock=clock,
                 actor=actor,
+                parts=cmd.parts,
             ),
         )
 
@@ -453,6 +459,7 @@ class SuggestionCommands(CalendarCommands):
                 on=cmd.date,
                 clock=clock,
                 actor=actor,
+                parts=cmd.parts,
             ),
         )
 

@@ -136,6 +136,7 @@ class Suggestion(Aggregate):
         ExtensionRequested: ClassVar[type[Aggregate.Event]]
         ExtensionDecided: ClassVar[type[Aggregate.Event]]
         DueDatesComputed: ClassVar[type[Aggregate.Event]]
+        PartReplied: ClassVar[type[Aggregate.Event]]
         ContactRecorded: ClassVar[type[Aggregate.Event]]
         Replied: ClassVar[type[Aggregate.Event]]
         Evaluated: ClassVar[type[Aggregate.Event]]
@@ -310,11 +311,15 @@ class Suggestion(Aggregate):
         clock: Clock,
         actor: Actor,
         via_bulletin: str | None = None,
+        parts: Sequence[str] = (),
     ) -> None:
-        """Assign (交办) to a lead unit (主办) and any co-handling units (协办)."""
+        """Assign (交办) to a lead unit (主办) and any co-handling units (协办).
+
+        With ``parts`` (分办), the suggestion is split between the lead unit and those
+        further lead units, each replying for its part."""
         self._check_status({Status.ACCEPTED}, "assign")
         self._check_on(on)
-        units = self._check_units(lead_unit, co_units)
+        units = self._check_units(lead_unit, co_units, parts)
         dues, pending = self._clock_dates(on, clock, complex_, units)
         self._assigned(
             lead_unit=lead_unit,
@@ -324,6 +329,7 @@ class Suggestion(Aggregate):
             policy=clock.policy.name,
             via_bulletin=via_bulletin,
             pending=pending,
+            parts=list(parts),
             on=on,
             actor=actor,
         )
@@ -354,17 +360,26 @@ class Suggestion(Aggregate):
         on: date,
         clock: Clock,
         actor: Actor,
+        parts: Sequence[str] = (),
     ) -> None:
-        """Grant the pending objections: assign anew, with a new clock."""
+        """Grant the pending objections: assign anew. The clock restarts only for the
+        units whose part changed: when only co-units change, the lead unit's due date
+        (and its extensions) stay."""
         self._check_status({Status.ASSIGNED}, "reassign")
         pending = self.pending_objections
         if not pending:
             raise RuleViolated("reassignment answers an objection; no objection is pending")
         self._check_on(on)
-        units = self._check_units(lead_unit, co_units)
-        if lead_unit == self.lead_unit and units == self.co_units and complex_ == self.complex:
+        units = self._check_units(lead_unit, co_units, parts)
+        same_parts = sorted(parts) == sorted(u for u in self.parts if u != self.lead_unit)
+        if (
+            lead_unit == self.lead_unit
+            and units == self.co_units
+            and complex_ == self.complex
+            and same_parts
+        ):
             raise RuleViolated("the new assignment is the same as the current one")
-        lead_kept = lead_unit == self.lead_unit and complex_ == self.complex
+        lead_kept = lead_unit == self.lead_unit and complex_ == self.complex and same_parts
         kept_co = [u for u in units if u in self.co_units]
         dues, waiting = self._clock_dates(on, clock, complex_, units)
         if lead_kept:
@@ -392,6 +407,7 @@ class Suggestion(Aggregate):
             restarted=restarted,
             policy=clock.policy.name,
             pending=waiting,
+            parts=list(parts),
             on=on,
             actor=actor,
         )
@@ -529,7 +545,15 @@ class Suggestion(Aggregate):
     ) -> None:
         """The lead unit replies in writing to the lead deputy and every co-signer."""
         self._check_status({Status.ASSIGNED, Status.REHANDLING}, "reply")
-        if unit != self.lead_unit:
+        split = self.status is Status.ASSIGNED and bool(self.parts)
+        if split:
+            if unit not in self.parts:
+                raise RuleViolated(
+                    f"only the lead units {', '.join(self.parts)} reply; {unit} is not one"
+                )
+            if self.parts[unit]["replied_on"] is not None:
+                raise RuleViolated(f"{unit} has already replied for its part")
+        elif unit != self.lead_unit:
             raise RuleViolated(f"only the lead unit {self.lead_unit} replies; {unit} is not it")
         if self.pending_objections:
             raise RuleViolated(
@@ -555,6 +579,24 @@ class Suggestion(Aggregate):
         dues: dict[str, date | None] = {}
         pending: dict[str, Any] = {}
         _attempt(dues, pending, "disclosure_due", clock, clock.policy.disclosure, on)
+        on_time = None if due is None else on <= due
+        if split:
+            open_parts = [u for u, p in self.parts.items() if p["replied_on"] is None]
+            if open_parts != [unit]:  # another part still owes its reply (分办)
+                self._part_replied(
+                    unit=unit,
+                    result_class=result_class,
+                    text=text,
+                    due=due,
+                    on_time=on_time,
+                    on=on,
+                    actor=actor,
+                )
+                return
+            # the last part: the suggestion is replied; on time only if every part was
+            others = [p["on_time"] for u, p in self.parts.items() if u != unit]
+            if on_time is not None and all(o is not None for o in others):
+                on_time = on_time and all(others)
         if due is None:  # the due date waits for a calendar year: so does on_time
             key = "reply_due" if self.status is Status.ASSIGNED else "rehandle_due"
             pending[f"on_time:{round_}"] = self.pending_dues[key]
@@ -565,7 +607,7 @@ class Suggestion(Aggregate):
             text=text,
             addressees=self.addressees,
             due=due,
-            on_time=None if due is None else on <= due,
+            on_time=on_time,
             disclosure_due=dues["disclosure_due"],
             co_opinions_missing=[u for u in self.co_units if u not in self.co_opinions],
             pending=pending,
@@ -770,16 +812,23 @@ class Suggestion(Aggregate):
             raise RuleViolated(f"deputy {deputy_id} has already {entry['state']}")
 
     def _check_unit(self, unit: str) -> None:
-        if unit != self.lead_unit and unit not in self.co_units:
+        if not self.involves_unit(unit):
             raise RuleViolated(f"{unit} is not a handling unit of this suggestion")
 
     @staticmethod
-    def _check_units(lead_unit: str, co_units: Sequence[str]) -> list[str]:
+    def _check_units(
+        lead_unit: str, co_units: Sequence[str], parts: Sequence[str] = ()
+    ) -> list[str]:
         units = list(dict.fromkeys(co_units))
         if lead_unit in units:
             raise RuleViolated(f"{lead_unit} cannot be both lead and co-handling unit")
         if len(units) != len(co_units):
             raise RuleViolated("a co-handling unit is named twice")
+        if len(set(parts)) != len(parts) or lead_unit in parts:
+            raise RuleViolated("a lead unit of a split suggestion (分办) is named twice")
+        both = sorted(set(parts) & set(units))
+        if both:
+            raise RuleViolated(f"{', '.join(both)} cannot be both lead and co-handling unit")
         return units
 
     @staticmethod
@@ -841,7 +890,7 @@ class Suggestion(Aggregate):
         return [u for u, o in self.objections.items() if o["state"] == "pending"]
 
     def involves_unit(self, unit: str) -> bool:
-        return unit == self.lead_unit or unit in self.co_units
+        return unit == self.lead_unit or unit in self.co_units or unit in self.parts
 
     # -- events (bodies are replayed on load) -------------------------------------
 
@@ -897,6 +946,7 @@ class Suggestion(Aggregate):
         self.extension_request: dict[str, Any] | None = None
         self.extension_decisions: list[dict[str, Any]] = []
         self.pending_dues: dict[str, Any] = {}
+        self.parts: dict[str, dict[str, Any]] = {}
         self.objections: dict[str, dict[str, Any]] = {}
         self.co_opinions: dict[str, dict[str, Any]] = {}
         self.extensions: list[dict[str, Any]] = []
@@ -998,7 +1048,16 @@ class Suggestion(Aggregate):
         pending: dict[str, Any] | None,
         co_opinion_dues: dict[str, Any] | None = None,
         restart_lead: bool = True,
+        parts: list[str] | None = None,
     ) -> None:
+        self.parts = (
+            {
+                u: {"unit": u, "replied_on": None, "on_time": None, "result_class": None}
+                for u in [lead_unit, *parts]
+            }
+            if parts
+            else {}
+        )
         self.pending_dues = {
             k: v
             for k, v in self.pending_dues.items()
@@ -1047,6 +1106,7 @@ class Suggestion(Aggregate):
         actor: Actor,
         co_opinion_dues: dict[str, Any] | None = None,
         pending: dict[str, Any] | None = None,
+        parts: list[str] | None = None,
     ) -> None:
         self._set_assignment(
             lead_unit=lead_unit,
@@ -1060,6 +1120,7 @@ class Suggestion(Aggregate):
             on=on,
             pending=pending,
             co_opinion_dues=co_opinion_dues,
+            parts=parts,
         )
 
     @event("AssignmentObjected", topic="renda:Suggestion.AssignmentObjected")
@@ -1085,6 +1146,7 @@ class Suggestion(Aggregate):
         co_opinion_dues: dict[str, Any] | None = None,
         restarted: list[str] | None = None,
         pending: dict[str, Any] | None = None,
+        parts: list[str] | None = None,
     ) -> None:
         self._set_assignment(
             lead_unit=lead_unit,
@@ -1100,6 +1162,7 @@ class Suggestion(Aggregate):
             co_opinion_dues=co_opinion_dues,
             # an old log's Reassigned (no ``restarted``) restarted every clock
             restart_lead=restarted is None or lead_unit in restarted,
+            parts=parts,
         )
         self.assignments[-1]["granted"] = list(granted)
         self.assignments[-1]["restarted"] = list(restarted) if restarted is not None else None
@@ -1160,6 +1223,22 @@ class Suggestion(Aggregate):
                 {"until": until, "previous": previous, "reason": request.get("reason"), "on": on}
             )
 
+    @event("PartReplied", topic="renda:Suggestion.PartReplied")
+    def _part_replied(
+        self,
+        *,
+        unit: str,
+        result_class: str,
+        text: str,
+        due: date | None,
+        on_time: bool | None,
+        on: date,
+        actor: Actor,
+    ) -> None:
+        self.parts[unit].update(
+            replied_on=on, on_time=on_time, result_class=result_class, text=text, due=due
+        )
+
     @event("DueDatesComputed", topic="renda:Suggestion.DueDatesComputed")
     def _due_dates_computed(
         self, *, dates: dict[str, date], still_pending: dict[str, Any], on: date, actor: Actor
@@ -1210,6 +1289,13 @@ class Suggestion(Aggregate):
             k: v for k, v in self.pending_dues.items() if not k.startswith("disclosure_due")
         }
         self.pending_dues.update(pending or {})
+        if unit in self.parts and self.parts[unit]["replied_on"] is None:
+            self.parts[unit].update(
+                replied_on=on,
+                on_time=on <= due if due is not None else None,
+                result_class=result_class,
+                due=due,
+            )
         self.replies.append(
             {
                 "round": round,
@@ -1382,6 +1468,7 @@ class Suggestion(Aggregate):
             "extension_request": self.extension_request,
             "extension_decisions": self.extension_decisions,
             "co_opinion_dues": self.co_opinion_dues,
+            "parts": [{**p, "due": p.get("due", self.reply_due)} for p in self.parts.values()],
             "pending_due_dates": [
                 {"deadline": k, **v} for k, v in sorted(self.pending_dues.items())
             ],
