@@ -376,3 +376,45 @@ def test_rehandle_on_attitude_on_a_province_may_re_handle_on_attitude_too() -> N
     s = evaluated(Rating.DISSATISFIED, Rating.SATISFIED, clock)
     s.rehandle(reason=None, on=d("2024-12-06"), clock=clock, actor=STAFF)
     assert s.status is Status.REHANDLING
+
+
+# -- old logs ----------------------------------------------------------------------
+
+
+def test_an_old_log_without_the_new_event_fields_still_replays() -> None:
+    """Events recorded before issue 10 lack pending, parts, co_opinion_dues and
+    restarted: they replay with the defaults."""
+    s = accepted()
+    assign(s, "2024-09-27", co_units=["省交通运输厅"])
+    s.object_to_assignment(unit="省交通运输厅", reason="不属职责", on=d("2024-10-09"), actor=UNIT_A)
+    s.reassign(
+        lead_unit="省商务厅",
+        co_units=["省发改委"],
+        complex_=False,
+        note=None,
+        on=d("2024-10-10"),
+        clock=CLOCK,
+        actor=STAFF,
+    )
+    s.reply(
+        unit="省商务厅",
+        result_class="A",
+        text="答复",
+        on=d("2024-12-01"),
+        clock=CLOCK,
+        actor=UNIT_A,
+    )
+    events = s.collect_events()
+    for e in events:
+        for name in ("pending", "parts", "co_opinion_dues", "restarted"):
+            if name in e.__dict__:
+                object.__delattr__(e, name)
+    replayed: Any = None
+    for e in events:
+        replayed = e.mutate(replayed)  # type: ignore[attr-defined]
+    assert replayed.status is Status.REPLIED and replayed.parts == {}
+    assert replayed.pending_dues == {}
+    # an old Reassigned restarted every clock, with one co-opinion date for every co-unit
+    assert replayed.assigned_on == d("2024-10-10")
+    assert replayed.co_opinion_dues == {"省发改委": replayed.co_opinion_due}
+    assert replayed.assignments[-1]["restarted"] is None
