@@ -107,3 +107,88 @@ def test_recorded_in_december_2026_then_2027_is_added_and_the_due_dates_appear(
             UNIT,
         )
         assert app.suggestion(sid)["replies"][0]["on_time"] is True
+
+
+def test_split_suggestion_by_unit_timeliness_and_extension_commands(app: Renda) -> None:
+    """分办: each lead unit's timeliness in by_unit; request-extension and
+    decide-extension through the CLI; a grant after the due date is exit 5."""
+    from tests.application.test_suggestions import assigned
+
+    with dates_as_of(date(2025, 6, 30)):
+        _, lead = deputy(app)
+        sid = assigned(app, lead)  # 省商务厅 on 2024-09-27, reply due 2024-12-27
+        other = app.draft_suggestion(
+            {
+                "title": "关于口岸与物流的建议",
+                "body": "建议……",
+                "channel": "recess",
+                "source": "forum",
+                "date": "2024-09-01",
+            },
+            lead,
+        )
+        app.submit_suggestion({"suggestion_id": other, "date": "2024-09-10"}, lead)
+        app.accept_suggestion({"suggestion_id": other, "date": "2024-09-20"}, STAFF)
+        run(
+            app,
+            "staff",
+            "suggestion",
+            "assign",
+            str(other),
+            "--lead-unit",
+            "省商务厅",
+            "--part-unit",
+            "省发改委",
+            "--date",
+            "2024-09-27",
+        )
+        run(
+            app,
+            "unit:省商务厅",
+            "suggestion",
+            "request-extension",
+            str(sid),
+            "--until",
+            "2025-02-27",
+            "--reason",
+            "需调研",
+            "--date",
+            "2024-12-20",
+        )
+        late = CliRunner().invoke(
+            cli,
+            ["suggestion", "decide-extension", str(sid), "--grant", "--date", "2024-12-30"],
+            obj=Env(app=app, actor_id="t", role="staff"),
+        )
+        assert late.exit_code == 5 and "after the due date" in late.output
+        run(
+            app,
+            "staff",
+            "suggestion",
+            "decide-extension",
+            str(sid),
+            "--grant",
+            "--date",
+            "2024-12-26",
+        )
+        assert app.suggestion(sid)["reply_due"] == "2025-02-27"
+        for unit, on in (("省商务厅", "2024-12-20"), ("省发改委", "2025-01-06")):
+            app.reply_suggestion(
+                {"suggestion_id": other, "date": on, "result_class": "A", "text": "答复"},
+                Actor("w", f"unit:{unit}"),
+            )
+        app.reply_suggestion(
+            {"suggestion_id": sid, "date": "2025-02-20", "result_class": "A", "text": "答复"},
+            UNIT,
+        )
+        run(app, "staff", "projections", "catch-up", "--json")
+        out = run(app, "auditor", "report", "suggestions", "--year", "2024", "--json")
+        by_unit = json.loads(out.stdout)["by_unit"]
+        # 省商务厅: sid on time after the extension, its part of `other` on time → 2/2
+        assert by_unit["省商务厅"]["unit_replied"] == 2
+        assert by_unit["省商务厅"]["unit_on_time_rate"] == 1.0
+        # 省发改委 replied its part after 2024-12-27: late
+        assert by_unit["省发改委"]["unit_replied"] == 1
+        assert by_unit["省发改委"]["unit_on_time_rate"] == 0.0
+        # the split suggestion counts as replied, late (one part was late)
+        assert by_unit["省商务厅"]["replied"] == 2 and by_unit["省商务厅"]["on_time_rate"] == 0.5
