@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from renda_core import Actor, Renda
-from renda_core.domain.calendar import CalendarYearUnknown, YearArrangement
+from renda_core.domain.calendar import YearArrangement
 from renda_core.domain.deadlines import NATIONAL, Period, Unit
 from renda_core.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolated
 from renda_core.projections.log import count_events
@@ -85,7 +85,7 @@ def test_show_gives_status_and_every_current_due_date(app: Renda) -> None:
     assert data["status"] == "assigned"
     assert data["reply_due"] == "2024-12-27"
     assert data["objection_until"] == "2024-10-12"
-    assert data["co_opinion_due"] == "2024-10-27"
+    assert data["co_opinion_due"] == "2024-10-28"  # 10-27 is a Sunday: rolled
     assert data["disclosure_due"] is None and data["rehandle_due"] is None
     assert data["lead_name"] == "金美玉" and data["area"] == "222401"
 
@@ -234,21 +234,25 @@ def test_merge_saves_every_suggestion_in_one_transaction(app: Renda) -> None:
 
 
 def test_calendar_years_added_as_events_extend_the_clock(app: Renda) -> None:
+    """A missing year never blocks a fact: the submission is recorded with its due
+    date pending, and the date is computed when the year is added (issue 10, item 4)."""
     _, lead = deputy(app)
     sid = drafted(app, lead)
-    refused(
-        app,
-        CalendarYearUnknown,
-        lambda: app.submit_suggestion({"suggestion_id": sid, "date": "2026-12-28"}, lead),
-        "2027",
-    )
+    app.submit_suggestion({"suggestion_id": sid, "date": "2026-12-28"}, lead)
+    data = app.suggestion(sid)
+    assert data["status"] == "submitted" and data["assignment_due"] is None
+    assert [(p["deadline"], p["year"]) for p in data["pending_due_dates"]] == [
+        ("assignment_due", 2027)
+    ]
+    assert app.pending_due_dates() == {2027: [str(sid)]}
     refused(
         app,
         Forbidden,
         lambda: app.add_calendar_year({**YEAR_2027, "date": "2026-11-10"}, UNIT),
     )
     app.add_calendar_year({**YEAR_2027, "date": "2026-11-10"}, STAFF)
-    app.submit_suggestion({"suggestion_id": sid, "date": "2026-12-28"}, lead)
+    assert app.suggestion(sid)["pending_due_dates"] == []
+    assert app.pending_due_dates() == {}
     # 12-29, 30, 31, (01-01 off), 01-04, 05, 06, 07
     assert app.suggestion(sid)["assignment_due"] == "2027-01-07"
     refused(

@@ -392,8 +392,12 @@ def test_bulletin_to_evaluation_and_the_reports(store: str) -> None:
         "rehandled": 0,
         "extended": 0,
         "overdue": 1,
+        "unit_replied": 0,
+        "unit_on_time_rate": None,
     }
     assert report["by_unit"]["省民政厅"]["on_time_rate"] == 0.0
+    assert report["by_unit"]["省民政厅"]["unit_on_time_rate"] == 0.0
+    assert report["pending_due_dates"] == 0 and report["pending"] == []
     commerce_only = r.json(
         "auditor",
         "report",
@@ -477,9 +481,15 @@ def test_cli_errors_are_clear_and_record_nothing(store: str, tmp_path: Path) -> 
     r("staff", "suggestion", "show", "not-an-id", code=3)
     r("staff", "suggestion", "overdue", "--as-of", "31.12.2024", code=3)
     r("staff", "suggestion", "overdue", "--on", "31.12.2024", code=3)
-    r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01", code=5)
-    assert "2027" in r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01", code=5)
     assert r.events() == before
+    # a missing calendar year does not block the fact: the due date is pending
+    r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01")
+    shown = r.json("staff", "suggestion", "show", s)
+    assert shown["assignment_due"] is None
+    assert [(p["deadline"], p["year"]) for p in shown["pending_due_dates"]] == [
+        ("assignment_due", 2027)
+    ]
+    before = r.events()
 
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
@@ -514,6 +524,7 @@ def test_cli_errors_are_clear_and_record_nothing(store: str, tmp_path: Path) -> 
         "origin": "recorded",
         "source": "国务院办公厅通知（示例）",
     }
-    r(f"deputy:{a}", "suggestion", "submit", s, "--date", "2027-03-01")
+    shown = r.json("staff", "suggestion", "show", s)  # computed when 2027 was added
+    assert shown["assignment_due"] is not None and shown["pending_due_dates"] == []
     policy = r.json("auditor", "suggestion", "policy")
     assert policy["name"] == "national" and policy["disclosure"]["label"] == "20个工作日"

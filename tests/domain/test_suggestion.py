@@ -176,11 +176,13 @@ def test_assignment_sets_the_statutory_clock() -> None:
     s = at(Status.ASSIGNED)
     assert s.reply_due == d("2024-12-27")  # 3 months
     assert s.objection_until == d("2024-10-12")  # 7 working days over National Day
-    assert s.co_opinion_due == d("2024-10-27")  # 1 month
+    # 1 month: 2024-10-27 is a Sunday, so the period ends on Monday 10-28
+    # (policy roll_to_working_day, Civil Code Art. 203 style)
+    assert s.co_opinion_due == d("2024-10-28")
     assert s.extension_limit == d("2025-03-27")  # 3 months more at most
     assert s.policy == "national"
     due = {x["deadline"]: x["due"] for x in s.to_dict()["open_deadlines"]}
-    assert due == {"reply_due": "2024-12-27", "co_opinion_due": "2024-10-27"}
+    assert due == {"reply_due": "2024-12-27", "co_opinion_due": "2024-10-28"}
 
 
 def test_a_complex_suggestion_gets_six_months() -> None:
@@ -418,17 +420,17 @@ def test_co_opinion_only_from_a_co_unit_once_and_late_is_flagged() -> None:
     s = at(Status.ASSIGNED)
     with pytest.raises(RuleViolated, match="not a co-handling unit"):
         s.send_co_opinion(unit="省商务厅", text="x", on=d("2024-10-20"), actor=UNIT)
-    s.send_co_opinion(unit="省交通运输厅", text="意见", on=d("2024-10-28"), actor=UNIT)
-    assert s.co_opinions["省交通运输厅"]["late"] is True
+    s.send_co_opinion(unit="省交通运输厅", text="意见", on=d("2024-10-29"), actor=UNIT)
+    assert s.co_opinions["省交通运输厅"]["late"] is True  # due 10-28 (rolled off Sunday)
     with pytest.raises(RuleViolated, match="already sent"):
-        s.send_co_opinion(unit="省交通运输厅", text="x", on=d("2024-10-29"), actor=UNIT)
+        s.send_co_opinion(unit="省交通运输厅", text="x", on=d("2024-10-30"), actor=UNIT)
     assert not [x for x in s.to_dict()["open_deadlines"] if x["deadline"] == "co_opinion_due"]
 
 
 def test_extension_within_the_cap_and_the_deputy_is_told() -> None:
     s = at(Status.ASSIGNED)
-    s.extend(until=d("2025-02-27"), reason="需调研", on=d("2024-12-20"), actor=STAFF)
-    s.extend(until=d("2025-03-27"), reason="再延", on=d("2024-12-21"), actor=STAFF)
+    s.extend(until=d("2025-02-27"), reason="需调研", on=d("2024-12-20"), clock=CLOCK, actor=STAFF)
+    s.extend(until=d("2025-03-27"), reason="再延", on=d("2024-12-21"), clock=CLOCK, actor=STAFF)
     assert s.reply_due == d("2025-03-27")
     event = s.collect_events()[-1]
     assert event.notify == [LEAD, CO]  # type: ignore[attr-defined]
@@ -437,14 +439,14 @@ def test_extension_within_the_cap_and_the_deputy_is_told() -> None:
 def test_extension_rejections() -> None:
     s = at(Status.ASSIGNED)
     with pytest.raises(RuleViolated, match="past it"):
-        s.extend(until=d("2025-03-28"), reason="x", on=d("2024-12-20"), actor=STAFF)
+        s.extend(until=d("2025-03-28"), reason="x", on=d("2024-12-20"), clock=CLOCK, actor=STAFF)
     with pytest.raises(RuleViolated, match="after the current due date"):
-        s.extend(until=d("2024-12-27"), reason="x", on=d("2024-12-20"), actor=STAFF)
+        s.extend(until=d("2024-12-27"), reason="x", on=d("2024-12-20"), clock=CLOCK, actor=STAFF)
     with pytest.raises(RuleViolated, match="needs a reason"):
-        s.extend(until=d("2025-01-27"), reason="", on=d("2024-12-20"), actor=STAFF)
+        s.extend(until=d("2025-01-27"), reason="", on=d("2024-12-20"), clock=CLOCK, actor=STAFF)
     s = at(Status.REPLIED)
     with pytest.raises(RuleViolated, match="cannot extend"):
-        s.extend(until=d("2025-01-27"), reason="x", on=d("2024-12-21"), actor=STAFF)
+        s.extend(until=d("2025-01-27"), reason="x", on=d("2024-12-21"), clock=CLOCK, actor=STAFF)
 
 
 def test_contacts_by_handling_units() -> None:

@@ -44,6 +44,16 @@ def working_days_after(start: date, count: int) -> date:
     return day
 
 
+def rolled(day: date) -> date:
+    """A period ending on a holiday or rest day ends on the next working day (policy
+    ``roll_to_working_day``, on by default)."""
+    import chinese_calendar
+
+    while not chinese_calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
 class SuggestionMachine(RuleBasedStateMachine):
     app: Renda
 
@@ -56,6 +66,7 @@ class SuggestionMachine(RuleBasedStateMachine):
         self.rehandlings = 0
         self.last_rating_bad = False
         self.replies = 0
+        self.reply_due_assigned = START
 
     @initialize()
     def draft(self) -> None:
@@ -144,12 +155,14 @@ class SuggestionMachine(RuleBasedStateMachine):
         }
         if self._try(self.state == "accepted", lambda: self.app.assign_suggestion(data, STAFF)):
             self.state = "assigned"
-            reply_due = add_months(on, 6 if complex_ else 3)
+            reply_due = rolled(add_months(on, 6 if complex_ else 3))
+            self.reply_due_assigned = reply_due
             self.due.update(
                 reply_due=reply_due,
                 objection_until=working_days_after(on, 7),
-                co_opinion_due=add_months(on, 1),
-                extension_limit=add_months(reply_due, 3),
+                co_opinion_due=rolled(add_months(on, 1)),
+                # Art. 51: 6 months from 交办 in total, extensions included
+                extension_limit=rolled(add_months(on, 6)),
             )
 
     @precondition(lambda m: m.state == "assigned")
@@ -177,8 +190,16 @@ class SuggestionMachine(RuleBasedStateMachine):
         base = self.due.get("reply_due")
         until = add_months(base, months) if base else self.today
         limit = self.due.get("extension_limit")
-        allowed = self.state == "assigned" and limit is not None and until <= limit
+        if limit is not None:  # one extension's cap after the assigned due date, too
+            limit = min(limit, rolled(add_months(self.reply_due_assigned, 3)))
         on = self.today
+        allowed = (
+            self.state == "assigned"
+            and limit is not None
+            and base is not None
+            and base < until <= limit
+            and on <= base  # never after the due date
+        )
         if self._try(
             allowed,
             lambda: self.app.extend_suggestion(
@@ -236,7 +257,7 @@ class SuggestionMachine(RuleBasedStateMachine):
         ):
             self.state = "rehandling"
             self.rehandlings += 1
-            self.due["rehandle_due"] = add_months(on, 1)
+            self.due["rehandle_due"] = rolled(add_months(on, 1))
 
     @rule(dice=st.integers(min_value=0, max_value=5))
     def withdraw(self, dice: int) -> None:

@@ -3,7 +3,10 @@
 ``renda report suggestions [--year Y] [--unit U] [--on D] [--as-of T] --json`` gives
 ``submitted``, ``accepted``, ``assigned``, ``replied``, ``replied_rate`` (办复率),
 ``on_time_rate``, ``by_class``, ``satisfaction_first`` / ``satisfaction_final``,
-``rehandled``, ``overdue`` and ``by_unit``.
+``rehandled``, ``overdue``, ``pending_due_dates`` (due dates waiting for a calendar
+year, listed separately in ``pending``) and ``by_unit`` (with each unit's own
+timeliness, ``unit_replied`` / ``unit_on_time_rate``, counted per part of a split
+suggestion, 分办).
 
 Counters are kept by the year of submission (the cohort a work report speaks of), the
 lead deputy's area and level, and the lead unit (``key``), so ``--as-of``,
@@ -54,6 +57,9 @@ class SuggestionView:
             "Reassigned",
             "CoOpinionSent",
             "Extended",
+            "ExtensionDecided",
+            "DueDatesComputed",
+            "PartReplied",
             "Replied",
             "Evaluated",
             "RehandlingOrdered",
@@ -101,6 +107,9 @@ class SuggestionView:
                 "supervised": False,
                 "extended": False,
                 "bulletin": False,
+                "pending": {},
+                "co_opinion_dues": {},
+                "parts": [],
             },
         )
 
@@ -120,6 +129,7 @@ class SuggestionView:
             submitted_on=event.on.isoformat(),
             assignment_due=_iso(event.assignment_due),
         )
+        doc.setdefault("pending", {}).update(getattr(event, "pending", None) or {})
         self._add(view, doc, "submitted")
         self._put(view, event, doc)
 
@@ -167,8 +177,44 @@ class SuggestionView:
         doc["co_opinions"].append({"unit": event.unit, "late": event.late})
         self._put(view, event, doc)
 
+    @process_event.register(Suggestion.ExtensionDecided)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        if event.granted:
+            self._extended(view, event)
+
     @process_event.register(Suggestion.Extended)
     def _(self, event: Any, view: ViewUnit) -> None:
+        self._extended(view, event)
+
+    @process_event.register(Suggestion.DueDatesComputed)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        for key, value in event.dates.items():
+            name, _, detail = key.partition(":")
+            if name == "co_opinion_due":
+                doc.setdefault("co_opinion_dues", {})[detail] = value.isoformat()
+                doc["co_opinion_due"] = doc.get("co_opinion_due") or value.isoformat()
+            elif name == "on_time":
+                reply = doc["replies"][int(detail) - 1]
+                reply["on_time"] = reply["on"] <= value.isoformat()
+                if reply["round"] == 1 and reply["on_time"]:
+                    self._add(view, doc, "replied_on_time", doc["lead_unit"])
+                    self._add(view, doc, "unit_replied_on_time", reply.get("unit"))
+            elif name in ("assignment_due", "reply_due", "rehandle_due", "disclosure_due"):
+                doc[name] = value.isoformat()
+        doc["pending"] = dict(event.still_pending)
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.PartReplied)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc.setdefault("parts", []).append({"unit": event.unit, "on_time": event.on_time})
+        self._add(view, doc, "unit_replied", event.unit)
+        if event.on_time:
+            self._add(view, doc, "unit_replied_on_time", event.unit)
+        self._put(view, event, doc)
+
+    def _extended(self, view: ViewUnit, event: Any) -> None:
         doc = self._doc(view, event)
         doc["reply_due"] = event.until.isoformat()
         if not doc["extended"]:
@@ -187,6 +233,13 @@ class SuggestionView:
             self._add(view, doc, "replied", unit)
             if event.on_time:
                 self._add(view, doc, "replied_on_time", unit)
+            # each unit's own timeliness (the replying part's, for a split suggestion)
+            part_on_time = event.on_time
+            if doc.get("parts"):  # the last part of a split suggestion: its own timeliness
+                part_on_time = event.due is not None and event.on <= event.due
+            self._add(view, doc, "unit_replied", event.unit)
+            if part_on_time:
+                self._add(view, doc, "unit_replied_on_time", event.unit)
         self._add(view, doc, "reply_class", f"{event.result_class}{SEP}{unit}")
         doc["replies"].append(
             {
@@ -194,14 +247,19 @@ class SuggestionView:
                 "on": event.on.isoformat(),
                 "result_class": event.result_class,
                 "on_time": event.on_time,
+                "unit": event.unit,
             }
         )
         doc.update(
             status=Status.REPLIED.value,
             rehandle_due=None,
-            disclosure_due=event.disclosure_due.isoformat(),
+            disclosure_due=_iso(event.disclosure_due),
             disclosed=False,
         )
+        pending = {
+            k: v for k, v in doc.get("pending", {}).items() if not k.startswith("disclosure")
+        }
+        doc["pending"] = {**pending, **(getattr(event, "pending", None) or {})}
         self._put(view, event, doc)
 
     @process_event.register(Suggestion.Evaluated)
@@ -223,7 +281,8 @@ class SuggestionView:
     @process_event.register(Suggestion.RehandlingOrdered)
     def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
-        doc.update(status=Status.REHANDLING.value, rehandle_due=event.due.isoformat())
+        doc.update(status=Status.REHANDLING.value, rehandle_due=_iso(event.due))
+        doc.setdefault("pending", {}).update(getattr(event, "pending", None) or {})
         self._add(view, doc, "rehandled", doc["lead_unit"])
         self._put(view, event, doc)
 
@@ -322,9 +381,24 @@ class SuggestionView:
             lead_unit=event.lead_unit,
             co_units=list(event.co_units),
             co_opinions=[],
-            reply_due=event.reply_due.isoformat(),
+            reply_due=_iso(event.reply_due),
+            co_opinion_due=_iso(event.co_opinion_due),
+            co_opinion_dues={
+                u: _iso(d)
+                for u, d in (
+                    getattr(event, "co_opinion_dues", None)
+                    or {u: event.co_opinion_due for u in event.co_units}
+                ).items()
+            },
             assignment_due=None,
         )
+        kept = {
+            k: v
+            for k, v in doc.get("pending", {}).items()
+            if not k.startswith(("reply_due", "objection_until", "co_opinion_due", "extension"))
+        }
+        doc["pending"] = {**kept, **(getattr(event, "pending", None) or {})}
+        doc["parts"] = []
 
     def _rating(
         self, view: ViewUnit, doc: dict[str, Any], which: str, rating: dict[str, Any], sign: int
@@ -380,6 +454,27 @@ def late_items(
     return sorted(late, key=lambda e: (e["owner"], e["due"], e["id"]))
 
 
+def pending_items(docs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Due dates waiting for a calendar year (not overdue, not on time: pending)."""
+    out = []
+    for key, doc in docs:
+        for deadline, entry in sorted((doc.get("pending") or {}).items()):
+            name, _, detail = deadline.partition(":")
+            if name == "on_time":
+                continue  # a reply's timeliness waits with its due date, listed there
+            out.append(
+                {
+                    "id": key,
+                    "title": doc["title"],
+                    "deadline": name,
+                    "unit": detail or doc.get("lead_unit"),
+                    "start": entry["start"],
+                    "year": entry["year"],
+                }
+            )
+    return sorted(out, key=lambda e: (e["year"], e["start"], e["id"], e["deadline"]))
+
+
 def build_suggestions(
     ctx: ReportContext,
     year: int | None = None,
@@ -424,9 +519,13 @@ def build_suggestions(
             "satisfied_final",
             "rehandled",
             "extended",
+            "unit_replied",
+            "unit_replied_on_time",
         )
     }
-    for name in sorted(set(figures["assigned"]) | set(overdue_by_unit)):
+    for name in sorted(
+        set(figures["assigned"]) | set(overdue_by_unit) | set(figures["unit_replied"])
+    ):
         if unit is not None and name != unit:
             continue
         f = {k: v.get(name, 0) for k, v in figures.items()}
@@ -442,8 +541,13 @@ def build_suggestions(
             "rehandled": f["rehandled"],
             "extended": f["extended"],
             "overdue": overdue_by_unit.get(name, 0),
+            "unit_replied": f["unit_replied"],
+            "unit_on_time_rate": rate(f["unit_replied_on_time"], f["unit_replied"]),
         }
 
+    pending = pending_items(docs)
+    if unit is not None:
+        pending = [p for p in pending if p["unit"] in (unit, None)]
     assigned, replied = count("assigned"), count("replied")
     return {
         "year": year,
@@ -481,6 +585,8 @@ def build_suggestions(
         "commitments_delivered_on_time": count("commitments_delivered_on_time"),
         "overdue": len({e["id"] for e in overdue if unit is None or e["owner"] == unit}),
         "overdue_on": on_day.isoformat(),
+        "pending_due_dates": len(pending),
+        "pending": pending,
         "by_unit": units,
         "as_of": ctx.as_of_label,
     }
@@ -508,6 +614,7 @@ def render_suggestions(data: dict[str, Any], lang: str = "zh") -> Table:
         ("重新办理", "Re-handled", data["rehandled"]),
         ("重点督办", "Supervised", data["supervised"]),
         ("逾期未复", "Overdue", data["overdue"]),
+        ("待定期限（缺节假日安排）", "Pending due dates", data["pending_due_dates"]),
     ]
     for zh_label, en_label, value in rows:
         if value is not None:
@@ -550,4 +657,4 @@ def renda_register_reports(register: Any) -> None:
     )
 
 
-__all__ = ["SuggestionView", "build_suggestions", "late_items", "matching_docs"]
+__all__ = ["SuggestionView", "build_suggestions", "late_items", "matching_docs", "pending_items"]

@@ -17,12 +17,15 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Recording
 from pydantic import Field, model_validator
 
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import BusinessDate, Command, PlannedDate, Text, command
 from renda_core.domain.calendar import (
     CalendarYear,
+    DueDateWaitlist,
     WorkCalendar,
     YearArrangement,
     packaged_years,
@@ -122,8 +125,73 @@ class CalendarCommands(RendaBase):
         else:
             existing.revise(arrangement, on=cmd.date, actor=actor)
             year = existing
-        self._save(year)
+        # the due dates waiting for this year are computed and recorded in the same write
+        waitlist = self._waitlist(cmd.year, actor, create=False)
+        changed: list[Aggregate] = []
+        if waitlist is not None and waitlist.waiting:
+            calendar = WorkCalendar(
+                lambda y: arrangement if y == cmd.year else self._year_lookup(y),
+                known_years=[*self.supplied_years, cmd.year],
+            )
+            done = []
+            for record_id in list(waitlist.waiting):
+                record: Any = self._get(UUID(record_id))
+                record.compute_pending(calendar, on=cmd.date, actor=actor)
+                changed.append(record)
+                done.append(record_id)
+            waitlist.clear(done, actor=actor)
+            changed.append(waitlist)
+        self._save(year, *changed)
         return year.id
+
+    def _save(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
+        """Save, noting every record whose due dates now wait for a calendar year on that
+        year's waiting list, in the same write."""
+        lists: dict[int, DueDateWaitlist] = {}
+        for aggregate in aggregates:
+            waiting = getattr(aggregate, "waiting_years", None)
+            if waiting is None or not aggregate.pending_events:
+                continue
+            actor: Any = getattr(aggregate.pending_events[-1], "actor", None)
+            for year in waiting():
+                if year not in lists:
+                    found = self._waitlist(year, actor, create=True)
+                    assert found is not None
+                    lists[year] = found
+                lists[year].note(str(aggregate.id), actor=actor)
+        extra = [w for w in lists.values() if w.pending_events and w not in aggregates]
+        return super()._save(*aggregates, *extra)
+
+    def _waitlist(self, year: int, actor: Any, *, create: bool) -> DueDateWaitlist | None:
+        try:
+            found = self._get(DueDateWaitlist.create_id(year))
+        except AggregateNotFoundError:
+            return DueDateWaitlist(year=year, actor=actor) if create else None
+        return found if isinstance(found, DueDateWaitlist) else None
+
+    def pending_due_dates(self) -> dict[int, list[str]]:
+        """The records waiting for each missing calendar year."""
+        out: dict[int, list[str]] = {}
+        for year in range(min(packaged_years()), max(packaged_years()) + 12):
+            waitlist = self._waitlist(year, None, create=False)
+            if waitlist is not None and waitlist.waiting:
+                out[year] = list(waitlist.waiting)
+        return out
+
+    def calendar_warning(self, today: dt.date) -> str | None:
+        """From 1 November, a warning when next year's arrangement is missing."""
+        if (today.month, today.day) < (11, 1):
+            return None
+        try:
+            self.work_calendar().arrangement(today.year + 1)
+        except RuleViolated:
+            waiting = len(self.pending_due_dates().get(today.year + 1, []))
+            return (
+                f"warning: the {today.year + 1} holiday arrangement is not recorded; due "
+                f"dates reaching {today.year + 1} are pending ({waiting} record(s) wait): "
+                "add it with `renda calendar add FILE`"
+            )
+        return None
 
     # -- the clock ------------------------------------------------------------------
 

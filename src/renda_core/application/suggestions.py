@@ -133,6 +133,11 @@ class AssignSuggestion(SuggestionRef):
     lead_unit: Text
     co_units: list[Text] = Field(default_factory=list, max_length=20)
     complex: bool = Field(default=False, description="complex: the longer reply period")
+    parts: list[Text] = Field(
+        default_factory=list,
+        max_length=20,
+        description="further lead units, each replying for its part (分办)",
+    )
 
 
 class ObjectAssignment(SuggestionRef):
@@ -167,6 +172,21 @@ class ExtendSuggestion(SuggestionRef):
 
     until: PlannedDate
     reason: LongText = Field(min_length=1)
+
+
+class RequestExtension(SuggestionRef):
+    """The lead unit asks for a later reply date (申请延期), before the due date."""
+
+    until: PlannedDate
+    reason: LongText = Field(min_length=1)
+    unit: Text | None = Field(default=None, description="default: the acting unit")
+
+
+class DecideExtension(SuggestionRef):
+    """The office grants or refuses the pending extension request (延期审批)."""
+
+    grant: bool
+    note: LongText | None = Field(default=None, description="required when refusing")
 
 
 class SuggestionContact(SuggestionRef):
@@ -407,6 +427,7 @@ class SuggestionCommands(CalendarCommands):
                 on=cmd.date,
                 clock=clock,
                 actor=actor,
+                parts=cmd.parts,
             ),
         )
 
@@ -438,6 +459,7 @@ class SuggestionCommands(CalendarCommands):
                 on=cmd.date,
                 clock=clock,
                 actor=actor,
+                parts=cmd.parts,
             ),
         )
 
@@ -463,12 +485,43 @@ class SuggestionCommands(CalendarCommands):
 
     @command("suggestion.extend", ExtendSuggestion, STAFF)
     def extend_suggestion(self, cmd: ExtendSuggestion, actor: Actor) -> None:
-        """Extend the reply deadline (the deputy is told)."""
+        """The office extends the reply deadline (the deputy is told), by the same rules
+        as a granted request: before the due date, within the policy's total cap."""
+        clock = self.clock()
         self._change(
             Suggestion,
             cmd.suggestion_id,
             "suggestion",
-            lambda s: s.extend(until=cmd.until, reason=cmd.reason, on=cmd.date, actor=actor),
+            lambda s: s.extend(
+                until=cmd.until, reason=cmd.reason, on=cmd.date, clock=clock, actor=actor
+            ),
+        )
+
+    @command("suggestion.request-extension", RequestExtension, UNIT)
+    def request_extension(self, cmd: RequestExtension, actor: Actor) -> None:
+        """The lead unit requests an extension, with its reasons, before the due date."""
+        unit = self._unit(cmd.unit, actor)
+        clock = self.clock()
+        self._on_suggestion(
+            cmd.suggestion_id,
+            actor,
+            lambda s: s.request_extension(
+                unit=unit, until=cmd.until, reason=cmd.reason, on=cmd.date, clock=clock, actor=actor
+            ),
+            lead_unit_only=True,
+        )
+
+    @command("suggestion.decide-extension", DecideExtension, STAFF)
+    def decide_extension(self, cmd: DecideExtension, actor: Actor) -> None:
+        """The office grants or refuses the pending extension request."""
+        clock = self.clock()
+        self._change(
+            Suggestion,
+            cmd.suggestion_id,
+            "suggestion",
+            lambda s: s.decide_extension(
+                grant=cmd.grant, note=cmd.note, on=cmd.date, clock=clock, actor=actor
+            ),
         )
 
     @command("suggestion.contact", SuggestionContact, UNIT)

@@ -21,6 +21,7 @@ from renda_core.cli.common import RendaGroup, emit, env, json_option
 from renda_core.cli.context import Env
 from renda_core.cli.deputy import deputy
 from renda_core.cli.events import events
+from renda_core.cli.extension import suggestion_request_extension  # noqa: F401
 from renda_core.cli.group import group as group_group
 from renda_core.cli.importer import import_file, schema
 from renda_core.cli.opinion import opinion

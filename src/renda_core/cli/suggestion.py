@@ -53,7 +53,18 @@ def _apply(ctx: click.Context, method: str, suggestion_id: str, on: str | None, 
     e = env(ctx)
     payload = {k: v for k, v in data.items() if v is not None}
     payload.update(suggestion_id=suggestion_id, date=on or today())
-    return getattr(e.get_app(), method)(payload, e.actor())
+    result = getattr(e.get_app(), method)(payload, e.actor())
+    warn_calendar(ctx)
+    return result
+
+
+def warn_calendar(ctx: click.Context) -> None:
+    """From 1 November, tell staff on stderr when next year's calendar is missing."""
+    from renda_core.application.inputs import today as business_today
+
+    warning = env(ctx).get_app().calendar_warning(business_today())
+    if warning:
+        click.echo(warning, err=True)
 
 
 def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = False) -> None:
@@ -231,6 +242,12 @@ def _units_options(fn: Any) -> Any:
     fn = click.option(
         "--co-unit", "co_units", multiple=True, help="Co-handling unit (协办), repeatable."
     )(fn)
+    fn = click.option(
+        "--part-unit",
+        "part_units",
+        multiple=True,
+        help="A further lead unit replying for its part (分办), repeatable.",
+    )(fn)
     return click.option("--lead-unit", required=True, help="Lead handling unit (主办).")(fn)
 
 
@@ -247,6 +264,7 @@ def suggestion_assign(
     co_units: tuple[str, ...],
     complex_: bool,
     on: str | None,
+    part_units: tuple[str, ...] = (),
 ) -> None:
     """Assign (交办) to a lead unit and co-units; the statutory clock starts."""
     _apply(
@@ -257,6 +275,7 @@ def suggestion_assign(
         lead_unit=lead_unit,
         co_units=list(co_units),
         complex=complex_,
+        parts=list(part_units),
     )
     _done(ctx, suggestion_id, f"assigned to {lead_unit}", dues=True)
 
@@ -290,6 +309,7 @@ def suggestion_reassign(
     complex_: bool,
     note: str | None,
     on: str | None,
+    part_units: tuple[str, ...] = (),
 ) -> None:
     """Grant the pending objections and assign anew (new clock)."""
     _apply(
@@ -301,6 +321,7 @@ def suggestion_reassign(
         co_units=list(co_units),
         complex=complex_,
         note=note,
+        parts=list(part_units),
     )
     _done(ctx, suggestion_id, f"reassigned to {lead_unit}", dues=True)
 
@@ -617,7 +638,7 @@ def suggestion_overdue(
 
     With --as-of, as the suggestions were recorded by then (and judged on that day
     unless --on is given)."""
-    from renda_adapters.suggestions import VIEW, late_items, matching_docs
+    from renda_adapters.suggestions import VIEW, late_items, matching_docs, pending_items
 
     context = fresh_context(env(ctx).runner(), VIEW, as_of=as_of)
     day = take_on(on) or context.today
@@ -626,11 +647,13 @@ def suggestion_overdue(
     for item in items:
         if unit is None or item["owner"] == unit:
             by_unit.setdefault(item["owner"], []).append(item)
-    data = {
+    pending = [p for p in pending_items(matching_docs(context)) if unit in (None, p["unit"])]
+    data: dict[str, Any] = {
         "on": day.isoformat(),
         "as_of": context.as_of_label,
         "total": sum(len(v) for v in by_unit.values()),
         "by_unit": by_unit,
+        "pending": pending,
     }
 
     def render() -> Table:
@@ -642,6 +665,9 @@ def suggestion_overdue(
         for owner, entries in by_unit.items():
             for x in entries:
                 table.add_row(owner, x["deadline"], x["due"], str(x["days_late"]), x["title"])
+        for p in pending:
+            due = f"pending: {p['year']} calendar missing"
+            table.add_row(p["unit"] or "", p["deadline"], due, "", p["title"])
         return table
 
     emit(data, as_json, render)

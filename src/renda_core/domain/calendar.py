@@ -304,3 +304,54 @@ class CalendarYear(Aggregate):
 
 def _iso(days: Iterable[date]) -> list[str]:
     return sorted(d.isoformat() for d in days)
+
+
+class DueDateWaitlist(Aggregate):
+    """The records whose due dates wait for a calendar year (one per year).
+
+    A command that cannot compute a due date because the year is missing records its
+    fact with the due date pending and notes the record here, in the same write; when
+    the year is added, the application computes those due dates and clears the list
+    in the write that records the year.
+    """
+
+    TOPIC = "renda:DueDateWaitlist"
+
+    class Event(Aggregate.Event):
+        TOPIC = "renda:DueDateWaitlist.Event"
+
+    class Created(Event, Aggregate.Created):
+        TOPIC = "renda:DueDateWaitlist.Created"
+
+    if TYPE_CHECKING:
+        Opened: ClassVar[type[Aggregate.Event]]
+        Noted: ClassVar[type[Aggregate.Event]]
+        Cleared: ClassVar[type[Aggregate.Event]]
+
+    @staticmethod
+    def create_id(year: int) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/renda/calendar/{year}/waiting")
+
+    @event("Opened", topic="renda:DueDateWaitlist.Opened")
+    def __init__(self, *, year: int, actor: Actor) -> None:
+        self.year = year
+        self.waiting: list[str] = []
+
+    def note(self, record_id: str, *, actor: Actor) -> None:
+        """Note a record waiting for this year (once)."""
+        if record_id not in self.waiting:
+            self._noted(record_id=record_id, actor=actor)
+
+    @event("Noted", topic="renda:DueDateWaitlist.Noted")
+    def _noted(self, *, record_id: str, actor: Actor) -> None:
+        self.waiting.append(record_id)
+
+    def clear(self, record_ids: Iterable[str], *, actor: Actor) -> None:
+        """The due dates of these records were computed (the year was added)."""
+        done = sorted(set(record_ids) & set(self.waiting))
+        if done:
+            self._cleared(record_ids=done, actor=actor)
+
+    @event("Cleared", topic="renda:DueDateWaitlist.Cleared")
+    def _cleared(self, *, record_ids: list[str], actor: Actor) -> None:
+        self.waiting = [r for r in self.waiting if r not in set(record_ids)]

@@ -8,7 +8,13 @@ Conventions (DESIGN.md; issue 3):
 - ``N working days`` ends on the N-th working day after the date by the Chinese
   statutory calendar, make-up working days included (2024-09-27 + 7 working days =
   2024-10-12);
-- ``N days`` ends N calendar days later.
+- ``N days`` ends N calendar days later;
+- a period whose last day is a statutory holiday or rest day ends on the next working
+  day (Civil Code Art. 203 style: 期间的最后一日是法定休假日的，以法定休假日结束的次日
+  为期间的最后一日), when the policy's ``roll_to_working_day`` is on (the default);
+- a due date that needs a year the working-day calendar does not know is *pending*:
+  the command records its event with a :class:`PendingDue` naming the missing year, and
+  the date is computed and recorded when the year is added (``renda calendar add``).
 
 The :class:`DeadlinePolicy` holds the national law's period and the provincial model
 defaults; a province plugin replaces it through the ``renda_register_deadline_policies``
@@ -27,7 +33,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from renda_core.domain.calendar import WorkCalendar
+from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
 
 
 class Unit(StrEnum):
@@ -91,9 +97,19 @@ DEFAULT_RESULT_CLASSES: Mapping[str, str] = MappingProxyType(
 class DeadlinePolicy:
     """The periods and choices of a province's suggestion-handling rules.
 
-    The defaults are the national law (reply within 3 months of assignment, Deputies
-    Law Art. 52) and the model provincial rules of DESIGN.md. A province plugin
-    registers its own (``dataclasses.replace(NATIONAL, name=..., rehandling=...)``).
+    The defaults are the national law (Deputies Law, as amended 2025, Art. 51: reply
+    within 3 months of assignment (交办), within 6 months for complex ones) and the model
+    provincial rules of DESIGN.md. A province plugin registers its own
+    (``dataclasses.replace(NATIONAL, name=..., rehandling=...)``).
+
+    ``max_total`` is the longest the reply may take from 交办, extensions included
+    (Art. 51: 6 months); a province may set its own cap, never an unlimited one: it is
+    a finite period of at most :data:`MAX_TOTAL_CEILING`, and the reply periods must
+    fit in it. ``extension_cap`` bounds one extension's length on top of that.
+    ``roll_to_working_day`` moves a period's last day off a holiday or rest day.
+    ``rehandle_on_attitude`` lets a province order re-handling on an attitude-only
+    不满意 too (default: only a 不满意 result; an attitude-only one is answered by a
+    recorded contact).
     """
 
     name: str = "national"
@@ -110,8 +126,26 @@ class DeadlinePolicy:
     result_classes: Mapping[str, str] = field(default_factory=lambda: DEFAULT_RESULT_CLASSES)
     commitment_classes: frozenset[str] = frozenset({"B", "C"})
     contact_before_reply: bool = False
+    max_total: Period = Period(6, Unit.MONTHS)
+    roll_to_working_day: bool = True
+    rehandle_on_attitude: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.max_total, Period):
+            raise ValueError(
+                "max_total must be a period (Deputies Law Art. 51: 6 months from 交办); "
+                "a policy cannot leave the total unlimited"
+            )
+        if not _fits(self.max_total, MAX_TOTAL_CEILING):
+            raise ValueError(
+                f"max_total {self.max_total} is longer than {MAX_TOTAL_CEILING}, "
+                "the most a policy may allow from 交办"
+            )
+        for name in ("reply", "reply_complex"):
+            if not _fits(getattr(self, name), self.max_total):
+                raise ValueError(
+                    f"{name} {getattr(self, name)} does not fit in max_total {self.max_total}"
+                )
         if not self.result_classes:
             raise ValueError("a policy needs at least one result class")
         unknown = set(self.commitment_classes) - set(self.result_classes)
@@ -134,6 +168,7 @@ class DeadlinePolicy:
             "extension_cap",
             "rehandling",
             "disclosure",
+            "max_total",
         )
         return {
             "name": self.name,
@@ -143,7 +178,32 @@ class DeadlinePolicy:
             "result_classes": dict(self.result_classes),
             "commitment_classes": sorted(self.commitment_classes),
             "contact_before_reply": self.contact_before_reply,
+            "roll_to_working_day": self.roll_to_working_day,
+            "rehandle_on_attitude": self.rehandle_on_attitude,
         }
+
+
+#: The longest ``max_total`` a policy may set: one year from 交办.
+MAX_TOTAL_CEILING = Period(12, Unit.MONTHS)
+
+
+def _fits(inner: Period, outer: Period) -> bool:
+    """Whether ``inner`` can never be longer than ``outer``."""
+    if inner.unit is outer.unit:
+        return inner.amount <= outer.amount
+    return _longest_days(inner) <= _shortest_days(outer)
+
+
+def _longest_days(period: Period) -> int:
+    """An upper bound of the period's length in calendar days (to compare periods)."""
+    per = {Unit.MONTHS: 31, Unit.DAYS: 1, Unit.WORKING_DAYS: 3}[period.unit]
+    return period.amount * per
+
+
+def _shortest_days(period: Period) -> int:
+    """A lower bound of the period's length in calendar days."""
+    per = {Unit.MONTHS: 28, Unit.DAYS: 1, Unit.WORKING_DAYS: 1}[period.unit]
+    return period.amount * per
 
 
 NATIONAL = DeadlinePolicy()
@@ -157,7 +217,67 @@ class Clock:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     def due(self, period: Period, start: date) -> date:
-        return period.after(start, self.calendar)
+        """The period's last day; rolled to the next working day when the policy says so.
+
+        Raises :class:`CalendarYearUnknown` when a year it needs is not known."""
+        return period_end(period, start, self.calendar, self.policy.roll_to_working_day)
+
+    def attempt(self, period: Period, start: date) -> tuple[date | None, PendingDue | None]:
+        """The due date, or (when a calendar year is missing) what to compute later."""
+        try:
+            return self.due(period, start), None
+        except CalendarYearUnknown as missing:
+            return None, PendingDue(
+                start=start,
+                period=period,
+                roll=self.policy.roll_to_working_day,
+                year=missing.year,
+            )
+
+    def reply_period(self, complex_: bool) -> Period:
+        return self.policy.reply_complex if complex_ else self.policy.reply
 
     def reply_due(self, assigned_on: date, complex_: bool) -> date:
-        return self.due(self.policy.reply_complex if complex_ else self.policy.reply, assigned_on)
+        return self.due(self.reply_period(complex_), assigned_on)
+
+
+def period_end(period: Period, start: date, calendar: WorkCalendar, roll: bool) -> date:
+    """The last day of ``period`` after ``start``; with ``roll``, a holiday or rest day
+    moves it to the next working day (Civil Code Art. 203 style)."""
+    end = period.after(start, calendar)
+    if roll:
+        while not calendar.is_workday(end):
+            end += timedelta(days=1)
+    return end
+
+
+@dataclass(frozen=True)
+class PendingDue:
+    """A due date waiting for a calendar year: recorded in the event as plain data."""
+
+    start: date
+    period: Period
+    roll: bool
+    year: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "amount": self.period.amount,
+            "unit": self.period.unit.value,
+            "roll": self.roll,
+            "year": self.year,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PendingDue:
+        return cls(
+            start=date.fromisoformat(str(data["start"])),
+            period=Period(int(data["amount"]), Unit(data["unit"])),
+            roll=bool(data["roll"]),
+            year=int(data["year"]),
+        )
+
+    def compute(self, calendar: WorkCalendar) -> date:
+        """The due date (raises :class:`CalendarYearUnknown` if a year is still missing)."""
+        return period_end(self.period, self.start, calendar, self.roll)

@@ -22,7 +22,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.deadlines import Clock
+from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
+from renda_core.domain.deadlines import Clock, PendingDue, Period
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, ContactForm, Labelled
@@ -132,6 +133,10 @@ class Suggestion(Aggregate):
         ObjectionDenied: ClassVar[type[Aggregate.Event]]
         CoOpinionSent: ClassVar[type[Aggregate.Event]]
         Extended: ClassVar[type[Aggregate.Event]]
+        ExtensionRequested: ClassVar[type[Aggregate.Event]]
+        ExtensionDecided: ClassVar[type[Aggregate.Event]]
+        DueDatesComputed: ClassVar[type[Aggregate.Event]]
+        PartReplied: ClassVar[type[Aggregate.Event]]
         ContactRecorded: ClassVar[type[Aggregate.Event]]
         Replied: ClassVar[type[Aggregate.Event]]
         Evaluated: ClassVar[type[Aggregate.Event]]
@@ -264,14 +269,16 @@ class Suggestion(Aggregate):
                 raise RuleViolated(
                     f"the review of {last} returned the draft for revision; revise it first"
                 )
-        assignment_due = (
-            clock.due(clock.policy.assignment, on) if self.channel == Channel.RECESS else None
-        )
+        dues: dict[str, date | None] = {}
+        pending: dict[str, Any] = {}
+        if self.channel == Channel.RECESS:
+            _attempt(dues, pending, "assignment_due", clock, clock.policy.assignment, on)
         lapsed = sorted(d for d, c in self.cosigners.items() if c["state"] == "invited")
         self._submitted(
-            assignment_due=assignment_due,
+            assignment_due=dues.get("assignment_due"),
             lapsed=lapsed,
             policy=clock.policy.name,
+            pending=pending,
             on=on,
             actor=actor,
         )
@@ -304,18 +311,25 @@ class Suggestion(Aggregate):
         clock: Clock,
         actor: Actor,
         via_bulletin: str | None = None,
+        parts: Sequence[str] = (),
     ) -> None:
-        """Assign (交办) to a lead unit (主办) and any co-handling units (协办)."""
+        """Assign (交办) to a lead unit (主办) and any co-handling units (协办).
+
+        With ``parts`` (分办), the suggestion is split between the lead unit and those
+        further lead units, each replying for its part."""
         self._check_status({Status.ACCEPTED}, "assign")
         self._check_on(on)
-        units = self._check_units(lead_unit, co_units)
+        units = self._check_units(lead_unit, co_units, parts)
+        dues, pending = self._clock_dates(on, clock, complex_, units)
         self._assigned(
             lead_unit=lead_unit,
             co_units=units,
             complex=complex_,
-            **self._clock_dates(on, clock, complex_, bool(units)),
+            **dues,
             policy=clock.policy.name,
             via_bulletin=via_bulletin,
+            pending=pending,
+            parts=list(parts),
             on=on,
             actor=actor,
         )
@@ -325,8 +339,7 @@ class Suggestion(Aggregate):
         self._check_status({Status.ASSIGNED}, "object to the assignment")
         self._check_unit(unit)
         self._check_on(on)
-        assert self.objection_until is not None
-        if on > self.objection_until:
+        if self.objection_until is not None and on > self.objection_until:
             raise RuleViolated(
                 f"the objection window closed on {self.objection_until}: the assignment is locked"
             )
@@ -347,24 +360,54 @@ class Suggestion(Aggregate):
         on: date,
         clock: Clock,
         actor: Actor,
+        parts: Sequence[str] = (),
     ) -> None:
-        """Grant the pending objections: assign anew, with a new clock."""
+        """Grant the pending objections: assign anew. The clock restarts only for the
+        units whose part changed: when only co-units change, the lead unit's due date
+        (and its extensions) stay."""
         self._check_status({Status.ASSIGNED}, "reassign")
         pending = self.pending_objections
         if not pending:
             raise RuleViolated("reassignment answers an objection; no objection is pending")
         self._check_on(on)
-        units = self._check_units(lead_unit, co_units)
-        if lead_unit == self.lead_unit and units == self.co_units:
+        units = self._check_units(lead_unit, co_units, parts)
+        same_parts = sorted(parts) == sorted(u for u in self.parts if u != self.lead_unit)
+        if (
+            lead_unit == self.lead_unit
+            and units == self.co_units
+            and complex_ == self.complex
+            and same_parts
+        ):
             raise RuleViolated("the new assignment is the same as the current one")
+        lead_kept = lead_unit == self.lead_unit and complex_ == self.complex and same_parts
+        kept_co = [u for u in units if u in self.co_units]
+        dues, waiting = self._clock_dates(on, clock, complex_, units)
+        if lead_kept:
+            # only co-units changed: the lead unit's clock runs on (issue 10, item 6)
+            dues.update(reply_due=self.reply_due, extension_limit=self.extension_limit)
+            for key in ("reply_due", "extension_limit"):
+                waiting.pop(key, None)
+                if key in self.pending_dues:
+                    waiting[key] = self.pending_dues[key]
+        co_dues = dict(dues.pop("co_opinion_dues"))
+        for unit in kept_co:  # a co-unit whose part did not change keeps its due date
+            co_dues[unit] = self.co_opinion_dues.get(unit, self.co_opinion_due)
+            waiting.pop(f"co_opinion_due:{unit}", None)
+            if f"co_opinion_due:{unit}" in self.pending_dues:
+                waiting[f"co_opinion_due:{unit}"] = self.pending_dues[f"co_opinion_due:{unit}"]
+        restarted = ([] if lead_kept else [lead_unit]) + [u for u in units if u not in kept_co]
         self._reassigned(
             lead_unit=lead_unit,
             co_units=units,
             complex=complex_,
             granted=pending,
             note=note,
-            **self._clock_dates(on, clock, complex_, bool(units)),
+            **dues,
+            co_opinion_dues=co_dues,
+            restarted=restarted,
             policy=clock.policy.name,
+            pending=waiting,
+            parts=list(parts),
             on=on,
             actor=actor,
         )
@@ -387,25 +430,59 @@ class Suggestion(Aggregate):
         if unit in self.co_opinions:
             raise RuleViolated(f"{unit} has already sent its opinion")
         self._check_on(on)
-        assert self.co_opinion_due is not None
-        self._co_opinion_sent(
-            unit=unit, text=text, late=on > self.co_opinion_due, on=on, actor=actor
+        due = self.co_opinion_dues.get(unit, self.co_opinion_due)
+        # a due date still pending (calendar year missing) is not yet passed
+        late = due is not None and on > due
+        self._co_opinion_sent(unit=unit, text=text, late=late, on=on, actor=actor)
+
+    def request_extension(
+        self, *, unit: str, until: date, reason: str, on: date, clock: Clock, actor: Actor
+    ) -> None:
+        """The lead unit asks for more time (申请延期), with its reasons, before the due
+        date; the office decides (:meth:`decide_extension`)."""
+        self._check_status({Status.ASSIGNED}, "request an extension")
+        if unit != self.lead_unit:
+            raise RuleViolated(f"only the lead unit {self.lead_unit} requests an extension")
+        self._check_on(on)
+        if self.extension_request is not None:
+            raise RuleViolated(
+                f"an extension request of {self.extension_request['on']} awaits a decision"
+            )
+        self._check_extension(until, reason, on, clock, "requested")
+        self._extension_requested(unit=unit, until=until, reason=reason, on=on, actor=actor)
+
+    def decide_extension(
+        self, *, grant: bool, note: str | None, on: date, clock: Clock, actor: Actor
+    ) -> None:
+        """The office grants or refuses the pending request (批准/不批准延期). A grant
+        after the due date is refused: the reply is late and counted late."""
+        self._check_status({Status.ASSIGNED}, "decide on an extension")
+        request = self.extension_request
+        if request is None:
+            raise RuleViolated("no extension request awaits a decision")
+        self._check_on(on)
+        if grant:
+            self._check_extension(request["until"], request["reason"], on, clock, "granted")
+        elif not (note and note.strip()):
+            raise RuleViolated("refusing an extension needs a note to the unit")
+        self._extension_decided(
+            granted=grant,
+            until=request["until"] if grant else None,
+            previous=self.reply_due,
+            note=note,
+            notify=self.addressees if grant else [],
+            on=on,
+            actor=actor,
         )
 
-    def extend(self, *, until: date, reason: str, on: date, actor: Actor) -> None:
-        """Extend the reply deadline (approved by the office; the deputy is told)."""
+    def extend(self, *, until: date, reason: str, on: date, clock: Clock, actor: Actor) -> None:
+        """The office extends the reply deadline on its own record (the deputy is told):
+        the same rules as a granted request — before the due date, within the cap."""
         self._check_status({Status.ASSIGNED}, "extend the reply deadline")
         self._check_on(on)
-        assert self.reply_due is not None and self.extension_limit is not None
-        if until <= self.reply_due:
-            raise RuleViolated(f"an extension must end after the current due date {self.reply_due}")
-        if until > self.extension_limit:
-            raise RuleViolated(
-                f"an extension may run to {self.extension_limit} at most "
-                f"(the policy's cap after {self.reply_due_assigned}); {until} is past it"
-            )
-        if not reason.strip():
-            raise RuleViolated("an extension needs a reason")
+        if self.extension_request is not None:
+            raise RuleViolated("an extension request awaits a decision: decide it instead")
+        self._check_extension(until, reason, on, clock, "granted")
         self._extended(
             until=until,
             previous=self.reply_due,
@@ -414,6 +491,43 @@ class Suggestion(Aggregate):
             on=on,
             actor=actor,
         )
+
+    def _check_extension(self, until: date, reason: str, on: date, clock: Clock, what: str) -> None:
+        """Before the due date, past it, within the policy's total cap (Art. 51)."""
+        if not reason.strip():
+            raise RuleViolated("an extension needs a reason")
+        due = self.reply_due
+        if due is not None and on > due:
+            raise RuleViolated(
+                f"the reply was due on {due}: an extension cannot be {what} after the due "
+                "date; the reply is late and counted late"
+            )
+        if due is not None and until <= due:
+            raise RuleViolated(f"an extension must end after the current due date {due}")
+        limit = self.extension_cap(clock)
+        if limit is not None and until > limit:
+            raise RuleViolated(
+                f"an extension may run to {limit} at most (policy {clock.policy.name}: "
+                f"{clock.policy.max_total} from 交办 on {self.assigned_on} in total, "
+                "Deputies Law Art. 51); "
+                f"{until} is past it"
+            )
+
+    def extension_cap(self, clock: Clock) -> date | None:
+        """The last day an extension may reach: the recorded limit, the policy's total
+        from 交办 and one extension's cap after the assigned due date, whichever is
+        first (None while a calendar year it needs is missing)."""
+        assert self.assigned_on is not None
+        limits = [self.extension_limit] if self.extension_limit is not None else []
+        for period, start in (
+            (clock.policy.max_total, self.assigned_on),
+            (clock.policy.extension_cap, self.reply_due_assigned),
+        ):
+            if start is not None:
+                found, _ = clock.attempt(period, start)
+                if found is not None:
+                    limits.append(found)
+        return min(limits) if limits else None
 
     def record_contact(
         self, *, unit: str, form: ContactForm, note: str | None, on: date, actor: Actor
@@ -431,7 +545,15 @@ class Suggestion(Aggregate):
     ) -> None:
         """The lead unit replies in writing to the lead deputy and every co-signer."""
         self._check_status({Status.ASSIGNED, Status.REHANDLING}, "reply")
-        if unit != self.lead_unit:
+        split = self.status is Status.ASSIGNED and bool(self.parts)
+        if split:
+            if unit not in self.parts:
+                raise RuleViolated(
+                    f"only the lead units {', '.join(self.parts)} reply; {unit} is not one"
+                )
+            if self.parts[unit]["replied_on"] is not None:
+                raise RuleViolated(f"{unit} has already replied for its part")
+        elif unit != self.lead_unit:
             raise RuleViolated(f"only the lead unit {self.lead_unit} replies; {unit} is not it")
         if self.pending_objections:
             raise RuleViolated(
@@ -454,7 +576,30 @@ class Suggestion(Aggregate):
                 f"policy {clock.policy.name} needs a contact with the deputy before the reply"
             )
         due = self.reply_due if self.status is Status.ASSIGNED else self.rehandle_due
-        assert due is not None
+        dues: dict[str, date | None] = {}
+        pending: dict[str, Any] = {}
+        _attempt(dues, pending, "disclosure_due", clock, clock.policy.disclosure, on)
+        on_time = None if due is None else on <= due
+        if split:
+            open_parts = [u for u, p in self.parts.items() if p["replied_on"] is None]
+            if open_parts != [unit]:  # another part still owes its reply (分办)
+                self._part_replied(
+                    unit=unit,
+                    result_class=result_class,
+                    text=text,
+                    due=due,
+                    on_time=on_time,
+                    on=on,
+                    actor=actor,
+                )
+                return
+            # the last part: the suggestion is replied; on time only if every part was
+            others = [p["on_time"] for u, p in self.parts.items() if u != unit]
+            if on_time is not None and all(o is not None for o in others):
+                on_time = on_time and all(others)
+        if due is None:  # the due date waits for a calendar year: so does on_time
+            key = "reply_due" if self.status is Status.ASSIGNED else "rehandle_due"
+            pending[f"on_time:{round_}"] = self.pending_dues[key]
         self._replied(
             unit=unit,
             round=round_,
@@ -462,9 +607,10 @@ class Suggestion(Aggregate):
             text=text,
             addressees=self.addressees,
             due=due,
-            on_time=on <= due,
-            disclosure_due=clock.due(clock.policy.disclosure, on),
+            on_time=on_time,
+            disclosure_due=dues["disclosure_due"],
             co_opinions_missing=[u for u in self.co_units if u not in self.co_opinions],
+            pending=pending,
             on=on,
             actor=actor,
         )
@@ -501,14 +647,23 @@ class Suggestion(Aggregate):
         last = self.evaluations[-1]
         if Rating.DISSATISFIED.value not in (last["attitude"], last["result"]):
             raise RuleViolated("re-handling follows a 不满意 evaluation; the last was not")
+        if last["result"] != Rating.DISSATISFIED.value and not clock.policy.rehandle_on_attitude:
+            raise RuleViolated(
+                "re-handling is ordered on a 不满意 result; the deputy was dissatisfied with "
+                "the attitude only: the unit contacts the deputy instead (suggestion contact) "
+                f"(policy {clock.policy.name}: rehandle_on_attitude is off)"
+            )
         if len(self.rehandlings) >= clock.policy.max_rehandlings:
             raise RuleViolated(
                 f"policy {clock.policy.name} allows {clock.policy.max_rehandlings} "
                 "re-handling(s); none is left"
             )
         self._check_on(on)
+        dues: dict[str, date | None] = {}
+        pending: dict[str, Any] = {}
+        _attempt(dues, pending, "rehandle_due", clock, clock.policy.rehandling, on)
         self._rehandling_ordered(
-            due=clock.due(clock.policy.rehandling, on), reason=reason, on=on, actor=actor
+            due=dues["rehandle_due"], reason=reason, pending=pending, on=on, actor=actor
         )
 
     def commit(self, *, text: str, due: date, on: date, clock: Clock, actor: Actor) -> None:
@@ -657,27 +812,66 @@ class Suggestion(Aggregate):
             raise RuleViolated(f"deputy {deputy_id} has already {entry['state']}")
 
     def _check_unit(self, unit: str) -> None:
-        if unit != self.lead_unit and unit not in self.co_units:
+        if not self.involves_unit(unit):
             raise RuleViolated(f"{unit} is not a handling unit of this suggestion")
 
     @staticmethod
-    def _check_units(lead_unit: str, co_units: Sequence[str]) -> list[str]:
+    def _check_units(
+        lead_unit: str, co_units: Sequence[str], parts: Sequence[str] = ()
+    ) -> list[str]:
         units = list(dict.fromkeys(co_units))
         if lead_unit in units:
             raise RuleViolated(f"{lead_unit} cannot be both lead and co-handling unit")
         if len(units) != len(co_units):
             raise RuleViolated("a co-handling unit is named twice")
+        if len(set(parts)) != len(parts) or lead_unit in parts:
+            raise RuleViolated("a lead unit of a split suggestion (分办) is named twice")
+        both = sorted(set(parts) & set(units))
+        if both:
+            raise RuleViolated(f"{', '.join(both)} cannot be both lead and co-handling unit")
         return units
 
     @staticmethod
-    def _clock_dates(on: date, clock: Clock, complex_: bool, has_co: bool) -> dict[str, Any]:
-        reply_due = clock.reply_due(on, complex_)
-        return {
-            "reply_due": reply_due,
-            "objection_until": clock.due(clock.policy.objection, on),
-            "co_opinion_due": clock.due(clock.policy.co_opinion, on) if has_co else None,
-            "extension_limit": clock.due(clock.policy.extension_cap, reply_due),
-        }
+    def _clock_dates(
+        on: date, clock: Clock, complex_: bool, co_units: Sequence[str]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The due dates an assignment starts, and those waiting for a calendar year.
+
+        The extension limit is the policy's total from 交办 (Deputies Law Art. 51)."""
+        dues: dict[str, Any] = {}
+        pending: dict[str, Any] = {}
+        policy = clock.policy
+        _attempt(dues, pending, "reply_due", clock, clock.reply_period(complex_), on)
+        _attempt(dues, pending, "objection_until", clock, policy.objection, on)
+        _attempt(dues, pending, "extension_limit", clock, policy.max_total, on)
+        co_dues: dict[str, Any] = {}
+        for unit in co_units:
+            _attempt(co_dues, pending, f"co_opinion_due:{unit}", clock, policy.co_opinion, on)
+        dues["co_opinion_dues"] = {k.split(":", 1)[1]: v for k, v in co_dues.items()}
+        first = next(iter(dues["co_opinion_dues"].values()), None)
+        dues["co_opinion_due"] = first
+        return dues, pending
+
+    # -- due dates waiting for a calendar year ------------------------------------
+
+    def waiting_years(self) -> list[int]:
+        """The calendar years this suggestion's pending due dates wait for."""
+        return sorted({int(p["year"]) for p in self.pending_dues.values()})
+
+    def compute_pending(self, calendar: WorkCalendar, *, on: date, actor: Actor) -> bool:
+        """Compute the pending due dates the calendar now can (after ``calendar add``)
+        and record them in one event; returns whether anything was computed."""
+        computed: dict[str, date] = {}
+        still: dict[str, Any] = {}
+        for key, entry in self.pending_dues.items():
+            try:
+                computed[key] = PendingDue.from_dict(entry).compute(calendar)
+            except CalendarYearUnknown as missing:
+                still[key] = {**entry, "year": missing.year}
+        if not computed:
+            return False
+        self._due_dates_computed(dates=computed, still_pending=still, on=on, actor=actor)
+        return True
 
     # -- reading helpers ----------------------------------------------------------
 
@@ -696,7 +890,7 @@ class Suggestion(Aggregate):
         return [u for u, o in self.objections.items() if o["state"] == "pending"]
 
     def involves_unit(self, unit: str) -> bool:
-        return unit == self.lead_unit or unit in self.co_units
+        return unit == self.lead_unit or unit in self.co_units or unit in self.parts
 
     # -- events (bodies are replayed on load) -------------------------------------
 
@@ -748,6 +942,11 @@ class Suggestion(Aggregate):
         self.extension_limit: date | None = None
         self.objection_until: date | None = None
         self.co_opinion_due: date | None = None
+        self.co_opinion_dues: dict[str, date | None] = {}
+        self.extension_request: dict[str, Any] | None = None
+        self.extension_decisions: list[dict[str, Any]] = []
+        self.pending_dues: dict[str, Any] = {}
+        self.parts: dict[str, dict[str, Any]] = {}
         self.objections: dict[str, dict[str, Any]] = {}
         self.co_opinions: dict[str, dict[str, Any]] = {}
         self.extensions: list[dict[str, Any]] = []
@@ -813,7 +1012,9 @@ class Suggestion(Aggregate):
         policy: str,
         on: date,
         actor: Actor,
+        pending: dict[str, Any] | None = None,
     ) -> None:
+        self.pending_dues.update(pending or {})
         for deputy_id in lapsed:
             self.cosigners[deputy_id].update(state="lapsed", since=on)
         self.submitted_on = on
@@ -838,25 +1039,50 @@ class Suggestion(Aggregate):
         lead_unit: str,
         co_units: list[str],
         complex: bool,
-        reply_due: date,
-        objection_until: date,
+        reply_due: date | None,
+        objection_until: date | None,
         co_opinion_due: date | None,
-        extension_limit: date,
+        extension_limit: date | None,
         policy: str,
         on: date,
+        pending: dict[str, Any] | None,
+        co_opinion_dues: dict[str, Any] | None = None,
+        restart_lead: bool = True,
+        parts: list[str] | None = None,
     ) -> None:
+        self.parts = (
+            {
+                u: {"unit": u, "replied_on": None, "on_time": None, "result_class": None}
+                for u in [lead_unit, *parts]
+            }
+            if parts
+            else {}
+        )
+        self.pending_dues = {
+            k: v
+            for k, v in self.pending_dues.items()
+            if not k.startswith(("reply_due", "objection_until", "co_opinion_due", "extension"))
+        }
+        self.pending_dues.update(pending or {})
         self.lead_unit = lead_unit
         self.co_units = list(co_units)
         self.complex = complex
-        self.assigned_on = on
         self.reply_due = reply_due
-        self.reply_due_assigned = reply_due
         self.extension_limit = extension_limit
+        if restart_lead:
+            self.assigned_on = on
+            self.reply_due_assigned = reply_due
+            self.extensions = []
+            self.extension_request = None
         self.objection_until = objection_until
         self.co_opinion_due = co_opinion_due
+        if co_opinion_dues is None:  # an event of an old log: one date for every co-unit
+            co_opinion_dues = {u: co_opinion_due for u in co_units}
+        self.co_opinion_dues = dict(co_opinion_dues)
         self.objections = {}
-        self.co_opinions = {}
-        self.extensions = []
+        self.co_opinions = {u: o for u, o in self.co_opinions.items() if u in co_opinion_dues}
+        if restart_lead:
+            self.co_opinions = {}
         self.policy = policy
         self.assignments.append(
             {"lead_unit": lead_unit, "co_units": list(co_units), "complex": complex, "on": on}
@@ -870,14 +1096,17 @@ class Suggestion(Aggregate):
         lead_unit: str,
         co_units: list[str],
         complex: bool,
-        reply_due: date,
-        objection_until: date,
+        reply_due: date | None,
+        objection_until: date | None,
         co_opinion_due: date | None,
-        extension_limit: date,
+        extension_limit: date | None,
         policy: str,
         via_bulletin: str | None,
         on: date,
         actor: Actor,
+        co_opinion_dues: dict[str, Any] | None = None,
+        pending: dict[str, Any] | None = None,
+        parts: list[str] | None = None,
     ) -> None:
         self._set_assignment(
             lead_unit=lead_unit,
@@ -889,6 +1118,9 @@ class Suggestion(Aggregate):
             extension_limit=extension_limit,
             policy=policy,
             on=on,
+            pending=pending,
+            co_opinion_dues=co_opinion_dues,
+            parts=parts,
         )
 
     @event("AssignmentObjected", topic="renda:Suggestion.AssignmentObjected")
@@ -904,13 +1136,17 @@ class Suggestion(Aggregate):
         complex: bool,
         granted: list[str],
         note: str | None,
-        reply_due: date,
-        objection_until: date,
+        reply_due: date | None,
+        objection_until: date | None,
         co_opinion_due: date | None,
-        extension_limit: date,
+        extension_limit: date | None,
         policy: str,
         on: date,
         actor: Actor,
+        co_opinion_dues: dict[str, Any] | None = None,
+        restarted: list[str] | None = None,
+        pending: dict[str, Any] | None = None,
+        parts: list[str] | None = None,
     ) -> None:
         self._set_assignment(
             lead_unit=lead_unit,
@@ -922,8 +1158,14 @@ class Suggestion(Aggregate):
             extension_limit=extension_limit,
             policy=policy,
             on=on,
+            pending=pending,
+            co_opinion_dues=co_opinion_dues,
+            # an old log's Reassigned (no ``restarted``) restarted every clock
+            restart_lead=restarted is None or lead_unit in restarted,
+            parts=parts,
         )
         self.assignments[-1]["granted"] = list(granted)
+        self.assignments[-1]["restarted"] = list(restarted) if restarted is not None else None
 
     @event("ObjectionDenied", topic="renda:Suggestion.ObjectionDenied")
     def _objection_denied(self, *, unit: str, note: str, on: date, actor: Actor) -> None:
@@ -938,7 +1180,7 @@ class Suggestion(Aggregate):
         self,
         *,
         until: date,
-        previous: date,
+        previous: date | None,
         reason: str,
         notify: list[str],
         on: date,
@@ -946,6 +1188,79 @@ class Suggestion(Aggregate):
     ) -> None:
         self.reply_due = until
         self.extensions.append({"until": until, "previous": previous, "reason": reason, "on": on})
+
+    @event("ExtensionRequested", topic="renda:Suggestion.ExtensionRequested")
+    def _extension_requested(
+        self, *, unit: str, until: date, reason: str, on: date, actor: Actor
+    ) -> None:
+        self.extension_request = {
+            "unit": unit,
+            "until": until,
+            "reason": reason,
+            "on": on,
+            "by": actor.id,
+        }
+
+    @event("ExtensionDecided", topic="renda:Suggestion.ExtensionDecided")
+    def _extension_decided(
+        self,
+        *,
+        granted: bool,
+        until: date | None,
+        previous: date | None,
+        note: str | None,
+        notify: list[str],
+        on: date,
+        actor: Actor,
+    ) -> None:
+        request = self.extension_request or {}
+        self.extension_request = None
+        decision = {"granted": granted, "note": note, "on": on, "by": actor.id}
+        self.extension_decisions.append({**request, "decision": decision})
+        if granted and until is not None:
+            self.reply_due = until
+            self.extensions.append(
+                {"until": until, "previous": previous, "reason": request.get("reason"), "on": on}
+            )
+
+    @event("PartReplied", topic="renda:Suggestion.PartReplied")
+    def _part_replied(
+        self,
+        *,
+        unit: str,
+        result_class: str,
+        text: str,
+        due: date | None,
+        on_time: bool | None,
+        on: date,
+        actor: Actor,
+    ) -> None:
+        self.parts[unit].update(
+            replied_on=on, on_time=on_time, result_class=result_class, text=text, due=due
+        )
+
+    @event("DueDatesComputed", topic="renda:Suggestion.DueDatesComputed")
+    def _due_dates_computed(
+        self, *, dates: dict[str, date], still_pending: dict[str, Any], on: date, actor: Actor
+    ) -> None:
+        for key, value in dates.items():
+            self._set_due(key, value)
+        self.pending_dues = dict(still_pending)
+
+    def _set_due(self, key: str, value: date) -> None:
+        name, _, detail = key.partition(":")
+        if name == "co_opinion_due":
+            self.co_opinion_dues[detail] = value
+            self.co_opinion_due = self.co_opinion_due or value
+        elif name == "on_time":
+            reply = self.replies[int(detail) - 1]
+            reply.update(due=value, on_time=reply["on"] <= value)
+        elif name == "disclosure_due":
+            self.replies[-1]["disclosure_due"] = value
+        else:
+            if name == "reply_due" and self.reply_due_assigned is None:
+                self.reply_due_assigned = value
+            setattr(self, name, value)
 
     @event("ContactRecorded", topic="renda:Suggestion.ContactRecorded")
     def _contact_recorded(
@@ -962,13 +1277,25 @@ class Suggestion(Aggregate):
         result_class: str,
         text: str,
         addressees: list[str],
-        due: date,
-        on_time: bool,
-        disclosure_due: date,
+        due: date | None,
+        on_time: bool | None,
+        disclosure_due: date | None,
         co_opinions_missing: list[str],
         on: date,
         actor: Actor,
+        pending: dict[str, Any] | None = None,
     ) -> None:
+        self.pending_dues = {
+            k: v for k, v in self.pending_dues.items() if not k.startswith("disclosure_due")
+        }
+        self.pending_dues.update(pending or {})
+        if unit in self.parts and self.parts[unit]["replied_on"] is None:
+            self.parts[unit].update(
+                replied_on=on,
+                on_time=on <= due if due is not None else None,
+                result_class=result_class,
+                due=due,
+            )
         self.replies.append(
             {
                 "round": round,
@@ -1002,7 +1329,16 @@ class Suggestion(Aggregate):
         self._enter(Status.EVALUATED, on)
 
     @event("RehandlingOrdered", topic="renda:Suggestion.RehandlingOrdered")
-    def _rehandling_ordered(self, *, due: date, reason: str | None, on: date, actor: Actor) -> None:
+    def _rehandling_ordered(
+        self,
+        *,
+        due: date | None,
+        reason: str | None,
+        on: date,
+        actor: Actor,
+        pending: dict[str, Any] | None = None,
+    ) -> None:
+        self.pending_dues.update(pending or {})
         self.rehandlings.append({"due": due, "reason": reason, "on": on})
         self.rehandle_due = due
         self._enter(Status.REHANDLING, on)
@@ -1129,6 +1465,13 @@ class Suggestion(Aggregate):
             "objections": [{"unit": u, **o} for u, o in self.objections.items()],
             "co_opinions": [{"unit": u, **o} for u, o in self.co_opinions.items()],
             "extensions": self.extensions,
+            "extension_request": self.extension_request,
+            "extension_decisions": self.extension_decisions,
+            "co_opinion_dues": self.co_opinion_dues,
+            "parts": [{**p, "due": p.get("due", self.reply_due)} for p in self.parts.values()],
+            "pending_due_dates": [
+                {"deadline": k, **v} for k, v in sorted(self.pending_dues.items())
+            ],
             "contacts": self.contacts,
             "replies": self.replies,
             "evaluations": self.evaluations,
@@ -1145,6 +1488,21 @@ class Suggestion(Aggregate):
         result: dict[str, Any] = plain(data)
         result["open_deadlines"] = open_deadlines(result)
         return result
+
+
+def _attempt(
+    dues: dict[str, Any],
+    pending: dict[str, Any],
+    key: str,
+    clock: Clock,
+    period: Period,
+    start: date,
+) -> None:
+    """Put the due date in ``dues``, or None there and its recipe in ``pending``."""
+    found, waiting = clock.attempt(period, start)
+    dues[key] = found
+    if waiting is not None:
+        pending[key] = waiting.to_dict()
 
 
 def open_deadlines(doc: Mapping[str, Any], as_of: date | None = None) -> list[dict[str, Any]]:
@@ -1172,9 +1530,10 @@ def open_deadlines(doc: Mapping[str, Any], as_of: date | None = None) -> list[di
     if status == Status.ASSIGNED:
         add("reply_due", doc.get("reply_due"), doc.get("lead_unit"))
         received = {o["unit"] for o in doc.get("co_opinions", [])}
+        per_unit = doc.get("co_opinion_dues") or {}
         for unit in doc.get("co_units", []):
             if unit not in received:
-                add("co_opinion_due", doc.get("co_opinion_due"), unit)
+                add("co_opinion_due", per_unit.get(unit, doc.get("co_opinion_due")), unit)
     if status == Status.REHANDLING:
         add("rehandle_due", doc.get("rehandle_due"), doc.get("lead_unit"))
     if doc.get("disclosure_due") and not doc.get("disclosed"):

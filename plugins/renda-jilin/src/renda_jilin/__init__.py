@@ -27,14 +27,21 @@ from renda_core.ports import hookimpl
 #: 吉林省's rules as configured by this plugin. They differ from the national model
 #: defaults where the province chooses: a dissatisfied deputy's suggestion is re-handled
 #: within 3 months (DESIGN.md: "a province may choose 3"), and complex suggestions are
-#: replied to within 6 months. Check against the province's current regulation before
-#: relying on them in production.
+#: replied to within 6 months. The statutory clock is stated explicitly: at most
+#: 6 months from 交办 in total, extensions included (Deputies Law Art. 51), periods
+#: ending on a holiday roll to the next working day, and re-handling only on a 不满意
+#: result. The article numbers of 《吉林省人民代表大会代表建议、批评和意见办理条例》
+#: (revised 2025-07-30) are not encoded here: check each period against the
+#: regulation's text before relying on them in production.
 JILIN_POLICY = replace(
     NATIONAL,
     name="jilin",
     title="吉林省人大代表建议、批评和意见办理规则（插件示例配置）",
     rehandling=Period(3, Unit.MONTHS),
     reply_complex=Period(6, Unit.MONTHS),
+    max_total=Period(6, Unit.MONTHS),
+    roll_to_working_day=True,
+    rehandle_on_attitude=False,
 )
 
 
