@@ -61,6 +61,7 @@ class SuggestionView:
             "CommitmentDelivered",
             "Supervised",
             "Disclosed",
+            "DisclosureWithheld",
             "Closed",
             "IncludedInBulletin",
         )
@@ -95,6 +96,7 @@ class SuggestionView:
                 "rehandle_due": None,
                 "disclosure_due": None,
                 "disclosed": False,
+                "withheld": False,
                 "commitments": [],
                 "replies": [],
                 "evaluations": [],
@@ -201,6 +203,7 @@ class SuggestionView:
             rehandle_due=None,
             disclosure_due=event.disclosure_due.isoformat(),
             disclosed=False,
+            withheld=False,
         )
         self._put(view, event, doc)
 
@@ -261,6 +264,14 @@ class SuggestionView:
             self._add(view, doc, "disclosed", doc["lead_unit"])
             if event.on_time:
                 self._add(view, doc, "disclosed_on_time", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.DisclosureWithheld)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["withheld"] = True
+        if event.round == 1:
+            self._add(view, doc, "disclosure_withheld", doc["lead_unit"])
         self._put(view, event, doc)
 
     @process_event.register(Suggestion.Closed)
@@ -476,6 +487,7 @@ def build_suggestions(
         "closed": count("closed"),
         "disclosed": count("disclosed"),
         "disclosed_on_time": count("disclosed_on_time"),
+        "disclosure_withheld": count("disclosure_withheld"),
         "commitments": count("commitments"),
         "commitments_delivered": count("commitments_delivered"),
         "commitments_delivered_on_time": count("commitments_delivered_on_time"),
