@@ -110,6 +110,8 @@ class DeadlinePolicy:
     result_classes: Mapping[str, str] = field(default_factory=lambda: DEFAULT_RESULT_CLASSES)
     commitment_classes: frozenset[str] = frozenset({"B", "C"})
     contact_before_reply: bool = False
+    #: assignment (交办) of a session suggestion, counted from the session's close
+    session_assignment: Period = Period(30, Unit.DAYS)
 
     def __post_init__(self) -> None:
         if not self.result_classes:
@@ -134,6 +136,7 @@ class DeadlinePolicy:
             "extension_cap",
             "rehandling",
             "disclosure",
+            "session_assignment",
         )
         return {
             "name": self.name,

@@ -119,6 +119,8 @@ class Suggestion(Aggregate):
     #: decisions not to disclose a reply (不宜公开), by round; a class default, so
     #: suggestions recorded (and snapshots taken) before the decision existed load too
     withholdings: tuple[dict[str, Any], ...] = ()
+    #: the congress session (``domain/session.py``) whose close set the assignment due date
+    session_id: str | None = None
 
     if TYPE_CHECKING:  # defined by the @event decorators below
         Drafted: ClassVar[type[Aggregate.Event]]
@@ -147,6 +149,7 @@ class Suggestion(Aggregate):
         OpinionLinked: ClassVar[type[Aggregate.Event]]
         Disclosed: ClassVar[type[Aggregate.Event]]
         DisclosureWithheld: ClassVar[type[Aggregate.Event]]
+        SessionAssignmentDue: ClassVar[type[Aggregate.Event]]
         Withdrawn: ClassVar[type[Aggregate.Event]]
         Closed: ClassVar[type[Aggregate.Event]]
         HandledTogether: ClassVar[type[Aggregate.Event]]
@@ -582,6 +585,21 @@ class Suggestion(Aggregate):
             on_time=on <= reply["disclosure_due"],
             on=on,
             actor=actor,
+        )
+
+    def set_session_assignment_due(
+        self, *, session_id: str, due: date, policy: str, on: date, actor: Actor
+    ) -> None:
+        """The congress session it was submitted in closed on ``on``: it is to be
+        assigned by ``due`` (the policy's ``session_assignment`` after the close)."""
+        self._check_status({Status.SUBMITTED, Status.ACCEPTED}, "set a session assignment date")
+        assert self.submitted_on is not None
+        if on < self.submitted_on:
+            raise RuleViolated(f"date {on} is before the submission ({self.submitted_on})")
+        if due <= on:
+            raise RuleViolated("the assignment due date must be after the session's close")
+        self._session_assignment_due(
+            session_id=session_id, assignment_due=due, policy=policy, on=on, actor=actor
         )
 
     def withhold_disclosure(self, *, reason: str, on: date, actor: Actor) -> None:
@@ -1074,6 +1092,13 @@ class Suggestion(Aggregate):
             {"round": round, "text": text, "redactions": redactions, "on_time": on_time, "on": on}
         )
 
+    @event("SessionAssignmentDue", topic="renda:Suggestion.SessionAssignmentDue")
+    def _session_assignment_due(
+        self, *, session_id: str, assignment_due: date, policy: str, on: date, actor: Actor
+    ) -> None:
+        self.session_id = session_id
+        self.assignment_due = assignment_due
+
     @event("DisclosureWithheld", topic="renda:Suggestion.DisclosureWithheld")
     def _disclosure_withheld(self, *, round: int, reason: str, on: date, actor: Actor) -> None:
         # a new tuple each time: the class default serves logs and snapshots from before
@@ -1135,6 +1160,7 @@ class Suggestion(Aggregate):
             "channel": self.channel,
             "source": self.source,
             "session": self.session,
+            "session_id": self.session_id,
             "lead_deputy": self.lead_deputy,
             "lead_name": self.lead_name,
             "area": self.area,
