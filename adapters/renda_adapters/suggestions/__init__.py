@@ -46,6 +46,7 @@ class SuggestionView:
             "Drafted",
             "Revised",
             "Submitted",
+            "SessionAssignmentDue",
             "Accepted",
             "NotAccepted",
             "Withdrawn",
@@ -125,8 +126,17 @@ class SuggestionView:
         self._add(view, doc, "submitted")
         self._put(view, event, doc)
 
+    @process_event.register(Suggestion.SessionAssignmentDue)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc.update(assignment_due=event.assignment_due.isoformat(), session_id=event.session_id)
+        self._put(view, event, doc)
+
     @process_event.register(Suggestion.Accepted)
     def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["number"] = event.number
+        self._put(view, event, doc)
         self._status(view, event, Status.ACCEPTED, "accepted")
 
     @process_event.register(Suggestion.NotAccepted)
