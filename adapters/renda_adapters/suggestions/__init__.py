@@ -237,6 +237,7 @@ class SuggestionView:
     def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         doc.update(status=Status.REHANDLING.value, rehandle_due=event.due.isoformat())
+        doc["rehandlings"] = doc.get("rehandlings", 0) + 1
         self._add(view, doc, "rehandled", doc["lead_unit"])
         self._put(view, event, doc)
 
@@ -570,6 +571,19 @@ def renda_register_reports(register: Any) -> None:
             options=SUGGESTION_OPTIONS,
         )
     )
+    from .handling import HANDLING
+
+    register(HANDLING)
+
+
+@hookimpl
+def renda_register_commands(cli: click.Group) -> None:
+    """``renda report handling`` with its formats (csv, html) and ``--output``."""
+    from .handling import report_handling
+
+    report_group = cli.commands.get("report")
+    if isinstance(report_group, click.Group):
+        report_group.add_command(report_handling)
 
 
 __all__ = ["SuggestionView", "build_suggestions", "late_items", "matching_docs"]
