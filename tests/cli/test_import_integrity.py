@@ -224,7 +224,12 @@ def test_at_names_the_record_every_creating_command_creates() -> None:
         returns = getattr(method, "__wrapped__", method).__annotations__.get("return")
         if returns in ("UUID", "str") and name != "opinion.escalate":
             creating.add(name)
-    known = set(NEW_ID_CREATES) | {"bulletin.forward", "bulletin.open", "calendar.add"}
+    known = set(NEW_ID_CREATES) | {
+        "bulletin.forward",
+        "bulletin.open",
+        "calendar.add",
+        "session.open",
+    }
     assert creating == known
     model = COMMANDS["bulletin.open"].model.model_validate(
         {"year": 2024, "number": 3, "title": "t", "date": "2024-01-02"}

@@ -767,7 +767,11 @@ def test_disclosure_redacts_contact_details_and_secrets() -> None:
 
 def test_redact_keeps_ordinary_numbers() -> None:
     assert redact("2024年投资12亿元，建设3个口岸") == ("2024年投资12亿元，建设3个口岸", 0)
-    assert redact("身份证22010419800101123X")[1] == 1
+    # an ID number is redacted when its check digit (ISO 7064 MOD 11-2) is right: the
+    # check character of 22010419800101123 is 7, so ...123X is not an ID number
+    assert redact("身份证22010419800101100X")[1] == 1
+    assert redact("身份证22010419800101123X") == ("身份证22010419800101123X", 0)
+    assert redact("身份证220104198001011237")[1] == 1
 
 
 # -- withdrawal and closure ---------------------------------------------------------------

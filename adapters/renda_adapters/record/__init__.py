@@ -7,7 +7,9 @@ memberships and activities, trainings, and contacts with the standing-committee
 liaison. ``renda deputy record ID --year Y --json`` reads it.
 
 Suggestion events (``renda:Suggestion.*``) are handled by their stable topics, so this
-adapter does not depend on the Suggestion module's classes.
+adapter does not depend on the Suggestion module's event classes. Every event that
+changes a suggestion's status is among them (``STATUS_TOPICS``), so a record shows the
+current status (``status``, ``status_label``, ``status_since``), never a stale one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from renda_core.domain.errors import NotFound
 from renda_core.domain.group import DeputyGroup
 from renda_core.domain.opinion import Opinion
 from renda_core.domain.station import Station
+from renda_core.domain.suggestion import Status
 from renda_core.domain.training import TrainingCourse
 from renda_core.ports import hookimpl
 from renda_core.projections.reports import ReportContext
@@ -35,12 +38,29 @@ DEPUTY, STATION, GROUP, COURSE, SUGGESTION, OPINION = (
     "suggestion",
     "opinion",
 )
+#: every Suggestion event that moves it to another status, with the status it enters
+#: (the values of ``renda_core.domain.suggestion.Status``). Before issue 10 only
+#: Submitted, Withdrawn and Closed were here, so a record kept showing "submitted" for
+#: a suggestion long accepted, not accepted, assigned, replied or evaluated.
+STATUS_TOPICS = {
+    "renda:Suggestion.Presubmitted": Status.PRESUBMITTED,
+    "renda:Suggestion.Reviewed": Status.DRAFT,
+    "renda:Suggestion.Submitted": Status.SUBMITTED,
+    "renda:Suggestion.Accepted": Status.ACCEPTED,
+    "renda:Suggestion.NotAccepted": Status.CONVERTED,
+    "renda:Suggestion.Withdrawn": Status.WITHDRAWN,
+    "renda:Suggestion.Assigned": Status.ASSIGNED,
+    "renda:Suggestion.Reassigned": Status.ASSIGNED,
+    "renda:Suggestion.Replied": Status.REPLIED,
+    "renda:Suggestion.Evaluated": Status.EVALUATED,
+    "renda:Suggestion.RehandlingOrdered": Status.REHANDLING,
+    "renda:Suggestion.Closed": Status.CLOSED,
+}
 SUGGESTION_TOPICS = (
     "renda:Suggestion.Drafted",
+    "renda:Suggestion.Revised",
     "renda:Suggestion.Cosigned",
-    "renda:Suggestion.Submitted",
-    "renda:Suggestion.Withdrawn",
-    "renda:Suggestion.Closed",
+    *STATUS_TOPICS,
 )
 LISTS = (
     "stations",
@@ -339,7 +359,8 @@ class DutyRecordProjection:
 def _suggestion_drafted(event: Any, view: ViewUnit) -> None:
     key = str(event.originator_id)
     title = getattr(event, "title", None)
-    view.put(SUGGESTION, key, {"title": title, "status": "draft"})
+    state = {"title": title, "status": Status.DRAFT.value, "status_since": _d(event.on)}
+    view.put(SUGGESTION, key, state)
     lead = getattr(event, "lead_deputy", None)
     if lead and (doc := view.get(DEPUTY, str(lead))) is not None:
         doc["suggestions_led"].append({"suggestion_id": key, "title": title, "on": _d(event.on)})
@@ -357,11 +378,21 @@ def _suggestion_cosigned(event: Any, view: ViewUnit) -> None:
         view.put(DEPUTY, deputy_id, doc)
 
 
-def _suggestion_status(status: str) -> Any:
+def _suggestion_revised(event: Any, view: ViewUnit) -> None:
+    changes = getattr(event, "changes", {}) or {}
+    if "title" in changes:
+        key = str(event.originator_id)
+        suggestion = view.get(SUGGESTION, key) or {"title": None, "status": Status.DRAFT.value}
+        suggestion["title"] = changes["title"]
+        view.put(SUGGESTION, key, suggestion)
+
+
+def _suggestion_status(status: Status) -> Any:
     def handle(event: Any, view: ViewUnit) -> None:
         key = str(event.originator_id)
         suggestion = view.get(SUGGESTION, key) or {"title": None}
-        suggestion["status"] = status
+        suggestion["status"] = status.value
+        suggestion["status_since"] = _d(event.on)
         view.put(SUGGESTION, key, suggestion)
 
     return handle
@@ -369,10 +400,9 @@ def _suggestion_status(status: str) -> Any:
 
 SUGGESTION_HANDLERS = {
     "renda:Suggestion.Drafted": _suggestion_drafted,
+    "renda:Suggestion.Revised": _suggestion_revised,
     "renda:Suggestion.Cosigned": _suggestion_cosigned,
-    "renda:Suggestion.Submitted": _suggestion_status("submitted"),
-    "renda:Suggestion.Withdrawn": _suggestion_status("withdrawn"),
-    "renda:Suggestion.Closed": _suggestion_status("closed"),
+    **{topic: _suggestion_status(status) for topic, status in STATUS_TOPICS.items()},
 }
 
 
@@ -451,7 +481,16 @@ def duty_record(ctx: ReportContext, deputy_id: str, year: int | None = None) -> 
         suggestions[key] = []
         for item in dated(doc[key]):
             state = ctx.view.get_entity(SUGGESTION, item["suggestion_id"]) or {}
-            suggestions[key].append({**item, "status": state.get("status")})
+            status = state.get("status")
+            suggestions[key].append(
+                {
+                    **item,
+                    "title": state.get("title") or item["title"],
+                    "status": status,
+                    "status_label": Status.of(status).label if status else None,
+                    "status_since": state.get("status_since"),
+                }
+            )
     trainings = [
         t
         for t in doc["trainings"]

@@ -49,6 +49,7 @@ class SuggestionView:
             "Drafted",
             "Revised",
             "Submitted",
+            "SessionAssignmentDue",
             "Accepted",
             "NotAccepted",
             "Withdrawn",
@@ -67,6 +68,7 @@ class SuggestionView:
             "CommitmentDelivered",
             "Supervised",
             "Disclosed",
+            "DisclosureWithheld",
             "Closed",
             "IncludedInBulletin",
         )
@@ -101,6 +103,7 @@ class SuggestionView:
                 "rehandle_due": None,
                 "disclosure_due": None,
                 "disclosed": False,
+                "withheld": False,
                 "commitments": [],
                 "replies": [],
                 "evaluations": [],
@@ -133,8 +136,17 @@ class SuggestionView:
         self._add(view, doc, "submitted")
         self._put(view, event, doc)
 
+    @process_event.register(Suggestion.SessionAssignmentDue)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc.update(assignment_due=event.assignment_due.isoformat(), session_id=event.session_id)
+        self._put(view, event, doc)
+
     @process_event.register(Suggestion.Accepted)
     def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["number"] = event.number
+        self._put(view, event, doc)
         self._status(view, event, Status.ACCEPTED, "accepted")
 
     @process_event.register(Suggestion.NotAccepted)
@@ -255,6 +267,7 @@ class SuggestionView:
             rehandle_due=None,
             disclosure_due=_iso(event.disclosure_due),
             disclosed=False,
+            withheld=False,
         )
         pending = {
             k: v for k, v in doc.get("pending", {}).items() if not k.startswith("disclosure")
@@ -283,6 +296,7 @@ class SuggestionView:
         doc = self._doc(view, event)
         doc.update(status=Status.REHANDLING.value, rehandle_due=_iso(event.due))
         doc.setdefault("pending", {}).update(getattr(event, "pending", None) or {})
+        doc["rehandlings"] = doc.get("rehandlings", 0) + 1
         self._add(view, doc, "rehandled", doc["lead_unit"])
         self._put(view, event, doc)
 
@@ -320,6 +334,14 @@ class SuggestionView:
             self._add(view, doc, "disclosed", doc["lead_unit"])
             if event.on_time:
                 self._add(view, doc, "disclosed_on_time", doc["lead_unit"])
+        self._put(view, event, doc)
+
+    @process_event.register(Suggestion.DisclosureWithheld)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        doc = self._doc(view, event)
+        doc["withheld"] = True
+        if event.round == 1:
+            self._add(view, doc, "disclosure_withheld", doc["lead_unit"])
         self._put(view, event, doc)
 
     @process_event.register(Suggestion.Closed)
@@ -580,6 +602,7 @@ def build_suggestions(
         "closed": count("closed"),
         "disclosed": count("disclosed"),
         "disclosed_on_time": count("disclosed_on_time"),
+        "disclosure_withheld": count("disclosure_withheld"),
         "commitments": count("commitments"),
         "commitments_delivered": count("commitments_delivered"),
         "commitments_delivered_on_time": count("commitments_delivered_on_time"),
@@ -655,6 +678,19 @@ def renda_register_reports(register: Any) -> None:
             options=SUGGESTION_OPTIONS,
         )
     )
+    from .handling import HANDLING
+
+    register(HANDLING)
+
+
+@hookimpl
+def renda_register_commands(cli: click.Group) -> None:
+    """``renda report handling`` with its formats (csv, html) and ``--output``."""
+    from .handling import report_handling
+
+    report_group = cli.commands.get("report")
+    if isinstance(report_group, click.Group):
+        report_group.add_command(report_handling)
 
 
 __all__ = ["SuggestionView", "build_suggestions", "late_items", "matching_docs", "pending_items"]

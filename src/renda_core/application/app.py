@@ -17,11 +17,13 @@ from renda_core.application.calendar import CalendarCommands
 from renda_core.application.deputies import DeputyCommands
 from renda_core.application.groups import GroupCommands
 from renda_core.application.opinions import OpinionCommands
+from renda_core.application.sessions import SessionCommands
 from renda_core.application.stations import StationCommands
 from renda_core.application.suggestions import SuggestionCommands
 from renda_core.application.training import TrainingCommands
 from renda_core.domain.bulletin import Bulletin
 from renda_core.domain.group import DeputyGroup
+from renda_core.domain.session import CongressSession
 from renda_core.domain.station import Station
 from renda_core.domain.suggestion import Suggestion
 from renda_core.domain.training import TrainingCourse
@@ -35,6 +37,7 @@ class Renda(
     GroupCommands,
     TrainingCommands,
     BulletinCommands,
+    SessionCommands,
     SuggestionCommands,
     CalendarCommands,
     RendaBase,
@@ -49,6 +52,7 @@ class Renda(
         TrainingCourse: 100,
         Suggestion: 100,
         Bulletin: 100,
+        CongressSession: 100,
     }
 
 

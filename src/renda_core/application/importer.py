@@ -38,11 +38,13 @@ from renda_core.application.bulletins import OpenBulletin
 from renda_core.application.calendar import AddCalendarYear
 from renda_core.application.commands import COMMANDS, ActorModel, invalid_input
 from renda_core.application.opinions import EscalateOpinion
+from renda_core.application.sessions import OpenSession
 from renda_core.domain.bulletin import Bulletin
 from renda_core.domain.calendar import CalendarYear
 from renda_core.domain.errors import InvalidInput, RendaError, RuleViolated
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.opinion import EscalationTarget
+from renda_core.domain.session import session_id
 from renda_core.domain.values import Actor
 
 IMPORT_NAMESPACE = uuid.UUID("5d0c3a52-6f0e-5b8e-9a57-7e1f2b6a4c01")
@@ -119,7 +121,8 @@ def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.U
     whether the line creates that record.
 
     Most creating commands give the record ``new_id``. A bulletin issue's id follows
-    from its year and number, a calendar year's from the year. Forwarding a bulletin
+    from its year and number, a calendar year's from the year, a congress session's
+    from its level, term and number. Forwarding a bulletin
     item creates a suggestion (``new_id``) when the item carries none; escalating an
     opinion creates one when no target is named.
     """
@@ -132,6 +135,8 @@ def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.U
         return Bulletin.create_id(model.year, model.number), True
     if isinstance(model, AddCalendarYear):
         return CalendarYear.create_id(model.year), not model.replace
+    if isinstance(model, OpenSession):
+        return session_id(model.level.value, model.term, model.number), True
     return None, False
 
 

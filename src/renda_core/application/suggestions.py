@@ -246,6 +246,12 @@ class DiscloseSuggestion(SuggestionRef):
     text: LongText | None = Field(default=None, description="default: the reply text")
 
 
+class WithholdDisclosure(SuggestionRef):
+    """Decide the latest reply is not to be disclosed (不宜公开), with the reason."""
+
+    reason: LongText = Field(min_length=1)
+
+
 class WithdrawSuggestion(SuggestionRef):
     """Withdraw in writing before assignment (撤回)."""
 
@@ -620,6 +626,16 @@ class SuggestionCommands(CalendarCommands):
             actor,
             lambda s: s.disclose(text=cmd.text, on=cmd.date, actor=actor),
             lead_unit_only=True,
+        )
+
+    @command("suggestion.withhold", WithholdDisclosure, STAFF)
+    def withhold_disclosure(self, cmd: WithholdDisclosure, actor: Actor) -> None:
+        """Decide the latest reply is not to be disclosed (不宜公开); it owes no disclosure."""
+        self._change(
+            Suggestion,
+            cmd.suggestion_id,
+            "suggestion",
+            lambda s: s.withhold_disclosure(reason=cmd.reason, on=cmd.date, actor=actor),
         )
 
     @command("suggestion.withdraw", WithdrawSuggestion, DEPUTY)

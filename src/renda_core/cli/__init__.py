@@ -15,6 +15,7 @@ from rich.table import Table
 from renda_core.application.commands import COMMANDS
 from renda_core.cli.area import area
 from renda_core.cli.audit import audit
+from renda_core.cli.assign_batch import assign_batch
 from renda_core.cli.bulletin import bulletin
 from renda_core.cli.calendar import calendar
 from renda_core.cli.common import RendaGroup, emit, env, json_option
@@ -27,6 +28,7 @@ from renda_core.cli.importer import import_file, schema
 from renda_core.cli.opinion import opinion
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
+from renda_core.cli.session import session
 from renda_core.cli.station import station
 from renda_core.cli.store import store as store_group
 from renda_core.cli.suggestion import suggestion
@@ -94,6 +96,7 @@ for group in (
     group_group,
     training,
     suggestion,
+    session,
     bulletin,
     calendar,
     events,
@@ -106,6 +109,7 @@ for group in (
     audit,
 ):
     cli.add_command(group)
+suggestion.add_command(assign_batch)
 
 
 @cli.command(name="plugins")

@@ -481,6 +481,19 @@ def suggestion_disclose(
     _done(ctx, suggestion_id, "reply disclosed")
 
 
+@suggestion.command(name="withhold")
+@click.argument("suggestion_id")
+@click.option("--reason", required=True, help="Why the reply is not to be disclosed.")
+@date_option()
+@click.pass_context
+def suggestion_withhold(
+    ctx: click.Context, /, suggestion_id: str, reason: str, on: str | None
+) -> None:
+    """Decide the latest reply is not to be disclosed (不宜公开): no disclosure is owed."""
+    _apply(ctx, "withhold_disclosure", suggestion_id, on, reason=reason)
+    _done(ctx, suggestion_id, "reply not to be disclosed (不宜公开)")
+
+
 @suggestion.command(name="withdraw")
 @click.argument("suggestion_id")
 @click.option("--statement", required=True, help="The written withdrawal (书面撤回).")

@@ -129,6 +129,8 @@ class DeadlinePolicy:
     max_total: Period = Period(6, Unit.MONTHS)
     roll_to_working_day: bool = True
     rehandle_on_attitude: bool = False
+    #: assignment (交办) of a session suggestion, counted from the session's close
+    session_assignment: Period = Period(30, Unit.DAYS)
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_total, Period):
@@ -169,6 +171,7 @@ class DeadlinePolicy:
             "rehandling",
             "disclosure",
             "max_total",
+            "session_assignment",
         )
         return {
             "name": self.name,

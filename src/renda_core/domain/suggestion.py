@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
+import phonenumbers
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
@@ -116,6 +117,12 @@ class Suggestion(Aggregate):
     class Created(Event, Aggregate.Created):
         TOPIC = "renda:Suggestion.Created"
 
+    #: decisions not to disclose a reply (不宜公开), by round; a class default, so
+    #: suggestions recorded (and snapshots taken) before the decision existed load too
+    withholdings: tuple[dict[str, Any], ...] = ()
+    #: the congress session (``domain/session.py``) whose close set the assignment due date
+    session_id: str | None = None
+
     if TYPE_CHECKING:  # defined by the @event decorators below
         Drafted: ClassVar[type[Aggregate.Event]]
         Revised: ClassVar[type[Aggregate.Event]]
@@ -146,6 +153,8 @@ class Suggestion(Aggregate):
         Supervised: ClassVar[type[Aggregate.Event]]
         OpinionLinked: ClassVar[type[Aggregate.Event]]
         Disclosed: ClassVar[type[Aggregate.Event]]
+        DisclosureWithheld: ClassVar[type[Aggregate.Event]]
+        SessionAssignmentDue: ClassVar[type[Aggregate.Event]]
         Withdrawn: ClassVar[type[Aggregate.Event]]
         Closed: ClassVar[type[Aggregate.Event]]
         HandledTogether: ClassVar[type[Aggregate.Event]]
@@ -720,6 +729,7 @@ class Suggestion(Aggregate):
         reply = self.replies[-1]
         if any(d["round"] == reply["round"] for d in self.disclosures):
             raise RuleViolated(f"reply {reply['round']} is already disclosed")
+        self._check_not_withheld(reply["round"])
         if on < reply["on"]:
             raise RuleViolated(f"date {on} is before the reply ({reply['on']})")
         published, redactions = redact(text if text is not None else reply["text"])
@@ -731,6 +741,43 @@ class Suggestion(Aggregate):
             on=on,
             actor=actor,
         )
+
+    def set_session_assignment_due(
+        self, *, session_id: str, due: date, policy: str, on: date, actor: Actor
+    ) -> None:
+        """The congress session it was submitted in closed on ``on``: it is to be
+        assigned by ``due`` (the policy's ``session_assignment`` after the close)."""
+        self._check_status({Status.SUBMITTED, Status.ACCEPTED}, "set a session assignment date")
+        assert self.submitted_on is not None
+        if on < self.submitted_on:
+            raise RuleViolated(f"date {on} is before the submission ({self.submitted_on})")
+        if due <= on:
+            raise RuleViolated("the assignment due date must be after the session's close")
+        self._session_assignment_due(
+            session_id=session_id, assignment_due=due, policy=policy, on=on, actor=actor
+        )
+
+    def withhold_disclosure(self, *, reason: str, on: date, actor: Actor) -> None:
+        """Decide that the latest reply is not to be disclosed (不宜公开), with the reason.
+
+        The reply then never owes a disclosure (``open_deadlines`` drops it); a later
+        reply (after re-handling) needs its own decision.
+        """
+        self._check_status(AFTER_REPLY, "decide not to disclose the reply")
+        reply = self.replies[-1]
+        if any(d["round"] == reply["round"] for d in self.disclosures):
+            raise RuleViolated(f"reply {reply['round']} is already disclosed")
+        self._check_not_withheld(reply["round"])
+        if on < reply["on"]:
+            raise RuleViolated(f"date {on} is before the reply ({reply['on']})")
+        if not reason.strip():
+            raise RuleViolated("a decision not to disclose (不宜公开) needs the reason")
+        self._disclosure_withheld(round=reply["round"], reason=reason, on=on, actor=actor)
+
+    def _check_not_withheld(self, round_: int) -> None:
+        for w in self.withholdings:
+            if w["round"] == round_:
+                raise RuleViolated(f"reply {round_} was decided not to be disclosed on {w['on']}")
 
     def withdraw(self, *, consents: Iterable[str], statement: str, on: date, actor: Actor) -> None:
         """Withdraw in writing before assignment; a joint one needs every co-signer."""
@@ -1381,6 +1428,18 @@ class Suggestion(Aggregate):
             {"round": round, "text": text, "redactions": redactions, "on_time": on_time, "on": on}
         )
 
+    @event("SessionAssignmentDue", topic="renda:Suggestion.SessionAssignmentDue")
+    def _session_assignment_due(
+        self, *, session_id: str, assignment_due: date, policy: str, on: date, actor: Actor
+    ) -> None:
+        self.session_id = session_id
+        self.assignment_due = assignment_due
+
+    @event("DisclosureWithheld", topic="renda:Suggestion.DisclosureWithheld")
+    def _disclosure_withheld(self, *, round: int, reason: str, on: date, actor: Actor) -> None:
+        # a new tuple each time: the class default serves logs and snapshots from before
+        self.withholdings = (*self.withholdings, {"round": round, "reason": reason, "on": on})
+
     @event("Withdrawn", topic="renda:Suggestion.Withdrawn")
     def _withdrawn(
         self, *, consents: list[str], statement: str, previous: str, on: date, actor: Actor
@@ -1419,6 +1478,13 @@ class Suggestion(Aggregate):
             d["round"] == self.replies[-1]["round"] for d in self.disclosures
         )
 
+    @property
+    def withheld(self) -> bool:
+        """The latest reply was decided not to be disclosed (不宜公开)."""
+        return bool(self.replies) and any(
+            w["round"] == self.replies[-1]["round"] for w in self.withholdings
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for queries and ``--json`` output, every current due date included."""
         data: dict[str, Any] = {
@@ -1430,6 +1496,7 @@ class Suggestion(Aggregate):
             "channel": self.channel,
             "source": self.source,
             "session": self.session,
+            "session_id": self.session_id,
             "lead_deputy": self.lead_deputy,
             "lead_name": self.lead_name,
             "area": self.area,
@@ -1462,6 +1529,8 @@ class Suggestion(Aggregate):
             "rehandle_due": self.rehandle_due,
             "disclosure_due": self.disclosure_due,
             "disclosed": self.disclosed,
+            "withheld": self.withheld,
+            "withholdings": list(self.withholdings),
             "objections": [{"unit": u, **o} for u, o in self.objections.items()],
             "co_opinions": [{"unit": u, **o} for u, o in self.co_opinions.items()],
             "extensions": self.extensions,
@@ -1536,7 +1605,7 @@ def open_deadlines(doc: Mapping[str, Any], as_of: date | None = None) -> list[di
                 add("co_opinion_due", per_unit.get(unit, doc.get("co_opinion_due")), unit)
     if status == Status.REHANDLING:
         add("rehandle_due", doc.get("rehandle_due"), doc.get("lead_unit"))
-    if doc.get("disclosure_due") and not doc.get("disclosed"):
+    if doc.get("disclosure_due") and not doc.get("disclosed") and not doc.get("withheld"):
         add("disclosure_due", doc.get("disclosure_due"), doc.get("lead_unit"))
     for c in doc.get("commitments", []):
         if c.get("delivered_on") is None:
@@ -1544,29 +1613,68 @@ def open_deadlines(doc: Mapping[str, Any], as_of: date | None = None) -> list[di
     return out
 
 
-_REDACT = [
-    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "[手机号已隐去]"),
-    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "[身份证号已隐去]"),
-    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "[电话已隐去]"),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[邮箱已隐去]"),
-    (
-        re.compile(r"【(?:涉密|秘密|机密|内部)】.*?【/(?:涉密|秘密|机密|内部)】", re.S),
-        "[涉密内容已隐去]",
-    ),
-]
+_SECRET = re.compile(r"【(?:涉密|秘密|机密|内部)】.*?【/(?:涉密|秘密|机密|内部)】", re.S)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_digit(first17: str) -> str:
+    """The check character of a resident ID number (GB 11643, ISO 7064 MOD 11-2)."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def is_resident_id(text: str) -> bool:
+    """An 18-character resident ID number whose last character is its check digit."""
+    return (
+        len(text) == 18
+        and text[:17].isdigit()
+        and text[:17].isascii()
+        and text[17].upper() == id_check_digit(text[:17])
+    )
+
+
+def _redact_ids(text: str) -> tuple[str, int]:
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if not is_resident_id(match.group()):
+            return match.group()
+        count += 1
+        return "[身份证号已隐去]"
+
+    return _ID_CANDIDATE.sub(replace, text), count
+
+
+def _redact_phones(text: str) -> tuple[str, int]:
+    """Phone numbers as people write them (``138 1234 5678``, ``+86-138-1234-5678``,
+    ``0431-88886666``, ``(0431)8888 6666``), found by libphonenumber for region CN.
+    A mobile number is ``[手机号已隐去]``, any other ``[电话已隐去]``."""
+    matches = list(phonenumbers.PhoneNumberMatcher(text, "CN"))
+    for match in reversed(matches):
+        kind = phonenumbers.number_type(match.number)
+        label = "[手机号已隐去]" if kind == phonenumbers.PhoneNumberType.MOBILE else "[电话已隐去]"
+        text = text[: match.start] + label + text[match.end :]
+    return text, len(matches)
 
 
 def redact(text: str) -> tuple[str, int]:
     """Redact contact details (phones, ID numbers, e-mail) and marked secrets.
 
     Secrets are whatever the unit marks ``【涉密】…【/涉密】`` (or 秘密/机密/内部).
+    ID numbers are the 18-character resident ID numbers with a valid check digit (an
+    18-digit figure that fails the check is left as it is); phone numbers are what
+    ``phonenumbers`` recognises as a valid number for region CN.
     Returns the redacted text and the number of redactions.
     """
-    count = 0
-    for pattern, replacement in _REDACT:
-        text, n = pattern.subn(replacement, text)
-        count += n
-    return text, count
+    text, secrets = _SECRET.subn("[涉密内容已隐去]", text)
+    text, ids = _redact_ids(text)
+    text, emails = _EMAIL.subn("[邮箱已隐去]", text)
+    text, phones = _redact_phones(text)
+    return text, secrets + ids + emails + phones
 
 
 def plain(value: Any) -> Any:
