@@ -249,7 +249,9 @@ def test_a_reply_while_its_due_date_is_pending_gets_on_time_when_the_year_is_add
         clock=clock,
         actor=UNIT_A,
     )
-    assert s.replies[-1]["on_time"] is None
+    assert s.replies[-1]["on_time"] is None and s.replies[-1]["disclosure_due"] is None
+    s.disclose(text=None, on=d("2027-03-02"), actor=UNIT_A)  # its due date pending too
+    assert s.disclosures[-1]["on_time"] is None
     full = WorkCalendar(lambda y: YEAR_2027 if y == 2027 else packaged_years().get(y))
     s.compute_pending(full, on=d("2027-03-02"), actor=STAFF)
     assert s.reply_due == d("2027-03-29")  # 03-28 is a Sunday

@@ -175,7 +175,9 @@ class SuggestionView:
     def _(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
         self._add(view, doc, "assigned", doc["lead_unit"], -1)
-        if doc["extended"]:
+        restarted = getattr(event, "restarted", None)  # None: an old log, every clock
+        lead_restarted = restarted is None or event.lead_unit in restarted
+        if doc["extended"] and lead_restarted:
             self._add(view, doc, "extended", doc["lead_unit"], -1)
             doc["extended"] = False
         self._assign(doc, event)

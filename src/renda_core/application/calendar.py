@@ -185,7 +185,8 @@ class CalendarCommands(RendaBase):
         try:
             self.work_calendar().arrangement(today.year + 1)
         except RuleViolated:
-            waiting = len(self.pending_due_dates().get(today.year + 1, []))
+            waitlist = self._waitlist(today.year + 1, None, create=False)
+            waiting = len(waitlist.waiting) if waitlist is not None else 0
             return (
                 f"warning: the {today.year + 1} holiday arrangement is not recorded; due "
                 f"dates reaching {today.year + 1} are pending ({waiting} record(s) wait): "

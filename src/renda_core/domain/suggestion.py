@@ -733,11 +733,12 @@ class Suggestion(Aggregate):
         if on < reply["on"]:
             raise RuleViolated(f"date {on} is before the reply ({reply['on']})")
         published, redactions = redact(text if text is not None else reply["text"])
+        due = reply["disclosure_due"]  # None while a calendar year is missing
         self._disclosed(
             round=reply["round"],
             text=published,
             redactions=redactions,
-            on_time=on <= reply["disclosure_due"],
+            on_time=on <= due if due is not None else None,
             on=on,
             actor=actor,
         )
@@ -1422,7 +1423,14 @@ class Suggestion(Aggregate):
 
     @event("Disclosed", topic="renda:Suggestion.Disclosed")
     def _disclosed(
-        self, *, round: int, text: str, redactions: int, on_time: bool, on: date, actor: Actor
+        self,
+        *,
+        round: int,
+        text: str,
+        redactions: int,
+        on_time: bool | None,
+        on: date,
+        actor: Actor,
     ) -> None:
         self.disclosures.append(
             {"round": round, "text": text, "redactions": redactions, "on_time": on_time, "on": on}
