@@ -14,8 +14,8 @@ from rich.table import Table
 
 from renda_core.application.commands import COMMANDS
 from renda_core.cli.area import area
-from renda_core.cli.audit import audit
 from renda_core.cli.assign_batch import assign_batch
+from renda_core.cli.audit import audit
 from renda_core.cli.bulletin import bulletin
 from renda_core.cli.calendar import calendar
 from renda_core.cli.common import RendaGroup, emit, env, json_option
