@@ -44,6 +44,7 @@ from renda_core.application.opinions import (
     ReferOpinion,
     ScreenOpinion,
 )
+from renda_core.application.sessions import CloseSession, OpenSession
 from renda_core.application.stations import (
     CloseStation,
     EnterStation,
@@ -57,6 +58,7 @@ from renda_core.application.suggestions import (
     CloseSuggestion,
     CommitSuggestion,
     CosignSuggestion,
+    DecideExtension,
     DeliverCommitment,
     DenyObjection,
     DiscloseSuggestion,
@@ -71,6 +73,7 @@ from renda_core.application.suggestions import (
     RehandleSuggestion,
     RejectSuggestion,
     ReplySuggestion,
+    RequestExtension,
     ReviewSuggestion,
     ReviseSuggestion,
     SendCoOpinion,
@@ -78,6 +81,7 @@ from renda_core.application.suggestions import (
     SuggestionContact,
     SuperviseSuggestion,
     WithdrawSuggestion,
+    WithholdDisclosure,
 )
 from renda_core.application.training import CourseDeputies, PlanCourse
 from renda_core.domain.values import Actor
@@ -176,7 +180,8 @@ class CommandMethods:
     def submit_suggestion(
         self, command: SubmitSuggestion | Mapping[str, Any], actor: Actor | None = None
     ) -> None:
-        """Formally submit; unconfirmed invitations lapse.
+        """Formally submit; during an open session of the suggestion's level, the session receives
+        it in the same write (it becomes a session suggestion).
 
         Command ``suggestion.submit``.
         """
@@ -248,11 +253,30 @@ class CommandMethods:
     def extend_suggestion(
         self, command: ExtendSuggestion | Mapping[str, Any], actor: Actor | None = None
     ) -> None:
-        """Extend the reply deadline (the deputy is told).
+        """The office extends the reply deadline (the deputy is told), by the same rules as a
+        granted request: before the due date, within the policy's total cap.
 
         Command ``suggestion.extend``.
         """
         return self._application.extend_suggestion(command, self._acting(actor))
+
+    def request_extension(
+        self, command: RequestExtension | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """The lead unit requests an extension, with its reasons, before the due date.
+
+        Command ``suggestion.request-extension``.
+        """
+        return self._application.request_extension(command, self._acting(actor))
+
+    def decide_extension(
+        self, command: DecideExtension | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """The office grants or refuses the pending extension request.
+
+        Command ``suggestion.decide-extension``.
+        """
+        return self._application.decide_extension(command, self._acting(actor))
 
     def contact_deputy(
         self, command: SuggestionContact | Mapping[str, Any], actor: Actor | None = None
@@ -325,6 +349,15 @@ class CommandMethods:
         Command ``suggestion.disclose``.
         """
         return self._application.disclose_suggestion(command, self._acting(actor))
+
+    def withhold_disclosure(
+        self, command: WithholdDisclosure | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Decide the latest reply is not to be disclosed (不宜公开); it owes no disclosure.
+
+        Command ``suggestion.withhold``.
+        """
+        return self._application.withhold_disclosure(command, self._acting(actor))
 
     def withdraw_suggestion(
         self, command: WithdrawSuggestion | Mapping[str, Any], actor: Actor | None = None
@@ -641,6 +674,25 @@ class CommandMethods:
         Command ``opinion.close``.
         """
         return self._application.close_opinion(command, self._acting(actor))
+
+    def open_session(
+        self, command: OpenSession | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Open a session; returns its id (the same for the same level, term and number).
+
+        Command ``session.open``.
+        """
+        return self._application.open_session(command, self._acting(actor))
+
+    def close_session(
+        self, command: CloseSession | Mapping[str, Any], actor: Actor | None = None
+    ) -> list[str]:
+        """Close a session and record the assignment due date of each of its suggestions still
+        waiting for assignment (one write); returns their ids.
+
+        Command ``session.close``.
+        """
+        return self._application.close_session(command, self._acting(actor))
 
     def plan_course(
         self, command: PlanCourse | Mapping[str, Any], actor: Actor | None = None
