@@ -72,10 +72,11 @@ def test_close_records_each_waiting_suggestions_due_date_in_one_write(app: Renda
     ]
     for sid in (accepted, submitted):
         doc = app.suggestion(sid)
-        assert doc["assignment_due"] == "2024-02-25"  # 30 days after 2024-01-26
+        # 30 days after 2024-01-26 is Sunday 2024-02-25: rolled to the next working day
+        assert doc["assignment_due"] == "2024-02-26"
         assert doc["session_id"] == str(session)
         assert doc["open_deadlines"] == [
-            {"deadline": "assignment_due", "due": "2024-02-25", "owner": "office"}
+            {"deadline": "assignment_due", "due": "2024-02-26", "owner": "office"}
         ]
     assert app.suggestion(assigned)["session_id"] is None
     assert app.suggestion(before_session)["session_id"] is None

@@ -139,7 +139,9 @@ def test_one_open_session_per_level() -> None:
 def test_policy_session_assignment_is_30_days_after_the_close_by_default() -> None:
     # policy field session_assignment (default Period(30, days))
     assert NATIONAL.session_assignment == Period(30, Unit.DAYS)
-    assert CLOCK.due(NATIONAL.session_assignment, date(2024, 1, 25)) == date(2024, 2, 24)
+    # 30 days after 2024-01-25 is Saturday 2024-02-24: the period ends on the next
+    # working day (roll_to_working_day, Civil Code Art. 203 style)
+    assert CLOCK.due(NATIONAL.session_assignment, date(2024, 1, 25)) == date(2024, 2, 26)
     assert NATIONAL.to_dict()["session_assignment"]["label"] == "30日"
     province = Clock(NATIONAL.with_changes(session_assignment=Period(20, Unit.WORKING_DAYS)))
     # 20 working days after 2024-01-25: 春节 02-10…17 off, 02-04 and 02-18 worked

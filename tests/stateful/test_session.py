@@ -35,7 +35,6 @@ SETTINGS = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-TERMS = itertools.count(1)
 REACHED: Counter[str] = Counter()  # a fresh term per example: session ids are natural keys
 days = st.integers(min_value=0, max_value=40)
 
@@ -43,11 +42,12 @@ days = st.integers(min_value=0, max_value=40)
 def session_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
     deputy = app.register_deputy(register_payload(level="provincial"), STAFF)
     lead = Actor("jin", f"deputy:{deputy}")
+    terms = itertools.count(1)  # per store: a term is 1…99
 
     class SessionMachine(RuleBasedStateMachine):
         @initialize()
         def start(self) -> None:
-            self.term = next(TERMS)
+            self.term = next(terms)
             self.sessions: dict[int, dict[str, Any]] = {}  # number -> model
             self.open: int | None = None
             self.suggestions: dict[UUID, dict[str, Any]] = {}
