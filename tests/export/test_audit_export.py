@@ -117,7 +117,7 @@ def _tamper_jsonl(path: Path, how: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize("how", ["state", "removed", "last removed", "swapped"])
+@pytest.mark.parametrize("how", ["byte", "state", "removed", "last removed", "swapped"])
 def test_a_tampered_jsonl_export_is_caught(
     store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
@@ -138,21 +138,45 @@ def test_a_tampered_jsonl_export_is_caught(
     if how == "state":
         assert f"position {log_positions(store)[2]}" in again.output
         assert "altered" in again.output
+    if how == "byte":
+        assert f"position {log_positions(store)[2]}" in again.output
+        assert "readable columns" in again.output
     if how == "removed":
         assert f"position {log_positions(store)[3]}" in again.output
 
 
-def test_only_the_readable_columns_changed_is_caught_by_the_sha256(
-    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_readable_columns_must_say_what_the_hashed_state_says(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    """The decoded columns are not hashed by the chain; the file's SHA-256 covers them."""
+    """The decoded columns are not hashed by the chain: verify decodes each state with
+    renda's mapper and compares (and the file's SHA-256 covers them too)."""
     sealed_store(store, tmp_path, monkeypatch)
-    out = tmp_path / "audit.jsonl"
-    export(store, out)
-    _tamper_jsonl(out, "byte")
+    out = tmp_path / f"audit.{fmt}"
+    export(store, out, "--format", fmt)
+    if fmt == "jsonl":
+        _tamper_jsonl(out, "byte")
+    elif fmt == "csv":
+        text = out.read_text(encoding="utf-8")
+        assert text.count("代表1") == 1
+        out.write_text(text.replace("代表1", "代表9"), encoding="utf-8")
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(out)
+        sheet = book["events"]
+        cell = sheet.cell(row=3, column=10)  # the actor of the second row
+        cell.value = "forger"
+        book.save(out)
     caught = verify(out, "--json")
     assert caught.exit_code == 11, caught.output
     assert "SHA-256 is not the manifest's" in caught.output
+    manifest = json.loads(manifest_path(out).read_text())
+    manifest["sha256"] = file_sha256(out)
+    manifest_path(out).write_text(json.dumps(manifest))
+    again = verify(out)
+    assert again.exit_code == 11, again.output
+    assert "readable columns do not say what its hashed state says" in again.output
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -244,3 +268,25 @@ def test_export_errors_are_one_line(store: str, tmp_path: Path) -> None:
     export(store, out)
     shutil.copy(out, copy)
     assert verify(copy).exit_code == 3  # its manifest is not beside it
+
+
+def test_an_encrypted_store_exports_and_verifies_offline(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain covers the state as stored (encrypted): the offline check needs no key;
+    with the key it also checks the readable columns."""
+    from renda_core.application.audit.keys import new_cipher_key
+
+    monkeypatch.setenv("RENDA_CIPHER_KEY", new_cipher_key())
+    register(store, 2)
+    out = tmp_path / "audit.jsonl"
+    export(store, out)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert "代表0" in json.dumps(rows, ensure_ascii=False)  # decoded for reading
+    with_key = verify(out, "--json")
+    assert with_key.exit_code == 0, with_key.output
+    assert not json.loads(with_key.output)["notes"]
+    monkeypatch.delenv("RENDA_CIPHER_KEY")
+    without = verify(out, "--json")
+    assert without.exit_code == 0, without.output
+    assert "were not checked" in json.loads(without.output)["notes"][0]
