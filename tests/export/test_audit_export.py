@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -260,6 +261,18 @@ def test_export_errors_are_one_line(store: str, tmp_path: Path) -> None:
         store, "--role", "auditor", "audit", "export", "--aggregate", "nope", "--output", str(out)
     )
     assert bad.exit_code == 3, bad.output
+    unknown = renda(
+        store,
+        "--role",
+        "auditor",
+        "audit",
+        "export",
+        "--aggregate",
+        str(uuid4()),
+        "--output",
+        str(out),
+    )
+    assert unknown.exit_code == 4 and not out.exists(), unknown.output
     no_manifest = tmp_path / "b.jsonl"
     no_manifest.write_text("{}\n")
     missing = verify(no_manifest)

@@ -21,6 +21,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +50,7 @@ from renda_core.application.audit.verify import (
     stored_seals,
 )
 from renda_core.application.inputs import escape_controls, shown
-from renda_core.domain.errors import InvalidInput, LogAltered, RuleViolated
+from renda_core.domain.errors import InvalidInput, LogAltered, NotFound, RuleViolated
 from renda_core.projections.log import event_to_dict, iter_notifications, plain
 
 # ---------------------------------------------------------------------------------------
@@ -411,6 +412,8 @@ def write_audit_export(
             top = head(curs, recorder.chain_sql)
         store_id = recorder.store_id()
         seals = stored_seals(recorder)
+        if wanted is not None and not recorder.select_originator(wanted):
+            raise NotFound(f"no record with id {wanted}")
     last = top[0] if top else 0
     stop = last if stop is None else min(stop, last)
     if stop < start:
@@ -445,9 +448,15 @@ def write_audit_export(
             summary.last_position = row["position"]
             summary.end = (row["position"], row["hash"])
         writer.close()
-    except BaseException:
-        writer.close()
+    except BaseException as exc:
+        with suppress(OSError):
+            writer.close()
         path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InvalidInput(
+                f"cannot write {shown(str(path))}: {exc.strerror or exc}",
+                [{"field": "output", "message": "not writable"}],
+            ) from None
         raise
     low = summary.start[0] if summary.start[0] else start
     summary.seals = [
