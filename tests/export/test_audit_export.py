@@ -303,3 +303,47 @@ def test_an_encrypted_store_exports_and_verifies_offline(
     without = verify(out, "--json")
     assert without.exit_code == 0, without.output
     assert "were not checked" in json.loads(without.output)["notes"][0]
+
+
+def test_a_seal_file_catches_a_rewrite_whose_manifest_dropped_the_seals(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auditor's own copy of a seal (``--seal FILE``) is checked against the export
+    even when the manifest no longer lists it."""
+    from renda_core.application.audit.chain import event_digest, link_hash
+
+    register(store, 3)
+    key = tmp_path / "seal.pem"
+    assert renda(store, "audit", "keygen", "--output", str(key)).exit_code == 0
+    monkeypatch.setenv("RENDA_SEAL_KEY", str(key))
+    seal_file = tmp_path / "seal.json"
+    made = renda(store, "--role", "auditor", "audit", "seal", "--output", str(seal_file))
+    assert made.exit_code == 0, made.output
+    monkeypatch.delenv("RENDA_SEAL_KEY")
+    out = tmp_path / "audit.jsonl"
+    export(store, out)
+    public = f"{key}.pub"
+    honest = verify(out, "--seal", str(seal_file), "--public-key", public, "--json")
+    assert honest.exit_code == 0, honest.output
+    assert len(json.loads(honest.output)["seals"]) == 1  # the file's copy counted once
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    rows[1]["version"] = rows[1]["version"] + 1
+    prev = (0, "0" * 64)
+    for row in rows:
+        row["prev_position"] = prev[0]
+        row["digest"] = event_digest(
+            row["originator_id"],
+            row["version"],
+            row["topic"],
+            __import__("base64").b64decode(row["state"]),
+        )
+        row["hash"] = link_hash(row["position"], prev[0], row["digest"], prev[1])
+        prev = (row["position"], row["hash"])
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    manifest = json.loads(manifest_path(out).read_text())
+    manifest.update(sha256=file_sha256(out), seals=[])
+    manifest["end"]["hash"] = prev[1]
+    manifest_path(out).write_text(json.dumps(manifest))
+    caught = verify(out, "--seal", str(seal_file), "--public-key", public)
+    assert caught.exit_code == 11, caught.output
+    assert "not what was sealed" in caught.output

@@ -20,7 +20,7 @@ import csv
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -636,10 +636,11 @@ def _same_readable(found: dict[str, Any], expected: dict[str, Any], fmt: str) ->
     return found == expected
 
 
-def verify_export(path: Path, trusted: list[Any]) -> ExportCheck:
+def verify_export(path: Path, trusted: list[Any], extra_seals: Sequence[Seal] = ()) -> ExportCheck:
     """Check an export offline: the file's SHA-256 against its manifest, the chain
     recomputed over its rows from the manifest's start link to its end link, and
-    every seal in the manifest (signature, trusted key, the hash at its position)."""
+    every seal in the manifest or in ``extra_seals`` (seal files) that falls in its
+    range (signature, trusted key, the hash at its position)."""
     manifest = read_manifest(path)
     result = ExportCheck()
     try:
@@ -651,7 +652,7 @@ def verify_export(path: Path, trusted: list[Any]) -> ExportCheck:
         ) from None
     result.sha256_ok = actual == manifest.get("sha256")
     try:
-        _check_export(path, manifest, trusted, result)
+        _check_export(path, manifest, trusted, extra_seals, result)
     except _Bad as bad:
         result.problem = str(bad)
     if result.problem is None and not result.sha256_ok:
@@ -664,17 +665,33 @@ def verify_export(path: Path, trusted: list[Any]) -> ExportCheck:
 
 
 def _check_export(
-    path: Path, manifest: dict[str, Any], trusted: list[Any], result: ExportCheck
+    path: Path,
+    manifest: dict[str, Any],
+    trusted: list[Any],
+    extra_seals: Sequence[Seal],
+    result: ExportCheck,
 ) -> None:
     try:
         fmt = str(manifest["file_format"])
         start = manifest["start"]
         prev_position, prev_hash = int(start["position"]), str(start["hash"])
         end = manifest["end"]
+        last = int(end["position"])
         seals = [Seal.from_dict(s, "the manifest") for s in manifest.get("seals", [])]
         store_id = str(manifest["store_id"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, InvalidInput) as exc:
         raise _Bad(f"the manifest is incomplete ({exc})") from None
+    known = {s.signature for s in seals}
+    for seal in extra_seals:
+        if seal.signature in known:
+            continue
+        if prev_position <= seal.position <= last and seal.store_id == store_id:
+            seals.append(seal)
+        else:
+            result.notes.append(
+                f"{seal.label()} is for another store or outside the export's range "
+                f"({prev_position}–{last}): not checked"
+            )
     if fmt not in FORMATS:
         raise _Bad(f"the manifest names an unknown file format {fmt!r}")
     trusted_ids = {key_id(k) for k in trusted}

@@ -152,7 +152,7 @@ def audit_verify(
     extra = [_read_seal(path) for path in seal_files]
     keys = trusted_keys(public_keys)
     if export_file is not None:
-        _verify_export(export_file, keys, as_json)
+        _verify_export(export_file, keys, extra, as_json)
         return
     app = env(ctx).get_app()
     with store_errors("cannot verify the log"):
@@ -183,8 +183,8 @@ def audit_verify(
     emit(data, as_json, render)
 
 
-def _verify_export(path: Path, keys: list[Any], as_json: bool) -> None:
-    found = verify_export(path, keys)
+def _verify_export(path: Path, keys: list[Any], seals: list[Seal], as_json: bool) -> None:
+    found = verify_export(path, keys, seals)
     if not found.ok:
         raise LogAltered(f"the export was altered: {found.problem}")
 
