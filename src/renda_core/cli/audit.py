@@ -21,6 +21,12 @@ from renda_core.application.audit.keys import (
 )
 from renda_core.application.audit.verify import Seal, seal_log, verify_log
 from renda_core.application.base import store_errors
+from renda_core.application.export import (
+    FORMATS,
+    manifest_path,
+    verify_export,
+    write_audit_export,
+)
 from renda_core.application.inputs import shown
 from renda_core.cli.common import OutputPath, RendaGroup, echo, emit, env, json_option, write_output
 from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered
@@ -119,6 +125,12 @@ def _read_seal(path: str) -> Seal:
     multiple=True,
     help="Trust only seals signed by this public key; repeatable. Env: RENDA_SEAL_PUBLIC_KEY.",
 )
+@click.option(
+    "--export",
+    "export_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check an export file (from `audit export`) offline, with its manifest; no store.",
+)
 @json_option
 @click.pass_context
 def audit_verify(
@@ -127,16 +139,21 @@ def audit_verify(
     start: int,
     seal_files: tuple[str, ...],
     public_keys: tuple[str, ...],
+    export_file: Path | None,
     as_json: bool,
 ) -> None:
     """Recompute the hash chain and check every seal.
 
     Exit 0 when the log is intact; exit 11 naming the first position that was altered,
     inserted, deleted or reordered (or the seal that no longer matches). A store not
-    chained yet is chained now from position 1 (noted).
+    chained yet is chained now from position 1 (noted). With --export, the export file's
+    SHA-256, chain and seals are checked against its manifest, without the store.
     """
     extra = [_read_seal(path) for path in seal_files]
     keys = trusted_keys(public_keys)
+    if export_file is not None:
+        _verify_export(export_file, keys, extra, as_json)
+        return
     app = env(ctx).get_app()
     with store_errors("cannot verify the log"):
         result = verify_log(
@@ -164,6 +181,95 @@ def audit_verify(
         return "\n".join(lines)
 
     emit(data, as_json, render)
+
+
+def _verify_export(path: Path, keys: list[Any], seals: list[Seal], as_json: bool) -> None:
+    found = verify_export(path, keys, seals)
+    if not found.ok:
+        raise LogAltered(f"the export was altered: {found.problem}")
+
+    def render() -> str:
+        lines = [
+            f"✓ export intact: positions {found.first}–{found.last} ({found.rows:,} rows, "
+            f"{found.events:,} events), head {found.head_hash}, SHA-256 matches the manifest"
+            if found.rows
+            else "✓ the export is empty; SHA-256 matches the manifest"
+        ]
+        lines += [f"✓ {s['seal']}: matches" for s in found.seals]
+        lines += [f"note: {n}" for n in found.notes]
+        return "\n".join(lines)
+
+    emit(found.to_dict(), as_json, render)
+
+
+@audit.command(name="export")
+@click.option(
+    "--from",
+    "start",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="The first log position to export.",
+)
+@click.option(
+    "--to", "stop", type=click.IntRange(min=1), help="The last log position (default: the head)."
+)
+@click.option("--aggregate", help="Only this record's events (other positions: their links).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="The file's format.",
+)
+@click.option(
+    "--output",
+    type=OutputPath(),
+    required=True,
+    help="The file to write; its manifest goes beside it ('.manifest.json' added).",
+)
+@json_option
+@click.pass_context
+def audit_export(
+    ctx: click.Context,
+    /,
+    start: int,
+    stop: int | None,
+    aggregate: str | None,
+    fmt: str,
+    output: Path,
+    as_json: bool,
+) -> None:
+    """Export a range of the log for auditors, with a manifest for `verify --export`.
+
+    Streams in constant memory. Each row carries what the hash chain covers (originator,
+    version, topic, the stored state in base64) and its link, plus the decoded event
+    for reading; the manifest holds the counts, first and last positions, the chain
+    hashes at both ends, the seals in the range and the file's SHA-256.
+    """
+    actor = env(ctx).actor()
+    if actor.role not in SEALING_ROLES:
+        raise Forbidden(f"role '{actor.role}' may not export the log (staff or auditor may)")
+    summary = write_audit_export(
+        env(ctx).get_app(),
+        output,
+        fmt,
+        start=start,
+        stop=stop,
+        aggregate=aggregate,
+        actor=str(actor),
+    )
+    data = summary.to_dict()
+    emit(
+        data,
+        as_json,
+        lambda: (
+            f"exported positions {data['first_position']}–{data['last_position']} "
+            f"({data['rows']:,} rows, {data['events']:,} events) to {output}; "
+            f"manifest {manifest_path(output)}"
+        ),
+    )
 
 
 @audit.command(name="history")

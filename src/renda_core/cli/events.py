@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
 import click
 from rich.table import Table
 
 from renda_core.application.audit.history import notifications_of
-from renda_core.cli.common import RendaGroup, emit, env, json_option
+from renda_core.application.export import events_feed
+from renda_core.cli.common import OutputPath, RendaGroup, emit, env, json_option
+from renda_core.domain.errors import InvalidInput
 from renda_core.projections.log import event_to_dict, list_events
 
 
@@ -51,3 +62,86 @@ def events_list(
         return table
 
     emit(rows, as_json, render)
+
+
+@events.command(name="export")
+@click.option(
+    "--since",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Export the events after this log position (the last one a consumer has).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["cloudevents", "jsonl"]),
+    default="cloudevents",
+    show_default=True,
+    help="One CloudEvent (structured JSON) per line, or renda's JSON line.",
+)
+@click.option("--follow", is_flag=True, help="Keep polling for new events until SIGINT/SIGTERM.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.05),
+    default=1.0,
+    show_default=True,
+    help="Seconds between polls with --follow.",
+)
+@click.option("--output", type=OutputPath(), help="Append to this file instead of stdout.")
+@click.pass_context
+def events_export(
+    ctx: click.Context, /, since: int, fmt: str, follow: bool, poll: float, output: Path | None
+) -> None:
+    """Stream the log as JSON lines, one event a line, in constant memory.
+
+    Each line is a CloudEvent in structured JSON mode: id = record id/version, source =
+    urn:renda:store:<store id>, type = the renda topic, time = recorded time, data = the
+    event's data, extensions rendaposition, rendaactor, rendarole, rendaon (business
+    date). Resume with --since <the last rendaposition seen>. See docs/integration.md.
+    """
+    app = env(ctx).get_app()
+    stop = threading.Event()
+    with _stopping_on_signals(stop):
+        lines = events_feed(app, since, fmt, follow=follow, poll=poll, stop=stop)
+        if output is None:
+            _pipe(lines, sys.stdout)
+            return
+        try:
+            file = output.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot write {output}: {exc.strerror or exc}",
+                [{"field": "output", "message": "not writable"}],
+            ) from None
+        with file:
+            _pipe(lines, file)
+
+
+def _pipe(lines: Iterator[str], out: IO[str]) -> None:
+    """Write the lines, flushing after each batch read; a closed pipe ends quietly."""
+    try:
+        for line in lines:
+            out.write(line + "\n")
+            out.flush()
+    except BrokenPipeError:
+        # The consumer went away: stop without a traceback (and without Python's
+        # second complaint when stdout is flushed at exit).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+
+
+@contextmanager
+def _stopping_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``stop`` (the export ends after the current line)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in previous:
+        signal.signal(s, lambda *_: stop.set())
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)

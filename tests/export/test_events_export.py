@@ -1,0 +1,170 @@
+"""``renda events export``: the log as CloudEvents / JSON lines, paged exactly by
+``--since``, following the log until SIGINT/SIGTERM (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+
+from renda_core import Renda
+from tests.audit.raw import register, renda
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+
+def export(store: str, *args: str) -> list[str]:
+    result = renda(store, "events", "export", *args)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def positions_of(store: str) -> list[int]:
+    with Renda(store) as app:
+        return [n.id for n in app.recorder.select_notifications(1, 10_000)]
+
+
+def store_id_of(store: str) -> str:
+    with Renda(store) as app:
+        recorder: Any = app.recorder
+        return str(recorder.store_id())
+
+
+def test_each_line_is_a_cloudevent_the_sdk_parses_back(store: str) -> None:
+    ids = register(store, 3)
+    lines = export(store)
+    assert len(lines) == len(positions_of(store)) >= 3
+    events = [JSONFormat().read(CloudEvent, line) for line in lines]
+    source = f"urn:renda:store:{store_id_of(store)}"
+    registered = [e for e in events if e.get_type() == "renda:Deputy.Registered"]
+    assert [e.get_subject() for e in registered] == ids
+    for event in events:
+        assert re.fullmatch(rf"{event.get_subject()}/[1-9][0-9]*", event.get_id())
+        assert event.get_specversion() == "1.0"
+        assert event.get_source() == source
+        assert event.get_datacontenttype() == "application/json"
+        assert isinstance(event.get_extension("rendaposition"), int)
+        time = event.get_time()
+        assert time is not None and time.tzinfo is not None
+    first = registered[0]
+    assert first.get_id() == f"{ids[0]}/1"
+    assert (first.get_extension("rendaactor"), first.get_extension("rendarole")) == (
+        "clerk-1",
+        "staff",
+    )
+    assert first.get_extension("rendaon") == "2023-01-16"
+    data = first.get_data()
+    assert isinstance(data, dict) and data["name"] == "代表0"
+    assert [e.get_extension("rendaposition") for e in events] == positions_of(store)
+
+
+def test_ids_are_stable_across_exports(store: str) -> None:
+    register(store, 2)
+    first = [json.loads(line)["id"] for line in export(store)]
+    again = [json.loads(line)["id"] for line in export(store)]
+    assert first == again and len(set(first)) == len(first)
+
+
+def test_since_pages_exactly_across_two_runs(store: str) -> None:
+    register(store, 4)
+    run1 = [json.loads(line) for line in export(store, "--since", "0")]
+    last = run1[-1]["rendaposition"]
+    register(store, 3, start=10)
+    run2 = [json.loads(line) for line in export(store, "--since", str(last))]
+    seen = [e["rendaposition"] for e in run1 + run2]
+    assert seen == positions_of(store), "a gap or a duplicate across the two runs"
+    assert run2 and all(e["rendaposition"] > last for e in run2)
+    middle = run1[1]["rendaposition"]
+    tail = [json.loads(line)["rendaposition"] for line in export(store, "--since", str(middle))]
+    assert tail == [p for p in positions_of(store) if p > middle]
+
+
+def test_jsonl_lines_feed_the_documented_consumer(store: str, tmp_path: Path) -> None:
+    register(store, 3)
+    out = tmp_path / "feed.jsonl"
+    export(store, "--format", "cloudevents", "--output", str(out))
+    (block,) = re.findall(
+        r"```python\n(.*?)```", (DOCS / "integration.md").read_text(encoding="utf-8"), re.S
+    )
+    scope: dict[str, Any] = {"__name__": "__docs__"}
+    exec(compile(block, "docs/integration.md", "exec"), scope)
+    with out.open(encoding="utf-8") as lines:
+        summary = scope["consume"](lines)
+    assert summary["last_position"] == positions_of(store)[-1]
+    assert summary["by_type"]["renda:Deputy.Registered"] == 3
+    plain = export(store, "--format", "jsonl")
+    assert [json.loads(line)["position"] for line in plain] == positions_of(store)
+
+
+def test_output_appends(store: str, tmp_path: Path) -> None:
+    register(store, 1)
+    out = tmp_path / "feed.jsonl"
+    export(store, "--output", str(out))
+    first = out.read_text(encoding="utf-8").splitlines()
+    last = json.loads(first[-1])["rendaposition"]
+    register(store, 1, start=5)
+    export(store, "--since", str(last), "--output", str(out))
+    both = [json.loads(line)["rendaposition"] for line in out.read_text().splitlines()]
+    assert both == positions_of(store)
+
+
+def _reader(stream: Any, lines: queue.Queue[str]) -> None:
+    for line in iter(stream.readline, ""):
+        lines.put(line)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_follow_picks_up_a_new_event_then_stops_on_a_signal(
+    store: str, sig: signal.Signals
+) -> None:
+    register(store, 2)
+    existing = len(positions_of(store))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "renda_core.cli",
+            "--store",
+            store,
+            "events",
+            "export",
+            "--follow",
+            "--poll",
+            "0.1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+    try:
+        got = [lines.get(timeout=30) for _ in range(existing)]
+        (new_id,) = register(store, 1, start=7)
+        added = len(positions_of(store)) - existing
+        got += [lines.get(timeout=30) for _ in range(added)]
+        subjects = [json.loads(line)["subject"] for line in got]
+        assert new_id in subjects
+        assert [json.loads(line)["rendaposition"] for line in got] == positions_of(store)
+        time.sleep(0.2)
+        proc.send_signal(sig)
+        assert proc.wait(timeout=15) == 0, proc.stderr.read() if proc.stderr else ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert lines.empty()
+    assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
