@@ -36,13 +36,17 @@ def area() -> None:
 @json_option
 @click.pass_context
 def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: bool) -> None:
-    """Import divisions from a UTF-8 CSV (columns code, name, parent_code, kind).
+    """Import divisions from a CSV or .xlsx sheet (columns code, name, parent_code,
+    kind — or 区划代码, 名称, 上级代码, 类型).
 
-    Every row is checked first; a bad row is reported with its line number and
-    nothing of the file is recorded. Re-importing the same file records nothing.
+    CSV may be UTF-8 (with or without BOM), GBK or GB18030. Every row is checked
+    first; a bad row is reported with its line (row) number and nothing of the file is
+    recorded. Re-importing the same file records nothing.
     """
+    from renda_core.application.spreadsheets import division_csv
+
     e = env(ctx)
-    rows = read_division_csv(file.read())
+    rows = read_division_csv(division_csv(file.read()))
     result = e.get_app().import_divisions({"rows": rows, "date": on or today()}, e.actor())
     if as_json:
         emit(result, True)

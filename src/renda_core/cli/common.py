@@ -40,7 +40,7 @@ def one_line(message: str, limit: int = 400) -> str:
 class RendaClickError(click.ClickException):
     """A domain error at the CLI edge: one clerk-readable line and its exit code.
 
-    Under ``--json`` the error is a JSON object on stdout instead:
+    Under ``--json`` the error is a JSON object on stderr instead (same exit code):
     ``{"error": kind, "message": ..., "fields": [...]}``.
     """
 
@@ -62,7 +62,7 @@ class RendaClickError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         if self.as_json:
-            click.echo(json.dumps(self.to_dict(), ensure_ascii=False), file=file or sys.stdout)
+            click.echo(json.dumps(self.to_dict(), ensure_ascii=False), file=file or sys.stderr)
         else:
             super().show(file)
 
@@ -193,10 +193,21 @@ def env(ctx: click.Context) -> Env:
     return obj
 
 
-def emit(data: Any, as_json: bool, render: Callable[[], Any] | None = None) -> None:
+def emit(
+    data: Any, as_json: bool, render: Callable[[], Any] | None = None, *, title: str = ""
+) -> None:
     """Print ``data`` as JSON, or the table ``render`` builds. Table text is shown
     literally: no rich markup (``[bold]`` in a name stays as typed), control
-    characters escaped."""
+    characters escaped.
+
+    A command with :func:`list_options` or :func:`export_options` gets them applied
+    here, once for all: a list is searched and paged in place (so ``render`` shows the
+    same rows), ``--jsonl`` streams one JSON object a line, ``--format csv|xlsx``
+    writes a spreadsheet (see :mod:`renda_core.cli.shaping`)."""
+    from renda_core.cli import shaping
+
+    if shaping.shape_and_export(data, title):
+        return
     if as_json or render is None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
