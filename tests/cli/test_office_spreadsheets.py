@@ -187,3 +187,28 @@ def test_csv_export_has_bom_and_chinese_headers(store: str, tmp_path: Path) -> N
     book = openpyxl.load_workbook(report)
     assert book.sheetnames[0] == "概要"
     assert run(store, "deputy", "list", "--format", "xlsx").exit_code == 3  # needs --output
+
+
+def test_annual_report_workbook_has_a_sheet_per_section(store: str, tmp_path: Path) -> None:
+    from renda_adapters.annual.model import SECTION_LABELS, SECTIONS
+
+    source = write_xlsx(tmp_path / "roster.xlsx", HEADER_ZH, ROWS)
+    ok_json(run(store, "deputy", "import", str(source), "--json"))
+    figures = ok_json(run(store, "report", "annual", "--year", "2023", "--json"))
+    out = tmp_path / "annual.xlsx"
+    result = run(
+        store, "report", "annual", "--year", "2023", "--format", "xlsx", "--output", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [SECTION_LABELS[s][0] for s in SECTIONS]
+    for section in SECTIONS:
+        ws = book[SECTION_LABELS[section][0]]
+        assert [c.value for c in ws[1]] == ["指标", "数值", "字段"] and ws.freeze_panes == "A2"
+        for label, value, key in ws.iter_rows(min_row=2, values_only=True):
+            node: Any = figures
+            for part in str(key).split("."):
+                node = node[part]
+            expected = "; ".join(map(str, node)) if isinstance(node, list) else node
+            assert value == (None if expected == "" else expected) and label, key
+    assert run(store, "report", "annual", "--year", "2023", "--format", "xlsx").exit_code == 3
