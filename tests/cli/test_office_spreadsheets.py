@@ -212,3 +212,16 @@ def test_annual_report_workbook_has_a_sheet_per_section(store: str, tmp_path: Pa
             expected = "; ".join(map(str, node)) if isinstance(node, list) else node
             assert value == (None if expected == "" else expected) and label, key
     assert run(store, "report", "annual", "--year", "2023", "--format", "xlsx").exit_code == 3
+
+
+def test_rejected_divisions_sheet_gets_an_error_copy(store: str, tmp_path: Path) -> None:
+    lines = [line.split(",") for line in DIVISIONS_CSV.strip().splitlines()]
+    bad = [*lines[1:], ["220102009", "名", "229999", "street"]]  # row 10: unknown parent
+    source = write_xlsx(tmp_path / "divisions.xlsx", ["区划代码", "名称", "上级代码", "类型"], bad)
+    result = run(store, "area", "import", str(source))
+    assert result.exit_code == 3 and "divisions-错误说明.xlsx" in result.output
+    assert events_in(store) == 0
+    table = read_back((tmp_path / "divisions-错误说明.xlsx").read_bytes())
+    assert table[0][-1] == ERROR_COLUMN
+    assert [row[4] for row in table[1:9]] == [""] * 8  # the good rows carry no note
+    assert table[9][-1].startswith("C10 (上级代码)")

@@ -418,3 +418,25 @@ def division_csv(raw: bytes) -> bytes | str:
         writer.writerow([record.get(c.key, "") for c in DIVISION_COLUMNS])
         line += 1
     return out.getvalue()
+
+
+def cell_errors(mapped: Mapped, errors: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """Errors that name ``line N.field`` (or ``line N``) as errors naming the cell
+    (``C4 (上级代码)``) or the row, for :func:`error_workbook`."""
+    out = []
+    for item in errors:
+        where = item["field"]
+        head, _, key = where.removeprefix("line ").partition(".")
+        key = key.split(":")[0].strip()
+        if not where.startswith("line ") or not head.isdigit():
+            out.append(item)
+        elif key in mapped.positions:
+            row = int(head)
+            out.append({"field": f"{mapped.cell(key, row)} ({mapped.header(key)})", **_msg(item)})
+        else:
+            out.append({"field": f"row {head}", **_msg(item)})
+    return out
+
+
+def _msg(item: dict[str, str]) -> dict[str, str]:
+    return {"message": item["message"]}
