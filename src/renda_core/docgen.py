@@ -30,7 +30,8 @@ checks it is current. Global options come before the command:
   the records it touched, and the lines it would have printed.
 - **Errors under `--json`** are one JSON object on stderr,
   `{"error": kind, "message": ..., "fields": [{"field": ..., "message": ...}]}`, with the
-  same exit code as without `--json`.
+  same exit code as without `--json`; a usage error (exit 2) is
+  `{"error": "usage", ...}` there too.
 - **Ids by unique prefix.** Wherever a command takes an id (`DEPUTY_ID`, `--deputy-id`,
   …), the first 8 or more characters of it will do, as lists show them. A prefix that
   names several records is exit 3 listing the candidates; one that names none is exit 4.

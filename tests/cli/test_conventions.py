@@ -51,6 +51,20 @@ def test_every_command_follows_the_convention(name: str, command: click.Command)
         assert not missing, f"{name} lacks {missing}"
 
 
+@pytest.mark.parametrize("name,command", commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_usage_errors_under_json_are_json_too(
+    name: str, command: click.Command, tmp_path: Path
+) -> None:
+    words = name.split()[1:]
+    result = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "s.sqlite"), *words, "--json", "--no-such-option"]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    error = json.loads(result.stderr)
+    assert error["error"] == "usage" and "--no-such-option" in error["message"]
+
+
 def run(store: str, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--store", store, "--actor", "clerk", *args])
 

@@ -71,11 +71,38 @@ class RendaGroup(click.Group):
     """Maps domain errors to exit codes for every subcommand."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click clears them
         try:
             return super().invoke(ctx)
         except RendaError as error:
             obj = ctx.find_object(Env)
             raise RendaClickError(error, bool(obj and obj.as_json)) from error
+        except click.UsageError as error:
+            if isinstance(error, JsonUsageError) or not _wants_json(ctx, rest):
+                raise
+            raise JsonUsageError(error) from error
+
+
+def _wants_json(ctx: click.Context, rest: list[str]) -> bool:
+    """``--json`` was given (before any ``--``) to the command that failed."""
+    obj = ctx.find_object(Env)
+    if obj is not None and obj.as_json:
+        return True
+    return "--" not in rest[: rest.index("--json")] if "--json" in rest else False
+
+
+class JsonUsageError(click.UsageError):
+    """A usage error (exit 2) under ``--json``: a JSON object on stderr too."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+        self.param = getattr(error, "param", None)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        param = self.param
+        fields = [{"field": param.name or "", "message": one_line(self.message)}] if param else []
+        payload = {"error": "usage", "message": one_line(self.message), "fields": fields}
+        click.echo(json.dumps(payload, ensure_ascii=False), file=file or sys.stderr)
 
 
 def _remember_json(ctx: click.Context, _: click.Parameter, value: bool) -> bool:
