@@ -26,14 +26,15 @@ checks it is current. Global options come before the command:
 
 - **`--json` on every command.** Only JSON on stdout. A command that records something
   and has no JSON output of its own prints `{"recorded": [...], "ids": [...], "output":
-  [...]}`: each event it recorded (record id, version, event, log position), the ids of
-  the records it touched, and the lines it would have printed.
+  [...], "recorded_count": N}`: each event it recorded (record id, version, event, log
+  position), the ids of the records it touched, and the lines it would have printed (the
+  first 1,000 of each, with `"truncated": true` when there were more).
 - **Errors under `--json`** are one JSON object on stderr,
   `{"error": kind, "message": ..., "fields": [{"field": ..., "message": ...}]}`, with the
   same exit code as without `--json`; a usage error (exit 2) is
   `{"error": "usage", ...}` there too.
-- **Ids by unique prefix.** Wherever a command takes an id (`DEPUTY_ID`, `--deputy-id`,
-  …), the first 8 or more characters of it will do, as lists show them. A prefix that
+- **Ids by unique prefix.** Wherever a command takes a record's id (`DEPUTY_ID`,
+  `--deputy`, `--into`, …), the first 8 or more characters of it will do, as lists show them. A prefix that
   names several records is exit 3 listing the candidates; one that names none is exit 4.
 - **Lists** (`renda … list`) take `--search TEXT` (any field; simplified and traditional
   Chinese match alike, through OpenCC), `--limit N`, `--offset N`, `--jsonl` (one JSON

@@ -87,7 +87,7 @@ def test_a_write_without_json_of_its_own_prints_what_it_recorded(store: str) -> 
     out = ok_json(
         run(store, "deputy", "contact", deputy, "--form", "visit", "--date", "2023-03-01", "--json")
     )
-    assert out["ids"] == [deputy]
+    assert out["ids"] == [deputy] and out["recorded_count"] == 1 and "truncated" not in out
     [event] = out["recorded"]
     assert event["id"] == deputy and event["version"] == 3 and event["position"] >= 3
     # a command that records nothing under --json: an empty list, still JSON

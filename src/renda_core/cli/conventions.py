@@ -30,6 +30,7 @@ from renda_core.cli.common import _remember_json, env
 from renda_core.cli.context import Env
 from renda_core.cli.shaping import export_params, list_params
 
+MAX_LISTED = 1000  # events listed under --json (a demo records hundreds of thousands)
 JSON_HELP = "Print only JSON on stdout (errors too, as a JSON object on stderr)."
 
 
@@ -126,25 +127,29 @@ def _json_recorded(callback: Callable[..., Any]) -> Callable[..., Any]:
         if not e.as_json:
             return callback(*args, **kwargs)
         recorded: list[dict[str, Any]] = []
+        counted = [0]
         out = io.StringIO()
-        with capture_recordings(e, recorded), redirect_stdout(out):
+        with capture_recordings(e, recorded, counted), redirect_stdout(out):
             result = callback(*args, **kwargs)
         ids = list(dict.fromkeys(r["id"] for r in recorded))
-        click.echo(
-            json.dumps(
-                {"recorded": recorded, "ids": ids, "output": out.getvalue().splitlines()},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        payload: dict[str, Any] = {
+            "recorded": recorded[:MAX_LISTED],
+            "recorded_count": counted[0],
+            "ids": ids[:MAX_LISTED],
+            "output": out.getvalue().splitlines()[:MAX_LISTED],
+        }
+        if counted[0] > MAX_LISTED or len(ids) > MAX_LISTED:
+            payload["truncated"] = True  # the first MAX_LISTED; the log has them all
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return result
 
     return run
 
 
 @contextmanager
-def capture_recordings(e: Env, into: list[dict[str, Any]]) -> Iterator[None]:
-    """Collect what the command's application writes while the block runs."""
+def capture_recordings(e: Env, into: list[dict[str, Any]], counted: list[int]) -> Iterator[None]:
+    """Collect what the command's application writes while the block runs: the first
+    events in ``into`` (at most ``MAX_LISTED + 1``), how many in ``counted[0]``."""
     opened = e.api
     patched: list[Any] = []
 
@@ -156,7 +161,8 @@ def capture_recordings(e: Env, into: list[dict[str, Any]]) -> Iterator[None]:
 
             def record(processing_event: Any) -> Any:
                 recordings = original(processing_event)
-                for r in recordings:
+                counted[0] += len(recordings)
+                for r in recordings[: max(0, MAX_LISTED + 1 - len(into))]:
                     into.append(
                         {
                             "id": str(r.domain_event.originator_id),
@@ -182,12 +188,15 @@ def capture_recordings(e: Env, into: list[dict[str, Any]]) -> Iterator[None]:
 
 # ------------------------------------------------------------------ ids by prefix
 
-ID_NAMES = ("_id",)
 MIN_PREFIX = 8
+#: parameters that take record ids without ending in ``_id``
+ID_PARAMS = {"deputy", "deputies", "lead_deputy", "ref", "into", "others"}
 
 
 def is_id_param(param: click.Parameter) -> bool:
     name = param.name or ""
+    if name in ID_PARAMS:
+        return True
     return name.endswith("_id") and name not in {"command_id", "actor_id"}
 
 
