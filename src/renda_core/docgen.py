@@ -34,8 +34,9 @@ checks it is current. Global options come before the command:
   same exit code as without `--json`; a usage error (exit 2) is
   `{"error": "usage", ...}` there too.
 - **Ids by unique prefix.** Wherever a command takes a record's id (`DEPUTY_ID`,
-  `--deputy`, `--into`, …), the first 8 or more characters of it will do, as lists show them. A prefix that
-  names several records is exit 3 listing the candidates; one that names none is exit 4.
+  `--deputy`, `--into`, …), the first 8 or more characters of it will do, as lists
+  show them. A prefix that names several records is exit 3 listing the candidates; one
+  that names none is exit 4.
 - **Lists** (`renda … list`) take `--search TEXT` (any field; simplified and traditional
   Chinese match alike, through OpenCC), `--limit N`, `--offset N`, `--jsonl` (one JSON
   object a line) and `--format table|json|csv|xlsx` with `--headers zh|en` and
