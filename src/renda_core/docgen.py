@@ -19,9 +19,37 @@ from renda_core.domain.errors import ERROR_KINDS
 HEADER = """# The `renda` command line
 
 Generated from the commands by `python -m renda_core.docgen cli > docs/cli.md`; a test
-checks it is current. Every command that prints data takes `--json` (only JSON on
-stdout). Global options come before the command:
+checks it is current. Global options come before the command:
 `renda --store renda.sqlite --actor clerk-1 --role staff deputy list`.
+
+## Conventions (every command; a test walks the command tree and checks them)
+
+- **`--json` on every command.** Only JSON on stdout. A command that records something
+  and has no JSON output of its own prints `{"recorded": [...], "ids": [...], "output":
+  [...], "recorded_count": N}`: each event it recorded (record id, version, event, log
+  position), the ids of the records it touched, and the lines it would have printed (the
+  first 1,000 of each, with `"truncated": true` when there were more).
+- **Errors under `--json`** are one JSON object on stderr,
+  `{"error": kind, "message": ..., "fields": [{"field": ..., "message": ...}]}`, with the
+  same exit code as without `--json`; a usage error (exit 2) is
+  `{"error": "usage", ...}` there too.
+- **Ids by unique prefix.** Wherever a command takes a record's id (`DEPUTY_ID`,
+  `--deputy`, `--into`, …), the first 8 or more characters of it will do, as lists
+  show them. A prefix that names several records is exit 3 listing the candidates; one
+  that names none is exit 4.
+- **Lists** (`renda … list`) take `--search TEXT` (any field; simplified and traditional
+  Chinese match alike, through OpenCC), `--limit N`, `--offset N`, `--jsonl` (one JSON
+  object a line) and `--format table|json|csv|xlsx` with `--headers zh|en` and
+  `--output FILE`.
+- **Spreadsheets.** `--format csv` writes UTF-8 with a BOM (Excel and WPS open it without
+  garbling Chinese) and Chinese headers (`--headers en` gives the field keys); `--format
+  xlsx` writes a formatted workbook (bold frozen header, fitted widths, number formats;
+  a report gets a summary sheet and a sheet per table, the annual report a sheet per
+  section). Spreadsheets in (`renda deputy import`, `renda area import`): .xlsx or CSV
+  in UTF-8 (BOM or not), GBK or GB18030, with Chinese or English headers — see
+  [office.md](office.md).
+- **Long work** (`import`, `deputy import`, `projections rebuild`, `demo`) draws a
+  progress bar on stderr when it is a terminal, and stays quiet otherwise.
 
 ## Exit codes
 

@@ -75,12 +75,12 @@ def test_errors_under_json_are_a_json_object(world: World) -> None:
     register += ["--electoral-unit", "长春", "--area", "220104", "--date", "9999-12-31"]
     out = invoke(app, "", [*as_role("staff"), *register, "--json"])
     assert out.code == 3 and out.after == out.before
-    error = json.loads(out.result.stdout)
-    assert error["error"] == "invalid_input" and out.result.stderr == ""
+    error = json.loads(out.result.stderr)  # the JSON error is on stderr, stdout stays empty
+    assert error["error"] == "invalid_input" and out.result.stdout == ""
     assert "9999-12-31" in error["message"] and "future" in error["message"]
     assert [f["field"] for f in error["fields"]] == ["date"]
     out = invoke(app, "", [*as_role("staff"), "deputy", "show", LONG, "--json"])
-    error = json.loads(out.result.stdout)
+    error = json.loads(out.result.stderr)
     assert out.code == 3 and error["error"] == "invalid_input"
     assert "…(10240 characters)" in error["message"] and len(error["message"]) < 200
 

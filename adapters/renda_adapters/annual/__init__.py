@@ -1,7 +1,7 @@
 """The annual work report (代表工作年度报告), regenerated from the event log.
 
 ``renda report annual --year Y [--area P] [--level L] [--as-of MOMENT]
-[--format table|json|csv|markdown|html|text] [--lang zh|en] [--output FILE] [--schema]``
+[--format table|json|csv|xlsx|markdown|html|text] [--lang zh|en] [--output FILE] [--schema]``
 
 Sections follow the seed: training, stations, liaison, suggestions, deputy groups, the
 bulletin. Every figure comes from the section adapters' materialized views; the JSON has
@@ -23,6 +23,7 @@ from rich.console import Console
 from renda_core.application.commands import LevelField, parse_value
 from renda_core.cli.asof import as_of_option
 from renda_core.cli.common import OutputPath, choices, env, write_output
+from renda_core.cli.shaping import write_bytes
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
@@ -30,7 +31,15 @@ from renda_core.projections.asof import AsOf, business_today
 
 from .build import build_annual, describe_store, now_label, report_position
 from .model import AnnualReport
-from .render import FORMATS, render_csv, render_html, render_markdown, render_table, render_text
+from .render import (
+    FORMATS,
+    render_csv,
+    render_html,
+    render_markdown,
+    render_table,
+    render_text,
+    render_xlsx,
+)
 
 TEMPLATE_FILES = {
     ("annual.text", "zh"): "annual.zh.text.j2",
@@ -68,6 +77,8 @@ def render(
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "csv":
         return render_csv(data)
+    if fmt == "xlsx":
+        return render_xlsx(data, lang)
     if fmt == "markdown":
         return render_markdown(data, lang)
     if fmt == "text":
@@ -152,7 +163,15 @@ def report_annual(
             "store": describe_store(e.store_config()),
         }
     result = render(data, fmt, lang, e.plugins(), provenance)
-    if output is not None:
+    if isinstance(result, bytes):  # xlsx: a file, never the terminal
+        if output is None:
+            raise InvalidInput(
+                "--format xlsx needs --output FILE.xlsx",
+                [{"field": "output", "message": "required with --format xlsx"}],
+            )
+        write_bytes(output, result)
+        click.echo(f"written {output}", err=True)
+    elif output is not None:
         if not isinstance(result, str):
             console = Console(record=True, width=100, file=io.StringIO())
             console.print(result)

@@ -20,7 +20,7 @@ from renda_core.domain.values import ContactForm, Level
 from . import svg
 from .model import FIGURES, SECTION_LABELS, SECTIONS
 
-FORMATS = ("table", "json", "csv", "markdown", "text", "html")
+FORMATS = ("table", "json", "csv", "xlsx", "markdown", "text", "html")
 
 #: (name, lang) -> template source; replaced through ``renda_report_template``
 TemplateSource = Callable[[str, str], str | None]
@@ -216,6 +216,25 @@ def render_csv(data: dict[str, Any]) -> str:
             value = "; ".join(str(v) for v in value)
         writer.writerow([section, path, "" if value is None else value])
     return out.getvalue()
+
+
+def render_xlsx(data: dict[str, Any], lang: str) -> bytes:
+    """A workbook with one sheet per section: figure (labelled), value, and the
+    figure's path (its key in ``--format json``); ratios as percentages."""
+    from renda_core.application.spreadsheets import Section, workbook_bytes
+
+    zh = lang == "zh"
+    header = ["指标", "数值", "字段"] if zh else ["Figure", "Value", "Key"]
+    sheets = []
+    for section in SECTIONS:
+        rows: list[list[Any]] = []
+        for path, value in flatten(data[section]):
+            full = f"{section}.{path}"
+            if isinstance(value, list):
+                value = "; ".join(str(v) for v in value)
+            rows.append([label(full, lang), value, full])
+        sheets.append(Section(SECTION_LABELS[section][0 if zh else 1], header, rows))
+    return workbook_bytes(sheets)
 
 
 def render_markdown(data: dict[str, Any], lang: str) -> str:

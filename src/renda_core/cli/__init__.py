@@ -25,6 +25,7 @@ from renda_core.cli.events import events
 from renda_core.cli.extension import suggestion_request_extension  # noqa: F401
 from renda_core.cli.group import group as group_group
 from renda_core.cli.importer import import_file, schema
+from renda_core.cli.office import deputy_import
 from renda_core.cli.opinion import opinion
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
@@ -110,6 +111,7 @@ for group in (
 ):
     cli.add_command(group)
 suggestion.add_command(assign_batch)
+deputy.add_command(deputy_import)
 
 
 @cli.command(name="plugins")
@@ -161,3 +163,7 @@ def commands_list(as_json: bool) -> None:
 
 
 get_plugin_manager().hook.renda_register_commands(cli=cli)
+
+from renda_core.cli.conventions import apply_conventions  # noqa: E402  (after every command)
+
+apply_conventions(cli)

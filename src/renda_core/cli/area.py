@@ -36,14 +36,23 @@ def area() -> None:
 @json_option
 @click.pass_context
 def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: bool) -> None:
-    """Import divisions from a UTF-8 CSV (columns code, name, parent_code, kind).
+    """Import divisions from a CSV or .xlsx sheet (columns code, name, parent_code,
+    kind — or 区划代码, 名称, 上级代码, 类型).
 
-    Every row is checked first; a bad row is reported with its line number and
-    nothing of the file is recorded. Re-importing the same file records nothing.
+    CSV may be UTF-8 (with or without BOM), GBK or GB18030. Every row is checked
+    first; a bad row is reported with its line (row) number and nothing of the file is
+    recorded. Re-importing the same file records nothing.
     """
+    from renda_core.application.spreadsheets import division_csv
+
     e = env(ctx)
-    rows = read_division_csv(file.read())
-    result = e.get_app().import_divisions({"rows": rows, "date": on or today()}, e.actor())
+    raw = file.read()
+    try:
+        rows = read_division_csv(division_csv(raw))
+        result = e.get_app().import_divisions({"rows": rows, "date": on or today()}, e.actor())
+    except InvalidInput as error:
+        _write_error_copy(raw, Path(getattr(file, "name", "divisions.csv")), error)
+        raise
     if as_json:
         emit(result, True)
     else:
@@ -52,6 +61,31 @@ def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: 
             f"{source}: {result['rows']} rows — {result['recorded']} recorded, "
             f"{result['corrected']} corrected, {result['unchanged']} unchanged"
         )
+
+
+def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
+    """Beside a rejected sheet: a copy with a 错误说明 column naming each bad cell."""
+    from renda_core.application import spreadsheets
+    from renda_core.cli.office import error_copy_path
+
+    if not error.errors:
+        return
+    try:
+        sheet = spreadsheets.read_sheet(raw)
+        mapped = spreadsheets.map_columns(sheet, spreadsheets.DIVISION_COLUMNS)
+    except InvalidInput:
+        return  # unreadable or headerless: the message says why, there is no sheet to mark
+    items = spreadsheets.cell_errors(mapped, error.errors)
+    target = error_copy_path(source, sheet.kind)
+    if sheet.kind == "xlsx":
+        copy = spreadsheets.error_workbook(sheet, items)
+    else:
+        copy = spreadsheets.error_csv(sheet, items)
+    try:
+        target.write_bytes(copy)
+    except OSError:
+        return
+    error.message += f" — the sheet with a 错误说明 column: {target}"
 
 
 @area.command(name="list")

@@ -40,7 +40,7 @@ def one_line(message: str, limit: int = 400) -> str:
 class RendaClickError(click.ClickException):
     """A domain error at the CLI edge: one clerk-readable line and its exit code.
 
-    Under ``--json`` the error is a JSON object on stdout instead:
+    Under ``--json`` the error is a JSON object on stderr instead (same exit code):
     ``{"error": kind, "message": ..., "fields": [...]}``.
     """
 
@@ -62,7 +62,7 @@ class RendaClickError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         if self.as_json:
-            click.echo(json.dumps(self.to_dict(), ensure_ascii=False), file=file or sys.stdout)
+            click.echo(json.dumps(self.to_dict(), ensure_ascii=False), file=file or sys.stderr)
         else:
             super().show(file)
 
@@ -71,11 +71,38 @@ class RendaGroup(click.Group):
     """Maps domain errors to exit codes for every subcommand."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click clears them
         try:
             return super().invoke(ctx)
         except RendaError as error:
             obj = ctx.find_object(Env)
             raise RendaClickError(error, bool(obj and obj.as_json)) from error
+        except click.UsageError as error:
+            if isinstance(error, JsonUsageError) or not _wants_json(ctx, rest):
+                raise
+            raise JsonUsageError(error) from error
+
+
+def _wants_json(ctx: click.Context, rest: list[str]) -> bool:
+    """``--json`` was given (before any ``--``) to the command that failed."""
+    obj = ctx.find_object(Env)
+    if obj is not None and obj.as_json:
+        return True
+    return "--" not in rest[: rest.index("--json")] if "--json" in rest else False
+
+
+class JsonUsageError(click.UsageError):
+    """A usage error (exit 2) under ``--json``: a JSON object on stderr too."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+        self.param = getattr(error, "param", None)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        param = self.param
+        fields = [{"field": param.name or "", "message": one_line(self.message)}] if param else []
+        payload = {"error": "usage", "message": one_line(self.message), "fields": fields}
+        click.echo(json.dumps(payload, ensure_ascii=False), file=file or sys.stderr)
 
 
 def _remember_json(ctx: click.Context, _: click.Parameter, value: bool) -> bool:
@@ -193,10 +220,21 @@ def env(ctx: click.Context) -> Env:
     return obj
 
 
-def emit(data: Any, as_json: bool, render: Callable[[], Any] | None = None) -> None:
+def emit(
+    data: Any, as_json: bool, render: Callable[[], Any] | None = None, *, title: str = ""
+) -> None:
     """Print ``data`` as JSON, or the table ``render`` builds. Table text is shown
     literally: no rich markup (``[bold]`` in a name stays as typed), control
-    characters escaped."""
+    characters escaped.
+
+    A command with :func:`list_options` or :func:`export_options` gets them applied
+    here, once for all: a list is searched and paged in place (so ``render`` shows the
+    same rows), ``--jsonl`` streams one JSON object a line, ``--format csv|xlsx``
+    writes a spreadsheet (see :mod:`renda_core.cli.shaping`)."""
+    from renda_core.cli import shaping
+
+    if shaping.shape_and_export(data, title):
+        return
     if as_json or render is None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:

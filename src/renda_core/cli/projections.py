@@ -79,6 +79,12 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
 @json_option
 @click.pass_context
 def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
-    """Drop views and replay the whole log into them (all, or those named)."""
+    """Drop views and replay the whole log into them (all, or those named).
+
+    On a terminal a progress line shows the elapsed time (stderr); otherwise quiet."""
+    from renda_core.cli.progress import progress_bar
+
     _writable(ctx)
-    _report_results(env(ctx).runner().rebuild(names), as_json)
+    with progress_bar("重建 rebuild", None, quiet=as_json):
+        results = env(ctx).runner().rebuild(names)
+    _report_results(results, as_json)

@@ -9,6 +9,7 @@ import click
 from renda_core.cli.asof import as_of_params, take_as_of
 from renda_core.cli.common import RendaGroup, choices, emit, env
 from renda_core.cli.context import Env
+from renda_core.cli.shaping import export_params
 from renda_core.domain.values import Level
 from renda_core.ports.plugins import collect_reports, get_plugin_manager
 from renda_core.projections.reports import run_report
@@ -64,7 +65,7 @@ def _report_command(report: Any) -> click.Command:
             **options,
         )
         render = (lambda: report.render(data, lang)) if report.render else None
-        emit(data, as_json, render)
+        emit(data, as_json, render, title=report.name)
 
     params = [
         *as_of_params(),
@@ -78,6 +79,7 @@ def _report_command(report: Any) -> click.Command:
             help="Labels of the table.",
         ),
         click.Option(["--json", "as_json"], is_flag=True, help="Print only JSON on stdout."),
+        *export_params(),
         *report.options,
     ]
     return click.Command(report.name, callback=run, params=params, help=report.title)

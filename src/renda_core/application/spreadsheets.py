@@ -1,0 +1,442 @@
+"""Spreadsheets in and out: what a deputy-affairs office keeps in Excel or WPS.
+
+In: a .xlsx workbook (its first sheet) or a CSV file in UTF-8 (with or without BOM),
+GBK or GB18030 — the encoding is detected. The header row may be in Chinese or in
+English (:data:`DEPUTY_COLUMNS`, :data:`DIVISION_COLUMNS`). Every row is checked before
+anything is written; a rejected file can be written back with an added ``错误说明``
+column naming each bad cell (:func:`error_workbook`).
+
+Out: rows of a report or a list as a formatted .xlsx (Chinese headers, column widths,
+frozen header, number formats, one sheet per section) or as CSV with a BOM, which
+Excel opens without garbling Chinese.
+
+openpyxl (a dependency) reads and writes .xlsx; without it CSV still works.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from renda_core.domain.errors import InvalidInput
+
+XLSX_MAGIC = b"PK\x03\x04"
+ERROR_COLUMN = "错误说明"
+OPENPYXL_MISSING = ".xlsx files need the openpyxl package: pip install openpyxl (or use CSV)"
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        raise InvalidInput(
+            OPENPYXL_MISSING, [{"field": "file", "message": "openpyxl missing"}]
+        ) from None
+    return openpyxl
+
+
+# ---------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its field, its Chinese header and accepted spellings."""
+
+    key: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def names(self) -> set[str]:
+        return {_norm(n) for n in (self.key, self.zh, self.en, *self.aliases)}
+
+
+DEPUTY_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", "name", ("代表姓名",), required=True),
+    Column("level", "层级", "level", ("级别", "代表层级"), required=True),
+    Column("term", "届次", "term", ("届",), required=True),
+    Column("electoral_unit", "选举单位", "electoral unit", ("electoral_unit",), required=True),
+    Column("area", "行政区划代码", "area", ("区划代码", "地区代码", "area code"), required=True),
+    Column("date", "任职日期", "date", ("起始日期", "mandate began"), required=True),
+    Column("gender", "性别", "gender"),
+    Column("ethnicity", "民族", "ethnicity"),
+    Column("category", "代表构成类别", "category", ("构成类别", "类别")),
+    Column("phone", "联系电话", "phone", ("电话", "手机")),
+)
+
+DIVISION_COLUMNS: tuple[Column, ...] = (
+    Column("code", "区划代码", "code", ("代码", "行政区划代码"), required=True),
+    Column("name", "名称", "name", ("区划名称",), required=True),
+    Column(
+        "parent_code", "上级代码", "parent code", ("上级区划代码", "parent_code"), required=True
+    ),
+    Column("kind", "类型", "kind", ("层级", "级别"), required=True),
+)
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace("_", " ").replace("\ufeff", "")
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Sheet:
+    """A sheet as read: the header, then each data row with its row number (the
+    header is row 1, as Excel shows it)."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    kind: str  # "xlsx" or "csv"
+    encoding: str = "utf-8"
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """A CSV file's text and the encoding found: UTF-8 (a BOM allowed), else GB18030
+    (which includes GBK and GB2312), else invalid input."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"line {line}: neither UTF-8 nor GBK/GB18030 text; save the sheet as CSV "
+            "(UTF-8) or as .xlsx",
+            [{"field": f"line {line}", "message": "unknown encoding"}],
+        ) from None
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a clerk sees: dates as YYYY-MM-DD, whole numbers
+    without ``.0``, nothing as an empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_sheet(raw: bytes) -> Sheet:
+    """The first sheet of a .xlsx workbook, or a CSV file in any of the encodings."""
+    if raw.startswith(XLSX_MAGIC):
+        openpyxl = _openpyxl()
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except Exception as exc:  # a damaged workbook: zipfile, XML or openpyxl errors
+            raise InvalidInput(
+                f"the workbook cannot be read: {exc}",
+                [{"field": "file", "message": "not a readable .xlsx"}],
+            ) from None
+        ws = book.worksheets[0]
+        values = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        book.close()
+        kind, encoding = "xlsx", "xlsx"
+        numbered = list(enumerate(values, start=1))
+    else:
+        text, encoding = decode(raw)
+        reader = csv.reader(io.StringIO(text, newline=""))
+        numbered = []
+        for row in reader:
+            numbered.append((reader.line_num, [v.strip() for v in row]))
+        kind = "csv"
+    numbered = [(n, r) for n, r in numbered if any(v for v in r)]
+    if not numbered:
+        raise InvalidInput("the file is empty", [{"field": "file", "message": "no header"}])
+    (_, header), *rows = numbered
+    while header and not header[-1]:
+        header.pop()
+    return Sheet(header, rows, kind, encoding)
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Mapped:
+    """A sheet's rows as field dicts, and the cell of each field for error reports."""
+
+    sheet: Sheet
+    positions: dict[str, int]  # field -> column index
+    records: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+    def cell(self, key: str, row: int) -> str:
+        """The cell reference (``C4``) of a field in a row."""
+        index = self.positions.get(key)
+        return f"{column_letter(index)}{row}" if index is not None else f"row {row}"
+
+    def header(self, key: str) -> str:
+        index = self.positions.get(key)
+        return self.sheet.header[index] if index is not None else key
+
+
+def map_columns(sheet: Sheet, columns: Sequence[Column]) -> Mapped:
+    """Match the header to ``columns`` (Chinese or English names); a missing required
+    column, or one given twice, is invalid input naming it. Other columns are ignored."""
+    positions: dict[str, int] = {}
+    errors: list[dict[str, str]] = []
+    for index, name in enumerate(sheet.header):
+        if not name.strip() or _norm(name) == _norm(ERROR_COLUMN):
+            continue
+        found = next((c for c in columns if _norm(name) in c.names()), None)
+        if found is None:
+            continue  # a column of the office's own (序号, 备注…): ignored, and listed
+        if found.key in positions:
+            errors.append(
+                {"field": f"{column_letter(index)}1", "message": f"column {name!r} twice"}
+            )
+        else:
+            positions[found.key] = index
+    for c in columns:
+        if c.required and c.key not in positions:
+            errors.append({"field": "row 1", "message": f"missing column {c.zh} ({c.en})"})
+    if errors:
+        raise InvalidInput(
+            f"the header row does not fit: {errors[0]['field']}: {errors[0]['message']}; "
+            "nothing was imported",
+            errors,
+        )
+    mapped = Mapped(sheet, positions)
+    for number, values in sheet.rows:
+        record = {
+            key: values[index] if index < len(values) else "" for key, index in positions.items()
+        }
+        mapped.records.append((number, {k: v for k, v in record.items() if v != ""}))
+    return mapped
+
+
+def row_key(*parts: Any) -> str:
+    """A stable short digest of a row's identifying values (for command ids)."""
+    text = json.dumps([str(p) for p in parts], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+# ---------------------------------------------------------------- error workbook
+
+
+def error_notes(errors: Iterable[dict[str, str]]) -> dict[int, list[str]]:
+    """Error items (``{"field": "C4 (层级)", "message": ...}``, or ``row 4``) grouped
+    by the row they name."""
+    notes: dict[int, list[str]] = {}
+    for item in errors:
+        where = item["field"]
+        digits = "".join(ch for ch in where.split(" ")[0] if ch.isdigit())
+        if where.startswith("row "):
+            digits = where.split(" ")[1].rstrip(":")
+        row = int(digits) if digits else 1
+        notes.setdefault(row, []).append(f"{where}: {item['message']}")
+    return notes
+
+
+def error_workbook(sheet: Sheet, errors: Iterable[dict[str, str]]) -> bytes:
+    """The rejected sheet again, with an added ``错误说明`` column naming each bad cell
+    of each row (header problems on the header row), as .xlsx."""
+    notes = error_notes(errors)
+    header = [*sheet.header]
+    rows = [(1, header), *sheet.rows]
+    table = []
+    for number, values in rows:
+        padded = [*values, *[""] * (len(header) - len(values))]
+        note = ERROR_COLUMN if number == 1 else "；".join(notes.get(number, []))
+        if number == 1 and notes.get(1):
+            note = f"{ERROR_COLUMN}: " + "；".join(notes[1])
+        table.append([*padded[: len(header)], note])
+    return workbook_bytes([Section("导入错误", table[0], table[1:])])
+
+
+def error_csv(sheet: Sheet, errors: Iterable[dict[str, str]]) -> bytes:
+    """As :func:`error_workbook`, for a CSV sheet: CSV with a BOM."""
+    notes = error_notes(errors)
+    header = [*sheet.header, ERROR_COLUMN]
+    if notes.get(1):
+        header[-1] = f"{ERROR_COLUMN}: " + "；".join(notes[1])
+    rows = [
+        [*values, *[""] * (len(sheet.header) - len(values)), "；".join(notes.get(n, []))]
+        for n, values in sheet.rows
+    ]
+    return csv_bytes(header, rows)
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass
+class Section:
+    """One sheet of an export: title, header row and the rows."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def workbook_bytes(sections: Sequence[Section]) -> bytes:
+    """A formatted .xlsx: one sheet per section, bold frozen header, column widths
+    fitted to the text (Chinese counts double), whole numbers and ratios formatted."""
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for section in sections:
+        title = _sheet_title(section.title, used)
+        ws = book.create_sheet(title)
+        ws.append(section.header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in section.rows:
+            ws.append([_excel_value(v) for v in row])
+        ws.freeze_panes = "A2"
+        for index, name in enumerate(section.header):
+            texts = [name, *(cell_text(r[index]) for r in section.rows if index < len(r))]
+            width = max(_display_width(t) for t in texts)
+            ws.column_dimensions[column_letter(index)].width = min(max(width + 2, 8), 60)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, bool):
+                    continue
+                if isinstance(cell.value, int):
+                    cell.number_format = "#,##0"
+                elif isinstance(cell.value, float):
+                    cell.number_format = "0.0%" if 0 <= cell.value <= 1 else "#,##0.00"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "Sheet"
+    candidate, n = clean, 2
+    while candidate in used:
+        candidate = f"{clean[:28]}_{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _excel_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float | date):
+        return value
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
+        return "'" + text  # never a formula from recorded text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV with a UTF-8 BOM (Excel then reads Chinese correctly), CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def read_back(raw: bytes) -> list[list[str]]:
+    """A sheet written by :func:`workbook_bytes` or :func:`csv_bytes` as text rows
+    (header first): the form the round-trip tests compare."""
+    sheet = read_sheet(raw)
+    return [sheet.header, *(values for _, values in sheet.rows)]
+
+
+def division_csv(raw: bytes) -> bytes | str:
+    """A divisions sheet as the UTF-8 CSV with English headers that
+    :func:`renda_core.application.areas.read_division_csv` reads: a .xlsx workbook, a
+    GBK/GB18030 file or a Chinese header row is converted (row numbers kept as line
+    numbers); a UTF-8 CSV with English headers is passed on as it is."""
+    if not raw.startswith(XLSX_MAGIC):
+        text, encoding = decode(raw)
+        first = text.split("\n", 1)[0]
+        if encoding.startswith("utf-8") and all(ord(ch) < 0x2E80 for ch in first):
+            return raw
+    sheet = read_sheet(raw)
+    mapped = map_columns(sheet, DIVISION_COLUMNS)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in DIVISION_COLUMNS])
+    line = 1
+    for number, record in mapped.records:
+        while line + 1 < number:  # blank lines keep the sheet's row numbers
+            out.write("\n")
+            line += 1
+        writer.writerow([record.get(c.key, "") for c in DIVISION_COLUMNS])
+        line += 1
+    return out.getvalue()
+
+
+def cell_errors(mapped: Mapped, errors: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """Errors that name ``line N.field`` (or ``line N``) as errors naming the cell
+    (``C4 (上级代码)``) or the row, for :func:`error_workbook`."""
+    out = []
+    for item in errors:
+        where = item["field"]
+        head, _, key = where.removeprefix("line ").partition(".")
+        key = key.split(":")[0].strip()
+        if not where.startswith("line ") or not head.isdigit():
+            out.append(item)
+        elif key in mapped.positions:
+            row = int(head)
+            out.append({"field": f"{mapped.cell(key, row)} ({mapped.header(key)})", **_msg(item)})
+        else:
+            out.append({"field": f"row {head}", **_msg(item)})
+    return out
+
+
+def _msg(item: dict[str, str]) -> dict[str, str]:
+    return {"message": item["message"]}
