@@ -10,7 +10,6 @@ the actor and role; every error is an RFC 9457 problem (``docs/http.md``).
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -35,6 +34,7 @@ from renda_core.http.tokens import authenticate
 
 API_TITLE = "renda HTTP API"
 API_VERSION = "1"
+KEEP_ALIVE_SECONDS = 15.0
 
 
 class Problem(Exception):
@@ -399,10 +399,12 @@ def _last_event_id(value: str | None) -> int:
 async def _follow(
     api: RendaAPI, settings: HttpSettings, request: Request, since: int
 ) -> AsyncIterator[str]:
-    """Every event after ``since``, then each new one, for ``stream_seconds``."""
+    """Every event after ``since``, then each new one, for ``stream_seconds``; a comment
+    line every 15 seconds keeps proxies from closing a quiet stream."""
     position = since
     loop = asyncio.get_running_loop()
     ends = loop.time() + settings.stream_seconds
+    quiet_since = loop.time()
     yield "retry: 1000\n\n"
     while loop.time() < ends:
         page = await run_in_threadpool(reads.events_page, api, position, settings.page_limit)
@@ -411,8 +413,11 @@ async def _follow(
             yield f"id: {item['sequence']}\nevent: renda\ndata: {data}\n\n"
             position = int(item["sequence"])
         if page["items"]:
+            quiet_since = loop.time()
             continue
         if await request.is_disconnected():
             return
-        yield ": keep-alive " + datetime.now(UTC).isoformat() + "\n\n"
+        if loop.time() - quiet_since >= KEEP_ALIVE_SECONDS:
+            yield ": keep-alive\n\n"
+            quiet_since = loop.time()
         await asyncio.sleep(settings.poll_seconds)
