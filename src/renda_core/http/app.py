@@ -92,10 +92,9 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
     app.state.settings = settings
     _handlers(app)
 
-    def current_actor(
-        authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
-    ) -> Actor:
-        scheme, _, token = (authorization or "").partition(" ")
+    def current_actor(request: Request) -> Actor:
+        """The actor and role the bearer token fixes (the security scheme ``bearer``)."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Problem(
                 "unauthorized",
