@@ -183,4 +183,4 @@ def test_the_same_key_sent_at_once_is_applied_once(
         t.join()
     assert head(api) == before + 1
     assert set(answers) <= {200, 409}
-    assert len(set(results)) == 1  # every 200 carries the first result
+    assert answers.count(200) >= 1 and len(set(results)) == 1  # each 200: the first result

@@ -27,7 +27,13 @@ from renda_core.application.importer import (
     parse_lines,
 )
 from renda_core.application.permissions import check_permission
-from renda_core.domain.errors import ConcurrentModification, Forbidden, InvalidInput, NotFound
+from renda_core.domain.errors import (
+    ConcurrentModification,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolated,
+)
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.values import Actor
 
@@ -84,8 +90,10 @@ def run_command(
             result = to_jsonable_python(api.execute(name, model, actor))
             # read when the batch is written: the fingerprint, then the first result
             recorded[key] = f"{content} {json.dumps(result, ensure_ascii=False)}"
-    except ConcurrentModification:
-        replay = _replay(api, name, key, content)  # the same key sent twice at once
+    except (ConcurrentModification, RuleViolated):
+        # the same key sent twice at once: the other write won (on its command id, or on
+        # the id of the record both created)
+        replay = _replay(api, name, key, content)
         if replay is not None:
             return replay
         raise
