@@ -135,7 +135,7 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
                     "application/json": {
                         "schema": {
                             "type": "array",
-                            "items": {"$ref": "#/components/schemas/Envelope"},
+                            "items": {"$ref": "#/components/schemas/BatchEnvelope"},
                         }
                     },
                     "application/x-ndjson": {"schema": {"type": "string"}},
@@ -181,7 +181,12 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         )
         return Response(body, media_type=media_type)
 
-    @app.get("/v1/records/{record_id}", tags=["records"], summary="A record as it is now")
+    @app.get(
+        "/v1/records/{record_id}",
+        tags=["records"],
+        summary="A record as it is now",
+        responses=ERRORS,
+    )
     def record(record_id: str, actor: Acting) -> dict[str, Any]:
         return reads.record(api, record_id)
 
@@ -294,6 +299,13 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
             schema = model.model_json_schema(ref_template=template)
             schemas.update(schema.pop("$defs", {}))
             schemas[model.__name__] = schema
+        envelope = {**schemas["Envelope"], "title": "BatchEnvelope"}
+        envelope["required"] = [f for f in envelope.get("required", []) if f != "actor"]
+        envelope["description"] = (
+            "An envelope of `renda import`; `actor` may be left out (the token's is used) "
+            "and, when given, must be the token's actor and role."
+        )
+        schemas["BatchEnvelope"] = envelope
         schemas["Problem"] = PROBLEM_SCHEMA
         for path in doc["paths"].values():
             for operation in path.values():

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from renda_core.api.facade import RendaAPI
 from renda_core.application.base import to_uuid
-from renda_core.application.commands import make_actor
+from renda_core.application.commands import Text, make_actor, parse_value
 from renda_core.application.permissions import role_kind
 from renda_core.domain.errors import Forbidden, InvalidInput, NotFound
 from renda_core.domain.token import ApiToken
@@ -47,10 +47,13 @@ def parse_expires(value: str, now: datetime) -> datetime:
             parsed = datetime.fromisoformat(text)
         except ValueError:
             parsed = None
-        if parsed is not None and len(text) == 10:  # a date: through that day
-            moment = parsed.replace(tzinfo=UTC) + timedelta(days=1)
-        elif parsed is not None and parsed.tzinfo is not None:
-            moment = parsed.astimezone(UTC)
+        try:
+            if parsed is not None and len(text) == 10:  # a date: through that day
+                moment = parsed.replace(tzinfo=UTC) + timedelta(days=1)
+            elif parsed is not None and parsed.tzinfo is not None:
+                moment = parsed.astimezone(UTC)
+        except OverflowError:  # 9999-12-31 and the like: far too late anyway
+            moment = now + 2 * MAX_LIFETIME
     if moment is None:
         raise InvalidInput(
             f"expires: '{text[:40]}' is not 90d, 12h, a date or a timestamp with a zone",
@@ -94,8 +97,8 @@ def issue_token(
     holder = make_actor(holder_id, holder_role)
     moment = now or datetime.now(UTC)
     expires_at = parse_expires(expires, moment)
-    if note is not None and (not note.strip() or len(note) > 200):
-        raise InvalidInput("note: empty or longer than 200 characters", [{"field": "note"}])
+    if note is not None:
+        note = parse_value(Text, note, "note")  # the policy of every short text
     token = PREFIX + secrets.token_urlsafe(32)
     record = ApiToken.issue(
         token_hash=token_hash(token),
