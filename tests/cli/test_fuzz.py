@@ -25,6 +25,7 @@ FUZZED_CODES = {0, 2, 3, 4, 5, 6, 7}  # (`store check` on PostgreSQL: 8, SQLite 
 SKIPPED_COMMANDS = {
     "demo",  # builds a whole demo store: minutes, and its inputs are numbers and a path
     "keygen",  # writes key files where it is told (tests/audit test its bad inputs)
+    "serve",  # serves HTTP until stopped (tests/http start it on a free port)
 }
 SKIPPED_OPTIONS: set[tuple[str, str]] = {
     ("events export", "follow"),  # runs until a signal, by design (tests/export test it)

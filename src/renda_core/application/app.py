@@ -26,6 +26,7 @@ from renda_core.domain.group import DeputyGroup
 from renda_core.domain.session import CongressSession
 from renda_core.domain.station import Station
 from renda_core.domain.suggestion import Suggestion
+from renda_core.domain.token import ApiToken  # noqa: F401  (its topics resolve on load)
 from renda_core.domain.training import TrainingCourse
 
 

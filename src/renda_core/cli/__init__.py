@@ -29,10 +29,12 @@ from renda_core.cli.office import deputy_import
 from renda_core.cli.opinion import opinion
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
+from renda_core.cli.serve import serve
 from renda_core.cli.session import session
 from renda_core.cli.station import station
 from renda_core.cli.store import store as store_group
 from renda_core.cli.suggestion import suggestion
+from renda_core.cli.token import token
 from renda_core.cli.tour import demo
 from renda_core.cli.training import training
 from renda_core.ports.plugins import get_plugin_manager, plugin_list
@@ -108,6 +110,8 @@ for group in (
     schema,
     store_group,
     audit,
+    serve,
+    token,
 ):
     cli.add_command(group)
 suggestion.add_command(assign_batch)
