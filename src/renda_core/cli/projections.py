@@ -79,6 +79,12 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
 @json_option
 @click.pass_context
 def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
-    """Drop views and replay the whole log into them (all, or those named)."""
+    """Drop views and replay the whole log into them (all, or those named).
+
+    Needs the staff role; recorded (an Operation.Performed event) before it runs."""
     _writable(ctx)
-    _report_results(env(ctx).runner().rebuild(names), as_json)
+    from renda_core.application.operations import record_operation
+
+    e = env(ctx)
+    record_operation(e.get_app(), "projections.rebuild", names, e.actor())
+    _report_results(e.runner().rebuild(names), as_json)
