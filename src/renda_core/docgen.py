@@ -413,9 +413,11 @@ and nothing is recorded).
 Role kinds: `staff` (the deputy-affairs office), `auditor` (reads, seals, never
 writes business events), `editor` (the bulletin's editors), `deputy:<id>`,
 `unit:<name>` (a handling unit), `leader:<name>` (a provincial leader). A *write*
-records business events; a *read* records nothing (except a personal-data read with
-`--reason`, see docs/audit.md); an *operation* changes the store's machinery and is
-recorded too.
+records business events; a *read* records nothing; an *operation* changes the store's
+machinery and is recorded too (an `Operation.Performed` event, written before it runs).
+The role is checked before anything is loaded or validated. Reads marked ✓ for every
+role are not yet narrowed by a read policy (what a unit or a deputy may see of personal
+fields): that is open work of issue 16, item 8.
 
 """
 
