@@ -86,5 +86,7 @@ def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: 
     from renda_core.application.operations import record_operation
 
     e = env(ctx)
+    runner = e.runner()
+    runner.names(names)  # unknown names are refused before anything is recorded
     record_operation(e.get_app(), "projections.rebuild", names, e.actor())
-    _report_results(e.runner().rebuild(names), as_json)
+    _report_results(runner.rebuild(names), as_json)
