@@ -431,6 +431,38 @@ class CommandMethods:
 '''
 
 
+PERMISSIONS_HEADER = """# Permissions: every role × every command
+
+Generated from the command registry by `python -m renda_core.docgen permissions >
+docs/permissions.md`; a test checks it is current, and another tries every pair
+through the application (every forbidden pair is refused with exit 6, `forbidden`,
+and nothing is recorded).
+
+Role kinds: `staff` (the deputy-affairs office), `auditor` (reads, seals, never
+writes business events), `editor` (the bulletin's editors), `deputy:<id>`,
+`unit:<name>` (a handling unit), `leader:<name>` (a provincial leader). A *write*
+records business events; a *read* records nothing; an *operation* changes the store's
+machinery and is recorded too (an `Operation.Performed` event, written before it runs).
+The role is checked before anything is loaded or validated. Reads marked ✓ for every
+role are not yet narrowed by a read policy (what a unit or a deputy may see of personal
+fields): that is open work of issue 16, item 8.
+
+"""
+
+
+def render_permissions_markdown() -> str:
+    """``docs/permissions.md``: the matrix of :func:`permission_matrix`."""
+    from renda_core.application.permissions import ROLE_KINDS, permission_matrix
+
+    lines = [PERMISSIONS_HEADER.rstrip("\n"), ""]
+    lines.append("| command | kind | " + " | ".join(ROLE_KINDS) + " | what |")
+    lines.append("|---|---|" + "---|" * len(ROLE_KINDS) + "---|")
+    for name, kind, summary, allowed in permission_matrix():
+        marks = " | ".join("✓" if allowed[r] else "·" for r in ROLE_KINDS)
+        lines.append(f"| `{name}` | {kind} | {marks} | {summary.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> None:  # pragma: no cover
     import os
     import sys
@@ -445,6 +477,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover
         sys.stdout.write(render())
     elif which == "api":
         sys.stdout.write(render_api_markdown())
+    elif which == "permissions":
+        sys.stdout.write(render_permissions_markdown())
     elif which == "api-commands":
         sys.stdout.write(render_api_commands())
     elif which == "api-snapshot":

@@ -32,7 +32,9 @@ from renda_core.domain.errors import InvalidInput
 from renda_core.domain.suggestion import POSITIVE, Rating, Status
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
+from renda_core.projections import asof as asof_clock
 from renda_core.projections.asof import AsOf, business_today
+from renda_core.projections.provenance import stamp_report
 from renda_core.projections.reports import ReportContext, run_report
 
 from . import VIEW, matching_docs, rate
@@ -336,14 +338,20 @@ def report_handling(
     e = env(ctx)
     level_value = parse_value(LevelField, level, "level").value if level else None
     default_year = (as_of.day if as_of else business_today()).year - 1
-    data = run_report(
-        e.runner(),
-        HANDLING,
-        as_of=as_of,
-        area=area,
-        level=level_value,
-        year=year if year is not None else default_year,
-    )
+    built_at = asof_clock.now()  # read through the module: tests move the clock
+    chosen = year if year is not None else default_year
+    data = run_report(e.runner(), HANDLING, as_of=as_of, area=area, level=level_value, year=chosen)
+    if as_json or fmt == "json":  # what it reflects (`renda audit reproduce` checks it)
+        data = stamp_report(
+            e.runner(),
+            HANDLING,
+            data,
+            as_of=as_of,
+            built_at=built_at,
+            area=area,
+            level=level_value,
+            options={"year": chosen},
+        )
     result = render(data, "json" if as_json else fmt, lang)
     if output is not None:
         if not isinstance(result, str):

@@ -3,12 +3,72 @@
 Roles: ``staff`` (deputy-affairs office), ``deputy:<id>``, ``unit:<name>``, ``editor``,
 ``leader:<name>``, ``auditor`` (read only). Each command declares the role kinds that
 may issue it (``@command(name, model, roles)``); the role is recorded on every event.
+Reads and operational commands are declared here (:data:`READS`, :data:`OPERATIONS`)
+so the permission matrix (``docs/permissions.md``) names every role × every command.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from renda_core.domain.errors import Forbidden
 from renda_core.domain.values import Actor
+
+ROLE_KINDS: tuple[str, ...] = ("staff", "auditor", "editor", "deputy", "unit", "leader")
+"""Every role kind, in the order the permission matrix lists them."""
+
+EVERYONE = frozenset(ROLE_KINDS)
+STAFF_AUDITOR = frozenset({"staff", "auditor"})
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """A read (or an operational command that writes no business event): who may run it
+    and what of personal data it shows to whom (``note``)."""
+
+    name: str
+    roles: frozenset[str]
+    summary: str
+    note: str = ""
+
+
+def _reads(*specs: ReadSpec) -> dict[str, ReadSpec]:
+    return {s.name: s for s in specs}
+
+
+READS: dict[str, ReadSpec] = _reads(
+    ReadSpec("deputy.show", EVERYONE, "one deputy's record"),
+    ReadSpec("deputy.list", EVERYONE, "deputies, filtered"),
+    ReadSpec("opinion.show", EVERYONE, "one opinion"),
+    ReadSpec("opinion.list", EVERYONE, "opinions, filtered"),
+    ReadSpec("suggestion.show", EVERYONE, "one suggestion"),
+    ReadSpec("suggestion.list", EVERYONE, "suggestions, filtered"),
+    ReadSpec("station.show", EVERYONE, "one station and its roster"),
+    ReadSpec("group.show", EVERYONE, "one deputy group"),
+    ReadSpec("bulletin.show", EVERYONE, "one bulletin issue"),
+    ReadSpec("training.show", EVERYONE, "one training course"),
+    ReadSpec("calendar.show", EVERYONE, "the working-day calendar"),
+    ReadSpec("report", EVERYONE, "reports (figures, no personal fields)"),
+    ReadSpec("projections.status", EVERYONE, "the adapters' positions"),
+    ReadSpec(
+        "events.list",
+        STAFF_AUDITOR,
+        "the event log",
+        "personal fields redacted unless the role may see them",
+    ),
+    ReadSpec("audit.verify", EVERYONE, "verify the hash chain and seals"),
+    ReadSpec("audit.history", EVERYONE, "a record's timeline (actors, dates; no state)"),
+    ReadSpec("audit.reproduce", STAFF_AUDITOR, "recompute a report from its provenance"),
+)
+
+OPERATIONS: dict[str, ReadSpec] = _reads(
+    ReadSpec("audit.seal", STAFF_AUDITOR, "sign the chain head (recorded)"),
+    ReadSpec(
+        "projections.rebuild",
+        frozenset({"staff"}),
+        "drop views and replay the log (recorded)",
+    ),
+)
 
 
 def role_kind(role: str) -> str:
@@ -20,13 +80,38 @@ def role_subject(role: str) -> str | None:
     return role.split(":", 1)[1] if ":" in role else None
 
 
-def check_permission(command: str, actor: Actor) -> None:
-    """Raise Forbidden unless the actor's role may issue ``command``."""
+def allowed_roles(command: str) -> frozenset[str] | None:
+    """The role kinds that may run ``command`` (a write, a read or an operation)."""
     from renda_core.application.commands import COMMANDS
 
     spec = COMMANDS.get(command)
-    if spec is None:
+    if spec is not None:
+        return spec.roles
+    other = READS.get(command) or OPERATIONS.get(command)
+    return other.roles if other is not None else None
+
+
+def check_permission(command: str, actor: Actor) -> None:
+    """Raise Forbidden unless the actor's role may issue ``command``."""
+    roles = allowed_roles(command)
+    if roles is None:
         raise Forbidden(f"command '{command}' is not in the permission policy")
-    if role_kind(actor.role) not in spec.roles:
-        who = " or ".join(sorted(spec.roles))
+    if role_kind(actor.role) not in roles:
+        who = " or ".join(sorted(roles))
         raise Forbidden(f"{actor} may not {command.replace('.', ' ')}: it needs the role {who}")
+
+
+def permission_matrix() -> list[tuple[str, str, str, dict[str, bool]]]:
+    """Every command (kind ``write``, ``read``, ``operation``) with, per role kind,
+    whether that role may run it: what ``docs/permissions.md`` shows."""
+    from renda_core.application.commands import COMMANDS
+
+    rows: list[tuple[str, str, str, dict[str, bool]]] = []
+    for spec in sorted(COMMANDS.values(), key=lambda s: s.name):
+        rows.append((spec.name, "write", spec.summary, {r: r in spec.roles for r in ROLE_KINDS}))
+    for kind, specs in (("read", READS), ("operation", OPERATIONS)):
+        for name in sorted(specs):
+            r = specs[name]
+            summary = f"{r.summary} — {r.note}" if r.note else r.summary
+            rows.append((name, kind, summary, {k: k in r.roles for k in ROLE_KINDS}))
+    return rows

@@ -29,7 +29,7 @@ from renda_core.application.export import (
 )
 from renda_core.application.inputs import shown
 from renda_core.cli.common import OutputPath, RendaGroup, echo, emit, env, json_option, write_output
-from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered
+from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered, ReportDiffers
 
 SEALING_ROLES = ("staff", "auditor")
 
@@ -307,3 +307,48 @@ def audit_history(ctx: click.Context, /, record_id: str, lang: str, as_json: boo
         return table
 
     emit(rows, as_json, render)
+
+
+@audit.command(name="reproduce")
+@click.argument("report_file", metavar="REPORT.json")
+@json_option
+@click.pass_context
+def audit_reproduce(ctx: click.Context, /, report_file: str, as_json: bool) -> None:
+    """Recompute a report (printed with `renda report NAME --json`) from the log at the
+    position its provenance names, and say whether it is identical.
+
+    Exit 0 when identical; exit 12 (report_differs) naming the first differing key
+    (``provenance.chain_head_hash`` when the log up to that position was altered).
+    """
+    from renda_core.application.permissions import check_permission
+    from renda_core.projections.provenance import reproduce
+
+    check_permission("audit.reproduce", env(ctx).actor())
+    try:
+        document = json.loads(Path(report_file).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise InvalidInput(
+            f"cannot read the report {shown(report_file)}: {getattr(exc, 'strerror', None) or exc}",
+            [{"field": "report", "message": "not readable JSON"}],
+        ) from None
+    if not isinstance(document, dict):
+        raise InvalidInput(f"{shown(report_file)} is not a report printed with --json")
+    e = env(ctx)
+    result = reproduce(e.runner(), e.reports(), document)
+    if not result["identical"]:
+        raise ReportDiffers(
+            f"the report is not identical to the one recomputed from the log at position "
+            f"{result['provenance']['position']}: first difference at "
+            f"'{result['first_difference']}'"
+        )
+
+    def render() -> str:
+        prov = result["provenance"]
+        lines = [
+            f"✓ identical: '{prov['report']}' recomputed from store {prov['store_id']} "
+            f"at position {prov['position']} (as of {prov['as_of']}, "
+            f"chain {prov['chain_head_hash']})"
+        ]
+        return "\n".join(lines + [f"note: {n}" for n in result["notes"]])
+
+    emit(result, as_json, render)

@@ -37,7 +37,10 @@ def events_list(
     """List events in log order: position, topic, actor, recorded time, data.
 
     With --aggregate, one record's events are read through the index on its id (no
-    scan of the log)."""
+    scan of the log). Staff and auditors only (docs/permissions.md)."""
+    from renda_core.application.permissions import check_permission
+
+    check_permission("events.list", env(ctx).actor())
     app = env(ctx).get_app()
     if aggregate_id is None:
         rows = list_events(app, None, limit)

@@ -81,10 +81,16 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
 def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
     """Drop views and replay the whole log into them (all, or those named).
 
-    On a terminal a progress line shows the elapsed time (stderr); otherwise quiet."""
+    Needs the staff role; recorded (an Operation.Performed event) before it runs. On a
+    terminal a progress line shows the elapsed time (stderr); otherwise quiet."""
+    from renda_core.application.operations import record_operation
     from renda_core.cli.progress import progress_bar
 
     _writable(ctx)
+    e = env(ctx)
+    runner = e.runner()
+    runner.names(names)  # unknown names are refused before anything is recorded
+    record_operation(e.get_app(), "projections.rebuild", names, e.actor())
     with progress_bar("重建 rebuild", None, quiet=as_json):
-        results = env(ctx).runner().rebuild(names)
+        results = runner.rebuild(names)
     _report_results(results, as_json)

@@ -12,6 +12,8 @@ from renda_core.cli.context import Env
 from renda_core.cli.shaping import export_params
 from renda_core.domain.values import Level
 from renda_core.ports.plugins import collect_reports, get_plugin_manager
+from renda_core.projections import asof
+from renda_core.projections.provenance import stamp_report
 from renda_core.projections.reports import run_report
 
 
@@ -56,14 +58,20 @@ def _report_command(report: Any) -> click.Command:
             from renda_core.application.commands import LevelField, parse_value
 
             level_value = parse_value(LevelField, level, "level").value
-        data = run_report(
-            e.runner(),
-            report,
-            as_of=take_as_of(as_of, as_of_date),
-            area=area,
-            level=level_value,
-            **options,
-        )
+        moment = take_as_of(as_of, as_of_date)
+        built_at = asof.now()
+        data = run_report(e.runner(), report, as_of=moment, area=area, level=level_value, **options)
+        if as_json:  # the JSON says what it reflects (`renda audit reproduce` checks it)
+            data = stamp_report(
+                e.runner(),
+                report,
+                data,
+                as_of=moment,
+                built_at=built_at,
+                area=area,
+                level=level_value,
+                options=options,
+            )
         render = (lambda: report.render(data, lang)) if report.render else None
         emit(data, as_json, render, title=report.name)
 

@@ -46,8 +46,33 @@ class Deputy(Aggregate):
         DetailsCorrected: ClassVar[type[Aggregate.Event]]
         LiaisonAssigned: ClassVar[type[Aggregate.Event]]
         LiaisonEnded: ClassVar[type[Aggregate.Event]]
-        ContactRecorded: ClassVar[type[Aggregate.Event]]
         MandateTerminated: ClassVar[type[Aggregate.Event]]
+
+    class ContactRecorded(Event):
+        """A contact between the liaison member and the deputy (class version 3).
+
+        Older shapes still replay (see "Schema evolution" in docs/events.md): version 1
+        had no ``note``; version 2 called ``form`` ``kind``.
+        """
+
+        TOPIC = "renda:Deputy.ContactRecorded"
+        class_version = 3
+
+        form: str
+        member: str
+        note: str | None
+        on: date
+        actor: Actor
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """``note`` added: older contacts have none."""
+            state.setdefault("note", None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """``kind`` renamed ``form``."""
+            state["form"] = state.pop("kind")
 
     CORRECTABLE: ClassVar[tuple[str, ...]] = (
         "name",
@@ -230,7 +255,7 @@ class Deputy(Aggregate):
         self.liaison = None
         self.liaison_since = None
 
-    @event("ContactRecorded", topic="renda:Deputy.ContactRecorded")
+    @event(ContactRecorded)
     def _contact_recorded(
         self, *, form: str, member: str, note: str | None, on: date, actor: Actor
     ) -> None:

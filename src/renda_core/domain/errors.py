@@ -93,6 +93,13 @@ class LogAltered(RendaError):
     exit_code = 11
 
 
+class ReportDiffers(RendaError):
+    """A report recomputed from its provenance is not identical to the one given."""
+
+    kind = "report_differs"
+    exit_code = 12
+
+
 ERROR_KINDS: tuple[type[RendaError], ...] = (
     InvalidInput,
     NotFound,
@@ -103,4 +110,5 @@ ERROR_KINDS: tuple[type[RendaError], ...] = (
     ProjectionFailed,
     ViewsAhead,
     LogAltered,
+    ReportDiffers,
 )

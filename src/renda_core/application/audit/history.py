@@ -20,6 +20,7 @@ AGGREGATES: dict[str, tuple[str, str]] = {
     "TrainingCourse": ("培训班", "training course"),
     "CalendarYear": ("工作日历", "calendar year"),
     "Division": ("行政区划", "division"),
+    "Operation": ("运维操作", "operation"),
 }
 
 #: (Chinese, English) label of each event, by its topic without ``renda:``
@@ -32,6 +33,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "Bulletin.ItemForwarded": ("批转办理", "item forwarded for handling"),
     "CalendarYear.Added": ("添加年度日历", "calendar year added"),
     "CalendarYear.Revised": ("修订年度日历", "calendar year revised"),
+    "Operation.Performed": ("执行运维操作", "operation performed"),
     "Deputy.Registered": ("代表登记", "registered"),
     "Deputy.DetailsCorrected": ("更正信息", "details corrected"),
     "Deputy.ContactRecorded": ("记录联系", "contact recorded"),

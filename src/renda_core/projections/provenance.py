@@ -1,0 +1,234 @@
+"""Provenance of a report: which log, up to which position, under which policy.
+
+Every report printed as JSON carries ``provenance``::
+
+    {"report": "suggestions", "parameters": {...}, "store_id": "…",
+     "position": 1234, "recorded_at": "…", "as_of": "…", "chain_head_hash": "…",
+     "renda_version": "0.2.0", "policy": "national"}
+
+``position`` is the last log position the report reflects (the log head when it was
+built, or the last event recorded by its ``--as-of`` moment), ``recorded_at`` that
+event's recorded time, ``as_of`` the recorded moment the report is a picture of (the
+``--as-of`` moment, else the moment it was built), ``chain_head_hash`` the hash chain's
+link at ``position`` (see :mod:`renda_core.application.audit.chain`).
+
+:func:`reproduce` recomputes the report from the log as of ``as_of`` with the same
+parameters and compares: the first differing key is named (``renda audit reproduce``).
+Recorded time never goes backwards in the log (``audit.clock``), so the position at a
+moment is found by a binary search over positions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from renda_core.application.app import store_errors
+from renda_core.application.audit.chain import GENESIS
+from renda_core.ports.contracts import Report
+from renda_core.projections import asof as asof_clock
+from renda_core.projections.asof import AsOf, as_of_from
+from renda_core.projections.runner import ProjectionRunner
+
+KEY = "provenance"
+
+
+def _timestamp(runner: ProjectionRunner, position: int) -> datetime | None:
+    app = runner.app
+    found = app.recorder.select_notifications(start=position, limit=1, stop=position)
+    if not found:
+        return None
+    event: Any = app.mapper.to_domain_event(found[0])
+    stamp: datetime = event.timestamp
+    return stamp
+
+
+def log_position_at(runner: ProjectionRunner, moment: datetime) -> int:
+    """The last log position recorded at or before ``moment`` (0 if none)."""
+    app = runner.app
+    with store_errors("cannot read the event log"):
+        low, high = 0, app.recorder.max_notification_id() or 0
+        while low < high:
+            middle = (low + high + 1) // 2
+            page = app.recorder.select_notifications(start=middle, limit=1, stop=high)
+            if not page:
+                high = middle - 1
+                continue
+            event: Any = app.mapper.to_domain_event(page[0])
+            if event.timestamp <= moment:
+                low = page[0].id
+            else:
+                high = middle - 1
+    return low
+
+
+def chain_hash_at(runner: ProjectionRunner, position: int) -> str | None:
+    """The hash chain's link at ``position`` (None when the store keeps no chain)."""
+    if position == 0:
+        return GENESIS
+    recorder: Any = runner.app.recorder
+    sql = getattr(recorder, "chain_sql", None)
+    if sql is None:
+        return None
+    with store_errors("cannot read the hash chain"), recorder.audit_transaction(write=False) as c:
+        c.execute(sql.q(f"SELECT hash FROM {sql.chain} WHERE position = ?"), (position,))
+        row = c.fetchone()
+    return None if row is None else str(row["hash"])
+
+
+def parameters(
+    as_of: AsOf | None, area: str | None, level: str | None, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The parameters a report was asked with, as JSON values."""
+    data: dict[str, Any] = {"area": area, "level": level, "options": dict(options)}
+    data["as_of"] = as_of.label if as_of is not None else None  # as asked (None: present)
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))  # type: ignore[no-any-return]
+
+
+def provenance(
+    runner: ProjectionRunner,
+    report: Report,
+    *,
+    as_of: AsOf | None,
+    built_at: datetime,
+    area: str | None = None,
+    level: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a report of ``report`` built at ``built_at`` (as of ``as_of``) reflects."""
+    import renda_core
+
+    moment = as_of.moment if as_of is not None else built_at
+    position = log_position_at(runner, moment)
+    with store_errors("cannot read the event log"):
+        stamp = _timestamp(runner, position) if position else None
+        store_id = getattr(runner.app.recorder, "store_id", None)
+        store = str(store_id()) if callable(store_id) else None
+    policy = getattr(getattr(runner.app, "deadline_policy", None), "name", None)
+    return {
+        "report": report.name,
+        "parameters": parameters(as_of, area, level, options or {}),
+        "store_id": store,
+        "position": position,
+        "recorded_at": stamp.astimezone(UTC).isoformat() if stamp else None,
+        "as_of": moment.astimezone(UTC).isoformat(),
+        "chain_head_hash": chain_hash_at(runner, position),
+        "renda_version": renda_core.__version__,
+        "policy": policy,
+    }
+
+
+def first_difference(expected: Any, actual: Any, path: str = "") -> str | None:
+    """The first key (``a.b[2].c``) where two JSON values differ, or None."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in list(expected) + [k for k in actual if k not in expected]:
+            where = f"{path}.{key}" if path else str(key)
+            if key not in expected or key not in actual:
+                return where
+            found = first_difference(expected[key], actual[key], where)
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, list) and isinstance(actual, list):
+        for i, (a, b) in enumerate(zip(expected, actual, strict=False)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        if len(expected) != len(actual):
+            return f"{path}[{min(len(expected), len(actual))}]"
+        return None
+    return None if expected == actual else (path or "(the whole report)")
+
+
+def as_json(data: Any) -> Any:
+    """A report's data as it is printed with ``--json`` (through JSON)."""
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def stamp_report(
+    runner: ProjectionRunner,
+    report: Report,
+    data: Mapping[str, Any],
+    *,
+    as_of: AsOf | datetime | None,
+    built_at: datetime | None = None,
+    area: str | None = None,
+    level: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``data`` with its ``provenance`` added (``built_at``: default now)."""
+    info = provenance(
+        runner,
+        report,
+        as_of=as_of_from(as_of),
+        built_at=built_at or asof_clock.now(),
+        area=area,
+        level=level,
+        options=options,
+    )
+    return {**data, KEY: info}
+
+
+CHECKED = ("store_id", "position", "chain_head_hash", "policy")
+"""Provenance keys that must match for a report to be reproduced (the version of renda
+may differ: it is noted, and the figures decide)."""
+
+
+def reproduce(
+    runner: ProjectionRunner, reports: Mapping[str, Report], document: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Recompute a report printed with ``--json`` from its ``provenance``.
+
+    Returns ``{"identical": bool, "first_difference": key or None, "provenance": the
+    recomputed provenance, "notes": [...]}``. A document without a readable provenance,
+    or of a report not registered here, is InvalidInput.
+    """
+    from renda_core.domain.errors import InvalidInput
+    from renda_core.projections.reports import run_report
+
+    given = document.get(KEY) if isinstance(document, Mapping) else None
+    if not isinstance(given, Mapping):
+        raise InvalidInput("the file has no 'provenance': print the report with --json")
+    try:
+        name = str(given["report"])
+        params = dict(given["parameters"])
+        moment = datetime.fromisoformat(str(given["as_of"]))
+        if moment.tzinfo is None:
+            raise ValueError("as_of has no time zone")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"the provenance is not readable: {exc}") from None
+    report = reports.get(name)
+    if report is None:
+        raise InvalidInput(f"no report '{name}' is registered here (plugins: `renda plugins`)")
+    label: Any = params.get("as_of")  # None: the report was read at the present
+    as_of = AsOf(moment.astimezone(UTC), label)
+    options = dict(params.get("options") or {})
+    data = run_report(
+        runner, report, as_of=as_of, area=params.get("area"), level=params.get("level"), **options
+    )
+    again = provenance(
+        runner,
+        report,
+        as_of=as_of,
+        built_at=moment,
+        area=params.get("area"),
+        level=params.get("level"),
+        options=options,
+    )
+    notes: list[str] = []
+    if given.get("renda_version") != again["renda_version"]:
+        notes.append(
+            f"made by renda {given.get('renda_version')}, recomputed by {again['renda_version']}"
+        )
+    difference = next((f"{KEY}.{k}" for k in CHECKED if given.get(k) != again[k]), None)
+    if difference is None:
+        original = {k: v for k, v in document.items() if k != KEY}
+        difference = first_difference(as_json(original), as_json(data))
+    return {
+        "identical": difference is None,
+        "first_difference": difference,
+        "provenance": again,
+        "notes": notes,
+    }
