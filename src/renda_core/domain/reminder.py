@@ -63,8 +63,8 @@ class Reminder(Aggregate):
         actor: Actor,
     ) -> None:
         """``threshold`` is ``before:<n>`` (n working days before), ``due`` (on the due
-        date) or ``overdue:<k>`` (the k-th weekly 催办); ``number`` counts the 催办 of
-        this deadline so far (0 for a reminder)."""
+        date) or ``overdue:<k>`` (the k-th week's 催办); ``number`` counts the 催办 of
+        this deadline issued so far, this one included (0 for a reminder)."""
         self.suggestion_id = suggestion_id
         self.deadline = deadline
         self.owner = owner

@@ -262,6 +262,12 @@ class Notifier:
                 rid = reminder_id(sid, deadline, owner, due, threshold)
                 if rid in self.app.existing_aggregates([rid]):
                     continue
+                if kind == URGE:  # which 催办 of this deadline this is (missed weeks not counted)
+                    earlier = [
+                        reminder_id(sid, deadline, owner, due, f"overdue:{k}")
+                        for k in range(1, number)
+                    ]
+                    number = 1 + len(self.app.existing_aggregates(earlier))
                 issued.append(
                     Reminder(
                         suggestion_id=sid,
