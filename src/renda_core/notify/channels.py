@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from renda_core.notify.messages import DeliveryFailed, Message, Receipt
 
@@ -117,17 +118,19 @@ class WebhookChannel:
         self.timeout = timeout or float(os.environ.get("RENDA_WEBHOOK_TIMEOUT", "10"))
 
     def body(self, message: Message) -> tuple[dict[str, str], bytes]:
-        from cloudevents.conversion import to_structured  # type: ignore[import-not-found]
-        from cloudevents.http import CloudEvent  # type: ignore[import-not-found]
+        from cloudevents.core.bindings.http import to_structured_event
+        from cloudevents.core.v1.event import CloudEvent
 
+        attributes: dict[str, Any] = {
+            "type": f"cn.renda.notification.{message.rule}",
+            "source": "renda",
+            "id": message.key,
+            "datacontenttype": "application/json",
+        }
+        if message.record_id:
+            attributes["subject"] = message.record_id
         event = CloudEvent(
-            {
-                "type": f"cn.renda.notification.{message.rule}",
-                "source": "renda",
-                "id": message.key,
-                "subject": message.record_id or None,
-                "datacontenttype": "application/json",
-            },
+            attributes,
             {
                 "key": message.key,
                 "rule": message.rule,
@@ -139,8 +142,8 @@ class WebhookChannel:
                 "position": message.position,
             },
         )
-        headers, data = to_structured(event)
-        return dict(headers), bytes(data)
+        http = to_structured_event(event)
+        return dict(http.headers), bytes(http.body)
 
     def signature(self, data: bytes) -> str:
         return "sha256=" + hmac.new(self.secret.encode(), data, hashlib.sha256).hexdigest()

@@ -10,9 +10,9 @@ from typing import Any, Protocol
 class Message:
     """One message to one address, with its deterministic idempotency key.
 
-    ``key`` is ``<rule>:<event id>:<recipient>`` for a message about an event, and
-    ``<rule>:<reminder id>:<recipient>`` for a clock reminder: the same log always
-    derives the same keys, so a key is sent at most once per successful delivery.
+    ``key`` is ``<rule>:<record id>/<version>:<digest>`` (the event it came from — a
+    clock reminder is an event too — and a digest of recipient and address): the same
+    log always derives the same keys, and keys are ASCII, to travel in headers.
     """
 
     key: str

@@ -3,7 +3,8 @@
 A rule (``renda_register_notification_rules``) has a ``name``, the event ``topics`` it
 reads and ``drafts(event, context)``, returning :class:`Draft` messages: a recipient, a
 template and its values. The outbox turns each draft into one message per address of
-the recipient, keyed ``<rule>:<event id>:<recipient>:<address>``, so the same log
+the recipient, keyed ``<rule>:<record id>/<version>:<digest of recipient and
+address>``, so the same log
 always derives the same keys. Rules never send: they only say what should be sent.
 """
 

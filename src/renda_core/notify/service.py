@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ from renda_core.notify.rules import BUILTIN_RULES, Draft, Rule
 from renda_core.notify.templates import render
 
 ENDED = {"closed", "withdrawn", "not_accepted"}
+
+
+def message_key(rule: str, source: str, recipient: str, address: str) -> str:
+    """The idempotency key: rule, the event (record id/version; a clock reminder is an
+    event too) and a digest of recipient and address — ASCII, to travel in headers."""
+    digest = hashlib.sha256(f"{recipient}\n{address}".encode()).hexdigest()[:16]
+    return f"{rule}:{source}:{digest}"
 
 
 def collect_channels(pm: pluggy.PluginManager | None) -> list[Channel]:
@@ -219,7 +227,7 @@ class Notifier:
                 continue
             out.append(
                 Message(
-                    key=f"{rule}:{originator}/{version}:{draft.recipient}:{address}",
+                    key=message_key(rule, f"{originator}/{version}", draft.recipient, address),
                     rule=rule,
                     recipient=draft.recipient,
                     address=address,
