@@ -52,13 +52,16 @@ class Hits:
     answers: list[Any] = field(default_factory=lambda: [(200, {})])
     requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     hang: float = 3.0
+    arrived: list[str] = field(default_factory=list)  # idempotency keys, on arrival
 
 
 @contextmanager
-def http_server(hits: Hits) -> Iterator[str]:
+def http_server(hits: Hits, delay: float = 0.0) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            hits.arrived.append(self.headers.get("Idempotency-Key", ""))
+            time.sleep(delay)
             hits.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
             answer = hits.answers.pop(0) if len(hits.answers) > 1 else hits.answers[0]
             if answer == "hang":
