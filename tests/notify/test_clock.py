@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from renda_core import Actor, Renda
+from renda_core.api.facade import wrap
 from renda_core.application.inputs import dates_as_of
 from renda_core.domain.calendar import WorkCalendar
 from renda_core.notify import Notifier, clock
@@ -80,6 +81,10 @@ def test_a_month_of_daily_ticks_issues_each_reminder_once_on_its_day(app: Renda)
     ]
     assert all(r["owner"] == "省交通运输厅" for r in issued if r["deadline"] == "co_opinion_due")
     assert n.urgings(sid) == 2
+    # the handling report counts them ("已催办 2 次"), by the unit urged
+    with dates_as_of(date(2024, 11, 8)):
+        report = wrap(app, get_plugin_manager()).report("suggestions")
+    assert report["urged"] == 2
     # the reply (due 2024-12-13) had no reminder yet: 10 working days before is 11-29
     assert not [r for r in issued if r["deadline"] == "reply_due"]
     # every reminder became a message to its unit's inbox, once

@@ -43,6 +43,10 @@ class RuleContext(Protocol):
         """A suggestion as it stands now (plain data)."""
         ...
 
+    def record(self, event: Any) -> Any:
+        """Any record (aggregate) as it stood right after ``event``."""
+        ...
+
 
 class Rule(Protocol):
     name: str
@@ -143,6 +147,31 @@ def _reminder(event: Any, topic: str, ctx: RuleContext) -> Iterable[Draft]:
     yield Draft(unit_recipient(event.owner), "reminder", values, str(event.suggestion_id))
 
 
+CITIZEN_STEPS = {
+    "Referred": ("已转交 {body} 办理", "was referred to {body}"),
+    "AnsweredOnTheSpot": ("已当场答复", "was answered on the spot"),
+    "ResultRecorded": ("已有办理结果", "has a result"),
+    "Closed": ("已办结", "was closed"),
+}
+
+
+def _citizen(event: Any, topic: str, ctx: RuleContext) -> Iterable[Draft]:
+    """Citizens who gave a contact and opted in (``citizen_notify``) are told when their
+    opinion is referred, answered and closed."""
+    o = ctx.record(event)
+    if not getattr(o, "citizen_notify", False):
+        return
+    zh, en = CITIZEN_STEPS[topic.rsplit(".", 1)[1]]
+    body = (getattr(o, "route", None) or {}).get("body") or "—"
+    values = {
+        "s": {"title": o.content[:30], "id": str(o.id)},
+        "what": zh.format(body=body),
+        "what_en": en.format(body=body),
+        "phone": o.citizen_phone,
+    }
+    yield Draft(f"citizen:{o.id}", "citizen_update", values, str(o.id))
+
+
 DEADLINE_LABELS = {
     "reply_due": "答复期限",
     "rehandle_due": "重新办理答复期限",
@@ -158,4 +187,5 @@ BUILTIN_RULES: tuple[FunctionRule, ...] = (
     FunctionRule("unit.extension", (S + "ExtensionDecided", S + "Extended"), _extension),
     FunctionRule("unit.reminder", ("renda:Reminder.Issued",), _reminder),
     FunctionRule("deputy.update", tuple(S + n for n in WHAT), _deputy_update),
+    FunctionRule("citizen.opinion", tuple(f"renda:Opinion.{n}" for n in CITIZEN_STEPS), _citizen),
 )

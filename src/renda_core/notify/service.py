@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from renda_core.notify.rules import BUILTIN_RULES, Draft, Rule
 from renda_core.notify.templates import render
 
 ENDED = {"closed", "withdrawn", "not_accepted"}
+#: an apprise URL template with ``{phone}`` for texting citizens who opted in
+CITIZEN_SMS_ENV = "RENDA_CITIZEN_SMS"
 
 
 def message_key(rule: str, source: str, recipient: str, address: str) -> str:
@@ -89,6 +92,10 @@ class _Context:
 
     def suggestion_of(self, suggestion_id: str) -> dict[str, Any]:
         return self.app.suggestion(suggestion_id)
+
+    def record(self, event: Any) -> Any:
+        with store_errors("cannot load"):
+            return self.app.repository.get(event.originator_id, version=event.originator_version)
 
 
 class Notifier:
@@ -222,7 +229,11 @@ class Notifier:
         values = {**draft.values, "record_id": draft.record_id, "recipient": draft.recipient}
         subject, body, link = render(self.pm, draft.template, self.lang, values)
         out = []
-        for address in self.addresses(draft.recipient):
+        addresses = self.addresses(draft.recipient)
+        sms = os.environ.get(CITIZEN_SMS_ENV, "")
+        if draft.recipient.startswith("citizen:") and sms and draft.values.get("phone"):
+            addresses.append("apprise:" + sms.replace("{phone}", str(draft.values["phone"])))
+        for address in addresses:
             if draft.via and not address.startswith(draft.via):
                 continue
             out.append(

@@ -35,6 +35,8 @@ _ZH = {
     "{% else %}建议《{{ s.title }}》的{{ deadline_label }}将于 {{ due }} 到期"
     "（还有 {{ days }} 个工作日）。{% endif %}",
     "deputy_update": "【建议办理】{{ s.title }}\n您领衔或附议的建议《{{ s.title }}》{{ what }}。",
+    "citizen_update": "【社情民意】您反映的意见{{ what }}\n"
+    "您反映的意见（{{ s.title }}……）{{ what }}。",
 }
 _EN = {
     "assigned_unit": "[Assigned] {{ s.title }}\n"
