@@ -27,6 +27,7 @@ from rich.table import Table
 
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.cli.asof import on_params, take_on
+from renda_core.domain.reminder import URGE, Reminder
 from renda_core.domain.suggestion import POSITIVE, Status, Suggestion, open_deadlines
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
@@ -43,35 +44,38 @@ class SuggestionView:
     """One document per suggestion plus the handling counters."""
 
     name = VIEW
-    topics = tuple(
-        f"renda:Suggestion.{e}"
-        for e in (
-            "Drafted",
-            "Revised",
-            "Submitted",
-            "SessionAssignmentDue",
-            "Accepted",
-            "NotAccepted",
-            "Withdrawn",
-            "Assigned",
-            "AssignmentObjected",
-            "Reassigned",
-            "CoOpinionSent",
-            "Extended",
-            "ExtensionDecided",
-            "DueDatesComputed",
-            "PartReplied",
-            "Replied",
-            "Evaluated",
-            "RehandlingOrdered",
-            "CommitmentMade",
-            "CommitmentDelivered",
-            "Supervised",
-            "Disclosed",
-            "DisclosureWithheld",
-            "Closed",
-            "IncludedInBulletin",
-        )
+    topics = (
+        *(
+            f"renda:Suggestion.{e}"
+            for e in (
+                "Drafted",
+                "Revised",
+                "Submitted",
+                "SessionAssignmentDue",
+                "Accepted",
+                "NotAccepted",
+                "Withdrawn",
+                "Assigned",
+                "AssignmentObjected",
+                "Reassigned",
+                "CoOpinionSent",
+                "Extended",
+                "ExtensionDecided",
+                "DueDatesComputed",
+                "PartReplied",
+                "Replied",
+                "Evaluated",
+                "RehandlingOrdered",
+                "CommitmentMade",
+                "CommitmentDelivered",
+                "Supervised",
+                "Disclosed",
+                "DisclosureWithheld",
+                "Closed",
+                "IncludedInBulletin",
+            )
+        ),
+        "renda:Reminder.Issued",  # the clock's 催办, counted
     )
 
     @singledispatchmethod
@@ -358,6 +362,18 @@ class SuggestionView:
 
     # -- helpers --------------------------------------------------------------------
 
+    @process_event.register(Reminder.Issued)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        """The clock's 催办 (``renda clock tick``): counted per suggestion and unit."""
+        if event.kind != URGE:
+            return
+        doc = view.get(KIND, event.suggestion_id)
+        if doc is None:
+            return
+        doc["urged"] = doc.get("urged", 0) + 1
+        self._add(view, doc, "urged", event.owner)
+        view.put(KIND, event.suggestion_id, doc)
+
     @staticmethod
     def _doc(view: ViewUnit, event: Any) -> dict[str, Any]:
         doc = view.get(KIND, str(event.originator_id))
@@ -600,6 +616,7 @@ def build_suggestions(
         "extended": count("extended"),
         "reassigned": count("reassigned"),
         "supervised": count("supervised"),
+        "urged": count("urged"),
         "forwarded_by_leaders": count("forwarded_by_leaders"),
         "closed": count("closed"),
         "disclosed": count("disclosed"),
@@ -638,6 +655,7 @@ def render_suggestions(data: dict[str, Any], lang: str = "zh") -> Table:
         ("最终满意率", "Satisfied (final)", _pct(data["satisfaction_final"])),
         ("重新办理", "Re-handled", data["rehandled"]),
         ("重点督办", "Supervised", data["supervised"]),
+        ("已催办（次）", "Urgings (催办)", data["urged"]),
         ("逾期未复", "Overdue", data["overdue"]),
         ("待定期限（缺节假日安排）", "Pending due dates", data["pending_due_dates"]),
     ]

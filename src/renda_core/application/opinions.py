@@ -58,6 +58,9 @@ class CollectOpinion(Command):
     category: Text | None = None
     citizen_name: Text | None = Field(default=None, description="personal data; optional")
     citizen_phone: Phone | None = Field(default=None, description="personal data; optional")
+    citizen_notify: bool = Field(
+        default=False, description="the citizen opted in to be told of progress (needs a phone)"
+    )
     date: BusinessDate
 
 
@@ -182,6 +185,7 @@ class OpinionCommands(RendaBase):
             category=cmd.category,
             citizen_name=cmd.citizen_name,
             citizen_phone=cmd.citizen_phone,
+            citizen_notify=cmd.citizen_notify,
             on=cmd.date,
             actor=actor,
         )

@@ -25,6 +25,7 @@ from renda_core.cli.events import events
 from renda_core.cli.extension import suggestion_request_extension  # noqa: F401
 from renda_core.cli.group import group as group_group
 from renda_core.cli.importer import import_file, schema
+from renda_core.cli.notify import COMMANDS as NOTIFY_COMMANDS
 from renda_core.cli.office import deputy_import
 from renda_core.cli.opinion import opinion
 from renda_core.cli.projections import projections
@@ -116,6 +117,8 @@ for group in (
     cli.add_command(group)
 suggestion.add_command(assign_batch)
 deputy.add_command(deputy_import)
+for command in NOTIFY_COMMANDS:
+    cli.add_command(command)
 
 
 @cli.command(name="plugins")

@@ -142,6 +142,7 @@ class Opinion(Aggregate):
         category: str | None = None,
         citizen_name: str | None = None,
         citizen_phone: str | None = None,
+        citizen_notify: bool = False,
         on: date,
         actor: Actor,
     ) -> Opinion:
@@ -160,6 +161,7 @@ class Opinion(Aggregate):
             category=category,
             citizen_name=citizen_name,
             citizen_phone=citizen_phone,
+            citizen_notify=citizen_notify,
             on=on,
             actor=actor,
         )
@@ -310,7 +312,10 @@ class Opinion(Aggregate):
         citizen_phone: str | None,
         on: date,
         actor: Actor,
+        citizen_notify: bool = False,
     ) -> None:
+        """``citizen_notify``: the citizen opted in to be told of progress (default off;
+        opinions recorded before the field existed replay as off)."""
         self.station_id = station_id
         self.channel = channel
         self.content = content
@@ -318,6 +323,7 @@ class Opinion(Aggregate):
         self.category = category
         self.citizen_name = citizen_name
         self.citizen_phone = citizen_phone
+        self.citizen_notify = citizen_notify
         self.collected_on = on
         self.last_on = on
         self.status = COLLECTED

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
     from renda_core.domain.calendar import YearArrangement
     from renda_core.domain.deadlines import DeadlinePolicy
+    from renda_core.notify.messages import Channel
+    from renda_core.notify.rules import Rule
     from renda_core.ports.contracts import CompositeReport, Projection, Report
 
 hookspec = pluggy.HookspecMarker("renda")
@@ -111,5 +113,38 @@ def renda_register_composite_reports(register: Callable[[CompositeReport], None]
 
     :param register: call ``register(report)`` with a
         :class:`~renda_core.ports.contracts.CompositeReport` (a name no other report has).
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_channels(register: Callable[[Channel], None]) -> None:
+    """Contribute notification delivery channels (``renda deliver run``).
+
+    A channel has a ``name``, the ``addresses`` it takes (prefixes such as
+    ``"mailto:"``, ``"https:"``, ``"inbox:"``, ``"apprise:"``) and
+    ``send(message) -> Receipt``, raising
+    :class:`~renda_core.notify.messages.DeliveryFailed` (``permanent`` or with
+    ``retry_after``) when it cannot. Delivery is at least once: a channel gets
+    ``message.key``, the idempotency key, to de-duplicate. A message goes to the first
+    channel taking its address; registered channels are asked before the built-in ones
+    (inbox, SMTP, CloudEvents webhook, apprise).
+
+    :param register: call ``register(channel)`` once per channel.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_notification_rules(register: Callable[[Rule], None]) -> None:
+    """Contribute notification rules: which events become which messages.
+
+    A rule has a unique ``name``, the event ``topics`` it reads (clock reminders are
+    ``renda:Reminder.Issued`` events) and ``drafts(event, topic, context)``, returning
+    :class:`~renda_core.notify.rules.Draft` messages (recipient, template, values). The
+    outbox keys each message by rule, event and address, so the same log always
+    derives the same messages and none is sent twice.
+
+    :param register: call ``register(rule)`` once per rule.
     :returns: nothing.
     """

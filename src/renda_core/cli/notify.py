@@ -1,0 +1,328 @@
+"""``renda deliver|clock|inbox|contact``: notifications (``docs/notifications.md``).
+
+``deliver run`` derives messages from the log into the outbox and sends those due;
+``clock tick`` records the reminders and 催办 due on a day as events; ``inbox`` reads
+站内信; ``contact`` records the addresses messages go to (masked unless ``--reveal``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import click
+from rich.table import Table
+
+from renda_core.application import inputs
+from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date
+from renda_core.domain.contact import KINDS, mask
+from renda_core.domain.errors import InvalidInput, NotFound
+from renda_core.notify.outbox import DEAD, PENDING, OutboxRow
+from renda_core.notify.service import Notifier
+
+
+def notifier(ctx: click.Context, **options: Any) -> Notifier:
+    e = env(ctx)
+    return Notifier(e.get_app(), e.plugins(), **options)
+
+
+def masked_address(address: str) -> str:
+    """An address as shown by default: personal data masked."""
+    if address.startswith("mailto:"):
+        return "mailto:" + mask("email", address.removeprefix("mailto:"))
+    if address.startswith(("http://", "https://")):
+        return mask("webhook", address)
+    if address.startswith("apprise:"):
+        return "apprise:" + mask("apprise", address.removeprefix("apprise:"))
+    return address
+
+
+def row_dict(row: OutboxRow) -> dict[str, Any]:
+    data = row.to_dict()
+    data["address"] = masked_address(data["address"])
+    return data
+
+
+def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title)
+    for col in ("key", "address", "status", "attempts", "next_at", "last_error"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["key"],
+            r["address"],
+            r["status"],
+            str(r["attempts"]),
+            r["next_at"],
+            r["last_error"] or "",
+        )
+    return table
+
+
+@click.group(cls=RendaGroup)
+def deliver() -> None:
+    """Send the outbox: messages derived from the log, at least once, with retries."""
+
+
+@deliver.command(name="run")
+@click.option("--once", is_flag=True, help="Derive and send what is due now, then stop (default).")
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep running: derive, tick the clock once a day, send; until interrupted.",
+)
+@click.option("--poll", type=float, default=5.0, show_default=True, help="Seconds between passes.")
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1),
+    default=8,
+    show_default=True,
+    help="Attempts before a message becomes a dead letter.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(0.001),
+    default=30.0,
+    show_default=True,
+    help="First retry delay in seconds; doubles each attempt (capped at 6 h).",
+)
+@click.option(
+    "--lease",
+    type=click.FloatRange(0),
+    default=300.0,
+    show_default=True,
+    help="Seconds a message being sent is held before another run may take it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages derived.",
+)
+@json_option
+@click.pass_context
+def deliver_run(
+    ctx: click.Context,
+    /,
+    once: bool,
+    follow: bool,
+    poll: float,
+    max_attempts: int,
+    backoff: float,
+    lease: float,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Derive messages from the log into the outbox and send the ones due."""
+    if once and follow:
+        raise InvalidInput("--once and --follow exclude each other", [])
+    n = notifier(ctx, lang=lang, max_attempts=max_attempts, backoff=backoff, lease=lease)
+    if follow:
+        with contextlib.suppress(KeyboardInterrupt):
+            n.follow(actor=env(ctx).actor(), poll=poll, today=inputs.today)
+        return
+    derived = n.derive()
+    run = n.deliver()
+    data = {"derived": derived, **run.to_dict()}
+    emit(
+        data,
+        as_json,
+        lambda: (
+            f"derived {derived}; sent {run.sent}, retrying {run.retried}, dead letters {run.dead}"
+        ),
+    )
+
+
+@deliver.command(name="status")
+@click.option("--all", "show_all", is_flag=True, help="List sent messages too.")
+@json_option
+@click.pass_context
+def deliver_status(ctx: click.Context, /, show_all: bool, as_json: bool) -> None:
+    """Counts by status, and the messages pending (or all, with --all)."""
+    n = notifier(ctx)
+    rows = [row_dict(r) for r in n.outbox.rows(status=None if show_all else PENDING)]
+    counts = n.outbox.counts()
+    data = {"counts": counts, "position": n.outbox.derived_position(), "messages": rows}
+    emit(
+        data,
+        as_json,
+        lambda: rows_table("Outbox " + ", ".join(f"{k} {v}" for k, v in counts.items()), rows),
+    )
+
+
+@deliver.command(name="dead-letters")
+@json_option
+@click.pass_context
+def deliver_dead_letters(ctx: click.Context, /, as_json: bool) -> None:
+    """Messages that will not be sent again unless retried, with their attempts."""
+    n = notifier(ctx)
+    rows = []
+    for r in n.outbox.rows(status=DEAD):
+        data = row_dict(r)
+        data["deliveries"] = n.outbox.deliveries(r.message.key)
+        rows.append(data)
+    emit(rows, as_json, lambda: rows_table("Dead letters", rows))
+
+
+@deliver.command(name="retry")
+@click.argument("key")
+@json_option
+@click.pass_context
+def deliver_retry(ctx: click.Context, /, key: str, as_json: bool) -> None:
+    """Put the message KEY (a dead letter, or one waiting to retry) back, due now."""
+    n = notifier(ctx)
+    if n.outbox.get(key) is None:
+        raise NotFound(f"no message with key {key} in the outbox")
+    if not n.outbox.retry(key, n.now()):
+        raise InvalidInput(f"message {key} was sent already", [])
+    emit({"key": key, "status": PENDING}, as_json, lambda: f"{key}: pending")
+
+
+@click.group(cls=RendaGroup)
+def clock() -> None:
+    """Deadlines pass without events: the clock records reminders and 催办 as events."""
+
+
+@clock.command(name="tick")
+@click.option("--as-of", "as_of", help="The day to tick for (YYYY-MM-DD). Default: today.")
+@json_option
+@click.pass_context
+def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
+    """Record the reminders (10 and 3 working days before, on the due date) and the
+    weekly 催办 after it that are due on the day, each exactly once, as events."""
+    day = parse_date(as_of, "as-of", planned=True) or inputs.today()
+    e = env(ctx)
+    issued = notifier(ctx).tick(day, e.actor())
+
+    def render() -> Table:
+        table = Table(title=f"Clock {day}: {len(issued)} issued")
+        for col in ("suggestion", "deadline", "owner", "due", "threshold", "kind"):
+            table.add_column(col)
+        for r in issued:
+            table.add_row(
+                *(
+                    str(r[c])
+                    for c in ("suggestion", "deadline", "owner", "due", "threshold", "kind")
+                )
+            )
+        return table
+
+    emit({"as_of": day.isoformat(), "issued": issued}, as_json, render)
+
+
+def _recipient(value: str) -> str:
+    kind, _, name = value.partition(":")
+    if value != "staff" and (kind not in ("deputy", "unit", "citizen") or not name.strip()):
+        raise InvalidInput(
+            f"--for '{value}' is not deputy:<id>, unit:<name> or staff",
+            [{"field": "for", "message": "deputy:<id>, unit:<name> or staff"}],
+        )
+    return value
+
+
+@click.command(name="inbox")
+@click.option("--for", "recipient", required=True, help="deputy:<id>, unit:<name> or staff.")
+@click.option("--unread", is_flag=True, help="Only messages not read yet.")
+@click.option(
+    "--mark-read",
+    "mark_read",
+    multiple=True,
+    help="Mark this message key read (repeatable); 'all' marks every one.",
+)
+@json_option
+@click.pass_context
+def inbox(
+    ctx: click.Context, /, recipient: str, unread: bool, mark_read: tuple[str, ...], as_json: bool
+) -> None:
+    """站内信: the messages delivered to a recipient's inbox."""
+    who = _recipient(recipient)
+    n = notifier(ctx)
+    if mark_read:
+        keys = None if "all" in mark_read else list(mark_read)
+        count = n.outbox.mark_read(who, keys, n.now())
+        emit({"marked_read": count}, as_json, lambda: f"{count} marked read")
+        return
+    rows = n.outbox.inbox(who, unread=unread)
+
+    def render() -> Table:
+        table = Table(title=f"Inbox of {who}: {len(rows)}")
+        for col in ("at", "read", "subject", "record"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["at"][:16], "" if r["read_at"] is None else "✓", r["subject"], r["record_id"]
+            )
+        return table
+
+    emit(rows, as_json, render)
+
+
+@click.group(cls=RendaGroup)
+def contact() -> None:
+    """Contact addresses of units and deputies (recorded facts; masked when shown)."""
+
+
+@contact.command(name="set")
+@click.argument("recipient")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("value")
+@date_option()
+@json_option
+@click.pass_context
+def contact_set(
+    ctx: click.Context, /, recipient: str, kind: str, value: str, on: str | None, as_json: bool
+) -> None:
+    """Record or correct RECIPIENT's (deputy:<id> or unit:<name>) address of KIND."""
+    e = env(ctx)
+    day = parse_date(on, "date") or inputs.today()
+    changed = notifier(ctx).set_contact(recipient, kind, value, on=day, actor=e.actor())
+    data = {"recipient": recipient, "kind": kind, "value": mask(kind, value), "changed": changed}
+    emit(
+        data,
+        as_json,
+        lambda: f"{recipient} {kind}: {data['value']}" + ("" if changed else " (unchanged)"),
+    )
+
+
+@contact.command(name="remove")
+@click.argument("recipient")
+@click.argument("kind", type=click.Choice(KINDS))
+@date_option()
+@json_option
+@click.pass_context
+def contact_remove(
+    ctx: click.Context, /, recipient: str, kind: str, on: str | None, as_json: bool
+) -> None:
+    """Remove RECIPIENT's address of KIND (the log keeps the old one)."""
+    e = env(ctx)
+    day = parse_date(on, "date") or inputs.today()
+    changed = notifier(ctx).set_contact(recipient, kind, None, on=day, actor=e.actor())
+    emit(
+        {"recipient": recipient, "kind": kind, "changed": changed},
+        as_json,
+        lambda: f"{recipient} {kind}: removed" if changed else "nothing to remove",
+    )
+
+
+@contact.command(name="show")
+@click.argument("recipient")
+@click.option("--reveal", is_flag=True, help="Show the addresses in full (personal data).")
+@json_option
+@click.pass_context
+def contact_show(ctx: click.Context, /, recipient: str, reveal: bool, as_json: bool) -> None:
+    """RECIPIENT's addresses, masked unless --reveal."""
+    data = notifier(ctx).contact(recipient, reveal=reveal)
+
+    def render() -> Table:
+        table = Table(title=f"Contact {recipient}")
+        for col in ("kind", "value", "on", "by"):
+            table.add_column(col)
+        for kind, a in data["addresses"].items():
+            table.add_row(kind, a["value"], a["on"], a["by"])
+        return table
+
+    emit(data, as_json, render)
+
+
+COMMANDS = (deliver, clock, inbox, contact)

@@ -1,0 +1,444 @@
+"""The notifier: derive the outbox from the log, tick the clock, deliver.
+
+``Notifier(app, pm)`` is what ``renda deliver`` / ``renda clock`` / ``renda inbox`` /
+``renda contact`` drive, and what an embedding system runs in its own process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pluggy
+import tenacity
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from renda_core.application.app import Renda, store_errors
+from renda_core.domain.calendar import CalendarYearUnknown
+from renda_core.domain.contact import Contact, check_recipient, contact_id
+from renda_core.domain.errors import ConcurrentModification, Forbidden, InvalidInput, NotFound
+from renda_core.domain.reminder import URGE, Reminder, reminder_id
+from renda_core.domain.suggestion import open_deadlines
+from renda_core.domain.values import Actor
+from renda_core.notify import clock
+from renda_core.notify.channels import AppriseChannel, InboxChannel, SmtpChannel, WebhookChannel
+from renda_core.notify.messages import Channel, DeliveryFailed, Message
+from renda_core.notify.outbox import DEAD, PENDING, SENT, Outbox
+from renda_core.notify.rules import BUILTIN_RULES, Draft, Rule
+from renda_core.notify.templates import render
+
+ENDED = {"closed", "withdrawn", "not_accepted"}
+#: an apprise URL template with ``{phone}`` for texting citizens who opted in
+CITIZEN_SMS_ENV = "RENDA_CITIZEN_SMS"
+
+
+def message_key(rule: str, source: str, recipient: str, address: str) -> str:
+    """The idempotency key: rule, the event (record id/version; a clock reminder is an
+    event too) and a digest of recipient and address — ASCII, to travel in headers."""
+    digest = hashlib.sha256(f"{recipient}\n{address}".encode()).hexdigest()[:16]
+    return f"{rule}:{source}:{digest}"
+
+
+def collect_channels(pm: pluggy.PluginManager | None) -> list[Channel]:
+    found: list[Channel] = []
+    if pm is not None:
+        pm.hook.renda_register_channels(register=found.append)
+    return found
+
+
+def collect_rules(pm: pluggy.PluginManager | None) -> list[Rule]:
+    rules: list[Rule] = list(BUILTIN_RULES)
+    if pm is not None:
+        pm.hook.renda_register_notification_rules(register=rules.append)
+    names = [r.name for r in rules]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"two notification rules are named {twice[0]!r}")
+    return rules
+
+
+@dataclass
+class DeliveryRun:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    keys: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "retried": self.retried, "dead": self.dead}
+
+
+class _Context:
+    def __init__(self, app: Renda) -> None:
+        self.app = app
+        self._cache: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def suggestion(self, event: Any) -> dict[str, Any]:
+        key = (str(event.originator_id), int(event.originator_version))
+        if key not in self._cache:
+            with store_errors("cannot load"):
+                agg: Any = self.app.repository.get(
+                    event.originator_id, version=event.originator_version
+                )
+            self._cache[key] = agg.to_dict()
+        return self._cache[key]
+
+    def suggestion_of(self, suggestion_id: str) -> dict[str, Any]:
+        return self.app.suggestion(suggestion_id)
+
+    def record(self, event: Any) -> Any:
+        with store_errors("cannot load"):
+            return self.app.repository.get(event.originator_id, version=event.originator_version)
+
+
+class Notifier:
+    """Rules, outbox, clock and channels over one opened store."""
+
+    def __init__(
+        self,
+        app: Renda,
+        pm: pluggy.PluginManager | None = None,
+        *,
+        lang: str = "zh",
+        channels: Sequence[Channel] | None = None,
+        now: Callable[[], datetime] | None = None,
+        max_attempts: int = 8,
+        backoff: float = 30.0,
+        backoff_max: float = 6 * 3600.0,
+        lease: float = 300.0,
+    ) -> None:
+        self.app = app
+        self.pm = pm
+        self.lang = lang
+        self.outbox = Outbox(app)
+        self.rules = collect_rules(pm)
+        plugged = list(channels) if channels is not None else collect_channels(pm)
+        builtin: list[Channel] = [
+            InboxChannel(lambda m: self.outbox.put_inbox(m, self.now())),
+            SmtpChannel(),
+            WebhookChannel(),
+            AppriseChannel(),
+        ]
+        self.channels = [*plugged, *builtin]
+        self.now = now or (lambda: datetime.now(UTC))
+        self.max_attempts = max_attempts
+        self.wait = tenacity.wait_exponential(multiplier=backoff, max=backoff_max)
+        self.lease = lease
+
+    # -- recipients -----------------------------------------------------------------
+
+    def addresses(self, recipient: str) -> list[str]:
+        """Where a recipient's messages go: the inbox, then every recorded address."""
+        out = [f"inbox:{recipient}"]
+        contact = self._contact(recipient)
+        if contact is not None:
+            out += contact.routes()
+        return out
+
+    def _contact(self, recipient: str) -> Contact | None:
+        if not recipient.startswith(("unit:", "deputy:")):
+            return None
+        try:
+            with store_errors("cannot load"):
+                found: Any = self.app.repository.get(contact_id(recipient))
+        except AggregateNotFoundError:
+            return None
+        return cast(Contact, found)
+
+    def contact(self, recipient: str, *, reveal: bool = False) -> dict[str, Any]:
+        check_recipient(recipient)
+        found = self._contact(recipient)
+        if found is None:
+            raise NotFound(f"no contact addresses recorded for {recipient}")
+        return found.to_dict(reveal=reveal)
+
+    def set_contact(
+        self, recipient: str, kind: str, value: str | None, *, on: date, actor: Actor
+    ) -> bool:
+        """Record or correct (``None``: remove) one address; False if unchanged."""
+        if actor.role != "staff":
+            raise Forbidden(f"recording contact addresses needs the role staff, not {actor.role}")
+        check_recipient(recipient)
+        contact = self._contact(recipient) or Contact(recipient=recipient, on=on, actor=actor)
+        contact.set(kind=kind, value=value, on=on, actor=actor)
+        if not contact.pending_events:
+            return False
+        try:
+            self.app._save(contact)
+        except ConcurrentModification:
+            raise
+        return True
+
+    # -- deriving -------------------------------------------------------------------
+
+    def derive(self, batch: int = 500) -> int:
+        """Add the messages of every event after the outbox's position; returns how
+        many messages were new."""
+        by_topic: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for topic in rule.topics:
+                by_topic.setdefault(topic, []).append(rule)
+        total = 0
+        while True:
+            since = self.outbox.derived_position()
+            with store_errors("cannot read the event log"):
+                notes = self.app.recorder.select_notifications(
+                    since, batch, inclusive_of_start=False
+                )
+            if not notes:
+                return total
+            ctx = _Context(self.app)
+            messages: list[Message] = []
+            track: list[str] = []
+            untrack: list[str] = []
+            for n in notes:
+                if n.topic.startswith("renda:Suggestion."):
+                    sid = str(n.originator_id)
+                    ended = n.topic.rsplit(".", 1)[1] in ("Closed", "Withdrawn", "NotAccepted")
+                    (untrack if ended else track).append(sid)
+                rules = by_topic.get(n.topic)
+                if not rules:
+                    continue
+                event = self.app.mapper.to_domain_event(n)
+                for rule in rules:
+                    for draft in rule.drafts(event, n.topic, ctx):
+                        messages += self._messages(
+                            rule.name, str(n.originator_id), n.originator_version, n.id, draft
+                        )
+            untracked = set(untrack)
+            added = self.outbox.add(
+                messages,
+                since=since,
+                upto=notes[-1].id,
+                now=self.now(),
+                track=sorted(set(track) - untracked),
+                untrack=sorted(untracked),
+            )
+            total += max(added, 0)
+
+    def _messages(
+        self, rule: str, originator: str, version: int, position: int, draft: Draft
+    ) -> list[Message]:
+        values = {**draft.values, "record_id": draft.record_id, "recipient": draft.recipient}
+        subject, body, link = render(self.pm, draft.template, self.lang, values)
+        out = []
+        addresses = self.addresses(draft.recipient)
+        sms = os.environ.get(CITIZEN_SMS_ENV, "")
+        if draft.recipient.startswith("citizen:") and sms and draft.values.get("phone"):
+            addresses.append("apprise:" + sms.replace("{phone}", str(draft.values["phone"])))
+        for address in addresses:
+            if draft.via and not address.startswith(draft.via):
+                continue
+            out.append(
+                Message(
+                    key=message_key(rule, f"{originator}/{version}", draft.recipient, address),
+                    rule=rule,
+                    recipient=draft.recipient,
+                    address=address,
+                    subject=subject,
+                    body=body,
+                    record_id=draft.record_id,
+                    link=link,
+                    position=position,
+                )
+            )
+        return out
+
+    # -- the clock ------------------------------------------------------------------
+
+    def tick(self, on: date, actor: Actor) -> list[dict[str, Any]]:
+        """Issue the reminders and 催办 due on ``on`` as events (each at most once);
+        returns what was issued now."""
+        self.derive()
+        calendar = self.app.work_calendar()
+        issued: list[Reminder] = []
+        for sid in self.outbox.tracked():
+            try:
+                doc = self.app.suggestion(sid)
+            except NotFound:
+                continue
+            if doc["status"] in ENDED:
+                continue
+            for entry in open_deadlines(doc):
+                due = date.fromisoformat(entry["due"])
+                try:
+                    reached = clock.latest(calendar, due, on)
+                except CalendarYearUnknown:
+                    continue  # never guess: the year's arrangement is not known yet
+                if reached is None:
+                    continue
+                threshold, kind, number = reached
+                owner, deadline = str(entry["owner"]), str(entry["deadline"])
+                if entry.get("commitment") is not None:
+                    deadline = f"{deadline}#{entry['commitment']}"
+                rid = reminder_id(sid, deadline, owner, due, threshold)
+                if rid in self.app.existing_aggregates([rid]):
+                    continue
+                if kind == URGE:  # which 催办 of this deadline this is (missed weeks not counted)
+                    earlier = [
+                        reminder_id(sid, deadline, owner, due, f"overdue:{k}")
+                        for k in range(1, number)
+                    ]
+                    number = 1 + len(self.app.existing_aggregates(earlier))
+                issued.append(
+                    Reminder(
+                        suggestion_id=sid,
+                        deadline=deadline,
+                        owner=owner,
+                        due=due,
+                        threshold=threshold,
+                        kind=kind,
+                        number=number,
+                        on=on,
+                        actor=actor,
+                    )
+                )
+        saved = []
+        for reminder in issued:  # one write each: a concurrent tick's duplicate is skipped
+            try:
+                with store_errors("cannot save"):
+                    self.app.save(reminder)
+            except (ConcurrentModification, IntegrityError):
+                continue
+            saved.append(reminder)
+        self.derive()
+        return [
+            {
+                "suggestion": r.suggestion_id,
+                "deadline": r.deadline,
+                "owner": r.owner,
+                "due": r.due.isoformat(),
+                "threshold": r.threshold,
+                "kind": r.kind,
+            }
+            for r in saved
+        ]
+
+    def urgings(self, suggestion_id: str) -> int:
+        """How many 催办 were issued for a suggestion (from the log)."""
+        count = 0
+        with store_errors("cannot read the event log"):
+            pos = 0
+            while True:
+                notes = self.app.recorder.select_notifications(
+                    pos, 1000, inclusive_of_start=False, topics=("renda:Reminder.Issued",)
+                )
+                if not notes:
+                    return count
+                for n in notes:
+                    ev: Any = self.app.mapper.to_domain_event(n)
+                    if ev.suggestion_id == suggestion_id and ev.kind == URGE:
+                        count += 1
+                pos = notes[-1].id
+
+    # -- delivering -----------------------------------------------------------------
+
+    def channel_for(self, address: str) -> Channel | None:
+        for channel in self.channels:
+            if address.startswith(tuple(channel.addresses)):
+                return channel
+        return None
+
+    def backoff(self, attempt: int) -> float:
+        state = SimpleNamespace(attempt_number=attempt)
+        return float(self.wait(cast(Any, state)))
+
+    def deliver(self, *, limit: int = 100) -> DeliveryRun:
+        """Send every message due now once (failed ones are due again later)."""
+        run = DeliveryRun()
+        while True:
+            rows = self.outbox.due(self.now(), limit)
+            if not rows:
+                return run
+            for row in rows:
+                self._send(row.message, row.attempts, row.next_at, run)
+
+    def _send(self, m: Message, attempts: int, next_at: str, run: DeliveryRun) -> None:
+        from renda_core.notify.outbox import OutboxRow
+
+        row = OutboxRow(m, PENDING, attempts, next_at, None, None)
+        if not self.outbox.claim(row, self.now() + timedelta(seconds=self.lease)):
+            return
+        attempt = attempts + 1
+        channel = self.channel_for(m.address)
+        try:
+            if channel is None:
+                raise DeliveryFailed(f"no channel takes the address {m.address}", permanent=True)
+            receipt = channel.send(m)
+        except DeliveryFailed as exc:
+            now = self.now()
+            if exc.permanent or attempt >= self.max_attempts:
+                self.outbox.outcome(
+                    m.key, attempt=attempt, status=DEAD, outcome="dead", detail=str(exc), now=now
+                )
+                run.dead += 1
+                return
+            delay = self.backoff(attempt)
+            if exc.retry_after is not None:
+                delay = max(delay, exc.retry_after)
+            self.outbox.outcome(
+                m.key,
+                attempt=attempt,
+                status=PENDING,
+                outcome="retry",
+                detail=str(exc),
+                now=now,
+                next_at=now + timedelta(seconds=delay),
+            )
+            run.retried += 1
+            return
+        except Exception as exc:  # a channel's bug: retried, then a dead letter
+            now = self.now()
+            detail = f"{type(exc).__name__}: {exc}"
+            dead = attempt >= self.max_attempts
+            self.outbox.outcome(
+                m.key,
+                attempt=attempt,
+                status=DEAD if dead else PENDING,
+                outcome="dead" if dead else "retry",
+                detail=detail,
+                now=now,
+                next_at=now + timedelta(seconds=self.backoff(attempt)),
+            )
+            run.dead += dead
+            run.retried += not dead
+            return
+        self.outbox.outcome(
+            m.key,
+            attempt=attempt,
+            status=SENT,
+            outcome="sent",
+            detail=receipt.detail,
+            now=self.now(),
+        )
+        run.sent += 1
+        run.keys.append(m.key)
+
+    def follow(
+        self,
+        *,
+        actor: Actor,
+        poll: float = 5.0,
+        today: Callable[[], date],
+        stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Derive, tick once a day, deliver, sleep: until ``stop()``."""
+        ticked: date | None = None
+        while not stop():
+            day = today()
+            if ticked != day:
+                self.tick(day, actor)
+                ticked = day
+            self.derive()
+            self.deliver()
+            time.sleep(poll)
+
+
+__all__ = ["DEAD", "PENDING", "SENT", "DeliveryRun", "InvalidInput", "Notifier"]
