@@ -34,9 +34,9 @@ def test_update_and_delete_are_refused(store: str, statement: str) -> None:
         assert db.q("SELECT count(*) FROM {chain}") == [(2,)]
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # SQLite has no TRUNCATE
 def test_truncate_is_refused_on_postgres(store: str) -> None:
-    if not is_pg(store):
-        pytest.skip("SQLite has no TRUNCATE (its DELETE is refused)")
+    assert is_pg(store)
     register(store, 1)
     with (
         raw(store, bypass=False) as db,
