@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import jinja2
 from rich.console import Console
 from rich.table import Table
 
@@ -256,6 +255,8 @@ def render_html(data: dict[str, Any], lang: str = "zh") -> str:
         .joinpath("templates", "handling.html.j2")
         .read_text(encoding="utf-8")
     )
+    import jinja2  # imported when a template is rendered: a fast start
+
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(source)
     zh = lang == "zh"
