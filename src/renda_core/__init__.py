@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (``renda --help``
         retry_on_conflict,
     )
     from renda_core.application.app import Renda as Renda  # internal; for the test suite
+    from renda_core.domain.values import Actor
 
 from renda_core.domain.errors import (
     ConcurrentModification,
@@ -48,7 +49,6 @@ from renda_core.domain.errors import (
     StoreUnavailable,
     ViewsAhead,
 )
-from renda_core.domain.values import Actor
 
 __version__ = "0.2.0"
 
@@ -99,6 +99,7 @@ _LAZY = {
     "open": "renda_core.api",
     "retry_on_conflict": "renda_core.api",
     "Renda": "renda_core.application.app",
+    "Actor": "renda_core.domain.values",
 }
 
 
