@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import renda_core
 from renda_core.application.postgres import INSTALL_HINT
-from renda_core.cli import COMMANDS, cli, load_everything
+from renda_core.cli import COMMAND_SOURCES, cli, load_everything
 from renda_core.cli.lazy import LazyGroup, help_index
 from renda_core.docgen import render_cli_index
 from renda_core.domain.errors import StoreUnavailable
@@ -100,7 +100,7 @@ def test_the_index_is_current() -> None:
         "src/renda_core/cli/_index.json is stale: run `python -m renda_core.docgen "
         "cli-index > /tmp/x && cp /tmp/x src/renda_core/cli/_index.json`"
     )
-    assert set(help_index()) == set(COMMANDS)
+    assert set(help_index()) == set(COMMAND_SOURCES)
 
 
 def test_help_lists_what_the_loaded_tree_holds() -> None:

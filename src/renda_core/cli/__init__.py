@@ -5,7 +5,7 @@ Commands stay thin: parse → call the application → render. Domain errors bec
 kind (``docs/cli.md``). Plugins add commands through ``renda_register_commands``.
 
 The top-level commands are listed here by name and imported when one is run
-(:mod:`renda_core.cli.lazy`): add a command with one line in :data:`COMMANDS`, then
+(:mod:`renda_core.cli.lazy`): add a command with one line in :data:`COMMAND_SOURCES`, then
 ``python -m renda_core.docgen cli-index > src/renda_core/cli/_index.json``.
 :func:`load_everything` imports the whole tree (docs, convention tests).
 """
@@ -18,7 +18,7 @@ from renda_core.cli.context import Env
 from renda_core.cli.lazy import LazyGroup
 
 #: top-level command name → ``"module:attribute"``
-COMMANDS: dict[str, str] = {
+COMMAND_SOURCES: dict[str, str] = {
     "area": "renda_core.cli.area:area",
     "audit": "renda_core.cli.audit:audit",
     "bulletin": "renda_core.cli.bulletin:bulletin",
@@ -54,7 +54,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-@click.group(cls=LazyGroup, sources=COMMANDS, extensions=EXTENSIONS)
+@click.group(cls=LazyGroup, sources=COMMAND_SOURCES, extensions=EXTENSIONS)
 @click.version_option(package_name="renda")
 @click.option(
     "--store",
