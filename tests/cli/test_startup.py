@@ -173,3 +173,26 @@ def test_a_postgresql_store_without_psycopg_says_what_to_install(
     assert error["error"] == "store_unavailable" and INSTALL_HINT in error["message"]
     with pytest.raises(StoreUnavailable, match=r"renda\[postgres\]"):
         renda_core.open(POSTGRES)
+
+
+def test_the_command_registry_is_whole_when_read_before_the_application() -> None:
+    """``renda import`` and ``renda commands`` read the registry before any store is
+    opened: reading it imports the application, so no command is missing."""
+    probe = (
+        "import sys\n"
+        "from renda_core.application.commands import COMMANDS\n"
+        "assert 'renda_core.application.app' not in sys.modules\n"
+        "print(len(COMMANDS), 'deputy.register' in COMMANDS, COMMANDS.get('deputy.liaise') "
+        "is not None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    count, register, liaise = result.stdout.split()
+    assert int(count) > 60 and register == "True" and liaise == "True"
+    listed = CliRunner().invoke(cli, ["commands", "--json"])
+    assert listed.exit_code == 0
+    assert {"deputy.register", "suggestion.submit"} <= {
+        r["command"] for r in json.loads(listed.stdout)
+    }
