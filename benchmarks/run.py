@@ -411,6 +411,11 @@ def main() -> None:
         results = run(backend, args.quick)
         (RESULTS / f"{backend}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
         show(results)
+    from benchmarks import startup  # whole processes (`renda --help`, a report): any backend
+
+    started = startup.measure()
+    (RESULTS / "startup.json").write_text(json.dumps(started, indent=2, ensure_ascii=False))
+    startup.show(started)
     _ = resource  # imported for the subprocess measurement's documentation
 
 

@@ -15,24 +15,29 @@ change in any release. ``Renda`` (the internal application) stays importable fro
 for the test suite; it is not part of the API.
 """
 
-from renda_core.api import (
-    BulletinView,
-    CourseView,
-    DeputySummary,
-    DeputyView,
-    EventView,
-    GroupView,
-    OpinionView,
-    Page,
-    RecordView,
-    RendaAPI,
-    StationView,
-    SuggestionSummary,
-    SuggestionView,
-    open,
-    retry_on_conflict,
-)
-from renda_core.application.app import Renda as Renda  # internal; for the test suite
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below are imported on first use (``renda --help`` stays fast)
+    from renda_core.api import (
+        BulletinView,
+        CourseView,
+        DeputySummary,
+        DeputyView,
+        EventView,
+        GroupView,
+        OpinionView,
+        Page,
+        RecordView,
+        RendaAPI,
+        StationView,
+        SuggestionSummary,
+        SuggestionView,
+        open,
+        retry_on_conflict,
+    )
+    from renda_core.application.app import Renda as Renda  # internal; for the test suite
+    from renda_core.domain.values import Actor
+
 from renda_core.domain.errors import (
     ConcurrentModification,
     Forbidden,
@@ -44,7 +49,6 @@ from renda_core.domain.errors import (
     StoreUnavailable,
     ViewsAhead,
 )
-from renda_core.domain.values import Actor
 
 __version__ = "0.2.0"
 
@@ -76,3 +80,41 @@ __all__ = [
     "open",
     "retry_on_conflict",
 ]
+
+
+_LAZY = {
+    "BulletinView": "renda_core.api",
+    "CourseView": "renda_core.api",
+    "DeputySummary": "renda_core.api",
+    "DeputyView": "renda_core.api",
+    "EventView": "renda_core.api",
+    "GroupView": "renda_core.api",
+    "OpinionView": "renda_core.api",
+    "Page": "renda_core.api",
+    "RecordView": "renda_core.api",
+    "RendaAPI": "renda_core.api",
+    "StationView": "renda_core.api",
+    "SuggestionSummary": "renda_core.api",
+    "SuggestionView": "renda_core.api",
+    "open": "renda_core.api",
+    "retry_on_conflict": "renda_core.api",
+    "Renda": "renda_core.application.app",
+    "Actor": "renda_core.domain.values",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The API's names, imported on first use (PEP 562): ``import renda_core`` alone
+    does not load the application, the store drivers or pydantic's models."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'renda_core' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -3,7 +3,8 @@
 renda_core.docgen events`` writes ``docs/events.md`` (from the aggregates) and
 ``python -m renda_core.docgen api`` writes ``docs/api.md`` (from the docstrings of what
 ``renda_core.__all__`` lists). ``python -m renda_core.docgen api-snapshot`` prints the
-public names and signatures that ``tests/api/public_api.json`` pins. Tests check that
+public names and signatures that ``tests/api/public_api.json`` pins; ``cli-index``
+writes ``src/renda_core/cli/_index.json`` (what ``renda --help`` lists). Tests check that
 the committed files are current.
 """
 
@@ -156,8 +157,20 @@ def _command_doc(command: click.Command, path: list[str], ctx: click.Context) ->
     return out
 
 
-def render_cli_markdown() -> str:
+def render_cli_index() -> str:
+    """``src/renda_core/cli/_index.json``: the top-level commands' help, so that
+    ``renda --help`` lists them without importing them."""
     from renda_core.cli import cli
+    from renda_core.cli.lazy import LazyGroup, render_index
+
+    assert isinstance(cli, LazyGroup)
+    return render_index(cli)
+
+
+def render_cli_markdown() -> str:
+    from renda_core.cli import load_everything
+
+    cli = load_everything()
 
     ctx = click.Context(cli, info_name="renda")
     body = _command_doc(cli, ["renda"], ctx)
@@ -481,6 +494,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover
         sys.stdout.write(render_permissions_markdown())
     elif which == "api-commands":
         sys.stdout.write(render_api_commands())
+    elif which == "cli-index":
+        sys.stdout.write(render_cli_index())
     elif which == "api-snapshot":
         import json
 

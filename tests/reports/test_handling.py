@@ -159,3 +159,37 @@ def test_handling_report_figures_by_hand(store: str, tmp_path: Path) -> None:
     assert "No suggestions were submitted" in run(
         store, "--year", "2022", "--format", "html", "--lang", "en"
     )
+
+
+def test_handling_report_as_a_workbook(store: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    with Renda(store) as app:
+        scenario(app)
+    data = json.loads(run(store, "--year", "2024", "--json"))
+    book_path = tmp_path / "handling.xlsx"
+    run(store, "--year", "2024", "--format", "xlsx", "--output", str(book_path))
+    book = openpyxl.load_workbook(book_path)
+    summary, rows = book.worksheets
+    assert summary.title == "2024年代表建议办理情况" and rows.title == "逐件办理情况"
+    figures = {r[0].value: r[1] for r in summary.iter_rows(min_row=2)}
+    assert figures["建议件数"].value == 4 and figures["办复率"].value == 1.0
+    assert figures["按期答复率"].number_format == "0.0%" and figures["A类"].value == 2
+    header = [c.value for c in rows[1]]
+    assert header[:3] == ["记录号", "建议编号", "标题"] and rows.freeze_panes == "A2"
+    lines = [[c.value for c in r] for r in rows.iter_rows(min_row=2)]
+    assert [line[0] for line in lines] == [r["id"] for r in data["suggestions"]]
+    assert lines[0][header.index("按期答复")] == "是"
+    assert lines[0][header.index("重新办理")] == 0  # numbers stay numbers
+
+    english = tmp_path / "handling-en.xlsx"
+    run(store, "--year", "2024", "--format", "xlsx", "--lang", "en", "--output", str(english))
+    assert [c.value for c in openpyxl.load_workbook(english).worksheets[1][1]][:2] == [
+        "Id",
+        "Number",
+    ]
+
+    refused = CliRunner().invoke(
+        cli, ["--store", store, "report", "handling", "--year", "2024", "--format", "xlsx"]
+    )
+    assert refused.exit_code == 3 and "--output" in refused.stderr

@@ -10,7 +10,6 @@ stable snake_case names (``docs/reports.md``) and a published JSON Schema.
 
 from __future__ import annotations
 
-import io
 import json
 from importlib import resources
 from pathlib import Path
@@ -18,13 +17,10 @@ from typing import Any
 
 import click
 import pluggy
-from rich.console import Console
 
 from renda_core.application.commands import LevelField, parse_value
-from renda_core.cli.asof import as_of_option
-from renda_core.cli.common import OutputPath, choices, env, write_output
-from renda_core.cli.shaping import write_bytes
-from renda_core.domain.errors import InvalidInput
+from renda_core.cli.common import choices, env
+from renda_core.cli.report_options import check_year, report_options, write_result
 from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
 from renda_core.projections.asof import AsOf, business_today
@@ -97,30 +93,13 @@ def renda_report_template(name: str, lang: str) -> str | None:
 
 
 @click.command(name="annual")
-@click.option(
-    "--year",
-    type=int,
-    help="The year reported, by business dates (default: the year before the --as-of "
+@report_options(
+    formats=FORMATS,
+    year_help="The year reported, by business dates (default: the year before the --as-of "
     "day, else last year).",
+    area_help="Only this division code prefix, e.g. 2224 (延边州).",
+    level_help=f"Only deputies of this level: {choices(Level)}.",
 )
-@click.option("--area", help="Only this division code prefix, e.g. 2224 (延边州).")
-@click.option("--level", help=f"Only deputies of this level: {choices(Level)}.")
-@as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option(
-    "--output",
-    type=OutputPath(),
-    help="Write to this file instead of the terminal.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of the report and exit.")
 @click.pass_context
 def report_annual(
@@ -140,10 +119,7 @@ def report_annual(
     if schema:
         click.echo(json.dumps(annual_schema(), ensure_ascii=False, indent=2))
         return
-    if year is not None and not 1949 <= year <= 2200:
-        raise InvalidInput(
-            f"year {year} is out of range", [{"field": "year", "message": "1949–2200"}]
-        )
+    check_year(year)
     e = env(ctx)
     level_value = parse_value(LevelField, level, "level").value if level else None
     data = build_annual(
@@ -163,25 +139,7 @@ def report_annual(
             "store": describe_store(e.store_config()),
         }
     result = render(data, fmt, lang, e.plugins(), provenance)
-    if isinstance(result, bytes):  # xlsx: a file, never the terminal
-        if output is None:
-            raise InvalidInput(
-                "--format xlsx needs --output FILE.xlsx",
-                [{"field": "output", "message": "required with --format xlsx"}],
-            )
-        write_bytes(output, result)
-        click.echo(f"written {output}", err=True)
-    elif output is not None:
-        if not isinstance(result, str):
-            console = Console(record=True, width=100, file=io.StringIO())
-            console.print(result)
-            result = console.export_text()
-        write_output(output, result)
-        click.echo(f"written {output}", err=True)
-    elif isinstance(result, str):
-        click.echo(result, nl=not result.endswith("\n"))
-    else:
-        Console().print(result)
+    write_result(result, output, width=100)
 
 
 @hookimpl

@@ -6,9 +6,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from rich.console import Group
 from rich.table import Table
 
@@ -16,6 +15,9 @@ from renda_core.domain.group import GroupActivityKind
 from renda_core.domain.station import ActivityKind
 from renda_core.domain.training import CourseKind
 from renda_core.domain.values import ContactForm, Level
+
+if TYPE_CHECKING:
+    import jinja2
 
 from . import svg
 from .model import FIGURES, SECTION_LABELS, SECTIONS
@@ -251,6 +253,8 @@ def render_markdown(data: dict[str, Any], lang: str) -> str:
 
 
 def _environment(source: TemplateSource, lang: str) -> jinja2.Environment:
+    import jinja2  # imported when a template is rendered: a fast start
+
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: source(name, lang)),
         autoescape=jinja2.select_autoescape(["html"]),

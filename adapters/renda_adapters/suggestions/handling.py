@@ -22,13 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-import jinja2
-from rich.console import Console
 from rich.table import Table
 
-from renda_core.cli.asof import as_of_option
-from renda_core.cli.common import OutputPath, choices, env, write_output
-from renda_core.domain.errors import InvalidInput
+from renda_core.cli.common import choices, env
+from renda_core.cli.report_options import check_year, report_options, write_result
 from renda_core.domain.suggestion import POSITIVE, Rating, Status
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
@@ -39,7 +36,7 @@ from renda_core.projections.reports import ReportContext, run_report
 
 from . import VIEW, matching_docs, rate
 
-FORMATS = ("table", "json", "csv", "html")
+FORMATS = ("table", "json", "csv", "xlsx", "html")
 
 #: the row's columns, with their Chinese and English headings (CSV, table, HTML)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -250,12 +247,50 @@ def render_csv(data: dict[str, Any], lang: str = "zh") -> str:
     return out.getvalue()
 
 
+def render_xlsx(data: dict[str, Any], lang: str = "zh") -> bytes:
+    """A workbook: the summary (rates as percentages), then one row per suggestion with
+    the CSV's columns under Chinese (or English) headings."""
+    from renda_core.application.spreadsheets import Section, workbook_bytes
+
+    zh = lang == "zh"
+    summary: list[list[Any]] = [
+        [label_zh if zh else label_en, data["summary"][key]] for key, label_zh, label_en in SUMMARY
+    ]
+    for cls, n in data["summary"]["by_class"].items():
+        summary.append([f"{cls}类" if zh else f"Class {cls}", n])
+    header = [
+        "记录号" if zh else "Id",
+        *(label_zh if zh else label_en for _, label_zh, label_en in COLUMNS),
+    ]
+    rows = [
+        [r["id"], *(_xlsx_cell(key, r[key], lang) for key, _, _ in COLUMNS)]
+        for r in data["suggestions"]
+    ]
+    return workbook_bytes(
+        [
+            Section(
+                title(data, lang), ["指标" if zh else "Figure", "数值" if zh else "Value"], summary
+            ),
+            Section("逐件办理情况" if zh else "Suggestions", header, rows),
+        ]
+    )
+
+
+def _xlsx_cell(key: str, value: Any, lang: str) -> Any:
+    """Numbers stay numbers in a workbook; everything else as the CSV prints it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return cell(key, value, lang)
+
+
 def render_html(data: dict[str, Any], lang: str = "zh") -> str:
     source = (
         resources.files(__package__ or "renda_adapters.suggestions")
         .joinpath("templates", "handling.html.j2")
         .read_text(encoding="utf-8")
     )
+    import jinja2  # imported when a template is rendered: a fast start
+
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(source)
     zh = lang == "zh"
@@ -278,6 +313,8 @@ def render(data: dict[str, Any], fmt: str, lang: str) -> Any:
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "csv":
         return render_csv(data, lang)
+    if fmt == "xlsx":
+        return render_xlsx(data, lang)
     if fmt == "html":
         return render_html(data, lang)
     return render_table(data, lang)
@@ -294,26 +331,14 @@ HANDLING = Report(
 
 
 @click.command(name="handling")
-@click.option(
-    "--year",
-    type=int,
-    help="Suggestions submitted in this year (default: the year before the --as-of day, "
+@report_options(
+    formats=FORMATS,
+    year_help="Suggestions submitted in this year (default: the year before the --as-of day, "
     "else last year).",
+    area_help="Only lead deputies of this division code prefix, e.g. 2224.",
+    level_help=f"Only lead deputies of this level: {choices(Level)}.",
+    format_help="Output format (html: a printable page; xlsx: a workbook, with --output).",
 )
-@click.option("--area", help="Only lead deputies of this division code prefix, e.g. 2224.")
-@click.option("--level", help=f"Only lead deputies of this level: {choices(Level)}.")
-@as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format (html: a printable page).",
-)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--output", type=OutputPath(), help="Write to this file instead of the terminal.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_context
 def report_handling(
     ctx: click.Context,
@@ -331,10 +356,7 @@ def report_handling(
     result class, timeliness, evaluation, re-handling and commitments."""
     from renda_core.application.commands import LevelField, parse_value
 
-    if year is not None and not 1949 <= year <= 2200:
-        raise InvalidInput(
-            f"year {year} is out of range", [{"field": "year", "message": "1949–2200"}]
-        )
+    check_year(year)
     e = env(ctx)
     level_value = parse_value(LevelField, level, "level").value if level else None
     default_year = (as_of.day if as_of else business_today()).year - 1
@@ -353,17 +375,15 @@ def report_handling(
             options={"year": chosen},
         )
     result = render(data, "json" if as_json else fmt, lang)
-    if output is not None:
-        if not isinstance(result, str):
-            console = Console(record=True, width=160, file=io.StringIO())
-            console.print(result)
-            result = console.export_text()
-        write_output(output, result)
-        click.echo(f"written {output}", err=True)
-    elif isinstance(result, str):
-        click.echo(result, nl=not result.endswith("\n"))
-    else:
-        Console().print(result)
+    write_result(result, output, width=160)
 
 
-__all__ = ["HANDLING", "build_handling", "handling_row", "render", "report_handling", "summarize"]
+__all__ = [
+    "HANDLING",
+    "build_handling",
+    "handling_row",
+    "render",
+    "render_xlsx",
+    "report_handling",
+    "summarize",
+]

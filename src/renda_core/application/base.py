@@ -9,10 +9,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
@@ -27,12 +26,8 @@ from eventsourcing.utils import get_topic
 
 from renda_core.application.audit.clock import last_recorded_time, stamp_not_before
 from renda_core.application.faults import SQLiteStoreRecorder, check_store, store_fault
-from renda_core.application.recorders import (
-    COMMAND_IDS,
-    FINGERPRINTS,
-    PostgresRendaRecorder,
-    SQLiteRendaRecorder,
-)
+from renda_core.application.postgres import loaded_psycopg, require_psycopg
+from renda_core.application.recorders import COMMAND_IDS, FINGERPRINTS, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.errors import (
     ConcurrentModification,
@@ -42,6 +37,9 @@ from renda_core.domain.errors import (
     RuleViolated,
 )
 from renda_core.domain.values import Actor
+
+if TYPE_CHECKING:
+    from renda_core.application.recorders_pg import PostgresRendaRecorder
 
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
@@ -71,11 +69,17 @@ class ActorAsDict(Transcoding):
 
 STORE_ERRORS: tuple[type[BaseException], ...] = (
     PersistenceError,
-    psycopg.Error,
     sqlite3.Error,
     OSError,
     MapperDeserialisationError,  # stored bytes that do not decode: damage or wrong key
 )
+
+
+def store_error_types() -> tuple[type[BaseException], ...]:
+    """:data:`STORE_ERRORS`, and ``psycopg.Error`` once psycopg is loaded (it is the
+    ``postgres`` extra, imported only for a PostgreSQL store)."""
+    psycopg = loaded_psycopg()
+    return (*STORE_ERRORS, psycopg.Error) if psycopg is not None else STORE_ERRORS
 
 
 @contextmanager
@@ -90,7 +94,9 @@ def store_errors(what: str) -> Iterator[None]:
             f"{what}: the record was changed by someone else at the same time; "
             "nothing was recorded, please retry"
         ) from exc
-    except STORE_ERRORS as exc:
+    except Exception as exc:
+        if not isinstance(exc, store_error_types()):
+            raise
         raise store_fault(what, exc) from exc
 
 
@@ -116,7 +122,12 @@ class RendaBase(Application[UUID]):
         self._batch_var: ContextVar[Batch | None] = ContextVar(
             f"renda_batch_{id(self):x}", default=None
         )
-        recorder = SQLiteStoreRecorder if self.store.is_sqlite else PostgresRendaRecorder
+        recorder: type[SQLiteRendaRecorder | PostgresRendaRecorder] = SQLiteStoreRecorder
+        if not self.store.is_sqlite:
+            require_psycopg(self.store.location)  # the extra is missing: exit 8, saying so
+            from renda_core.application.recorders_pg import PostgresRendaRecorder
+
+            recorder = PostgresRendaRecorder
         env = {**self.store.env, "APPLICATION_RECORDER_TOPIC": get_topic(recorder)}
         with store_errors(f"cannot open the store {self.store.location}"):
             check_store(self.store)
@@ -296,7 +307,11 @@ class RendaBase(Application[UUID]):
 
     def _renda_recorder(self) -> SQLiteRendaRecorder | PostgresRendaRecorder:
         recorder = self.recorder
-        assert isinstance(recorder, SQLiteRendaRecorder | PostgresRendaRecorder)
+        if isinstance(recorder, SQLiteRendaRecorder):
+            return recorder
+        from renda_core.application.recorders_pg import PostgresRendaRecorder
+
+        assert isinstance(recorder, PostgresRendaRecorder)
         return recorder
 
     def _change(self, cls: type[A], aggregate_id: UUID, label: str, change: Callable[[A], T]) -> T:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -146,7 +146,53 @@ class CommandSpec:
     summary: str
 
 
-COMMANDS: dict[str, CommandSpec] = {}
+class CommandRegistry(dict[str, CommandSpec]):
+    """The application's commands by name. Each module's ``@command`` registers its own
+    when it is imported; reading the registry first imports the application (all of
+    them), so no reader sees it half full — the CLI imports the application only when a
+    command needs it."""
+
+    _complete = False
+
+    def _complete_it(self) -> None:
+        if not self._complete:
+            self._complete = True  # before importing: the import reads it too
+            import renda_core.application.app  # noqa: F401
+
+    def __getitem__(self, name: str) -> CommandSpec:
+        self._complete_it()
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._complete_it()
+        return super().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        self._complete_it()
+        return super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._complete_it()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._complete_it()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._complete_it()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._complete_it()
+        return super().values()
+
+    def items(self) -> Any:
+        self._complete_it()
+        return super().items()
+
+
+COMMANDS: dict[str, CommandSpec] = CommandRegistry()
 
 S = TypeVar("S")
 R = TypeVar("R")

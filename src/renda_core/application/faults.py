@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import psycopg
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
+from renda_core.application.postgres import loaded_psycopg, require_psycopg
 from renda_core.application.recorders import SQLiteRendaRecorder
 from renda_core.application.store import (
     MEMORY,
@@ -70,9 +70,13 @@ def _quoted(text: str, after: str) -> str:
 
 
 def _is_timeout(exc: BaseException) -> bool:
+    psycopg = loaded_psycopg()
+    timeouts: tuple[type[BaseException], ...] = (TimeoutError,)
+    if psycopg is not None:
+        timeouts += (psycopg.errors.ConnectionTimeout,)
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, psycopg.errors.ConnectionTimeout | TimeoutError):
+        if isinstance(seen, timeouts):
             return True
         seen = seen.__cause__
     return False
@@ -187,6 +191,7 @@ def check_store(store: StoreConfig) -> None:
             check_sqlite_header(Path(store.location))
         return
     env = store.env
+    psycopg = require_psycopg(store.location)  # the extra is missing: exit 8, saying so
     try:
         conn = psycopg.connect(
             host=env["POSTGRES_HOST"],

@@ -3,45 +3,58 @@
 Commands stay thin: parse → call the application → render. Domain errors become a
 :class:`~renda_core.cli.common.RendaClickError` with the documented exit code of their
 kind (``docs/cli.md``). Plugins add commands through ``renda_register_commands``.
+
+The top-level commands are listed here by name and imported when one is run
+(:mod:`renda_core.cli.lazy`): add a command with one line in :data:`COMMAND_SOURCES`, then
+``python -m renda_core.docgen cli-index > src/renda_core/cli/_index.json``.
+:func:`load_everything` imports the whole tree (docs, convention tests).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
-from rich.table import Table
 
-from renda_core.application.commands import COMMANDS
-from renda_core.cli.area import area
-from renda_core.cli.assign_batch import assign_batch
-from renda_core.cli.audit import audit
-from renda_core.cli.bulletin import bulletin
-from renda_core.cli.calendar import calendar
-from renda_core.cli.common import RendaGroup, emit, env, json_option
 from renda_core.cli.context import Env
-from renda_core.cli.deputy import deputy
-from renda_core.cli.events import events
-from renda_core.cli.extension import suggestion_request_extension  # noqa: F401
-from renda_core.cli.group import group as group_group
-from renda_core.cli.importer import import_file, schema
-from renda_core.cli.notify import COMMANDS as NOTIFY_COMMANDS
-from renda_core.cli.office import deputy_import
-from renda_core.cli.opinion import opinion
-from renda_core.cli.projections import projections
-from renda_core.cli.report import report
-from renda_core.cli.serve import serve
-from renda_core.cli.session import session
-from renda_core.cli.station import station
-from renda_core.cli.store import store as store_group
-from renda_core.cli.suggestion import suggestion
-from renda_core.cli.token import token
-from renda_core.cli.tour import demo
-from renda_core.cli.training import training
-from renda_core.ports.plugins import get_plugin_manager, plugin_list
+from renda_core.cli.lazy import LazyGroup
+
+#: top-level command name → ``"module:attribute"``
+COMMAND_SOURCES: dict[str, str] = {
+    "area": "renda_core.cli.area:area",
+    "audit": "renda_core.cli.audit:audit",
+    "bulletin": "renda_core.cli.bulletin:bulletin",
+    "calendar": "renda_core.cli.calendar:calendar",
+    "clock": "renda_core.cli.notify:clock",
+    "commands": "renda_core.cli.meta:commands_list",
+    "contact": "renda_core.cli.notify:contact",
+    "deliver": "renda_core.cli.notify:deliver",
+    "demo": "renda_core.cli.tour:demo",
+    "deputy": "renda_core.cli.deputy:deputy",
+    "events": "renda_core.cli.events:events",
+    "group": "renda_core.cli.group:group",
+    "import": "renda_core.cli.importer:import_file",
+    "inbox": "renda_core.cli.notify:inbox",
+    "opinion": "renda_core.cli.opinion:opinion",
+    "plugins": "renda_core.cli.meta:plugins_list",
+    "projections": "renda_core.cli.projections:projections",
+    "report": "renda_core.cli.report:report",
+    "schema": "renda_core.cli.importer:schema",
+    "serve": "renda_core.cli.serve:serve",
+    "session": "renda_core.cli.session:session",
+    "station": "renda_core.cli.station:station",
+    "store": "renda_core.cli.store:store",
+    "suggestion": "renda_core.cli.suggestion:suggestion",
+    "token": "renda_core.cli.token:token",
+    "training": "renda_core.cli.training:training",
+}
+#: subcommands defined in other modules: ``"module:attribute"`` is added to the group,
+#: a plain module is imported for the commands it adds itself
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "deputy": ("renda_core.cli.office:deputy_import",),
+    "suggestion": ("renda_core.cli.extension", "renda_core.cli.assign_batch:assign_batch"),
+}
 
 
-@click.group(cls=RendaGroup)
+@click.group(cls=LazyGroup, sources=COMMAND_SOURCES, extensions=EXTENSIONS)
 @click.version_option(package_name="renda")
 @click.option(
     "--store",
@@ -92,85 +105,8 @@ def cli(
     ctx.call_on_close(obj.close)
 
 
-for group in (
-    deputy,
-    area,
-    station,
-    opinion,
-    group_group,
-    training,
-    suggestion,
-    session,
-    bulletin,
-    calendar,
-    events,
-    projections,
-    report,
-    demo,
-    import_file,
-    schema,
-    store_group,
-    audit,
-    serve,
-    token,
-):
-    cli.add_command(group)
-suggestion.add_command(assign_batch)
-deputy.add_command(deputy_import)
-for command in NOTIFY_COMMANDS:
-    cli.add_command(command)
-
-
-@cli.command(name="plugins")
-@json_option
-@click.pass_context
-def plugins_list(ctx: click.Context, /, as_json: bool) -> None:
-    """List loaded plugins and the hooks each implements."""
-    rows = plugin_list(env(ctx).plugins())
-
-    def render() -> Table:
-        table = Table(title="Plugins")
-        for col in ("name", "version", "builtin", "hooks"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                str(r["name"]),
-                str(r["version"] or ""),
-                "yes" if r["builtin"] else "",
-                ", ".join(r["hooks"]),
-            )
-        return table
-
-    emit(rows, as_json, render)
-
-
-@cli.command(name="commands")
-@json_option
-def commands_list(as_json: bool) -> None:
-    """List the application's commands: summary, roles allowed, input fields."""
-    rows: list[dict[str, Any]] = [
-        {
-            "command": spec.name,
-            "summary": spec.summary,
-            "roles": sorted(spec.roles),
-            "fields": list(spec.model.model_fields),
-        }
-        for spec in COMMANDS.values()
-    ]
-
-    def render() -> Table:
-        table = Table(title="Commands")
-        for col in ("command", "roles", "fields", "summary"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(r["command"], ", ".join(r["roles"]), ", ".join(r["fields"]), r["summary"])
-        return table
-
-    emit(rows, as_json, render)
-
-
-get_plugin_manager().hook.renda_register_commands(cli=cli)
-
-from renda_core.cli.conventions import apply_conventions  # noqa: E402  (after every command)
-
-apply_conventions(cli)
+def load_everything() -> click.Group:
+    """The whole command tree imported: every built-in command and the plugins' ones."""
+    assert isinstance(cli, LazyGroup)
+    cli.load_all()
+    return cli

@@ -11,17 +11,25 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from renda_core.application import inputs
-from renda_core.application.commands import BusinessDate, PlannedDate, parse_value
-from renda_core.application.inputs import escape_controls, shown
 from renda_core.cli.context import Env
 from renda_core.domain.errors import InvalidInput, RendaError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """:func:`renda_core.application.inputs.escape_controls`, imported on first use."""
+    from renda_core.application.inputs import escape_controls
+
+    return escape_controls(text, keep_newlines=keep_newlines)
+
+
+def shown(value: object) -> str:
+    """:func:`renda_core.application.inputs.shown`, imported on first use."""
+    from renda_core.application.inputs import shown
+
+    return shown(value)
 
 
 _QUOTED = re.compile(r"'([^']{81,})'", re.DOTALL)
@@ -202,6 +210,8 @@ def _given_date(_: click.Context, __: click.Parameter, value: str | None) -> str
 
 def today() -> str:
     """Today's business date (Beijing time, or the date tests fixed) as YYYY-MM-DD."""
+    from renda_core.application import inputs
+
     return inputs.today().isoformat()
 
 
@@ -238,11 +248,16 @@ def emit(
     if as_json or render is None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
+        from rich.console import Console
+
         Console(markup=False, highlight=False, emoji=False).print(literal(render()))
 
 
 def literal(renderable: Any) -> Any:
     """A table (or text) with every string it carries made terminal-safe."""
+    from rich.table import Table
+    from rich.text import Text
+
     if isinstance(renderable, str):
         return Text(escape_controls(renderable, keep_newlines=True))
     if isinstance(renderable, Table):
@@ -269,6 +284,8 @@ def parse_date(value: str | None, field: str, *, planned: bool = False) -> date 
             f"{field}: '{shown(value)}' is not a date like 2023-12-31",
             [{"field": field, "message": "expected YYYY-MM-DD"}],
         ) from None
+    from renda_core.application.commands import BusinessDate, PlannedDate, parse_value
+
     kind: Any = PlannedDate if planned else BusinessDate
     parsed: date = parse_value(kind, value, field)
     return parsed

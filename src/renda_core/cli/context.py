@@ -11,22 +11,17 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pluggy
+if TYPE_CHECKING:  # imported when used: ``renda --help`` opens no store
+    import pluggy
 
-from renda_core.api.facade import RendaAPI, open_store, wrap
-from renda_core.application.app import Renda
-from renda_core.application.commands import make_actor
-from renda_core.application.store import StoreConfig, parse_store
-from renda_core.domain.values import Actor
-from renda_core.ports.contracts import Projection, Report
-from renda_core.ports.plugins import (
-    collect_projections,
-    collect_reports,
-    get_plugin_manager,
-)
-from renda_core.projections.runner import ProjectionRunner
+    from renda_core.api.facade import RendaAPI
+    from renda_core.application.app import Renda
+    from renda_core.application.store import StoreConfig
+    from renda_core.domain.values import Actor
+    from renda_core.ports.contracts import Projection, Report
+    from renda_core.projections.runner import ProjectionRunner
 
 
 def default_actor() -> str:
@@ -50,6 +45,8 @@ class Env:
     def api(self) -> RendaAPI:
         """The opened store, as the public API gives it (opened on first use)."""
         if self._api is None:
+            from renda_core.api.facade import open_store, wrap
+
             if self.app is not None:  # injected: used as it is, left open on close
                 self._api = wrap(self.app, self.plugins())
             else:
@@ -64,11 +61,15 @@ class Env:
         """The store as chosen (``--store``, ``--read-only``), or the injected app's."""
         if self.app is not None:
             return self.app.store
+        from renda_core.application.store import parse_store
+
         return parse_store(self.store, read_only=self.read_only)
 
     def actor(self) -> Actor:
         """The acting user; an explicitly empty ``--actor ''`` or ``--role ''`` is an
         error (exit 3), never the default."""
+        from renda_core.application.commands import make_actor
+
         return make_actor(
             default_actor() if self.actor_id is None else self.actor_id,
             (os.environ.get("RENDA_ROLE") or "staff") if self.role is None else self.role,
@@ -76,13 +77,19 @@ class Env:
 
     def plugins(self) -> pluggy.PluginManager:
         if self.pm is None:
+            from renda_core.ports.plugins import get_plugin_manager
+
             self.pm = get_plugin_manager()
         return self.pm
 
     def projections(self) -> dict[str, Projection]:
+        from renda_core.ports.plugins import collect_projections
+
         return collect_projections(self.plugins())
 
     def reports(self) -> dict[str, Report]:
+        from renda_core.ports.plugins import collect_reports
+
         return collect_reports(self.plugins())
 
     def runner(self) -> ProjectionRunner:

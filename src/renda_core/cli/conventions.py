@@ -1,7 +1,9 @@
-"""One CLI convention for every command, applied by walking the click tree once.
+"""One CLI convention for every command, applied to each command when it is resolved.
 
-:func:`apply_conventions` runs after every command is registered (the built-ins, other
-modules and plugins), so a new command follows the convention without doing anything:
+The lazy root group (:mod:`renda_core.cli.lazy`) calls :func:`conform_on_resolve` on
+each command it loads, and every group then conforms the commands it hands out (the
+built-ins, other modules' and plugins'), so a new command follows the convention
+without doing anything:
 
 - ``--json`` on every command. A command that has no ``--json`` of its own gets one:
   its usual output is then replaced by ``{"recorded": [...], "ids": [...], "output":
@@ -57,6 +59,14 @@ def apply_conventions(group: click.Group) -> None:
         _conform_dynamic(group)
 
 
+def conform_on_resolve(command: click.Command) -> None:
+    """A leaf command conformed now; a group made to conform what it hands out."""
+    if isinstance(command, click.Group):
+        _conform_dynamic(command)
+    else:
+        conform(command)
+
+
 def conform(command: click.Command) -> None:
     if getattr(command, "_renda_conformed", False):
         return
@@ -98,8 +108,8 @@ def _conform_dynamic(group: click.Group) -> None:
 
     def conforming(ctx: click.Context, name: str) -> click.Command | None:
         command = get_command(ctx, name)
-        if command is not None and not isinstance(command, click.Group):
-            conform(command)
+        if command is not None:
+            conform_on_resolve(command)  # a group added later (by a plugin) too
         return command
 
     conforming._renda_conformed = True  # type: ignore[attr-defined]
@@ -233,4 +243,4 @@ def resolve_prefix(ctx: click.Context, value: Any, field: str) -> Any:
     )
 
 
-__all__ = ["apply_conventions", "conform", "export_params", "walk"]
+__all__ = ["apply_conventions", "conform", "conform_on_resolve", "export_params", "walk"]

@@ -20,7 +20,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-import phonenumbers
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
@@ -1661,6 +1660,8 @@ def _redact_phones(text: str) -> tuple[str, int]:
     """Phone numbers as people write them (``138 1234 5678``, ``+86-138-1234-5678``,
     ``0431-88886666``, ``(0431)8888 6666``), found by libphonenumber for region CN.
     A mobile number is ``[手机号已隐去]``, any other ``[电话已隐去]``."""
+    import phonenumbers  # imported when a text is redacted: a fast start
+
     matches = list(phonenumbers.PhoneNumberMatcher(text, "CN"))
     for match in reversed(matches):
         kind = phonenumbers.number_type(match.number)

@@ -30,17 +30,21 @@ ALLOW_ENV = "RENDA_PLUGINS"
 
 
 def get_plugin_manager(
-    plugins: Iterable[object] = (), *, load_entry_points: bool | None = None
+    plugins: Iterable[object] = (),
+    *,
+    load_entry_points: bool | None = None,
+    builtins: bool = True,
 ) -> pluggy.PluginManager:
     """Build a plugin manager with the built-ins, entry points and ``plugins``.
 
     Entry points of the ``renda`` group are skipped under test (``sys._called_from_test``)
     unless ``load_entry_points=True``; ``RENDA_PLUGINS=a,b`` limits them to those names
-    (empty: none).
+    (empty: none). ``builtins=False`` leaves out the built-in adapters (``renda --help``
+    lists installed plugins' commands without importing them).
     """
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
-    for name in BUILTIN_PLUGINS:
+    for name in BUILTIN_PLUGINS if builtins else ():
         pm.register(importlib.import_module(name), name=name)
     if load_entry_points is None:
         load_entry_points = not hasattr(sys, "_called_from_test")

@@ -31,11 +31,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 
-from renda_core.application.recorders import ddl_lock, ensure_wal, retry_creation
+from renda_core.application.recorders import ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -417,38 +416,6 @@ class SQLiteView(View, SQLiteTrackingRecorder):
         return int(cursor.sqlite_cursor.rowcount)  # type: ignore[attr-defined]
 
 
-class PostgresView(View, PostgresTrackingRecorder):
-    def __init__(self, datastore: PostgresDatastore, *, view_name: str, **kw: Any):
-        self.view_name = view_name
-        self.schema_dot = f"{datastore.schema}."
-        self.table_prefix = f"{view_name}_"
-        super().__init__(datastore, **kw)
-        from psycopg.sql import SQL
-
-        for statement in self._create_sql():
-            self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
-
-    _big = "BIGINT"
-
-    def create_table(self) -> None:
-        with ddl_lock(self.datastore):
-            super().create_table()
-
-    @contextmanager
-    def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s")
-
-    def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
-
-    def _tracking_table(self) -> str:
-        return f"{self.datastore.schema}.{self.tracking_table_name}"
-
-
 def open_view(store: StoreConfig, view_name: str) -> View:
     """Open (and create if needed) the view named ``view_name`` for ``store``."""
     if not VIEW_NAME.match(view_name):
@@ -461,7 +428,11 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     if store.is_sqlite and store.location != MEMORY:
         store.open_views_dir.mkdir(parents=True, exist_ok=True)
     factory = InfrastructureFactory.construct(Environment(name=view_name, env=env))
-    recorder_class = SQLiteView if store.is_sqlite else PostgresView
+    recorder_class: type[View] = SQLiteView
+    if not store.is_sqlite:
+        from renda_core.projections.views_pg import PostgresView  # psycopg: the extra
+
+        recorder_class = PostgresView
 
     class Bound(recorder_class):  # type: ignore[valid-type,misc]
         def __init__(self, datastore: Any, **kw: Any) -> None:
@@ -471,3 +442,13 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     assert isinstance(view, View)
     view.factory = factory  # keep the datastore's pool alive with the view
     return view
+
+
+def __getattr__(name: str) -> Any:
+    """``PostgresView`` stays importable from here (from its own module, so psycopg is
+    imported only when asked for)."""
+    if name == "PostgresView":
+        from renda_core.projections.views_pg import PostgresView
+
+        return PostgresView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

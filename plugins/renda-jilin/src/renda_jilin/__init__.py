@@ -19,7 +19,6 @@ from typing import Any
 
 import click
 
-from renda_core.application.areas import read_division_csv
 from renda_core.cli.common import emit, env, json_option
 from renda_core.domain.deadlines import NATIONAL, Period, Unit
 from renda_core.ports import hookimpl
@@ -48,6 +47,8 @@ JILIN_POLICY = replace(
 def division_rows() -> list[dict[str, Any]]:
     """The packaged divisions, as ``renda area import`` reads them."""
     text = resources.files(__name__).joinpath("divisions.csv").read_text(encoding="utf-8")
+    from renda_core.application.areas import read_division_csv  # when used: fast start
+
     return read_division_csv(text)
 
 

@@ -1,0 +1,279 @@
+"""The application's recorder on PostgreSQL (see :mod:`renda_core.application.recorders`);
+a module of its own, imported only for a PostgreSQL store: it needs psycopg, which is
+the ``postgres`` extra."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import (
+    InterfaceError,
+    Notification,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
+from eventsourcing.utils import retry
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Composed, Identifier, Literal
+
+from renda_core.application.audit.chain import ChainSQL, append_chain
+from renda_core.application.recorders import (
+    APPEND_ONLY,
+    PG_CHUNK,
+    _applied_rows,
+    _chunks,
+    ddl_lock,
+)
+
+
+class PostgresRendaRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.commands_table = f"{self.events_table_name.removesuffix('_events')}_commands"
+        self.sql_create_statements.append(
+            SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (command_id text PRIMARY KEY)").format(
+                Identifier(self.datastore.schema), Identifier(self.commands_table)
+            )
+        )
+        self.fingerprints_table = f"{self.events_table_name.removesuffix('_events')}_fingerprints"
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} "
+                "(command_id text PRIMARY KEY, fingerprint text NOT NULL)"
+            ).format(Identifier(self.datastore.schema), Identifier(self.fingerprints_table))
+        )
+        self.store_table = f"{self.events_table_name.removesuffix('_events')}_store"
+        table = SQL("{0}.{1}").format(
+            Identifier(self.datastore.schema), Identifier(self.store_table)
+        )
+        self.sql_create_statements.extend(
+            [
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {0} (one integer PRIMARY KEY CHECK (one = 1), "
+                    "store_id text NOT NULL)"
+                ).format(table),
+                SQL(
+                    "INSERT INTO {0} (one, store_id) VALUES (1, "
+                    "replace(gen_random_uuid()::text, '-', '')) ON CONFLICT DO NOTHING"
+                ).format(table),
+            ]
+        )
+        prefix = self.events_table_name.removesuffix("_events")
+        self.chain_table = f"{prefix}_chain"
+        self.seals_table = f"{prefix}_seals"
+        self.sql_create_statements.extend(self._chain_statements())
+
+    def _qualified(self, table: str) -> str:
+        parts = (self.datastore.schema, table)
+        return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+    @property
+    def chain_sql(self) -> ChainSQL:
+        return ChainSQL(
+            self._qualified(self.events_table_name),
+            "notification_id",
+            self._qualified(self.chain_table),
+            self._qualified(self.seals_table),
+            mark="%s",
+        )
+
+    @contextmanager
+    def audit_transaction(self, *, write: bool) -> Iterator[Any]:
+        """A transaction for the audit (chain, seals); a write locks the events table
+        as a write of events does, so the chain head cannot move meanwhile."""
+        with self.datastore.transaction(commit=write) as curs:
+            if write:
+                self._lock_table(curs)
+            yield curs
+
+    def chain_exists(self) -> bool:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) AS t", (self._qualified(self.chain_table),))
+            row = curs.fetchone()
+        return row is not None and row["t"] is not None
+
+    def select_originator(self, originator_id: UUID) -> list[Notification]:
+        """One record's events with their log positions, through the primary key's
+        index on (originator_id, originator_version): no scan of the log."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT notification_id, originator_version, topic, state FROM {0}.{1} "
+                    "WHERE originator_id = %s ORDER BY originator_version"
+                ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                (originator_id,),
+            )
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=originator_id,
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
+    def _chain_statements(self) -> list[Composed]:
+        """The chain and seal tables, and triggers refusing UPDATE, DELETE and TRUNCATE
+        on them and on the events table (created once: a store opened again, or by a
+        role without the right to create, leaves them as they are)."""
+        schema = Identifier(self.datastore.schema)
+        function = Identifier(f"{self.events_table_name.removesuffix('_events')}_append_only")
+        statements: list[Composed] = [
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (position bigint PRIMARY KEY, "
+                "prev_position bigint NOT NULL, digest text NOT NULL, hash text NOT NULL)"
+            ).format(schema, Identifier(self.chain_table)),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (seal_id bigserial PRIMARY KEY, "
+                "position bigint NOT NULL, hash text NOT NULL, sealed_at text NOT NULL, "
+                "key_id text NOT NULL, public_key text NOT NULL, signature text NOT NULL, "
+                "actor text NOT NULL)"
+            ).format(schema, Identifier(self.seals_table)),
+            SQL(
+                "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'renda: {2} (% on % refused)', TG_OP, TG_TABLE_NAME; "
+                "END $$"
+            ).format(schema, function, SQL(APPEND_ONLY)),
+        ]
+        for table in (self.events_table_name, self.chain_table, self.seals_table):
+            for name, when in (
+                ("append_only", "BEFORE UPDATE OR DELETE ON {0}.{1} FOR EACH ROW"),
+                ("no_truncate", "BEFORE TRUNCATE ON {0}.{1} FOR EACH STATEMENT"),
+            ):
+                trigger = f"{table}_{name}"
+                statements.append(
+                    SQL(
+                        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE "
+                        "tgrelid = {2}::regclass AND tgname = {3}) THEN "
+                        "CREATE TRIGGER {4} " + when + " EXECUTE FUNCTION {0}.{5}(); "
+                        "END IF; END $$"
+                    ).format(
+                        schema,
+                        Identifier(table),
+                        Literal(self._qualified(table)),
+                        Literal(trigger),
+                        Identifier(trigger),
+                        function,
+                    )
+                )
+        return statements
+
+    def create_table(self) -> None:
+        with ddl_lock(self.datastore):
+            super().create_table()
+            # The snapshot store's table too, under the same lock: the library creates
+            # it right after this, unlocked (a no-op once the table exists).
+            snapshots = f"{self.events_table_name.removesuffix('_events')}_snapshots"
+            PostgresAggregateRecorder(self.datastore, events_table_name=snapshots).create_table()
+
+    def store_id(self) -> str:
+        """The random id this log was created with."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT store_id FROM {0}.{1} WHERE one = 1").format(
+                    Identifier(self.datastore.schema), Identifier(self.store_table)
+                )
+            )
+            row = curs.fetchone()
+        assert row is not None
+        return str(row["store_id"])
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """One transaction: lock, the events in chunks (in order), the command ids.
+
+        The library's own insert pipelines one statement for all the events with
+        ``executemany``; past ≈13,000 events that hung while holding the table lock.
+        Plain statements of :data:`PG_CHUNK` rows each keep one transaction without it.
+        """
+        command_ids, _ = _applied_rows(kwargs)
+        if not stored_events and not command_ids:
+            return []
+        notification_ids: list[int] = []
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            if stored_events:
+                self._lock_table(curs)
+                self._notify_channel(curs)
+                for chunk in _chunks(stored_events, PG_CHUNK):
+                    PostgresAggregateRecorder._insert_stored_events(self, curs, chunk)
+                    notification_ids.extend(self._fetch_ids_after_insert_events(curs, chunk) or ())
+                append_chain(curs, self.chain_sql, notification_ids, stored_events)
+            self._insert_events(curs, stored_events, **kwargs)
+        return notification_ids
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        command_ids, fingerprints = _applied_rows(kwargs)
+        schema = Identifier(self.datastore.schema)
+        for chunk in _chunks(command_ids, PG_CHUNK):
+            curs.execute(
+                SQL("INSERT INTO {0}.{1} (command_id) SELECT unnest(%s::text[])").format(
+                    schema, Identifier(self.commands_table)
+                ),
+                (list(chunk),),
+            )
+        for pairs in _chunks(fingerprints, PG_CHUNK):
+            curs.execute(
+                SQL(
+                    "INSERT INTO {0}.{1} (command_id, fingerprint) "
+                    "SELECT * FROM unnest(%s::text[], %s::text[])"
+                ).format(schema, Identifier(self.fingerprints_table)),
+                ([i for i, _ in pairs], [f for _, f in pairs]),
+            )
+
+    def applied_commands(self, command_ids: Sequence[str]) -> set[str]:
+        """Which of these command ids were applied."""
+        return set(self.applied_fingerprints(command_ids))
+
+    def applied_fingerprints(self, command_ids: Sequence[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        schema = Identifier(self.datastore.schema)
+        with self.datastore.transaction(commit=False) as curs:
+            for chunk in _chunks(command_ids):
+                curs.execute(
+                    SQL(
+                        "SELECT a.command_id, f.fingerprint FROM {0}.{1} a "
+                        "LEFT JOIN {0}.{2} f ON f.command_id = a.command_id "
+                        "WHERE a.command_id = ANY(%s)"
+                    ).format(
+                        schema,
+                        Identifier(self.commands_table),
+                        Identifier(self.fingerprints_table),
+                    ),
+                    (list(chunk),),
+                )
+                found.update((row["command_id"], row["fingerprint"]) for row in curs.fetchall())
+        return found
+
+    def existing_originators(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        found: set[UUID] = set()
+        with self.datastore.transaction(commit=False) as curs:
+            for chunk in _chunks(originator_ids):
+                curs.execute(
+                    SQL(
+                        "SELECT originator_id FROM {0}.{1} "
+                        "WHERE originator_version = 1 AND originator_id = ANY(%s)"
+                    ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                    (list(chunk),),
+                )
+                found.update(UUID(str(row["originator_id"])) for row in curs.fetchall())
+        return found
