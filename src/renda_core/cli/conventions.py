@@ -28,6 +28,7 @@ import click
 
 from renda_core.cli.common import _remember_json, env
 from renda_core.cli.context import Env
+from renda_core.cli.i18n import localize, localize_tree
 from renda_core.cli.shaping import export_params, list_params
 
 MAX_LISTED = 1000  # events listed under --json (a demo records hundreds of thousands)
@@ -55,6 +56,7 @@ def apply_conventions(group: click.Group) -> None:
         conform(command)
     if isinstance(group, click.Group):
         _conform_dynamic(group)
+    localize_tree(group)
 
 
 def conform(command: click.Command) -> None:
@@ -100,6 +102,7 @@ def _conform_dynamic(group: click.Group) -> None:
         command = get_command(ctx, name)
         if command is not None and not isinstance(command, click.Group):
             conform(command)
+            localize(command)
         return command
 
     conforming._renda_conformed = True  # type: ignore[attr-defined]
