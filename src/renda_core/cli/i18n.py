@@ -106,8 +106,75 @@ def _click_ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.ngettext(singular, plural, n)
 
 
+_click_wrap_text = click.formatting.wrap_text
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+_TOKEN = re.compile(rf"{_WIDE.pattern}|[^\s{_WIDE.pattern[1:-1]}]+|\s+")
+#: punctuation that never starts a line (Chinese line breaking, 避头点)
+_NO_LINE_START = set("，。、；：？！）》」』】〕…%,.;:?!)")
+
+
+def _width(text: str) -> int:
+    return sum(2 if _WIDE.match(ch) else 1 for ch in text)
+
+
+def _fill_wide(text: str, width: int, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    line: list[str] = []
+    indent = first
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if token.isspace():
+            if line:
+                line.append(" ")
+            continue
+        room = width - len(indent)
+        if line and _width("".join(line)) + _width(token) > room:
+            carried: list[str] = []
+            if token[0] in _NO_LINE_START and len(line) > 1 and _WIDE.match(line[-1]):
+                carried = [line.pop()]  # the character before goes down with it
+            lines.append(indent + "".join(line).rstrip())
+            line, indent = carried, rest
+        line.append(token)
+    if line or not lines:
+        lines.append(indent + "".join(line).rstrip())
+    return lines
+
+
+def wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's ``wrap_text``, counting a Chinese character as two columns (as a
+    terminal shows it) and breaking lines between Chinese characters."""
+    if not _WIDE.search(text):
+        return _click_wrap_text(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    if not preserve_paragraphs:
+        return "\n".join(_fill_wide(text, width, initial_indent, subsequent_indent))
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.expandtabs()):
+        lines = paragraph.splitlines()
+        if lines and lines[0].strip() == "\b":  # click's "do not rewrap" marker
+            out.append("\n".join(subsequent_indent + line for line in lines[1:]))
+        elif lines:
+            indent = " " * (len(lines[0]) - len(lines[0].lstrip()))
+            out.append(
+                "\n".join(
+                    _fill_wide(
+                        paragraph, width, initial_indent + indent, subsequent_indent + indent
+                    )
+                )
+            )
+    return "\n\n".join(out)
+
+
 def bind_click() -> None:
-    """Send click's own messages through renda's catalogue (idempotent)."""
+    """Send click's own messages through renda's catalogue, and wrap help that has
+    Chinese in it by its width on the terminal (idempotent)."""
+    click.formatting.wrap_text = wrap_text
     for name, module in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):
             continue
