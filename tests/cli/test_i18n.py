@@ -216,3 +216,31 @@ def test_chinese_help_fits_the_terminal() -> None:
         assert "用法:" in result.output
         wide = [line for line in result.output.splitlines() if columns(line) > 80]
         assert not wide, wide
+
+
+def test_the_check_names_what_is_missing_and_what_is_stale(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the catalogue test reports when a branch adds a command without
+    translating it, or edits a .po without compiling it."""
+    import shutil
+
+    from babel.messages.pofile import read_po, write_po
+
+    import renda_core.i18n_catalog as catalog
+
+    folder = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, folder)
+    monkeypatch.setattr(catalog, "LOCALE_DIR", folder)
+    po = folder / "zh_CN" / "LC_MESSAGES" / "renda.po"
+    with po.open("rb") as fp:
+        messages = read_po(fp, locale="zh_CN")
+    messages.delete("Show one deputy with liaisons and contacts.")
+    messages["Usage:"].string = "用法："
+    with po.open("wb") as fp:
+        write_po(fp, messages)
+    found = "\n".join(catalog.problems())
+    assert "'Show one deputy with liaisons and contacts.'  (command show)" in found
+    assert f"{po.with_suffix('.mo')}: out of date" in found
+    assert FIX_COMMAND in found
+    assert "en/LC_MESSAGES/renda.po" not in found  # the other catalogue is fine
