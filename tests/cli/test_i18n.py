@@ -244,3 +244,14 @@ def test_the_check_names_what_is_missing_and_what_is_stale(
     assert f"{po.with_suffix('.mo')}: out of date" in found
     assert FIX_COMMAND in found
     assert "en/LC_MESSAGES/renda.po" not in found  # the other catalogue is fine
+
+
+def test_store_errors_are_catalogued() -> None:
+    from renda_core.domain.errors import StoreUnavailable
+
+    error = StoreUnavailable("the store a.sqlite is read-only (not writable): nothing was recorded")
+    with i18n.use("zh_CN"):
+        assert error_text(error) == "存储 a.sqlite 是只读的（not writable）：没有记录任何内容"
+        assert error_text(StoreUnavailable("the store b.sqlite does not exist")) == (
+            "存储 b.sqlite 不存在"
+        )

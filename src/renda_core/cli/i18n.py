@@ -49,6 +49,8 @@ ERROR_TEMPLATES: tuple[str, ...] = (
     "role '{role}' may not export the log (staff or auditor may)",
     "{actor} may co-sign only for themselves",
     "{actor} may act only for {own}, not for {unit}",
+    "the store {store} is read-only ({reason}): nothing was recorded",
+    "the store {store} is read-only ({reason}): nothing was deleted or recorded",
     "the store {store} does not exist",
     "the store {store} does not exist (opened read-only: {reason})",
     "store folder '{folder}' does not exist",
