@@ -258,8 +258,19 @@ def localize_tree(root: click.Group) -> None:
     """Translated help for every command under ``root``; ``--lang`` on ``root``."""
     if not any("--lang" in getattr(p, "opts", ()) for p in root.params):
         root.params.insert(0, lang_option())
-    for command in walk_all(root):
+    for command in _registered(root):
         localize(command)
+
+
+def _registered(group: click.Group) -> Iterator[click.Command]:
+    """``group`` and the commands registered under it, without building or importing
+    any (commands made on demand are localized as they are made, see conventions)."""
+    yield group
+    for command in list(group.commands.values()):
+        if isinstance(command, click.Group):
+            yield from _registered(command)
+        else:
+            yield command
 
 
 def localize(command: click.Command) -> None:
