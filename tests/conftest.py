@@ -17,6 +17,10 @@ from pathlib import Path
 import pytest
 
 sys._called_from_test = True  # type: ignore[attr-defined]  # skip entry points
+# The CLI speaks Chinese unless told otherwise (docs/i18n.md); the suite's assertions are
+# written against the English messages, so it speaks English. tests/cli/test_i18n.py
+# checks the other languages and the selection itself.
+os.environ["RENDA_LANG"] = "en"
 
 from renda_core import Actor, Renda  # noqa: E402
 

@@ -23,6 +23,11 @@ Generated from the commands by `python -m renda_core.docgen cli > docs/cli.md`; 
 checks it is current. Global options come before the command:
 `renda --store renda.sqlite --actor clerk-1 --role staff deputy list`.
 
+This page is in English, the language the code is written in. The CLI itself speaks
+Chinese unless `--lang en`, `RENDA_LANG` or `LANG` say otherwise: help, messages and
+table headings are translated when shown (`docs/i18n.md`); JSON keys and error kinds
+never are.
+
 ## Conventions (every command; a test walks the command tree and checks them)
 
 - **`--json` on every command.** Only JSON on stdout. A command that records something
@@ -168,12 +173,14 @@ def render_cli_index() -> str:
 
 
 def render_cli_markdown() -> str:
+    from renda_core import i18n
     from renda_core.cli import load_everything
 
     cli = load_everything()
 
     ctx = click.Context(cli, info_name="renda")
-    body = _command_doc(cli, ["renda"], ctx)
+    with i18n.use(None):  # in English, as the code writes it (docs/i18n.md)
+        body = _command_doc(cli, ["renda"], ctx)
     return HEADER + _exit_codes() + INPUT_RULES + "\n" + "\n".join(body).rstrip() + "\n"
 
 

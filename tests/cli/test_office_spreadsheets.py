@@ -197,7 +197,17 @@ def test_annual_report_workbook_has_a_sheet_per_section(store: str, tmp_path: Pa
     figures = ok_json(run(store, "report", "annual", "--year", "2023", "--json"))
     out = tmp_path / "annual.xlsx"
     result = run(
-        store, "report", "annual", "--year", "2023", "--format", "xlsx", "--output", str(out)
+        store,
+        "report",
+        "annual",
+        "--year",
+        "2023",
+        "--lang",
+        "zh",
+        "--format",
+        "xlsx",
+        "--output",
+        str(out),
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)

@@ -40,7 +40,8 @@ def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
     activate = tmp_path / ".venv" / "bin" / "activate"
     activate.parent.mkdir(parents=True)
     activate.write_text(f'export PATH="{bin_dir}:$PATH"\n', encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RENDA_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RENDA_", "LC_", "LANG"))}
+    env["LANG"] = "C.UTF-8"  # a machine that says nothing about language: Chinese
     script = "set -euo pipefail\n" + tour_block()
     result = subprocess.run(
         ["bash", "-c", script],
@@ -52,7 +53,7 @@ def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.rstrip().endswith("exit 6")  # the auditor is refused
-    assert "may not deputy terminate" in result.stderr
+    assert "不能执行 deputy terminate" in result.stderr  # Chinese by default (docs/i18n.md)
     book = openpyxl.load_workbook(tmp_path / "年度报告.xlsx")
     assert len(book.sheetnames) == 6
     roster = openpyxl.load_workbook(tmp_path / "代表名单.xlsx").worksheets[0]

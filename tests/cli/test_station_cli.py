@@ -224,7 +224,7 @@ def test_station_opinion_group_training_tour(store: str, tmp_path: Path) -> None
     assert groups["groups"] == 1 and groups["disputes_resolved"] == 2
     training = out(run(store, "report", "training", "--year", "2023", "--json"))
     assert training["coverage_by_level"]["provincial"] == 1.0
-    table = run(store, "report", "stations", "--year", "2023")
+    table = run(store, "report", "stations", "--year", "2023", "--lang", "zh")
     assert table.exit_code == 0 and "覆盖率" in table.output
     assert "Coverage" in run(store, "report", "stations", "--year", "2023", "--lang", "en").output
     record = out(run(store, "deputy", "record", deputy, "--year", "2023", "--json"))

@@ -187,7 +187,10 @@ def test_as_of_before_and_after_a_change(world: dict[str, Any]) -> None:
     assert old == after
 
 
-def test_every_format_renders(world: dict[str, Any], tmp_path: Any) -> None:
+def test_every_format_renders(
+    world: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RENDA_LANG", "zh")  # read in the default language (docs/i18n.md)
     data = json.loads(annual(world, "--json"))
     table = annual(world)
     assert "乡镇街道代表家站覆盖率" in table and "75.0%" in table
@@ -242,7 +245,7 @@ def test_a_plugin_template_changes_the_prose(world: dict[str, Any]) -> None:
 
     env = Env(app=world["app"], pm=get_plugin_manager([Province()]))
     result = CliRunner().invoke(
-        cli, ["report", "annual", "--year", "2023", "--format", "text"], obj=env
+        cli, ["report", "annual", "--year", "2023", "--format", "text", "--lang", "zh"], obj=env
     )
     env.close()
     assert result.output.strip() == "2023年，本省代表家站开展活动3次。"

@@ -260,7 +260,7 @@ def test_labels_follow_the_levels_of_2023(filled: dict[str, Any]) -> None:
     assert training["duty_coverage"]["provincial"] == pytest.approx(0.6667)
     assert [lv for lv, r in training["duty_coverage"].items() if r is not None] == ["provincial"]
     assert data["groups"]["groups_by_level"] == {"provincial": 2}
-    zh = run(env, "--year", "2023", "--format", "text")
+    zh = run(env, "--year", "2023", "--format", "text", "--lang", "zh")
     assert "组织1期省人大代表履职培训班；省人大代表履职培训覆盖率为66.7%" in zh
     assert "组织1期各级人大代表专题培训班" in zh
     assert "2023年末共有2个省人大代表小组" in zh
@@ -273,7 +273,7 @@ def test_labels_follow_the_levels_of_2023(filled: dict[str, Any]) -> None:
 
 def test_the_page_is_accessible_and_printable(filled: dict[str, Any]) -> None:
     app, env = filled["app"], filled["env"]
-    html = run(env, "--year", "2023", "--format", "html")
+    html = run(env, "--year", "2023", "--format", "html", "--lang", "zh")
     parsed = page(html)
     tags = [t for t, _ in parsed.tags]
     assert tags.count("caption") == 6 and tags.count("table") == 6
@@ -344,7 +344,9 @@ def test_docs_name_the_page_rules() -> None:
 def test_the_demo_reads_correctly_in_zh_and_en(tmp_path: Path) -> None:
     """`renda demo` (small scale) and its annual prose, 2023 and 2024, every template."""
     store = str(tmp_path / "demo.sqlite")
-    built = CliRunner().invoke(cli, ["demo", "--store", store, "--quiet", "--scale", "0.01"])
+    built = CliRunner().invoke(
+        cli, ["--lang", "zh", "demo", "--store", store, "--quiet", "--scale", "0.01"]
+    )
     assert built.exit_code == 0, built.output
     assert "省人大代表履职培训班" in built.output  # the table printed, labels by level
     with Renda(store) as app:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pytest
 from click.testing import CliRunner
 
 from renda_core import Actor, Renda
@@ -83,7 +84,10 @@ def run(store: str, *args: str) -> str:
     return result.output
 
 
-def test_handling_report_figures_by_hand(store: str, tmp_path: Path) -> None:
+def test_handling_report_figures_by_hand(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RENDA_LANG", "zh")  # read in the default language (docs/i18n.md)
     with Renda(store) as app:
         ids = scenario(app)
     data = json.loads(run(store, "--year", "2024", "--json"))

@@ -86,7 +86,7 @@ def test_the_province_template_replaces_the_prose(env: Env) -> None:
     assert text.startswith("吉林省人大常委会") and "以“两提高一强化”为重点" in text
     assert source("annual.text", "en") == template_source(get_plugin_manager())("annual.text", "en")
     result = CliRunner().invoke(
-        cli, ["report", "annual", "--year", "2023", "--format", "text"], obj=env
+        cli, ["report", "annual", "--year", "2023", "--format", "text", "--lang", "zh"], obj=env
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("吉林省人大常委会2023年代表工作情况")

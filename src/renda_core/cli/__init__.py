@@ -15,6 +15,7 @@ from __future__ import annotations
 import click
 
 from renda_core.cli.context import Env
+from renda_core.cli.i18n import localize_tree
 from renda_core.cli.lazy import LazyGroup
 
 #: top-level command name → ``"module:attribute"``
@@ -103,6 +104,9 @@ def cli(
     if actor is not None or role is not None:
         obj.actor()  # a given --actor/--role is checked even when only reading (exit 3)
     ctx.call_on_close(obj.close)
+
+
+localize_tree(cli)  # --lang on the root; the listing and help in the active language
 
 
 def load_everything() -> click.Group:

@@ -59,11 +59,15 @@ class RendaClickError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
     def format_message(self) -> str:
-        return one_line(self.error.message)
+        from renda_core.cli.i18n import error_text
+
+        return one_line(error_text(self.error))
 
     def to_dict(self) -> dict[str, Any]:
+        from renda_core.cli.i18n import field_text
+
         fields = [
-            {"field": one_line(f["field"]), "message": one_line(f["message"])}
+            {"field": one_line(f["field"]), "message": one_line(field_text(f["message"]))}
             for f in getattr(self.error, "errors", [])
         ]
         return {"error": self.error.kind, "message": self.format_message(), "fields": fields}
@@ -76,7 +80,21 @@ class RendaClickError(click.ClickException):
 
 
 class RendaGroup(click.Group):
-    """Maps domain errors to exit codes for every subcommand."""
+    """Maps domain errors to exit codes for every subcommand. As the root of an
+    invocation, it first activates the language asked for (``docs/i18n.md``)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if parent is None:
+            from renda_core.cli.i18n import activate_for
+
+            activate_for(args)
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click clears them
@@ -254,7 +272,9 @@ def emit(
 
 
 def literal(renderable: Any) -> Any:
-    """A table (or text) with every string it carries made terminal-safe."""
+    """A table (or text) with every string it carries made terminal-safe; a table's
+    title, caption and column headers in the active language (``docs/i18n.md``)."""
+    from renda_core.i18n import gettext
     from rich.table import Table
     from rich.text import Text
 
@@ -264,10 +284,10 @@ def literal(renderable: Any) -> Any:
         for attr in ("title", "caption"):
             value = getattr(renderable, attr)
             if isinstance(value, str):
-                setattr(renderable, attr, Text(escape_controls(value)))
+                setattr(renderable, attr, Text(escape_controls(gettext(value))))
         for column in renderable.columns:
             if isinstance(column.header, str):
-                column.header = Text(escape_controls(column.header))
+                column.header = Text(escape_controls(gettext(column.header)))
             column._cells = [literal(cell) for cell in column._cells]
     return renderable
 

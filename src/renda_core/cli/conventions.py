@@ -30,6 +30,7 @@ import click
 
 from renda_core.cli.common import _remember_json, env
 from renda_core.cli.context import Env
+from renda_core.cli.i18n import localize, localize_tree
 from renda_core.cli.shaping import export_params, list_params
 
 MAX_LISTED = 1000  # events listed under --json (a demo records hundreds of thousands)
@@ -57,14 +58,19 @@ def apply_conventions(group: click.Group) -> None:
         conform(command)
     if isinstance(group, click.Group):
         _conform_dynamic(group)
+    localize_tree(group)
 
 
 def conform_on_resolve(command: click.Command) -> None:
-    """A leaf command conformed now; a group made to conform what it hands out."""
+    """A leaf command conformed now; a group made to conform what it hands out; its help
+    shown in the active language (``docs/i18n.md``)."""
+    from renda_core.cli.i18n import localize
+
     if isinstance(command, click.Group):
         _conform_dynamic(command)
     else:
         conform(command)
+    localize(command)
 
 
 def conform(command: click.Command) -> None:

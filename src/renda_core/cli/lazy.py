@@ -191,9 +191,13 @@ class LazyGroup(RendaGroup):
         if entry is None:
             loaded: click.Command = self.commands[name]
             return loaded
-        return click.Command(
+        from renda_core.cli.i18n import localize
+
+        stub = click.Command(
             name, help=entry["help"], short_help=entry["short_help"], hidden=entry["hidden"]
         )
+        localize(stub)  # the listing in the active language
+        return stub
 
 
 def external_plugins_installed() -> bool:

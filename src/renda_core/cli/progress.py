@@ -11,8 +11,13 @@ def progress_bar(
     label: str, total: int | None, *, quiet: bool = False
 ) -> Iterator[Callable[[int], None]]:
     """Yield ``advance(n)``. The bar is drawn on stderr when it is a terminal and
-    ``quiet`` is false; otherwise nothing is printed."""
+    ``quiet`` is false; otherwise nothing is printed. ``label`` is shown in the active
+    language (a catalogued message id, ``docs/i18n.md``)."""
     from rich.console import Console
+
+    from renda_core.i18n import gettext
+
+    label = gettext(label)
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:

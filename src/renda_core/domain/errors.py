@@ -10,14 +10,27 @@ from collections.abc import Mapping, Sequence
 
 
 class RendaError(Exception):
-    """Base class: a failure the user can act on. Nothing was recorded."""
+    """Base class: a failure the user can act on. Nothing was recorded.
+
+    ``message`` is English. A driver that speaks another language shows
+    ``msgid.format(**params)`` translated when ``msgid`` is given (a catalogued message
+    id, ``docs/i18n.md``), else looks the message up as it is.
+    """
 
     kind = "error"
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        msgid: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.msgid = msgid
+        self.params = dict(params or {})
 
     def to_dict(self) -> dict[str, object]:
         return {"error": self.kind, "message": self.message}
@@ -29,8 +42,15 @@ class InvalidInput(RendaError):
     kind = "invalid_input"
     exit_code = 3
 
-    def __init__(self, message: str, errors: Sequence[Mapping[str, str]] | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        errors: Sequence[Mapping[str, str]] | None = None,
+        *,
+        msgid: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, msgid=msgid, params=params)
         self.errors = [dict(e) for e in errors or ()]
 
     def to_dict(self) -> dict[str, object]:

@@ -1,0 +1,432 @@
+"""Display-time translation of the CLI (``docs/i18n.md``).
+
+The command modules keep their English help strings; this module translates them when
+they are shown, through the catalogue of the active locale (:mod:`renda_core.i18n`):
+
+- :func:`localize_tree` gives every command of the tree (groups included) translated
+  help, short help and option help, and the root the global ``--lang`` option;
+- click's own messages ("Usage:", "Options:", "Error: …") go through the same
+  catalogue (click calls ``gettext`` through a module-level ``_``, bound here);
+- :func:`error_text` renders a domain error in the active language: its ``msgid`` and
+  ``params`` when it carries them, else its message matched against
+  :data:`ERROR_TEMPLATES` (catalogued under ``msgctxt "error"``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import click
+from click.utils import _make_default_short_help
+
+from renda_core import i18n
+from renda_core.domain.errors import InvalidInput, RendaError
+
+LANG_HELP = (
+    "Language of help, messages and tables: zh (the default) or en. "
+    "Env: RENDA_LANG, else LC_ALL, LC_MESSAGES, LANG."
+)
+
+#: Domain error messages catalogued as templates: ``{name}`` matches any text, which
+#: is put into the translation unchanged. Most specific first.
+ERROR_TEMPLATES: tuple[str, ...] = (
+    "invalid input — {summary}",
+    "no record with id {id}",
+    "no {what} with id {id}",
+    "{field}: no record whose id starts with {prefix}",
+    "{field}: the prefix {prefix} names {count} records: {ids}; give more characters",
+    "no division with code {code} is recorded",
+    "no report named '{name}' (reports: {names})",
+    "no command named '{name}' (GET /v1/openapi.json lists them)",
+    "{actor} may not {command}: it needs the role {roles}",
+    "command '{command}' is not in the permission policy",
+    "role '{role}' may not seal the log (staff or auditor may)",
+    "role '{role}' may not export the log (staff or auditor may)",
+    "{actor} may co-sign only for themselves",
+    "{actor} may act only for {own}, not for {unit}",
+    "the store {store} is read-only ({reason}): nothing was recorded",
+    "the store {store} is read-only ({reason}): nothing was deleted or recorded",
+    "the store {store} does not exist",
+    "the store {store} does not exist (opened read-only: {reason})",
+    "store folder '{folder}' does not exist",
+    "store '{store}' is a folder; give a file path",
+    "store URL is not understood: {reason}",
+    "--date: empty; give a date like 2024-12-31, or leave the option out for today",
+    "{field}: '{value}' is not a date like 2023-12-31",
+    "line {line}: not UTF-8 (byte {byte}); save the file as UTF-8",
+    "cannot write {path}: {reason}",
+)
+
+#: Names of records that error templates put in their messages (``{what}``), catalogued
+#: under ``msgctxt "noun"``.
+NOUNS: tuple[str, ...] = (
+    "bulletin",
+    "deputy",
+    "deputy group",
+    "opinion",
+    "session",
+    "station",
+    "suggestion",
+    "training course",
+    "record",
+)
+NOUN_CONTEXT = "noun"
+
+#: Messages of the validation of fields (pydantic's, and renda's own), as templates.
+FIELD_TEMPLATES: tuple[str, ...] = (
+    "Field required",
+    "empty",
+    "expected YYYY-MM-DD",
+    "not writable",
+    "not UTF-8",
+    "Input should be a valid string",
+    "Input should be a valid integer, unable to parse string as an integer",
+    "Input should be a valid date or datetime, input is too short",
+    "String should have at least {n} character",
+    "String should have at least {n} characters",
+    "String should have at most {n} characters",
+    "Input should be {choices}",
+    "Value error, {reason}",
+    "Extra inputs are not permitted",
+    "ambiguous: {candidate}",
+)
+
+
+# ------------------------------------------------------------------ click's own text
+
+
+def _click_gettext(message: str) -> str:
+    return i18n.gettext(message)
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext(singular, plural, n)
+
+
+_click_wrap_text = click.formatting.wrap_text
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+_TOKEN = re.compile(rf"{_WIDE.pattern}|[^\s{_WIDE.pattern[1:-1]}]+|\s+")
+#: punctuation that never starts a line (Chinese line breaking, 避头点)
+_NO_LINE_START = set("，。、；：？！）》」』】〕…%,.;:?!)")
+
+
+def _width(text: str) -> int:
+    return sum(2 if _WIDE.match(ch) else 1 for ch in text)
+
+
+def _fill_wide(text: str, width: int, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    line: list[str] = []
+    indent = first
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if token.isspace():
+            if line:
+                line.append(" ")
+            continue
+        room = width - len(indent)
+        if line and _width("".join(line)) + _width(token) > room:
+            carried: list[str] = []
+            if token[0] in _NO_LINE_START and len(line) > 1 and _WIDE.match(line[-1]):
+                carried = [line.pop()]  # the character before goes down with it
+            lines.append(indent + "".join(line).rstrip())
+            line, indent = carried, rest
+        line.append(token)
+    if line or not lines:
+        lines.append(indent + "".join(line).rstrip())
+    return lines
+
+
+def wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's ``wrap_text``, counting a Chinese character as two columns (as a
+    terminal shows it) and breaking lines between Chinese characters."""
+    if not _WIDE.search(text):
+        return _click_wrap_text(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    if not preserve_paragraphs:
+        return "\n".join(_fill_wide(text, width, initial_indent, subsequent_indent))
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.expandtabs()):
+        lines = paragraph.splitlines()
+        if lines and lines[0].strip() == "\b":  # click's "do not rewrap" marker
+            out.append("\n".join(subsequent_indent + line for line in lines[1:]))
+        elif lines:
+            indent = " " * (len(lines[0]) - len(lines[0].lstrip()))
+            out.append(
+                "\n".join(
+                    _fill_wide(
+                        paragraph, width, initial_indent + indent, subsequent_indent + indent
+                    )
+                )
+            )
+    return "\n\n".join(out)
+
+
+def bind_click() -> None:
+    """Send click's own messages through renda's catalogue, and wrap help that has
+    Chinese in it by its width on the terminal (idempotent)."""
+    click.formatting.wrap_text = wrap_text
+    for name, module in list(sys.modules.items()):
+        if name == "click" or not name.startswith("click."):
+            continue
+        if callable(getattr(module, "_", None)):
+            setattr(module, "_", _click_gettext)  # noqa: B010  (click's module-level name)
+        if callable(getattr(module, "ngettext", None)):
+            setattr(module, "ngettext", _click_ngettext)  # noqa: B010
+
+
+# ------------------------------------------------------------------ selection
+
+
+def lang_in_args(args: list[str]) -> str | None:
+    """The value of a global ``--lang`` among the root's arguments (before ``--``)."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def activate_for(args: list[str]) -> str:
+    """Activate the locale an invocation asks for; return it."""
+    locale = i18n.select_locale(lang_in_args(args))
+    i18n.activate(locale)
+    bind_click()
+    return locale
+
+
+def _lang_chosen(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        i18n.activate(i18n.select_locale(value))
+
+
+def lang_option() -> click.Option:
+    return click.Option(
+        ["--lang"],
+        type=click.Choice(["zh", "en"], case_sensitive=False),
+        default=None,
+        is_eager=True,
+        expose_value=False,
+        callback=_lang_chosen,
+        help=LANG_HELP,
+    )
+
+
+# ------------------------------------------------------------------ help text
+
+
+def help_msgid(text: str | None) -> str:
+    """The message id of a help text: as click shows it (dedented, up to a form feed)."""
+    return inspect.cleandoc(text or "").partition("\f")[0]
+
+
+def short_help_msgid(command: click.Command) -> str:
+    """The message id of a command's short help: its ``short_help``, else the first
+    sentence of its help (untruncated)."""
+    if command.short_help:
+        return inspect.cleandoc(command.short_help)
+    return _make_default_short_help(command.help or "", 10**6) if command.help else ""
+
+
+def walk_all(group: click.Group, ctx: click.Context | None = None) -> Iterator[click.Command]:
+    """``group`` and every command and group under it."""
+    context = ctx or click.Context(group)
+    yield group
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        if isinstance(command, click.Group):
+            yield from walk_all(command, context)
+        elif command is not None:
+            yield command
+
+
+def localize_tree(root: click.Group) -> None:
+    """Translated help for every command under ``root``; ``--lang`` on ``root``."""
+    if not any("--lang" in getattr(p, "opts", ()) for p in root.params):
+        root.params.insert(0, lang_option())
+    for command in _registered(root):
+        localize(command)
+
+
+def _registered(group: click.Group) -> Iterator[click.Command]:
+    """``group`` and the commands registered under it, without building or importing
+    any (commands made on demand are localized as they are made, see conventions)."""
+    yield group
+    for command in list(group.commands.values()):
+        if isinstance(command, click.Group):
+            yield from _registered(command)
+        else:
+            yield command
+
+
+def localize(command: click.Command) -> None:
+    """Translate ``command``'s help, short help and parameters' help when shown."""
+    for param in command.params:
+        _localize_param(param)
+    if getattr(command, "_renda_localized", False):
+        return
+    command._renda_localized = True  # type: ignore[attr-defined]
+    format_help_text = command.format_help_text
+    get_short_help_str = command.get_short_help_str
+
+    def translated_help_text(ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = command.help
+        if original:
+            command.help = i18n.gettext(help_msgid(original))
+        try:
+            format_help_text(ctx, formatter)
+        finally:
+            command.help = original
+
+    def translated_short_help(limit: int = 45) -> str:
+        msgid = short_help_msgid(command)
+        text = i18n.gettext(msgid) if msgid else ""
+        if text == msgid:
+            return get_short_help_str(limit)  # untranslated: click's own shortening
+        return text.strip()
+
+    get_help_option = command.get_help_option
+
+    def help_option(ctx: click.Context) -> click.Option | None:
+        option = get_help_option(ctx)
+        if option is not None:
+            _localize_param(option)
+        return option
+
+    command.get_help_option = help_option  # type: ignore[method-assign]
+    command.format_help_text = translated_help_text  # type: ignore[method-assign]
+    command.get_short_help_str = translated_short_help  # type: ignore[method-assign]
+
+
+LANG_DEFAULT = "zh, or en as --lang/LANG choose"
+
+
+#: Help that click's own decorators translate when they run (``--help`` is made on
+#: first use, after the language is chosen): kept as the message id, shown translated.
+CLICK_HELP = (
+    "Show this message and exit.",
+    "Show the version and exit.",
+    "Confirm the action without prompting.",
+)
+
+
+def _as_msgid(text: str | None) -> str | None:
+    for msgid in CLICK_HELP:
+        if text == msgid or any(
+            text == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
+        ):
+            return msgid
+    return text
+
+
+def _localize_param(param: click.Parameter) -> None:
+    if getattr(param, "_renda_localized", False):
+        return
+    param._renda_localized = True  # type: ignore[attr-defined]
+    if isinstance(param, click.Option):
+        param.help = _as_msgid(param.help)
+    if param.name == "lang" and param.default == "zh" and isinstance(param, click.Option):
+        # a command's own --lang (a report's labels, messages' templates) follows the locale
+        param.default = i18n.language
+        param.show_default = LANG_DEFAULT
+    get_help_record = param.get_help_record
+
+    def translated(ctx: click.Context) -> Any:
+        original = getattr(param, "help", None)
+        if original:
+            param.help = i18n.gettext(original)
+        try:
+            return get_help_record(ctx)
+        finally:
+            if original:
+                param.help = original
+
+    param.get_help_record = translated  # type: ignore[method-assign]
+
+
+# ------------------------------------------------------------------ errors
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$", re.DOTALL)
+
+
+def translate_template(text: str, templates: tuple[str, ...]) -> str:
+    """``text`` in the active language, matched against ``templates``."""
+    exact = i18n.pgettext(i18n.ERROR_CONTEXT, text)
+    if exact != text:
+        return exact
+    for template in templates:
+        match = _pattern(template).match(text)
+        if match is None:
+            continue
+        translated = i18n.pgettext(i18n.ERROR_CONTEXT, template)
+        if translated == template:
+            return text
+        values = {
+            k: i18n.pgettext(NOUN_CONTEXT, v) if k == "what" else v
+            for k, v in match.groupdict().items()
+        }
+        try:
+            return translated.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def field_text(message: str) -> str:
+    """A field's validation message in the active language."""
+    return translate_template(message, FIELD_TEMPLATES)
+
+
+def error_text(error: RendaError) -> str:
+    """``error``'s message in the active language (its own message when not
+    catalogued, and outside a driver)."""
+    if i18n.active_locale() is None:
+        return error.message
+    msgid = getattr(error, "msgid", None)
+    if msgid:
+        try:
+            return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**error.params)
+        except (KeyError, IndexError, ValueError):
+            return error.message
+    if isinstance(error, InvalidInput) and error.errors:
+        summary = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
+        if error.message == f"invalid input — {summary}":
+            shown = "; ".join(
+                f"{e.get('field', '')}: {field_text(e.get('message', ''))}" for e in error.errors
+            )
+            return i18n.pgettext(i18n.ERROR_CONTEXT, "invalid input — {summary}").format(
+                summary=shown
+            )
+    return translate_template(error.message, ERROR_TEMPLATES)
+
+
+def catalogued_messages() -> list[tuple[str, str]]:
+    """(msgctxt, msgid) of the CLI's own messages: error and field templates, progress
+    ``msgctxt`` is ``""`` for messages without one."""
+    return [
+        *((i18n.ERROR_CONTEXT, t) for t in ERROR_TEMPLATES),
+        *((i18n.ERROR_CONTEXT, t) for t in FIELD_TEMPLATES),
+        *((NOUN_CONTEXT, t) for t in NOUNS),
+        ("", LANG_HELP),
+    ]

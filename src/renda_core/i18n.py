@@ -1,0 +1,139 @@
+"""Which language renda speaks to a person, and its message catalogues.
+
+The catalogues are gettext ``.mo`` files shipped in the package
+(``renda_core/locale/<locale>/LC_MESSAGES/renda.mo``, compiled from the ``.po`` beside
+them; ``docs/i18n.md``). Message ids are the strings as the code writes them — English
+for help and errors, Chinese for the table headers that are Chinese in the code.
+
+Only the drivers translate (the CLI, at display time). Nothing here is active until a
+driver calls :func:`activate`, so the library API, its JSON and the HTTP API stay
+language-neutral: :func:`gettext` returns its argument unchanged.
+
+Selection (:func:`select_locale`): an explicit ``--lang``, else ``RENDA_LANG``, else the
+POSIX variables ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` (the first that is set). ``zh*``
+is Chinese, any other language is English, and ``C``/``POSIX`` or nothing at all says
+nothing: then the default, Chinese (``zh_CN``) — renda is made for Chinese offices.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "renda"
+LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+LOCALE_DIR = Path(__file__).parent / "locale"
+#: msgctxt of the error message templates (``docs/i18n.md``)
+ERROR_CONTEXT = "error"
+_ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_active: _gettext.NullTranslations = _gettext.NullTranslations()
+_active_locale: str | None = None
+
+
+def normalize(value: str | None) -> str | None:
+    """The catalogue a language name asks for: ``zh``, ``zh_CN.UTF-8``, ``zh-TW`` →
+    ``zh_CN``; ``en``, ``en_US.UTF-8``, ``fr_FR`` → ``en``; ``C``, ``POSIX``, empty →
+    ``None`` (says nothing)."""
+    if value is None:
+        return None
+    text = value.strip().split(".")[0].split("@")[0].replace("-", "_").lower()
+    if not text or text in {"c", "posix"}:
+        return None
+    return "zh_CN" if text.startswith("zh") else "en"
+
+
+def select_locale(lang: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The locale for ``lang`` (``--lang``) or the environment (see the module doc)."""
+    chosen = normalize(lang)
+    if chosen:
+        return chosen
+    env = environ if environ is not None else _environ()
+    for name in _ENV_ORDER:
+        value = env.get(name)
+        if value:
+            chosen = normalize(value)
+            if chosen or name != "RENDA_LANG":
+                return chosen or DEFAULT_LOCALE  # LC_ALL=C says nothing: the default
+    return DEFAULT_LOCALE
+
+
+def _environ() -> Mapping[str, str]:
+    import os
+
+    return os.environ
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``locale`` (a no-op one when it is missing)."""
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with path.open("rb") as fp:
+            return _gettext.GNUTranslations(fp)
+    except OSError:
+        return _gettext.NullTranslations()
+
+
+def activate(locale: str | None) -> None:
+    """Speak ``locale`` from now on (``None``: translate nothing)."""
+    global _active, _active_locale
+    _active_locale = locale
+    _active = translations(locale) if locale else _gettext.NullTranslations()
+
+
+def active_locale() -> str | None:
+    """The locale :func:`activate` chose, or ``None`` outside a driver."""
+    return _active_locale
+
+
+@contextmanager
+def use(locale: str | None) -> Iterator[None]:
+    """Speak ``locale`` inside the block, then what was spoken before."""
+    before = _active_locale
+    activate(locale)
+    try:
+        yield
+    finally:
+        activate(before)
+
+
+def gettext(message: str) -> str:
+    """``message`` in the active language (unchanged when not catalogued)."""
+    return _active.gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _active.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _active.pgettext(context, message)
+
+
+def language() -> str:
+    """``zh`` or ``en``: the language of templates that come in both (notifications,
+    the annual report) — the active locale, else the default."""
+    return "en" if (_active_locale or DEFAULT_LOCALE) == "en" else "zh"
+
+
+_ = gettext
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LOCALES",
+    "activate",
+    "active_locale",
+    "gettext",
+    "language",
+    "ngettext",
+    "normalize",
+    "pgettext",
+    "select_locale",
+    "translations",
+    "use",
+]

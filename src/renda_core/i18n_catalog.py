@@ -1,0 +1,254 @@
+"""Maintain the message catalogues (a maintainer's tool; needs Babel, in ``.[dev]``).
+
+    python -m renda_core.i18n_catalog update    # collect every message, merge into the
+                                                # .po files, compile the .mo files
+    python -m renda_core.i18n_catalog compile   # only compile .po → .mo
+    python -m renda_core.i18n_catalog check     # list what is missing or stale (exit 1)
+
+Messages are collected from the running click tree after plugins load (every command's
+help and short help, every parameter's help), from click's own source (its ``_()``
+calls), from the CLI's error and field templates (:mod:`renda_core.cli.i18n`) and, by
+reading the source, from the labels of ``progress_bar(...)`` and the titles and column
+headers of rich tables. ``docs/i18n.md`` says how to translate what ``update`` adds.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from renda_core.i18n import DOMAIN, LOCALE_DIR, LOCALES
+
+FIX_COMMAND = "python -m renda_core.i18n_catalog update"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SOURCE_ROOTS = ("renda_core/cli", "renda_core/notify", "renda_adapters")
+
+Key = tuple[str, str]  # (msgctxt, msgid)
+
+
+def _click_tree_messages() -> Iterator[tuple[Key, str]]:
+    import click
+
+    from renda_core.cli import cli
+    from renda_core.cli.i18n import help_msgid, short_help_msgid, walk_all
+
+    ctx = click.Context(cli, info_name="renda")
+    for command in walk_all(cli, ctx):
+        where = f"command {command.name}"
+        text = help_msgid(command.help)
+        if text:
+            yield ("", text), where
+        short = short_help_msgid(command)
+        if short and short != text:
+            yield ("", short), f"{where} (short help)"
+        for param in command.params:
+            help_ = getattr(param, "help", None)
+            if help_ and not getattr(param, "hidden", False):
+                yield ("", help_), f"{where} {param.name}"
+
+
+def _click_source_messages() -> Iterator[tuple[Key | tuple[str, str, str], str]]:
+    import click
+    from babel.messages.extract import extract_from_dir
+
+    folder = Path(click.__file__).parent
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(folder), method_map=[("**.py", "python")]
+    ):
+        if isinstance(message, tuple):
+            yield (context or "", message[0], message[1]), f"click/{filename}:{lineno}"
+        else:
+            yield (context or "", message), f"click/{filename}:{lineno}"
+
+
+def _source_files() -> Iterator[Path]:
+    import renda_core
+
+    src = Path(renda_core.__file__).parent.parent
+    for root in _SOURCE_ROOTS:
+        for base in (src, src.parent / "adapters"):
+            folder = base / root
+            if folder.is_dir():
+                yield from sorted(folder.rglob("*.py"))
+
+
+def _source_messages() -> Iterator[tuple[Key, str]]:
+    """``progress_bar("…")`` labels, ``Table(title="…")`` and ``add_column("…")``,
+    and the column names of ``for col in ("a", "b"): table.add_column(col)``."""
+    for path in _source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple | ast.List):
+                calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+                if any(getattr(c.func, "attr", None) == "add_column" for c in calls):
+                    for elt in node.iter.elts:
+                        column = elt.value if isinstance(elt, ast.Constant) else None
+                        if isinstance(column, str) and column:
+                            yield ("", column), f"{path.name}:{node.lineno}"
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            texts: list[ast.expr] = []
+            if name in {"progress_bar", "add_column"} and node.args:
+                texts.append(node.args[0])
+            if name in {"Table", "add_column"}:
+                texts += [k.value for k in node.keywords if k.arg in {"title", "header"}]
+            for text in texts:
+                if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
+                    yield ("", text.value), f"{path.name}:{node.lineno}"
+
+
+def collect() -> dict[Key | tuple[str, str, str], list[str]]:
+    """Every message id renda shows, with where it comes from."""
+    from renda_core.cli.i18n import catalogued_messages
+
+    found: dict[Key | tuple[str, str, str], list[str]] = {}
+    sources: list[Iterator[tuple[Key, str]] | Iterator[tuple[Key | tuple[str, str, str], str]]]
+    sources = [_click_tree_messages(), _click_source_messages(), _source_messages()]
+    for source in sources:
+        for key, where in source:
+            found.setdefault(key, []).append(where)
+    for key in catalogued_messages():
+        found.setdefault(key, []).append("renda_core/cli/i18n.py")
+    return found
+
+
+def template() -> object:
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(domain=DOMAIN, project="renda", charset="utf-8")
+    for key, where in sorted(collect().items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        context, msgid = key[0], key[1] if len(key) == 2 else (key[1], key[2])
+        catalog.add(msgid, context=context or None, auto_comments=sorted(set(where))[:3])
+    return catalog
+
+
+def po_path(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _read(locale: str) -> object:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    path = po_path(locale)
+    if not path.exists():
+        return Catalog(locale=locale, domain=DOMAIN, project="renda", charset="utf-8")
+    with path.open("rb") as fp:
+        return read_po(fp, locale=locale, domain=DOMAIN)
+
+
+def update() -> None:
+    """Merge the collected messages into every locale's .po, then compile."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    pot = template()
+    assert isinstance(pot, Catalog)
+    for locale in LOCALES:
+        catalog = _read(locale)
+        assert isinstance(catalog, Catalog)
+        catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
+        if locale == "en":  # English message ids translate to themselves
+            for message in catalog:
+                if message.id and not message.string and not _has_cjk(message.id):
+                    message.string = message.id
+        path = po_path(locale)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fp:
+            write_po(fp, catalog, width=100, ignore_obsolete=True, omit_header=False)
+    compile_all()
+
+
+def _has_cjk(msgid: str | tuple[str, ...] | list[str]) -> bool:
+    texts = (msgid,) if isinstance(msgid, str) else tuple(msgid)
+    return any(_CJK.search(t) for t in texts)
+
+
+def compile_all() -> None:
+    """Compile every .po to its .mo."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    for locale in LOCALES:
+        catalog = _read(locale)
+        assert isinstance(catalog, Catalog)
+        with po_path(locale).with_suffix(".mo").open("wb") as fp:
+            write_mo(fp, catalog)
+
+
+def _translated(string: object) -> bool:
+    if isinstance(string, tuple | list):
+        return bool(string) and all(string)
+    return bool(string)
+
+
+def problems() -> list[str]:
+    """What is missing from a catalogue or stale, each as a line; [] when all is well."""
+    import gettext
+
+    from babel.messages.catalog import Catalog
+
+    wanted = collect()
+    lines: list[str] = []
+    for locale in LOCALES:
+        catalog = _read(locale)
+        assert isinstance(catalog, Catalog)
+        missing = []
+        for key, where in wanted.items():
+            context, msgid = key[0] or None, key[1]
+            message = catalog.get(msgid, context=context)
+            if message is None or message.fuzzy or not _translated(message.string):
+                label = f"  {msgid!r}" + (f" [{context}]" if context else "")
+                missing.append(f"{label}  ({where[0]})")
+        if missing:
+            lines.append(f"{po_path(locale)}: {len(missing)} message(s) missing or untranslated:")
+            lines += sorted(missing)
+        mo = po_path(locale).with_suffix(".mo")
+        try:
+            with mo.open("rb") as fp:
+                compiled = dict(gettext.GNUTranslations(fp)._catalog)  # type: ignore[attr-defined]
+        except OSError:
+            compiled = {}
+        expected = _expected_mo(catalog)
+        if compiled != expected:
+            lines.append(f"{mo}: out of date with its .po")
+    if lines:
+        lines.append(f"Fix: `{FIX_COMMAND}` adds the missing message ids to the .po files;")
+        lines.append("translate the empty msgstr entries (docs/i18n.md), run it again, commit.")
+    return lines
+
+
+def _expected_mo(catalog: object) -> dict[object, str]:
+    import gettext
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # type: ignore[arg-type]
+    buffer.seek(0)
+    return dict(gettext.GNUTranslations(buffer)._catalog)  # type: ignore[attr-defined]
+
+
+def main(argv: list[str]) -> int:  # pragma: no cover
+    which = argv[0] if argv else "check"
+    if which == "update":
+        update()
+    elif which == "compile":
+        compile_all()
+    elif which == "check":
+        lines = problems()
+        print("\n".join(lines) or "catalogues complete and compiled")
+        return 1 if lines else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))
