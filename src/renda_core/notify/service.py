@@ -75,6 +75,25 @@ class DeliveryRun:
         return {"sent": self.sent, "retried": self.retried, "dead": self.dead}
 
 
+def urgings_by_unit(app: Renda, suggestion_id: str) -> dict[str, int]:
+    """How many 催办 the clock issued for a suggestion, by the unit urged ("已催办 2 次"),
+    read from the recorded ``Reminder.Issued`` events."""
+    counts: dict[str, int] = {}
+    pos = 0
+    with store_errors("cannot read the event log"):
+        while True:
+            notes = app.recorder.select_notifications(
+                pos, 1000, inclusive_of_start=False, topics=("renda:Reminder.Issued",)
+            )
+            if not notes:
+                return dict(sorted(counts.items()))
+            for n in notes:
+                ev: Any = app.mapper.to_domain_event(n)
+                if str(ev.suggestion_id) == str(suggestion_id) and ev.kind == URGE:
+                    counts[ev.owner] = counts.get(ev.owner, 0) + 1
+            pos = notes[-1].id
+
+
 class _Context:
     def __init__(self, app: Renda) -> None:
         self.app = app
@@ -323,20 +342,7 @@ class Notifier:
 
     def urgings(self, suggestion_id: str) -> int:
         """How many 催办 were issued for a suggestion (from the log)."""
-        count = 0
-        with store_errors("cannot read the event log"):
-            pos = 0
-            while True:
-                notes = self.app.recorder.select_notifications(
-                    pos, 1000, inclusive_of_start=False, topics=("renda:Reminder.Issued",)
-                )
-                if not notes:
-                    return count
-                for n in notes:
-                    ev: Any = self.app.mapper.to_domain_event(n)
-                    if ev.suggestion_id == suggestion_id and ev.kind == URGE:
-                        count += 1
-                pos = notes[-1].id
+        return sum(urgings_by_unit(self.app, suggestion_id).values())
 
     # -- delivering -----------------------------------------------------------------
 
@@ -441,4 +447,12 @@ class Notifier:
             time.sleep(poll)
 
 
-__all__ = ["DEAD", "PENDING", "SENT", "DeliveryRun", "InvalidInput", "Notifier"]
+__all__ = [
+    "DEAD",
+    "PENDING",
+    "SENT",
+    "DeliveryRun",
+    "InvalidInput",
+    "Notifier",
+    "urgings_by_unit",
+]
