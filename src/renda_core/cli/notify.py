@@ -100,6 +100,12 @@ def deliver() -> None:
     show_default=True,
     help="Language of the messages derived.",
 )
+@click.option(
+    "--since",
+    metavar="now|POSITION",
+    help="First run on an existing store: derive no messages for the log up to here "
+    "(now: its last event), so the past is not sent. Refused once the outbox started.",
+)
 @json_option
 @click.pass_context
 def deliver_run(
@@ -107,6 +113,7 @@ def deliver_run(
     /,
     once: bool,
     follow: bool,
+    since: str | None,
     poll: float,
     max_attempts: int,
     backoff: float,
@@ -118,6 +125,7 @@ def deliver_run(
     if once and follow:
         raise InvalidInput("--once and --follow exclude each other", [])
     n = notifier(ctx, lang=lang, max_attempts=max_attempts, backoff=backoff, lease=lease)
+    started = n.start_at(since) if since is not None else None
     if follow:
         with contextlib.suppress(KeyboardInterrupt):
             n.follow(actor=env(ctx).actor(), poll=poll, today=inputs.today)
@@ -125,11 +133,15 @@ def deliver_run(
     derived = n.derive()
     run = n.deliver()
     data = {"derived": derived, **run.to_dict()}
+    if started is not None:
+        data["started"] = started
+    skipped = f"started at log position {started['position']}; " if started else ""
     emit(
         data,
         as_json,
         lambda: (
-            f"derived {derived}; sent {run.sent}, retrying {run.retried}, dead letters {run.dead}"
+            f"{skipped}derived {derived}; sent {run.sent}, retrying {run.retried}, "
+            f"dead letters {run.dead}"
         ),
     )
 
@@ -143,7 +155,12 @@ def deliver_status(ctx: click.Context, /, show_all: bool, as_json: bool) -> None
     n = notifier(ctx)
     rows = [row_dict(r) for r in n.outbox.rows(status=None if show_all else PENDING)]
     counts = n.outbox.counts()
-    data = {"counts": counts, "position": n.outbox.derived_position(), "messages": rows}
+    data = {
+        "counts": counts,
+        "position": n.outbox.derived_position(),
+        "started": n.outbox.started(),
+        "messages": rows,
+    }
     emit(
         data,
         as_json,

@@ -23,7 +23,13 @@ from eventsourcing.persistence import IntegrityError
 from renda_core.application.app import Renda, store_errors
 from renda_core.domain.calendar import CalendarYearUnknown
 from renda_core.domain.contact import Contact, check_recipient, contact_id
-from renda_core.domain.errors import ConcurrentModification, Forbidden, InvalidInput, NotFound
+from renda_core.domain.errors import (
+    ConcurrentModification,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolated,
+)
 from renda_core.domain.reminder import URGE, Reminder, reminder_id
 from renda_core.domain.suggestion import open_deadlines
 from renda_core.domain.values import Actor
@@ -92,6 +98,14 @@ def urgings_by_unit(app: Renda, suggestion_id: str) -> dict[str, int]:
                 if str(ev.suggestion_id) == str(suggestion_id) and ev.kind == URGE:
                     counts[ev.owner] = counts.get(ev.owner, 0) + 1
             pos = notes[-1].id
+
+
+def _tracking(n: Any, track: list[str], untrack: list[str]) -> None:
+    """The suggestions whose running deadlines the clock watches: from their events."""
+    if n.topic.startswith("renda:Suggestion."):
+        sid = str(n.originator_id)
+        ended = n.topic.rsplit(".", 1)[1] in ("Closed", "Withdrawn", "NotAccepted")
+        (untrack if ended else track).append(sid)
 
 
 class _Context:
@@ -197,6 +211,51 @@ class Notifier:
 
     # -- deriving -------------------------------------------------------------------
 
+    def head(self) -> int:
+        with store_errors("cannot read the event log"):
+            return int(self.app.recorder.max_notification_id() or 0)
+
+    def start_at(self, since: str) -> dict[str, Any]:
+        """Start a fresh outbox at ``since`` (``now``: the log's head, or a position):
+        the events up to it derive no messages — the past is not sent — but the clock
+        still watches their running deadlines. Refused once the outbox has started."""
+        head = self.head()
+        if since == "now":
+            position = head
+        elif since.isdigit() and int(since) <= head:
+            position = int(since)
+        else:
+            raise InvalidInput(
+                f"--since '{since}' is not 'now' or a log position from 0 to {head}",
+                [{"field": "since", "message": f"'now' or 0–{head}"}],
+            )
+        started = self.outbox.started()
+        if started is None:
+            track: list[str] = []
+            untrack: list[str] = []
+            pos = 0
+            while pos < position:
+                with store_errors("cannot read the event log"):
+                    notes = self.app.recorder.select_notifications(
+                        pos, 1000, inclusive_of_start=False
+                    )
+                notes = [n for n in notes if n.id <= position]
+                if not notes:
+                    break
+                for n in notes:
+                    _tracking(n, track, untrack)
+                pos = notes[-1].id
+            ended = set(untrack)
+            if self.outbox.start(
+                position, now=self.now(), track=sorted(set(track) - ended), untrack=sorted(ended)
+            ):
+                return self.outbox.started() or {}
+            started = self.outbox.started() or {}
+        raise RuleViolated(
+            f"the outbox started at log position {started.get('position', 0)} already: "
+            "--since applies only to the first run"
+        )
+
     def derive(self, batch: int = 500) -> int:
         """Add the messages of every event after the outbox's position; returns how
         many messages were new."""
@@ -218,10 +277,7 @@ class Notifier:
             track: list[str] = []
             untrack: list[str] = []
             for n in notes:
-                if n.topic.startswith("renda:Suggestion."):
-                    sid = str(n.originator_id)
-                    ended = n.topic.rsplit(".", 1)[1] in ("Closed", "Withdrawn", "NotAccepted")
-                    (untrack if ended else track).append(sid)
+                _tracking(n, track, untrack)
                 rules = by_topic.get(n.topic)
                 if not rules:
                     continue
