@@ -23,7 +23,7 @@ from renda_core.notify.service import Notifier
 
 def notifier(ctx: click.Context, **options: Any) -> Notifier:
     e = env(ctx)
-    return Notifier(e.get_app(), e.plugins(), **options)
+    return Notifier(e.get_app(), e.plugins(), runner=e.runner(), **options)
 
 
 def masked_address(address: str) -> str:
@@ -131,8 +131,9 @@ def deliver_run(
             n.follow(actor=env(ctx).actor(), poll=poll, today=inputs.today)
         return
     derived = n.derive()
+    noticed = n.notice_failures()  # projections that failed: a notice to staff
     run = n.deliver()
-    data = {"derived": derived, **run.to_dict()}
+    data = {"derived": derived, "failures_noticed": noticed, **run.to_dict()}
     if started is not None:
         data["started"] = started
     skipped = f"started at log position {started['position']}; " if started else ""
@@ -207,10 +208,13 @@ def clock() -> None:
 @click.pass_context
 def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
     """Record the reminders (10 and 3 working days before, on the due date) and the
-    weekly 催办 after it that are due on the day, each exactly once, as events."""
+    weekly 催办 after it that are due on the day, each exactly once, as events; put the
+    staff's daily digest (due and overdue, by unit) in the outbox."""
     day = parse_date(as_of, "as-of", planned=True) or inputs.today()
     e = env(ctx)
-    issued = notifier(ctx).tick(day, e.actor())
+    n = notifier(ctx)
+    issued = n.tick(day, e.actor())
+    digest = n.digest(day)  # the staff's daily digest, once a day
 
     def render() -> Table:
         table = Table(title=f"Clock {day}: {len(issued)} issued")
@@ -223,9 +227,14 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
                     for c in ("suggestion", "deadline", "owner", "due", "threshold", "kind")
                 )
             )
+        if digest:
+            table.caption = (
+                f"digest to staff: {digest['overdue_count']} overdue, "
+                f"{digest['due_count']} due soon"
+            )
         return table
 
-    emit({"as_of": day.isoformat(), "issued": issued}, as_json, render)
+    emit({"as_of": day.isoformat(), "issued": issued, "digest": digest}, as_json, render)
 
 
 def _recipient(value: str) -> str:

@@ -167,31 +167,7 @@ class Outbox:
                 )
             for record in untrack:
                 self.run(c, f"DELETE FROM {self.t['tracked']} WHERE record_id = ?", (record,))
-            new = 0
-            for m in messages:
-                cur = self.run(
-                    c,
-                    f"INSERT INTO {self.t['outbox']} (key, position, rule, recipient, address, "
-                    "subject, body, record_id, link, data, status, attempts, next_at, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
-                    "ON CONFLICT (key) DO NOTHING",
-                    (
-                        m.key,
-                        m.position,
-                        m.rule,
-                        m.recipient,
-                        m.address,
-                        m.subject,
-                        m.body,
-                        m.record_id,
-                        m.link,
-                        json.dumps(m.data, ensure_ascii=False, default=str),
-                        PENDING,
-                        iso(now),
-                        iso(now),
-                    ),
-                )
-                new += max(cur.rowcount, 0)
+            new = self._insert(c, messages, now)
             self.run(
                 c,
                 f"INSERT INTO {self.t['meta']} (key, value) VALUES (?, ?) "
@@ -199,6 +175,40 @@ class Outbox:
                 (DERIVED, str(upto)),
             )
             return new
+
+    def put(self, messages: Sequence[Message], *, now: datetime) -> int:
+        """Add messages that come from no event of the log (the daily digest, notices of
+        projection failures); a key already present is kept. Returns how many were new."""
+        with self.transaction() as c:
+            return self._insert(c, messages, now)
+
+    def _insert(self, c: Any, messages: Sequence[Message], now: datetime) -> int:
+        new = 0
+        for m in messages:
+            cur = self.run(
+                c,
+                f"INSERT INTO {self.t['outbox']} (key, position, rule, recipient, address, "
+                "subject, body, record_id, link, data, status, attempts, next_at, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (
+                    m.key,
+                    m.position,
+                    m.rule,
+                    m.recipient,
+                    m.address,
+                    m.subject,
+                    m.body,
+                    m.record_id,
+                    m.link,
+                    json.dumps(m.data, ensure_ascii=False, default=str),
+                    PENDING,
+                    iso(now),
+                    iso(now),
+                ),
+            )
+            new += max(cur.rowcount, 0)
+        return new
 
     def started(self) -> dict[str, Any] | None:
         """Where deriving started, if it ever did: ``{"position", "at", "skipped"}``

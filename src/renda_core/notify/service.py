@@ -31,16 +31,19 @@ from renda_core.domain.errors import (
     RuleViolated,
 )
 from renda_core.domain.reminder import URGE, Reminder, reminder_id
-from renda_core.domain.suggestion import open_deadlines
+from renda_core.domain.suggestion import OFFICE, open_deadlines
 from renda_core.domain.values import Actor
 from renda_core.notify import clock
 from renda_core.notify.channels import AppriseChannel, InboxChannel, SmtpChannel, WebhookChannel
 from renda_core.notify.messages import Channel, DeliveryFailed, Message
 from renda_core.notify.outbox import DEAD, PENDING, SENT, Outbox
-from renda_core.notify.rules import BUILTIN_RULES, Draft, Rule
-from renda_core.notify.templates import render
+from renda_core.notify.rules import BUILTIN_RULES, DEADLINE_LABELS, Draft, Rule
+from renda_core.notify.templates import record_url, render
+from renda_core.projections.runner import ProjectionRunner
 
 ENDED = {"closed", "withdrawn", "not_accepted"}
+#: the office's own deadlines (assignment) in the digest
+DIGEST_OFFICE = ("代表工作机构（交办）", "the office (assignment)")
 #: an apprise URL template with ``{phone}`` for texting citizens who opted in
 CITIZEN_SMS_ENV = "RENDA_CITIZEN_SMS"
 
@@ -146,8 +149,10 @@ class Notifier:
         backoff: float = 30.0,
         backoff_max: float = 6 * 3600.0,
         lease: float = 300.0,
+        runner: ProjectionRunner | None = None,
     ) -> None:
         self.app = app
+        self._runner = runner
         self.pm = pm
         self.lang = lang
         self.outbox = Outbox(app)
@@ -301,6 +306,7 @@ class Notifier:
     def _messages(
         self, rule: str, originator: str, version: int, position: int, draft: Draft
     ) -> list[Message]:
+        source = f"{originator}/{version}" if version else originator
         values = {**draft.values, "record_id": draft.record_id, "recipient": draft.recipient}
         subject, body, link = render(self.pm, draft.template, self.lang, values)
         out = []
@@ -313,7 +319,7 @@ class Notifier:
                 continue
             out.append(
                 Message(
-                    key=message_key(rule, f"{originator}/{version}", draft.recipient, address),
+                    key=message_key(rule, source, draft.recipient, address),
                     rule=rule,
                     recipient=draft.recipient,
                     address=address,
@@ -395,6 +401,100 @@ class Notifier:
             }
             for r in saved
         ]
+
+    def digest(self, on: date) -> dict[str, Any] | None:
+        """The staff's daily digest of ``on``: every running deadline overdue, or due
+        within the first reminder's reach (10 working days), by the unit that owes it.
+        Put in the outbox once per day (key ``staff.digest:digest/<day>``); None when
+        nothing is due or overdue."""
+        self.derive()  # the suggestions to look at are tracked while deriving
+        calendar = self.app.work_calendar()
+        reach = max(clock.BEFORE)
+        units: dict[str, dict[str, Any]] = {}
+        for sid in self.outbox.tracked():
+            try:
+                doc = self.app.suggestion(sid)
+            except NotFound:
+                continue
+            if doc["status"] in ENDED:
+                continue
+            for entry in open_deadlines(doc):
+                due = date.fromisoformat(entry["due"])
+                if due < on:
+                    which, days = "overdue", (on - due).days
+                else:
+                    try:
+                        if clock.back_working_days(calendar, due, reach) > on:
+                            continue
+                    except CalendarYearUnknown:
+                        continue
+                    which, days = "due", (due - on).days
+                owner = str(entry["owner"])
+                unit = units.setdefault(
+                    owner,
+                    {
+                        "name": DIGEST_OFFICE[0] if owner == OFFICE else owner,
+                        "name_en": DIGEST_OFFICE[1] if owner == OFFICE else owner,
+                        "overdue": [],
+                        "due": [],
+                    },
+                )
+                unit[which].append(
+                    {
+                        "id": doc["id"],
+                        "number": doc.get("number"),
+                        "title": doc["title"],
+                        "deadline": entry["deadline"],
+                        "label": DEADLINE_LABELS.get(entry["deadline"], entry["deadline"]),
+                        "due": entry["due"],
+                        "days": days,
+                        "url": record_url(doc["id"]),
+                    }
+                )
+        if not units:
+            return None
+        for unit in units.values():
+            unit["overdue"].sort(key=lambda i: (i["due"], i["id"]))
+            unit["due"].sort(key=lambda i: (i["due"], i["id"]))
+        ordered = [units[k] for k in sorted(units, key=lambda k: (k == OFFICE, k))]
+        values = {
+            "on": on.isoformat(),
+            "units": ordered,
+            "overdue_count": sum(len(u["overdue"]) for u in ordered),
+            "due_count": sum(len(u["due"]) for u in ordered),
+        }
+        draft = Draft("staff", "staff_digest", values, "")
+        messages = self._messages("staff.digest", f"digest/{on.isoformat()}", 0, 0, draft)
+        self.outbox.put(messages, now=self.now())
+        counts = {u["name"]: {"overdue": len(u["overdue"]), "due": len(u["due"])} for u in ordered}
+        return {k: values[k] for k in ("on", "overdue_count", "due_count")} | {"units": counts}
+
+    def runner(self) -> ProjectionRunner | None:
+        """The projections to watch (the given runner, else the plugins' projections)."""
+        if self._runner is None and self.pm is not None:
+            from renda_core.ports.plugins import collect_projections
+
+            self._runner = ProjectionRunner(self.app, collect_projections(self.pm))
+        return self._runner
+
+    def notice_failures(self) -> int:
+        """A notice to staff for each projection whose last catch-up failed (exit 9):
+        once per view and error (key ``staff.projection:projection/<view>/<digest>``);
+        returns how many notices are new. The error is recorded by whoever ran the
+        catch-up (a report, ``projections catch-up``); this reads it."""
+        runner = self.runner()
+        if runner is None:
+            return 0
+        messages: list[Message] = []
+        for st in runner.status():
+            if not st.error:
+                continue
+            digest = hashlib.sha256(st.error.encode()).hexdigest()[:16]
+            values = {"view": st.name, "position": st.position, "error": st.error}
+            draft = Draft("staff", "projection_failed", values, "")
+            source = f"projection/{st.name}/{digest}"
+            messages += self._messages("staff.projection", source, 0, st.position, draft)
+        return self.outbox.put(messages, now=self.now()) if messages else 0
 
     def urgings(self, suggestion_id: str) -> int:
         """How many 催办 were issued for a suggestion (from the log)."""
@@ -497,8 +597,10 @@ class Notifier:
             day = today()
             if ticked != day:
                 self.tick(day, actor)
+                self.digest(day)
                 ticked = day
             self.derive()
+            self.notice_failures()
             self.deliver()
             time.sleep(poll)
 
