@@ -17,6 +17,7 @@ from renda_core.application import inputs
 from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date
 from renda_core.domain.contact import KINDS, mask
 from renda_core.domain.errors import InvalidInput, NotFound
+from renda_core.notify.channels import mask_address, scrub
 from renda_core.notify.outbox import DEAD, PENDING, OutboxRow
 from renda_core.notify.service import Notifier
 
@@ -26,20 +27,14 @@ def notifier(ctx: click.Context, **options: Any) -> Notifier:
     return Notifier(e.get_app(), e.plugins(), runner=e.runner(), **options)
 
 
-def masked_address(address: str) -> str:
-    """An address as shown by default: personal data masked."""
-    if address.startswith("mailto:"):
-        return "mailto:" + mask("email", address.removeprefix("mailto:"))
-    if address.startswith(("http://", "https://")):
-        return mask("webhook", address)
-    if address.startswith("apprise:"):
-        return "apprise:" + mask("apprise", address.removeprefix("apprise:"))
-    return address
+masked_address = mask_address  # personal data masked when shown
 
 
 def row_dict(row: OutboxRow) -> dict[str, Any]:
     data = row.to_dict()
     data["address"] = masked_address(data["address"])
+    if data["last_error"]:  # recorded scrubbed; older rows too
+        data["last_error"] = scrub(data["last_error"], row.message.address)
     return data
 
 
@@ -178,7 +173,10 @@ def deliver_dead_letters(ctx: click.Context, /, as_json: bool) -> None:
     rows = []
     for r in n.outbox.rows(status=DEAD):
         data = row_dict(r)
-        data["deliveries"] = n.outbox.deliveries(r.message.key)
+        data["deliveries"] = [
+            {**d, "detail": scrub(d["detail"], r.message.address)}
+            for d in n.outbox.deliveries(r.message.key)
+        ]
         rows.append(data)
     emit(rows, as_json, lambda: rows_table("Dead letters", rows))
 

@@ -34,7 +34,13 @@ from renda_core.domain.reminder import URGE, Reminder, reminder_id
 from renda_core.domain.suggestion import OFFICE, open_deadlines
 from renda_core.domain.values import Actor
 from renda_core.notify import clock
-from renda_core.notify.channels import AppriseChannel, InboxChannel, SmtpChannel, WebhookChannel
+from renda_core.notify.channels import (
+    AppriseChannel,
+    InboxChannel,
+    SmtpChannel,
+    WebhookChannel,
+    scrub,
+)
 from renda_core.notify.messages import Channel, DeliveryFailed, Message
 from renda_core.notify.outbox import DEAD, PENDING, SENT, Outbox
 from renda_core.notify.rules import BUILTIN_RULES, DEADLINE_LABELS, Draft, Rule
@@ -310,6 +316,8 @@ class Notifier:
         values = {**draft.values, "record_id": draft.record_id, "recipient": draft.recipient}
         subject, body, link = render(self.pm, draft.template, self.lang, values)
         out = []
+        kind, _, name = draft.recipient.partition(":")
+        data = {"recipient_name": name} if kind == "unit" else {}  # e-mail display name
         addresses = self.addresses(draft.recipient)
         sms = os.environ.get(CITIZEN_SMS_ENV, "")
         if draft.recipient.startswith("citizen:") and sms and draft.values.get("phone"):
@@ -328,6 +336,7 @@ class Notifier:
                     record_id=draft.record_id,
                     link=link,
                     position=position,
+                    data=data,
                 )
             )
         return out
@@ -535,6 +544,9 @@ class Notifier:
                 raise DeliveryFailed(f"no channel takes the address {m.address}", permanent=True)
             receipt = channel.send(m)
         except DeliveryFailed as exc:
+            exc = DeliveryFailed(
+                scrub(str(exc), m.address), permanent=exc.permanent, retry_after=exc.retry_after
+            )
             now = self.now()
             if exc.permanent or attempt >= self.max_attempts:
                 self.outbox.outcome(
@@ -558,7 +570,7 @@ class Notifier:
             return
         except Exception as exc:  # a channel's bug: retried, then a dead letter
             now = self.now()
-            detail = f"{type(exc).__name__}: {exc}"
+            detail = scrub(f"{type(exc).__name__}: {exc}", m.address)
             dead = attempt >= self.max_attempts
             self.outbox.outcome(
                 m.key,
