@@ -10,7 +10,7 @@ from uuid import UUID
 from renda_core import Actor, Renda
 from renda_core.notify import Message, Notifier
 from renda_core.ports.plugins import get_plugin_manager
-from tests.application.test_suggestions import CO_UNIT, UNIT, deputy, drafted
+from tests.application.test_suggestions import CO_UNIT, UNIT, assigned, deputy, drafted
 from tests.conftest import STAFF
 
 NOW = datetime(2024, 11, 1, tzinfo=UTC)
@@ -154,3 +154,21 @@ def test_not_accepted_and_english_templates(app: Renda) -> None:
     assert "you lead or co-signed was not accepted." in msg.body
     assert f"Record: {sid}" in msg.body
     assert "您" not in msg.body and "已" not in msg.body  # the English template
+
+
+def test_a_granted_extension_request_tells_the_unit_and_the_deputies(app: Renda) -> None:
+    sid, lead, _, lead_actor = story(app)
+    other = assigned(app, lead_actor)  # led alone: only the lead deputy is told
+    w = Watch(app)
+    w.new()
+    ref = {"suggestion_id": other}
+    app.request_extension(
+        {**ref, "date": "2024-11-01", "until": "2025-01-20", "reason": "需调研"}, UNIT
+    )
+    assert w.new() == []
+    app.decide_extension({**ref, "date": "2024-11-04", "grant": True}, STAFF)
+    told = w.told()
+    assert set(told) == {("unit.extension", LEAD_UNIT), ("deputy.update", lead)}
+    assert "已批准，答复期限延至 2025-01-20" in told[("unit.extension", LEAD_UNIT)].body
+    assert "答复期限已延至 2025-01-20" in told[("deputy.update", lead)].body
+    assert str(sid) not in told[("deputy.update", lead)].body
