@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -67,7 +68,9 @@ def test_email_over_smtp_with_chinese_headers(
     assert len(box.messages) == 1
     mail = box.messages[0]
     assert mail["Subject"].startswith("【交办】关于加快边境口岸建设的建议")
-    assert mail["To"] == "zhang@swt.jl.gov.cn"
+    assert mail["To"] == "省商务厅 <zhang@swt.jl.gov.cn>"  # the unit's name, encoded:
+    [to] = re.findall(r"^To: (.*)$", mail.as_string(), re.M)
+    assert to.startswith("=?utf-8?") and to.endswith("<zhang@swt.jl.gov.cn>")
     key = row(n, "mailto:").message.key
     assert mail["Idempotency-Key"].strip() == key  # a long header is folded
     assert "2024-12-27" in mail.get_content()
@@ -175,3 +178,38 @@ def test_apprise_to_a_local_json_endpoint(app: Renda, env: None) -> None:
     ((_, body),) = hits.requests
     payload = json.loads(body)
     assert payload["title"].startswith("【交办】") and "2024-12-27" in payload["message"]
+
+
+class Refusing:
+    """An SMTP server that refuses every recipient, naming the address."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+
+def test_a_refused_recipient_is_a_dead_letter_without_the_address_in_full(
+    app: Renda, env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from renda_core.cli.notify import row_dict
+    from tests.notify.servers import free_port
+
+    port = free_port()
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("RENDA_SMTP_PORT", str(port))
+        n, _ = setup(app, email="zhangsan@swt.jl.gov.cn")
+        assert n.deliver().dead == 1  # permanent: at once, not after the attempts
+    finally:
+        controller.stop()
+    dead = row(n, "mailto:")
+    assert dead.status == "dead" and dead.attempts == 1
+    details = [d["detail"] for d in n.outbox.deliveries(dead.message.key)]
+    assert len(details) == 1 and "recipient refused" in details[0]
+    assert "z***@swt.jl.gov.cn" in details[0] and "zhangsan" not in details[0]
+    shown = row_dict(dead)
+    assert shown["address"] == "mailto:z***@swt.jl.gov.cn" and "zhangsan" not in str(shown)

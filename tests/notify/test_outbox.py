@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from renda_core import Actor, Renda
+from renda_core import Renda
 from renda_core.notify import Notifier
 from renda_core.ports.plugins import collect_projections, get_plugin_manager
 from renda_core.projections.runner import ProjectionRunner
@@ -88,7 +88,3 @@ def test_a_reply_tells_the_deputies_not_the_units(app: Renda) -> None:
     new = [r.message for r in n.outbox.rows() if r.message.key not in before]
     assert {m.recipient for m in new} == {f"deputy:{deputy_id}"}
     assert "省商务厅" in new[0].body
-
-
-def test_actor_for_clock() -> None:
-    assert Actor("renda-clock", "staff") == Actor("renda-clock", "staff")

@@ -107,6 +107,7 @@ def test_handling_report_figures_by_hand(
         "commitments_delivered": 1,
         "disclosed": 1,  # s1
         "withheld": 1,  # s3 (不宜公开)
+        "urged": 0,  # the clock never ticked (tests/notify/test_clock.py counts 催办)
     }
     rows = {r["id"]: r for r in data["suggestions"]}
     assert [r["number"] for r in data["suggestions"]] == ["2024-001", "2024-002", "2024-003", None]
@@ -131,6 +132,7 @@ def test_handling_report_figures_by_hand(
         "commitments": 0,
         "commitments_delivered": 0,
         "disclosure": "disclosed",
+        "urged": 0,
     }
     assert (s2["on_time"], s2["result_class"], s2["rehandlings"]) == (False, "A", 1)
     assert s2["result_rating"] == "basically_satisfied" and s2["disclosure"] == "due"

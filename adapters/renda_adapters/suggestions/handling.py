@@ -8,7 +8,8 @@ Rows are the suggestions submitted in year Y (the cohort a work report speaks of
 read from the ``suggestions`` view: number, title, lead deputy, lead and co-handling
 units, status, the latest reply's result class, whether the first reply was on time,
 the latest evaluation (result and attitude), re-handlings, commitments (made and
-delivered) and the disclosure of the latest reply (disclosed, 不宜公开 or still due).
+delivered), the disclosure of the latest reply (disclosed, 不宜公开 or still due) and
+how many times the clock urged its units (``urged``: "已催办 2 次").
 The ``summary`` is computed from the rows alone, so anyone can check it by hand.
 """
 
@@ -55,6 +56,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("commitments", "承诺事项", "Commitments"),
     ("commitments_delivered", "已兑现", "Delivered"),
     ("disclosure", "答复公开", "Disclosure"),
+    ("urged", "催办", "Urged (催办)"),
 )
 SUMMARY: tuple[tuple[str, str, str], ...] = (
     ("suggestions", "建议件数", "Suggestions"),
@@ -71,6 +73,7 @@ SUMMARY: tuple[tuple[str, str, str], ...] = (
     ("commitments_delivered", "承诺已兑现", "Commitments delivered"),
     ("disclosed", "答复已公开", "Replies disclosed"),
     ("withheld", "不宜公开", "Not to be disclosed"),
+    ("urged", "已催办（次）", "Urgings (催办)"),
 )
 #: the terminal is narrow: the table shows these columns (CSV and HTML show all)
 TABLE_COLUMNS = (
@@ -83,6 +86,7 @@ TABLE_COLUMNS = (
     "result_rating",
     "rehandlings",
     "commitments",
+    "urged",
 )
 DISCLOSURE = {
     "disclosed": ("已公开", "disclosed"),
@@ -133,6 +137,7 @@ def handling_row(key: str, doc: dict[str, Any]) -> dict[str, Any]:
         "commitments": len(commitments),
         "commitments_delivered": sum(1 for c in commitments if c.get("delivered_on")),
         "disclosure": disclosure,
+        "urged": doc.get("urged", 0),  # the clock's 催办 (Reminder.Issued, kind urge)
     }
 
 
@@ -163,6 +168,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "commitments_delivered": sum(r["commitments_delivered"] for r in rows),
         "disclosed": sum(1 for r in rows if r["disclosure"] == "disclosed"),
         "withheld": sum(1 for r in rows if r["disclosure"] == "withheld"),
+        "urged": sum(r["urged"] for r in rows),
     }
 
 
@@ -204,6 +210,10 @@ def cell(key: str, value: Any, lang: str) -> str:
         return Rating.of(value).label if zh else str(value).replace("_", " ")
     if key == "disclosure":
         return DISCLOSURE[value][0 if zh else 1]
+    if key == "urged":
+        if not value:
+            return ""
+        return f"已催办 {value} 次" if zh else f"urged {value}×"
     return str(value)
 
 

@@ -17,29 +17,24 @@ from renda_core.application import inputs
 from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date
 from renda_core.domain.contact import KINDS, mask
 from renda_core.domain.errors import InvalidInput, NotFound
+from renda_core.notify.channels import mask_address, scrub
 from renda_core.notify.outbox import DEAD, PENDING, OutboxRow
 from renda_core.notify.service import Notifier
 
 
 def notifier(ctx: click.Context, **options: Any) -> Notifier:
     e = env(ctx)
-    return Notifier(e.get_app(), e.plugins(), **options)
+    return Notifier(e.get_app(), e.plugins(), runner=e.runner(), **options)
 
 
-def masked_address(address: str) -> str:
-    """An address as shown by default: personal data masked."""
-    if address.startswith("mailto:"):
-        return "mailto:" + mask("email", address.removeprefix("mailto:"))
-    if address.startswith(("http://", "https://")):
-        return mask("webhook", address)
-    if address.startswith("apprise:"):
-        return "apprise:" + mask("apprise", address.removeprefix("apprise:"))
-    return address
+masked_address = mask_address  # personal data masked when shown
 
 
 def row_dict(row: OutboxRow) -> dict[str, Any]:
     data = row.to_dict()
     data["address"] = masked_address(data["address"])
+    if data["last_error"]:  # recorded scrubbed; older rows too
+        data["last_error"] = scrub(data["last_error"], row.message.address)
     return data
 
 
@@ -100,6 +95,12 @@ def deliver() -> None:
     show_default=True,
     help="Language of the messages derived.",
 )
+@click.option(
+    "--since",
+    metavar="now|POSITION",
+    help="First run on an existing store: derive no messages for the log up to here "
+    "(now: its last event), so the past is not sent. Refused once the outbox started.",
+)
 @json_option
 @click.pass_context
 def deliver_run(
@@ -107,6 +108,7 @@ def deliver_run(
     /,
     once: bool,
     follow: bool,
+    since: str | None,
     poll: float,
     max_attempts: int,
     backoff: float,
@@ -118,18 +120,24 @@ def deliver_run(
     if once and follow:
         raise InvalidInput("--once and --follow exclude each other", [])
     n = notifier(ctx, lang=lang, max_attempts=max_attempts, backoff=backoff, lease=lease)
+    started = n.start_at(since) if since is not None else None
     if follow:
         with contextlib.suppress(KeyboardInterrupt):
             n.follow(actor=env(ctx).actor(), poll=poll, today=inputs.today)
         return
     derived = n.derive()
+    noticed = n.notice_failures()  # projections that failed: a notice to staff
     run = n.deliver()
-    data = {"derived": derived, **run.to_dict()}
+    data = {"derived": derived, "failures_noticed": noticed, **run.to_dict()}
+    if started is not None:
+        data["started"] = started
+    skipped = f"started at log position {started['position']}; " if started else ""
     emit(
         data,
         as_json,
         lambda: (
-            f"derived {derived}; sent {run.sent}, retrying {run.retried}, dead letters {run.dead}"
+            f"{skipped}derived {derived}; sent {run.sent}, retrying {run.retried}, "
+            f"dead letters {run.dead}"
         ),
     )
 
@@ -143,7 +151,12 @@ def deliver_status(ctx: click.Context, /, show_all: bool, as_json: bool) -> None
     n = notifier(ctx)
     rows = [row_dict(r) for r in n.outbox.rows(status=None if show_all else PENDING)]
     counts = n.outbox.counts()
-    data = {"counts": counts, "position": n.outbox.derived_position(), "messages": rows}
+    data = {
+        "counts": counts,
+        "position": n.outbox.derived_position(),
+        "started": n.outbox.started(),
+        "messages": rows,
+    }
     emit(
         data,
         as_json,
@@ -160,7 +173,10 @@ def deliver_dead_letters(ctx: click.Context, /, as_json: bool) -> None:
     rows = []
     for r in n.outbox.rows(status=DEAD):
         data = row_dict(r)
-        data["deliveries"] = n.outbox.deliveries(r.message.key)
+        data["deliveries"] = [
+            {**d, "detail": scrub(d["detail"], r.message.address)}
+            for d in n.outbox.deliveries(r.message.key)
+        ]
         rows.append(data)
     emit(rows, as_json, lambda: rows_table("Dead letters", rows))
 
@@ -190,10 +206,13 @@ def clock() -> None:
 @click.pass_context
 def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
     """Record the reminders (10 and 3 working days before, on the due date) and the
-    weekly 催办 after it that are due on the day, each exactly once, as events."""
+    weekly 催办 after it that are due on the day, each exactly once, as events; put the
+    staff's daily digest (due and overdue, by unit) in the outbox."""
     day = parse_date(as_of, "as-of", planned=True) or inputs.today()
     e = env(ctx)
-    issued = notifier(ctx).tick(day, e.actor())
+    n = notifier(ctx)
+    issued = n.tick(day, e.actor())
+    digest = n.digest(day)  # the staff's daily digest, once a day
 
     def render() -> Table:
         table = Table(title=f"Clock {day}: {len(issued)} issued")
@@ -206,9 +225,14 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
                     for c in ("suggestion", "deadline", "owner", "due", "threshold", "kind")
                 )
             )
+        if digest:
+            table.caption = (
+                f"digest to staff: {digest['overdue_count']} overdue, "
+                f"{digest['due_count']} due soon"
+            )
         return table
 
-    emit({"as_of": day.isoformat(), "issued": issued}, as_json, render)
+    emit({"as_of": day.isoformat(), "issued": issued, "digest": digest}, as_json, render)
 
 
 def _recipient(value: str) -> str:

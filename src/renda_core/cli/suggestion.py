@@ -30,6 +30,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
+from renda_core.notify.service import urgings_by_unit
 from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
 
@@ -555,7 +556,10 @@ def suggestion_merge(
 @click.pass_context
 def suggestion_show(ctx: click.Context, /, suggestion_id: str, as_json: bool) -> None:
     """Show one suggestion: status, every current due date, the whole file."""
-    data = env(ctx).get_app().suggestion(suggestion_id)
+    app = env(ctx).get_app()
+    data = app.suggestion(suggestion_id)
+    by_unit = urgings_by_unit(app, data["id"])  # the clock's 催办, from the log
+    data = {**data, "urged": sum(by_unit.values()), "urged_by_unit": by_unit}
 
     def render() -> Table:
         table = Table(title=f"{data['title']}（{data['status_label']}）", show_header=False)
@@ -587,6 +591,9 @@ def suggestion_show(ctx: click.Context, /, suggestion_id: str, as_json: bool) ->
             )
         for d in data["open_deadlines"]:
             table.add_row("open", f"{d['deadline']} {d['due']} ({d['owner']})")
+        if data["urged"]:
+            units = "、".join(f"{u} {n} 次" for u, n in by_unit.items())
+            table.add_row("urged", f"已催办 {data['urged']} 次（{units}）")
         return table
 
     emit(data, as_json, render)

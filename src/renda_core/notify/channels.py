@@ -25,6 +25,31 @@ SIGNATURE_HEADER = "X-Renda-Signature"
 KEY_HEADER = "Idempotency-Key"
 
 
+def mask_address(address: str) -> str:
+    """An address as shown by default: personal data masked (``mailto:z***@x.cn``,
+    URLs down to scheme and host)."""
+    from renda_core.domain.contact import mask
+
+    if address.startswith("mailto:"):
+        return "mailto:" + mask("email", address.removeprefix("mailto:"))
+    if address.startswith(("http://", "https://")):
+        return mask("webhook", address)
+    if address.startswith("apprise:"):
+        return "apprise:" + mask("apprise", address.removeprefix("apprise:"))
+    return address
+
+
+def scrub(text: str, address: str) -> str:
+    """``text`` (an error a channel or a server gave) with the address masked, so that
+    recorded outcomes and what is printed never hold it in full."""
+    masked = mask_address(address)
+    bare = address.partition(":")[2] if address.startswith(("mailto:", "apprise:")) else ""
+    for raw in sorted({address, bare} - {""}, key=len, reverse=True):
+        if raw != masked:
+            text = text.replace(raw, masked)
+    return text
+
+
 class InboxChannel:
     """站内信: the message goes to the recipient's inbox in the store
     (``renda inbox --for <recipient>``). A key is put there once."""

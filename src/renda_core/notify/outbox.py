@@ -27,7 +27,12 @@ from renda_core.notify.messages import Message
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 DERIVED = "derived"  # meta key: the last log position derived
+STARTED = "started"  # meta key: where deriving started (``deliver run --since``), as JSON
 TABLES = ("outbox", "deliveries", "inbox", "meta", "tracked")
+
+
+class _Raced(Exception):
+    """Another process started the outbox meanwhile (rolls this start back)."""
 
 
 def iso(moment: datetime) -> str:
@@ -162,31 +167,7 @@ class Outbox:
                 )
             for record in untrack:
                 self.run(c, f"DELETE FROM {self.t['tracked']} WHERE record_id = ?", (record,))
-            new = 0
-            for m in messages:
-                cur = self.run(
-                    c,
-                    f"INSERT INTO {self.t['outbox']} (key, position, rule, recipient, address, "
-                    "subject, body, record_id, link, data, status, attempts, next_at, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
-                    "ON CONFLICT (key) DO NOTHING",
-                    (
-                        m.key,
-                        m.position,
-                        m.rule,
-                        m.recipient,
-                        m.address,
-                        m.subject,
-                        m.body,
-                        m.record_id,
-                        m.link,
-                        json.dumps(m.data, ensure_ascii=False, default=str),
-                        PENDING,
-                        iso(now),
-                        iso(now),
-                    ),
-                )
-                new += max(cur.rowcount, 0)
+            new = self._insert(c, messages, now)
             self.run(
                 c,
                 f"INSERT INTO {self.t['meta']} (key, value) VALUES (?, ?) "
@@ -194,6 +175,101 @@ class Outbox:
                 (DERIVED, str(upto)),
             )
             return new
+
+    def put(self, messages: Sequence[Message], *, now: datetime) -> int:
+        """Add messages that come from no event of the log (the daily digest, notices of
+        projection failures); a key already present is kept. Returns how many were new."""
+        with self.transaction() as c:
+            return self._insert(c, messages, now)
+
+    def _insert(self, c: Any, messages: Sequence[Message], now: datetime) -> int:
+        new = 0
+        for m in messages:
+            cur = self.run(
+                c,
+                f"INSERT INTO {self.t['outbox']} (key, position, rule, recipient, address, "
+                "subject, body, record_id, link, data, status, attempts, next_at, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (
+                    m.key,
+                    m.position,
+                    m.rule,
+                    m.recipient,
+                    m.address,
+                    m.subject,
+                    m.body,
+                    m.record_id,
+                    m.link,
+                    json.dumps(m.data, ensure_ascii=False, default=str),
+                    PENDING,
+                    iso(now),
+                    iso(now),
+                ),
+            )
+            new += max(cur.rowcount, 0)
+        return new
+
+    def started(self) -> dict[str, Any] | None:
+        """Where deriving started, if it ever did: ``{"position", "at", "skipped"}``
+        (``skipped``: the history left out by ``deliver run --since``)."""
+        with self.transaction(write=False) as c:
+            rows = self.run(
+                c,
+                f"SELECT key, value FROM {self.t['meta']} WHERE key IN (?, ?)",
+                (DERIVED, STARTED),
+            ).fetchall()
+        found = {r["key"]: r["value"] for r in rows}
+        if STARTED in found:
+            marker: dict[str, Any] = json.loads(found[STARTED])
+            return marker
+        if DERIVED in found:
+            return {"position": 0, "at": None, "skipped": False}
+        return None
+
+    def start(
+        self, position: int, *, now: datetime, track: Sequence[str], untrack: Sequence[str]
+    ) -> bool:
+        """Start a fresh outbox at ``position``: the log up to it derives no messages
+        (its running deadlines are still tracked). False if the outbox had started."""
+        marker = {"position": position, "at": iso(now), "skipped": position > 0}
+        try:
+            return self._start(position, marker, track, untrack)
+        except _Raced:
+            return False
+
+    def _start(
+        self,
+        position: int,
+        marker: dict[str, Any],
+        track: Sequence[str],
+        untrack: Sequence[str],
+    ) -> bool:
+        with self.transaction() as c:
+            found = self.run(
+                c, f"SELECT value FROM {self.t['meta']} WHERE key = ?", (DERIVED,)
+            ).fetchone()
+            if found is not None:
+                return False
+            for record in track:
+                self.run(
+                    c,
+                    f"INSERT INTO {self.t['tracked']} (record_id) VALUES (?) "
+                    "ON CONFLICT (record_id) DO NOTHING",
+                    (record,),
+                )
+            for record in untrack:
+                self.run(c, f"DELETE FROM {self.t['tracked']} WHERE record_id = ?", (record,))
+            for key, value in ((DERIVED, str(position)), (STARTED, json.dumps(marker))):
+                cur = self.run(
+                    c,
+                    f"INSERT INTO {self.t['meta']} (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (key, value),
+                )
+                if cur.rowcount != 1:  # another process started it meanwhile
+                    raise _Raced
+            return True
 
     def tracked(self) -> list[str]:
         with self.transaction(write=False) as c:

@@ -23,18 +23,33 @@ from eventsourcing.persistence import IntegrityError
 from renda_core.application.app import Renda, store_errors
 from renda_core.domain.calendar import CalendarYearUnknown
 from renda_core.domain.contact import Contact, check_recipient, contact_id
-from renda_core.domain.errors import ConcurrentModification, Forbidden, InvalidInput, NotFound
+from renda_core.domain.errors import (
+    ConcurrentModification,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolated,
+)
 from renda_core.domain.reminder import URGE, Reminder, reminder_id
-from renda_core.domain.suggestion import open_deadlines
+from renda_core.domain.suggestion import OFFICE, open_deadlines
 from renda_core.domain.values import Actor
 from renda_core.notify import clock
-from renda_core.notify.channels import AppriseChannel, InboxChannel, SmtpChannel, WebhookChannel
+from renda_core.notify.channels import (
+    AppriseChannel,
+    InboxChannel,
+    SmtpChannel,
+    WebhookChannel,
+    scrub,
+)
 from renda_core.notify.messages import Channel, DeliveryFailed, Message
 from renda_core.notify.outbox import DEAD, PENDING, SENT, Outbox
-from renda_core.notify.rules import BUILTIN_RULES, Draft, Rule
-from renda_core.notify.templates import render
+from renda_core.notify.rules import BUILTIN_RULES, DEADLINE_LABELS, Draft, Rule
+from renda_core.notify.templates import record_url, render
+from renda_core.projections.runner import ProjectionRunner
 
 ENDED = {"closed", "withdrawn", "not_accepted"}
+#: the office's own deadlines (assignment) in the digest
+DIGEST_OFFICE = ("代表工作机构（交办）", "the office (assignment)")
 #: an apprise URL template with ``{phone}`` for texting citizens who opted in
 CITIZEN_SMS_ENV = "RENDA_CITIZEN_SMS"
 
@@ -75,6 +90,33 @@ class DeliveryRun:
         return {"sent": self.sent, "retried": self.retried, "dead": self.dead}
 
 
+def urgings_by_unit(app: Renda, suggestion_id: str) -> dict[str, int]:
+    """How many 催办 the clock issued for a suggestion, by the unit urged ("已催办 2 次"),
+    read from the recorded ``Reminder.Issued`` events."""
+    counts: dict[str, int] = {}
+    pos = 0
+    with store_errors("cannot read the event log"):
+        while True:
+            notes = app.recorder.select_notifications(
+                pos, 1000, inclusive_of_start=False, topics=("renda:Reminder.Issued",)
+            )
+            if not notes:
+                return dict(sorted(counts.items()))
+            for n in notes:
+                ev: Any = app.mapper.to_domain_event(n)
+                if str(ev.suggestion_id) == str(suggestion_id) and ev.kind == URGE:
+                    counts[ev.owner] = counts.get(ev.owner, 0) + 1
+            pos = notes[-1].id
+
+
+def _tracking(n: Any, track: list[str], untrack: list[str]) -> None:
+    """The suggestions whose running deadlines the clock watches: from their events."""
+    if n.topic.startswith("renda:Suggestion."):
+        sid = str(n.originator_id)
+        ended = n.topic.rsplit(".", 1)[1] in ("Closed", "Withdrawn", "NotAccepted")
+        (untrack if ended else track).append(sid)
+
+
 class _Context:
     def __init__(self, app: Renda) -> None:
         self.app = app
@@ -113,8 +155,10 @@ class Notifier:
         backoff: float = 30.0,
         backoff_max: float = 6 * 3600.0,
         lease: float = 300.0,
+        runner: ProjectionRunner | None = None,
     ) -> None:
         self.app = app
+        self._runner = runner
         self.pm = pm
         self.lang = lang
         self.outbox = Outbox(app)
@@ -178,6 +222,51 @@ class Notifier:
 
     # -- deriving -------------------------------------------------------------------
 
+    def head(self) -> int:
+        with store_errors("cannot read the event log"):
+            return int(self.app.recorder.max_notification_id() or 0)
+
+    def start_at(self, since: str) -> dict[str, Any]:
+        """Start a fresh outbox at ``since`` (``now``: the log's head, or a position):
+        the events up to it derive no messages — the past is not sent — but the clock
+        still watches their running deadlines. Refused once the outbox has started."""
+        head = self.head()
+        if since == "now":
+            position = head
+        elif since.isdigit() and int(since) <= head:
+            position = int(since)
+        else:
+            raise InvalidInput(
+                f"--since '{since}' is not 'now' or a log position from 0 to {head}",
+                [{"field": "since", "message": f"'now' or 0–{head}"}],
+            )
+        started = self.outbox.started()
+        if started is None:
+            track: list[str] = []
+            untrack: list[str] = []
+            pos = 0
+            while pos < position:
+                with store_errors("cannot read the event log"):
+                    notes = self.app.recorder.select_notifications(
+                        pos, 1000, inclusive_of_start=False
+                    )
+                notes = [n for n in notes if n.id <= position]
+                if not notes:
+                    break
+                for n in notes:
+                    _tracking(n, track, untrack)
+                pos = notes[-1].id
+            ended = set(untrack)
+            if self.outbox.start(
+                position, now=self.now(), track=sorted(set(track) - ended), untrack=sorted(ended)
+            ):
+                return self.outbox.started() or {}
+            started = self.outbox.started() or {}
+        raise RuleViolated(
+            f"the outbox started at log position {started.get('position', 0)} already: "
+            "--since applies only to the first run"
+        )
+
     def derive(self, batch: int = 500) -> int:
         """Add the messages of every event after the outbox's position; returns how
         many messages were new."""
@@ -199,10 +288,7 @@ class Notifier:
             track: list[str] = []
             untrack: list[str] = []
             for n in notes:
-                if n.topic.startswith("renda:Suggestion."):
-                    sid = str(n.originator_id)
-                    ended = n.topic.rsplit(".", 1)[1] in ("Closed", "Withdrawn", "NotAccepted")
-                    (untrack if ended else track).append(sid)
+                _tracking(n, track, untrack)
                 rules = by_topic.get(n.topic)
                 if not rules:
                     continue
@@ -226,9 +312,12 @@ class Notifier:
     def _messages(
         self, rule: str, originator: str, version: int, position: int, draft: Draft
     ) -> list[Message]:
+        source = f"{originator}/{version}" if version else originator
         values = {**draft.values, "record_id": draft.record_id, "recipient": draft.recipient}
         subject, body, link = render(self.pm, draft.template, self.lang, values)
         out = []
+        kind, _, name = draft.recipient.partition(":")
+        data = {"recipient_name": name} if kind == "unit" else {}  # e-mail display name
         addresses = self.addresses(draft.recipient)
         sms = os.environ.get(CITIZEN_SMS_ENV, "")
         if draft.recipient.startswith("citizen:") and sms and draft.values.get("phone"):
@@ -238,7 +327,7 @@ class Notifier:
                 continue
             out.append(
                 Message(
-                    key=message_key(rule, f"{originator}/{version}", draft.recipient, address),
+                    key=message_key(rule, source, draft.recipient, address),
                     rule=rule,
                     recipient=draft.recipient,
                     address=address,
@@ -247,6 +336,7 @@ class Notifier:
                     record_id=draft.record_id,
                     link=link,
                     position=position,
+                    data=data,
                 )
             )
         return out
@@ -321,22 +411,103 @@ class Notifier:
             for r in saved
         ]
 
+    def digest(self, on: date) -> dict[str, Any] | None:
+        """The staff's daily digest of ``on``: every running deadline overdue, or due
+        within the first reminder's reach (10 working days), by the unit that owes it.
+        Put in the outbox once per day (key ``staff.digest:digest/<day>``); None when
+        nothing is due or overdue."""
+        self.derive()  # the suggestions to look at are tracked while deriving
+        calendar = self.app.work_calendar()
+        reach = max(clock.BEFORE)
+        units: dict[str, dict[str, Any]] = {}
+        for sid in self.outbox.tracked():
+            try:
+                doc = self.app.suggestion(sid)
+            except NotFound:
+                continue
+            if doc["status"] in ENDED:
+                continue
+            for entry in open_deadlines(doc):
+                due = date.fromisoformat(entry["due"])
+                if due < on:
+                    which, days = "overdue", (on - due).days
+                else:
+                    try:
+                        if clock.back_working_days(calendar, due, reach) > on:
+                            continue
+                    except CalendarYearUnknown:
+                        continue
+                    which, days = "due", (due - on).days
+                owner = str(entry["owner"])
+                unit = units.setdefault(
+                    owner,
+                    {
+                        "name": DIGEST_OFFICE[0] if owner == OFFICE else owner,
+                        "name_en": DIGEST_OFFICE[1] if owner == OFFICE else owner,
+                        "overdue": [],
+                        "due": [],
+                    },
+                )
+                unit[which].append(
+                    {
+                        "id": doc["id"],
+                        "number": doc.get("number"),
+                        "title": doc["title"],
+                        "deadline": entry["deadline"],
+                        "label": DEADLINE_LABELS.get(entry["deadline"], entry["deadline"]),
+                        "due": entry["due"],
+                        "days": days,
+                        "url": record_url(doc["id"]),
+                    }
+                )
+        if not units:
+            return None
+        for unit in units.values():
+            unit["overdue"].sort(key=lambda i: (i["due"], i["id"]))
+            unit["due"].sort(key=lambda i: (i["due"], i["id"]))
+        ordered = [units[k] for k in sorted(units, key=lambda k: (k == OFFICE, k))]
+        values = {
+            "on": on.isoformat(),
+            "units": ordered,
+            "overdue_count": sum(len(u["overdue"]) for u in ordered),
+            "due_count": sum(len(u["due"]) for u in ordered),
+        }
+        draft = Draft("staff", "staff_digest", values, "")
+        messages = self._messages("staff.digest", f"digest/{on.isoformat()}", 0, 0, draft)
+        self.outbox.put(messages, now=self.now())
+        counts = {u["name"]: {"overdue": len(u["overdue"]), "due": len(u["due"])} for u in ordered}
+        return {k: values[k] for k in ("on", "overdue_count", "due_count")} | {"units": counts}
+
+    def runner(self) -> ProjectionRunner | None:
+        """The projections to watch (the given runner, else the plugins' projections)."""
+        if self._runner is None and self.pm is not None:
+            from renda_core.ports.plugins import collect_projections
+
+            self._runner = ProjectionRunner(self.app, collect_projections(self.pm))
+        return self._runner
+
+    def notice_failures(self) -> int:
+        """A notice to staff for each projection whose last catch-up failed (exit 9):
+        once per view and error (key ``staff.projection:projection/<view>/<digest>``);
+        returns how many notices are new. The error is recorded by whoever ran the
+        catch-up (a report, ``projections catch-up``); this reads it."""
+        runner = self.runner()
+        if runner is None:
+            return 0
+        messages: list[Message] = []
+        for st in runner.status():
+            if not st.error:
+                continue
+            digest = hashlib.sha256(st.error.encode()).hexdigest()[:16]
+            values = {"view": st.name, "position": st.position, "error": st.error}
+            draft = Draft("staff", "projection_failed", values, "")
+            source = f"projection/{st.name}/{digest}"
+            messages += self._messages("staff.projection", source, 0, st.position, draft)
+        return self.outbox.put(messages, now=self.now()) if messages else 0
+
     def urgings(self, suggestion_id: str) -> int:
         """How many 催办 were issued for a suggestion (from the log)."""
-        count = 0
-        with store_errors("cannot read the event log"):
-            pos = 0
-            while True:
-                notes = self.app.recorder.select_notifications(
-                    pos, 1000, inclusive_of_start=False, topics=("renda:Reminder.Issued",)
-                )
-                if not notes:
-                    return count
-                for n in notes:
-                    ev: Any = self.app.mapper.to_domain_event(n)
-                    if ev.suggestion_id == suggestion_id and ev.kind == URGE:
-                        count += 1
-                pos = notes[-1].id
+        return sum(urgings_by_unit(self.app, suggestion_id).values())
 
     # -- delivering -----------------------------------------------------------------
 
@@ -373,6 +544,9 @@ class Notifier:
                 raise DeliveryFailed(f"no channel takes the address {m.address}", permanent=True)
             receipt = channel.send(m)
         except DeliveryFailed as exc:
+            exc = DeliveryFailed(
+                scrub(str(exc), m.address), permanent=exc.permanent, retry_after=exc.retry_after
+            )
             now = self.now()
             if exc.permanent or attempt >= self.max_attempts:
                 self.outbox.outcome(
@@ -396,7 +570,7 @@ class Notifier:
             return
         except Exception as exc:  # a channel's bug: retried, then a dead letter
             now = self.now()
-            detail = f"{type(exc).__name__}: {exc}"
+            detail = scrub(f"{type(exc).__name__}: {exc}", m.address)
             dead = attempt >= self.max_attempts
             self.outbox.outcome(
                 m.key,
@@ -435,10 +609,20 @@ class Notifier:
             day = today()
             if ticked != day:
                 self.tick(day, actor)
+                self.digest(day)
                 ticked = day
             self.derive()
+            self.notice_failures()
             self.deliver()
             time.sleep(poll)
 
 
-__all__ = ["DEAD", "PENDING", "SENT", "DeliveryRun", "InvalidInput", "Notifier"]
+__all__ = [
+    "DEAD",
+    "PENDING",
+    "SENT",
+    "DeliveryRun",
+    "InvalidInput",
+    "Notifier",
+    "urgings_by_unit",
+]

@@ -37,6 +37,17 @@ _ZH = {
     "deputy_update": "【建议办理】{{ s.title }}\n您领衔或附议的建议《{{ s.title }}》{{ what }}。",
     "citizen_update": "【社情民意】您反映的意见{{ what }}\n"
     "您反映的意见（{{ s.title }}……）{{ what }}。",
+    "staff_digest": "【每日办理提示】{{ on }}：逾期 {{ overdue_count }} 项，"
+    "即将到期 {{ due_count }} 项\n"
+    "{% for u in units %}{{ u.name }}：\n"
+    "{% for i in u.overdue %}  逾期 {{ i.days }} 天 · {{ i.label }}（{{ i.due }}）"
+    "《{{ i.title }}》 {{ i.id }}{% if i.url %} {{ i.url }}{% endif %}\n{% endfor %}"
+    "{% for i in u.due %}  {{ i.due }} 到期 · {{ i.label }}《{{ i.title }}》 {{ i.id }}"
+    "{% if i.url %} {{ i.url }}{% endif %}\n{% endfor %}{% endfor %}",
+    "projection_failed": "【系统提示】视图 {{ view }} 更新失败\n"
+    "视图 {{ view }} 在日志位置 {{ position }} 之后未能更新（退出码 9），"
+    "依赖它的报表停在该位置：\n{{ error }}\n"
+    "请排除原因后运行 renda projections catch-up {{ view }}（必要时 rebuild）。",
 }
 _EN = {
     "assigned_unit": "[Assigned] {{ s.title }}\n"
@@ -55,12 +66,28 @@ _EN = {
     "{% elif threshold == 'due' %}The {{ deadline }} of \"{{ s.title }}\" is today ({{ due }})."
     '{% else %}The {{ deadline }} of "{{ s.title }}" is {{ due }} '
     "({{ days }} working days left).{% endif %}",
-    "deputy_update": '[Suggestion] {{ s.title }}\nYour suggestion "{{ s.title }}": {{ what }}.',
+    "deputy_update": "[Suggestion] {{ s.title }}\n"
+    'The suggestion "{{ s.title }}" you lead or co-signed {{ what_en }}.',
+    "citizen_update": "[Public opinion] Your opinion {{ what_en }}\n"
+    "The opinion you gave ({{ s.title }}…) {{ what_en }}.",
+    "staff_digest": "[Daily handling digest] {{ on }}: {{ overdue_count }} overdue, "
+    "{{ due_count }} due soon\n"
+    "{% for u in units %}{{ u.name_en }}:\n"
+    "{% for i in u.overdue %}  {{ i.days }} days overdue - {{ i.deadline }} ({{ i.due }}) "
+    '"{{ i.title }}" {{ i.id }}{% if i.url %} {{ i.url }}{% endif %}\n{% endfor %}'
+    '{% for i in u.due %}  due {{ i.due }} - {{ i.deadline }} "{{ i.title }}" {{ i.id }}'
+    "{% if i.url %} {{ i.url }}{% endif %}\n{% endfor %}{% endfor %}",
+    "projection_failed": "[System] The view {{ view }} failed\n"
+    "The view {{ view }} could not be brought past log position {{ position }} (exit 9); "
+    "reports reading it stop there:\n{{ error }}\n"
+    "Remove the cause, then run renda projections catch-up {{ view }} (or rebuild).",
 }
 BUILTIN: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
-LINK = {
-    "zh": "\n\n记录：{{ record_id }}{% if url %}\n{{ url }}{% endif %}",
-    "en": "\n\nRecord: {{ record_id }}{% if url %}\n{{ url }}{% endif %}",
+LINK = {  # a message about no single record (the digest) has no link of its own
+    "zh": "{% if record_id %}\n\n记录：{{ record_id }}{% if url %}\n{{ url }}{% endif %}"
+    "{% endif %}",
+    "en": "{% if record_id %}\n\nRecord: {{ record_id }}{% if url %}\n{{ url }}{% endif %}"
+    "{% endif %}",
 }
 
 _ENV = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
