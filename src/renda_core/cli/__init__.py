@@ -13,6 +13,7 @@ import click
 from rich.table import Table
 
 from renda_core.application.commands import COMMANDS
+from renda_core.cli.accountability import deputy_report_to_constituents  # noqa: F401
 from renda_core.cli.area import area
 from renda_core.cli.assign_batch import assign_batch
 from renda_core.cli.audit import audit
