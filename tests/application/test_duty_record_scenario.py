@@ -142,6 +142,14 @@ def test_contract_keys_of_other_processes_are_read_by_year() -> None:
     assert [t["term"] for t in record["terms"]] == [14]
     assert record["mandate"]["status"] == "suspended"
 
+    from renda_adapters.record.page import builtin_template, render_page
+
+    page = render_page(record, builtin_template)
+    assert "<td>暂停执行代表职务</td>" in page and "第14届（2023-01-16 至 今）" in page
+    assert '<th scope="row">暂停执行代表职务</th><td>2024-06-01 x</td>' in page
+    assert "<td>2024-03-28</td><td>常委会</td><td>常委会会议</td><td>缺席</td>" in page
+    assert '<h2>出席人民代表大会会议及常委会会议 <span class="count">（3）</span></h2>' in page
+
 
 def test_the_printable_page(app: Renda, store: str, tmp_path: Path) -> None:
     from click.testing import CliRunner

@@ -32,6 +32,9 @@ VALUE_LABELS = {
         "legislation": "立法",
         "supervision": "监督",
         "committee_liaison": "专门委员会联系",
+        "suspended": "暂停执行代表职务",
+        "resumed": "恢复执行代表职务",
+        "terminated": "代表资格终止",
     },
     "role": {"lead": "领衔", "cosigner": "附议"},
 }
