@@ -5,6 +5,7 @@ the log gives the same records."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,7 +174,13 @@ def test_the_printable_page(app: Renda, store: str, tmp_path: Path) -> None:
     assert data["summary"]["suggestions_urged"] == 2
     out = tmp_path / "a.html"
     written = CliRunner().invoke(cli, [*args, "--format", "html", "--output", str(out)])
-    assert written.exit_code == 0 and out.read_text(encoding="utf-8") == page
+    assert written.exit_code == 0
+
+    def timeless(text: str) -> str:  # the footer names the moment the page was made
+        return re.sub(r"数据截至 [0-9T:+\-]+。", "数据截至 …。", text)
+
+    assert "数据截至 2" in page
+    assert timeless(out.read_text(encoding="utf-8")) == timeless(page)
     as_json = CliRunner().invoke(cli, [*args, "--json"])
     assert json.loads(as_json.stdout)["constituent_reports"][0]["attendees"] == 42
     bad = CliRunner().invoke(cli, [*args[:-1], "20245", "--format", "html"])
