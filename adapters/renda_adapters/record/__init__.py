@@ -3,8 +3,14 @@
 The Deputies Law (Art. 58) asks for every deputy's activity to be recorded and made
 public. View ``duty_record`` keeps one document per deputy: stations entered,
 station activities attended, opinions received, suggestions led and co-signed, group
-memberships and activities, trainings, and contacts with the standing-committee
-liaison. ``renda deputy record ID --year Y --json`` reads it.
+memberships and activities, trainings, contacts with the standing-committee
+liaison, reports to constituents (述职, ``record/accountability.py``), bulletin items
+(``record/bulletin.py``) and each suggestion's 催办 count. ``renda deputy record ID
+--year Y [--json | --format html]`` reads it (``record/read.py``, ``record/page.py``).
+
+Other processes add their lists with a module of handlers dispatched by topic
+(``HANDLERS``), their topics appended to ``DutyRecordProjection.topics`` and their
+list keys to ``LISTS``; ``record/read.py`` reads every such key with a default.
 
 Suggestion events (``renda:Suggestion.*``) are handled by their stable topics, so this
 adapter does not depend on the Suggestion module's event classes. Every event that
