@@ -3,8 +3,14 @@
 The Deputies Law (Art. 58) asks for every deputy's activity to be recorded and made
 public. View ``duty_record`` keeps one document per deputy: stations entered,
 station activities attended, opinions received, suggestions led and co-signed, group
-memberships and activities, trainings, and contacts with the standing-committee
-liaison. ``renda deputy record ID --year Y --json`` reads it.
+memberships and activities, trainings, contacts with the standing-committee
+liaison, reports to constituents (述职, ``record/accountability.py``), bulletin items
+(``record/bulletin.py``) and each suggestion's 催办 count. ``renda deputy record ID
+--year Y [--json | --format html]`` reads it (``record/read.py``, ``record/page.py``).
+
+Other processes add their lists with a module of handlers dispatched by topic
+(``HANDLERS``), their topics appended to ``DutyRecordProjection.topics`` and their
+list keys to ``LISTS``; ``record/read.py`` reads every such key with a default.
 
 Suggestion events (``renda:Suggestion.*``) are handled by their stable topics, so this
 adapter does not depend on the Suggestion module's event classes. Every event that
@@ -19,15 +25,15 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from renda_adapters.record import accountability, bulletin, page
+from renda_adapters.record.read import duty_record
 from renda_core.domain.deputy import Deputy
-from renda_core.domain.errors import NotFound
 from renda_core.domain.group import DeputyGroup
 from renda_core.domain.opinion import Opinion
 from renda_core.domain.station import Station
 from renda_core.domain.suggestion import Status
 from renda_core.domain.training import TrainingCourse
 from renda_core.ports import hookimpl
-from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
 
 DEPUTY, STATION, GROUP, COURSE, SUGGESTION, OPINION = (
@@ -72,6 +78,8 @@ LISTS = (
     "group_activities",
     "trainings",
     "contacts",
+    "constituent_reports",
+    "bulletin_items",
 )
 
 
@@ -107,13 +115,16 @@ class DutyRecordProjection:
         "renda:TrainingCourse.AttendanceRecorded",
         "renda:TrainingCourse.DeputyCompleted",
         *SUGGESTION_TOPICS,
+        *accountability.TOPICS,
+        *bulletin.TOPICS,
     )
 
     @singledispatchmethod
     def process_event(self, event: Any, view: ViewUnit) -> None:
-        """Suggestion events by topic; other kinds are not this adapter's business."""
+        """Events handled by topic (``HANDLERS``); other kinds are not this adapter's
+        business."""
         topic = getattr(type(event), "TOPIC", "")
-        handler = SUGGESTION_HANDLERS.get(topic)
+        handler = HANDLERS.get(topic)
         if handler is not None:
             handler(event, view)
 
@@ -404,6 +415,12 @@ SUGGESTION_HANDLERS = {
     "renda:Suggestion.Cosigned": _suggestion_cosigned,
     **{topic: _suggestion_status(status) for topic, status in STATUS_TOPICS.items()},
 }
+#: every handler by topic: one line per module (``record/meetings.py`` …) merges its own
+HANDLERS = {
+    **SUGGESTION_HANDLERS,
+    **accountability.HANDLERS,
+    **bulletin.HANDLERS,
+}
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -451,94 +468,15 @@ def _opinion_status(event: Any) -> str:
     }[name]
 
 
-# -- reading -------------------------------------------------------------------------
-
-
-def _overlaps(entry: dict[str, Any], year: int) -> bool:
-    since = int(entry["since"][:4])
-    until = entry["until"]
-    return since <= year and (until is None or int(until[:4]) >= year)
-
-
-def duty_record(ctx: ReportContext, deputy_id: str, year: int | None = None) -> dict[str, Any]:
-    """A deputy's duty record, for one year or (``year=None``) the whole mandate."""
-    doc = ctx.view.get_entity(DEPUTY, deputy_id)
-    if doc is None:
-        raise NotFound(f"no deputy with id {deputy_id}")
-
-    def dated(items: list[dict[str, Any]], key: str = "on") -> list[dict[str, Any]]:
-        return [i for i in items if year is None or (i[key] or "")[:4] == str(year)]
-
-    def spans(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [i for i in items if year is None or _overlaps(i, year)]
-
-    opinions = []
-    for item in dated(doc["opinions"]):
-        state = ctx.view.get_entity(OPINION, item["opinion_id"]) or {}
-        opinions.append({**item, "status": state.get("status")})
-    suggestions: dict[str, list[dict[str, Any]]] = {}
-    for key in ("suggestions_led", "suggestions_cosigned"):
-        suggestions[key] = []
-        for item in dated(doc[key]):
-            state = ctx.view.get_entity(SUGGESTION, item["suggestion_id"]) or {}
-            status = state.get("status")
-            suggestions[key].append(
-                {
-                    **item,
-                    "title": state.get("title") or item["title"],
-                    "status": status,
-                    "status_label": Status.of(status).label if status else None,
-                    "status_since": state.get("status_since"),
-                }
-            )
-    trainings = [
-        t
-        for t in doc["trainings"]
-        if year is None
-        or t["starts"][:4] == str(year)
-        or (t["completed_on"] or "")[:4] == str(year)
-    ]
-    record = {
-        "deputy_id": deputy_id,
-        "name": doc["name"],
-        "level": doc["level"],
-        "term": doc["term"],
-        "area": doc["area"],
-        "electoral_unit": doc["electoral_unit"],
-        "registered_on": doc["registered_on"],
-        "terminated_on": doc["terminated_on"],
-        "year": year,
-        "stations": spans(doc["stations"]),
-        "station_activities": dated(doc["station_activities"]),
-        "opinions": opinions,
-        **suggestions,
-        "groups": spans(doc["groups"]),
-        "group_activities": dated(doc["group_activities"]),
-        "trainings": trainings,
-        "liaisons": spans(doc["liaisons"]),
-        "contacts": dated(doc["contacts"]),
-    }
-    record["summary"] = {
-        key: len(record[key])
-        for key in (
-            "stations",
-            "station_activities",
-            "opinions",
-            "suggestions_led",
-            "suggestions_cosigned",
-            "groups",
-            "group_activities",
-            "trainings",
-            "contacts",
-        )
-    }
-    record["summary"]["trainings_completed"] = sum(1 for t in trainings if t["completed_on"])
-    return record
-
-
 @hookimpl
 def renda_register_projections(register: Any) -> None:
     register(DutyRecordProjection())
+
+
+@hookimpl
+def renda_report_template(name: str, lang: str) -> str | None:
+    """The built-in page of a duty record (``record.html``)."""
+    return page.builtin_template(name, lang)
 
 
 __all__ = ["DutyRecordProjection", "duty_record"]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from renda_core.application.accountability import CancelReport, EvaluateReport, ReportToConstituents
 from renda_core.application.app import Renda
 from renda_core.application.areas import ImportDivisions
 from renda_core.application.bulletins import (
@@ -95,6 +96,33 @@ class CommandMethods:
 
     def _acting(self, actor: Actor | None) -> Actor:
         raise NotImplementedError
+
+    def report_to_constituents(
+        self, command: ReportToConstituents | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record a deputy's report to constituents (述职); returns its id.
+
+        Command ``deputy.report-to-constituents``.
+        """
+        return self._application.report_to_constituents(command, self._acting(actor))
+
+    def evaluate_report(
+        self, command: EvaluateReport | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record the attendees' evaluation of a report to constituents, once.
+
+        Command ``deputy.evaluate-report``.
+        """
+        return self._application.evaluate_report(command, self._acting(actor))
+
+    def cancel_report(
+        self, command: CancelReport | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Cancel a report to constituents recorded in error (the reason is kept).
+
+        Command ``deputy.cancel-report``.
+        """
+        return self._application.cancel_report(command, self._acting(actor))
 
     def import_divisions(
         self, command: ImportDivisions | Mapping[str, Any], actor: Actor | None = None

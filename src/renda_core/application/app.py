@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from renda_core.application.accountability import AccountabilityCommands
 from renda_core.application.areas import AreaCommands
 from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.application.bulletins import BulletinCommands
@@ -41,6 +42,7 @@ class Renda(
     SessionCommands,
     SuggestionCommands,
     CalendarCommands,
+    AccountabilityCommands,
     RendaBase,
 ):
     """The application an embedding system uses (see ``docs/embedding.md``)."""

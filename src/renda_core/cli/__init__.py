@@ -50,7 +50,7 @@ COMMAND_SOURCES: dict[str, str] = {
 #: subcommands defined in other modules: ``"module:attribute"`` is added to the group,
 #: a plain module is imported for the commands it adds itself
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "deputy": ("renda_core.cli.office:deputy_import",),
+    "deputy": ("renda_core.cli.office:deputy_import", "renda_core.cli.accountability"),
     "suggestion": ("renda_core.cli.extension", "renda_core.cli.assign_batch:assign_batch"),
 }
 

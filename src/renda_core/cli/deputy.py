@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.table import Table
 
 from renda_core.cli.common import (
+    OutputPath,
     RendaGroup,
     choices,
     date_option,
@@ -16,8 +19,10 @@ from renda_core.cli.common import (
     env,
     json_option,
     today,
+    write_output,
 )
 from renda_core.domain.deputy import STATUS_LABELS
+from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import ContactForm, Gender, Level, TerminationReason
 from renda_core.projections.reports import fresh_context
 
@@ -201,34 +206,64 @@ def deputy_terminate(ctx: click.Context, /, deputy_id: str, reason: str, on: str
 @click.option(
     "--year", type=int, help="Only this year (business dates). Default: the whole record."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html"]),
+    default="table",
+    show_default=True,
+    help="html: a printable page (A4), sections in Chinese with counts and lists.",
+)
+@click.option("--output", type=OutputPath(), help="Write to this file instead of the terminal.")
 @json_option
 @click.pass_context
-def deputy_record(ctx: click.Context, /, deputy_id: str, year: int | None, as_json: bool) -> None:
-    """The deputy's duty record (履职档案): stations, activities, opinions, suggestions,
-    groups, trainings and liaison contacts (Deputies Law Art. 58)."""
+def deputy_record(
+    ctx: click.Context,
+    /,
+    deputy_id: str,
+    year: int | None,
+    fmt: str,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """The deputy's duty record (履职档案, Deputies Law: records of deputies' duty
+    performance, made public): meetings attended, 列席, motions, suggestions with their
+    status and 催办, stations, opinions, inspections, groups, trainings, liaison contacts,
+    reports to constituents (述职) and bulletin items."""
+    from renda_adapters.annual import template_source
+    from renda_adapters.annual.build import now_label
     from renda_adapters.record import DutyRecordProjection, duty_record
+    from renda_adapters.record.page import render_page
+    from renda_adapters.record.sections import SECTIONS
     from renda_core.application.base import to_uuid
 
+    if year is not None and not 1949 <= year <= 2200:
+        raise InvalidInput(
+            f"year {year} is out of range", [{"field": "year", "message": "1949–2200"}]
+        )
     key = str(to_uuid(deputy_id, "deputy"))
-    data = duty_record(fresh_context(env(ctx).runner(), DutyRecordProjection.name), key, year)
+    e = env(ctx)
+    data = duty_record(fresh_context(e.runner(), DutyRecordProjection.name), key, year)
+    if fmt == "html" and not as_json:
+        page = render_page(data, template_source(e.plugins()), {"moment": now_label()})
+        if output is not None:
+            write_output(output, page)
+            click.echo(f"written {output}", err=True)
+        else:
+            click.echo(page, nl=False)
+        return
+    if output is not None:
+        write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        click.echo(f"written {output}", err=True)
+        return
 
     def render() -> Table:
         period = f"{year}年" if year else ""
         table = Table(title=f"{data['name']} {period}履职档案", show_header=False)
-        labels = {
-            "stations": "进家站",
-            "station_activities": "家站活动",
-            "opinions": "收集社情民意",
-            "suggestions_led": "领衔建议",
-            "suggestions_cosigned": "附议建议",
-            "groups": "代表小组",
-            "group_activities": "小组活动",
-            "trainings": "参加培训",
-            "trainings_completed": "培训结业",
-            "contacts": "常委会组成人员联系",
-        }
-        for key, label in labels.items():
-            table.add_row(label, str(data["summary"][key]))
+        for section in SECTIONS:
+            table.add_row(section.heading, str(data["summary"][section.key]))
+        table.add_row("培训结业", str(data["summary"]["trainings_completed"]))
+        table.add_row("所提建议被催办次数", str(data["summary"]["suggestions_urged"]))
         return table
 
-    emit(data, as_json, render)
+    emit(data, as_json or fmt == "json", render)

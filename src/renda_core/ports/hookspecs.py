@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from renda_core.domain.deadlines import DeadlinePolicy
     from renda_core.notify.messages import Channel
     from renda_core.notify.rules import Rule
+    from renda_core.ports.assessment import AssessmentScheme
     from renda_core.ports.contracts import CompositeReport, Projection, Report
 
 hookspec = pluggy.HookspecMarker("renda")
@@ -146,5 +147,25 @@ def renda_register_notification_rules(register: Callable[[Rule], None]) -> None:
     derives the same messages and none is sent twice.
 
     :param register: call ``register(rule)`` once per rule.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def renda_register_assessment(register: Callable[[AssessmentScheme], None]) -> None:
+    """Contribute a performance-assessment scheme (代表履职考核/积分办法) for
+    ``renda report assessment``.
+
+    A scheme scores one deputy's duty record of one year (the output of
+    ``renda_adapters.record.duty_record``): ``score(record)`` returns
+    :class:`~renda_core.ports.assessment.AssessmentItem` objects, points per duty or
+    deductions (negative points), each with the record's entries behind it
+    (``facts``), so a deputy can check every point. A fact must be an entry of the
+    record; an item without facts is refused. The built-in ``example`` scheme is an
+    example, not law: a province registers its own, which then replaces it (with
+    several, ``--scheme`` or ``RENDA_ASSESSMENT_SCHEME`` names the one used).
+
+    :param register: call ``register(scheme)`` with an
+        :class:`~renda_core.ports.assessment.AssessmentScheme` (a unique ``name``).
     :returns: nothing.
     """
