@@ -151,8 +151,11 @@ class DutyRecordProjection:
     @process_event.register(Deputy.LiaisonEnded)
     def _(self, event: Any, view: ViewUnit) -> None:
         doc = _deputy(view, str(event.originator_id))
-        if doc["liaisons"]:
-            doc["liaisons"][-1]["until"] = _d(event.on)
+        member = getattr(event, "member", None)  # None: the one open (class version 1)
+        for entry in reversed(doc["liaisons"]):
+            if entry["until"] is None and member in (None, entry["member"]):
+                entry["until"] = _d(event.on)
+                break
         view.put(DEPUTY, str(event.originator_id), doc)
 
     @process_event.register(Deputy.ContactRecorded)

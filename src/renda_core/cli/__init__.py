@@ -18,6 +18,7 @@ from renda_core.cli.assign_batch import assign_batch
 from renda_core.cli.audit import audit
 from renda_core.cli.bulletin import bulletin
 from renda_core.cli.calendar import calendar
+from renda_core.cli.committee import body, member
 from renda_core.cli.common import RendaGroup, emit, env, json_option
 from renda_core.cli.context import Env
 from renda_core.cli.deputy import deputy
@@ -25,9 +26,11 @@ from renda_core.cli.events import events
 from renda_core.cli.extension import suggestion_request_extension  # noqa: F401
 from renda_core.cli.group import group as group_group
 from renda_core.cli.importer import import_file, schema
+from renda_core.cli.mandate import term
 from renda_core.cli.notify import COMMANDS as NOTIFY_COMMANDS
 from renda_core.cli.office import deputy_import
 from renda_core.cli.opinion import opinion
+from renda_core.cli.plan import campaign, plan
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
 from renda_core.cli.serve import serve
@@ -113,6 +116,11 @@ for group in (
     audit,
     serve,
     token,
+    term,
+    member,
+    body,
+    plan,
+    campaign,
 ):
     cli.add_command(group)
 suggestion.add_command(assign_batch)
