@@ -19,6 +19,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from renda_adapters.record import members
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import NotFound
 from renda_core.domain.group import DeputyGroup
@@ -72,6 +73,7 @@ LISTS = (
     "group_activities",
     "trainings",
     "contacts",
+    *members.LISTS,
 )
 
 
@@ -107,13 +109,14 @@ class DutyRecordProjection:
         "renda:TrainingCourse.AttendanceRecorded",
         "renda:TrainingCourse.DeputyCompleted",
         *SUGGESTION_TOPICS,
+        *members.TOPICS,
     )
 
     @singledispatchmethod
     def process_event(self, event: Any, view: ViewUnit) -> None:
         """Suggestion events by topic; other kinds are not this adapter's business."""
         topic = getattr(type(event), "TOPIC", "")
-        handler = SUGGESTION_HANDLERS.get(topic)
+        handler = SUGGESTION_HANDLERS.get(topic) or members.MEMBER_HANDLERS.get(topic)
         if handler is not None:
             handler(event, view)
 
@@ -171,6 +174,7 @@ class DutyRecordProjection:
         doc = _deputy(view, str(event.originator_id))
         doc["terminated_on"] = _d(event.on)
         view.put(DEPUTY, str(event.originator_id), doc)
+        members.terminated(event, view)
 
     # -- stations -----------------------------------------------------------------
 
