@@ -27,6 +27,7 @@ from renda_core.projections.runner import ProjectionRunner
 from tests.conftest import STAFF, register_payload
 
 START = date(2023, 1, 20)
+REGISTERED = date(2023, 1, 16)
 days = st.integers(min_value=-10, max_value=300)
 who = st.integers(min_value=0, max_value=2)
 forms = st.sampled_from(["visit", "forum", "phone", "座谈"])
@@ -116,8 +117,10 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         @rule(d=who, offset=days)
         def terminate(self, d: int, offset: int) -> None:
             on = START + timedelta(days=offset)
-            ok = d not in self.ended and all(
-                on >= since for (_, dd), since in self.open.items() if dd == d
+            ok = (
+                d not in self.ended
+                and on >= REGISTERED
+                and all(on >= since for (_, dd), since in self.open.items() if dd == d)
             )
             data = {"deputy_id": self.deputies[d], "ground": "moved_away", "date": on.isoformat()}
             self.attempt(app.terminate_deputy, data, ok)
@@ -146,8 +149,9 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
                 for entry in view["deputies"]:
                     d = self.deputies.index(UUID(entry["deputy_id"]))
                     days_ = [on for dd, on in self.contacts[m] if dd == d]
-                    if entry["until"] is None and days_:
-                        assert entry["last_contact"] == max(days_).isoformat()
+                    assert entry["contacts"] == len(days_)
+                    last = max(days_).isoformat() if days_ else None
+                    assert entry["last_contact"] == last
 
     return LedgerMachine
 

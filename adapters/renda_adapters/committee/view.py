@@ -86,14 +86,15 @@ class CommitteeProjection:
             return
         deputy_id = str(event.originator_id)
         deputy = _get(view, DEPUTY, deputy_id)
+        earlier = [c["on"] for c in member["contacts"] if c["deputy_id"] == deputy_id]
         member["deputies"].append(
             {
                 "deputy_id": deputy_id,
                 "name": deputy["name"],
                 "since": event.on.isoformat(),
                 "until": None,
-                "contacts": 0,
-                "last_contact": None,
+                "contacts": len(earlier),  # every contact of this member with the deputy
+                "last_contact": max(earlier, default=None),
             }
         )
         deputy["members"].append(event.member)

@@ -27,7 +27,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from renda_core.application.app import Renda
 from renda_core.application.commands import COMMANDS
-from renda_core.demo import people
+from renda_core.demo import members, people
 from renda_core.demo.geography import Map, Place, build_map, largest_remainder
 from renda_core.demo.targets import Targets, targets_for
 from renda_core.domain.ids import assigned_ids
@@ -284,6 +284,8 @@ class Generator:
         with self.batches.phase():
             self.handle_forwarded(forwarded)
         self.step("批转办理")
+        with self.batches.phase():
+            members.fill(self)  # issue 14: terms, committee, ledger, plan (own random)
         return self.t
 
     def _homes(self) -> set[str]:
