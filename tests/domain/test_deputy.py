@@ -75,11 +75,29 @@ def test_liaison_contact_and_end() -> None:
     ]
 
 
-def test_second_liaison_needs_the_first_ended() -> None:
+def test_several_liaisons_at_once_but_each_member_once() -> None:
+    # Issue 14 dropped the one-liaison-at-a-time rule (双联系 is a ledger): a deputy may
+    # have several liaison members; the same member twice at once is refused.
     d = new_deputy()
     d.liaise(member="甲", on=date(2023, 2, 1), actor=STAFF)
-    with pytest.raises(RuleViolated, match="already has liaison"):
-        d.liaise(member="乙", on=date(2023, 2, 2), actor=STAFF)
+    d.liaise(member="乙", on=date(2023, 2, 2), actor=STAFF)
+    assert d.open_liaisons == {"甲": date(2023, 2, 1), "乙": date(2023, 2, 2)}
+    with pytest.raises(RuleViolated, match="already this deputy's liaison"):
+        d.liaise(member="甲", on=date(2023, 2, 3), actor=STAFF)
+    with pytest.raises(RuleViolated, match="name the member"):
+        d.unliaise(on=date(2023, 3, 1), actor=STAFF)
+    with pytest.raises(RuleViolated, match="name the member"):
+        d.record_contact(form=ContactForm.PHONE, on=date(2023, 3, 1), note=None, actor=STAFF)
+    with pytest.raises(RuleViolated, match="not a liaison"):
+        d.unliaise(on=date(2023, 3, 1), actor=STAFF, member="丙")
+    d.unliaise(on=date(2023, 3, 1), actor=STAFF, member="甲")
+    assert d.liaison == "乙" and list(d.open_liaisons) == ["乙"]
+    d.record_contact(form=ContactForm.VISIT, on=date(2023, 3, 2), note=None, actor=STAFF)
+    # any member may be named for a contact, liaison or not
+    d.record_contact(
+        form=ContactForm.FORUM, on=date(2023, 3, 3), note=None, actor=STAFF, member="常委会主任"
+    )
+    assert [c["member"] for c in d.contacts] == ["乙", "常委会主任"]
 
 
 def test_contact_needs_an_active_liaison() -> None:

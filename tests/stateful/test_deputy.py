@@ -1,5 +1,9 @@
 """Random command sequences drive a Deputy against a simple model; the invariants hold
-after every step, and re-reading from the store gives the same state."""
+after every step, and re-reading from the store gives the same state.
+
+Issue 14: the liaison is a ledger (several members at once, each once), and the
+lifecycle has suspension/resumption, statutory termination grounds, the announcement
+and re-election into later terms."""
 
 from __future__ import annotations
 
@@ -26,6 +30,10 @@ members = st.sampled_from(["常委会副主任 陈立", "常委会委员 周敏"
 forms = st.sampled_from(["forum", "visit", "research", "phone", "other", "座谈"])
 reasons = st.sampled_from(["resignation", "recall", "death", "transfer", "other", "罢免"])
 levels = st.sampled_from(["national", "provincial", "municipal", "county", "township", "乡"])
+grounds = st.sampled_from(["detained", "serving_sentence"])
+termination_grounds = st.sampled_from(
+    ["moved_away", "lost_nationality", "incapacity", "ordered_to_resign", "丧失行为能力"]
+)
 
 
 def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
@@ -36,8 +44,13 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         def register(self) -> None:
             self.id = app.register_deputy(register_payload(date=START.isoformat()), STAFF)
             self.active = True
-            self.liaison: str | None = None
-            self.since: date | None = None
+            self.open: dict[str, date] = {}
+            self.suspended: date | None = None
+            self.resumed: date | None = None
+            self.terminated: date | None = None
+            self.announced = False
+            self.term = register_payload()["term"]
+            self.term_from = START
             self.contacts = 0
             self.level = "provincial"
             self.events = 1
@@ -54,33 +67,96 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             self.events += 1
             return True
 
+        @property
+        def liaison(self) -> str | None:
+            return list(self.open)[-1] if self.open else None
+
+        def after_all(self, on: date) -> bool:
+            return all(on >= since for since in self.open.values())
+
         @rule(member=members, offset=days)
         def liaise(self, member: str, offset: int) -> None:
             on = START + timedelta(days=offset)
-            ok = self.active and self.liaison is None and offset >= 0
+            ok = self.active and member not in self.open and offset >= 0
             if self.attempt(app.liaise_deputy, {"member": member, "date": on.isoformat()}, ok):
-                self.liaison, self.since = member, on
+                self.open[member] = on
 
-        @rule(offset=days)
-        def unliaise(self, offset: int) -> None:
+        @rule(offset=days, member=st.none() | members)
+        def unliaise(self, offset: int, member: str | None) -> None:
             on = START + timedelta(days=offset)
-            ok = self.active and self.since is not None and on >= self.since
-            if self.attempt(app.unliaise_deputy, {"date": on.isoformat()}, ok):
-                self.liaison, self.since = None, None
+            which = member if member is not None else next(iter(self.open), None)
+            known = member in self.open if member is not None else len(self.open) == 1
+            ok = self.active and known and which is not None and on >= self.open[which]
+            data = {"date": on.isoformat(), **({"member": member} if member else {})}
+            if self.attempt(app.unliaise_deputy, data, ok):
+                assert which is not None
+                del self.open[which]
 
         @rule(form=forms, offset=days)
         def contact(self, form: str, offset: int) -> None:
             on = START + timedelta(days=offset)
-            ok = self.active and self.since is not None and on >= self.since
+            ok = self.active and len(self.open) == 1 and self.after_all(on)
             if self.attempt(app.record_contact, {"form": form, "date": on.isoformat()}, ok):
                 self.contacts += 1
 
         @rule(reason=reasons, offset=days)
         def terminate(self, reason: str, offset: int) -> None:
             on = START + timedelta(days=offset)
-            ok = self.active and offset >= 0 and (self.since is None or on >= self.since)
+            ok = (
+                self.active
+                and offset >= 0
+                and self.after_all(on)
+                and (self.suspended is None or on >= self.suspended)
+            )
             if self.attempt(app.terminate_deputy, {"reason": reason, "date": on.isoformat()}, ok):
-                self.active, self.liaison, self.since = False, None, None
+                self.active, self.open, self.terminated = False, {}, on
+
+        @rule(ground=termination_grounds, offset=days)
+        def terminate_on_ground(self, ground: str, offset: int) -> None:
+            on = START + timedelta(days=offset)
+            ok = (
+                self.active
+                and offset >= 0
+                and self.after_all(on)
+                and (self.suspended is None or on >= self.suspended)
+            )
+            if self.attempt(app.terminate_deputy, {"ground": ground, "date": on.isoformat()}, ok):
+                self.active, self.open, self.terminated = False, {}, on
+
+        @rule(ground=grounds, offset=days)
+        def suspend(self, ground: str, offset: int) -> None:
+            on = START + timedelta(days=offset)
+            ok = (
+                self.active
+                and self.suspended is None
+                and offset >= 0
+                and (self.resumed is None or on >= self.resumed)
+            )
+            if self.attempt(app.suspend_deputy, {"ground": ground, "date": on.isoformat()}, ok):
+                self.suspended = on
+
+        @rule(offset=days)
+        def resume(self, offset: int) -> None:
+            on = START + timedelta(days=offset)
+            ok = self.active and self.suspended is not None and on >= self.suspended
+            if self.attempt(app.resume_deputy, {"date": on.isoformat()}, ok):
+                self.suspended, self.resumed = None, on
+
+        @rule(offset=days)
+        def announce(self, offset: int) -> None:
+            on = START + timedelta(days=offset)
+            ok = self.terminated is not None and not self.announced and on >= self.terminated
+            data = {"notice": "公告第1号", "date": on.isoformat()}
+            if self.attempt(app.announce_termination, data, ok):
+                self.announced = True
+
+        @rule(step=st.integers(min_value=-1, max_value=2), offset=days)
+        def reelect(self, step: int, offset: int) -> None:
+            on = START + timedelta(days=offset)
+            term = self.term + step
+            ok = self.active and self.suspended is None and step > 0 and on >= self.term_from
+            if self.attempt(app.reelect_deputy, {"term": term, "date": on.isoformat()}, ok):
+                self.term, self.term_from = term, on
 
         @rule(level=levels)
         def correct_level(self, level: str) -> None:
@@ -93,7 +169,14 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         def matches_the_model_and_replays_the_same(self) -> None:
             deputy = app.get_deputy(self.id)
             assert deputy.is_active == self.active
+            assert deputy.open_liaisons == self.open
             assert deputy.liaison == self.liaison
+            assert (deputy.status == "suspended") == (self.active and self.suspended is not None)
+            assert (deputy.announced_on is not None) == self.announced
+            assert deputy.term == self.term == deputy.terms[-1]["term"]
+            assert all(
+                a["to"] == b["from"] for a, b in zip(deputy.terms, deputy.terms[1:], strict=False)
+            )
             assert len(deputy.contacts) == self.contacts
             assert deputy.level == self.level
             assert deputy.version == self.events
@@ -107,6 +190,9 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
 
 
 def test_deputy_lifecycle_keeps_its_invariants(app: Renda) -> None:
+    for level in ("national", "provincial", "municipal", "county", "township"):
+        for number in range(15, 21):
+            app.begin_term({"level": level, "number": number, "date": "2000-01-01"}, STAFF)
     with Renda(app.store) as reader:
         run_state_machine_as_test(
             make_machine(app, reader),

@@ -25,7 +25,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
-from renda_adapters.record import accountability, bulletin, page
+from renda_adapters.record import accountability, bulletin, members, page
 from renda_adapters.record.read import duty_record
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.group import DeputyGroup
@@ -80,6 +80,7 @@ LISTS = (
     "contacts",
     "constituent_reports",
     "bulletin_items",
+    *members.LISTS,
 )
 
 
@@ -117,6 +118,7 @@ class DutyRecordProjection:
         *SUGGESTION_TOPICS,
         *accountability.TOPICS,
         *bulletin.TOPICS,
+        *members.TOPICS,
     )
 
     @singledispatchmethod
@@ -124,7 +126,7 @@ class DutyRecordProjection:
         """Events handled by topic (``HANDLERS``); other kinds are not this adapter's
         business."""
         topic = getattr(type(event), "TOPIC", "")
-        handler = HANDLERS.get(topic)
+        handler = HANDLERS.get(topic) or members.MEMBER_HANDLERS.get(topic)
         if handler is not None:
             handler(event, view)
 
@@ -162,8 +164,11 @@ class DutyRecordProjection:
     @process_event.register(Deputy.LiaisonEnded)
     def _(self, event: Any, view: ViewUnit) -> None:
         doc = _deputy(view, str(event.originator_id))
-        if doc["liaisons"]:
-            doc["liaisons"][-1]["until"] = _d(event.on)
+        member = getattr(event, "member", None)  # None: the one open (class version 1)
+        for entry in reversed(doc["liaisons"]):
+            if entry["until"] is None and member in (None, entry["member"]):
+                entry["until"] = _d(event.on)
+                break
         view.put(DEPUTY, str(event.originator_id), doc)
 
     @process_event.register(Deputy.ContactRecorded)
@@ -179,6 +184,7 @@ class DutyRecordProjection:
         doc = _deputy(view, str(event.originator_id))
         doc["terminated_on"] = _d(event.on)
         view.put(DEPUTY, str(event.originator_id), doc)
+        members.terminated(event, view)
 
     # -- stations -----------------------------------------------------------------
 

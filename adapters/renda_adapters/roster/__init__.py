@@ -80,15 +80,24 @@ class DeputyRoster:
         view.put(KIND, str(event.originator_id), doc)
 
     def _liaison_assigned(self, event: Any, view: ViewUnit) -> None:
+        # Since issue 14 a deputy may have several liaisons: counted once while any is open.
         doc = self._doc(view, event)
+        open_ = _open_liaisons(doc)
+        if not open_:
+            view.add("liaison_deputies", area=doc["area"], level=doc["level"])
+        open_.append(event.member)
         doc["liaison"] = event.member
-        view.add("liaison_deputies", area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
 
     def _liaison_ended(self, event: Any, view: ViewUnit) -> None:
         doc = self._doc(view, event)
-        doc["liaison"] = None
-        view.add("liaison_deputies", -1, area=doc["area"], level=doc["level"])
+        open_ = _open_liaisons(doc)
+        member = getattr(event, "member", None) or (open_[-1] if open_ else None)
+        if member in open_:
+            open_.remove(member)
+        if not open_:
+            view.add("liaison_deputies", -1, area=doc["area"], level=doc["level"])
+        doc["liaison"] = open_[-1] if open_ else None
         view.put(KIND, str(event.originator_id), doc)
 
     def _contact_recorded(self, event: Any, view: ViewUnit) -> None:
@@ -110,6 +119,7 @@ class DeputyRoster:
         self._count(view, doc, -1)
         doc["status"] = "terminated"
         doc["liaison"] = None
+        doc["open_liaisons"] = []
         doc["terminated_on"] = event.on.isoformat()
         view.add("terminated_total", area=doc["area"], level=doc["level"])
         view.put(KIND, str(event.originator_id), doc)
@@ -130,6 +140,14 @@ class DeputyRoster:
         view.add("active_total", sign, **where)
         if doc["liaison"] is not None:
             view.add("liaison_deputies", sign, **where)
+
+
+def _open_liaisons(doc: dict[str, Any]) -> list[str]:
+    """The deputy's open liaisons (docs written before issue 14 had only ``liaison``)."""
+    if "open_liaisons" not in doc:
+        doc["open_liaisons"] = [doc["liaison"]] if doc["liaison"] is not None else []
+    found: list[str] = doc["open_liaisons"]
+    return found
 
 
 def build_deputies(ctx: ReportContext) -> dict[str, Any]:

@@ -25,6 +25,16 @@ from renda_core.application.bulletins import (
     RemoveItem,
 )
 from renda_core.application.calendar import AddCalendarYear
+from renda_core.application.committee import (
+    AddBody,
+    AddMember,
+    BodyContact,
+    BodyMembership,
+    InviteDeputies,
+    MemberContact,
+    MemberLeaves,
+    MemberLiaison,
+)
 from renda_core.application.deputies import (
     AssignLiaison,
     CorrectDeputy,
@@ -34,6 +44,14 @@ from renda_core.application.deputies import (
     TerminateDeputy,
 )
 from renda_core.application.groups import DissolveGroup, FormGroup, GroupMember, HoldGroupActivity
+from renda_core.application.mandates import (
+    AnnounceTermination,
+    BeginTerm,
+    EndTerm,
+    ReelectDeputy,
+    ResumeDeputy,
+    SuspendDeputy,
+)
 from renda_core.application.opinions import (
     AnswerOpinion,
     CloseOpinion,
@@ -44,6 +62,15 @@ from renda_core.application.opinions import (
     RecordOpinionResult,
     ReferOpinion,
     ScreenOpinion,
+)
+from renda_core.application.plans import (
+    AddTask,
+    AdoptPlan,
+    CompleteTask,
+    ConcludeCampaign,
+    LaunchCampaign,
+    LinkCampaignTask,
+    ReportProgress,
 )
 from renda_core.application.sessions import CloseSession, OpenSession
 from renda_core.application.stations import (
@@ -468,6 +495,146 @@ class CommandMethods:
         """
         return self._application.forward_item(command, self._acting(actor))
 
+    def add_member(
+        self, command: AddMember | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record a standing-committee member; returns the id.
+
+        Command ``member.add``.
+        """
+        return self._application.add_member(command, self._acting(actor))
+
+    def member_leaves(
+        self, command: MemberLeaves | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member leaves office.
+
+        Command ``member.leave``.
+        """
+        return self._application.member_leaves(command, self._acting(actor))
+
+    def member_liaise(
+        self, command: MemberLiaison | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member starts liaising with a deputy (双联系).
+
+        Command ``member.liaise``.
+        """
+        return self._application.member_liaise(command, self._acting(actor))
+
+    def member_unliaise(
+        self, command: MemberLiaison | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member's liaison with a deputy ends.
+
+        Command ``member.unliaise``.
+        """
+        return self._application.member_unliaise(command, self._acting(actor))
+
+    def member_contact(
+        self, command: MemberContact | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record a member's contact with a deputy (liaison or not).
+
+        Command ``member.contact``.
+        """
+        return self._application.member_contact(command, self._acting(actor))
+
+    def add_body(self, command: AddBody | Mapping[str, Any], actor: Actor | None = None) -> UUID:
+        """Record a body of the standing committee; returns the id.
+
+        Command ``body.add``.
+        """
+        return self._application.add_body(command, self._acting(actor))
+
+    def body_join(
+        self, command: BodyMembership | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member joins a body.
+
+        Command ``body.join``.
+        """
+        return self._application.body_join(command, self._acting(actor))
+
+    def body_remove(
+        self, command: BodyMembership | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member leaves a body.
+
+        Command ``body.remove``.
+        """
+        return self._application.body_remove(command, self._acting(actor))
+
+    def body_contact(
+        self, command: BodyContact | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record a body's contact with a deputy.
+
+        Command ``body.contact``.
+        """
+        return self._application.body_contact(command, self._acting(actor))
+
+    def body_invite(
+        self, command: InviteDeputies | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record deputies taking part in a body's legislation or supervision work.
+
+        Command ``body.invite``.
+        """
+        return self._application.body_invite(command, self._acting(actor))
+
+    def begin_term(
+        self, command: BeginTerm | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record a term; returns its id (the same for the same level and number).
+
+        Command ``term.begin``.
+        """
+        return self._application.begin_term(command, self._acting(actor))
+
+    def end_term(self, command: EndTerm | Mapping[str, Any], actor: Actor | None = None) -> None:
+        """Record the end of a term.
+
+        Command ``term.end``.
+        """
+        return self._application.end_term(command, self._acting(actor))
+
+    def suspend_deputy(
+        self, command: SuspendDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Suspend a deputy's duties.
+
+        Command ``deputy.suspend``.
+        """
+        return self._application.suspend_deputy(command, self._acting(actor))
+
+    def resume_deputy(
+        self, command: ResumeDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """End a suspension: the deputy resumes the duties.
+
+        Command ``deputy.resume``.
+        """
+        return self._application.resume_deputy(command, self._acting(actor))
+
+    def announce_termination(
+        self, command: AnnounceTermination | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Announce a terminated mandate (公告).
+
+        Command ``deputy.announce``.
+        """
+        return self._application.announce_termination(command, self._acting(actor))
+
+    def reelect_deputy(
+        self, command: ReelectDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Re-elect a deputy into a later, recorded term of the same level.
+
+        Command ``deputy.reelect``.
+        """
+        return self._application.reelect_deputy(command, self._acting(actor))
+
     def register_deputy(
         self, command: RegisterDeputy | Mapping[str, Any], actor: Actor | None = None
     ) -> UUID:
@@ -702,6 +869,69 @@ class CommandMethods:
         Command ``opinion.close``.
         """
         return self._application.close_opinion(command, self._acting(actor))
+
+    def adopt_plan(
+        self, command: AdoptPlan | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Adopt a year's plan; returns its id (one per level and year).
+
+        Command ``plan.adopt``.
+        """
+        return self._application.adopt_plan(command, self._acting(actor))
+
+    def add_plan_task(
+        self, command: AddTask | Mapping[str, Any], actor: Actor | None = None
+    ) -> int:
+        """Add a task; returns its number.
+
+        Command ``plan.task``.
+        """
+        return self._application.add_plan_task(command, self._acting(actor))
+
+    def report_plan_progress(
+        self, command: ReportProgress | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Report progress on a task.
+
+        Command ``plan.progress``.
+        """
+        return self._application.report_plan_progress(command, self._acting(actor))
+
+    def complete_plan_task(
+        self, command: CompleteTask | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Complete a task.
+
+        Command ``plan.complete``.
+        """
+        return self._application.complete_plan_task(command, self._acting(actor))
+
+    def launch_campaign(
+        self, command: LaunchCampaign | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Launch a campaign; returns its id.
+
+        Command ``campaign.launch``.
+        """
+        return self._application.launch_campaign(command, self._acting(actor))
+
+    def link_campaign_task(
+        self, command: LinkCampaignTask | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Link a campaign to a plan task of its level.
+
+        Command ``campaign.link``.
+        """
+        return self._application.link_campaign_task(command, self._acting(actor))
+
+    def conclude_campaign(
+        self, command: ConcludeCampaign | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Conclude a campaign.
+
+        Command ``campaign.conclude``.
+        """
+        return self._application.conclude_campaign(command, self._acting(actor))
 
     def open_session(
         self, command: OpenSession | Mapping[str, Any], actor: Actor | None = None

@@ -15,9 +15,12 @@ from renda_core.application.areas import AreaCommands
 from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.application.bulletins import BulletinCommands
 from renda_core.application.calendar import CalendarCommands
+from renda_core.application.committee import CommitteeCommands
 from renda_core.application.deputies import DeputyCommands
 from renda_core.application.groups import GroupCommands
+from renda_core.application.mandates import MandateCommands
 from renda_core.application.opinions import OpinionCommands
+from renda_core.application.plans import PlanCommands
 from renda_core.application.sessions import SessionCommands
 from renda_core.application.stations import StationCommands
 from renda_core.application.suggestions import SuggestionCommands
@@ -33,6 +36,9 @@ from renda_core.domain.training import TrainingCourse
 
 class Renda(
     DeputyCommands,
+    MandateCommands,
+    CommitteeCommands,
+    PlanCommands,
     AreaCommands,
     StationCommands,
     OpinionCommands,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import (
@@ -22,6 +22,7 @@ from renda_core.application.commands import (
     check_area_prefix,
     command,
 )
+from renda_core.application.mandates import TerminationGroundField
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import Actor
@@ -76,10 +77,11 @@ class AssignLiaison(Command):
 
 
 class EndLiaison(Command):
-    """End the deputy's current liaison."""
+    """End one of the deputy's liaisons (the only one, or the member named)."""
 
     deputy_id: UUID
     date: BusinessDate
+    member: Text | None = None
 
 
 class RecordContact(Command):
@@ -89,14 +91,24 @@ class RecordContact(Command):
     form: ContactFormField
     date: BusinessDate
     note: LongText | None = None
+    member: Text | None = Field(
+        default=None, description="any standing-committee member; default: the only liaison"
+    )
 
 
 class TerminateDeputy(Command):
     """Terminate a deputy's mandate (终止代表资格)."""
 
     deputy_id: UUID
-    reason: ReasonField
+    reason: ReasonField | None = None
+    ground: TerminationGroundField | None = None
     date: BusinessDate
+
+    @model_validator(mode="after")
+    def _ground_or_reason(self) -> TerminateDeputy:
+        if self.reason is None and self.ground is None:
+            raise ValueError("give the ground (or the coarse reason) of the termination")
+        return self
 
 
 class DeputyCommands(RendaBase):
@@ -154,7 +166,7 @@ class DeputyCommands(RendaBase):
             Deputy,
             cmd.deputy_id,
             "deputy",
-            lambda d: d.unliaise(on=cmd.date, actor=actor),
+            lambda d: d.unliaise(on=cmd.date, actor=actor, member=cmd.member),
         )
 
     @command("deputy.contact", RecordContact, STAFF)
@@ -164,7 +176,9 @@ class DeputyCommands(RendaBase):
             Deputy,
             cmd.deputy_id,
             "deputy",
-            lambda d: d.record_contact(form=cmd.form, on=cmd.date, note=cmd.note, actor=actor),
+            lambda d: d.record_contact(
+                form=cmd.form, on=cmd.date, note=cmd.note, actor=actor, member=cmd.member
+            ),
         )
 
     @command("deputy.terminate", TerminateDeputy, STAFF)
@@ -174,7 +188,7 @@ class DeputyCommands(RendaBase):
             Deputy,
             cmd.deputy_id,
             "deputy",
-            lambda d: d.terminate(reason=cmd.reason, on=cmd.date, actor=actor),
+            lambda d: d.terminate(reason=cmd.reason, ground=cmd.ground, on=cmd.date, actor=actor),
         )
 
     # -- queries ----------------------------------------------------------------

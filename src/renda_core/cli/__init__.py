@@ -21,6 +21,11 @@ from renda_core.cli.lazy import LazyGroup
 #: top-level command name → ``"module:attribute"``
 COMMAND_SOURCES: dict[str, str] = {
     "area": "renda_core.cli.area:area",
+    "body": "renda_core.cli.committee:body",
+    "campaign": "renda_core.cli.plan:campaign",
+    "member": "renda_core.cli.committee:member",
+    "plan": "renda_core.cli.plan:plan",
+    "term": "renda_core.cli.mandate:term",
     "audit": "renda_core.cli.audit:audit",
     "bulletin": "renda_core.cli.bulletin:bulletin",
     "calendar": "renda_core.cli.calendar:calendar",
@@ -50,7 +55,11 @@ COMMAND_SOURCES: dict[str, str] = {
 #: subcommands defined in other modules: ``"module:attribute"`` is added to the group,
 #: a plain module is imported for the commands it adds itself
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "deputy": ("renda_core.cli.office:deputy_import", "renda_core.cli.accountability"),
+    "deputy": (
+        "renda_core.cli.office:deputy_import",
+        "renda_core.cli.accountability",
+        "renda_core.cli.mandate",
+    ),
     "suggestion": ("renda_core.cli.extension", "renda_core.cli.assign_batch:assign_batch"),
 }
 

@@ -274,9 +274,10 @@ def emit(
 def literal(renderable: Any) -> Any:
     """A table (or text) with every string it carries made terminal-safe; a table's
     title, caption and column headers in the active language (``docs/i18n.md``)."""
-    from renda_core.i18n import gettext
     from rich.table import Table
     from rich.text import Text
+
+    from renda_core.i18n import gettext
 
     if isinstance(renderable, str):
         return Text(escape_controls(renderable, keep_newlines=True))

@@ -64,7 +64,6 @@ def apply_conventions(group: click.Group) -> None:
 def conform_on_resolve(command: click.Command) -> None:
     """A leaf command conformed now; a group made to conform what it hands out; its help
     shown in the active language (``docs/i18n.md``)."""
-    from renda_core.cli.i18n import localize
 
     if isinstance(command, click.Group):
         _conform_dynamic(command)

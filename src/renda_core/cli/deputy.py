@@ -23,6 +23,7 @@ from renda_core.cli.common import (
 )
 from renda_core.domain.deputy import STATUS_LABELS
 from renda_core.domain.errors import InvalidInput
+from renda_core.domain.mandate import TerminationGround
 from renda_core.domain.values import ContactForm, Gender, Level, TerminationReason
 from renda_core.projections.reports import fresh_context
 
@@ -164,12 +165,16 @@ def deputy_liaise(ctx: click.Context, /, deputy_id: str, member: str, on: str | 
 
 @deputy.command(name="unliaise")
 @click.argument("deputy_id")
+@click.option("--member", help="Which liaison member (needed when there are several).")
 @date_option()
 @click.pass_context
-def deputy_unliaise(ctx: click.Context, /, deputy_id: str, on: str | None) -> None:
-    """End the current liaison."""
+def deputy_unliaise(
+    ctx: click.Context, /, deputy_id: str, member: str | None, on: str | None
+) -> None:
+    """End a liaison (the only one, or --member's)."""
     e = env(ctx)
-    e.get_app().unliaise_deputy({"deputy_id": deputy_id, "date": on or today()}, e.actor())
+    data = {"deputy_id": deputy_id, "date": on or today(), "member": member}
+    e.get_app().unliaise_deputy({k: v for k, v in data.items() if v is not None}, e.actor())
     echo(f"{deputy_id}: liaison ended")
 
 
@@ -178,26 +183,34 @@ def deputy_unliaise(ctx: click.Context, /, deputy_id: str, on: str | None) -> No
 @click.option("--form", required=True, help=f"Form of contact: {choices(ContactForm)}.")
 @date_option(required=True, help="When the contact took place (YYYY-MM-DD).")
 @click.option("--note", help="Note, kept verbatim.")
+@click.option("--member", help="Any standing-committee member (default: the only liaison).")
 @click.pass_context
 def deputy_contact(
-    ctx: click.Context, /, deputy_id: str, form: str, on: str, note: str | None
+    ctx: click.Context, /, deputy_id: str, form: str, on: str, note: str | None, member: str | None
 ) -> None:
-    """Record a contact with the deputy's liaison member."""
+    """Record a contact with the deputy's liaison member (or the --member named)."""
     e = env(ctx)
     data = {"deputy_id": deputy_id, "form": form, "date": on, "note": note}
+    if member is not None:
+        data["member"] = member
     e.get_app().record_contact(data, e.actor())
     echo(f"{deputy_id}: contact recorded")
 
 
 @deputy.command(name="terminate")
 @click.argument("deputy_id")
-@click.option("--reason", required=True, help=f"Reason: {choices(TerminationReason)}.")
+@click.option("--reason", help=f"Coarse reason: {choices(TerminationReason)}.")
+@click.option("--ground", help=f"Statutory ground: {choices(TerminationGround)}.")
 @date_option(required=True, help="When the mandate ended (YYYY-MM-DD).")
 @click.pass_context
-def deputy_terminate(ctx: click.Context, /, deputy_id: str, reason: str, on: str) -> None:
-    """Terminate the deputy's mandate (终止代表资格)."""
+def deputy_terminate(
+    ctx: click.Context, /, deputy_id: str, reason: str | None, ground: str | None, on: str
+) -> None:
+    """Terminate the deputy's mandate (终止代表资格) on a statutory --ground (or a
+    coarse --reason, which implies its ground)."""
     e = env(ctx)
-    e.get_app().terminate_deputy({"deputy_id": deputy_id, "reason": reason, "date": on}, e.actor())
+    data = {"deputy_id": deputy_id, "reason": reason, "ground": ground, "date": on}
+    e.get_app().terminate_deputy({k: v for k, v in data.items() if v is not None}, e.actor())
     echo(f"{deputy_id}: mandate terminated")
 
 

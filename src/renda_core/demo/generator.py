@@ -27,7 +27,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from renda_core.application.app import Renda
 from renda_core.application.commands import COMMANDS
-from renda_core.demo import people
+from renda_core.demo import members, people
 from renda_core.demo.accountability import constituent_reports
 from renda_core.demo.geography import Map, Place, build_map, largest_remainder
 from renda_core.demo.targets import Targets, targets_for
@@ -286,6 +286,8 @@ class Generator:
             self.handle_forwarded(forwarded)
         self.step("批转办理")
         constituent_reports(self)
+        with self.batches.phase():
+            members.fill(self)  # issue 14: terms, committee, ledger, plan (own random)
         return self.t
 
     def _homes(self) -> set[str]:

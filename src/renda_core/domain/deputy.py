@@ -1,5 +1,6 @@
 """Deputy (代表): identity, level, term, liaison with the standing committee (双联系),
-contacts, and termination of the mandate.
+contacts, suspension of duties, termination of the mandate and its announcement (公告),
+and re-election into later terms (one record per person across terms).
 
 Command methods (``register``, ``correct``, ``liaise``, …) check the rules first and only
 then call the event-decorated methods, whose bodies are replayed on every load and so
@@ -16,6 +17,12 @@ from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.ids import new_id
+from renda_core.domain.mandate import (
+    REASON_GROUND,
+    SuspensionGround,
+    TerminationGround,
+    reason_of,
+)
 from renda_core.domain.values import (
     Actor,
     ContactForm,
@@ -26,8 +33,9 @@ from renda_core.domain.values import (
 )
 
 ACTIVE = "active"
+SUSPENDED = "suspended"
 TERMINATED = "terminated"
-STATUS_LABELS = {ACTIVE: "在任", TERMINATED: "资格终止"}
+STATUS_LABELS = {ACTIVE: "在任", SUSPENDED: "暂停执行代表职务", TERMINATED: "资格终止"}
 
 
 class Deputy(Aggregate):
@@ -45,8 +53,43 @@ class Deputy(Aggregate):
         Registered: ClassVar[type[Aggregate.Event]]
         DetailsCorrected: ClassVar[type[Aggregate.Event]]
         LiaisonAssigned: ClassVar[type[Aggregate.Event]]
-        LiaisonEnded: ClassVar[type[Aggregate.Event]]
-        MandateTerminated: ClassVar[type[Aggregate.Event]]
+        DutiesSuspended: ClassVar[type[Aggregate.Event]]
+        DutiesResumed: ClassVar[type[Aggregate.Event]]
+        TerminationAnnounced: ClassVar[type[Aggregate.Event]]
+        ReElected: ClassVar[type[Aggregate.Event]]
+
+    class LiaisonEnded(Event):
+        """A liaison ended (class version 2: names the member, as a deputy may have
+        several). Version 1 had no ``member``: it ended the one liaison then open."""
+
+        TOPIC = "renda:Deputy.LiaisonEnded"
+        class_version = 2
+
+        member: str | None
+        on: date
+        actor: Actor
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """``member`` added: ``None`` is the one liaison open at the time."""
+            state.setdefault("member", None)
+
+    class MandateTerminated(Event):
+        """The mandate ended (class version 2: the statutory ``ground``). Version 1
+        had only the coarse ``reason``: it replays with ground ``unspecified``."""
+
+        TOPIC = "renda:Deputy.MandateTerminated"
+        class_version = 2
+
+        reason: str
+        ground: str
+        on: date
+        actor: Actor
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """``ground`` added: older terminations have none."""
+            state.setdefault("ground", TerminationGround.UNSPECIFIED.value)
 
     class ContactRecorded(Event):
         """A contact between the liaison member and the deputy (class version 3).
@@ -148,50 +191,142 @@ class Deputy(Aggregate):
         self._corrected(changes=effective, on=on, actor=actor)
 
     def liaise(self, *, member: str, on: date, actor: Actor) -> None:
-        """Assign a standing-committee member as this deputy's liaison (双联系)."""
+        """Assign a standing-committee member as one of this deputy's liaisons (双联系).
+
+        A deputy may have several liaison members at once, but each only once."""
         self._check_active("assign a liaison")
         self._check_not_before(on, self.registered_on, "registration")
-        if self.liaison is not None:
-            raise RuleViolated(f"deputy already has liaison {self.liaison}; end that liaison first")
+        if member in self.open_liaisons:
+            raise RuleViolated(f"{member} is already this deputy's liaison")
         self._liaison_assigned(member=member, on=on, actor=actor)
 
-    def unliaise(self, *, on: date, actor: Actor) -> None:
-        """End the current liaison."""
+    def unliaise(self, *, on: date, actor: Actor, member: str | None = None) -> None:
+        """End a liaison: the one with ``member``, or the only one open."""
         self._check_active("end a liaison")
-        if self.liaison is None or self.liaison_since is None:
-            raise RuleViolated("deputy has no liaison to end")
-        self._check_not_before(on, self.liaison_since, "the start of the liaison")
-        self._liaison_ended(on=on, actor=actor)
+        member = self._open_member(member, "end")
+        self._check_not_before(on, self.open_liaisons[member], "the start of the liaison")
+        self._liaison_ended(member=member, on=on, actor=actor)
 
     def record_contact(
-        self, *, form: ContactForm, on: date, note: str | None, actor: Actor
+        self,
+        *,
+        form: ContactForm,
+        on: date,
+        note: str | None,
+        actor: Actor,
+        member: str | None = None,
     ) -> None:
-        """Record a contact between the liaison member and this deputy."""
+        """Record a contact between a standing-committee member and this deputy: the
+        member named (any member, liaison or not), or the only liaison member."""
         self._check_active("record a contact")
-        if self.liaison is None or self.liaison_since is None:
-            raise RuleViolated("a contact needs an active standing-committee liaison")
-        self._check_not_before(on, self.liaison_since, "the start of the liaison")
+        if member is None:
+            member = self._open_member(None, "record a contact with")
+            self._check_not_before(on, self.open_liaisons[member], "the start of the liaison")
+        else:
+            self._check_not_before(on, self.registered_on, "registration")
         self._contact_recorded(
             form=ContactForm.of(form).value,
-            member=self.liaison,
+            member=member,
             note=note,
             on=on,
             actor=actor,
         )
 
-    def terminate(self, *, reason: TerminationReason, on: date, actor: Actor) -> None:
-        """Terminate the mandate (代表资格终止)."""
+    def terminate(
+        self,
+        *,
+        reason: TerminationReason | None = None,
+        on: date,
+        actor: Actor,
+        ground: TerminationGround | None = None,
+    ) -> None:
+        """Terminate the mandate (代表资格终止) on a statutory ``ground``; given only the
+        coarse ``reason``, the ground it implies is recorded."""
         self._check_active("terminate the mandate")
         self._check_not_before(on, self.registered_on, "registration")
-        if self.liaison_since is not None:
-            self._check_not_before(on, self.liaison_since, "the start of the liaison")
-        self._terminated(reason=TerminationReason.of(reason).value, on=on, actor=actor)
+        for since in self.open_liaisons.values():
+            self._check_not_before(on, since, "the start of the liaison")
+        if self.suspended_on is not None:
+            self._check_not_before(on, self.suspended_on, "the suspension")
+        if ground is None and reason is None:
+            raise RuleViolated("a termination needs its ground")
+        if ground is not None and TerminationGround.of(ground) == TerminationGround.UNSPECIFIED:
+            raise RuleViolated("name the ground of the termination")
+        the_ground = (
+            TerminationGround.of(ground)
+            if ground is not None
+            else REASON_GROUND[TerminationReason.of(reason)]  # type: ignore[arg-type]
+        )
+        the_reason = TerminationReason.of(reason) if reason is not None else reason_of(the_ground)
+        self._terminated(reason=the_reason.value, ground=the_ground.value, on=on, actor=actor)
+
+    def suspend(self, *, ground: SuspensionGround, on: date, actor: Actor) -> None:
+        """Suspend the deputy's duties (暂停执行代表职务) on a ground the law names."""
+        self._check_active("suspend the duties")
+        if self.status == SUSPENDED:
+            raise RuleViolated(
+                f"the deputy's duties are already suspended since {self.suspended_on}"
+            )
+        self._check_not_before(on, self.registered_on, "registration")
+        if self.resumed_on is not None:
+            self._check_not_before(on, self.resumed_on, "the last resumption")
+        self._suspended(ground=SuspensionGround.of(ground).value, on=on, actor=actor)
+
+    def resume(self, *, on: date, actor: Actor) -> None:
+        """The ground of the suspension ceased: the deputy resumes the duties (恢复执行代表职务)."""
+        if self.status != SUSPENDED or self.suspended_on is None:
+            raise RuleViolated("the deputy's duties are not suspended")
+        self._check_not_before(on, self.suspended_on, "the suspension")
+        self._resumed(on=on, actor=actor)
+
+    def announce_termination(self, *, notice: str, on: date, actor: Actor) -> None:
+        """The standing committee announces (公告) the termination: the seat is vacant."""
+        if self.status != TERMINATED or self.terminated_on is None:
+            raise RuleViolated("only a terminated mandate is announced")
+        if self.announced_on is not None:
+            raise RuleViolated(f"the termination was already announced on {self.announced_on}")
+        self._check_not_before(on, self.terminated_on, "the termination")
+        self._announced(notice=notice, on=on, actor=actor)
+
+    def reelect(self, *, term: int, electoral_unit: str | None, on: date, actor: Actor) -> None:
+        """Re-elected into a later term (连任): the same record carries on."""
+        self._check_active("re-elect")
+        if self.status == SUSPENDED:
+            raise RuleViolated("a deputy whose duties are suspended cannot be re-elected here")
+        if term <= self.term:
+            raise RuleViolated(f"term {term} is not after the current term ({self.term})")
+        self._check_not_before(on, self.terms[-1]["from"], "the start of the current term")
+        self._reelected(term=term, electoral_unit=electoral_unit, on=on, actor=actor)
 
     # -- guards -----------------------------------------------------------------
 
     @property
     def is_active(self) -> bool:
-        return self.status == ACTIVE
+        """The mandate holds (in office, or with the duties suspended)."""
+        return self.status != TERMINATED
+
+    @property
+    def open_liaisons(self) -> dict[str, date]:
+        """The liaison members now, with the day each began."""
+        return {x["member"]: x["since"] for x in self.liaisons if x["until"] is None}
+
+    def _open_member(self, member: str | None, what: str) -> str:
+        current = self.open_liaisons
+        if member is None:
+            if not current and what == "end":
+                raise RuleViolated("deputy has no liaison to end")
+            if not current:
+                raise RuleViolated(
+                    "a contact needs an active standing-committee liaison, or the member named"
+                )
+            if len(current) > 1:
+                raise RuleViolated(
+                    f"deputy has {len(current)} liaisons ({', '.join(current)}): name the member"
+                )
+            return next(iter(current))
+        if member not in current:
+            raise RuleViolated(f"{member} is not a liaison of this deputy")
+        return member
 
     def _check_active(self, what: str) -> None:
         if not self.is_active:
@@ -237,11 +372,21 @@ class Deputy(Aggregate):
         self.liaison_since: date | None = None
         self.liaisons: list[dict[str, Any]] = []
         self.contacts: list[dict[str, Any]] = []
+        self.termination_ground: str | None = None
+        self.suspended_on: date | None = None
+        self.suspension_ground: str | None = None
+        self.resumed_on: date | None = None
+        self.suspensions: list[dict[str, Any]] = []
+        self.announced_on: date | None = None
+        self.announcement: str | None = None
+        self.terms: list[dict[str, Any]] = [{"term": term, "from": on, "to": None}]
 
     @event("DetailsCorrected", topic="renda:Deputy.DetailsCorrected")
     def _corrected(self, *, changes: dict[str, Any], on: date, actor: Actor) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
+        if "term" in changes:
+            self.terms[-1]["term"] = changes["term"]
 
     @event("LiaisonAssigned", topic="renda:Deputy.LiaisonAssigned")
     def _liaison_assigned(self, *, member: str, on: date, actor: Actor) -> None:
@@ -249,11 +394,19 @@ class Deputy(Aggregate):
         self.liaison_since = on
         self.liaisons.append({"member": member, "since": on, "until": None})
 
-    @event("LiaisonEnded", topic="renda:Deputy.LiaisonEnded")
-    def _liaison_ended(self, *, on: date, actor: Actor) -> None:
-        self.liaisons[-1]["until"] = on
-        self.liaison = None
-        self.liaison_since = None
+    @event(LiaisonEnded)
+    def _liaison_ended(self, *, member: str | None, on: date, actor: Actor) -> None:
+        for entry in reversed(self.liaisons):
+            if entry["until"] is None and member in (None, entry["member"]):
+                entry["until"] = on
+                break
+        self._latest_liaison()
+
+    def _latest_liaison(self) -> None:
+        """``liaison``/``liaison_since``: the most recently begun liaison still open."""
+        open_ = [x for x in self.liaisons if x["until"] is None]
+        self.liaison = open_[-1]["member"] if open_ else None
+        self.liaison_since = open_[-1]["since"] if open_ else None
 
     @event(ContactRecorded)
     def _contact_recorded(
@@ -261,15 +414,48 @@ class Deputy(Aggregate):
     ) -> None:
         self.contacts.append({"form": form, "member": member, "note": note, "on": on})
 
-    @event("MandateTerminated", topic="renda:Deputy.MandateTerminated")
-    def _terminated(self, *, reason: str, on: date, actor: Actor) -> None:
+    @event(MandateTerminated)
+    def _terminated(self, *, reason: str, ground: str, on: date, actor: Actor) -> None:
         self.status = TERMINATED
         self.terminated_on = on
         self.termination_reason = reason
-        if self.liaison is not None:
-            self.liaisons[-1]["until"] = on
+        self.termination_ground = ground
+        for entry in self.liaisons:
+            if entry["until"] is None:
+                entry["until"] = on
+        if self.suspensions and self.suspensions[-1]["until"] is None:
+            self.suspensions[-1]["until"] = on
+        self.terms[-1]["to"] = on
         self.liaison = None
         self.liaison_since = None
+
+    @event("DutiesSuspended", topic="renda:Deputy.DutiesSuspended")
+    def _suspended(self, *, ground: str, on: date, actor: Actor) -> None:
+        self.status = SUSPENDED
+        self.suspended_on = on
+        self.suspension_ground = ground
+        self.suspensions.append({"ground": ground, "since": on, "until": None})
+
+    @event("DutiesResumed", topic="renda:Deputy.DutiesResumed")
+    def _resumed(self, *, on: date, actor: Actor) -> None:
+        self.status = ACTIVE
+        self.suspended_on = None
+        self.suspension_ground = None
+        self.resumed_on = on
+        self.suspensions[-1]["until"] = on
+
+    @event("TerminationAnnounced", topic="renda:Deputy.TerminationAnnounced")
+    def _announced(self, *, notice: str, on: date, actor: Actor) -> None:
+        self.announced_on = on
+        self.announcement = notice
+
+    @event("ReElected", topic="renda:Deputy.ReElected")
+    def _reelected(self, *, term: int, electoral_unit: str | None, on: date, actor: Actor) -> None:
+        self.terms[-1]["to"] = on
+        self.terms.append({"term": term, "from": on, "to": None})
+        self.term = term
+        if electoral_unit is not None:
+            self.electoral_unit = electoral_unit
 
     # -- reading ----------------------------------------------------------------
 
@@ -292,6 +478,20 @@ class Deputy(Aggregate):
             "status_label": STATUS_LABELS[self.status],
             "terminated_on": _iso(self.terminated_on),
             "termination_reason": self.termination_reason,
+            "termination_ground": self.termination_ground,
+            "termination_ground_label": (
+                TerminationGround.of(self.termination_ground).label
+                if self.termination_ground
+                else None
+            ),
+            "announced_on": _iso(self.announced_on),
+            "announcement": self.announcement,
+            "suspension_ground": self.suspension_ground,
+            "suspensions": [
+                {**x, "since": _iso(x["since"]), "until": _iso(x["until"])}
+                for x in self.suspensions
+            ],
+            "terms": [{**x, "from": _iso(x["from"]), "to": _iso(x["to"])} for x in self.terms],
             "liaison": self.liaison,
             "liaison_since": _iso(self.liaison_since),
             "liaisons": [

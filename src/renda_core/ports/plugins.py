@@ -22,6 +22,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "renda_adapters.groups",
     "renda_adapters.training",
     "renda_adapters.record",
+    "renda_adapters.committee",
     "renda_adapters.suggestions",
     "renda_adapters.bulletin",
     "renda_adapters.annual",
