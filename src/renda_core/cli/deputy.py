@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.deputy import STATUS_LABELS
 from renda_core.domain.values import ContactForm, Gender, Level, TerminationReason
 from renda_core.projections.reports import fresh_context
@@ -54,11 +55,12 @@ def deputy_register(ctx: click.Context, /, as_json: bool, on: str | None, **fiel
 
 @deputy.command(name="show")
 @click.argument("deputy_id")
+@reason_option
 @json_option
 @click.pass_context
-def deputy_show(ctx: click.Context, /, deputy_id: str, as_json: bool) -> None:
+def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_json: bool) -> None:
     """Show one deputy with liaisons and contacts."""
-    data = env(ctx).get_app().deputy(deputy_id)
+    data = shown_record(ctx, "deputy.show", deputy_id, reason)
 
     def render() -> Table:
         table = Table(
@@ -102,7 +104,12 @@ def deputy_list(ctx: click.Context, /, level: str | None, as_json: bool) -> None
 
     e = env(ctx)
     wanted = parse_value(LevelField, level, "level").value if level else None
-    rows = roster_entries(fresh_context(e.runner(), DeputyRoster.name), wanted)
+    rows = shown_rows(
+        ctx,
+        "deputy.list",
+        "deputy",
+        roster_entries(fresh_context(e.runner(), DeputyRoster.name), wanted),
+    )
 
     def render() -> Table:
         table = Table(title="代表名单")
