@@ -11,6 +11,11 @@ A view holds two kinds of data:
   history by log position and recorded time, so a report can be read *as the log stood*
   at any past moment without replaying the log.
 
+With ``RENDA_CIPHER_KEY`` set, entity documents (which may hold names, notes,
+contacts) are encrypted with the store's own cipher (AES-GCM, after compression) and
+stored as ``enc1:<base64>``; figures hold ids, codes and counts only. A view written
+before the key was set keeps plain documents until ``renda projections rebuild``.
+
 Opening a view creates its tables if needed, safely when several processes open a fresh
 view at once (see ``renda_core.application.recorders``). ``reset`` drops and creates
 the view's tables in one transaction, so a reader sees the old view or the new, empty
@@ -21,6 +26,7 @@ prefix, tracked under another application name) while readers keep the old view,
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -37,7 +43,9 @@ from eventsourcing.utils import Environment
 
 from renda_core.application.recorders import ddl_lock, ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
+from renda_core.domain.errors import StoreUnavailable
 
+ENCRYPTED = "enc1:"  # an entity document encrypted with the store's cipher
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
 
@@ -93,8 +101,32 @@ class View:
     table_prefix: str  # what the view's table names start with
     tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
+    cipher: Any = None  # the store's cipher (RENDA_CIPHER_KEY): documents encrypted
 
     TABLES = ("entities", "figures", "figure_history", "meta")
+
+    def _encode_doc(self, doc: dict[str, Any]) -> str:
+        text = json.dumps(doc, ensure_ascii=False)
+        if self.cipher is None:
+            return text
+        sealed = self.cipher.encrypt(text.encode("utf-8"))
+        return ENCRYPTED + base64.b64encode(sealed).decode("ascii")
+
+    def _decode_doc(self, text: str) -> dict[str, Any]:
+        if not text.startswith(ENCRYPTED):
+            return dict(json.loads(text))
+        if self.cipher is None:
+            raise StoreUnavailable(
+                f"view '{self.view_name}' is encrypted: set RENDA_CIPHER_KEY to read it"
+            )
+        try:
+            plain = self.cipher.decrypt(base64.b64decode(text[len(ENCRYPTED) :]))
+        except Exception:  # a wrong key or a flipped byte: one line, exit 8
+            raise StoreUnavailable(
+                f"view '{self.view_name}' cannot be decrypted: a wrong RENDA_CIPHER_KEY, "
+                "or the view was altered (rebuild it: renda projections rebuild)"
+            ) from None
+        return dict(json.loads(plain))
 
     @property
     def prefix(self) -> str:
@@ -191,7 +223,7 @@ class View:
             if doc is None:
                 deletes.append((kind, key))
             else:
-                upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
+                upserts.append((kind, key, self._encode_doc(doc)))
         if deletes:
             c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
         if upserts:
@@ -304,7 +336,7 @@ class View:
                 (kind, key),
             )
             row = c.fetchone()
-        return None if row is None else dict(json.loads(row["doc"]))
+        return None if row is None else self._decode_doc(str(row["doc"]))
 
     def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
         with self._transaction(commit=False) as c:
@@ -313,7 +345,7 @@ class View:
                 (kind,),
             )
             rows = c.fetchall()
-        return [(str(r["key"]), json.loads(r["doc"])) for r in rows]
+        return [(str(r["key"]), self._decode_doc(str(r["doc"]))) for r in rows]
 
     def get_figures(self, keys: Sequence[FigureKey]) -> dict[FigureKey, int]:
         """Current values of the given figure keys (missing keys are absent)."""
@@ -470,4 +502,26 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     view = factory.tracking_recorder(Bound)
     assert isinstance(view, View)
     view.factory = factory  # keep the datastore's pool alive with the view
+    view.cipher = _view_cipher(factory)
     return view
+
+
+def _view_cipher(factory: InfrastructureFactory[Any]) -> Any:
+    """The store's cipher wrapped with its compressor (None without RENDA_CIPHER_KEY)."""
+    found = factory.cipher()
+    if found is None:
+        return None
+    squeeze = factory.compressor()
+    if squeeze is None:
+        return found
+    cipher: Any = found
+    compressor: Any = squeeze
+
+    class Compressed:
+        def encrypt(self, data: bytes) -> bytes:
+            return bytes(cipher.encrypt(compressor.compress(data)))
+
+        def decrypt(self, data: bytes) -> bytes:
+            return bytes(compressor.decompress(cipher.decrypt(data)))
+
+    return Compressed()
