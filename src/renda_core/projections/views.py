@@ -26,7 +26,6 @@ prefix, tracked under another application name) while readers keep the old view,
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 import re
@@ -43,9 +42,8 @@ from eventsourcing.utils import Environment
 
 from renda_core.application.recorders import ddl_lock, ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
-from renda_core.domain.errors import StoreUnavailable
+from renda_core.application.textcipher import TextCipher, seal, unseal
 
-ENCRYPTED = "enc1:"  # an entity document encrypted with the store's cipher
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
 
@@ -101,32 +99,15 @@ class View:
     table_prefix: str  # what the view's table names start with
     tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
-    cipher: Any = None  # the store's cipher (RENDA_CIPHER_KEY): documents encrypted
+    cipher: TextCipher | None = None  # RENDA_CIPHER_KEY: documents encrypted
 
     TABLES = ("entities", "figures", "figure_history", "meta")
 
     def _encode_doc(self, doc: dict[str, Any]) -> str:
-        text = json.dumps(doc, ensure_ascii=False)
-        if self.cipher is None:
-            return text
-        sealed = self.cipher.encrypt(text.encode("utf-8"))
-        return ENCRYPTED + base64.b64encode(sealed).decode("ascii")
+        return seal(self.cipher, json.dumps(doc, ensure_ascii=False))
 
     def _decode_doc(self, text: str) -> dict[str, Any]:
-        if not text.startswith(ENCRYPTED):
-            return dict(json.loads(text))
-        if self.cipher is None:
-            raise StoreUnavailable(
-                f"view '{self.view_name}' is encrypted: set RENDA_CIPHER_KEY to read it"
-            )
-        try:
-            plain = self.cipher.decrypt(base64.b64decode(text[len(ENCRYPTED) :]))
-        except Exception:  # a wrong key or a flipped byte: one line, exit 8
-            raise StoreUnavailable(
-                f"view '{self.view_name}' cannot be decrypted: a wrong RENDA_CIPHER_KEY, "
-                "or the view was altered (rebuild it: renda projections rebuild)"
-            ) from None
-        return dict(json.loads(plain))
+        return dict(json.loads(unseal(self.cipher, text, f"view '{self.view_name}'")))
 
     @property
     def prefix(self) -> str:
@@ -502,26 +483,13 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     view = factory.tracking_recorder(Bound)
     assert isinstance(view, View)
     view.factory = factory  # keep the datastore's pool alive with the view
-    view.cipher = _view_cipher(factory)
+    view.cipher = _view_cipher(factory, view_name)
     return view
 
 
-def _view_cipher(factory: InfrastructureFactory[Any]) -> Any:
-    """The store's cipher wrapped with its compressor (None without RENDA_CIPHER_KEY)."""
-    found = factory.cipher()
-    if found is None:
+def _view_cipher(factory: InfrastructureFactory[Any], view_name: str) -> TextCipher | None:
+    """The store's cipher and compressor (None without RENDA_CIPHER_KEY)."""
+    cipher = factory.cipher()
+    if cipher is None:
         return None
-    squeeze = factory.compressor()
-    if squeeze is None:
-        return found
-    cipher: Any = found
-    compressor: Any = squeeze
-
-    class Compressed:
-        def encrypt(self, data: bytes) -> bytes:
-            return bytes(cipher.encrypt(compressor.compress(data)))
-
-        def decrypt(self, data: bytes) -> bytes:
-            return bytes(compressor.decompress(cipher.decrypt(data)))
-
-    return Compressed()
+    return TextCipher(cipher, factory.compressor(), f"view '{view_name}'")
