@@ -288,3 +288,53 @@ def read_record(app: Any, reader: Reader, read: str, record_id: str) -> dict[str
     data: dict[str, Any] = getattr(app, method)(record_id)
     stations = station_rosters(app) if reader.kind == "deputy" and kind == "opinion" else None
     return show_record(reader, read, kind, data, recorder_of(app), stations)
+
+
+READ_POLICY_DOC = """## Read policy
+
+Who may run a read is the matrix above; what a read shows of personal data is one
+rule, `renda_core.application.readpolicy`, applied by every read path: the CLI's
+`show`/`list` commands, `events list`, `events export`, `audit export`, `audit
+history`, the library API (`get_*`, `list_*`, `history`) and the HTTP reads
+(`/v1/records/{id}`, `…/history`, `/v1/events`, `/v1/events/stream`).
+
+**Personal fields** are, wherever they occur in a record or an event: deputies'
+phones (`phone`), citizens' names and phones (`citizen_name`, `citizen_phone`), every
+free-text note (`note`, `closing_note`: a note may name a person), and recipients'
+contact addresses (`addresses`; the `value` of a `renda:Contact` event). A redacted
+field shows `[已隐藏]`; ids, dates, statuses and everything else stay. An opinion's
+`content` is the matter itself and is not redacted: a citizen's name and contact go in
+their own fields, never in the content.
+
+- `staff`: every record; personal fields shown (they run the office).
+- `auditor`: every record, the log, the exports; personal fields redacted, shown with
+  `--reason TEXT` (CLI) / `reason=` (API, HTTP query parameter), which is recorded
+  first as `renda:Disclosure.PersonalDataDisclosed` (actor, role, the read, the
+  records, the reason verbatim).
+- `unit:<name>`: only what its assignments need — suggestions it handles (lead or
+  co-handling unit), opinions referred to it — with their personal fields (the
+  citizen's contact on an opinion referred to it). Any other record is refused
+  (`forbidden`, exit 6, HTTP 403: clearer than pretending it does not exist); its
+  lists hold only its own rows; reads it never needs are refused by the matrix.
+- `deputy:<id>`: personal fields shown on his own records (his deputy record,
+  suggestions he leads or co-signs, opinions he received or collected at a station he
+  entered, his stations and groups), redacted on the others.
+- `editor`, `leader:<name>`: every record the matrix allows, personal fields redacted;
+  lists as before.
+
+A reason is a note (1–5,000 characters, not blank); a reason given by another role
+changes nothing and is not recorded. A read refused by the matrix records nothing,
+even with a reason. `events list`, `events export` and `audit export` are for staff
+and auditors: an auditor's are redacted unless a reason is given. A redacted
+`audit export` withholds the stored state of the events it redacted (unless the store
+is encrypted: then the ciphertext stays) and marks the manifest `"redacted": true`;
+`audit verify --export` then checks the chain and the seals through those events'
+digests, but not their content (it says so in a note): only an unredacted export
+proves every row. `audit history` names who did what: staff and auditors only.
+`audit verify` shows no data and stays open to every role.
+
+The library API applies the policy to the actor given (`actor=`) or the one the store
+was opened with; a read with no actor at all is the embedding system reading for
+itself and is not narrowed (docs/embedding.md).
+"""
+"""The hand-written part of ``docs/permissions.md`` (appended by the generator)."""
