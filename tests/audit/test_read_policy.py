@@ -120,7 +120,8 @@ def test_the_matrix_covers_every_record_read() -> None:
     shows = {name for name in READS if name.endswith(".show")}
     covered = {"deputy.show", "opinion.show", "suggestion.show", "station.show", "group.show"}
     # bulletin.show and training.show go through the same read_record (a sample below).
-    assert covered | {"bulletin.show", "training.show", "calendar.show"} == shows
+    others = {"bulletin.show", "training.show", "calendar.show", "contact.show"}
+    assert covered | others == shows  # contact.show: its own test below
 
 
 def test_an_auditors_reason_is_recorded_before_personal_data_is_shown(
@@ -276,3 +277,32 @@ def test_a_redacted_audit_export_verifies_offline(
     assert set(SECRETS) <= secrets_in(full.read_text(encoding="utf-8"))
     assert "redacted" not in json.loads(manifest_path(full).read_text(encoding="utf-8"))
     assert renda(missing, "audit", "verify", "--export", str(full)).exit_code == 0
+
+
+def test_revealing_a_recipients_addresses_follows_the_policy(store: str) -> None:
+    recipient = "unit:省商务厅"
+    made = cli(store, "staff", "contact", "set", recipient, "email", "zhangsan@swt.example.cn")
+    assert made.exit_code == 0, made.output
+    masked = cli(store, "editor", "contact", "show", recipient, "--json")
+    assert masked.exit_code == 0 and "zhangsan@" not in masked.output
+    for role in ("editor", "unit:其他厅", "auditor"):
+        refused = cli(store, role, "contact", "show", recipient, "--reveal")
+        assert refused.exit_code == 6 and "zhangsan@" not in refused.output, role
+    for role in ("staff", recipient):
+        shown = cli(store, role, "contact", "show", recipient, "--reveal", "--json")
+        assert shown.exit_code == 0 and "zhangsan@swt.example.cn" in shown.output, role
+    with renda_core.open(store) as opened:
+        before = head(opened)
+    audited = cli(
+        store, "auditor", "contact", "show", recipient, "--reveal", "--reason", "核对送达地址"
+    )
+    assert audited.exit_code == 0 and "zhangsan@swt.example.cn" in audited.output
+    with renda_core.open(store) as opened:
+        assert head(opened) == before + 1
+        last = list_events(opened._application)[-1]
+    assert last["data"] == {
+        "read": "contact.show",
+        "records": [recipient],
+        "reason": "核对送达地址",
+        "on": last["data"]["on"],
+    }

@@ -51,6 +51,12 @@ READS: dict[str, ReadSpec] = _reads(
     ReadSpec("bulletin.show", EVERYONE, "one bulletin issue", PERSONAL),
     ReadSpec("training.show", NOT_UNITS, "one training course"),
     ReadSpec("calendar.show", EVERYONE, "the working-day calendar"),
+    ReadSpec(
+        "contact.show",
+        EVERYONE,
+        "a recipient's addresses, masked",
+        "--reveal: staff, the recipient itself, an auditor with a reason",
+    ),
     ReadSpec("report", EVERYONE, "reports (figures, no personal fields)"),
     ReadSpec("projections.status", EVERYONE, "the adapters' positions"),
     ReadSpec("events.list", STAFF_AUDITOR, "the event log", PERSONAL),

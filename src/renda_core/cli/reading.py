@@ -21,6 +21,7 @@ from renda_core.application.readpolicy import (
     show_rows,
 )
 from renda_core.cli.common import env
+from renda_core.domain.errors import Forbidden
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,3 +69,18 @@ def log_access(ctx: click.Context, read: str, what: list[str], reason: str | Non
     if reveal and who.reason is not None and who.kind == "auditor":
         recorder_of(env(ctx).get_app())(read, what, who.reason, who.actor)
     return reveal
+
+
+def contact_reveal(ctx: click.Context, recipient: str, reason: str | None) -> None:
+    """May the acting user see ``recipient``'s addresses in full? Staff and the
+    recipient itself may; an auditor with a reason (recorded first); Forbidden else."""
+    who = reader_of(ctx, reason)
+    if who.kind == "staff" or who.actor.role == recipient:
+        return
+    if who.kind == "auditor" and who.reason is not None:
+        recorder_of(env(ctx).get_app())("contact.show", [recipient], who.reason, who.actor)
+        return
+    raise Forbidden(
+        f"{who.actor} may not reveal {recipient}'s addresses: staff, the recipient itself, "
+        "or an auditor with --reason may"
+    )
