@@ -463,9 +463,8 @@ writes business events), `editor` (the bulletin's editors), `deputy:<id>`,
 `unit:<name>` (a handling unit), `leader:<name>` (a provincial leader). A *write*
 records business events; a *read* records nothing; an *operation* changes the store's
 machinery and is recorded too (an `Operation.Performed` event, written before it runs).
-The role is checked before anything is loaded or validated. Reads marked ✓ for every
-role are not yet narrowed by a read policy (what a unit or a deputy may see of personal
-fields): that is open work of issue 16, item 8.
+The role is checked before anything is loaded or validated. What a permitted read
+shows of personal data is the read policy, below the matrix.
 
 """
 
@@ -480,7 +479,9 @@ def render_permissions_markdown() -> str:
     for name, kind, summary, allowed in permission_matrix():
         marks = " | ".join("✓" if allowed[r] else "·" for r in ROLE_KINDS)
         lines.append(f"| `{name}` | {kind} | {marks} | {summary.replace('|', '/')} |")
-    return "\n".join(lines) + "\n"
+    from renda_core.application.readpolicy import READ_POLICY_DOC
+
+    return "\n".join(lines) + "\n\n" + READ_POLICY_DOC
 
 
 def main(argv: list[str]) -> None:  # pragma: no cover

@@ -32,7 +32,9 @@ def sealed_store(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def export(store: str, out: Path, *args: str) -> dict[str, Any]:
-    result = renda(store, "--role", "auditor", "audit", "export", "--output", str(out), *args)
+    # An unredacted export (staff): every row's content is checked offline. An auditor's
+    # export without --reason is redacted (tests/audit/test_read_policy.py).
+    result = renda(store, "--role", "staff", "audit", "export", "--output", str(out), *args)
     assert result.exit_code == 0, result.output
     return json.loads(manifest_path(out).read_text(encoding="utf-8"))
 

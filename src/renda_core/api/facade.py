@@ -39,6 +39,17 @@ from renda_core.api.views import (
 )
 from renda_core.application.app import Renda, store_errors, to_uuid
 from renda_core.application.commands import COMMANDS, LevelField, parse_value
+from renda_core.application.readpolicy import (
+    SHOWS,
+    Reader,
+    may_see_log,
+    read_record,
+    reader,
+    record_disclosure,
+    recorder_of,
+    redact_event_row,
+    show_rows,
+)
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.errors import InvalidInput, NotFound
 from renda_core.domain.values import Actor
@@ -202,45 +213,127 @@ class RendaAPI(CommandMethods):
 
     # -- reads ------------------------------------------------------------------------
 
-    def get_deputy(self, deputy_id: str) -> DeputyView:
-        """One deputy as recorded now (``NotFound`` if there is none)."""
-        return DeputyView.model_validate(self._application.deputy(deputy_id))
+    def _reader(self, actor: Actor | None, reason: str | None) -> Reader | None:
+        """The reader the read policy judges; ``None``: no actor at all, the embedding
+        system reading for itself (it is trusted with everything, docs/embedding.md)."""
+        chosen = actor if actor is not None else self._actor
+        if chosen is None:
+            if reason is not None:
+                raise InvalidInput(
+                    "reason= needs an actor (an auditor)",
+                    [{"field": "actor", "message": "required with reason"}],
+                )
+            return None
+        return reader(self._acting(chosen), reason)
 
-    def get_station(self, station_id: str) -> StationView:
-        """One station as recorded now."""
-        return StationView.model_validate(self._application.station(station_id))
+    def _read(
+        self, read: str, record_id: str, actor: Actor | None, reason: str | None
+    ) -> dict[str, Any]:
+        who = self._reader(actor, reason)
+        if who is None:
+            data: dict[str, Any] = getattr(self._application, SHOWS[read][1])(record_id)
+            return data
+        return read_record(self._application, who, read, record_id)
 
-    def get_opinion(self, opinion_id: str) -> OpinionView:
-        """One item of public opinion as recorded now."""
-        return OpinionView.model_validate(self._application.opinion(opinion_id))
+    def _rows(
+        self,
+        read: str,
+        kind: str,
+        rows: list[dict[str, Any]],
+        actor: Actor | None,
+        reason: str | None,
+    ) -> list[dict[str, Any]]:
+        who = self._reader(actor, reason)
+        if who is None:
+            return rows
+        return show_rows(who, read, kind, rows, recorder_of(self._application))
 
-    def get_suggestion(self, suggestion_id: str) -> SuggestionView:
-        """One suggestion as recorded now, with every current due date."""
-        return SuggestionView.model_validate(self._application.suggestion(suggestion_id))
+    def get_deputy(
+        self, deputy_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> DeputyView:
+        """One deputy as recorded now (``NotFound`` if there is none).
 
-    def get_group(self, group_id: str) -> GroupView:
-        """One deputy group as recorded now."""
-        return GroupView.model_validate(self._application.group(group_id))
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return DeputyView.model_validate(self._read("deputy.show", deputy_id, actor, reason))
 
-    def get_bulletin(self, ref: str) -> BulletinView:
-        """One bulletin issue, by id or by ``YEAR-NUMBER``."""
-        return BulletinView.model_validate(self._application.bulletin(ref))
+    def get_station(
+        self, station_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> StationView:
+        """One station as recorded now.
 
-    def get_course(self, course_id: str) -> CourseView:
-        """One training course as recorded now."""
-        return CourseView.model_validate(self._application.course(course_id))
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return StationView.model_validate(self._read("station.show", station_id, actor, reason))
 
-    def history(self, record_id: str) -> list[EventView]:
+    def get_opinion(
+        self, opinion_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> OpinionView:
+        """One item of public opinion as recorded now.
+
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return OpinionView.model_validate(self._read("opinion.show", opinion_id, actor, reason))
+
+    def get_suggestion(
+        self, suggestion_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> SuggestionView:
+        """One suggestion as recorded now, with every current due date.
+
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return SuggestionView.model_validate(
+            self._read("suggestion.show", suggestion_id, actor, reason)
+        )
+
+    def get_group(
+        self, group_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> GroupView:
+        """One deputy group as recorded now.
+
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return GroupView.model_validate(self._read("group.show", group_id, actor, reason))
+
+    def get_bulletin(
+        self, ref: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> BulletinView:
+        """One bulletin issue, by id or by ``YEAR-NUMBER``.
+
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return BulletinView.model_validate(self._read("bulletin.show", ref, actor, reason))
+
+    def get_course(
+        self, course_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> CourseView:
+        """One training course as recorded now.
+
+        Read as ``actor`` (default: the store's actor) under the read policy;
+        ``reason``: an auditor's reason to see personal fields (recorded first)."""
+        return CourseView.model_validate(self._read("training.show", course_id, actor, reason))
+
+    def history(
+        self, record_id: str, *, actor: Actor | None = None, reason: str | None = None
+    ) -> list[EventView]:
         """Every event of one record, oldest first: topic, version, recorded time,
-        actor and data (``NotFound`` if the record has no events)."""
+        actor and data (``NotFound`` if the record has no events).
+
+        Read as ``actor`` it is a read of the log (``events.list``: staff and auditors;
+        personal fields redacted for an auditor without ``reason``)."""
+        who = self._reader(actor, reason)
+        reveal = True if who is None else may_see_log(who, "events.list")
         uid = to_uuid(record_id, "record")
         with store_errors("cannot read the history"):
             events = list(self._application.repository.event_store.get(uid))
         if not events:
             raise NotFound(f"no record with id {uid}")
+        if who is not None and who.reason is not None and who.kind == "auditor":
+            record_disclosure(self._application, "events.list", [str(uid)], who.reason, who.actor)
         views = []
         for event in events:
             row = event_to_dict(0, event)
+            row = row if reveal else redact_event_row(row)
             views.append(
                 EventView(
                     topic=row["topic"],
@@ -263,6 +356,8 @@ class RendaAPI(CommandMethods):
         area: str | None = None,
         limit: int = 100,
         after: str | None = None,
+        actor: Actor | None = None,
+        reason: str | None = None,
     ) -> Page[DeputySummary]:
         """Deputies from the roster view (caught up first), ordered by level, area,
         name, id. ``level`` accepts the English value or the Chinese label; ``status``
@@ -282,6 +377,7 @@ class RendaAPI(CommandMethods):
             anchor = None if after is None else ctx.entity("deputy", after)
         if after is not None and anchor is None:
             raise _unknown_after(after)
+        rows = self._rows("deputy.list", "deputy", rows, actor, reason)
 
         def order(r: Mapping[str, Any]) -> tuple[str, str, str, str]:
             return (r["level"], r["area"], r["name"], r["id"])
@@ -302,6 +398,8 @@ class RendaAPI(CommandMethods):
         level: str | None = None,
         limit: int = 100,
         after: str | None = None,
+        actor: Actor | None = None,
+        reason: str | None = None,
     ) -> Page[SuggestionSummary]:
         """Suggestions from the suggestions view (caught up first), ordered by
         submission date (drafts last), then id. ``unit`` matches the lead or a co-unit;
@@ -331,6 +429,7 @@ class RendaAPI(CommandMethods):
             anchor = None if after is None else ctx.entity(KIND, after)
         if after is not None and anchor is None:
             raise _unknown_after(after)
+        rows = self._rows("suggestion.list", "suggestion", rows, actor, reason)
 
         def order(r: Mapping[str, Any]) -> tuple[str, str]:
             return (r.get("submitted_on") or "9999", r["id"])

@@ -50,6 +50,7 @@ from renda_core.application.audit.verify import (
     stored_seals,
 )
 from renda_core.application.inputs import escape_controls, shown
+from renda_core.application.readpolicy import redact_event_row
 from renda_core.domain.errors import InvalidInput, LogAltered, NotFound, RuleViolated
 from renda_core.projections.log import event_to_dict, iter_notifications, plain
 
@@ -71,9 +72,14 @@ def event_id(aggregate_id: object, version: int) -> str:
     return f"{aggregate_id}/{version}"
 
 
-def cloud_event_dict(store_id: str, position: int, event: Any) -> dict[str, Any]:
-    """One event as the attributes and data of a CloudEvent (spec 1.0)."""
+def cloud_event_dict(
+    store_id: str, position: int, event: Any, *, redacted: bool = False
+) -> dict[str, Any]:
+    """One event as the attributes and data of a CloudEvent (spec 1.0); ``redacted``:
+    personal fields of the data replaced (the read policy)."""
     row = event_to_dict(position, event)
+    if redacted:
+        row = redact_event_row(row)
     attributes: dict[str, Any] = {
         "specversion": "1.0",
         "id": event_id(row["aggregate_id"], row["version"]),
@@ -94,18 +100,19 @@ def cloud_event_dict(store_id: str, position: int, event: Any) -> dict[str, Any]
     return {**attributes, "data": row["data"]}
 
 
-def cloud_event_json(store_id: str, position: int, event: Any) -> str:
+def cloud_event_json(store_id: str, position: int, event: Any, *, redacted: bool = False) -> str:
     """One event as a CloudEvent in structured JSON mode, on one line (the SDK's
     encoding)."""
-    attributes = cloud_event_dict(store_id, position, event)
+    attributes = cloud_event_dict(store_id, position, event, redacted=redacted)
     data = attributes.pop("data")
     attributes["time"] = datetime.fromisoformat(attributes["time"])
     return _JSON.write(CloudEvent(attributes, data)).decode("utf-8")
 
 
-def jsonl_line(position: int, event: Any) -> str:
+def jsonl_line(position: int, event: Any, *, redacted: bool = False) -> str:
     """One event as renda's JSON line (the shape of ``renda events list --json``)."""
-    return json.dumps(event_to_dict(position, event), ensure_ascii=False)
+    row = event_to_dict(position, event)
+    return json.dumps(redact_event_row(row) if redacted else row, ensure_ascii=False)
 
 
 def events_feed(
@@ -116,8 +123,10 @@ def events_feed(
     follow: bool = False,
     poll: float = 1.0,
     stop: threading.Event | None = None,
+    redacted: bool = False,
 ) -> Iterator[str]:
-    """The log after position ``since`` as lines (without newline), page by page.
+    """The log after position ``since`` as lines (without newline), page by page;
+    ``redacted``: personal fields replaced (the read policy).
 
     With ``follow``, polls for new events every ``poll`` seconds until ``stop`` is set;
     the stop is checked between events, so a line is never cut.
@@ -129,9 +138,9 @@ def events_feed(
         for position, event in iter_notifications(app, last):
             last = position
             yield (
-                cloud_event_json(store_id, position, event)
+                cloud_event_json(store_id, position, event, redacted=redacted)
                 if fmt == "cloudevents"
-                else jsonl_line(position, event)
+                else jsonl_line(position, event, redacted=redacted)
             )
             if stop.is_set():
                 return
@@ -268,10 +277,23 @@ class ExportSummary:
     sha256: str = ""
     exported_at: str = ""
     exported_by: str = ""
+    redacted: bool = False
+    withheld: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         end = self.end or self.start
+        redaction = (
+            {
+                "redacted": True,
+                "withheld_states": self.withheld,
+                "redaction": "personal fields replaced by [已隐藏]; the stored state of "
+                "those events withheld (kept when encrypted); their digest links them",
+            }
+            if self.redacted
+            else {}
+        )
         return {
+            **redaction,
             "format": EXPORT_FORMAT,
             "file": self.file,
             "file_format": self.file_format,
@@ -326,11 +348,16 @@ def _readable(app: Renda, row: Any) -> dict[str, Any]:
 
 
 def audit_rows(
-    app: Renda, start: int, stop: int, aggregate: UUID | None
+    app: Renda, start: int, stop: int, aggregate: UUID | None, redacted: bool = False
 ) -> Iterator[dict[str, Any]]:
     """The export rows of positions ``start``..``stop``, checking each link as it goes
-    (an export never certifies an altered chain)."""
+    (an export never certifies an altered chain).
+
+    ``redacted`` (the read policy): an event with personal fields has them replaced in
+    ``data`` and its stored ``state`` withheld (``None``) unless the store is encrypted
+    (then the ciphertext stays); its ``digest`` still links it into the chain."""
     recorder: Any = app.recorder
+    encrypted = getattr(app.mapper, "cipher", None) is not None
     prev_position, prev_hash = _start(recorder, start)
     wanted = aggregate.hex if aggregate is not None else None
     after = start - 1
@@ -371,6 +398,11 @@ def audit_rows(
                 )
                 with store_errors("cannot decode the event log"):
                     out.update(_readable(app, row))
+                if redacted:
+                    data = redact_event_row(out)["data"]
+                    if data != out["data"]:
+                        out["data"] = data
+                        out["state"] = out["state"] if encrypted else None
             yield out
             prev_position, prev_hash = p, value
         if len(page) < PAGE:
@@ -395,9 +427,13 @@ def write_audit_export(
     stop: int | None = None,
     aggregate: str | None = None,
     actor: str = "",
+    redacted: bool = False,
 ) -> ExportSummary:
     """Write the export of positions ``start``..``stop`` (default: the chain's head) to
-    ``path`` and its manifest beside it. On any error the file is removed."""
+    ``path`` and its manifest beside it. On any error the file is removed.
+
+    ``redacted``: personal fields replaced, their events' state withheld (see
+    :func:`audit_rows`); the manifest says so and counts the rows withheld."""
     recorder: Any = app.recorder
     wanted = to_uuid(aggregate, "aggregate") if aggregate is not None else None
     with store_errors("cannot export the log"):
@@ -431,6 +467,7 @@ def write_audit_export(
         start=_start(recorder, start),
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         exported_by=actor,
+        redacted=redacted,
     )
     try:
         writer = _writer(fmt, path)
@@ -440,8 +477,9 @@ def write_audit_export(
             [{"field": "output", "message": "not writable"}],
         ) from None
     try:
-        for row in audit_rows(app, start, stop, wanted):
+        for row in audit_rows(app, start, stop, wanted, redacted):
             writer.write(row)
+            summary.withheld += row["topic"] is not None and row["state"] is None
             summary.rows += 1
             summary.events += row["topic"] is not None
             summary.first_position = summary.first_position or row["position"]
@@ -599,7 +637,9 @@ class _Decoder:
         if self.app is not None:
             self.app.close()
 
-    def expected(self, row: dict[str, Any], state: bytes, fmt: str) -> dict[str, Any] | None:
+    def expected(
+        self, row: dict[str, Any], state: bytes, fmt: str, redacted: bool = False
+    ) -> dict[str, Any] | None:
         if self.off:
             return None
         try:
@@ -623,6 +663,8 @@ class _Decoder:
                 "encrypted store needs RENDA_CIPHER_KEY); the file's SHA-256 covers them"
             )
             return None
+        if redacted:
+            shown_row["data"] = redact_event_row({**shown_row, "topic": row["topic"]})["data"]
         if fmt == "jsonl":
             return shown_row
         if fmt == "csv":
@@ -679,6 +721,7 @@ def _check_export(
         last = int(end["position"])
         seals = [Seal.from_dict(s, "the manifest") for s in manifest.get("seals", [])]
         store_id = str(manifest["store_id"])
+        redacted = manifest.get("redacted") is True
     except (KeyError, TypeError, ValueError, InvalidInput) as exc:
         raise _Bad(f"the manifest is incomplete ({exc})") from None
     known = {s.signature for s in seals}
@@ -712,7 +755,7 @@ def _check_export(
     _check_pins(pins, prev_position, prev_hash, result)
     decoder = _Decoder(result)
     try:
-        _check_rows(path, fmt, (prev_position, prev_hash), pins, decoder, result)
+        _check_rows(path, fmt, (prev_position, prev_hash), pins, decoder, result, redacted=redacted)
     finally:
         decoder.close()
     if (result.last or prev_position, result.head_hash or prev_hash) != (
@@ -737,8 +780,10 @@ def _check_rows(
     pins: dict[int, list[Seal]],
     decoder: _Decoder,
     result: ExportCheck,
+    redacted: bool = False,
 ) -> None:
     prev_position, prev_hash = prev
+    withheld = 0
     rows = _read_rows(path, fmt)
     while True:
         try:
@@ -760,7 +805,12 @@ def _check_rows(
                 f"the row before is {prev_position or 'the start'} (rows removed, added or moved)"
             )
         digest = row["digest"]
-        if row["topic"] is not None:
+        if row["topic"] is not None and redacted and row["state"] is None:
+            if row["originator_id"] is None or row["version"] is None:
+                raise _Bad(f"position {p} ({where}): altered (fields missing)")
+            withheld += 1  # redacted: only its digest (in the link below) proves it
+            result.events += 1
+        elif row["topic"] is not None:
             try:
                 state = base64.b64decode(row["state"] or "", validate=True)
             except ValueError:
@@ -770,7 +820,7 @@ def _check_rows(
             digest = event_digest(row["originator_id"], row["version"], row["topic"], state)
             if digest != row["digest"]:
                 raise _Bad(f"position {p} ({where}): altered (the event does not match its link)")
-            expected = decoder.expected(row, state, fmt)
+            expected = decoder.expected(row, state, fmt, redacted)
             if expected is not None and not _same_readable(row["readable"], expected, fmt):
                 raise _Bad(
                     f"position {p} ({where}): altered (its readable columns do not say what "
@@ -786,6 +836,12 @@ def _check_rows(
         result.last = p
         _check_pins(pins, p, value, result)
         result.head_hash = value
+    if withheld:
+        result.notes.append(
+            f"a redacted export: {withheld} events' state was withheld (personal data); "
+            "the chain and the seals are checked through their digests, but their content "
+            "is not: an unredacted export (staff, or an auditor's recorded reason) checks it"
+        )
 
 
 def _check_pins(

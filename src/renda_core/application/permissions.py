@@ -19,6 +19,7 @@ ROLE_KINDS: tuple[str, ...] = ("staff", "auditor", "editor", "deputy", "unit", "
 
 EVERYONE = frozenset(ROLE_KINDS)
 STAFF_AUDITOR = frozenset({"staff", "auditor"})
+NOT_UNITS = EVERYONE - {"unit"}  # a unit reads only what its assignments need
 
 
 @dataclass(frozen=True)
@@ -36,28 +37,33 @@ def _reads(*specs: ReadSpec) -> dict[str, ReadSpec]:
     return {s.name: s for s in specs}
 
 
+PERSONAL = "personal fields by the read policy (docs/permissions.md#read-policy)"
+
 READS: dict[str, ReadSpec] = _reads(
-    ReadSpec("deputy.show", EVERYONE, "one deputy's record"),
-    ReadSpec("deputy.list", EVERYONE, "deputies, filtered"),
-    ReadSpec("opinion.show", EVERYONE, "one opinion"),
-    ReadSpec("opinion.list", EVERYONE, "opinions, filtered"),
-    ReadSpec("suggestion.show", EVERYONE, "one suggestion"),
-    ReadSpec("suggestion.list", EVERYONE, "suggestions, filtered"),
-    ReadSpec("station.show", EVERYONE, "one station and its roster"),
-    ReadSpec("group.show", EVERYONE, "one deputy group"),
-    ReadSpec("bulletin.show", EVERYONE, "one bulletin issue"),
-    ReadSpec("training.show", EVERYONE, "one training course"),
+    ReadSpec("deputy.show", NOT_UNITS, "one deputy's record", PERSONAL),
+    ReadSpec("deputy.list", NOT_UNITS, "deputies, filtered"),
+    ReadSpec("opinion.show", EVERYONE, "one opinion", f"a unit: referred to it; {PERSONAL}"),
+    ReadSpec("opinion.list", EVERYONE, "opinions, filtered", "a unit: those referred to it"),
+    ReadSpec("suggestion.show", EVERYONE, "one suggestion", f"a unit: its own; {PERSONAL}"),
+    ReadSpec("suggestion.list", EVERYONE, "suggestions, filtered", "a unit: its own"),
+    ReadSpec("station.show", NOT_UNITS, "one station and its roster", PERSONAL),
+    ReadSpec("group.show", NOT_UNITS, "one deputy group", PERSONAL),
+    ReadSpec("bulletin.show", EVERYONE, "one bulletin issue", PERSONAL),
+    ReadSpec("training.show", NOT_UNITS, "one training course"),
     ReadSpec("calendar.show", EVERYONE, "the working-day calendar"),
+    ReadSpec(
+        "contact.show",
+        EVERYONE,
+        "a recipient's addresses, masked",
+        "--reveal: staff, the recipient itself, an auditor with a reason",
+    ),
     ReadSpec("report", EVERYONE, "reports (figures, no personal fields)"),
     ReadSpec("projections.status", EVERYONE, "the adapters' positions"),
-    ReadSpec(
-        "events.list",
-        STAFF_AUDITOR,
-        "the event log",
-        "personal fields redacted unless the role may see them",
-    ),
-    ReadSpec("audit.verify", EVERYONE, "verify the hash chain and seals"),
-    ReadSpec("audit.history", EVERYONE, "a record's timeline (actors, dates; no state)"),
+    ReadSpec("events.list", STAFF_AUDITOR, "the event log", PERSONAL),
+    ReadSpec("events.export", STAFF_AUDITOR, "the log as CloudEvents / JSON lines", PERSONAL),
+    ReadSpec("audit.export", STAFF_AUDITOR, "a range of the log with a manifest", PERSONAL),
+    ReadSpec("audit.verify", EVERYONE, "verify the hash chain and seals (shows no data)"),
+    ReadSpec("audit.history", STAFF_AUDITOR, "a record's timeline (actors, dates; no state)"),
     ReadSpec("audit.reproduce", STAFF_AUDITOR, "recompute a report from its provenance"),
 )
 

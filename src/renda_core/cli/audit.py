@@ -29,6 +29,7 @@ from renda_core.application.export import (
 )
 from renda_core.application.inputs import shown
 from renda_core.cli.common import OutputPath, RendaGroup, echo, emit, env, json_option, write_output
+from renda_core.cli.reading import log_access, reason_option
 from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered, ReportDiffers
 
 SEALING_ROLES = ("staff", "auditor")
@@ -229,6 +230,7 @@ def _verify_export(path: Path, keys: list[Any], seals: list[Seal], as_json: bool
     required=True,
     help="The file to write; its manifest goes beside it ('.manifest.json' added).",
 )
+@reason_option
 @json_option
 @click.pass_context
 def audit_export(
@@ -239,6 +241,7 @@ def audit_export(
     aggregate: str | None,
     fmt: str,
     output: Path,
+    reason: str | None,
     as_json: bool,
 ) -> None:
     """Export a range of the log for auditors, with a manifest for `verify --export`.
@@ -247,10 +250,14 @@ def audit_export(
     version, topic, the stored state in base64) and its link, plus the decoded event
     for reading; the manifest holds the counts, first and last positions, the chain
     hashes at both ends, the seals in the range and the file's SHA-256.
+
+    Staff and auditors only. Without --reason an auditor's export is redacted:
+    personal fields replaced, those events' stored state withheld; `verify --export`
+    then checks the chain and seals through their digests (docs/audit.md).
     """
     actor = env(ctx).actor()
-    if actor.role not in SEALING_ROLES:
-        raise Forbidden(f"role '{actor.role}' may not export the log (staff or auditor may)")
+    what = [f"positions {start}–{stop or 'head'}" + (f" of {aggregate}" if aggregate else "")]
+    reveal = log_access(ctx, "audit.export", what, reason)
     summary = write_audit_export(
         env(ctx).get_app(),
         output,
@@ -259,6 +266,7 @@ def audit_export(
         stop=stop,
         aggregate=aggregate,
         actor=str(actor),
+        redacted=not reveal,
     )
     data = summary.to_dict()
     emit(
@@ -281,7 +289,11 @@ def audit_export(
 @click.pass_context
 def audit_history(ctx: click.Context, /, record_id: str, lang: str, as_json: bool) -> None:
     """A record's timeline: what happened, by whom in which role, business date,
-    recorded time, log position (read through the index on the record id)."""
+    recorded time, log position (read through the index on the record id). Staff and
+    auditors only: it names who did what."""
+    from renda_core.application.permissions import check_permission
+
+    check_permission("audit.history", env(ctx).actor())
     rows = record_history(env(ctx).get_app(), record_id, lang)
     zh = lang == "zh"
 

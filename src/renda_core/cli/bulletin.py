@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.bulletin import ItemKind
 
 
@@ -159,11 +160,12 @@ def bulletin_forward(
 
 @bulletin.command(name="show")
 @click.argument("issue")
+@reason_option
 @json_option
 @click.pass_context
-def bulletin_show(ctx: click.Context, /, issue: str, as_json: bool) -> None:
+def bulletin_show(ctx: click.Context, /, issue: str, reason: str | None, as_json: bool) -> None:
     """Show an issue with its items, instructions and the outcome of forwarded items."""
-    data = env(ctx).get_app().bulletin(issue)
+    data = shown_record(ctx, "bulletin.show", issue, reason)
 
     def render() -> Table:
         table = Table(title=f"《人大代表之声》{data['year']}年第{data['number']}期 {data['title']}")

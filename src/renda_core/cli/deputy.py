@@ -21,6 +21,7 @@ from renda_core.cli.common import (
     today,
     write_output,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.deputy import STATUS_LABELS
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.mandate import TerminationGround
@@ -60,11 +61,12 @@ def deputy_register(ctx: click.Context, /, as_json: bool, on: str | None, **fiel
 
 @deputy.command(name="show")
 @click.argument("deputy_id")
+@reason_option
 @json_option
 @click.pass_context
-def deputy_show(ctx: click.Context, /, deputy_id: str, as_json: bool) -> None:
+def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_json: bool) -> None:
     """Show one deputy with liaisons and contacts."""
-    data = env(ctx).get_app().deputy(deputy_id)
+    data = shown_record(ctx, "deputy.show", deputy_id, reason)
 
     def render() -> Table:
         table = Table(
@@ -108,7 +110,12 @@ def deputy_list(ctx: click.Context, /, level: str | None, as_json: bool) -> None
 
     e = env(ctx)
     wanted = parse_value(LevelField, level, "level").value if level else None
-    rows = roster_entries(fresh_context(e.runner(), DeputyRoster.name), wanted)
+    rows = shown_rows(
+        ctx,
+        "deputy.list",
+        "deputy",
+        roster_entries(fresh_context(e.runner(), DeputyRoster.name), wanted),
+    )
 
     def render() -> Table:
         table = Table(title="代表名单")

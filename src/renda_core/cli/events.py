@@ -16,7 +16,9 @@ from rich.table import Table
 
 from renda_core.application.audit.history import notifications_of
 from renda_core.application.export import events_feed
+from renda_core.application.readpolicy import redact_event_row
 from renda_core.cli.common import OutputPath, RendaGroup, emit, env, json_option
+from renda_core.cli.reading import log_access, reason_option
 from renda_core.domain.errors import InvalidInput
 from renda_core.projections.log import event_to_dict, list_events
 
@@ -29,18 +31,23 @@ def events() -> None:
 @events.command(name="list")
 @click.option("--aggregate", "aggregate_id", help="Only events of this aggregate id.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@reason_option
 @json_option
 @click.pass_context
 def events_list(
-    ctx: click.Context, /, aggregate_id: str | None, limit: int | None, as_json: bool
+    ctx: click.Context,
+    /,
+    aggregate_id: str | None,
+    limit: int | None,
+    reason: str | None,
+    as_json: bool,
 ) -> None:
     """List events in log order: position, topic, actor, recorded time, data.
 
     With --aggregate, one record's events are read through the index on its id (no
-    scan of the log). Staff and auditors only (docs/permissions.md)."""
-    from renda_core.application.permissions import check_permission
-
-    check_permission("events.list", env(ctx).actor())
+    scan of the log). Staff and auditors only; an auditor sees personal fields only
+    with --reason, which is recorded first (docs/permissions.md)."""
+    reveal = log_access(ctx, "events.list", [aggregate_id or "log"], reason)
     app = env(ctx).get_app()
     if aggregate_id is None:
         rows = list_events(app, None, limit)
@@ -48,6 +55,9 @@ def events_list(
         rows = [event_to_dict(p, e) for p, e in notifications_of(app, aggregate_id, "aggregate")][
             :limit
         ]
+
+    if not reveal:
+        rows = [redact_event_row(r) for r in rows]
 
     def render() -> Table:
         table = Table(title="事件日志 Event log")
@@ -92,9 +102,17 @@ def events_list(
     help="Seconds between polls with --follow.",
 )
 @click.option("--output", type=OutputPath(), help="Append to this file instead of stdout.")
+@reason_option
 @click.pass_context
 def events_export(
-    ctx: click.Context, /, since: int, fmt: str, follow: bool, poll: float, output: Path | None
+    ctx: click.Context,
+    /,
+    since: int,
+    fmt: str,
+    follow: bool,
+    poll: float,
+    output: Path | None,
+    reason: str | None,
 ) -> None:
     """Stream the log as JSON lines, one event a line, in constant memory.
 
@@ -102,11 +120,16 @@ def events_export(
     urn:renda:store:<store id>, type = the renda topic, time = recorded time, data = the
     event's data, extensions rendaposition, rendaactor, rendarole, rendaon (business
     date). Resume with --since <the last rendaposition seen>. See docs/integration.md.
+    Staff and auditors only; personal fields are redacted for an auditor without
+    --reason (docs/permissions.md).
     """
+    reveal = log_access(ctx, "events.export", [f"log after {since}"], reason)
     app = env(ctx).get_app()
     stop = threading.Event()
     with _stopping_on_signals(stop):
-        lines = events_feed(app, since, fmt, follow=follow, poll=poll, stop=stop)
+        lines = events_feed(
+            app, since, fmt, follow=follow, poll=poll, stop=stop, redacted=not reveal
+        )
         if output is None:
             _pipe(lines, sys.stdout)
             return

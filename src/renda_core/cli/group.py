@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.group import STATUS_LABELS, GroupActivityKind, GroupBasis
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
@@ -130,11 +131,12 @@ def group_dissolve(ctx: click.Context, /, group_id: str, on: str | None) -> None
 
 @group.command(name="show")
 @click.argument("group_id")
+@reason_option
 @json_option
 @click.pass_context
-def group_show(ctx: click.Context, /, group_id: str, as_json: bool) -> None:
+def group_show(ctx: click.Context, /, group_id: str, reason: str | None, as_json: bool) -> None:
     """Show a group with members and activities."""
-    data = env(ctx).get_app().group(group_id)
+    data = shown_record(ctx, "group.show", group_id, reason)
 
     def render() -> Table:
         table = Table(title=data["name"], show_header=False)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from renda_core.application import inputs
 from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date
+from renda_core.cli.reading import contact_reveal, reason_option
 from renda_core.domain.contact import KINDS, mask
 from renda_core.domain.errors import InvalidInput, NotFound
 from renda_core.notify.channels import mask_address, scrub
@@ -332,10 +333,18 @@ def contact_remove(
 @contact.command(name="show")
 @click.argument("recipient")
 @click.option("--reveal", is_flag=True, help="Show the addresses in full (personal data).")
+@reason_option
 @json_option
 @click.pass_context
-def contact_show(ctx: click.Context, /, recipient: str, reveal: bool, as_json: bool) -> None:
-    """RECIPIENT's addresses, masked unless --reveal."""
+def contact_show(
+    ctx: click.Context, /, recipient: str, reveal: bool, reason: str | None, as_json: bool
+) -> None:
+    """RECIPIENT's addresses, masked unless --reveal.
+
+    --reveal is for staff, the recipient itself, and an auditor with --reason (recorded
+    first); see docs/permissions.md, "Read policy"."""
+    if reveal:
+        contact_reveal(ctx, recipient, reason)
     data = notifier(ctx).contact(recipient, reveal=reveal)
 
     def render() -> Table:

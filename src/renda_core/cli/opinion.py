@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.opinion import (
     STATUS_LABELS,
     BodyKind,
@@ -225,11 +226,12 @@ def opinion_close(ctx: click.Context, /, opinion_id: str, note: str | None, on: 
 
 @opinion.command(name="show")
 @click.argument("opinion_id")
+@reason_option
 @json_option
 @click.pass_context
-def opinion_show(ctx: click.Context, /, opinion_id: str, as_json: bool) -> None:
+def opinion_show(ctx: click.Context, /, opinion_id: str, reason: str | None, as_json: bool) -> None:
     """Show an item with its history (and the citizen's personal data, if given)."""
-    data = env(ctx).get_app().opinion(opinion_id)
+    data = shown_record(ctx, "opinion.show", opinion_id, reason)
 
     def render() -> Table:
         table = Table(title=f"社情民意 {data['id']}", show_header=False)
@@ -257,6 +259,7 @@ def opinion_list(
     rows = opinion_entries(
         fresh_context(env(ctx).runner(), StationsProjection.name), status, station_id
     )
+    rows = shown_rows(ctx, "opinion.list", "opinion", rows, load=env(ctx).get_app().opinion)
 
     def render() -> Table:
         table = Table(title="社情民意")

@@ -15,6 +15,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.station import STATUS_LABELS, ActivityKind, CoLocation, StationKind
 from renda_core.projections.reports import fresh_context
 
@@ -141,11 +142,12 @@ def station_close(ctx: click.Context, /, station_id: str, on: str | None) -> Non
 
 @station.command(name="show")
 @click.argument("station_id")
+@reason_option
 @json_option
 @click.pass_context
-def station_show(ctx: click.Context, /, station_id: str, as_json: bool) -> None:
+def station_show(ctx: click.Context, /, station_id: str, reason: str | None, as_json: bool) -> None:
     """Show a station with its roster and activities."""
-    data = env(ctx).get_app().station(station_id)
+    data = shown_record(ctx, "station.show", station_id, reason)
 
     def render() -> Table:
         table = Table(title=f"{data['name']}（{data['kind_label']}）", show_header=False)

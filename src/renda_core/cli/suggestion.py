@@ -20,6 +20,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.suggestion import (
     Channel,
@@ -552,13 +553,15 @@ def suggestion_merge(
 
 @suggestion.command(name="show")
 @click.argument("suggestion_id")
+@reason_option
 @json_option
 @click.pass_context
-def suggestion_show(ctx: click.Context, /, suggestion_id: str, as_json: bool) -> None:
+def suggestion_show(
+    ctx: click.Context, /, suggestion_id: str, reason: str | None, as_json: bool
+) -> None:
     """Show one suggestion: status, every current due date, the whole file."""
-    app = env(ctx).get_app()
-    data = app.suggestion(suggestion_id)
-    by_unit = urgings_by_unit(app, data["id"])  # the clock's 催办, from the log
+    data = shown_record(ctx, "suggestion.show", suggestion_id, reason)
+    by_unit = urgings_by_unit(env(ctx).get_app(), data["id"])  # the clock's 催办, from the log
     data = {**data, "urged": sum(by_unit.values()), "urged_by_unit": by_unit}
 
     def render() -> Table:
@@ -626,6 +629,7 @@ def suggestion_list(
         and (deputy is None or doc["lead_deputy"] == deputy)
     ]
     rows.sort(key=lambda r: (r["submitted_on"] or "9999", r["id"]))
+    rows = shown_rows(ctx, "suggestion.list", "suggestion", rows)
 
     def render() -> Table:
         table = Table(title="代表建议")

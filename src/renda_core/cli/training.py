@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.training import CourseKind
 from renda_core.domain.values import Level
@@ -98,11 +99,12 @@ def training_complete(
 
 @training.command(name="show")
 @click.argument("course_id")
+@reason_option
 @json_option
 @click.pass_context
-def training_show(ctx: click.Context, /, course_id: str, as_json: bool) -> None:
+def training_show(ctx: click.Context, /, course_id: str, reason: str | None, as_json: bool) -> None:
     """Show a course with its deputies."""
-    data = env(ctx).get_app().course(course_id)
+    data = shown_record(ctx, "training.show", course_id, reason)
 
     def render() -> Table:
         table = Table(title=f"{data['title']}（{data['kind_label']}）", show_header=False)

@@ -8,6 +8,7 @@ the actor and role; every error is an RFC 9457 problem (``docs/http.md``).
 """
 
 import asyncio
+import functools
 import json
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
@@ -187,8 +188,15 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         summary="A record as it is now",
         responses=ERRORS,
     )
-    def record(record_id: str, actor: Acting) -> dict[str, Any]:
-        return reads.record(api, record_id)
+    def record(
+        record_id: str,
+        actor: Acting,
+        reason: Annotated[
+            str | None,
+            Query(description="An auditor's reason to see personal fields (recorded first)"),
+        ] = None,
+    ) -> dict[str, Any]:
+        return reads.record(api, record_id, actor, reason)
 
     @app.get(
         "/v1/records/{record_id}/history",
@@ -196,8 +204,16 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         summary="Every event of a record, oldest first",
         responses=ERRORS,
     )
-    def history(record_id: str, actor: Acting) -> list[dict[str, Any]]:
-        return [e.model_dump(mode="json") for e in api.history(record_id)]
+    def history(
+        record_id: str,
+        actor: Acting,
+        reason: Annotated[
+            str | None,
+            Query(description="An auditor's reason to see personal fields (recorded first)"),
+        ] = None,
+    ) -> list[dict[str, Any]]:
+        events = api.history(record_id, actor=actor, reason=reason)
+        return [e.model_dump(mode="json") for e in events]
 
     @app.get(
         "/v1/events",
@@ -209,8 +225,12 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         actor: Acting,
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1)] = 100,
+        reason: Annotated[
+            str | None,
+            Query(description="An auditor's reason to see personal fields (recorded first)"),
+        ] = None,
     ) -> dict[str, Any]:
-        return reads.events_page(api, since, min(limit, settings.page_limit))
+        return reads.events_page(api, since, min(limit, settings.page_limit), actor, reason)
 
     @app.get(
         "/v1/events/stream",
@@ -226,8 +246,9 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     ) -> StreamingResponse:
         start = since if since is not None else _last_event_id(last_event_id)
+        reveal = reads.log_reveal(api, actor, None)  # the read policy, before streaming
         return StreamingResponse(
-            _follow(api, settings, request, start),
+            _follow(api, settings, request, start, reveal),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
@@ -408,7 +429,7 @@ def _last_event_id(value: str | None) -> int:
 
 
 async def _follow(
-    api: RendaAPI, settings: HttpSettings, request: Request, since: int
+    api: RendaAPI, settings: HttpSettings, request: Request, since: int, reveal: bool = True
 ) -> AsyncIterator[str]:
     """Every event after ``since``, then each new one, for ``stream_seconds``; a comment
     line every 15 seconds keeps proxies from closing a quiet stream."""
@@ -418,7 +439,9 @@ async def _follow(
     quiet_since = loop.time()
     yield "retry: 1000\n\n"
     while loop.time() < ends:
-        page = await run_in_threadpool(reads.events_page, api, position, settings.page_limit)
+        page = await run_in_threadpool(
+            functools.partial(reads.events_page, api, position, settings.page_limit, reveal=reveal)
+        )
         for item in page["items"]:
             data = json.dumps(item, ensure_ascii=False)
             yield f"id: {item['sequence']}\nevent: renda\ndata: {data}\n\n"

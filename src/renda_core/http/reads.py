@@ -13,7 +13,14 @@ from eventsourcing.application import AggregateNotFoundError
 
 from renda_core.api.facade import RendaAPI
 from renda_core.application.base import store_errors, to_uuid
+from renda_core.application.readpolicy import (
+    may_see_log,
+    reader,
+    record_disclosure,
+    redact_event_row,
+)
 from renda_core.domain.errors import InvalidInput, NotFound, RendaError
+from renda_core.domain.values import Actor
 from renda_core.projections.asof import parse_as_of
 from renda_core.projections.log import event_to_dict
 
@@ -106,8 +113,12 @@ def _typed_options(api: RendaAPI, name: str, given: dict[str, str]) -> dict[str,
     return typed
 
 
-def record(api: RendaAPI, record_id: str) -> dict[str, Any]:
-    """A record as it is now: ``{"kind", "id", "version", "state"}``."""
+def record(
+    api: RendaAPI, record_id: str, actor: Actor | None = None, reason: str | None = None
+) -> dict[str, Any]:
+    """A record as it is now: ``{"kind", "id", "version", "state"}``; the state as the
+    read policy lets ``actor`` see it (a record of a kind without a ``show``: no
+    state)."""
     uid = to_uuid(record_id, "record")
     application = api._application
     try:
@@ -118,14 +129,18 @@ def record(api: RendaAPI, record_id: str) -> dict[str, Any]:
     kind = type(aggregate).__name__
     state: dict[str, Any] | None = None
     if kind in _GETTERS:
-        state = getattr(api, _GETTERS[kind][1])(str(uid)).model_dump(mode="json")
+        getter = getattr(api, _GETTERS[kind][1])
+        state = getter(str(uid), actor=actor, reason=reason).model_dump(mode="json")
     return {"kind": kind, "id": str(uid), "version": aggregate.version, "state": state}
 
 
-def cloud_event(position: int, event: Any) -> dict[str, Any]:
+def cloud_event(position: int, event: Any, redacted: bool = False) -> dict[str, Any]:
     """One event of the log as a CloudEvents 1.0 JSON object; ``sequence`` is its
-    position in the log (the ``since`` of the next request)."""
+    position in the log (the ``since`` of the next request); ``redacted``: personal
+    fields replaced (the read policy)."""
     row = event_to_dict(position, event)
+    if redacted:
+        row = redact_event_row(row)
     topic = str(row["topic"])
     return {
         "specversion": "1.0",
@@ -147,14 +162,39 @@ def cloud_event(position: int, event: Any) -> dict[str, Any]:
     }
 
 
-def events_page(api: RendaAPI, since: int, limit: int) -> dict[str, Any]:
-    """Events after position ``since`` (at most ``limit``), oldest first."""
+def log_reveal(api: RendaAPI, actor: Actor | None, reason: str | None) -> bool:
+    """The read policy for the log (``events.list``): Forbidden for a role that may not
+    read it; whether personal fields show (an auditor's reason is recorded first)."""
+    if actor is None:
+        return True
+    who = reader(actor, reason)
+    reveal = may_see_log(who, "events.list")
+    if who.reason is not None and who.kind == "auditor":
+        record_disclosure(api._application, "events.list", ["log"], who.reason, actor)
+    return reveal
+
+
+def events_page(
+    api: RendaAPI,
+    since: int,
+    limit: int,
+    actor: Actor | None = None,
+    reason: str | None = None,
+    reveal: bool | None = None,
+) -> dict[str, Any]:
+    """Events after position ``since`` (at most ``limit``), oldest first, as the read
+    policy lets ``actor`` see them (``reveal``: decided already)."""
+    if reveal is None:
+        reveal = log_reveal(api, actor, reason)
     application = api._application
     with store_errors("cannot read the event log"):
         notifications = application.recorder.select_notifications(
             start=since, limit=limit, inclusive_of_start=False
         )
-        items = [cloud_event(n.id, application.mapper.to_domain_event(n)) for n in notifications]
+        items = [
+            cloud_event(n.id, application.mapper.to_domain_event(n), not reveal)
+            for n in notifications
+        ]
     last = int(items[-1]["sequence"]) if items else since
     return {"items": items, "next_since": last, "more": len(items) == limit}
 

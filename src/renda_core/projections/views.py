@@ -11,6 +11,11 @@ A view holds two kinds of data:
   history by log position and recorded time, so a report can be read *as the log stood*
   at any past moment without replaying the log.
 
+With ``RENDA_CIPHER_KEY`` set, entity documents (which may hold names, notes,
+contacts) are encrypted with the store's own cipher (AES-GCM, after compression) and
+stored as ``enc1:<base64>``; figures hold ids, codes and counts only. A view written
+before the key was set keeps plain documents until ``renda projections rebuild``.
+
 Opening a view creates its tables if needed, safely when several processes open a fresh
 view at once (see ``renda_core.application.recorders``). ``reset`` drops and creates
 the view's tables in one transaction, so a reader sees the old view or the new, empty
@@ -36,6 +41,7 @@ from eventsourcing.utils import Environment
 
 from renda_core.application.recorders import ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
+from renda_core.application.textcipher import TextCipher, seal, unseal
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
@@ -92,8 +98,15 @@ class View:
     table_prefix: str  # what the view's table names start with
     tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
+    cipher: TextCipher | None = None  # RENDA_CIPHER_KEY: documents encrypted
 
     TABLES = ("entities", "figures", "figure_history", "meta")
+
+    def _encode_doc(self, doc: dict[str, Any]) -> str:
+        return seal(self.cipher, json.dumps(doc, ensure_ascii=False))
+
+    def _decode_doc(self, text: str) -> dict[str, Any]:
+        return dict(json.loads(unseal(self.cipher, text, f"view '{self.view_name}'")))
 
     @property
     def prefix(self) -> str:
@@ -190,7 +203,7 @@ class View:
             if doc is None:
                 deletes.append((kind, key))
             else:
-                upserts.append((kind, key, json.dumps(doc, ensure_ascii=False)))
+                upserts.append((kind, key, self._encode_doc(doc)))
         if deletes:
             c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
         if upserts:
@@ -303,7 +316,7 @@ class View:
                 (kind, key),
             )
             row = c.fetchone()
-        return None if row is None else dict(json.loads(row["doc"]))
+        return None if row is None else self._decode_doc(str(row["doc"]))
 
     def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
         with self._transaction(commit=False) as c:
@@ -312,7 +325,7 @@ class View:
                 (kind,),
             )
             rows = c.fetchall()
-        return [(str(r["key"]), json.loads(r["doc"])) for r in rows]
+        return [(str(r["key"]), self._decode_doc(str(r["doc"]))) for r in rows]
 
     def get_figures(self, keys: Sequence[FigureKey]) -> dict[FigureKey, int]:
         """Current values of the given figure keys (missing keys are absent)."""
@@ -441,6 +454,7 @@ def open_view(store: StoreConfig, view_name: str) -> View:
     view = factory.tracking_recorder(Bound)
     assert isinstance(view, View)
     view.factory = factory  # keep the datastore's pool alive with the view
+    view.cipher = _view_cipher(factory, view_name)
     return view
 
 
@@ -452,3 +466,11 @@ def __getattr__(name: str) -> Any:
 
         return PostgresView
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _view_cipher(factory: InfrastructureFactory[Any], view_name: str) -> TextCipher | None:
+    """The store's cipher and compressor (None without RENDA_CIPHER_KEY)."""
+    cipher = factory.cipher()
+    if cipher is None:
+        return None
+    return TextCipher(cipher, factory.compressor(), f"view '{view_name}'")
