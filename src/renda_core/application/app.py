@@ -16,6 +16,9 @@ from renda_core.application.bulletins import BulletinCommands
 from renda_core.application.calendar import CalendarCommands
 from renda_core.application.deputies import DeputyCommands
 from renda_core.application.groups import GroupCommands
+from renda_core.application.inspections import InspectionCommands
+from renda_core.application.meetings import MeetingCommands
+from renda_core.application.motions import MotionCommands
 from renda_core.application.opinions import OpinionCommands
 from renda_core.application.sessions import SessionCommands
 from renda_core.application.stations import StationCommands
@@ -38,6 +41,9 @@ class Renda(
     GroupCommands,
     TrainingCommands,
     BulletinCommands,
+    MeetingCommands,
+    MotionCommands,
+    InspectionCommands,
     SessionCommands,
     SuggestionCommands,
     CalendarCommands,
