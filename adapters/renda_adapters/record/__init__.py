@@ -19,6 +19,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from renda_adapters.record.meetings import MEETING_HANDLERS, MEETING_LISTS, MEETING_TOPICS
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import NotFound
 from renda_core.domain.group import DeputyGroup
@@ -72,6 +73,7 @@ LISTS = (
     "group_activities",
     "trainings",
     "contacts",
+    *MEETING_LISTS,
 )
 
 
@@ -107,13 +109,14 @@ class DutyRecordProjection:
         "renda:TrainingCourse.AttendanceRecorded",
         "renda:TrainingCourse.DeputyCompleted",
         *SUGGESTION_TOPICS,
+        *MEETING_TOPICS,
     )
 
     @singledispatchmethod
     def process_event(self, event: Any, view: ViewUnit) -> None:
         """Suggestion events by topic; other kinds are not this adapter's business."""
         topic = getattr(type(event), "TOPIC", "")
-        handler = SUGGESTION_HANDLERS.get(topic)
+        handler = SUGGESTION_HANDLERS.get(topic) or MEETING_HANDLERS.get(topic)
         if handler is not None:
             handler(event, view)
 
@@ -517,6 +520,7 @@ def duty_record(ctx: ReportContext, deputy_id: str, year: int | None = None) -> 
         "trainings": trainings,
         "liaisons": spans(doc["liaisons"]),
         "contacts": dated(doc["contacts"]),
+        **{key: dated(doc.get(key, [])) for key in MEETING_LISTS},
     }
     record["summary"] = {
         key: len(record[key])
@@ -530,6 +534,7 @@ def duty_record(ctx: ReportContext, deputy_id: str, year: int | None = None) -> 
             "group_activities",
             "trainings",
             "contacts",
+            *MEETING_LISTS,
         )
     }
     record["summary"]["trainings_completed"] = sum(1 for t in trainings if t["completed_on"])

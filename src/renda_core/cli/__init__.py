@@ -28,6 +28,7 @@ from renda_core.cli.importer import import_file, schema
 from renda_core.cli.notify import COMMANDS as NOTIFY_COMMANDS
 from renda_core.cli.office import deputy_import
 from renda_core.cli.opinion import opinion
+from renda_core.cli.proceedings import register as register_proceedings
 from renda_core.cli.projections import projections
 from renda_core.cli.report import report
 from renda_core.cli.serve import serve
@@ -117,6 +118,7 @@ for group in (
     cli.add_command(group)
 suggestion.add_command(assign_batch)
 deputy.add_command(deputy_import)
+register_proceedings(cli)
 for command in NOTIFY_COMMANDS:
     cli.add_command(command)
 

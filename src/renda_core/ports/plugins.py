@@ -24,6 +24,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "renda_adapters.record",
     "renda_adapters.suggestions",
     "renda_adapters.bulletin",
+    "renda_adapters.meetings",
     "renda_adapters.annual",
 )
 ALLOW_ENV = "RENDA_PLUGINS"
