@@ -212,3 +212,23 @@ def test_close_refused() -> None:
     m.close(on=date(2024, 3, 3), actor=STAFF)
     m.collect_events()
     refused(m, lambda: m.close(on=date(2024, 3, 4), actor=STAFF), "already closed")
+
+
+def test_a_session_does_not_close_before_attendance_recorded_in_it() -> None:
+    s = session()
+    s.record_attendance(
+        deputy_ids=[D1], status="present", note=None, on=date(2024, 1, 23), actor=STAFF
+    )
+    s.collect_events()
+
+    def close() -> None:
+        s.close(
+            on=date(2024, 1, 22),
+            assignment_due=date(2024, 2, 25),
+            period="30 days",
+            policy="national",
+            pending=[],
+            actor=STAFF,
+        )
+
+    refused(s, close, "before attendance recorded on 2024-01-23")

@@ -151,6 +151,9 @@ class CongressSession(Aggregate):
                 f"date {on} is before the last suggestion received "
                 f"({max(self.received_on.values())})"
             )
+        last_attended = self.__dict__.get("attendance_until")
+        if last_attended is not None and on < last_attended:
+            raise RuleViolated(f"date {on} is before attendance recorded on {last_attended}")
         if assignment_due <= on:
             raise RuleViolated("the assignment due date must be after the closing day")
         strangers = [s for s in pending if s not in self.suggestions]
@@ -252,6 +255,9 @@ class CongressSession(Aggregate):
         attendance = self.__dict__.setdefault("attendance", {})
         for deputy_id in deputy_ids:
             attendance[deputy_id] = status
+        until: date | None = self.__dict__.get("attendance_until")
+        if until is None or on > until:
+            self.__dict__["attendance_until"] = on
 
     # -- reading ------------------------------------------------------------------
 
