@@ -29,6 +29,7 @@ from renda_core.application.app import Renda
 from renda_core.application.commands import COMMANDS
 from renda_core.demo import people
 from renda_core.demo.geography import Map, Place, build_map, largest_remainder
+from renda_core.demo.meetings import meetings
 from renda_core.demo.targets import Targets, targets_for
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.values import Actor, Level
@@ -284,6 +285,8 @@ class Generator:
         with self.batches.phase():
             self.handle_forwarded(forwarded)
         self.step("批转办理")
+        with self.batches.phase():
+            meetings(self)  # own random draws: the figures above are unchanged
         return self.t
 
     def _homes(self) -> set[str]:
