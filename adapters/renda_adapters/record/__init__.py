@@ -26,6 +26,7 @@ from typing import Any
 from eventsourcing.dispatch import singledispatchmethod
 
 from renda_adapters.record import accountability, bulletin, members, page
+from renda_adapters.record.meetings import MEETING_HANDLERS, MEETING_LISTS, MEETING_TOPICS
 from renda_adapters.record.read import duty_record
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.group import DeputyGroup
@@ -81,6 +82,7 @@ LISTS = (
     "constituent_reports",
     "bulletin_items",
     *members.LISTS,
+    *MEETING_LISTS,
 )
 
 
@@ -119,6 +121,7 @@ class DutyRecordProjection:
         *accountability.TOPICS,
         *bulletin.TOPICS,
         *members.TOPICS,
+        *MEETING_TOPICS,
     )
 
     @singledispatchmethod
@@ -126,7 +129,9 @@ class DutyRecordProjection:
         """Events handled by topic (``HANDLERS``); other kinds are not this adapter's
         business."""
         topic = getattr(type(event), "TOPIC", "")
-        handler = HANDLERS.get(topic) or members.MEMBER_HANDLERS.get(topic)
+        handler = (
+            HANDLERS.get(topic) or members.MEMBER_HANDLERS.get(topic) or MEETING_HANDLERS.get(topic)
+        )
         if handler is not None:
             handler(event, view)
 

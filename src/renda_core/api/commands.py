@@ -51,6 +51,27 @@ from renda_core.application.mandates import (
     ReelectDeputy,
     ResumeDeputy,
     SuspendDeputy,
+from renda_core.application.inspections import (
+    HoldInspection,
+    JoinInspection,
+    PlanInspection,
+    ReceiveFeedback,
+    ReportInspection,
+    RequestFeedback,
+)
+from renda_core.application.meetings import (
+    CloseMeeting,
+    OpenMeeting,
+    RecordAttendance,
+    RecordObservers,
+)
+from renda_core.application.motions import (
+    CosignMotion,
+    DecideMotion,
+    DraftMotion,
+    ReceiveMotion,
+    SubmitMotion,
+    VoteMotion,
 )
 from renda_core.application.opinions import (
     AnswerOpinion,
@@ -787,6 +808,170 @@ class CommandMethods:
         Command ``group.dissolve``.
         """
         return self._application.dissolve_group(command, self._acting(actor))
+
+    def plan_inspection(
+        self, command: PlanInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Plan an inspection or research; returns its id.
+
+        Command ``inspection.plan``.
+        """
+        return self._application.plan_inspection(command, self._acting(actor))
+
+    def join_inspection(
+        self, command: JoinInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """An active deputy takes part.
+
+        Command ``inspection.join``.
+        """
+        return self._application.join_inspection(command, self._acting(actor))
+
+    def hold_inspection(
+        self, command: HoldInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record that the inspection took place, with its findings.
+
+        Command ``inspection.hold``.
+        """
+        return self._application.hold_inspection(command, self._acting(actor))
+
+    def report_inspection(
+        self, command: ReportInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record the inspection's report.
+
+        Command ``inspection.report``.
+        """
+        return self._application.report_inspection(command, self._acting(actor))
+
+    def request_inspection_feedback(
+        self, command: RequestFeedback | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Ask an inspected body for its feedback by a due date.
+
+        Command ``inspection.request_feedback``.
+        """
+        return self._application.request_inspection_feedback(command, self._acting(actor))
+
+    def receive_inspection_feedback(
+        self, command: ReceiveFeedback | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record an inspected body's feedback.
+
+        Command ``inspection.feedback``.
+        """
+        return self._application.receive_inspection_feedback(command, self._acting(actor))
+
+    def open_session(
+        self, command: OpenSession | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Open a session; returns its id (the same for the same level, term and number).
+
+        Command ``session.open``.
+        """
+        return self._application.open_session(command, self._acting(actor))
+
+    def close_session(
+        self, command: CloseSession | Mapping[str, Any], actor: Actor | None = None
+    ) -> list[str]:
+        """Close a session and record the assignment due date of each of its suggestions still
+        waiting for assignment (one write); returns their ids.
+
+        Command ``session.close``.
+        """
+        return self._application.close_session(command, self._acting(actor))
+
+    def record_session_attendance(
+        self, command: RecordAttendance | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record one attendance status for many deputies of the session's level.
+
+        Command ``session.attendance``.
+        """
+        return self._application.record_session_attendance(command, self._acting(actor))
+
+    def open_meeting(
+        self, command: OpenMeeting | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Open a standing-committee meeting or hold a forum; returns its id.
+
+        Command ``meeting.open``.
+        """
+        return self._application.open_meeting(command, self._acting(actor))
+
+    def record_observers(
+        self, command: RecordObservers | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record deputies who attended as observers (列席).
+
+        Command ``meeting.observe``.
+        """
+        return self._application.record_observers(command, self._acting(actor))
+
+    def close_meeting(
+        self, command: CloseMeeting | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Close a meeting.
+
+        Command ``meeting.close``.
+        """
+        return self._application.close_meeting(command, self._acting(actor))
+
+    def draft_motion(
+        self, command: DraftMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Draft a motion; returns its id.
+
+        Command ``motion.draft``.
+        """
+        return self._application.draft_motion(command, self._acting(actor))
+
+    def cosign_motion(
+        self, command: CosignMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A deputy of the motion's level joins it (联名).
+
+        Command ``motion.cosign``.
+        """
+        return self._application.cosign_motion(command, self._acting(actor))
+
+    def submit_motion(
+        self, command: SubmitMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> str:
+        """Submit to the session of the motion's level open on the date; returns its id.
+
+        Command ``motion.submit``.
+        """
+        return self._application.submit_motion(command, self._acting(actor))
+
+    def receive_motion(
+        self, command: ReceiveMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record the receipt of a submitted motion.
+
+        Command ``motion.receive``.
+        """
+        return self._application.receive_motion(command, self._acting(actor))
+
+    def decide_motion(
+        self, command: DecideMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> str | None:
+        """Record the presidium's decision; not on the agenda, the motion becomes a suggestion
+        (linked both ways, one write): returns the suggestion's id.
+
+        Command ``motion.decide``.
+        """
+        return self._application.decide_motion(command, self._acting(actor))
+
+    def vote_motion(
+        self, command: VoteMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record whether the congress passed a motion on its agenda.
+
+        Command ``motion.vote``.
+        """
+        return self._application.vote_motion(command, self._acting(actor))
 
     def collect_opinion(
         self, command: CollectOpinion | Mapping[str, Any], actor: Actor | None = None

@@ -18,7 +18,10 @@ from renda_core.application.calendar import CalendarCommands
 from renda_core.application.committee import CommitteeCommands
 from renda_core.application.deputies import DeputyCommands
 from renda_core.application.groups import GroupCommands
+from renda_core.application.inspections import InspectionCommands
 from renda_core.application.mandates import MandateCommands
+from renda_core.application.meetings import MeetingCommands
+from renda_core.application.motions import MotionCommands
 from renda_core.application.opinions import OpinionCommands
 from renda_core.application.plans import PlanCommands
 from renda_core.application.sessions import SessionCommands
@@ -45,6 +48,9 @@ class Renda(
     GroupCommands,
     TrainingCommands,
     BulletinCommands,
+    MeetingCommands,
+    MotionCommands,
+    InspectionCommands,
     SessionCommands,
     SuggestionCommands,
     CalendarCommands,

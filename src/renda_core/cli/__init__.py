@@ -23,7 +23,10 @@ COMMAND_SOURCES: dict[str, str] = {
     "area": "renda_core.cli.area:area",
     "body": "renda_core.cli.committee:body",
     "campaign": "renda_core.cli.plan:campaign",
+    "inspection": "renda_core.cli.inspection:inspection",
+    "meeting": "renda_core.cli.meeting:meeting",
     "member": "renda_core.cli.committee:member",
+    "motion": "renda_core.cli.motion:motion",
     "plan": "renda_core.cli.plan:plan",
     "term": "renda_core.cli.mandate:term",
     "audit": "renda_core.cli.audit:audit",
@@ -59,6 +62,10 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
         "renda_core.cli.office:deputy_import",
         "renda_core.cli.accountability",
         "renda_core.cli.mandate",
+    ),
+    "session": (
+        "renda_core.cli.meeting:session_attendance",
+        "renda_core.cli.meeting:session_warnings",
     ),
     "suggestion": ("renda_core.cli.extension", "renda_core.cli.assign_batch:assign_batch"),
 }

@@ -30,6 +30,7 @@ from renda_core.application.commands import COMMANDS
 from renda_core.demo import members, people
 from renda_core.demo.accountability import constituent_reports
 from renda_core.demo.geography import Map, Place, build_map, largest_remainder
+from renda_core.demo.meetings import meetings
 from renda_core.demo.targets import Targets, targets_for
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.values import Actor, Level
@@ -288,6 +289,8 @@ class Generator:
         constituent_reports(self)
         with self.batches.phase():
             members.fill(self)  # issue 14: terms, committee, ledger, plan (own random)
+        with self.batches.phase():
+            meetings(self)  # own random draws: the figures above are unchanged
         return self.t
 
     def _homes(self) -> set[str]:

@@ -11,6 +11,12 @@ At most one session of a level is open at a time: the level's :class:`SessionRol
 (one per level, keyed by the level) knows which one, so a submission finds its session
 without reading any projection.
 
+Attendance (出席 / 请假 / 缺席) of the level's deputies is recorded on the session while
+it is open and after it closed (a roll call is typed in later), for dates within the
+session. Two sessions missed without leave are the Deputies Law's ground for the end
+of a mandate (未经批准两次不出席本级人民代表大会会议的, 其代表资格终止): renda only
+warns staff of it (``renda session warnings``), it never ends a mandate by itself.
+
 Lifecycle::
 
     open → closed
@@ -52,6 +58,14 @@ class SessionStatus(Labelled):
     CLOSED = "closed", "已闭会"
 
 
+class AttendanceStatus(Labelled):
+    """A deputy's attendance of a session (or of a meeting)."""
+
+    PRESENT = "present", "出席"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+
+
 def session_title(level: str, term: int, number: int) -> str:
     """``provincial``, 14, 2 → 省第十四届人民代表大会第二次会议."""
     prefix = Level.of(level).label if level != Level.NATIONAL.value else "第"
@@ -75,6 +89,7 @@ class CongressSession(Aggregate):
         Opened: ClassVar[type[Aggregate.Event]]
         SuggestionReceived: ClassVar[type[Aggregate.Event]]
         Closed: ClassVar[type[Aggregate.Event]]
+        AttendanceRecorded: ClassVar[type[Aggregate.Event]]
 
     @staticmethod
     def create_id(*, level: str, term: int, number: int, **_: Any) -> UUID:
@@ -136,6 +151,9 @@ class CongressSession(Aggregate):
                 f"date {on} is before the last suggestion received "
                 f"({max(self.received_on.values())})"
             )
+        last_attended = self.__dict__.get("attendance_until")
+        if last_attended is not None and on < last_attended:
+            raise RuleViolated(f"date {on} is before attendance recorded on {last_attended}")
         if assignment_due <= on:
             raise RuleViolated("the assignment due date must be after the closing day")
         strangers = [s for s in pending if s not in self.suggestions]
@@ -149,6 +167,38 @@ class CongressSession(Aggregate):
             on=on,
             actor=actor,
         )
+
+    def record_attendance(
+        self, *, deputy_ids: list[str], status: str, note: str | None, on: date, actor: Actor
+    ) -> None:
+        """Record the attendance of deputies (出席, 请假 with approval, 缺席 without leave).
+
+        A deputy's earlier status for this session may be corrected by recording another;
+        recording the status a deputy already has changes nothing and is refused.
+        """
+        value = AttendanceStatus.of(status).value
+        if not deputy_ids:
+            raise RuleViolated("name at least one deputy")
+        if len(set(deputy_ids)) != len(deputy_ids):
+            raise RuleViolated("a deputy is named twice")
+        if on < self.opened_on:
+            raise RuleViolated(f"date {on} is before the session opened ({self.opened_on})")
+        if self.closed_on is not None and on > self.closed_on:
+            raise RuleViolated(f"date {on} is after the session closed ({self.closed_on})")
+        current = self.attendance_of()
+        same = [d for d in deputy_ids if current.get(d) == value]
+        if same:
+            raise RuleViolated(
+                f"already recorded as {AttendanceStatus.of(value).label}: {', '.join(same)}"
+            )
+        self._attendance_recorded(
+            deputy_ids=list(deputy_ids), status=value, note=note, on=on, actor=actor
+        )
+
+    def attendance_of(self) -> dict[str, str]:
+        """deputy id → attendance status (sessions recorded before attendance had none)."""
+        found: dict[str, str] = self.__dict__.get("attendance", {})
+        return found
 
     def _check_open(self, what: str) -> None:
         if self.status != SessionStatus.OPEN:
@@ -173,6 +223,7 @@ class CongressSession(Aggregate):
         self.period: str | None = None
         self.policy: str | None = None
         self.pending: list[str] = []
+        self.attendance: dict[str, str] = {}
 
     @event("SuggestionReceived", topic="renda:CongressSession.SuggestionReceived")
     def _received(self, *, suggestion_id: str, on: date, actor: Actor) -> None:
@@ -197,6 +248,17 @@ class CongressSession(Aggregate):
         self.policy = policy
         self.pending = list(pending)
 
+    @event("AttendanceRecorded", topic="renda:CongressSession.AttendanceRecorded")
+    def _attendance_recorded(
+        self, *, deputy_ids: list[str], status: str, note: str | None, on: date, actor: Actor
+    ) -> None:
+        attendance = self.__dict__.setdefault("attendance", {})
+        for deputy_id in deputy_ids:
+            attendance[deputy_id] = status
+        until: date | None = self.__dict__.get("attendance_until")
+        if until is None or on > until:
+            self.__dict__["attendance_until"] = on
+
     # -- reading ------------------------------------------------------------------
 
     def is_open_on(self, day: date) -> bool:
@@ -218,6 +280,7 @@ class CongressSession(Aggregate):
             "policy": self.policy,
             "suggestions": list(self.suggestions),
             "due_recorded_for": list(self.pending),
+            "attendance": dict(self.attendance_of()),
             "version": self.version,
         }
 

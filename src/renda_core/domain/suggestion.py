@@ -121,6 +121,8 @@ class Suggestion(Aggregate):
     withholdings: tuple[dict[str, Any], ...] = ()
     #: the congress session (``domain/session.py``) whose close set the assignment due date
     session_id: str | None = None
+    #: the motion (议案, ``domain/motion.py``) not put on the agenda and handled as this
+    motion_id: str | None = None
 
     if TYPE_CHECKING:  # defined by the @event decorators below
         Drafted: ClassVar[type[Aggregate.Event]]
@@ -151,6 +153,7 @@ class Suggestion(Aggregate):
         CommitmentDelivered: ClassVar[type[Aggregate.Event]]
         Supervised: ClassVar[type[Aggregate.Event]]
         OpinionLinked: ClassVar[type[Aggregate.Event]]
+        MotionLinked: ClassVar[type[Aggregate.Event]]
         Disclosed: ClassVar[type[Aggregate.Event]]
         DisclosureWithheld: ClassVar[type[Aggregate.Event]]
         SessionAssignmentDue: ClassVar[type[Aggregate.Event]]
@@ -721,6 +724,14 @@ class Suggestion(Aggregate):
             raise RuleViolated(f"opinion {opinion_id} is already linked to this suggestion")
         self._check_since_draft(on)
         self._opinion_linked(opinion_id=opinion_id, on=on, actor=actor)
+
+    def link_motion(self, *, motion_id: str, on: date, actor: Actor) -> None:
+        """Record that this suggestion handles a motion (议案) the presidium did not put
+        on the agenda: the suggestion's side of the link (the motion records the other)."""
+        if self.motion_id is not None:
+            raise RuleViolated(f"this suggestion already handles motion {self.motion_id}")
+        self._check_since_draft(on)
+        self._motion_linked(motion_id=motion_id, on=on, actor=actor)
 
     def disclose(self, *, text: str | None, on: date, actor: Actor) -> None:
         """Publish the latest reply, with contact details and secrets redacted."""
@@ -1420,6 +1431,10 @@ class Suggestion(Aggregate):
     def _opinion_linked(self, *, opinion_id: str, on: date, actor: Actor) -> None:
         self.opinions.append(opinion_id)
 
+    @event("MotionLinked", topic="renda:Suggestion.MotionLinked")
+    def _motion_linked(self, *, motion_id: str, on: date, actor: Actor) -> None:
+        self.motion_id = motion_id
+
     @event("Disclosed", topic="renda:Suggestion.Disclosed")
     def _disclosed(
         self,
@@ -1555,6 +1570,7 @@ class Suggestion(Aggregate):
             "commitments": self.commitments,
             "supervision": self.supervision,
             "opinions": self.opinions,
+            "motion_id": self.motion_id,
             "disclosures": self.disclosures,
             "handled_with": self.handled_with,
             "bulletins": self.bulletins,

@@ -25,6 +25,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "renda_adapters.committee",
     "renda_adapters.suggestions",
     "renda_adapters.bulletin",
+    "renda_adapters.meetings",
     "renda_adapters.annual",
     "renda_adapters.assessment",
 )
