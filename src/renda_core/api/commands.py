@@ -44,13 +44,6 @@ from renda_core.application.deputies import (
     TerminateDeputy,
 )
 from renda_core.application.groups import DissolveGroup, FormGroup, GroupMember, HoldGroupActivity
-from renda_core.application.mandates import (
-    AnnounceTermination,
-    BeginTerm,
-    EndTerm,
-    ReelectDeputy,
-    ResumeDeputy,
-    SuspendDeputy,
 from renda_core.application.inspections import (
     HoldInspection,
     JoinInspection,
@@ -58,6 +51,14 @@ from renda_core.application.inspections import (
     ReceiveFeedback,
     ReportInspection,
     RequestFeedback,
+)
+from renda_core.application.mandates import (
+    AnnounceTermination,
+    BeginTerm,
+    EndTerm,
+    ReelectDeputy,
+    ResumeDeputy,
+    SuspendDeputy,
 )
 from renda_core.application.meetings import (
     CloseMeeting,
@@ -1117,25 +1118,6 @@ class CommandMethods:
         Command ``campaign.conclude``.
         """
         return self._application.conclude_campaign(command, self._acting(actor))
-
-    def open_session(
-        self, command: OpenSession | Mapping[str, Any], actor: Actor | None = None
-    ) -> UUID:
-        """Open a session; returns its id (the same for the same level, term and number).
-
-        Command ``session.open``.
-        """
-        return self._application.open_session(command, self._acting(actor))
-
-    def close_session(
-        self, command: CloseSession | Mapping[str, Any], actor: Actor | None = None
-    ) -> list[str]:
-        """Close a session and record the assignment due date of each of its suggestions still
-        waiting for assignment (one write); returns their ids.
-
-        Command ``session.close``.
-        """
-        return self._application.close_session(command, self._acting(actor))
 
     def plan_course(
         self, command: PlanCourse | Mapping[str, Any], actor: Actor | None = None
