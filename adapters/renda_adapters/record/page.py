@@ -12,8 +12,6 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-import jinja2
-
 from renda_adapters.record.sections import SECTIONS
 from renda_core.domain.values import Level
 
@@ -69,6 +67,8 @@ def render_page(
     footer: dict[str, str] | None = None,
 ) -> str:
     """The page of one record (the output of ``duty_record``)."""
+    import jinja2  # imported when the page is rendered: a fast start
+
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: source(name, "zh")),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),

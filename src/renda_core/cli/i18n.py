@@ -266,7 +266,10 @@ def _registered(group: click.Group) -> Iterator[click.Command]:
     """``group`` and the commands registered under it, without building or importing
     any (commands made on demand are localized as they are made, see conventions)."""
     yield group
-    for command in list(group.commands.values()):
+    commands = group.commands
+    loaded = getattr(commands, "loaded", None)  # a lazy group: only what is imported
+    names = loaded() if callable(loaded) else list(commands)
+    for command in [dict.__getitem__(commands, n) for n in names]:
         if isinstance(command, click.Group):
             yield from _registered(command)
         else:
