@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from renda_core.application.actors import AddActor, GrantRole, RevokeActor
 from renda_core.application.app import Renda
 from renda_core.application.areas import ImportDivisions
 from renda_core.application.bulletins import (
@@ -95,6 +96,31 @@ class CommandMethods:
 
     def _acting(self, actor: Actor | None) -> Actor:
         raise NotImplementedError
+
+    def add_actor(self, command: AddActor | Mapping[str, Any], actor: Actor | None = None) -> None:
+        """Register an actor with roles (their id is the one given).
+
+        Command ``actor.add``.
+        """
+        return self._application.add_actor(command, self._acting(actor))
+
+    def grant_role(
+        self, command: GrantRole | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Grant a registered actor a role.
+
+        Command ``actor.grant``.
+        """
+        return self._application.grant_role(command, self._acting(actor))
+
+    def revoke_actor(
+        self, command: RevokeActor | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Revoke a role of an actor, or the actor (final: the id is never reused).
+
+        Command ``actor.revoke``.
+        """
+        return self._application.revoke_actor(command, self._acting(actor))
 
     def import_divisions(
         self, command: ImportDivisions | Mapping[str, Any], actor: Actor | None = None

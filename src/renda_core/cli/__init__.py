@@ -13,6 +13,7 @@ import click
 from rich.table import Table
 
 from renda_core.application.commands import COMMANDS
+from renda_core.cli.actor import actor as actor_group
 from renda_core.cli.area import area
 from renda_core.cli.assign_batch import assign_batch
 from renda_core.cli.audit import audit
@@ -119,6 +120,7 @@ suggestion.add_command(assign_batch)
 deputy.add_command(deputy_import)
 for command in NOTIFY_COMMANDS:
     cli.add_command(command)
+cli.add_command(actor_group)
 
 
 @cli.command(name="plugins")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pluggy
@@ -36,6 +36,20 @@ def default_actor() -> str:
         return "renda"
 
 
+def os_user() -> str | None:
+    """The operating-system user running this process: the account of its user id
+    (not ``RENDA_ACTOR``, nor ``USER``/``LOGNAME``, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # no passwd entry (containers), Windows
+        try:
+            return getpass.getuser()
+        except Exception:
+            return None
+
+
 @dataclass
 class Env:
     store: str | None = None
@@ -45,6 +59,8 @@ class Env:
     app: Renda | None = None
     as_json: bool = False  # set by ``--json``: errors are printed as JSON too
     pm: pluggy.PluginManager | None = None
+    # None: RENDA_REQUIRE_REGISTERED_ACTORS decides (the demo opts out with False)
+    require_registered_actors: bool | None = None
     _api: RendaAPI | None = field(default=None, repr=False)
 
     def api(self) -> RendaAPI:
@@ -53,7 +69,11 @@ class Env:
             if self.app is not None:  # injected: used as it is, left open on close
                 self._api = wrap(self.app, self.plugins())
             else:
-                self._api = open_store(self.store_config(), self.plugins())
+                self._api = open_store(
+                    self.store_config(),
+                    self.plugins(),
+                    require_registered_actors=self.require_registered_actors,
+                )
                 self.app = self._api._application
         return self._api
 
@@ -68,11 +88,13 @@ class Env:
 
     def actor(self) -> Actor:
         """The acting user; an explicitly empty ``--actor ''`` or ``--role ''`` is an
-        error (exit 3), never the default."""
-        return make_actor(
+        error (exit 3), never the default. The OS user running the CLI is recorded
+        beside the claimed actor (``os_user``)."""
+        claimed = make_actor(
             default_actor() if self.actor_id is None else self.actor_id,
             (os.environ.get("RENDA_ROLE") or "staff") if self.role is None else self.role,
         )
+        return replace(claimed, os_user=os_user())
 
     def plugins(self) -> pluggy.PluginManager:
         if self.pm is None:
