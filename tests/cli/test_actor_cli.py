@@ -111,3 +111,15 @@ def test_import_refuses_an_unregistered_line(store: str, on: None, tmp_path: obj
     result = run(store, "import", str(path))
     assert result.exit_code == 6 and "line 2" in result.output
     assert events_in(store) == before
+
+
+def test_the_demo_writes_with_the_registry_off_and_leaves_it_on(store: str, on: None) -> None:
+    demo = CliRunner().invoke(cli, ["demo", "--store", store, "--quiet", "--scale", "0.01"])
+    assert demo.exit_code == 0, demo.output
+    before = events_in(store)
+    assert before > 100
+    refused = run(store, *REGISTER, actor="demo-user")
+    assert refused.exit_code == 6 and "none is registered" in refused.output
+    assert events_in(store) == before
+    assert run(store, "actor", "add", "boss", "--name", "王主任", "--role", "staff").exit_code == 0
+    assert run(store, *REGISTER).exit_code == 0
