@@ -123,3 +123,22 @@ def test_the_demo_writes_with_the_registry_off_and_leaves_it_on(store: str, on: 
     assert events_in(store) == before
     assert run(store, "actor", "add", "boss", "--name", "王主任", "--role", "staff").exit_code == 0
     assert run(store, *REGISTER).exit_code == 0
+
+
+def test_seals_and_tokens_need_a_registered_actor(
+    store: str, on: None, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    key = Path(str(tmp_path)) / "k.pem"
+    assert run(store, "audit", "keygen", "--output", str(key)).exit_code == 0
+    monkeypatch.setenv("RENDA_SEAL_KEY", str(key))
+    assert run(store, "actor", "add", "boss", "--name", "王主任", "--role", "staff").exit_code == 0
+    before = events_in(store)
+    sealed = run(store, "audit", "seal", actor="mallory")
+    assert sealed.exit_code == 6 and "not registered" in sealed.output
+    token = run(store, "token", "issue", "--actor", "svc", "--role", "auditor", actor="mallory")
+    assert token.exit_code == 6 and "not registered" in token.output
+    assert events_in(store) == before
+    assert run(store, "audit", "seal").exit_code == 0
+    assert run(store, "token", "issue", "--actor", "svc", "--role", "auditor").exit_code == 0
