@@ -142,3 +142,18 @@ def test_seals_and_tokens_need_a_registered_actor(
     assert events_in(store) == before
     assert run(store, "audit", "seal").exit_code == 0
     assert run(store, "token", "issue", "--actor", "svc", "--role", "auditor").exit_code == 0
+
+
+def test_the_registrys_history_names_who_did_what(store: str, on: None) -> None:
+    from renda_core.domain.actor import registry_id
+
+    assert run(store, "actor", "add", "boss", "--name", "王主任", "--role", "staff").exit_code == 0
+    assert run(store, "actor", "add", "zhang", "--name", "张三", "--role", "editor").exit_code == 0
+    assert run(store, "actor", "revoke", "zhang").exit_code == 0
+    shown = run(store, "audit", "history", str(registry_id()), "--json")
+    assert shown.exit_code == 0, shown.output
+    rows = json.loads(shown.output)
+    assert [r["what"] for r in rows] == ["建立操作人登记", "登记操作人", "登记操作人", "撤销操作人"]
+    assert {(r["actor"], r["role_label"], r["os_user"]) for r in rows} == {
+        ("boss", "工作人员", os_user())
+    }
