@@ -292,3 +292,16 @@ def test_reads_are_not_checked_against_the_registry(booted: Renda) -> None:
     deputy_id = booted.register_deputy(register_payload(), BOSS)
     assert booted.deputy(deputy_id)["name"] == "金美玉"  # reads take no actor at all
     assert [a["id"] for a in booted.actors()] == ["boss", "clerk-2"]
+
+
+def test_events_without_os_user_replay_and_none_is_not_written() -> None:
+    from renda_core.application.base import ActorAsDict
+
+    transcoding = ActorAsDict()
+    old = transcoding.decode({"id": "clerk-1", "role": "staff"})  # as recorded before
+    assert old == Actor("clerk-1", "staff") and old.os_user is None
+    # an actor without os_user is stored exactly as before (same bytes, same chain hash)
+    assert transcoding.encode(Actor("clerk-1", "staff")) == {"id": "clerk-1", "role": "staff"}
+    with_user = Actor("clerk-1", "staff", "li")
+    assert transcoding.decode(transcoding.encode(with_user)).os_user == "li"
+    assert with_user == Actor("clerk-1", "staff")  # not part of the actor's identity
