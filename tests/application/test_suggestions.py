@@ -205,14 +205,15 @@ def test_only_active_deputies_lead_and_cosign(app: Renda) -> None:
     sid = drafted(app, lead)
     app.invite_cosigner({"suggestion_id": sid, "deputy_id": co_id, "date": "2024-09-02"}, lead)
     app.terminate_deputy({"deputy_id": co_id, "reason": "transfer", "date": "2024-09-02"}, STAFF)
+    # a deputy role must name a deputy whose mandate is active (the actor check)
     refused(
         app,
-        RuleViolated,
+        Forbidden,
         lambda: app.cosign_suggestion({"suggestion_id": sid, "date": "2024-09-03"}, co),
         "mandate ended",
     )
     app.terminate_deputy({"deputy_id": lead_id, "reason": "death", "date": "2024-09-05"}, STAFF)
-    refused(app, RuleViolated, lambda: drafted(app, lead), "mandate ended")
+    refused(app, Forbidden, lambda: drafted(app, lead), "mandate ended")
 
 
 def test_invalid_input_field_by_field(app: Renda) -> None:

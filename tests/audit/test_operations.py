@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner, Result
 
 from renda_core.cli import cli
-from renda_core.cli.context import Env
+from renda_core.cli.context import Env, os_user
 from tests.audit.raw import register
 
 
@@ -44,7 +44,7 @@ def test_rebuild_needs_staff_and_is_recorded(store: str) -> None:
     assert len(after) == len(before) + 1
     last = after[-1]
     assert last["topic"] == "renda:Operation.Performed"
-    assert last["actor"] == {"id": "op-1", "role": "staff"}
+    assert last["actor"] == {"id": "op-1", "role": "staff", "os_user": os_user()}
     assert last["data"]["command"] == "projections.rebuild"  # type: ignore[index]
     assert last["data"]["targets"] == ["deputy_roster"]  # type: ignore[index]
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from renda_core import Renda
 from renda_core.cli import cli
+from renda_core.cli.context import os_user
 from renda_core.projections.log import count_events
 
 REGISTER = [
@@ -173,7 +174,7 @@ def test_events_list_json_has_actor_and_dates(store: str) -> None:
     register(store)
     (event,) = json.loads(run(store, "events", "list", "--json").output)
     assert event["topic"] == "renda:Deputy.Registered" and event["position"] == 1
-    assert event["actor"] == {"id": "clerk-1", "role": "staff"}
+    assert event["actor"] == {"id": "clerk-1", "role": "staff", "os_user": os_user()}
     assert event["data"]["on"] == "2023-01-16" and event["recorded_at"]
 
 

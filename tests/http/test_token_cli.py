@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import renda_core
 from renda_core.cli import cli
+from renda_core.cli.context import os_user
 from renda_core.domain.errors import ERROR_KINDS
 from renda_core.http.problems import STATUS
 from renda_core.http.tokens import authenticate, token_hash
@@ -32,7 +33,8 @@ def test_issue_prints_the_token_once_and_records_only_its_hash(store: str) -> No
         assert event.topic == "renda:ApiToken.Issued"
         assert event.data["token_hash"] == token_hash(token)
         assert token not in json.dumps(event.model_dump(mode="json"))  # only the hash
-        assert event.actor == {"id": "clerk-1", "role": "staff"}
+        # the CLI records the OS user beside the claimed actor
+        assert event.actor == {"id": "clerk-1", "role": "staff", "os_user": os_user()}
     revoked = CliRunner().invoke(cli, [*staff, "token", "revoke", data["id"], "--reason", "x"])
     assert revoked.exit_code == 0, revoked.output
     again = CliRunner().invoke(cli, [*staff, "token", "revoke", data["id"]])

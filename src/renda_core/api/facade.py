@@ -549,9 +549,10 @@ def open_store(
     *,
     policy: str | None = None,
     actor: Actor | None = None,
+    require_registered_actors: bool | None = None,
 ) -> RendaAPI:
     """:func:`open` on a parsed store and a built plugin manager (the CLI uses this)."""
-    application = Renda(config)
+    application = Renda(config, require_registered_actors=require_registered_actors)
     try:
         configure_rules(application, plugins, policy)  # the province's deadline policy
     except BaseException:
@@ -580,6 +581,7 @@ def open(  # renda_core.open, like io.open or shelve.open
     policy: str | None = None,
     actor: Actor | None = None,
     read_only: bool = False,
+    require_registered_actors: bool | None = None,
 ) -> RendaAPI:
     """Open a store with everything a driver needs, exactly as the CLI does.
 
@@ -593,6 +595,9 @@ def open(  # renda_core.open, like io.open or shelve.open
         else the one policy a plugin registers, else ``national``).
     :param actor: the actor commands are recorded for when they are given none.
     :param read_only: open a SQLite store for reading only.
+    :param require_registered_actors: refuse writes from actors (and roles) not in the
+        actor registry (default: ``RENDA_REQUIRE_REGISTERED_ACTORS``, else on for
+        PostgreSQL and off for SQLite; see ``docs/embedding.md``).
     :returns: the opened :class:`RendaAPI`; close it (or use ``with``).
     """
     config = parse_store(store, read_only=read_only)
@@ -601,7 +606,13 @@ def open(  # renda_core.open, like io.open or shelve.open
         if isinstance(plugins, pluggy.PluginManager)
         else get_plugin_manager(plugins, load_entry_points=entry_points)
     )
-    return open_store(config, pm, policy=policy, actor=actor)
+    return open_store(
+        config,
+        pm,
+        policy=policy,
+        actor=actor,
+        require_registered_actors=require_registered_actors,
+    )
 
 
 __all__ = ["RendaAPI", "collect_composite_reports", "open", "open_store", "wrap"]

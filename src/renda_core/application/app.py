@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from renda_core.application.accountability import AccountabilityCommands
+from renda_core.application.actors import ActorCommands
 from renda_core.application.areas import AreaCommands
 from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.application.bulletins import BulletinCommands
@@ -28,6 +29,7 @@ from renda_core.application.sessions import SessionCommands
 from renda_core.application.stations import StationCommands
 from renda_core.application.suggestions import SuggestionCommands
 from renda_core.application.training import TrainingCommands
+from renda_core.domain.actor import ActorRegistry
 from renda_core.domain.bulletin import Bulletin
 from renda_core.domain.group import DeputyGroup
 from renda_core.domain.session import CongressSession
@@ -55,6 +57,7 @@ class Renda(
     SuggestionCommands,
     CalendarCommands,
     AccountabilityCommands,
+    ActorCommands,
     RendaBase,
 ):
     """The application an embedding system uses (see ``docs/embedding.md``)."""
@@ -68,6 +71,7 @@ class Renda(
         Suggestion: 100,
         Bulletin: 100,
         CongressSession: 100,
+        ActorRegistry: 100,
     }
 
 

@@ -61,10 +61,14 @@ class ActorAsDict(Transcoding):
     name = "actor"
 
     def encode(self, obj: Actor) -> dict[str, str]:
-        return {"id": obj.id, "role": obj.role}
+        data = {"id": obj.id, "role": obj.role}
+        if obj.os_user is not None:
+            data["os_user"] = obj.os_user
+        return data
 
     def decode(self, data: dict[str, str]) -> Actor:
-        return Actor(data["id"], data["role"])
+        # events recorded before ``os_user`` existed have none
+        return Actor(data["id"], data["role"], data.get("os_user"))
 
 
 STORE_ERRORS: tuple[type[BaseException], ...] = (

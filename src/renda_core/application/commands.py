@@ -202,7 +202,8 @@ C = TypeVar("C", bound=Command)
 def command(
     name: str, model: type[C], roles: set[str]
 ) -> Callable[[Callable[[S, C, Actor], R]], Callable[[S, C | Mapping[str, Any], Actor], R]]:
-    """Declare an application command method: permission check, then validation.
+    """Declare an application command method: permission check, the actor registry
+    (:mod:`renda_core.application.actors`), then validation.
 
     The method receives the validated model; the wrapper accepts the model or a
     mapping (as embedding systems and ``renda import`` send).
@@ -223,6 +224,9 @@ def command(
         @functools.wraps(method)
         def run(self: S, data: C | Mapping[str, Any], actor: Actor) -> R:
             check_permission(name, actor)
+            verify_actor = getattr(self, "verify_actor", None)  # the actor registry
+            if verify_actor is not None:
+                verify_actor(name, actor)
             return method(self, parse(model, data), actor)
 
         return run

@@ -28,7 +28,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -41,7 +41,7 @@ from renda_core.application.opinions import EscalateOpinion
 from renda_core.application.sessions import OpenSession
 from renda_core.domain.bulletin import Bulletin
 from renda_core.domain.calendar import CalendarYear
-from renda_core.domain.errors import InvalidInput, RendaError, RuleViolated
+from renda_core.domain.errors import Forbidden, InvalidInput, RendaError, RuleViolated
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.opinion import EscalationTarget
 from renda_core.domain.session import session_id
@@ -319,20 +319,48 @@ def check_against_store(app: RendaBase, commands: Sequence[ParsedCommand]) -> se
     return set(applied)
 
 
+def check_actors(app: RendaBase, commands: Sequence[ParsedCommand]) -> None:
+    """With the actor registry on, every line's actor and role is checked as a command's
+    would be; any refusal refuses the whole import (Forbidden, nothing written).
+
+    The registry is read as stored before the import: register the actors first
+    (``renda actor add``). A ``deputy:<id>`` role is checked when its line runs, so a
+    line may act as a deputy registered by an earlier line.
+    """
+    refusal = getattr(app, "registry_refusal", None)
+    if refusal is None:
+        return
+    errors: list[dict[str, str]] = []
+    for c in commands:
+        reason = refusal(c.command, c.actor)
+        if reason is not None:
+            errors.append({"field": f"line {c.line}: actor", "message": reason})
+    if errors:
+        shown = errors[:MAX_REPORTED]
+        more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
+        raise Forbidden(
+            f"{len(errors)} line(s) from actors the registry refuses{more}; nothing was "
+            f"imported. First: {shown[0]['field']}: {shown[0]['message']}"
+        )
+
+
 def apply_commands(
     app: RendaBase,
     commands: Sequence[ParsedCommand],
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
+    os_user: str | None = None,
 ) -> ImportResult:
-    """Apply validated commands in batches; skip those already applied.
+    """Apply validated commands in batches; skip those already applied. ``os_user``
+    (the OS user running the import) is recorded beside each line's actor.
 
     A command that fails stops the import: the result carries the error (``error`` as
     data, ``exception`` to raise) and counts what was applied before it.
     """
     check_batch_size(app, batch_size)
     done = check_against_store(app, commands)
+    check_actors(app, [c for c in commands if c.id not in done])
     result = ImportResult(total=len(commands))
     todo = [c for c in commands if c.id not in done]
     referenced = _referenced(commands)
@@ -347,7 +375,8 @@ def apply_commands(
                 for current in chunk:
                     method = getattr(app, COMMANDS[current.command].method)
                     with assigned_ids(current.new_id):
-                        returned = method(current.model, current.actor)
+                        actor = replace(current.actor, os_user=os_user or current.actor.os_user)
+                        returned = method(current.model, actor)
                     _check_target(current, returned, referenced)
         except RendaError as error:
             assert current is not None

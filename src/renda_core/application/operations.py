@@ -21,6 +21,9 @@ def record_operation(app: RendaBase, command: str, targets: Sequence[str], actor
     """Check ``actor`` may run ``command`` and record that it is being run."""
     assert command in OPERATIONS, command
     check_permission(command, actor)
+    verify_actor = getattr(app, "verify_actor", None)  # the actor registry
+    if verify_actor is not None:
+        verify_actor(command, actor)
     operation = Operation(command=command, targets=list(targets), on=today(), actor=actor)
     app._save(operation)
     return operation.id

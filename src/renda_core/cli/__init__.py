@@ -20,6 +20,7 @@ from renda_core.cli.lazy import LazyGroup
 
 #: top-level command name → ``"module:attribute"``
 COMMAND_SOURCES: dict[str, str] = {
+    "actor": "renda_core.cli.actor:actor",
     "area": "renda_core.cli.area:area",
     "body": "renda_core.cli.committee:body",
     "campaign": "renda_core.cli.plan:campaign",

@@ -86,6 +86,7 @@ def audit_seal(ctx: click.Context, /, output: Path | None, key_path: str | None)
         raise Forbidden(f"role '{actor.role}' may not seal the log (staff or auditor may)")
     key = load_private_key(key_path)
     app = env(ctx).get_app()
+    app.verify_actor("audit.seal", actor)  # the actor registry, when it is on
     with store_errors("cannot seal the log"):
         seal = seal_log(app.recorder, key, str(actor))  # type: ignore[arg-type]
     text = json.dumps(seal.to_dict(), ensure_ascii=False, indent=2)

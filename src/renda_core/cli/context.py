@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when used: ``renda --help`` opens no store
@@ -31,6 +31,20 @@ def default_actor() -> str:
         return "renda"
 
 
+def os_user() -> str | None:
+    """The operating-system user running this process: the account of its user id
+    (not ``RENDA_ACTOR``, nor ``USER``/``LOGNAME``, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # no passwd entry (containers), Windows
+        try:
+            return getpass.getuser()
+        except Exception:
+            return None
+
+
 @dataclass
 class Env:
     store: str | None = None
@@ -40,6 +54,8 @@ class Env:
     app: Renda | None = None
     as_json: bool = False  # set by ``--json``: errors are printed as JSON too
     pm: pluggy.PluginManager | None = None
+    # None: RENDA_REQUIRE_REGISTERED_ACTORS decides (the demo opts out with False)
+    require_registered_actors: bool | None = None
     _api: RendaAPI | None = field(default=None, repr=False)
 
     def api(self) -> RendaAPI:
@@ -50,7 +66,11 @@ class Env:
             if self.app is not None:  # injected: used as it is, left open on close
                 self._api = wrap(self.app, self.plugins())
             else:
-                self._api = open_store(self.store_config(), self.plugins())
+                self._api = open_store(
+                    self.store_config(),
+                    self.plugins(),
+                    require_registered_actors=self.require_registered_actors,
+                )
                 self.app = self._api._application
         return self._api
 
@@ -67,13 +87,15 @@ class Env:
 
     def actor(self) -> Actor:
         """The acting user; an explicitly empty ``--actor ''`` or ``--role ''`` is an
-        error (exit 3), never the default."""
+        error (exit 3), never the default. The OS user running the CLI is recorded
+        beside the claimed actor (``os_user``)."""
         from renda_core.application.commands import make_actor
 
-        return make_actor(
+        claimed = make_actor(
             default_actor() if self.actor_id is None else self.actor_id,
             (os.environ.get("RENDA_ROLE") or "staff") if self.role is None else self.role,
         )
+        return replace(claimed, os_user=os_user())
 
     def plugins(self) -> pluggy.PluginManager:
         if self.pm is None:

@@ -24,6 +24,7 @@ from renda_core.cli.common import (
     json_option,
     one_line,
 )
+from renda_core.cli.context import os_user
 from renda_core.domain.errors import InvalidInput
 
 
@@ -71,7 +72,11 @@ def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json
     ) as progress:
         task = progress.add_task("import", total=len(commands))
         result = apply_commands(
-            app, commands, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
+            app,
+            commands,
+            batch_size=batch_size,
+            progress=lambda n: progress.advance(task, n),
+            os_user=os_user(),
         )
     summary = result.to_dict()
     if as_json:

@@ -7,7 +7,7 @@ English value (a plain string), so a log stays readable and stable.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Self
 
@@ -77,10 +77,17 @@ class TerminationReason(Labelled):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who caused an event, and in which role (``staff``, ``deputy:<id>``, …)."""
+    """Who caused an event, and in which role (``staff``, ``deputy:<id>``, …).
+
+    ``os_user`` is the operating-system user who ran the CLI for this actor (recorded
+    beside the claimed actor; None in the library API unless the embedding system sets
+    it, and in events recorded before it existed). It is not part of the actor's
+    identity: two actors with the same id and role are equal.
+    """
 
     id: str
     role: str
+    os_user: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.id} ({self.role})"

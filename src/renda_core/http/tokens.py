@@ -94,6 +94,7 @@ def issue_token(
 ) -> IssuedToken:
     """Issue a token acting as ``holder_id`` in ``holder_role``; record its hash."""
     _check_staff(actor, "issue tokens")
+    api._application.verify_actor("token.issue", actor)  # the actor registry, when on
     holder = make_actor(holder_id, holder_role)
     moment = now or datetime.now(UTC)
     expires_at = parse_expires(expires, moment)
@@ -115,6 +116,7 @@ def issue_token(
 def revoke_token(api: RendaAPI, token_id: str, *, reason: str | None, actor: Actor) -> None:
     """Revoke the token with this id (as ``renda token issue`` printed it)."""
     _check_staff(actor, "revoke tokens")
+    api._application.verify_actor("token.revoke", actor)  # the actor registry, when on
     record = api._application._load(ApiToken, to_uuid(token_id, "token"), "token")
     record.revoke(reason=reason, actor=actor)
     api._application._save(record)

@@ -37,7 +37,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, Actor):
-        return {"id": value.id, "role": value.role}
+        if value.os_user is None:
+            return {"id": value.id, "role": value.role}
+        return {"id": value.id, "role": value.role, "os_user": value.os_user}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -21,6 +21,7 @@ AGGREGATES: dict[str, tuple[str, str]] = {
     "CalendarYear": ("工作日历", "calendar year"),
     "Division": ("行政区划", "division"),
     "Operation": ("运维操作", "operation"),
+    "ActorRegistry": ("操作人登记", "actor registry"),
 }
 
 #: (Chinese, English) label of each event, by its topic without ``renda:``
@@ -34,6 +35,11 @@ EVENTS: dict[str, tuple[str, str]] = {
     "CalendarYear.Added": ("添加年度日历", "calendar year added"),
     "CalendarYear.Revised": ("修订年度日历", "calendar year revised"),
     "Operation.Performed": ("执行运维操作", "operation performed"),
+    "ActorRegistry.Started": ("建立操作人登记", "registry started"),
+    "ActorRegistry.ActorAdded": ("登记操作人", "actor added"),
+    "ActorRegistry.RoleGranted": ("授予角色", "role granted"),
+    "ActorRegistry.RoleRevoked": ("撤销角色", "role revoked"),
+    "ActorRegistry.ActorRevoked": ("撤销操作人", "actor revoked"),
     "Deputy.Registered": ("代表登记", "registered"),
     "Deputy.DetailsCorrected": ("更正信息", "details corrected"),
     "Deputy.ContactRecorded": ("记录联系", "contact recorded"),
@@ -154,6 +160,7 @@ def record_history(app: RendaBase, record_id: UUID | str, lang: str = "zh") -> l
                 "actor": getattr(actor, "id", ""),
                 "role": role,
                 "role_label": role_label(role, lang) if role else "",
+                "os_user": getattr(actor, "os_user", None),  # who ran the CLI, if recorded
                 "business_date": on.isoformat() if on is not None else None,
                 "recorded_at": event.timestamp.isoformat(),
             }
