@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from renda_core.application.accountability import CancelReport, EvaluateReport, ReportToConstituents
 from renda_core.application.actors import AddActor, GrantRole, RevokeActor
 from renda_core.application.app import Renda
 from renda_core.application.areas import ImportDivisions
@@ -25,6 +26,16 @@ from renda_core.application.bulletins import (
     RemoveItem,
 )
 from renda_core.application.calendar import AddCalendarYear
+from renda_core.application.committee import (
+    AddBody,
+    AddMember,
+    BodyContact,
+    BodyMembership,
+    InviteDeputies,
+    MemberContact,
+    MemberLeaves,
+    MemberLiaison,
+)
 from renda_core.application.deputies import (
     AssignLiaison,
     CorrectDeputy,
@@ -34,6 +45,36 @@ from renda_core.application.deputies import (
     TerminateDeputy,
 )
 from renda_core.application.groups import DissolveGroup, FormGroup, GroupMember, HoldGroupActivity
+from renda_core.application.inspections import (
+    HoldInspection,
+    JoinInspection,
+    PlanInspection,
+    ReceiveFeedback,
+    ReportInspection,
+    RequestFeedback,
+)
+from renda_core.application.mandates import (
+    AnnounceTermination,
+    BeginTerm,
+    EndTerm,
+    ReelectDeputy,
+    ResumeDeputy,
+    SuspendDeputy,
+)
+from renda_core.application.meetings import (
+    CloseMeeting,
+    OpenMeeting,
+    RecordAttendance,
+    RecordObservers,
+)
+from renda_core.application.motions import (
+    CosignMotion,
+    DecideMotion,
+    DraftMotion,
+    ReceiveMotion,
+    SubmitMotion,
+    VoteMotion,
+)
 from renda_core.application.opinions import (
     AnswerOpinion,
     CloseOpinion,
@@ -44,6 +85,15 @@ from renda_core.application.opinions import (
     RecordOpinionResult,
     ReferOpinion,
     ScreenOpinion,
+)
+from renda_core.application.plans import (
+    AddTask,
+    AdoptPlan,
+    CompleteTask,
+    ConcludeCampaign,
+    LaunchCampaign,
+    LinkCampaignTask,
+    ReportProgress,
 )
 from renda_core.application.sessions import CloseSession, OpenSession
 from renda_core.application.stations import (
@@ -96,6 +146,33 @@ class CommandMethods:
 
     def _acting(self, actor: Actor | None) -> Actor:
         raise NotImplementedError
+
+    def report_to_constituents(
+        self, command: ReportToConstituents | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record a deputy's report to constituents (述职); returns its id.
+
+        Command ``deputy.report-to-constituents``.
+        """
+        return self._application.report_to_constituents(command, self._acting(actor))
+
+    def evaluate_report(
+        self, command: EvaluateReport | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record the attendees' evaluation of a report to constituents, once.
+
+        Command ``deputy.evaluate-report``.
+        """
+        return self._application.evaluate_report(command, self._acting(actor))
+
+    def cancel_report(
+        self, command: CancelReport | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Cancel a report to constituents recorded in error (the reason is kept).
+
+        Command ``deputy.cancel-report``.
+        """
+        return self._application.cancel_report(command, self._acting(actor))
 
     def add_actor(self, command: AddActor | Mapping[str, Any], actor: Actor | None = None) -> None:
         """Register an actor with roles (their id is the one given).
@@ -466,6 +543,146 @@ class CommandMethods:
         """
         return self._application.forward_item(command, self._acting(actor))
 
+    def add_member(
+        self, command: AddMember | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record a standing-committee member; returns the id.
+
+        Command ``member.add``.
+        """
+        return self._application.add_member(command, self._acting(actor))
+
+    def member_leaves(
+        self, command: MemberLeaves | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member leaves office.
+
+        Command ``member.leave``.
+        """
+        return self._application.member_leaves(command, self._acting(actor))
+
+    def member_liaise(
+        self, command: MemberLiaison | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member starts liaising with a deputy (双联系).
+
+        Command ``member.liaise``.
+        """
+        return self._application.member_liaise(command, self._acting(actor))
+
+    def member_unliaise(
+        self, command: MemberLiaison | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member's liaison with a deputy ends.
+
+        Command ``member.unliaise``.
+        """
+        return self._application.member_unliaise(command, self._acting(actor))
+
+    def member_contact(
+        self, command: MemberContact | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record a member's contact with a deputy (liaison or not).
+
+        Command ``member.contact``.
+        """
+        return self._application.member_contact(command, self._acting(actor))
+
+    def add_body(self, command: AddBody | Mapping[str, Any], actor: Actor | None = None) -> UUID:
+        """Record a body of the standing committee; returns the id.
+
+        Command ``body.add``.
+        """
+        return self._application.add_body(command, self._acting(actor))
+
+    def body_join(
+        self, command: BodyMembership | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member joins a body.
+
+        Command ``body.join``.
+        """
+        return self._application.body_join(command, self._acting(actor))
+
+    def body_remove(
+        self, command: BodyMembership | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A member leaves a body.
+
+        Command ``body.remove``.
+        """
+        return self._application.body_remove(command, self._acting(actor))
+
+    def body_contact(
+        self, command: BodyContact | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record a body's contact with a deputy.
+
+        Command ``body.contact``.
+        """
+        return self._application.body_contact(command, self._acting(actor))
+
+    def body_invite(
+        self, command: InviteDeputies | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record deputies taking part in a body's legislation or supervision work.
+
+        Command ``body.invite``.
+        """
+        return self._application.body_invite(command, self._acting(actor))
+
+    def begin_term(
+        self, command: BeginTerm | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record a term; returns its id (the same for the same level and number).
+
+        Command ``term.begin``.
+        """
+        return self._application.begin_term(command, self._acting(actor))
+
+    def end_term(self, command: EndTerm | Mapping[str, Any], actor: Actor | None = None) -> None:
+        """Record the end of a term.
+
+        Command ``term.end``.
+        """
+        return self._application.end_term(command, self._acting(actor))
+
+    def suspend_deputy(
+        self, command: SuspendDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Suspend a deputy's duties.
+
+        Command ``deputy.suspend``.
+        """
+        return self._application.suspend_deputy(command, self._acting(actor))
+
+    def resume_deputy(
+        self, command: ResumeDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """End a suspension: the deputy resumes the duties.
+
+        Command ``deputy.resume``.
+        """
+        return self._application.resume_deputy(command, self._acting(actor))
+
+    def announce_termination(
+        self, command: AnnounceTermination | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Announce a terminated mandate (公告).
+
+        Command ``deputy.announce``.
+        """
+        return self._application.announce_termination(command, self._acting(actor))
+
+    def reelect_deputy(
+        self, command: ReelectDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Re-elect a deputy into a later, recorded term of the same level.
+
+        Command ``deputy.reelect``.
+        """
+        return self._application.reelect_deputy(command, self._acting(actor))
+
     def register_deputy(
         self, command: RegisterDeputy | Mapping[str, Any], actor: Actor | None = None
     ) -> UUID:
@@ -619,6 +836,170 @@ class CommandMethods:
         """
         return self._application.dissolve_group(command, self._acting(actor))
 
+    def plan_inspection(
+        self, command: PlanInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Plan an inspection or research; returns its id.
+
+        Command ``inspection.plan``.
+        """
+        return self._application.plan_inspection(command, self._acting(actor))
+
+    def join_inspection(
+        self, command: JoinInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """An active deputy takes part.
+
+        Command ``inspection.join``.
+        """
+        return self._application.join_inspection(command, self._acting(actor))
+
+    def hold_inspection(
+        self, command: HoldInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record that the inspection took place, with its findings.
+
+        Command ``inspection.hold``.
+        """
+        return self._application.hold_inspection(command, self._acting(actor))
+
+    def report_inspection(
+        self, command: ReportInspection | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record the inspection's report.
+
+        Command ``inspection.report``.
+        """
+        return self._application.report_inspection(command, self._acting(actor))
+
+    def request_inspection_feedback(
+        self, command: RequestFeedback | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Ask an inspected body for its feedback by a due date.
+
+        Command ``inspection.request_feedback``.
+        """
+        return self._application.request_inspection_feedback(command, self._acting(actor))
+
+    def receive_inspection_feedback(
+        self, command: ReceiveFeedback | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record an inspected body's feedback.
+
+        Command ``inspection.feedback``.
+        """
+        return self._application.receive_inspection_feedback(command, self._acting(actor))
+
+    def open_session(
+        self, command: OpenSession | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Open a session; returns its id (the same for the same level, term and number).
+
+        Command ``session.open``.
+        """
+        return self._application.open_session(command, self._acting(actor))
+
+    def close_session(
+        self, command: CloseSession | Mapping[str, Any], actor: Actor | None = None
+    ) -> list[str]:
+        """Close a session and record the assignment due date of each of its suggestions still
+        waiting for assignment (one write); returns their ids.
+
+        Command ``session.close``.
+        """
+        return self._application.close_session(command, self._acting(actor))
+
+    def record_session_attendance(
+        self, command: RecordAttendance | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record one attendance status for many deputies of the session's level.
+
+        Command ``session.attendance``.
+        """
+        return self._application.record_session_attendance(command, self._acting(actor))
+
+    def open_meeting(
+        self, command: OpenMeeting | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Open a standing-committee meeting or hold a forum; returns its id.
+
+        Command ``meeting.open``.
+        """
+        return self._application.open_meeting(command, self._acting(actor))
+
+    def record_observers(
+        self, command: RecordObservers | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record deputies who attended as observers (列席).
+
+        Command ``meeting.observe``.
+        """
+        return self._application.record_observers(command, self._acting(actor))
+
+    def close_meeting(
+        self, command: CloseMeeting | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Close a meeting.
+
+        Command ``meeting.close``.
+        """
+        return self._application.close_meeting(command, self._acting(actor))
+
+    def draft_motion(
+        self, command: DraftMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Draft a motion; returns its id.
+
+        Command ``motion.draft``.
+        """
+        return self._application.draft_motion(command, self._acting(actor))
+
+    def cosign_motion(
+        self, command: CosignMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """A deputy of the motion's level joins it (联名).
+
+        Command ``motion.cosign``.
+        """
+        return self._application.cosign_motion(command, self._acting(actor))
+
+    def submit_motion(
+        self, command: SubmitMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> str:
+        """Submit to the session of the motion's level open on the date; returns its id.
+
+        Command ``motion.submit``.
+        """
+        return self._application.submit_motion(command, self._acting(actor))
+
+    def receive_motion(
+        self, command: ReceiveMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record the receipt of a submitted motion.
+
+        Command ``motion.receive``.
+        """
+        return self._application.receive_motion(command, self._acting(actor))
+
+    def decide_motion(
+        self, command: DecideMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> str | None:
+        """Record the presidium's decision; not on the agenda, the motion becomes a suggestion
+        (linked both ways, one write): returns the suggestion's id.
+
+        Command ``motion.decide``.
+        """
+        return self._application.decide_motion(command, self._acting(actor))
+
+    def vote_motion(
+        self, command: VoteMotion | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Record whether the congress passed a motion on its agenda.
+
+        Command ``motion.vote``.
+        """
+        return self._application.vote_motion(command, self._acting(actor))
+
     def collect_opinion(
         self, command: CollectOpinion | Mapping[str, Any], actor: Actor | None = None
     ) -> UUID:
@@ -701,24 +1082,68 @@ class CommandMethods:
         """
         return self._application.close_opinion(command, self._acting(actor))
 
-    def open_session(
-        self, command: OpenSession | Mapping[str, Any], actor: Actor | None = None
+    def adopt_plan(
+        self, command: AdoptPlan | Mapping[str, Any], actor: Actor | None = None
     ) -> UUID:
-        """Open a session; returns its id (the same for the same level, term and number).
+        """Adopt a year's plan; returns its id (one per level and year).
 
-        Command ``session.open``.
+        Command ``plan.adopt``.
         """
-        return self._application.open_session(command, self._acting(actor))
+        return self._application.adopt_plan(command, self._acting(actor))
 
-    def close_session(
-        self, command: CloseSession | Mapping[str, Any], actor: Actor | None = None
-    ) -> list[str]:
-        """Close a session and record the assignment due date of each of its suggestions still
-        waiting for assignment (one write); returns their ids.
+    def add_plan_task(
+        self, command: AddTask | Mapping[str, Any], actor: Actor | None = None
+    ) -> int:
+        """Add a task; returns its number.
 
-        Command ``session.close``.
+        Command ``plan.task``.
         """
-        return self._application.close_session(command, self._acting(actor))
+        return self._application.add_plan_task(command, self._acting(actor))
+
+    def report_plan_progress(
+        self, command: ReportProgress | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Report progress on a task.
+
+        Command ``plan.progress``.
+        """
+        return self._application.report_plan_progress(command, self._acting(actor))
+
+    def complete_plan_task(
+        self, command: CompleteTask | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Complete a task.
+
+        Command ``plan.complete``.
+        """
+        return self._application.complete_plan_task(command, self._acting(actor))
+
+    def launch_campaign(
+        self, command: LaunchCampaign | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Launch a campaign; returns its id.
+
+        Command ``campaign.launch``.
+        """
+        return self._application.launch_campaign(command, self._acting(actor))
+
+    def link_campaign_task(
+        self, command: LinkCampaignTask | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Link a campaign to a plan task of its level.
+
+        Command ``campaign.link``.
+        """
+        return self._application.link_campaign_task(command, self._acting(actor))
+
+    def conclude_campaign(
+        self, command: ConcludeCampaign | Mapping[str, Any], actor: Actor | None = None
+    ) -> None:
+        """Conclude a campaign.
+
+        Command ``campaign.conclude``.
+        """
+        return self._application.conclude_campaign(command, self._acting(actor))
 
     def plan_course(
         self, command: PlanCourse | Mapping[str, Any], actor: Actor | None = None
