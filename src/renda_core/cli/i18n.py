@@ -268,8 +268,12 @@ def _registered(group: click.Group) -> Iterator[click.Command]:
     yield group
     commands = group.commands
     loaded = getattr(commands, "loaded", None)  # a lazy group: only what is imported
-    names = loaded() if callable(loaded) else list(commands)
-    for command in [dict.__getitem__(commands, n) for n in names]:
+    registered: list[click.Command] = (
+        [dict.__getitem__(commands, name) for name in loaded()]
+        if callable(loaded) and isinstance(commands, dict)
+        else list(commands.values())
+    )
+    for command in registered:
         if isinstance(command, click.Group):
             yield from _registered(command)
         else:

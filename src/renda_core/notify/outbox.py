@@ -23,6 +23,7 @@ from typing import Any
 
 from renda_core.application.app import Renda, store_errors
 from renda_core.application.recorders import ddl_lock
+from renda_core.application.textcipher import TextCipher, seal, unseal
 from renda_core.notify.messages import Message
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
@@ -81,8 +82,17 @@ class Outbox:
         else:
             self.t = {n: f"notify_{n}" for n in TABLES}
         self._created = False
+        # Addresses, subjects, bodies and data may be personal: encrypted with the
+        # store's cipher when RENDA_CIPHER_KEY is set (the recipient id stays plain).
+        self.cipher = TextCipher.of_mapper(app.mapper, "the outbox")
 
     # -- plumbing -------------------------------------------------------------------
+
+    def _seal(self, text: str) -> str:
+        return seal(self.cipher, text)
+
+    def _open(self, text: str) -> str:
+        return unseal(self.cipher, text, "the outbox")
 
     def _q(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.postgres else sql
@@ -290,13 +300,13 @@ class Outbox:
             key=r["key"],
             rule=r["rule"],
             recipient=r["recipient"],
-            address=r["address"],
-            subject=r["subject"],
-            body=r["body"],
+            address=self._open(r["address"]),
+            subject=self._open(r["subject"]),
+            body=self._open(r["body"]),
             record_id=r["record_id"],
             link=r["link"],
             position=int(r["position"]),
-            data=json.loads(r["data"]),
+            data=json.loads(self._open(r["data"])),
         )
         return OutboxRow(
             m, r["status"], int(r["attempts"]), r["next_at"], r["last_error"], r["sent_at"]
@@ -419,8 +429,8 @@ class Outbox:
                 (
                     message.key,
                     message.recipient,
-                    message.subject,
-                    message.body,
+                    self._seal(message.subject),
+                    self._seal(message.body),
                     message.record_id,
                     iso(now),
                 ),
@@ -435,7 +445,10 @@ class Outbox:
                 f"{self.t['inbox']} WHERE recipient = ?{extra} ORDER BY at, key",
                 (recipient,),
             ).fetchall()
-        return [dict(r) for r in rows]
+        return [
+            {**dict(r), "subject": self._open(r["subject"]), "body": self._open(r["body"])}
+            for r in rows
+        ]
 
     def mark_read(self, recipient: str, keys: Sequence[str] | None, now: datetime) -> int:
         """Mark messages of ``recipient`` read (all unread ones when ``keys`` is None)."""
