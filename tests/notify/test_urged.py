@@ -46,8 +46,8 @@ def test_show_and_handling_report_count_the_urgings(app: Renda) -> None:
     assert "已催办 2 次（省交通运输厅 2 次）" in run(app, "suggestion", "show", sid)
     with dates_as_of(date(2024, 11, 1)):
         data = json.loads(run(app, "report", "handling", "--year", "2024", "--json"))
-        table = run(app, "report", "handling", "--year", "2024")
-        zh = run(app, "report", "handling", "--year", "2024", "--format", "csv")
+        table = run(app, "report", "handling", "--year", "2024", "--lang", "zh")
+        zh = run(app, "report", "handling", "--year", "2024", "--format", "csv", "--lang", "zh")
         en = run(app, "report", "handling", "--year", "2024", "--format", "csv", "--lang", "en")
     [row] = data["suggestions"]
     assert row["urged"] == 2 and data["summary"]["urged"] == 2

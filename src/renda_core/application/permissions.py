@@ -65,10 +65,24 @@ READS: dict[str, ReadSpec] = _reads(
     ReadSpec("audit.verify", EVERYONE, "verify the hash chain and seals (shows no data)"),
     ReadSpec("audit.history", STAFF_AUDITOR, "a record's timeline (actors, dates; no state)"),
     ReadSpec("audit.reproduce", STAFF_AUDITOR, "recompute a report from its provenance"),
+    ReadSpec("deliver.status", STAFF_AUDITOR, "the outbox: pending, sent, dead messages"),
+    ReadSpec("deliver.dead-letters", STAFF_AUDITOR, "messages given up on"),
+    ReadSpec(
+        "inbox",
+        frozenset({"staff", "auditor", "deputy", "unit"}),
+        "站内信: a recipient's messages",
+        "a deputy or unit reads (and marks read) its own inbox only; staff any; an auditor "
+        "reads any, marks none",
+    ),
 )
 
 OPERATIONS: dict[str, ReadSpec] = _reads(
     ReadSpec("audit.seal", STAFF_AUDITOR, "sign the chain head (recorded)"),
+    ReadSpec("clock.tick", frozenset({"staff"}), "issue due reminders and 催办 (recorded)"),
+    ReadSpec("deliver.run", frozenset({"staff"}), "derive and send messages (outcomes recorded)"),
+    ReadSpec("deliver.retry", frozenset({"staff"}), "send a dead letter again"),
+    ReadSpec("contact.set", frozenset({"staff"}), "record a recipient's address (recorded)"),
+    ReadSpec("contact.remove", frozenset({"staff"}), "remove a recipient's address (recorded)"),
     ReadSpec(
         "projections.rebuild",
         frozenset({"staff"}),

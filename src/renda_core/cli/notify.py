@@ -31,6 +31,34 @@ def notifier(ctx: click.Context, **options: Any) -> Notifier:
 masked_address = mask_address  # personal data masked when shown
 
 
+def guard(ctx: click.Context, command: str) -> None:
+    """The permission policy (``docs/permissions.md``) and, for what records something,
+    the actor registry: refused with exit 6 before anything is read or written."""
+    from renda_core.application.permissions import OPERATIONS, check_permission
+
+    actor = env(ctx).actor()
+    check_permission(command, actor)
+    if command in OPERATIONS:
+        verify_actor = getattr(env(ctx).get_app(), "verify_actor", None)
+        if verify_actor is not None:
+            verify_actor(command, actor)
+
+
+def guard_inbox(ctx: click.Context, recipient: str, *, marking: bool) -> None:
+    """A deputy or a unit reads (and marks read) its own inbox only; an auditor reads
+    any inbox and marks none."""
+    from renda_core.application.permissions import role_kind
+    from renda_core.domain.errors import Forbidden
+
+    guard(ctx, "inbox")
+    actor = env(ctx).actor()
+    kind = role_kind(actor.role)
+    if kind in ("deputy", "unit") and recipient != actor.role:
+        raise Forbidden(f"{actor} may read only the inbox of {actor.role}, not of {recipient}")
+    if kind == "auditor" and marking:
+        raise Forbidden(f"{actor} may read inboxes but not mark messages read")
+
+
 def row_dict(row: OutboxRow) -> dict[str, Any]:
     data = row.to_dict()
     data["address"] = masked_address(data["address"])
@@ -91,6 +119,7 @@ def deliver() -> None:
 )
 @click.option(
     "--lang",
+    "message_lang",  # the recipients' language: never the operator's locale
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
@@ -114,13 +143,14 @@ def deliver_run(
     max_attempts: int,
     backoff: float,
     lease: float,
-    lang: str,
+    message_lang: str,
     as_json: bool,
 ) -> None:
     """Derive messages from the log into the outbox and send the ones due."""
+    guard(ctx, "deliver.run")
     if once and follow:
         raise InvalidInput("--once and --follow exclude each other", [])
-    n = notifier(ctx, lang=lang, max_attempts=max_attempts, backoff=backoff, lease=lease)
+    n = notifier(ctx, lang=message_lang, max_attempts=max_attempts, backoff=backoff, lease=lease)
     started = n.start_at(since) if since is not None else None
     if follow:
         with contextlib.suppress(KeyboardInterrupt):
@@ -149,6 +179,7 @@ def deliver_run(
 @click.pass_context
 def deliver_status(ctx: click.Context, /, show_all: bool, as_json: bool) -> None:
     """Counts by status, and the messages pending (or all, with --all)."""
+    guard(ctx, "deliver.status")
     n = notifier(ctx)
     rows = [row_dict(r) for r in n.outbox.rows(status=None if show_all else PENDING)]
     counts = n.outbox.counts()
@@ -170,6 +201,7 @@ def deliver_status(ctx: click.Context, /, show_all: bool, as_json: bool) -> None
 @click.pass_context
 def deliver_dead_letters(ctx: click.Context, /, as_json: bool) -> None:
     """Messages that will not be sent again unless retried, with their attempts."""
+    guard(ctx, "deliver.dead-letters")
     n = notifier(ctx)
     rows = []
     for r in n.outbox.rows(status=DEAD):
@@ -188,6 +220,7 @@ def deliver_dead_letters(ctx: click.Context, /, as_json: bool) -> None:
 @click.pass_context
 def deliver_retry(ctx: click.Context, /, key: str, as_json: bool) -> None:
     """Put the message KEY (a dead letter, or one waiting to retry) back, due now."""
+    guard(ctx, "deliver.retry")
     n = notifier(ctx)
     if n.outbox.get(key) is None:
         raise NotFound(f"no message with key {key} in the outbox")
@@ -209,6 +242,7 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
     """Record the reminders (10 and 3 working days before, on the due date) and the
     weekly 催办 after it that are due on the day, each exactly once, as events; put the
     staff's daily digest (due and overdue, by unit) in the outbox."""
+    guard(ctx, "clock.tick")
     day = parse_date(as_of, "as-of", planned=True) or inputs.today()
     e = env(ctx)
     n = notifier(ctx)
@@ -262,6 +296,7 @@ def inbox(
 ) -> None:
     """站内信: the messages delivered to a recipient's inbox."""
     who = _recipient(recipient)
+    guard_inbox(ctx, who, marking=bool(mark_read))
     n = notifier(ctx)
     if mark_read:
         keys = None if "all" in mark_read else list(mark_read)
@@ -299,6 +334,7 @@ def contact_set(
     ctx: click.Context, /, recipient: str, kind: str, value: str, on: str | None, as_json: bool
 ) -> None:
     """Record or correct RECIPIENT's (deputy:<id> or unit:<name>) address of KIND."""
+    guard(ctx, "contact.set")
     e = env(ctx)
     day = parse_date(on, "date") or inputs.today()
     changed = notifier(ctx).set_contact(recipient, kind, value, on=day, actor=e.actor())
@@ -320,6 +356,7 @@ def contact_remove(
     ctx: click.Context, /, recipient: str, kind: str, on: str | None, as_json: bool
 ) -> None:
     """Remove RECIPIENT's address of KIND (the log keeps the old one)."""
+    guard(ctx, "contact.remove")
     e = env(ctx)
     day = parse_date(on, "date") or inputs.today()
     changed = notifier(ctx).set_contact(recipient, kind, None, on=day, actor=e.actor())
