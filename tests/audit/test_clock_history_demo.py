@@ -47,7 +47,7 @@ def test_history_is_the_records_timeline(store: str) -> None:
         deputy = app.register_deputy(register_payload(), STAFF)
         app.register_deputy(register_payload(name="别人"), STAFF)
         app.liaise_deputy({"deputy_id": deputy, "member": "常委甲", "date": "2023-02-01"}, STAFF)
-    zh = renda(store, "audit", "history", str(deputy), "--json")
+    zh = renda(store, "audit", "history", str(deputy), "--lang", "zh", "--json")
     assert zh.exit_code == 0, zh.output
     rows = json.loads(zh.output)
     assert [(r["position"], r["version"], r["what"]) for r in rows] == [
@@ -58,7 +58,7 @@ def test_history_is_the_records_timeline(store: str) -> None:
     assert rows[1]["business_date"] == "2023-02-01"
     en = json.loads(renda(store, "audit", "history", str(deputy), "--lang", "en", "--json").output)
     assert [r["what"] for r in en] == ["registered", "liaison assigned"]
-    table = renda(store, "audit", "history", str(deputy))
+    table = renda(store, "audit", "history", str(deputy), "--lang", "zh")
     assert table.exit_code == 0 and "确定双联系" in table.output
     listed = json.loads(renda(store, "events", "list", "--aggregate", str(deputy), "--json").output)
     assert [e["position"] for e in listed] == [1, 3]

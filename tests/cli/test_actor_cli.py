@@ -150,7 +150,7 @@ def test_the_registrys_history_names_who_did_what(store: str, on: None) -> None:
     assert run(store, "actor", "add", "boss", "--name", "王主任", "--role", "staff").exit_code == 0
     assert run(store, "actor", "add", "zhang", "--name", "张三", "--role", "editor").exit_code == 0
     assert run(store, "actor", "revoke", "zhang").exit_code == 0
-    shown = run(store, "audit", "history", str(registry_id()), "--json")
+    shown = run(store, "audit", "history", str(registry_id()), "--lang", "zh", "--json")
     assert shown.exit_code == 0, shown.output
     rows = json.loads(shown.output)
     assert [r["what"] for r in rows] == ["建立操作人登记", "登记操作人", "登记操作人", "撤销操作人"]

@@ -29,6 +29,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -61,6 +62,11 @@ NEW_ID_CREATES = frozenset(
         "opinion.collect",
         "suggestion.draft",
         "training.plan",
+        "body.add",
+        "member.add",
+        "campaign.launch",
+        "inspection.plan",
+        "motion.draft",
     }
 )
 """Commands that always create one record, and give it ``new_id``."""
@@ -137,6 +143,42 @@ def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.U
         return CalendarYear.create_id(model.year), not model.replace
     if isinstance(model, OpenSession):
         return session_id(model.level.value, model.term, model.number), True
+    return _keyed_target(command, model, new_id)
+
+
+def _keyed_target(
+    command: str, model: BaseModel, new_id: uuid.UUID
+) -> tuple[uuid.UUID | None, bool]:
+    """Records of issue 14 whose id is derived from what they are (a standing-committee
+    meeting by level, term and number; a plan by level and year; a term by level and
+    number; a 述职 by deputy, day and place)."""
+    from renda_core.domain.accountability import ConstituentReport
+    from renda_core.domain.mandate import Term
+    from renda_core.domain.meeting import Meeting
+    from renda_core.domain.plan import WorkPlan
+    from renda_core.domain.values import Level
+
+    data = model.model_dump(mode="json")  # labels as their values
+    if command == "meeting.open":
+        from renda_core.domain.meeting import MeetingKind
+
+        kind = MeetingKind.of(data["kind"]).value
+        if kind != MeetingKind.SC_MEETING.value or data["term"] is None or data["number"] is None:
+            return new_id, True  # a forum: a new id
+        level = Level.of(data["level"]).value
+        key = Meeting.create_id(kind=kind, level=level, term=data["term"], number=data["number"])
+        return key, True
+    if command == "plan.adopt":
+        return WorkPlan.create_id(level=Level.of(data["level"]).value, year=data["year"]), True
+    if command == "term.begin":
+        return Term.create_id(level=Level.of(data["level"]).value, number=data["number"]), True
+    if command == "deputy.report-to-constituents":
+        key = ConstituentReport.create_id(
+            deputy_id=data["deputy_id"],
+            on=date.fromisoformat(data["date"]),
+            place=data["place"],
+        )
+        return key, True
     return None, False
 
 

@@ -99,6 +99,25 @@ def conform(command: click.Command) -> None:
     for param in command.params:
         if is_id_param(param):
             param.callback = _resolving(param.callback)
+    if command.callback is not None:
+        command.callback = _read_guarded(command.callback)
+
+
+def _read_guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """A read listed in the permission policy (``READS``, ``docs/permissions.md``) is
+    checked before it runs, whatever the command does itself: one rule for every read."""
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        from renda_core.application.permissions import READS, check_permission
+
+        ctx = click.get_current_context()
+        name = ".".join(ctx.command_path.split()[1:])
+        if name in READS:
+            check_permission(name, env(ctx).actor())
+        return callback(*args, **kwargs)
+
+    return guarded
 
 
 def _conform_dynamic(group: click.Group) -> None:
