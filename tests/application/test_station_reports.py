@@ -166,7 +166,7 @@ def test_duty_record(world: dict[str, Any]) -> None:
     ids = world["ids"]
     context = fresh_context(world["runner"], "duty_record")
     a = duty_record(context, str(ids["A"]), 2023)
-    assert a["summary"] == {
+    expected = {
         "stations": 2,
         "station_activities": 2,
         "opinions": 4,
@@ -178,6 +178,10 @@ def test_duty_record(world: dict[str, Any]) -> None:
         "trainings_completed": 2,
         "contacts": 0,
     }
+    assert {key: a["summary"][key] for key in expected} == expected
+    # the sections of the other processes (attendance, motions, 述职 …): none in this world
+    others = {key: n for key, n in a["summary"].items() if key not in expected}
+    assert others and set(others.values()) == {0}, others
     statuses = {o["opinion_id"]: o["status"] for o in a["opinions"]}
     assert statuses[str(ids["O1"])] == "closed" and statuses[str(ids["O6"])] == "escalated"
     assert a["groups"][0]["leader_since"] == "2022-02-01"
