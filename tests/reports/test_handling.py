@@ -174,7 +174,7 @@ def test_handling_report_as_a_workbook(store: str, tmp_path: Path) -> None:
         scenario(app)
     data = json.loads(run(store, "--year", "2024", "--json"))
     book_path = tmp_path / "handling.xlsx"
-    run(store, "--year", "2024", "--format", "xlsx", "--output", str(book_path))
+    run(store, "--year", "2024", "--format", "xlsx", "--lang", "zh", "--output", str(book_path))
     book = openpyxl.load_workbook(book_path)
     summary, rows = book.worksheets
     assert summary.title == "2024年代表建议办理情况" and rows.title == "逐件办理情况"
