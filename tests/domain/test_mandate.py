@@ -189,3 +189,29 @@ def test_term_lifecycle_and_its_rejections() -> None:
         t.end(on=date(2028, 1, 13), actor=STAFF)
     with pytest.raises(RuleViolated, match="starts at 1"):
         Term.begin(level="county", number=0, title=None, on=date(2023, 1, 1), actor=STAFF)
+
+
+def test_a_suspension_covers_its_days_and_refuses_the_duties_only_then() -> None:
+    d = new_deputy()
+    d.suspend(ground=SuspensionGround.SERVING_SENTENCE, on=date(2024, 3, 1), actor=STAFF)
+    d.resume(on=date(2024, 9, 1), actor=STAFF)
+    d.suspend(ground=SuspensionGround.DETAINED, on=date(2025, 1, 1), actor=STAFF)
+    assert d.suspension_on(date(2024, 2, 29)) is None
+    assert d.suspension_on(date(2024, 3, 1)) == d.suspensions[0]
+    assert d.suspension_on(date(2024, 8, 31)) == d.suspensions[0]
+    assert d.suspension_on(date(2024, 9, 1)) is None  # resumed that day
+    assert d.suspension_on(date(2030, 1, 1)) == d.suspensions[1]  # still running
+    d.check_may_exercise_duties("enter a station", date(2024, 9, 1))
+    with pytest.raises(RuleViolated, match=r"暂停执行代表职务.*since 2024-03-01.*serving_sentence"):
+        d.check_may_exercise_duties("enter a station", date(2024, 5, 1))
+
+
+def test_a_contact_with_a_suspended_deputy_is_refused_and_records_nothing() -> None:
+    d = new_deputy()
+    d.suspend(ground=SuspensionGround.DETAINED, on=date(2024, 3, 1), actor=STAFF)
+    version = d.version
+    with pytest.raises(RuleViolated, match="暂停执行代表职务"):
+        d.record_contact(form="visit", on=date(2024, 4, 1), note=None, actor=STAFF, member="王")
+    assert d.version == version and d.contacts == []
+    d.record_contact(form="visit", on=date(2024, 2, 1), note=None, actor=STAFF, member="王")
+    assert len(d.contacts) == 1

@@ -47,6 +47,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             self.open: dict[str, date] = {}
             self.suspended: date | None = None
             self.resumed: date | None = None
+            self.spans: list[tuple[date, date | None]] = []  # suspensions: [since, until)
             self.terminated: date | None = None
             self.announced = False
             self.term = register_payload()["term"]
@@ -70,6 +71,13 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         @property
         def liaison(self) -> str | None:
             return list(self.open)[-1] if self.open else None
+
+        def suspended_on(self, on: date) -> bool:
+            return any(a <= on and (b is None or on < b) for a, b in self.spans)
+
+        def end_span(self, on: date) -> None:
+            if self.spans and self.spans[-1][1] is None:
+                self.spans[-1] = (self.spans[-1][0], on)
 
         def after_all(self, on: date) -> bool:
             return all(on >= since for since in self.open.values())
@@ -95,7 +103,12 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
         @rule(form=forms, offset=days)
         def contact(self, form: str, offset: int) -> None:
             on = START + timedelta(days=offset)
-            ok = self.active and len(self.open) == 1 and self.after_all(on)
+            ok = (
+                self.active
+                and len(self.open) == 1
+                and self.after_all(on)
+                and not self.suspended_on(on)  # the duties are suspended that day
+            )
             if self.attempt(app.record_contact, {"form": form, "date": on.isoformat()}, ok):
                 self.contacts += 1
 
@@ -110,6 +123,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             )
             if self.attempt(app.terminate_deputy, {"reason": reason, "date": on.isoformat()}, ok):
                 self.active, self.open, self.terminated = False, {}, on
+                self.end_span(on)
 
         @rule(ground=termination_grounds, offset=days)
         def terminate_on_ground(self, ground: str, offset: int) -> None:
@@ -122,6 +136,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             )
             if self.attempt(app.terminate_deputy, {"ground": ground, "date": on.isoformat()}, ok):
                 self.active, self.open, self.terminated = False, {}, on
+                self.end_span(on)
 
         @rule(ground=grounds, offset=days)
         def suspend(self, ground: str, offset: int) -> None:
@@ -134,6 +149,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             )
             if self.attempt(app.suspend_deputy, {"ground": ground, "date": on.isoformat()}, ok):
                 self.suspended = on
+                self.spans.append((on, None))
 
         @rule(offset=days)
         def resume(self, offset: int) -> None:
@@ -141,6 +157,7 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             ok = self.active and self.suspended is not None and on >= self.suspended
             if self.attempt(app.resume_deputy, {"date": on.isoformat()}, ok):
                 self.suspended, self.resumed = None, on
+                self.end_span(on)
 
         @rule(offset=days)
         def announce(self, offset: int) -> None:
@@ -178,6 +195,8 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
                 a["to"] == b["from"] for a, b in zip(deputy.terms, deputy.terms[1:], strict=False)
             )
             assert len(deputy.contacts) == self.contacts
+            assert [(x["since"], x["until"]) for x in deputy.suspensions] == self.spans
+            assert not any(self.suspended_on(c["on"]) for c in deputy.contacts)
             assert deputy.level == self.level
             assert deputy.version == self.events
             if not deputy.is_active:

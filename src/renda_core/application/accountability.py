@@ -87,6 +87,7 @@ class AccountabilityCommands(RendaBase):
             raise RuleViolated(
                 f"date {cmd.date} is after {deputy.name}'s mandate ended ({deputy.terminated_on})"
             )
+        deputy.check_may_exercise_duties("report to constituents (述职)", cmd.date)
         key = constituent_report_id(str(deputy.id), cmd.date, cmd.place)
         if self._exists(key):
             raise RuleViolated(

@@ -265,4 +265,5 @@ class CommitteeCommands(RendaBase):
             raise RuleViolated(f"deputy {deputy.name}'s mandate ended on {deputy.terminated_on}")
         if on < deputy.registered_on:
             raise RuleViolated(f"date {on} is before {deputy.name} was registered")
+        deputy.check_may_exercise_duties("take part in the standing committee's work", on)
         return deputy

@@ -98,6 +98,7 @@ class GroupCommands(RendaBase):
         deputy = self._load(Deputy, cmd.deputy_id, "deputy")
         if not deputy.is_active:
             raise RuleViolated(f"deputy {deputy.name}'s mandate ended on {deputy.terminated_on}")
+        deputy.check_may_exercise_duties("join a deputy group", cmd.date)
         if (deputy.level, deputy.term) != (group.level, group.term):
             raise RuleViolated(
                 f"{group.name} is a group of the {group.term}th {Level.of(group.level).label}级 "
@@ -135,6 +136,7 @@ class GroupCommands(RendaBase):
     def hold_group_activity(self, cmd: HoldGroupActivity, actor: Actor) -> int:
         """Record a group activity; participants must be members. Returns its number."""
         check_acting_deputy(actor, cmd.participants, "a group activity")
+        self._check_duties(cmd.participants, "take part in a group activity", cmd.date)
         return self._change(
             DeputyGroup,
             cmd.group_id,

@@ -112,6 +112,7 @@ class InspectionCommands(RendaBase):
         deputy = self._load(Deputy, cmd.deputy_id, "deputy")
         if not deputy.is_active:
             raise RuleViolated(f"{deputy.name}'s mandate ended on {deputy.terminated_on}")
+        deputy.check_may_exercise_duties("join an inspection", cmd.date)
         self._change(
             Inspection,
             cmd.inspection_id,

@@ -100,6 +100,8 @@ class MeetingCommands(SessionCommands):
                     f"{deputy.name} ({deputy.id}): the mandate ended on {ended}, "
                     f"before {session.title} opened"
                 )
+            if cmd.status is AttendanceStatus.PRESENT:
+                deputy.check_may_exercise_duties(f"attend {session.title}", cmd.date)
             ids.append(str(deputy.id))
         session.record_attendance(
             deputy_ids=ids, status=cmd.status.value, note=cmd.note, on=cmd.date, actor=actor
@@ -127,7 +129,11 @@ class MeetingCommands(SessionCommands):
     def record_observers(self, cmd: RecordObservers, actor: Actor) -> None:
         """Record deputies who attended as observers (列席)."""
         meeting = self._load(Meeting, cmd.meeting_id, "meeting")
-        ids = [str(self._load(Deputy, d, "deputy").id) for d in cmd.deputy_ids]
+        ids = []
+        for deputy_id in cmd.deputy_ids:
+            deputy = self._load(Deputy, deputy_id, "deputy")
+            deputy.check_may_exercise_duties(f"attend {meeting.title} (列席)", cmd.date)
+            ids.append(str(deputy.id))
         meeting.record_observers(deputy_ids=ids, on=cmd.date, actor=actor)
         self._save(meeting)
 

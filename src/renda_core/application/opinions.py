@@ -170,6 +170,7 @@ class OpinionCommands(RendaBase):
     def collect_opinion(self, cmd: CollectOpinion, actor: Actor) -> UUID:
         """Collect an item at an open station from deputies on its roster; returns its id."""
         check_acting_deputy(actor, cmd.deputies, "an opinion")
+        self._check_duties(cmd.deputies, "collect an opinion", cmd.date)
         station = self._load(Station, cmd.station_id, "station")
         station.check_open_on(cmd.date, "collect an opinion")
         for deputy_id in cmd.deputies:

@@ -124,6 +124,7 @@ class StationCommands(RendaBase):
                 f"deputy {deputy.name}'s mandate ended on {deputy.terminated_on}; "
                 "they cannot enter a station"
             )
+        deputy.check_may_exercise_duties("enter a station", cmd.date)
         if cmd.date < deputy.registered_on:
             raise RuleViolated(
                 f"date {cmd.date} is before the deputy's mandate began ({deputy.registered_on})"
@@ -151,6 +152,7 @@ class StationCommands(RendaBase):
     def hold_station_activity(self, cmd: HoldStationActivity, actor: Actor) -> int:
         """Record an activity; the deputies present must be on the roster. Returns its number."""
         check_acting_deputy(actor, cmd.deputies, "a station activity")
+        self._check_duties(cmd.deputies, "take part in a station activity", cmd.date)
         return self._change(
             Station,
             cmd.station_id,

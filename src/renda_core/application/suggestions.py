@@ -9,6 +9,7 @@ raises :class:`Forbidden` and records nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -291,7 +292,7 @@ class SuggestionCommands(CalendarCommands):
                 "lead_deputy: the lead deputy (领衔代表) is required",
                 [{"field": "lead_deputy", "message": "required when staff drafts"}],
             )
-        lead = self._active_deputy(lead_id, "lead a suggestion")
+        lead = self._active_deputy(lead_id, "lead a suggestion", cmd.date)
         suggestion = Suggestion.draft(
             title=cmd.title,
             body=cmd.body,
@@ -324,7 +325,7 @@ class SuggestionCommands(CalendarCommands):
     @command("suggestion.invite", InviteCosigner, DEPUTY)
     def invite_cosigner(self, cmd: InviteCosigner, actor: Actor) -> None:
         """Invite an active deputy to co-sign."""
-        invitee = self._active_deputy(cmd.deputy_id, "co-sign")
+        invitee = self._active_deputy(cmd.deputy_id, "co-sign", cmd.date)
         self._on_suggestion(
             cmd.suggestion_id,
             actor,
@@ -338,7 +339,7 @@ class SuggestionCommands(CalendarCommands):
     def cosign_suggestion(self, cmd: CosignSuggestion, actor: Actor) -> None:
         """Confirm co-signing (附议); the co-signer must still be an active deputy."""
         deputy_id = self._cosigner_id(cmd, actor)
-        self._active_deputy(deputy_id, "co-sign")
+        self._active_deputy(deputy_id, "co-sign", cmd.date)
         self._change(
             Suggestion,
             cmd.suggestion_id,
@@ -387,12 +388,14 @@ class SuggestionCommands(CalendarCommands):
     def submit_suggestion(self, cmd: SubmitSuggestion, actor: Actor) -> None:
         """Formally submit; unconfirmed invitations lapse."""
         clock = self.clock()
-        self._on_suggestion(
-            cmd.suggestion_id,
-            actor,
-            lambda s: s.submit(on=cmd.date, clock=clock, actor=actor),
-            lead_only=True,
-        )
+
+        def submit(s: Suggestion) -> None:
+            if s.lead_deputy is not None:
+                lead = self._load(Deputy, s.lead_deputy, "deputy")
+                lead.check_may_exercise_duties("submit a suggestion", cmd.date)
+            s.submit(on=cmd.date, clock=clock, actor=actor)
+
+        self._on_suggestion(cmd.suggestion_id, actor, submit, lead_only=True)
 
     # -- acceptance and assignment (the office) ----------------------------------
 
@@ -690,13 +693,17 @@ class SuggestionCommands(CalendarCommands):
 
     # -- helpers --------------------------------------------------------------------
 
-    def _active_deputy(self, deputy_id: UUID | str, what: str) -> Deputy:
+    def _active_deputy(self, deputy_id: UUID | str, what: str, on: date | None = None) -> Deputy:
+        """The deputy, whose mandate holds and (given ``on``) whose duties are not
+        suspended on that day."""
         deputy = self._load(Deputy, deputy_id, "deputy")
         if not deputy.is_active:
             raise RuleViolated(
                 f"{deputy.name} ({deputy.id}) cannot {what}: "
                 f"the mandate ended on {deputy.terminated_on}"
             )
+        if on is not None:
+            deputy.check_may_exercise_duties(what, on)
         return deputy
 
     def _on_suggestion(

@@ -219,6 +219,7 @@ class Deputy(Aggregate):
         """Record a contact between a standing-committee member and this deputy: the
         member named (any member, liaison or not), or the only liaison member."""
         self._check_active("record a contact")
+        self.check_may_exercise_duties("record a contact with a standing-committee member", on)
         if member is None:
             member = self._open_member(None, "record a contact with")
             self._check_not_before(on, self.open_liaisons[member], "the start of the liaison")
@@ -299,6 +300,27 @@ class Deputy(Aggregate):
         self._reelected(term=term, electoral_unit=electoral_unit, on=on, actor=actor)
 
     # -- guards -----------------------------------------------------------------
+
+    def suspension_on(self, day: date) -> dict[str, Any] | None:
+        """The suspension of duties (暂停执行代表职务) in force on ``day``, if any: from
+        its first day up to (not including) the day the deputy resumed."""
+        for entry in self.suspensions:
+            if entry["since"] <= day and (entry["until"] is None or day < entry["until"]):
+                return entry
+        return None
+
+    def check_may_exercise_duties(self, what: str, on: date) -> None:
+        """Refuse an act in which the deputy exercises the duties while they are
+        suspended on ``on`` (Deputies Law, 暂停执行代表职务): a :class:`RuleViolated`
+        naming the suspension. Staff's records about the deputy are not such acts."""
+        entry = self.suspension_on(on)
+        if entry is not None:
+            ground = SuspensionGround.of(entry["ground"])
+            raise RuleViolated(
+                f"{self.name} ({self.id}) cannot {what} on {on}: the deputy's duties are "
+                f"suspended (暂停执行代表职务) since {entry['since']}, "
+                f"ground {ground.value} ({ground.label})"
+            )
 
     @property
     def is_active(self) -> bool:
