@@ -11,6 +11,7 @@ ways: ``Motion.Decided.suggestion_id`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -89,8 +90,22 @@ class VoteMotion(MotionRef):
 class MotionCommands(SessionCommands):
     """The Motion part of the application."""
 
-    #: who may put a motion to each level's congress (a province may replace it)
-    motion_rules: dict[str, MotionRule] = DEFAULT_RULES
+    #: set by an embedding system to override the deadline policy's ``motion_rules``
+    _motion_rules: Mapping[str, MotionRule] | None = None
+
+    @property
+    def motion_rules(self) -> Mapping[str, MotionRule]:
+        """Who may put a motion to each level's congress: the province policy's
+        ``motion_rules`` (:class:`~renda_core.domain.deadlines.DeadlinePolicy`, the
+        law's numbers by default), unless an embedding system set its own."""
+        if self._motion_rules is not None:
+            return self._motion_rules
+        policy = getattr(self, "deadline_policy", None)
+        return policy.motion_rules if policy is not None else DEFAULT_RULES
+
+    @motion_rules.setter
+    def motion_rules(self, rules: Mapping[str, MotionRule]) -> None:
+        self._motion_rules = rules
 
     @command("motion.draft", DraftMotion, DEPUTY)
     def draft_motion(self, cmd: DraftMotion, actor: Actor) -> UUID:
@@ -106,7 +121,7 @@ class MotionCommands(SessionCommands):
                     "lead_deputy: the lead deputy (领衔代表) is required",
                     [{"field": "lead_deputy", "message": "required when staff drafts"}],
                 )
-            deputy = self._active_deputy(lead, "lead a motion")
+            deputy = self._active_deputy(lead, "lead a motion", cmd.date)
             if deputy.level != cmd.level.value:
                 raise RuleViolated(
                     f"{deputy.name} is a deputy of level {deputy.level}, not {cmd.level.value}"
@@ -141,7 +156,7 @@ class MotionCommands(SessionCommands):
                 [{"field": "deputy_id", "message": "required when staff records it"}],
             )
         motion = self._load(Motion, cmd.motion_id, "motion")
-        deputy = self._active_deputy(deputy_id, "co-sign a motion")
+        deputy = self._active_deputy(deputy_id, "co-sign a motion", cmd.date)
         if deputy.level != motion.level:
             raise RuleViolated(f"{deputy.name} is not a deputy of the motion's level")
         motion.cosign(deputy_id=str(deputy.id), on=cmd.date, actor=actor)
@@ -154,6 +169,9 @@ class MotionCommands(SessionCommands):
         own = _own_deputy(actor)
         if own is not None and own != motion.lead_deputy:
             raise Forbidden(f"{actor} is not the motion's lead deputy")
+        if motion.lead_deputy is not None:
+            lead = self._load(Deputy, motion.lead_deputy, "deputy")
+            lead.check_may_exercise_duties("submit a motion", cmd.date)
         roll = self._roll(motion.level)
         session = (
             self._load(CongressSession, roll.open_session, "session")

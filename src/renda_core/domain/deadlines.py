@@ -34,6 +34,8 @@ from types import MappingProxyType
 from typing import Any
 
 from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
+from renda_core.domain.motion import DEFAULT_RULES, MotionRule
+from renda_core.domain.values import Level
 
 
 class Unit(StrEnum):
@@ -110,6 +112,11 @@ class DeadlinePolicy:
     ``rehandle_on_attitude`` lets a province order re-handling on an attitude-only
     不满意 too (default: only a 不满意 result; an attitude-only one is answered by a
     recorded contact).
+
+    ``motion_rules`` is who may put a motion (议案) to each level's congress: the
+    number of deputies jointly (联名) and whether a delegation (代表团) may. The default
+    is the law's (:data:`~renda_core.domain.motion.DEFAULT_RULES`); a province sets
+    its own numbers for its congresses in its rules of procedure.
     """
 
     name: str = "national"
@@ -131,6 +138,8 @@ class DeadlinePolicy:
     rehandle_on_attitude: bool = False
     #: assignment (交办) of a session suggestion, counted from the session's close
     session_assignment: Period = Period(30, Unit.DAYS)
+    #: who may put a motion to each level's congress (a province's rules may differ)
+    motion_rules: Mapping[str, MotionRule] = field(default_factory=lambda: DEFAULT_RULES)
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_total, Period):
@@ -156,6 +165,11 @@ class DeadlinePolicy:
         if self.max_rehandlings < 0:
             raise ValueError("max_rehandlings cannot be negative")
         object.__setattr__(self, "result_classes", MappingProxyType(dict(self.result_classes)))
+        rules = {**DEFAULT_RULES, **{Level.of(k).value: v for k, v in self.motion_rules.items()}}
+        for level, rule in rules.items():
+            if not isinstance(rule, MotionRule) or rule.min_deputies < 1:
+                raise ValueError(f"motion_rules[{level!r}] needs 1 or more deputies jointly")
+        object.__setattr__(self, "motion_rules", MappingProxyType(rules))
 
     def with_changes(self, **changes: Any) -> DeadlinePolicy:
         return replace(self, **changes)
@@ -183,6 +197,10 @@ class DeadlinePolicy:
             "contact_before_reply": self.contact_before_reply,
             "roll_to_working_day": self.roll_to_working_day,
             "rehandle_on_attitude": self.rehandle_on_attitude,
+            "motion_rules": {
+                level: {"min_deputies": r.min_deputies, "delegation": r.delegation}
+                for level, r in self.motion_rules.items()
+            },
         }
 
 
