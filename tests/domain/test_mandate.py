@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from renda_core.domain.deputy import ACTIVE, SUSPENDED, TERMINATED
+from renda_core.domain.deputy import ACTIVE, SUSPENDED, TERMINATED, Deputy
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.mandate import SuspensionGround, Term, TerminationGround
 from renda_core.domain.values import Level, TerminationReason
@@ -215,3 +215,78 @@ def test_a_contact_with_a_suspended_deputy_is_refused_and_records_nothing() -> N
     assert d.version == version and d.contacts == []
     d.record_contact(form="visit", on=date(2024, 2, 1), note=None, actor=STAFF, member="王")
     assert len(d.contacts) == 1
+
+
+# -- by-elections (补选) ---------------------------------------------------------------
+
+
+def _announced_vacancy() -> Deputy:
+    d = new_deputy()
+    d.terminate(ground=TerminationGround.MOVED_AWAY, on=date(2024, 5, 1), actor=STAFF)
+    d.announce_termination(notice="公告第3号", on=date(2024, 5, 10), actor=STAFF)
+    d.collect_events()
+    return d
+
+
+def test_a_by_election_fills_the_announced_vacancy_with_a_linked_mandate() -> None:
+    vacancy = _announced_vacancy()
+    assert vacancy.vacancy == "vacant" and vacancy.to_dict()["vacancy_label"] == "缺额"
+    new = Deputy.by_elect(
+        vacancy=vacancy, name="朴成哲", on=date(2024, 8, 1), actor=STAFF, area="220102"
+    )
+    assert (new.level, new.term, new.electoral_unit) == (
+        vacancy.level,
+        vacancy.term,
+        vacancy.electoral_unit,
+    )
+    assert new.area == "220102" and new.fills == str(vacancy.id) and new.vacancy is None
+    assert new.registered_on == date(2024, 8, 1) and new.status == ACTIVE
+    assert topics(new) == ["renda:Deputy.Registered", "renda:Deputy.ByElected"]
+    assert topics(vacancy) == ["renda:Deputy.VacancyFilled"]
+    assert (vacancy.vacancy, vacancy.filled_by, vacancy.filled_on) == (
+        "filled",
+        str(new.id),
+        date(2024, 8, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("prepare", "on", "message"),
+    [
+        (lambda d: None, date(2024, 8, 1), "the seat is not vacant"),
+        (
+            lambda d: d.suspend(ground="detained", on=date(2024, 1, 1), actor=STAFF),
+            date(2024, 8, 1),
+            "the seat is not vacant",
+        ),
+        (
+            lambda d: d.terminate(ground="death", on=date(2024, 5, 1), actor=STAFF),
+            date(2024, 8, 1),
+            "not announced",
+        ),
+        (
+            lambda d: (
+                d.terminate(ground="death", on=date(2024, 5, 1), actor=STAFF),
+                d.announce_termination(notice="公告", on=date(2024, 5, 10), actor=STAFF),
+            ),
+            date(2024, 5, 9),
+            "before the announcement of the vacancy",
+        ),
+    ],
+)
+def test_a_by_election_is_refused_unless_the_seat_is_vacant(
+    prepare: object, on: date, message: str
+) -> None:
+    d = new_deputy()
+    prepare(d)  # type: ignore[operator]
+    version = d.version
+    with pytest.raises(RuleViolated, match=message):
+        Deputy.by_elect(vacancy=d, name="朴成哲", on=on, actor=STAFF)
+    assert d.version == version and d.filled_by is None
+
+
+def test_a_vacancy_is_filled_once() -> None:
+    vacancy = _announced_vacancy()
+    Deputy.by_elect(vacancy=vacancy, name="朴成哲", on=date(2024, 8, 1), actor=STAFF)
+    with pytest.raises(RuleViolated, match="already filled on 2024-08-01"):
+        Deputy.by_elect(vacancy=vacancy, name="李明", on=date(2024, 9, 1), actor=STAFF)

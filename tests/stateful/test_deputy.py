@@ -50,6 +50,8 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             self.spans: list[tuple[date, date | None]] = []  # suspensions: [since, until)
             self.terminated: date | None = None
             self.announced = False
+            self.announced_on: date | None = None
+            self.filled_by: str | None = None
             self.term = register_payload()["term"]
             self.term_from = START
             self.contacts = 0
@@ -165,7 +167,29 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             ok = self.terminated is not None and not self.announced and on >= self.terminated
             data = {"notice": "公告第1号", "date": on.isoformat()}
             if self.attempt(app.announce_termination, data, ok):
-                self.announced = True
+                self.announced, self.announced_on = True, on
+
+        @rule(offset=days)
+        def by_elect(self, offset: int) -> None:
+            """A by-election (补选) to the seat this mandate left."""
+            on = START + timedelta(days=offset)
+            ok = (
+                self.announced_on is not None and self.filled_by is None and on >= self.announced_on
+            )
+            before = len(list_events(app, self.id))
+            data = {"vacancy_id": self.id, "name": "崔英子", "date": on.isoformat()}
+            try:
+                new_id = app.by_elect_deputy(data, STAFF)
+            except RendaError:
+                assert not ok, f"by-election {data} was refused"
+                assert len(list_events(app, self.id)) == before
+                return
+            assert ok, f"by-election {data} was accepted"
+            self.events += 1
+            self.filled_by = str(new_id)
+            new = app.get_deputy(new_id)
+            assert new.fills == str(self.id) and new.term == self.term and new.is_active
+            assert reader.deputy(new_id) == new.to_dict()
 
         @rule(step=st.integers(min_value=-1, max_value=2), offset=days)
         def reelect(self, step: int, offset: int) -> None:
@@ -190,6 +214,16 @@ def make_machine(app: Renda, reader: Renda) -> type[RuleBasedStateMachine]:
             assert deputy.liaison == self.liaison
             assert (deputy.status == "suspended") == (self.active and self.suspended is not None)
             assert (deputy.announced_on is not None) == self.announced
+            assert deputy.filled_by == self.filled_by
+            assert deputy.vacancy == (
+                None
+                if self.active
+                else "filled"
+                if self.filled_by
+                else "vacant"
+                if self.announced
+                else "unannounced"
+            )
             assert deputy.term == self.term == deputy.terms[-1]["term"]
             assert all(
                 a["to"] == b["from"] for a, b in zip(deputy.terms, deputy.terms[1:], strict=False)

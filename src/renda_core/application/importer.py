@@ -67,6 +67,7 @@ NEW_ID_CREATES = frozenset(
         "campaign.launch",
         "inspection.plan",
         "motion.draft",
+        "deputy.by-elect",
     }
 )
 """Commands that always create one record, and give it ``new_id``."""

@@ -96,6 +96,7 @@ READS: dict[str, ReadSpec] = _reads(
     ReadSpec("body.list", EVERYONE, "standing-committee bodies"),
     ReadSpec("body.show", EVERYONE, "one body and its members"),
     ReadSpec("term.list", EVERYONE, "terms (届)"),
+    ReadSpec("term.show", NOT_UNITS, "one term: members, seats, vacancies, by-elections"),
     ReadSpec("plan.show", EVERYONE, "a year's deputy-work plan and its progress"),
     ReadSpec("campaign.show", EVERYONE, "one campaign and its tasks"),
     ReadSpec("deputy.record", EVERYONE, "a deputy's duty record (履职档案, public by law)"),

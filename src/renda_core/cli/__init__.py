@@ -63,7 +63,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
         "renda_core.cli.office:deputy_import",
         "renda_core.cli.accountability",
         "renda_core.cli.mandate",
+        "renda_core.cli.lifecycle",
     ),
+    "term": ("renda_core.cli.lifecycle",),
     "session": (
         "renda_core.cli.meeting:session_attendance",
         "renda_core.cli.meeting:session_warnings",

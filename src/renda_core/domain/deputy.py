@@ -36,6 +36,9 @@ ACTIVE = "active"
 SUSPENDED = "suspended"
 TERMINATED = "terminated"
 STATUS_LABELS = {ACTIVE: "在任", SUSPENDED: "暂停执行代表职务", TERMINATED: "资格终止"}
+#: the seat of a terminated mandate: not yet announced, vacant (缺额), filled by a by-election
+UNANNOUNCED, VACANT, FILLED = "unannounced", "vacant", "filled"
+VACANCY_LABELS = {UNANNOUNCED: "资格终止待公告", VACANT: "缺额", FILLED: "已补选"}
 
 
 class Deputy(Aggregate):
@@ -57,6 +60,8 @@ class Deputy(Aggregate):
         DutiesResumed: ClassVar[type[Aggregate.Event]]
         TerminationAnnounced: ClassVar[type[Aggregate.Event]]
         ReElected: ClassVar[type[Aggregate.Event]]
+        ByElected: ClassVar[type[Aggregate.Event]]
+        VacancyFilled: ClassVar[type[Aggregate.Event]]
 
     class LiaisonEnded(Event):
         """A liaison ended (class version 2: names the member, as a deputy may have
@@ -167,6 +172,63 @@ class Deputy(Aggregate):
             on=on,
             actor=actor,
         )
+
+    @classmethod
+    def by_elect(
+        cls,
+        *,
+        vacancy: Deputy,
+        name: str,
+        on: date,
+        actor: Actor,
+        electoral_unit: str | None = None,
+        area: str | None = None,
+        gender: Gender | None = None,
+        ethnicity: str | None = None,
+        category: str | None = None,
+        phone: str | None = None,
+    ) -> Deputy:
+        """A by-election (补选) fills the seat ``vacancy`` left: a new deputy of the same
+        level and term, by default of the same electoral unit and area, whose record
+        names the vacancy (``ByElected``); the vacancy records who filled it
+        (``VacancyFilled``). Save both in one write."""
+        vacancy.check_vacant(on)
+        deputy = cls.register(
+            name=name,
+            level=Level.of(vacancy.level),
+            term=vacancy.term,
+            electoral_unit=electoral_unit or vacancy.electoral_unit,
+            area=area or vacancy.area,
+            on=on,
+            actor=actor,
+            gender=gender,
+            ethnicity=ethnicity,
+            category=category,
+            phone=phone,
+        )
+        deputy._by_elected(vacancy=str(vacancy.id), on=on, actor=actor)
+        vacancy._vacancy_filled(deputy=str(deputy.id), on=on, actor=actor)
+        return deputy
+
+    def check_vacant(self, on: date) -> None:
+        """The seat this mandate held is vacant on ``on``: terminated, announced (公告),
+        not yet filled."""
+        if self.status != TERMINATED or self.terminated_on is None:
+            raise RuleViolated(
+                f"{self.name}'s mandate holds ({STATUS_LABELS[self.status]}): "
+                "the seat is not vacant"
+            )
+        if self.announced_on is None:
+            raise RuleViolated(
+                f"the termination of {self.name}'s mandate is not announced (公告) yet: "
+                "announce it before a by-election"
+            )
+        if self.filled_by is not None:
+            raise RuleViolated(
+                f"the seat {self.name} left was already filled on {self.filled_on} "
+                f"by deputy {self.filled_by}"
+            )
+        self._check_not_before(on, self.announced_on, "the announcement of the vacancy")
 
     def correct(self, changes: dict[str, Any], *, on: date, actor: Actor) -> None:
         """Correct recorded facts; allowed after termination too."""
@@ -402,6 +464,9 @@ class Deputy(Aggregate):
         self.announced_on: date | None = None
         self.announcement: str | None = None
         self.terms: list[dict[str, Any]] = [{"term": term, "from": on, "to": None}]
+        self.fills: str | None = None
+        self.filled_by: str | None = None
+        self.filled_on: date | None = None
 
     @event("DetailsCorrected", topic="renda:Deputy.DetailsCorrected")
     def _corrected(self, *, changes: dict[str, Any], on: date, actor: Actor) -> None:
@@ -479,7 +544,25 @@ class Deputy(Aggregate):
         if electoral_unit is not None:
             self.electoral_unit = electoral_unit
 
+    @event("ByElected", topic="renda:Deputy.ByElected")
+    def _by_elected(self, *, vacancy: str, on: date, actor: Actor) -> None:
+        self.fills = vacancy
+
+    @event("VacancyFilled", topic="renda:Deputy.VacancyFilled")
+    def _vacancy_filled(self, *, deputy: str, on: date, actor: Actor) -> None:
+        self.filled_by = deputy
+        self.filled_on = on
+
     # -- reading ----------------------------------------------------------------
+
+    @property
+    def vacancy(self) -> str | None:
+        """The seat after the mandate ended: unannounced, vacant, filled (None: it holds)."""
+        if self.status != TERMINATED:
+            return None
+        if self.filled_by is not None:
+            return FILLED
+        return VACANT if self.announced_on is not None else UNANNOUNCED
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for queries and ``--json`` output."""
@@ -514,6 +597,11 @@ class Deputy(Aggregate):
                 for x in self.suspensions
             ],
             "terms": [{**x, "from": _iso(x["from"]), "to": _iso(x["to"])} for x in self.terms],
+            "fills": self.fills,
+            "vacancy": self.vacancy,
+            "vacancy_label": VACANCY_LABELS[self.vacancy] if self.vacancy else None,
+            "filled_by": self.filled_by,
+            "filled_on": _iso(self.filled_on),
             "liaison": self.liaison,
             "liaison_since": _iso(self.liaison_since),
             "liaisons": [
