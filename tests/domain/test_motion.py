@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import InvalidInput, RuleViolated
 from renda_core.domain.motion import DEFAULT_RULES, Motion, MotionRule
 from renda_core.domain.values import Actor
 from tests.domain.test_attendance import refused
@@ -115,7 +115,9 @@ def test_drafting_refused() -> None:
         rule=DEFAULT_RULES["national"],
         on=D,
         actor=STAFF,
+        area="220000",
     )
+    assert m.area == "220000"
     m.collect_events()
     refused(m, lambda: m.cosign(deputy_id="d1", on=D, actor=STAFF), "not co-signed")
     m.submit(session_id="s", rule=DEFAULT_RULES["national"], on=D, actor=STAFF)  # no threshold
@@ -186,3 +188,39 @@ def test_transitions_out_of_order_are_refused() -> None:
     r.collect_events()
     assert r.status == "not_passed"
     refused(r, lambda: r.vote(passed=True, on=D, actor=STAFF), "cannot record the vote")
+
+
+@pytest.mark.parametrize(("area", "error"), [(None, RuleViolated), ("22", InvalidInput)])
+def test_a_delegations_motion_needs_the_delegations_area(
+    area: str | None, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match="area"):
+        Motion.draft(
+            title="t",
+            body="b",
+            level="national",
+            proposer="delegation",
+            lead_deputy=None,
+            delegation="吉林代表团",
+            rule=DEFAULT_RULES["national"],
+            on=D,
+            actor=STAFF,
+            area=area,
+        )
+
+
+def test_a_joint_motion_keeps_no_area_of_its_own() -> None:
+    """Its suggestion takes the lead deputy's area (application/motions.py)."""
+    m = Motion.draft(
+        title="t",
+        body="b",
+        level="provincial",
+        proposer="deputies",
+        lead_deputy="d0",
+        delegation=None,
+        rule=SMALL,
+        on=D,
+        actor=STAFF,
+        area="220000",
+    )
+    assert m.area is None and m.to_dict()["area"] is None

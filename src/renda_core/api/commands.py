@@ -56,6 +56,7 @@ from renda_core.application.inspections import (
 from renda_core.application.mandates import (
     AnnounceTermination,
     BeginTerm,
+    ByElectDeputy,
     EndTerm,
     ReelectDeputy,
     ResumeDeputy,
@@ -682,6 +683,16 @@ class CommandMethods:
         Command ``deputy.reelect``.
         """
         return self._application.reelect_deputy(command, self._acting(actor))
+
+    def by_elect_deputy(
+        self, command: ByElectDeputy | Mapping[str, Any], actor: Actor | None = None
+    ) -> UUID:
+        """Record the deputy elected in a by-election to a vacant seat; returns the new deputy's
+        id. The vacancy and the new mandate are written together.
+
+        Command ``deputy.by-elect``.
+        """
+        return self._application.by_elect_deputy(command, self._acting(actor))
 
     def register_deputy(
         self, command: RegisterDeputy | Mapping[str, Any], actor: Actor | None = None

@@ -15,15 +15,17 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from renda_core.application.commands import (
+    AreaCode,
     BusinessDate,
     Command,
     LevelField,
     LongText,
     Text,
     accepts_labels,
+    check_area_prefix,
     command,
 )
 from renda_core.application.permissions import role_kind, role_subject
@@ -52,6 +54,11 @@ class DraftMotion(Command):
     proposer: ProposerField = Proposer.DEPUTIES
     lead_deputy: UUID | None = Field(default=None, description="default: the acting deputy")
     delegation: Text | None = Field(default=None, description="e.g. 吉林代表团")
+    area: AreaCode | None = Field(
+        default=None, description="the delegation's area (division code), for its motion"
+    )
+
+    _area = field_validator("area")(check_area_prefix)
 
 
 class MotionRef(Command):
@@ -136,6 +143,7 @@ class MotionCommands(SessionCommands):
             proposer=cmd.proposer,
             lead_deputy=lead_id,
             delegation=cmd.delegation,
+            area=cmd.area,
             rule=self.motion_rules[cmd.level.value],
             on=cmd.date,
             actor=actor,
@@ -251,11 +259,11 @@ class MotionCommands(SessionCommands):
 
     def _suggestion_for(self, motion: Motion, cmd: DecideMotion, actor: Actor) -> Suggestion:
         """The suggestion a motion not on the agenda is handled as: led by its lead
-        deputy (a delegation's motion has none), a session suggestion of its level,
-        submitted on the day of the decision (and received by the session if it is
-        still open)."""
+        deputy (a delegation's motion has none), a session suggestion of its level, of
+        the lead deputy's area or the delegation's, submitted on the day of the
+        decision (and received by the session if it is still open)."""
         lead = None
-        area = ""
+        area = motion.area or ""  # a delegation's; "" only for one drafted before areas
         if motion.lead_deputy is not None:
             lead = self._load(Deputy, motion.lead_deputy, "deputy")
             area = lead.area

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.table import Table
 
 from renda_core.cli.common import (
     RendaGroup,
@@ -13,11 +12,13 @@ from renda_core.cli.common import (
     date_option,
     echo,
     emit,
+    emit_record,
+    emit_rows,
     env,
     json_option,
+    parse_choice,
     today,
 )
-from renda_core.cli.meeting import _parse
 from renda_core.domain.motion import Decision, MotionStatus, Proposer
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
@@ -36,6 +37,7 @@ def motion() -> None:
 @click.option("--proposer", help=f"{choices(Proposer)} (default: deputies).")
 @click.option("--lead-deputy", help="Lead deputy id (default: the acting deputy).")
 @click.option("--delegation", help="The delegation's name (代表团), for its own motion.")
+@click.option("--area", help="The delegation's area (division code, e.g. 220000).")
 @date_option()
 @json_option
 @click.pass_context
@@ -129,17 +131,18 @@ def motion_vote(ctx: click.Context, /, motion_id: str, passed: bool, on: str | N
 def motion_show(ctx: click.Context, /, motion_id: str, as_json: bool) -> None:
     """Show a motion with its signatures, decision and linked suggestion."""
     data = env(ctx).get_app().motion(motion_id)
-
-    def render() -> Table:
-        table = Table(title=data["title"], show_header=False)
-        for key in ("id", "level", "proposer_label", "lead_deputy", "delegation", "status_label"):
-            table.add_row(key, str(data[key] if data[key] is not None else ""))
-        table.add_row("signatures", str(len(data["cosigners"]) + (1 if data["lead_deputy"] else 0)))
-        for key in ("session_id", "submitted_on", "decided_on", "suggestion_id", "voted_on"):
-            table.add_row(key, str(data[key] or ""))
-        return table
-
-    emit(data, as_json, render)
+    head = ("id", "level", "proposer_label", "lead_deputy", "delegation", "status_label")
+    tail = ("session_id", "submitted_on", "decided_on", "suggestion_id", "voted_on")
+    emit_record(
+        data,
+        as_json,
+        data["title"],
+        lambda: [
+            *((k, data[k]) for k in head),
+            ("signatures", len(data["cosigners"]) + (1 if data["lead_deputy"] else 0)),
+            *((k, data[k] or "") for k in tail),
+        ],
+    )
 
 
 @motion.command(name="list")
@@ -150,22 +153,19 @@ def motion_list(ctx: click.Context, /, status: str | None, as_json: bool) -> Non
     """List motions (from the meetings view, brought up to date first)."""
     from renda_adapters.meetings import MeetingsProjection, motion_entries
 
-    wanted = _parse(MotionStatus, status, "status")
+    wanted = parse_choice(MotionStatus, status, "status")
     rows = motion_entries(fresh_context(env(ctx).runner(), MeetingsProjection.name), wanted)
-
-    def render() -> Table:
-        table = Table(title="代表议案")
-        for col in ("id", "title", "level", "signatures", "status", "drafted"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                r["id"][:8],
-                r["title"],
-                r["level"],
-                str(r["cosigners"] + (1 if r["lead_deputy"] else 0)),
-                r["status_label"],
-                r["drafted_on"],
-            )
-        return table
-
-    emit(rows, as_json, render)
+    emit_rows(
+        rows,
+        as_json,
+        "代表议案",
+        ("id", "title", "level", "signatures", "status", "drafted"),
+        lambda r: (
+            r["id"][:8],
+            r["title"],
+            r["level"],
+            str(r["cosigners"] + (1 if r["lead_deputy"] else 0)),
+            r["status_label"],
+            r["drafted_on"],
+        ),
+    )

@@ -165,7 +165,7 @@ class DeadlinePolicy:
         if self.max_rehandlings < 0:
             raise ValueError("max_rehandlings cannot be negative")
         object.__setattr__(self, "result_classes", MappingProxyType(dict(self.result_classes)))
-        rules = {**DEFAULT_RULES, **{Level.of(k).value: v for k, v in self.motion_rules.items()}}
+        rules = {**DEFAULT_RULES, **{Level.parse(k).value: v for k, v in self.motion_rules.items()}}
         for level, rule in rules.items():
             if not isinstance(rule, MotionRule) or rule.min_deputies < 1:
                 raise ValueError(f"motion_rules[{level!r}] needs 1 or more deputies jointly")

@@ -29,7 +29,7 @@ from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.ids import new_id
-from renda_core.domain.values import Actor, Labelled, Level
+from renda_core.domain.values import Actor, Labelled, Level, check_area_code
 
 
 class MotionStatus(Labelled):
@@ -81,8 +81,29 @@ class Motion(Aggregate):
     class Created(Event, Aggregate.Created):
         TOPIC = "renda:Motion.Created"
 
+    class Drafted(Created):
+        """A motion was drafted (class version 2: ``area``, the delegation's area for a
+        delegation's motion). Version 1 had none: it replays with ``area`` None."""
+
+        TOPIC = "renda:Motion.Drafted"
+        class_version = 2
+
+        title: str
+        body: str
+        level: str
+        proposer: str
+        lead_deputy: str | None
+        delegation: str | None
+        area: str | None
+        on: date
+        actor: Actor
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """``area`` added: older drafts have none."""
+            state.setdefault("area", None)
+
     if TYPE_CHECKING:
-        Drafted: ClassVar[type[Aggregate.Event]]
         Cosigned: ClassVar[type[Aggregate.Event]]
         Submitted: ClassVar[type[Aggregate.Event]]
         Received: ClassVar[type[Aggregate.Event]]
@@ -108,13 +129,17 @@ class Motion(Aggregate):
         rule: MotionRule,
         on: date,
         actor: Actor,
+        area: str | None = None,
     ) -> Motion:
-        """Draft a motion led by a deputy (领衔代表) or in a delegation's name."""
+        """Draft a motion led by a deputy (领衔代表) or in a delegation's name; ``area``
+        is the delegation's (division code), used when the motion is handled as a
+        suggestion."""
         kind = Proposer.of(proposer).value
         if kind == Proposer.DEPUTIES.value:
             if not lead_deputy:
                 raise RuleViolated("a joint motion (代表联名) needs its lead deputy (领衔代表)")
             delegation = None
+            area = None
         else:
             if not rule.delegation:
                 raise RuleViolated(
@@ -123,6 +148,13 @@ class Motion(Aggregate):
                 )
             if not delegation:
                 raise RuleViolated("a delegation's motion needs the delegation's name")
+            if not area:
+                raise RuleViolated(
+                    "a delegation's motion needs the delegation's area (a division code, "
+                    "e.g. 220000 for 吉林代表团): a motion not put on the agenda becomes a "
+                    "suggestion of that area"
+                )
+            check_area_code(area)
         return cls(
             title=title,
             body=body,
@@ -130,6 +162,7 @@ class Motion(Aggregate):
             proposer=kind,
             lead_deputy=lead_deputy,
             delegation=delegation,
+            area=area,
             on=on,
             actor=actor,
         )
@@ -212,7 +245,7 @@ class Motion(Aggregate):
 
     # -- events -----------------------------------------------------------------
 
-    @event("Drafted", topic="renda:Motion.Drafted")
+    @event(Drafted)
     def __init__(
         self,
         *,
@@ -222,6 +255,7 @@ class Motion(Aggregate):
         proposer: str,
         lead_deputy: str | None,
         delegation: str | None,
+        area: str | None,
         on: date,
         actor: Actor,
     ) -> None:
@@ -231,6 +265,7 @@ class Motion(Aggregate):
         self.proposer = proposer
         self.lead_deputy = lead_deputy
         self.delegation = delegation
+        self.area = area
         self.drafted_on = on
         self.cosigners: list[str] = []
         self.cosigned_on: dict[str, date] = {}
@@ -302,6 +337,7 @@ class Motion(Aggregate):
             "proposer_label": Proposer.of(self.proposer).label,
             "lead_deputy": self.lead_deputy,
             "delegation": self.delegation,
+            "area": self.area,
             "cosigners": list(self.cosigners),
             "status": self.status,
             "status_label": MotionStatus.of(self.status).label,
