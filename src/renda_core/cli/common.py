@@ -242,6 +242,57 @@ def choices(enum: Any) -> str:
     return ", ".join(f"{m.value} ({m.label})" for m in enum)
 
 
+def parse_choice(enum: Any, value: str | None, field: str) -> str | None:
+    """The value of ``enum``'s member named by ``value`` (its value or Chinese label);
+    None for no value; an unknown one is invalid input naming ``field``."""
+    if not value:
+        return None
+    try:
+        return str(enum.parse(value).value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), [{"field": field, "message": str(exc)}]) from None
+
+
+def emit_record(
+    data: dict[str, Any], as_json: bool, title: str, rows: Callable[[], list[tuple[str, Any]]]
+) -> None:
+    """A ``show`` command's output: ``data`` as JSON, or a two-column table of the
+    (label, value) pairs ``rows`` gives (None shows empty)."""
+
+    def render() -> Any:
+        from rich.table import Table
+
+        table = Table(title=title, show_header=False)
+        for key, value in rows():
+            table.add_row(key, "" if value is None else str(value))
+        return table
+
+    emit(data, as_json, render)
+
+
+def emit_rows(
+    rows: list[dict[str, Any]],
+    as_json: bool,
+    title: str,
+    columns: tuple[str, ...],
+    cells: Callable[[dict[str, Any]], tuple[str, ...]],
+) -> None:
+    """A ``list`` command's output: ``rows`` as JSON, or a table of ``columns`` with
+    the ``cells`` of each row."""
+
+    def render() -> Any:
+        from rich.table import Table
+
+        table = Table(title=title)
+        for col in columns:
+            table.add_column(col)
+        for r in rows:
+            table.add_row(*cells(r))
+        return table
+
+    emit(rows, as_json, render)
+
+
 def env(ctx: click.Context) -> Env:
     obj = ctx.ensure_object(Env)
     assert isinstance(obj, Env)

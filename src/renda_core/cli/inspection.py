@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.table import Table
 
 from renda_core.cli.common import (
     RendaGroup,
@@ -13,11 +12,13 @@ from renda_core.cli.common import (
     date_option,
     echo,
     emit,
+    emit_record,
+    emit_rows,
     env,
     json_option,
+    parse_choice,
     today,
 )
-from renda_core.cli.meeting import _parse
 from renda_core.domain.inspection import InspectionKind, Organiser
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
@@ -132,19 +133,22 @@ def inspection_feedback(
 def inspection_show(ctx: click.Context, /, inspection_id: str, as_json: bool) -> None:
     """Show an inspection with its participants, report and feedback."""
     data = env(ctx).get_app().inspection(inspection_id)
-
-    def render() -> Table:
-        table = Table(title=data["topic"], show_header=False)
-        for key in ("id", "kind_label", "level", "organiser_label", "status_label"):
-            table.add_row(key, str(data[key] if data[key] is not None else ""))
-        table.add_row("dates", f"{data['starts']} – {data['ends']}")
-        table.add_row("participants", str(len(data["participants"])))
-        table.add_row("report", (data["report"] or {}).get("title") or "")
-        for f in data["feedback"]:
-            table.add_row(f"feedback {f['body']}", f"due {f['due']}: {f['received_on'] or '—'}")
-        return table
-
-    emit(data, as_json, render)
+    keys = ("id", "kind_label", "level", "organiser_label", "status_label")
+    emit_record(
+        data,
+        as_json,
+        data["topic"],
+        lambda: [
+            *((k, data[k]) for k in keys),
+            ("dates", f"{data['starts']} – {data['ends']}"),
+            ("participants", len(data["participants"])),
+            ("report", (data["report"] or {}).get("title") or ""),
+            *(
+                (f"feedback {f['body']}", f"due {f['due']}: {f['received_on'] or '—'}")
+                for f in data["feedback"]
+            ),
+        ],
+    )
 
 
 @inspection.command(name="list")
@@ -155,23 +159,20 @@ def inspection_list(ctx: click.Context, /, kind: str | None, as_json: bool) -> N
     """List inspections and research (from the meetings view, brought up to date first)."""
     from renda_adapters.meetings import MeetingsProjection, inspection_entries
 
-    wanted = _parse(InspectionKind, kind, "kind")
+    wanted = parse_choice(InspectionKind, kind, "kind")
     rows = inspection_entries(fresh_context(env(ctx).runner(), MeetingsProjection.name), wanted)
-
-    def render() -> Table:
-        table = Table(title="视察调研")
-        for col in ("id", "topic", "kind", "starts", "status", "participants", "feedback"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                r["id"][:8],
-                r["topic"],
-                InspectionKind.of(r["kind"]).label,
-                r["starts"],
-                r["status"],
-                str(r["participants"]),
-                f"{r['feedback_received']}/{r['feedback_requested']}",
-            )
-        return table
-
-    emit(rows, as_json, render)
+    emit_rows(
+        rows,
+        as_json,
+        "视察调研",
+        ("id", "topic", "kind", "starts", "status", "participants", "feedback"),
+        lambda r: (
+            r["id"][:8],
+            r["topic"],
+            InspectionKind.of(r["kind"]).label,
+            r["starts"],
+            r["status"],
+            str(r["participants"]),
+            f"{r['feedback_received']}/{r['feedback_requested']}",
+        ),
+    )

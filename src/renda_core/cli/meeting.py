@@ -14,8 +14,11 @@ from renda_core.cli.common import (
     date_option,
     echo,
     emit,
+    emit_record,
+    emit_rows,
     env,
     json_option,
+    parse_choice,
     today,
 )
 from renda_core.domain.meeting import MeetingKind
@@ -82,17 +85,16 @@ def meeting_close(ctx: click.Context, /, meeting_id: str, on: str | None) -> Non
 def meeting_show(ctx: click.Context, /, meeting_id: str, as_json: bool) -> None:
     """Show a meeting with its observers."""
     data = env(ctx).get_app().meeting(meeting_id)
-
-    def render() -> Table:
-        table = Table(title=data["title"], show_header=False)
-        for key in ("id", "kind_label", "level", "term", "number", "status_label"):
-            table.add_row(key, str(data[key] if data[key] is not None else ""))
-        table.add_row("opened_on", data["opened_on"])
-        table.add_row("closed_on", data["closed_on"] or "")
-        table.add_row("observers (列席)", str(len(data["observers"])))
-        return table
-
-    emit(data, as_json, render)
+    keys = ("id", "kind_label", "level", "term", "number", "status_label", "opened_on")
+    emit_record(
+        data,
+        as_json,
+        data["title"],
+        lambda: [
+            *((k, data[k]) for k in (*keys, "closed_on")),
+            ("observers (列席)", len(data["observers"])),
+        ],
+    )
 
 
 @meeting.command(name="list")
@@ -103,25 +105,22 @@ def meeting_list(ctx: click.Context, /, kind: str | None, as_json: bool) -> None
     """List meetings and forums (from the meetings view, brought up to date first)."""
     from renda_adapters.meetings import MeetingsProjection, meeting_entries
 
-    wanted = _parse(MeetingKind, kind, "kind")
+    wanted = parse_choice(MeetingKind, kind, "kind")
     rows = meeting_entries(fresh_context(env(ctx).runner(), MeetingsProjection.name), wanted)
-
-    def render() -> Table:
-        table = Table(title="常委会会议与座谈会")
-        for col in ("id", "title", "kind", "opened", "closed", "observers"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                r["id"][:8],
-                r["title"],
-                MeetingKind.of(r["kind"]).label,
-                r["opened_on"],
-                r["closed_on"] or "",
-                str(r["observers"]),
-            )
-        return table
-
-    emit(rows, as_json, render)
+    emit_rows(
+        rows,
+        as_json,
+        "常委会会议与座谈会",
+        ("id", "title", "kind", "opened", "closed", "observers"),
+        lambda r: (
+            r["id"][:8],
+            r["title"],
+            MeetingKind.of(r["kind"]).label,
+            r["opened_on"],
+            r["closed_on"] or "",
+            str(r["observers"]),
+        ),
+    )
 
 
 # -- renda session attendance / warnings ----------------------------------------------
@@ -189,14 +188,3 @@ def session_warnings(ctx: click.Context, /, level: str | None, as_json: bool) ->
         return table
 
     emit(rows, as_json, render)
-
-
-def _parse(enum: Any, value: str | None, field: str) -> str | None:
-    from renda_core.domain.errors import InvalidInput
-
-    if not value:
-        return None
-    try:
-        return str(enum.parse(value).value)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), [{"field": field, "message": str(exc)}]) from None
