@@ -77,7 +77,8 @@ def _source_files() -> Iterator[Path]:
 
 def _source_messages() -> Iterator[tuple[Key, str]]:
     """``progress_bar("…")`` labels, ``Table(title="…")`` and ``add_column("…")``,
-    and the column names of ``for col in ("a", "b"): table.add_column(col)``."""
+    the column names of ``for col in ("a", "b"): table.add_column(col)``, and the title
+    and columns of ``emit_rows(rows, as_json, "title", ("a", "b"), cells)``."""
     for path in _source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -96,6 +97,10 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                 texts.append(node.args[0])
             if name in {"Table", "add_column"}:
                 texts += [k.value for k in node.keywords if k.arg in {"title", "header"}]
+            if name == "emit_rows" and len(node.args) >= 4:  # cli.common: title, columns
+                texts.append(node.args[2])
+                if isinstance(node.args[3], ast.Tuple | ast.List):
+                    texts += node.args[3].elts
             for text in texts:
                 if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
                     yield ("", text.value), f"{path.name}:{node.lineno}"
