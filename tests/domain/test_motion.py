@@ -190,37 +190,30 @@ def test_transitions_out_of_order_are_refused() -> None:
     refused(r, lambda: r.vote(passed=True, on=D, actor=STAFF), "cannot record the vote")
 
 
+#: a national delegation's motion, as drafted by staff
+DELEGATION: dict[str, object] = {
+    "title": "t",
+    "body": "b",
+    "level": "national",
+    "proposer": "delegation",
+    "lead_deputy": None,
+    "delegation": "吉林代表团",
+    "rule": DEFAULT_RULES["national"],
+    "on": D,
+    "actor": STAFF,
+}
+
+
 @pytest.mark.parametrize(("area", "error"), [(None, RuleViolated), ("22", InvalidInput)])
 def test_a_delegations_motion_needs_the_delegations_area(
     area: str | None, error: type[Exception]
 ) -> None:
     with pytest.raises(error, match="area"):
-        Motion.draft(
-            title="t",
-            body="b",
-            level="national",
-            proposer="delegation",
-            lead_deputy=None,
-            delegation="吉林代表团",
-            rule=DEFAULT_RULES["national"],
-            on=D,
-            actor=STAFF,
-            area=area,
-        )
+        Motion.draft(**{**DELEGATION, "area": area})  # type: ignore[arg-type]
 
 
 def test_a_joint_motion_keeps_no_area_of_its_own() -> None:
     """Its suggestion takes the lead deputy's area (application/motions.py)."""
-    m = Motion.draft(
-        title="t",
-        body="b",
-        level="provincial",
-        proposer="deputies",
-        lead_deputy="d0",
-        delegation=None,
-        rule=SMALL,
-        on=D,
-        actor=STAFF,
-        area="220000",
-    )
+    joint = {**DELEGATION, "proposer": "deputies", "lead_deputy": "d0", "delegation": None}
+    m = Motion.draft(**{**joint, "area": "220000"})  # type: ignore[arg-type]
     assert m.area is None and m.to_dict()["area"] is None
