@@ -159,3 +159,12 @@ def test_by_elect_through_the_cli(app: Renda, store: str) -> None:
     assert done.exit_code == 0, done.output
     new_id = json.loads(done.output)["id"]
     assert app.deputy(new_id)["fills"] == str(b)
+    kinds = {}
+    for who in (str(b), new_id):
+        shown = runner.invoke(cli, ["--store", store, "deputy", "record", who, "--json"])
+        assert shown.exit_code == 0, shown.output
+        kinds[who] = [e["kind"] for e in json.loads(shown.output)["mandate"]["events"]]
+    assert kinds == {
+        str(b): ["terminated", "announced", "vacancy_filled"],
+        new_id: ["by_elected"],
+    }

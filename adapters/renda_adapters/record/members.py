@@ -5,7 +5,9 @@ Keys on the deputy's document:
 
 - ``mandate``: ``{"status": "active"|"suspended"|"terminated", "events": [{"kind",
   "on", "ground"}]}`` — kinds ``suspended``, ``resumed``, ``terminated``, ``announced``,
-  ``reelected``; created by the first such event (:func:`mandate_of` gives the default).
+  ``reelected``, ``by_elected`` (this deputy filled a vacancy), ``vacancy_filled``
+  (this deputy's seat was filled by a by-election); created by the first such event
+  (:func:`mandate_of` gives the default).
 - ``terms``: ``[{"term", "level", "from", "to"}]`` — filled from the first lifecycle
   event on (:func:`terms_of` gives the registration's term before that).
 - ``legislation``: ``[{"kind", "title", "on", "body_id", "body"}]`` — deputies invited
@@ -28,6 +30,8 @@ TOPICS = (
     "renda:Deputy.DutiesResumed",
     "renda:Deputy.TerminationAnnounced",
     "renda:Deputy.ReElected",
+    "renda:Deputy.ByElected",
+    "renda:Deputy.VacancyFilled",
     "renda:CommitteeBody.Established",
     "renda:CommitteeBody.ContactRecorded",
     "renda:CommitteeBody.ParticipationRecorded",
@@ -141,6 +145,8 @@ MEMBER_HANDLERS: dict[str, Callable[[Any, ViewUnit], None]] = {
     "renda:Deputy.DutiesResumed": _lifecycle("resumed", "active"),
     "renda:Deputy.TerminationAnnounced": _lifecycle("announced", None),
     "renda:Deputy.ReElected": _lifecycle("reelected", None),
+    "renda:Deputy.ByElected": _lifecycle("by_elected", None),
+    "renda:Deputy.VacancyFilled": _lifecycle("vacancy_filled", None),
     "renda:CommitteeBody.Established": _body_established,
     "renda:CommitteeBody.ContactRecorded": _body_contact,
     "renda:CommitteeBody.ParticipationRecorded": _participation,
