@@ -72,6 +72,16 @@ def _ids(deputies: list[Deputy]) -> list[str]:
     return [str(d.id) for d in deputies]
 
 
+def _serving(gen: Generator, deputies: list[Deputy], *days: date) -> list[Deputy]:
+    """The deputies whose duties are not suspended on any of ``days`` (the demo
+    suspends a few in 2023; a suspended deputy does not attend or inspect)."""
+    return [
+        d
+        for d in deputies
+        if not any(gen.app.get_deputy(str(d.id)).suspension_on(day) for day in days)
+    ]
+
+
 def _session(gen: Generator, rng: random.Random, provincial: list[Deputy], staff: Actor) -> None:
     app = gen.app
     sid = app.open_session(
@@ -116,6 +126,7 @@ def _sc_meetings(
             staff,
         )
         observers = rng.sample(provincial, min(per_meeting, len(provincial)))
+        observers = _serving(gen, observers, opened, opened + timedelta(days=1))
         app.record_observers(
             {"meeting_id": mid, "deputy_ids": _ids(observers), "date": opened}, staff
         )
@@ -195,7 +206,8 @@ def _inspections(
                 },
                 staff,
             )
-        for deputy in rng.sample(provincial, rng.randint(5, 12)):
+        chosen = rng.sample(provincial, rng.randint(5, 12))
+        for deputy in _serving(gen, chosen, planned):
             app.join_inspection(
                 {"inspection_id": iid, "deputy_id": deputy.id, "date": planned}, staff
             )
