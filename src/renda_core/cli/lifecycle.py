@@ -67,10 +67,6 @@ def term_show(ctx: click.Context, /, number: int, level: str, as_json: bool) -> 
                 s["electoral_unit"],
                 *(str(s[k]) for k in ("members", "holding", "suspended", "vacant", "filled")),
             )
-        table.caption = (
-            f"members {len(data['members'])} · vacancies {len(data['vacancies'])} · "
-            f"by-elections {len(data['by_elections'])}"
-        )
         return table
 
     emit(data, as_json, render)
