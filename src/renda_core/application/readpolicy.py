@@ -315,8 +315,10 @@ READ_POLICY_DOC = """## Read policy
 Who may run a read is the matrix above; what a read shows of personal data is one
 rule, `renda_core.application.readpolicy`, applied by every read path: the CLI's
 `show`/`list` commands, `events list`, `events export`, `audit export`, `audit
-history`, the library API (`get_*`, `list_*`, `history`) and the HTTP reads
-(`/v1/records/{id}`, `…/history`, `/v1/events`, `/v1/events/stream`).
+history`, the library API (`get_*`, `list_*`, `history`, `record`, `assessment`,
+`session_warnings`) and the HTTP reads (`/v1/records/{id}`, `…/history`, `/v1/events`,
+`/v1/events/stream`, and the processes' routes: `/v1/sessions`, `/v1/deputies/{id}/record`,
+… in docs/http.md).
 
 **Personal fields** are, wherever they occur in a record or an event: deputies'
 phones (`phone`), citizens' names and phones (`citizen_name`, `citizen_phone`), every
