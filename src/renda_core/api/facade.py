@@ -298,16 +298,16 @@ class RendaAPI(CommandMethods, ProcessReads):
         self,
         view: type[V],
         read: str,
-        kind: str,
         load: Callable[[], list[dict[str, Any]]],
         actor: Actor | None,
         reason: str | None,
     ) -> list[V]:
-        """A list through ``read`` as the reader may see it (the role checked first)."""
+        """A list through ``read`` (``session.list``…) as the reader may see it, the
+        role checked first; its records' kind is the read's first word."""
         who = self._reader(actor, reason)
         if who is not None:
             check_permission(read, who.actor)
-        rows = self._rows(read, kind, load(), actor, reason)
+        rows = self._rows(read, read.split(".")[0], load(), actor, reason)
         return [view.model_validate(r) for r in rows]
 
     def _context(self, projection: str) -> ReportContext:

@@ -81,18 +81,27 @@ class ProcessReads:
         raise NotImplementedError
 
     def _listed(
-        self,
-        view: type[V],
-        read: str,
-        kind: str,
-        load: Load,
-        actor: Actor | None,
-        reason: str | None,
+        self, view: type[V], read: str, load: Load, actor: Actor | None, reason: str | None
     ) -> list[V]:
         raise NotImplementedError
 
     def _context(self, projection: str) -> ReportContext:
         raise NotImplementedError
+
+    def _from_meetings(
+        self,
+        view: type[V],
+        read: str,
+        entries: Callable[[ReportContext, str | None], list[dict[str, Any]]],
+        wanted: str | None,
+        actor: Actor | None,
+        reason: str | None,
+    ) -> list[V]:
+        """A list read from the meetings view (meetings, motions, inspections)."""
+        from renda_adapters.meetings import MeetingsProjection
+
+        name = MeetingsProjection.name
+        return self._listed(view, read, lambda: entries(self._context(name), wanted), actor, reason)
 
     def _shared_plugins(self) -> pluggy.PluginManager:
         raise NotImplementedError
@@ -119,7 +128,6 @@ class ProcessReads:
         return self._listed(
             SessionView,
             "session.list",
-            "session",
             lambda: self._application.sessions(wanted),
             actor,
             reason,
@@ -135,7 +143,6 @@ class ProcessReads:
         return self._listed(
             AbsenceWarning,
             "session.warnings",
-            "warning",
             lambda: self._application.session_warnings(wanted),
             actor,
             reason,
@@ -154,17 +161,12 @@ class ProcessReads:
     ) -> list[MeetingSummary]:
         """Meetings and forums (of one ``kind``, English value or Chinese label), by
         opening day, from the meetings view (caught up first)."""
-        from renda_adapters.meetings import MeetingsProjection, meeting_entries
+        from renda_adapters.meetings import meeting_entries
         from renda_core.domain.meeting import MeetingKind
 
         wanted = _parsed(MeetingKind, kind, "kind")
-        return self._listed(
-            MeetingSummary,
-            "meeting.list",
-            "meeting",
-            lambda: meeting_entries(self._context(MeetingsProjection.name), wanted),
-            actor,
-            reason,
+        return self._from_meetings(
+            MeetingSummary, "meeting.list", meeting_entries, wanted, actor, reason
         )
 
     # -- motions and inspections -----------------------------------------------------------
@@ -181,17 +183,12 @@ class ProcessReads:
         self, *, status: str | None = None, actor: Actor | None = None, reason: str | None = None
     ) -> list[MotionSummary]:
         """Motions (of one ``status``), by drafting day, from the meetings view."""
-        from renda_adapters.meetings import MeetingsProjection, motion_entries
+        from renda_adapters.meetings import motion_entries
         from renda_core.domain.motion import MotionStatus
 
         wanted = _parsed(MotionStatus, status, "status")
-        return self._listed(
-            MotionSummary,
-            "motion.list",
-            "motion",
-            lambda: motion_entries(self._context(MeetingsProjection.name), wanted),
-            actor,
-            reason,
+        return self._from_meetings(
+            MotionSummary, "motion.list", motion_entries, wanted, actor, reason
         )
 
     @_as_reader
@@ -206,17 +203,12 @@ class ProcessReads:
         self, *, kind: str | None = None, actor: Actor | None = None, reason: str | None = None
     ) -> list[InspectionSummary]:
         """Inspections and research (of one ``kind``), by starting day."""
-        from renda_adapters.meetings import MeetingsProjection, inspection_entries
+        from renda_adapters.meetings import inspection_entries
         from renda_core.domain.inspection import InspectionKind
 
         wanted = _parsed(InspectionKind, kind, "kind")
-        return self._listed(
-            InspectionSummary,
-            "inspection.list",
-            "inspection",
-            lambda: inspection_entries(self._context(MeetingsProjection.name), wanted),
-            actor,
-            reason,
+        return self._from_meetings(
+            InspectionSummary, "inspection.list", inspection_entries, wanted, actor, reason
         )
 
     # -- the plan ------------------------------------------------------------------------
@@ -287,7 +279,7 @@ class ProcessReads:
             order = list(Position)
             return sorted(found, key=lambda r: (r["level"], order.index(r["position"]), r["name"]))
 
-        return self._listed(MemberSummary, "member.list", "member", rows, actor, reason)
+        return self._listed(MemberSummary, "member.list", rows, actor, reason)
 
     @_as_reader
     def get_body(
@@ -309,7 +301,7 @@ class ProcessReads:
             found = [self._application.body(key) for key in ids]
             return sorted(found, key=lambda r: (r["level"], r["kind"], r["name"]))
 
-        return self._listed(BodyView, "body.list", "body", rows, actor, reason)
+        return self._listed(BodyView, "body.list", rows, actor, reason)
 
     @_as_reader
     def list_terms(
@@ -318,7 +310,7 @@ class ProcessReads:
         """The recorded terms (届) (of one ``level``)."""
         wanted = self._level(level)
         return self._listed(
-            TermView, "term.list", "term", lambda: self._application.terms(wanted), actor, reason
+            TermView, "term.list", lambda: self._application.terms(wanted), actor, reason
         )
 
     # -- the duty record and the assessment ------------------------------------------------
@@ -379,7 +371,7 @@ class ProcessReads:
     ) -> list[ActorView]:
         """Every registered actor, revoked ones too, by id (staff and auditors)."""
         rows = self._application.actors
-        return self._listed(ActorView, "actor.list", "actor", rows, actor, reason)
+        return self._listed(ActorView, "actor.list", rows, actor, reason)
 
     @_as_reader
     def get_actor(

@@ -159,9 +159,8 @@ class CampaignView(RecordView):
     tasks: list[dict[str, Any]]
 
 
-class MemberView(Row):
-    """A standing-committee member's own view (``renda member show``): the deputies he
-    liaises with (双联系), the contacts made, his bodies."""
+class MemberRow(Row):
+    """A standing-committee member (常委会组成人员): what every read of one shows."""
 
     id: str
     name: str
@@ -170,21 +169,20 @@ class MemberView(Row):
     term: int
     since: date
     left_on: date | None = None
+
+
+class MemberView(MemberRow):
+    """A standing-committee member's own view (``renda member show``): the deputies he
+    liaises with (双联系), the contacts made, his bodies."""
+
     bodies: list[dict[str, Any]]
     deputies: list[dict[str, Any]]
     contacts: list[dict[str, Any]]
 
 
-class MemberSummary(Row):
+class MemberSummary(MemberRow):
     """One row of :meth:`RendaAPI.list_members`: open liaisons and contacts counted."""
 
-    id: str
-    name: str
-    position: str
-    level: str
-    term: int
-    since: date
-    left_on: date | None = None
     deputies: int
     contacts: int
 
@@ -261,6 +259,7 @@ __all__ = [
     "InspectionView",
     "MeetingSummary",
     "MeetingView",
+    "MemberRow",
     "MemberSummary",
     "MemberView",
     "MotionSummary",
