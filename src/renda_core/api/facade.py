@@ -24,6 +24,7 @@ import pluggy
 from pydantic import BaseModel
 
 from renda_core.api.commands import CommandMethods
+from renda_core.api.process_reads import ProcessReads, _as_reader, _parsed
 from renda_core.api.views import (
     BulletinView,
     CourseView,
@@ -39,15 +40,20 @@ from renda_core.api.views import (
 )
 from renda_core.application.app import Renda, store_errors, to_uuid
 from renda_core.application.commands import COMMANDS, LevelField, parse_value
+from renda_core.application.permissions import check_permission
 from renda_core.application.readpolicy import (
     SHOWS,
     Reader,
+    decide,
+    has_personal,
     may_see_log,
     read_record,
     reader,
     record_disclosure,
     recorder_of,
+    redact,
     redact_event_row,
+    show_record,
     show_rows,
 )
 from renda_core.application.store import StoreConfig, parse_store
@@ -62,7 +68,7 @@ from renda_core.ports.plugins import (
 )
 from renda_core.ports.rules import configure_rules
 from renda_core.projections.log import event_to_dict
-from renda_core.projections.reports import fresh_context, run_report
+from renda_core.projections.reports import ReportContext, fresh_context, run_report
 from renda_core.projections.runner import ProjectionRunner
 
 V = TypeVar("V", bound=BaseModel)
@@ -131,7 +137,7 @@ class _Shared:
                 self.owns_application = False
 
 
-class RendaAPI(CommandMethods):
+class RendaAPI(CommandMethods, ProcessReads):
     """An opened renda store: commands, reads, queries, reports, history.
 
     Get one from :func:`renda_core.open` (the constructor is not part of the API). Use
@@ -235,6 +241,46 @@ class RendaAPI(CommandMethods):
             return data
         return read_record(self._application, who, read, record_id)
 
+    def _get(
+        self, view: type[V], read: str, record_id: str, actor: Actor | None, reason: str | None
+    ) -> V:
+        """One record through a ``*.show`` read of :data:`SHOWS`, as ``view``."""
+        return view.model_validate(self._read(read, record_id, actor, reason))
+
+    def _judged(
+        self,
+        read: str,
+        kind: str,
+        load: Callable[[], dict[str, Any]],
+        actor: Actor | None,
+        reason: str | None,
+    ) -> dict[str, Any]:
+        """What ``load`` gives, as the reader may see a record of ``kind`` (the role is
+        checked before anything is loaded)."""
+        who = self._reader(actor, reason)
+        if who is None:
+            return load()
+        check_permission(read, who.actor)
+        return show_record(who, read, kind, load(), recorder_of(self._application))
+
+    def _redacted(
+        self,
+        read: str,
+        load: Callable[[], dict[str, Any]],
+        actor: Actor | None,
+        reason: str | None,
+    ) -> dict[str, Any]:
+        """What ``load`` gives (figures, not one record: a unit may read it too), its
+        personal fields redacted unless the reader may see them."""
+        who = self._reader(actor, reason)
+        if who is None:
+            return load()
+        decision = decide(who, read)
+        data = load()
+        if decision.disclose and who.reason is not None and has_personal(data):
+            record_disclosure(self._application, read, [read], who.reason, who.actor)
+        return data if decision.reveal else dict(redact(data))
+
     def _rows(
         self,
         read: str,
@@ -248,70 +294,78 @@ class RendaAPI(CommandMethods):
             return rows
         return show_rows(who, read, kind, rows, recorder_of(self._application))
 
+    def _listed(
+        self,
+        view: type[V],
+        read: str,
+        load: Callable[[], list[dict[str, Any]]],
+        actor: Actor | None,
+        reason: str | None,
+    ) -> list[V]:
+        """A list through ``read`` (``session.list``…) as the reader may see it, the
+        role checked first; its records' kind is the read's first word."""
+        who = self._reader(actor, reason)
+        if who is not None:
+            check_permission(read, who.actor)
+        rows = self._rows(read, read.split(".")[0], load(), actor, reason)
+        return [view.model_validate(r) for r in rows]
+
+    def _context(self, projection: str) -> ReportContext:
+        """The view of ``projection``, caught up with the log first."""
+        with self._shared.lock:
+            return fresh_context(self._shared.runner(), projection)
+
+    def _shared_plugins(self) -> pluggy.PluginManager:
+        return self._shared.plugins
+
+    @_as_reader
     def get_deputy(
         self, deputy_id: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> DeputyView:
-        """One deputy as recorded now (``NotFound`` if there is none).
+        """One deputy as recorded now (``NotFound`` if there is none)."""
+        return self._get(DeputyView, "deputy.show", deputy_id, actor, reason)
 
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return DeputyView.model_validate(self._read("deputy.show", deputy_id, actor, reason))
-
+    @_as_reader
     def get_station(
         self, station_id: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> StationView:
-        """One station as recorded now.
+        """One station as recorded now."""
+        return self._get(StationView, "station.show", station_id, actor, reason)
 
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return StationView.model_validate(self._read("station.show", station_id, actor, reason))
-
+    @_as_reader
     def get_opinion(
         self, opinion_id: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> OpinionView:
-        """One item of public opinion as recorded now.
+        """One item of public opinion as recorded now."""
+        return self._get(OpinionView, "opinion.show", opinion_id, actor, reason)
 
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return OpinionView.model_validate(self._read("opinion.show", opinion_id, actor, reason))
-
+    @_as_reader
     def get_suggestion(
         self, suggestion_id: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> SuggestionView:
-        """One suggestion as recorded now, with every current due date.
+        """One suggestion as recorded now, with every current due date."""
+        return self._get(SuggestionView, "suggestion.show", suggestion_id, actor, reason)
 
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return SuggestionView.model_validate(
-            self._read("suggestion.show", suggestion_id, actor, reason)
-        )
-
+    @_as_reader
     def get_group(
         self, group_id: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> GroupView:
-        """One deputy group as recorded now.
+        """One deputy group as recorded now."""
+        return self._get(GroupView, "group.show", group_id, actor, reason)
 
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return GroupView.model_validate(self._read("group.show", group_id, actor, reason))
-
+    @_as_reader
     def get_bulletin(
         self, ref: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> BulletinView:
-        """One bulletin issue, by id or by ``YEAR-NUMBER``.
+        """One bulletin issue, by id or by ``YEAR-NUMBER``."""
+        return self._get(BulletinView, "bulletin.show", ref, actor, reason)
 
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return BulletinView.model_validate(self._read("bulletin.show", ref, actor, reason))
-
+    @_as_reader
     def get_course(
         self, course_id: str, *, actor: Actor | None = None, reason: str | None = None
     ) -> CourseView:
-        """One training course as recorded now.
-
-        Read as ``actor`` (default: the store's actor) under the read policy;
-        ``reason``: an auditor's reason to see personal fields (recorded first)."""
-        return CourseView.model_validate(self._read("training.show", course_id, actor, reason))
+        """One training course as recorded now."""
+        return self._get(CourseView, "training.show", course_id, actor, reason)
 
     def history(
         self, record_id: str, *, actor: Actor | None = None, reason: str | None = None
@@ -408,14 +462,7 @@ class RendaAPI(CommandMethods):
         from renda_adapters.suggestions import KIND, VIEW, matching_docs
         from renda_core.domain.suggestion import Status
 
-        wanted_status = None
-        if status is not None:
-            try:
-                wanted_status = Status.parse(status).value
-            except ValueError as exc:
-                raise InvalidInput(
-                    f"invalid input — status: {exc}", [{"field": "status", "message": str(exc)}]
-                ) from None
+        wanted_status = _parsed(Status, status, "status")
         wanted_level = self._level(level)
         _check_limit(limit)
         with self._shared.lock:

@@ -15,10 +15,14 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 
-class RecordView(BaseModel):
-    """Base of the views: frozen, extra data kept, ``id`` and ``version`` typed."""
+class Row(BaseModel):
+    """Base of the views and rows: frozen, the data beyond the typed fields kept."""
 
     model_config = ConfigDict(frozen=True, extra="allow")
+
+
+class RecordView(Row):
+    """Base of the views of one record: ``id`` and ``version`` typed."""
 
     id: str
     version: int | None = None
@@ -116,10 +120,8 @@ class CourseView(RecordView):
     enrolled: list[dict[str, Any]]
 
 
-class DeputySummary(BaseModel):
+class DeputySummary(Row):
     """One row of :meth:`RendaAPI.list_deputies` (from the roster view)."""
-
-    model_config = ConfigDict(frozen=True, extra="allow")
 
     id: str
     name: str
@@ -129,10 +131,8 @@ class DeputySummary(BaseModel):
     liaison: str | None = None
 
 
-class SuggestionSummary(BaseModel):
+class SuggestionSummary(Row):
     """One row of :meth:`RendaAPI.list_suggestions` (from the suggestions view)."""
-
-    model_config = ConfigDict(frozen=True, extra="allow")
 
     id: str
     title: str
@@ -181,6 +181,7 @@ __all__ = [
     "OpinionView",
     "Page",
     "RecordView",
+    "Row",
     "StationView",
     "SuggestionSummary",
     "SuggestionView",

@@ -45,8 +45,8 @@ from renda_core.application.audit.keys import key_id
 from renda_core.application.audit.verify import (
     AuditRecorder,
     Seal,
-    _start,
     ensure_chained,
+    link_before,
     stored_seals,
 )
 from renda_core.application.inputs import escape_controls, shown
@@ -358,7 +358,7 @@ def audit_rows(
     (then the ciphertext stays); its ``digest`` still links it into the chain."""
     recorder: Any = app.recorder
     encrypted = getattr(app.mapper, "cipher", None) is not None
-    prev_position, prev_hash = _start(recorder, start)
+    prev_position, prev_hash = link_before(recorder, start)
     wanted = aggregate.hex if aggregate is not None else None
     after = start - 1
     while True:
@@ -464,7 +464,7 @@ def write_audit_export(
         range_from=start,
         range_to=stop,
         aggregate=str(wanted) if wanted else None,
-        start=_start(recorder, start),
+        start=link_before(recorder, start),
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         exported_by=actor,
         redacted=redacted,

@@ -14,7 +14,8 @@ the exports, the library API's ``get_*``/``list_*``, the HTTP reads):
   refused by the permission matrix.
 - ``deputy:<id>``: his own records in full (his deputy record, suggestions he leads or
   co-signs, opinions he received or collected at a station he entered, his groups and
-  stations); other records with personal fields redacted.
+  stations, sessions, meetings, motions and inspections he takes part in, his duty
+  record); other records with personal fields redacted.
 - ``editor``, ``leader:<name>``: every record, personal fields redacted.
 
 Personal fields (:data:`PERSONAL_KEYS`): deputies' phones, citizens' names and phones,
@@ -114,7 +115,20 @@ def _deputy_owns(kind: str, data: Mapping[str, Any], deputy: str, stations: Any)
         return deputy in {r.get("deputy_id") for r in data.get("roster") or ()}
     if kind == "group":
         return deputy in {m.get("deputy_id") for m in data.get("members") or ()}
+    if kind in _TAKES_PART:  # sessions, meetings, motions, inspections
+        return data.get("lead_deputy") == deputy or deputy in (data.get(_TAKES_PART[kind]) or ())
+    if kind == "duty_record":
+        return data.get("deputy_id") == deputy
     return False
+
+
+_TAKES_PART = {
+    "session": "attendance",
+    "meeting": "observers",
+    "motion": "cosigners",
+    "inspection": "participants",
+}
+"""The record kinds a deputy takes part in, and the field naming who does."""
 
 
 def unit_handles(kind: str, data: Mapping[str, Any], unit: str) -> bool:
@@ -274,6 +288,12 @@ SHOWS: dict[str, tuple[str, str]] = {
     "group.show": ("group", "group"),
     "bulletin.show": ("bulletin", "bulletin"),
     "training.show": ("course", "course"),
+    "session.show": ("session", "session"),
+    "meeting.show": ("meeting", "meeting"),
+    "motion.show": ("motion", "motion"),
+    "inspection.show": ("inspection", "inspection"),
+    "body.show": ("body", "body"),
+    "campaign.show": ("campaign", "campaign"),
 }
 """Each ``*.show`` read: the record kind and the application method that loads it."""
 
@@ -295,8 +315,10 @@ READ_POLICY_DOC = """## Read policy
 Who may run a read is the matrix above; what a read shows of personal data is one
 rule, `renda_core.application.readpolicy`, applied by every read path: the CLI's
 `show`/`list` commands, `events list`, `events export`, `audit export`, `audit
-history`, the library API (`get_*`, `list_*`, `history`) and the HTTP reads
-(`/v1/records/{id}`, `…/history`, `/v1/events`, `/v1/events/stream`).
+history`, the library API (`get_*`, `list_*`, `history`, `record`, `assessment`,
+`session_warnings`) and the HTTP reads (`/v1/records/{id}`, `…/history`, `/v1/events`,
+`/v1/events/stream`, and the processes' routes: `/v1/sessions`, `/v1/deputies/{id}/record`,
+… in docs/http.md).
 
 **Personal fields** are, wherever they occur in a record or an event: deputies'
 phones (`phone`), citizens' names and phones (`citizen_name`, `citizen_phone`), every
@@ -318,7 +340,9 @@ their own fields, never in the content.
   lists hold only its own rows; reads it never needs are refused by the matrix.
 - `deputy:<id>`: personal fields shown on his own records (his deputy record,
   suggestions he leads or co-signs, opinions he received or collected at a station he
-  entered, his stations and groups), redacted on the others.
+  entered, his stations and groups, the sessions he is on the roll of, the meetings he
+  attended as 列席, the motions he leads or signs, the inspections he joined, his duty
+  record), redacted on the others.
 - `editor`, `leader:<name>`: every record the matrix allows, personal fields redacted;
   lists as before.
 

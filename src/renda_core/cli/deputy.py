@@ -21,7 +21,7 @@ from renda_core.cli.common import (
     today,
     write_output,
 )
-from renda_core.cli.reading import reason_option, shown_record, shown_rows
+from renda_core.cli.reading import reason_option, shown_duty_record, shown_record, shown_rows
 from renda_core.domain.deputy import STATUS_LABELS
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.mandate import TerminationGround
@@ -235,6 +235,7 @@ def deputy_terminate(
     help="html: a printable page (A4), sections in Chinese with counts and lists.",
 )
 @click.option("--output", type=OutputPath(), help="Write to this file instead of the terminal.")
+@reason_option
 @json_option
 @click.pass_context
 def deputy_record(
@@ -244,6 +245,7 @@ def deputy_record(
     year: int | None,
     fmt: str,
     output: Path | None,
+    reason: str | None,
     as_json: bool,
 ) -> None:
     """The deputy's duty record (履职档案, Deputies Law: records of deputies' duty
@@ -264,6 +266,7 @@ def deputy_record(
     key = str(to_uuid(deputy_id, "deputy"))
     e = env(ctx)
     data = duty_record(fresh_context(e.runner(), DutyRecordProjection.name), key, year)
+    data = shown_duty_record(ctx, data, reason)  # the read policy, as the API's record()
     if fmt == "html" and not as_json:
         page = render_page(data, template_source(e.plugins()), {"moment": now_label()})
         if output is not None:

@@ -18,6 +18,7 @@ from renda_core.application.readpolicy import (
     read_record,
     reader,
     recorder_of,
+    show_record,
     show_rows,
 )
 from renda_core.cli.common import env
@@ -46,6 +47,17 @@ def shown_record(
 ) -> dict[str, Any]:
     """One record through ``read`` (``opinion.show``…) as the acting user may see it."""
     return read_record(env(ctx).get_app(), reader_of(ctx, reason), read, record_id)
+
+
+def shown_duty_record(
+    ctx: click.Context, data: dict[str, Any], reason: str | None = None
+) -> dict[str, Any]:
+    """A duty record as the acting user may see it: a deputy's own in full, others'
+    personal fields (contact notes) redacted, a unit refused (exit 6)."""
+    app = env(ctx).get_app()
+    return show_record(
+        reader_of(ctx, reason), "deputy.record", "duty_record", data, recorder_of(app)
+    )
 
 
 def shown_rows(

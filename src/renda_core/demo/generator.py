@@ -232,6 +232,7 @@ class Generator:
         self.terminating: set[int] = set()
         self._provincial: list[Deputy] = []
         self.liaised: list[Deputy] = []
+        self.sc_members: list[UUID] = []  # the standing committee, recorded by members.seat
         self.steps_done = 0
         self.steps_total = 0
         policy = app.deadline_policy
@@ -679,20 +680,20 @@ class Generator:
 
     def liaison(self) -> None:
         app, rng = self.app, self.rng
-        members = list(zip(people.SC_MEMBERS[::2], people.SC_MEMBERS[1::2], strict=True))
+        seated = members.seat(self)  # the members as records: the ledger, not free text
         chosen = rng.sample(self.provincial(), self.t.liaison_deputies)
         self.liaised = chosen
         for i, deputy in enumerate(chosen):
-            title, name = members[i % len(members)]
+            member = seated[i % len(seated)]
             since = self.day(date(2023, 2, 20), date(2023, 3, 31))
-            app.liaise_deputy(
-                {"deputy_id": deputy.id, "member": f"{title} {name}", "date": since},
-                PROVINCE_OFFICE,
+            app.member_liaise(
+                {"member_id": member, "deputy_id": deputy.id, "date": since}, PROVINCE_OFFICE
             )
             days = sorted(self.day(since, date(2023, 12, 20)) for _ in range(rng.randint(1, 4)))
             for on in days:
-                app.record_contact(
+                app.member_contact(
                     {
+                        "member_id": member,
                         "deputy_id": deputy.id,
                         "form": rng.choice(("forum", "visit", "research", "phone")),
                         "date": on,

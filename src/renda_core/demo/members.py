@@ -2,9 +2,11 @@
 
 Called once at the end of :meth:`Generator.run`. It draws from its own random generator
 (seeded from the demo seed), so the other parts' draws — and every figure of the seed
-the demo reproduces — are unchanged: members liaise only with deputies who already
-have a liaison (the count of liaised deputies stays), no member contact is recorded
-(the contact figures stay), and no mandate is ended here. Scales linearly: a few
+the demo reproduces — are unchanged: the liaison phase records its 双联系 and contacts
+against the members :func:`seat` records (the same deputies, dates and forms as the
+free-text liaisons before), members here liaise only with deputies who already have a
+liaison (the count of liaised deputies stays), no further contact is recorded (the
+contact figures stay), and no mandate is ended here. Scales linearly: a few
 hundred events at scale 1.
 """
 
@@ -65,19 +67,7 @@ def fill(gen: Generator) -> None:
          "date": "2023-01-13"},
         office,
     )  # fmt: skip
-    # members (常委会组成人员) and bodies
-    pairs = list(zip(people.SC_MEMBERS[::2], people.SC_MEMBERS[1::2], strict=True))
-    members = []
-    for title, name in pairs:
-        data = {
-            "name": name,
-            "position": POSITIONS.get(title, "member"),
-            "level": "provincial",
-            "term": 14,
-            "date": "2023-01-17",
-        }
-        with assigned_ids(gen.new_id("sc-member")):
-            members.append(app.add_member(data, office))
+    members = seat(gen)  # recorded by the liaison phase, before the ledger's first entries
     bodies: dict[str, Any] = {}
     for name, kind in BODIES:
         data = {"name": name, "kind": kind, "level": "provincial", "date": "2023-01-17"}
@@ -88,8 +78,10 @@ def fill(gen: Generator) -> None:
         app.body_join(
             {"body_id": bodies[name], "member_id": member_id, "date": "2023-01-20"}, office
         )
-    # the ledger: a second member for deputies who already have a liaison
-    for i, deputy in enumerate(d for d in gen.liaised if d.n not in gen.terminating):
+    # the ledger: a second member (the next one) for deputies who already have a liaison
+    for i, deputy in enumerate(gen.liaised):
+        if deputy.n in gen.terminating:
+            continue
         since = gen_day(rng, date(2023, 4, 1), date(2023, 6, 30))
         app.member_liaise(
             {"member_id": members[(i + 1) % len(members)], "deputy_id": deputy.id, "date": since},
@@ -129,6 +121,25 @@ def fill(gen: Generator) -> None:
         )
         app.resume_deputy({"deputy_id": deputy.id, "date": "2023-09-18"}, office)
     _plan(gen, rng, office)
+
+
+def seat(gen: Generator) -> list[Any]:
+    """The provincial standing committee's members (常委会组成人员) as records, once: the
+    liaison phase records its 双联系 and contacts against them through the ledger."""
+    if gen.sc_members:
+        return gen.sc_members
+    pairs = list(zip(people.SC_MEMBERS[::2], people.SC_MEMBERS[1::2], strict=True))
+    for title, name in pairs:
+        data = {
+            "name": name,
+            "position": POSITIONS.get(title, "member"),
+            "level": "provincial",
+            "term": 14,
+            "date": "2023-01-17",
+        }
+        with assigned_ids(gen.new_id("sc-member")):
+            gen.sc_members.append(gen.app.add_member(data, _office()))
+    return gen.sc_members
 
 
 def _plan(gen: Generator, rng: random.Random, office: Any) -> None:

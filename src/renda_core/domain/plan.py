@@ -172,6 +172,7 @@ class WorkPlan(Aggregate):
             "year": self.year,
             "title": self.title,
             "adopted_on": self.adopted_on.isoformat(),
+            **self.completion(),  # its "tasks" (a count) is replaced by the list
             "tasks": [
                 {
                     "number": t["number"],
@@ -185,7 +186,6 @@ class WorkPlan(Aggregate):
                 }
                 for t in self.tasks
             ],
-            **self.completion(),
             "version": self.version,
         }
 

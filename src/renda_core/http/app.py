@@ -31,6 +31,7 @@ from renda_core.http import reads
 from renda_core.http.commands import BatchTooLarge, run_batch, run_command
 from renda_core.http.limits import HttpSettings, LimitsMiddleware
 from renda_core.http.problems import MEDIA_TYPE, STATUS, TYPE_PREFIX, from_error, problem
+from renda_core.http.process_routes import Reason, add_read_routes
 from renda_core.http.tokens import authenticate
 
 API_TITLE = "renda HTTP API"
@@ -191,10 +192,7 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
     def record(
         record_id: str,
         actor: Acting,
-        reason: Annotated[
-            str | None,
-            Query(description="An auditor's reason to see personal fields (recorded first)"),
-        ] = None,
+        reason: Reason = None,
     ) -> dict[str, Any]:
         return reads.record(api, record_id, actor, reason)
 
@@ -207,10 +205,7 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
     def history(
         record_id: str,
         actor: Acting,
-        reason: Annotated[
-            str | None,
-            Query(description="An auditor's reason to see personal fields (recorded first)"),
-        ] = None,
+        reason: Reason = None,
     ) -> list[dict[str, Any]]:
         events = api.history(record_id, actor=actor, reason=reason)
         return [e.model_dump(mode="json") for e in events]
@@ -225,10 +220,7 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         actor: Acting,
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1)] = 100,
-        reason: Annotated[
-            str | None,
-            Query(description="An auditor's reason to see personal fields (recorded first)"),
-        ] = None,
+        reason: Reason = None,
     ) -> dict[str, Any]:
         return reads.events_page(api, since, min(limit, settings.page_limit), actor, reason)
 
@@ -244,14 +236,17 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         actor: Acting,
         since: Annotated[int | None, Query(ge=0, le=2**62)] = None,
         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+        reason: Reason = None,
     ) -> StreamingResponse:
         start = since if since is not None else _last_event_id(last_event_id)
-        reveal = reads.log_reveal(api, actor, None)  # the read policy, before streaming
+        reveal = reads.log_reveal(api, actor, reason)  # the read policy, before streaming
         return StreamingResponse(
             _follow(api, settings, request, start, reveal),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
+
+    add_read_routes(app, api, Acting, ERRORS)
 
     @app.get("/v1/health", tags=["health"], summary="Store reachable, projection lag")
     def health() -> JSONResponse:

@@ -34,6 +34,13 @@ _GETTERS = {
     "DeputyGroup": ("group", "get_group"),
     "Bulletin": ("bulletin", "get_bulletin"),
     "TrainingCourse": ("course", "get_course"),
+    "CongressSession": ("session", "get_session"),
+    "Meeting": ("meeting", "get_meeting"),
+    "Motion": ("motion", "get_motion"),
+    "Inspection": ("inspection", "get_inspection"),
+    "CommitteeBody": ("body", "get_body"),
+    "CommitteeMember": ("member", "get_member"),
+    "Campaign": ("campaign", "get_campaign"),
 }
 
 

@@ -208,7 +208,7 @@ def _audit_rows(recorder: AuditRecorder, after: int) -> Iterator[Any]:
         after = int(rows[-1]["position"])
 
 
-def _start(recorder: AuditRecorder, start: int) -> tuple[int, str]:
+def link_before(recorder: AuditRecorder, start: int) -> tuple[int, str]:
     """The trusted link before position ``start``: (0, GENESIS) from the beginning."""
     if start <= 1:
         return 0, GENESIS
@@ -303,7 +303,7 @@ def _walk(
     result: Verification,
     in_memory: bool,
 ) -> None:
-    prev_position, prev_hash = _start(recorder, start)
+    prev_position, prev_hash = link_before(recorder, start)
     pending = [s for s in seals if s.position >= max(start, 1)]
     for seal in seals:
         if seal.position == prev_position and prev_position and seal.hash != prev_hash:
