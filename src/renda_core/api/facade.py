@@ -436,10 +436,7 @@ class RendaAPI(CommandMethods, ProcessReads):
         def order(r: Mapping[str, Any]) -> tuple[str, str, str, str]:
             return (r["level"], r["area"], r["name"], r["id"])
 
-        if anchor is not None:
-            start = order({**anchor, "id": after})
-            rows = [r for r in rows if order(r) > start]
-        return _page(rows, limit, DeputySummary)
+        return _page(_after(rows, order, anchor, after), limit, DeputySummary)
 
     def list_suggestions(
         self,
@@ -481,11 +478,7 @@ class RendaAPI(CommandMethods, ProcessReads):
         def order(r: Mapping[str, Any]) -> tuple[str, str]:
             return (r.get("submitted_on") or "9999", r["id"])
 
-        rows.sort(key=order)
-        if anchor is not None:
-            start = order({**anchor, "id": after})
-            rows = [r for r in rows if order(r) > start]
-        return _page(rows, limit, SuggestionSummary)
+        return _page(_after(rows, order, anchor, after), limit, SuggestionSummary)
 
     # -- reports and projections ------------------------------------------------------
 
@@ -582,6 +575,21 @@ def _unknown_after(after: str) -> InvalidInput:
         f"after: no record '{after}' in this list",
         [{"field": "after", "message": "not an id of this list"}],
     )
+
+
+def _after(
+    rows: list[dict[str, Any]],
+    order: Callable[[Mapping[str, Any]], tuple[str, ...]],
+    anchor: Mapping[str, Any] | None,
+    after: str | None,
+) -> list[dict[str, Any]]:
+    """The rows in ``order``, only those after the row ``after`` (its view entry
+    ``anchor``; ``None``: from the first)."""
+    rows = sorted(rows, key=order)
+    if anchor is None:
+        return rows
+    start = order({**anchor, "id": after})
+    return [r for r in rows if order(r) > start]
 
 
 def _page(rows: list[dict[str, Any]], limit: int, view: type[S]) -> Page[S]:

@@ -88,6 +88,15 @@ class ProcessReads:
     def _context(self, projection: str) -> ReportContext:
         raise NotImplementedError
 
+    def _shared_plugins(self) -> pluggy.PluginManager:
+        raise NotImplementedError
+
+    @staticmethod
+    def _level(level: str | None) -> str | None:
+        raise NotImplementedError
+
+    # -- shared -----------------------------------------------------------------------------
+
     def _from_meetings(
         self,
         view: type[V],
@@ -102,13 +111,6 @@ class ProcessReads:
 
         name = MeetingsProjection.name
         return self._listed(view, read, lambda: entries(self._context(name), wanted), actor, reason)
-
-    def _shared_plugins(self) -> pluggy.PluginManager:
-        raise NotImplementedError
-
-    @staticmethod
-    def _level(level: str | None) -> str | None:
-        raise NotImplementedError
 
     # -- sessions and meetings -------------------------------------------------------------
 
