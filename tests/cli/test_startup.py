@@ -58,6 +58,34 @@ NOT_FOR_A_REPORT = (
     "renda_core.notify",
     "renda_core.cli.deputy",
     "renda_core.cli.suggestion",
+    # the report opens a read-only application (renda_core.application.reader): no
+    # command class, no public API object, no unrelated command's models
+    "renda_core.application.app",
+    "renda_core.api",
+    *(
+        f"renda_core.application.{name}"
+        for name in [
+            "accountability",
+            "actors",
+            "areas",
+            "bulletins",
+            "calendar",
+            "committee",
+            "deputies",
+            "groups",
+            "inspections",
+            "mandates",
+            "meetings",
+            "motions",
+            "opinions",
+            "plans",
+            "sessions",
+            "stations",
+            "suggestions",
+            "training",
+            "importer",
+        ]
+    ),
 )
 
 PROBE = """

@@ -123,7 +123,7 @@ def report_annual(
     e = env(ctx)
     level_value = parse_value(LevelField, level, "level").value if level else None
     data = build_annual(
-        e.runner(),
+        e.read_runner(),
         e.reports(),
         year=year or (as_of.day if as_of else business_today()).year - 1,
         area=area,
@@ -135,7 +135,7 @@ def report_annual(
     if fmt == "html":
         provenance = {
             "moment": as_of.label if as_of else now_label(),
-            "position": report_position(e.runner(), e.reports(), as_of),
+            "position": report_position(e.read_runner(), e.reports(), as_of),
             "store": describe_store(e.store_config()),
         }
     result = render(data, fmt, lang, e.plugins(), provenance)

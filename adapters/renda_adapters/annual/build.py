@@ -8,7 +8,7 @@ from typing import Any
 
 from renda_adapters.timeline import cumulative
 from renda_adapters.training import course_entries
-from renda_core.application.app import store_errors
+from renda_core.application.base import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.application.store import StoreConfig
 from renda_core.domain.bulletin import ItemKind

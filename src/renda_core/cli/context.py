@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported when used: ``renda --help`` opens no store
 
     from renda_core.api.facade import RendaAPI
     from renda_core.application.app import Renda
+    from renda_core.application.reader import RendaReader
     from renda_core.application.store import StoreConfig
     from renda_core.domain.values import Actor
     from renda_core.ports.contracts import Projection, Report
@@ -57,6 +58,7 @@ class Env:
     # None: RENDA_REQUIRE_REGISTERED_ACTORS decides (the demo opts out with False)
     require_registered_actors: bool | None = None
     _api: RendaAPI | None = field(default=None, repr=False)
+    _reader: tuple[RendaReader, ProjectionRunner] | None = field(default=None, repr=False)
 
     def api(self) -> RendaAPI:
         """The opened store, as the public API gives it (opened on first use)."""
@@ -117,7 +119,26 @@ class Env:
     def runner(self) -> ProjectionRunner:
         return self.api()._shared.runner()
 
+    def read_runner(self) -> ProjectionRunner:
+        """The views' runner for a command that only reads them (a report): the opened
+        store's when there is one (or an injected application), else a
+        :class:`~renda_core.application.reader.RendaReader`'s, which imports no command."""
+        if self.app is not None or self._api is not None:
+            return self.runner()
+        if self._reader is None:
+            from renda_core.application.reader import open_reader
+
+            self._reader = open_reader(self.store_config(), self.plugins())
+        return self._reader[1]
+
     def close(self, *_: Any) -> None:
+        if self._reader is not None:
+            reader, runner = self._reader
+            self._reader = None
+            try:
+                runner.close()
+            finally:
+                reader.close()
         if self._api is not None:
             owned = self._api._shared.owns_application
             self._api.close()

@@ -60,10 +60,12 @@ def _report_command(report: Any) -> click.Command:
             level_value = parse_value(LevelField, level, "level").value
         moment = take_as_of(as_of, as_of_date)
         built_at = asof.now()
-        data = run_report(e.runner(), report, as_of=moment, area=area, level=level_value, **options)
+        data = run_report(
+            e.read_runner(), report, as_of=moment, area=area, level=level_value, **options
+        )
         if as_json:  # the JSON says what it reflects (`renda audit reproduce` checks it)
             data = stamp_report(
-                e.runner(),
+                e.read_runner(),
                 report,
                 data,
                 as_of=moment,

@@ -8,13 +8,16 @@ and an embedding system calls it (or ``app.use_deadline_policy(...)``) itself.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pluggy
 
-from renda_core.application.calendar import CalendarCommands
 from renda_core.domain.calendar import YearArrangement
 from renda_core.domain.deadlines import NATIONAL, DeadlinePolicy
 from renda_core.domain.errors import InvalidInput
+
+if TYPE_CHECKING:  # a report's read-only store chooses a policy without the commands
+    from renda_core.application.calendar import CalendarCommands
 
 POLICY_ENV = "RENDA_DEADLINE_POLICY"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from renda_core.application.app import store_errors
+from renda_core.application.base import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ProjectionFailed
 from renda_core.projections.unit import ViewState, ViewUnit

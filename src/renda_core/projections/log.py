@@ -8,14 +8,14 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from renda_core.application.app import Renda, store_errors, to_uuid
+from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.domain.values import Actor
 
 PAGE = 500
 
 
 def iter_notifications(
-    app: Renda, start: int = 0, stop: int | None = None
+    app: RendaBase, start: int = 0, stop: int | None = None
 ) -> Iterator[tuple[int, Any]]:
     """(position, domain event) after ``start`` up to ``stop``, in log order."""
     with store_errors("cannot read the event log"):
@@ -66,7 +66,7 @@ def event_to_dict(position: int, event: Any) -> dict[str, Any]:
 
 
 def list_events(
-    app: Renda, aggregate_id: str | UUID | None = None, limit: int | None = None
+    app: RendaBase, aggregate_id: str | UUID | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Events in log order, optionally of one aggregate only."""
     wanted = to_uuid(aggregate_id, "aggregate") if aggregate_id is not None else None
@@ -79,12 +79,12 @@ def list_events(
     return rows
 
 
-def count_events(app: Renda) -> int:
+def count_events(app: RendaBase) -> int:
     with store_errors("cannot read the event log"):
         return len(list(iter_notifications(app)))
 
 
-def last_position(app: Renda) -> int:
+def last_position(app: RendaBase) -> int:
     """The position of the last event in the log (0 when the log is empty)."""
     with store_errors("cannot read the event log"):
         return app.recorder.max_notification_id() or 0

@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from renda_core.application.app import store_errors
 from renda_core.application.audit.chain import GENESIS
+from renda_core.application.base import store_errors
 from renda_core.ports.contracts import Report
 from renda_core.projections import asof as asof_clock
 from renda_core.projections.asof import AsOf, as_of_from

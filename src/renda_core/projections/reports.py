@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from renda_core.application.app import store_errors
+from renda_core.application.base import store_errors
 from renda_core.domain.errors import ProjectionFailed
 from renda_core.ports.contracts import Report
 from renda_core.projections.asof import AsOf, LogReplay, as_of_from, business_today

@@ -32,7 +32,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from renda_core.application.app import Renda, store_errors
+from renda_core.application.base import RendaBase, store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ViewsAhead
 from renda_core.ports.contracts import Projection
@@ -76,7 +76,7 @@ def end_of_day(day: date) -> datetime:
 class ProjectionRunner:
     def __init__(
         self,
-        app: Renda,
+        app: RendaBase,
         projections: Mapping[str, Projection],
         *,
         batch_size: int = 5000,
