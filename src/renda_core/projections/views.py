@@ -99,6 +99,9 @@ class View:
     tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
     cipher: TextCipher | None = None  # RENDA_CIPHER_KEY: documents encrypted
+    #: a shadow's commits need not reach the disk one by one: it is only put in use by
+    #: ``replace_with``, whose own commit is durable (and makes what came before it so)
+    bulk: bool = False
 
     TABLES = ("entities", "figures", "figure_history", "meta")
 
@@ -121,6 +124,7 @@ class View:
         shadow = copy.copy(self)
         shadow.table_prefix = self.table_prefix + "_r_"
         shadow.tracking_suffix = "~rebuild"
+        shadow.bulk = True
         return shadow
 
     def _index(self) -> str:
@@ -416,8 +420,21 @@ class SQLiteView(View, SQLiteTrackingRecorder):
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
+        if not (commit and self.bulk):
+            with self.datastore.transaction(commit=commit) as c:
+                yield c
+            return
+        # A shadow's write: WAL's synchronous=NORMAL (no fsync at each commit; the
+        # file stays consistent, and replace_with's FULL commit syncs the WAL).
+        with self.datastore.get_connection(commit=True) as conn:
+            raw = conn._sqlite_conn
+            (before,) = raw.execute("PRAGMA synchronous").fetchone()
+            raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with conn.transaction(commit=True) as c:
+                    yield c
+            finally:
+                raw.execute(f"PRAGMA synchronous={int(before)}")
 
     def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
         self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
