@@ -45,6 +45,8 @@ from renda_core.application.textcipher import TextCipher, seal, unseal
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
+#: ``json.dumps(doc, ensure_ascii=False)`` without making an encoder for each document
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class View:
     TABLES = ("entities", "figures", "figure_history", "meta")
 
     def _encode_doc(self, doc: dict[str, Any]) -> str:
-        return seal(self.cipher, json.dumps(doc, ensure_ascii=False))
+        return seal(self.cipher, _encode(doc))
 
     def _decode_doc(self, text: str) -> dict[str, Any]:
         return dict(json.loads(unseal(self.cipher, text, f"view '{self.view_name}'")))
@@ -147,8 +149,15 @@ class View:
         return [f"DROP TABLE IF EXISTS {self.prefix}{table}" for table in self.TABLES]
 
     def _create_sql(self) -> list[str]:
-        """The view's own tables (the tracking table is the recorder's)."""
-        return _table_sql(self.prefix, self._big, self._index())
+        """The view's own tables (the tracking table is the recorder's).
+
+        A shadow has no index on recorded time: nothing reads a shadow by time, and
+        ``replace_with`` makes the index once, on the filled table, under the view's
+        name (instead of keeping one up to date at every history row written)."""
+        statements = _table_sql(self.prefix, self._big, self._index())
+        if self.bulk:
+            statements = [s for s in statements if not s.startswith("CREATE INDEX")]
+        return statements
 
     _big = "INTEGER"
 
