@@ -23,9 +23,11 @@ log's last event, or built from another log (its store id differs), is refused
 
 from __future__ import annotations
 
+import gc
 import logging
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -71,6 +73,20 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), BUSINESS_TZ).astimezone(
         UTC
     ) - timedelta(microseconds=1)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """No cycle collection during one batch: a batch allocates many small objects and
+    no cycles (JSON documents, counters), and the collector's passes over the heap were
+    a fifth of a rebuild's time. It runs again (if it was on) after the batch."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class ProjectionRunner:
@@ -255,7 +271,8 @@ class ProjectionRunner:
         while active:
             start = min(results[n].position for n in active)
             group = [n for n in active if results[n].position == start]
-            self._batch(group, start, head, results)
+            with _no_cyclic_gc():
+                self._batch(group, start, head, results)
             active = [n for n in active if results[n].position < head and not results[n].error]
         for name in names:
             if results[name].error is None and name not in self._clean:

@@ -20,6 +20,7 @@ gets ``view.event_id`` (and ``view.position``) to make the effect idempotent.
 
 from __future__ import annotations
 
+import marshal
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,12 +33,33 @@ _DELETED = None
 _ABSENT: Any = object()  # "not in this unit before the event"
 
 
-def _copy(doc: Any) -> Any:
-    """A deep copy of a JSON document (faster than ``copy.deepcopy``)."""
+class _Before:
+    """A document as it was before the event, kept to undo the event.
+
+    Kept as ``marshal`` bytes (C, several times faster than walking the document in
+    Python, which was a quarter of a rebuild's time) and turned back into a document
+    only when the event is undone; a document marshal refuses (an object that is not
+    plain JSON data) is kept as a copy instead.
+    """
+
+    __slots__ = ("copy", "data")
+
+    def __init__(self, doc: Any) -> None:
+        try:
+            self.data: bytes | None = marshal.dumps(doc)
+            self.copy: Any = None
+        except ValueError:
+            self.data, self.copy = None, _walk(doc)
+
+    def doc(self) -> Any:
+        return self.copy if self.data is None else marshal.loads(self.data)
+
+
+def _walk(doc: Any) -> Any:
     if isinstance(doc, dict):
-        return {k: _copy(v) for k, v in doc.items()}
+        return {k: _walk(v) for k, v in doc.items()}
     if isinstance(doc, list):
-        return [_copy(v) for v in doc]
+        return [_walk(v) for v in doc]
     return doc
 
 
@@ -82,7 +104,7 @@ class ViewUnit:
         self._recorded_at = ""
         self.events = 0
         # what the current event touched, with its value from before the event
-        self._before_entities: dict[tuple[str, str], Any] = {}
+        self._before_entities: dict[tuple[str, str], _Before | Any] = {}
         self._before_figures: dict[FigureKey, Any] = {}
 
     # -- the runner's side ------------------------------------------------------
@@ -103,7 +125,7 @@ class ViewUnit:
             if before is _ABSENT:
                 self._entities.pop(ident, None)
             else:
-                self._entities[ident] = before
+                self._entities[ident] = before.doc()
             # it may have been changed in place: read it from the view again
             self._loaded.pop(ident, None)
             self._state.docs.pop(ident, None)
@@ -188,7 +210,9 @@ class ViewUnit:
         """Keep the value from before the current event, the first time it touches it."""
         if ident not in self._before_entities:
             entities = self._entities
-            self._before_entities[ident] = _copy(entities[ident]) if ident in entities else _ABSENT
+            self._before_entities[ident] = (
+                _Before(entities[ident]) if ident in entities else _ABSENT
+            )
 
     def add(
         self,

@@ -45,6 +45,8 @@ from renda_core.application.textcipher import TextCipher, seal, unseal
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
+#: ``json.dumps(doc, ensure_ascii=False)`` without making an encoder for each document
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,14 @@ class View:
     tracking_suffix: str = ""  # a shadow is tracked under "<application name>~rebuild"
     factory: InfrastructureFactory[Any]
     cipher: TextCipher | None = None  # RENDA_CIPHER_KEY: documents encrypted
+    #: a shadow's commits need not reach the disk one by one: it is only put in use by
+    #: ``replace_with``, whose own commit is durable (and makes what came before it so)
+    bulk: bool = False
 
     TABLES = ("entities", "figures", "figure_history", "meta")
 
     def _encode_doc(self, doc: dict[str, Any]) -> str:
-        return seal(self.cipher, json.dumps(doc, ensure_ascii=False))
+        return seal(self.cipher, _encode(doc))
 
     def _decode_doc(self, text: str) -> dict[str, Any]:
         return dict(json.loads(unseal(self.cipher, text, f"view '{self.view_name}'")))
@@ -121,6 +126,7 @@ class View:
         shadow = copy.copy(self)
         shadow.table_prefix = self.table_prefix + "_r_"
         shadow.tracking_suffix = "~rebuild"
+        shadow.bulk = True
         return shadow
 
     def _index(self) -> str:
@@ -143,8 +149,15 @@ class View:
         return [f"DROP TABLE IF EXISTS {self.prefix}{table}" for table in self.TABLES]
 
     def _create_sql(self) -> list[str]:
-        """The view's own tables (the tracking table is the recorder's)."""
-        return _table_sql(self.prefix, self._big, self._index())
+        """The view's own tables (the tracking table is the recorder's).
+
+        A shadow has no index on recorded time: nothing reads a shadow by time, and
+        ``replace_with`` makes the index once, on the filled table, under the view's
+        name (instead of keeping one up to date at every history row written)."""
+        statements = _table_sql(self.prefix, self._big, self._index())
+        if self.bulk:
+            statements = [s for s in statements if not s.startswith("CREATE INDEX")]
+        return statements
 
     _big = "INTEGER"
 
@@ -416,8 +429,21 @@ class SQLiteView(View, SQLiteTrackingRecorder):
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
+        if not (commit and self.bulk):
+            with self.datastore.transaction(commit=commit) as c:
+                yield c
+            return
+        # A shadow's write: WAL's synchronous=NORMAL (no fsync at each commit; the
+        # file stays consistent, and replace_with's FULL commit syncs the WAL).
+        with self.datastore.get_connection(commit=True) as conn:
+            raw = conn._sqlite_conn
+            (before,) = raw.execute("PRAGMA synchronous").fetchone()
+            raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with conn.transaction(commit=True) as c:
+                    yield c
+            finally:
+                raw.execute(f"PRAGMA synchronous={int(before)}")
 
     def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
         self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]

@@ -1,0 +1,159 @@
+"""Rebuilding every built-in view together (``renda projections rebuild`` with no names),
+as a ratio against a bare read of the same log: ``select_notifications`` over the
+whole log in pages, each notification decoded through the application's mapper, nothing
+else. Ratio = bare time / rebuild time (target ≥ 0.5, not falling as the log grows).
+
+    python -m benchmarks.rebuild --backend sqlite --quick
+    RENDA_BENCH_POSTGRES_URL=… python -m benchmarks.rebuild --backend postgres
+
+Logs: the demo province (``renda demo``'s generator) at a scale, and a synthetic log of
+deputies and contacts (``benchmarks.run.fill``). Each log is built once; the two sides
+then run alternately in the same process. Results go to
+``benchmarks/results/rebuild-<backend>.json``. Not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import Figure, alternate
+from benchmarks.run import Stores, fill, seed_demo
+from renda_core import Renda
+from renda_core.cli.context import Env
+from renda_core.projections.runner import ProjectionRunner
+
+RESULTS = Path(__file__).parent / "results"
+PAGE = 5000  # the runner's batch size: the same pages on both sides
+TARGET = 0.5
+
+
+def bare_read(app: Renda) -> int:
+    """The whole log through ``select_notifications`` and the mapper; events read."""
+    start, seen = 0, 0
+    recorder, mapper = app.recorder, app.mapper
+    while True:
+        page = recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False)
+        for notification in page:
+            mapper.to_domain_event(notification)
+        seen += len(page)
+        if len(page) < PAGE:
+            return seen
+        start = page[-1].id
+
+
+def rebuild_all(runner: ProjectionRunner) -> int:
+    """Every built-in view rebuilt together; events processed (summed over views)."""
+    results = runner.rebuild()
+    failed = [r for r in results if r.error]
+    assert not failed, failed
+    return sum(r.processed for r in results)
+
+
+def measure(store: str, label: str, backend: str, runs: int, profile: bool) -> Figure:
+    with Renda(store) as app:
+        env = Env(app=app)  # plug-ins loaded once: the rebuild itself is measured
+        runner = env.runner()
+        events = app.recorder.max_notification_id() or 0
+        rebuild_all(runner)  # the views exist (a rebuild replaces views, as in use)
+        ours, bare = alternate(
+            lambda: _timed(rebuild_all, runner), lambda: _timed(bare_read, app), runs
+        )
+        why = ""
+        ratio = bare.median / ours.median
+        if profile:
+            why = _profile(lambda: rebuild_all(runner))
+        env.close()
+    return Figure(
+        name=f"projection rebuild, all views, {label}",
+        ours=round(ours.median, 3),
+        baseline=round(bare.median, 3),
+        unit="s",
+        ratio=round(ratio, 3),
+        target=f"ratio >= {TARGET}",
+        met=ratio >= TARGET,
+        backend=backend,
+        detail={"events": events, "runs": runs, "ours": ours.to_dict(), "bare": bare.to_dict()},
+        why="" if ratio >= TARGET else why,
+    )
+
+
+def _timed(fn: Any, arg: Any) -> None:
+    fn(arg)
+
+
+def _profile(fn: Any, lines: int = 25) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(lines)
+    return out.getvalue()
+
+
+def figures(backend: str, quick: bool, *, profile: bool = False) -> list[Figure]:
+    stores = Stores(backend)
+    runs = 2 if quick else 3
+    logs: list[tuple[str, Any]] = [
+        ("demo scale 1", ("demo", 1.0)),
+        ("10^5 events", ("fill", 10**5)),
+    ]
+    if not quick:
+        logs += [("demo scale 5", ("demo", 5.0)), ("10^6 events", ("fill", 10**6))]
+    out = []
+    try:
+        for label, (kind, size) in logs:
+            store = stores.new("rebuild")
+            started = time.perf_counter()
+            if kind == "demo":
+                seed_demo(store, size)
+            else:
+                fill(store, int(size))
+            print(
+                f"[{backend}] {label}: log built in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+            figure = measure(store, label, backend, runs, profile)
+            print(
+                f"[{backend}] {label}: rebuild {figure.ours:.2f} s, bare {figure.baseline:.2f} s, "
+                f"ratio {figure.ratio:.3f}",
+                flush=True,
+            )
+            out.append(figure)
+    finally:
+        stores.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--quick", action="store_true", help="demo scale 1 and 10^5 only")
+    parser.add_argument("--profile", action="store_true", help="cProfile one more rebuild")
+    parser.add_argument("--store", help="measure this existing store instead of building logs")
+    args = parser.parse_args()
+    if args.store:
+        figure = measure(args.store, args.store, args.backend, 2 if args.quick else 3, args.profile)
+        print(json.dumps({k: v for k, v in figure.to_dict().items() if k != "why"}))
+        print(figure.why)
+        return
+    result = [f.to_dict() for f in figures(args.backend, args.quick, profile=args.profile)]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"rebuild-{args.backend}.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    )
+    for row in result:
+        print(json.dumps({k: v for k, v in row.items() if k != "why"}, ensure_ascii=False))
+        if row["why"]:
+            print(row["why"])
+
+
+if __name__ == "__main__":
+    main()
