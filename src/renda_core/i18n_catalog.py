@@ -103,11 +103,17 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
 
 def collect() -> dict[Key | tuple[str, str, str], list[str]]:
     """Every message id renda shows, with where it comes from."""
+    from renda_core import i18n_extract
     from renda_core.cli.i18n import catalogued_messages
 
     found: dict[Key | tuple[str, str, str], list[str]] = {}
     sources: list[Iterator[tuple[Key, str]] | Iterator[tuple[Key | tuple[str, str, str], str]]]
-    sources = [_click_tree_messages(), _click_source_messages(), _source_messages()]
+    sources = [
+        _click_tree_messages(),
+        _click_source_messages(),
+        _source_messages(),
+        i18n_extract.messages(),
+    ]
     for source in sources:
         for key, where in source:
             found.setdefault(key, []).append(where)
@@ -152,15 +158,30 @@ def update() -> None:
         catalog = _read(locale)
         assert isinstance(catalog, Catalog)
         catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
-        if locale == "en":  # English message ids translate to themselves
-            for message in catalog:
-                if message.id and not message.string and not _has_cjk(message.id):
-                    message.string = message.id
+        for message in catalog:
+            if message.id and (not message.string or message.context == "term"):
+                message.string = _obvious(locale, message.context, message.id) or message.string
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fp:
             write_po(fp, catalog, width=100, ignore_obsolete=True, omit_header=False)
     compile_all()
+
+
+def _obvious(locale: str, context: str | None, msgid: object) -> str:
+    """The translation that needs no translator ("" when one is needed): English ids in
+    ``en``, and the terms of the enumerations (their value and label) in both."""
+    from renda_core import i18n_extract
+
+    if not isinstance(msgid, str):
+        return ""
+    if context == i18n_extract.TERM:
+        for value, label, _enum in i18n_extract.terms():
+            if msgid in (value, label):
+                return label if locale != "en" else value.replace("_", " ")
+    if locale == "en" and not _has_cjk(msgid):
+        return msgid
+    return ""
 
 
 def _has_cjk(msgid: str | tuple[str, ...] | list[str]) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import string
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -76,6 +77,9 @@ NOUNS: tuple[str, ...] = (
     "record",
 )
 NOUN_CONTEXT = "noun"
+#: msgctxt of lines that commands print, and of terms (enum values and labels)
+OUTPUT_CONTEXT = "output"
+TERM_CONTEXT = "term"
 
 #: Messages of the validation of fields (pydantic's, and renda's own), as templates.
 FIELD_TEMPLATES: tuple[str, ...] = (
@@ -370,34 +374,99 @@ def _localize_param(param: click.Parameter) -> None:
 
 @cache
 def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", template)
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-    )
-    return re.compile(f"^{regex}$", re.DOTALL)
+    regex: list[str] = []
+    seen: set[str] = set()
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        regex.append(re.escape(literal))
+        if field is None:
+            continue
+        if field.isidentifier() and field not in seen:
+            seen.add(field)
+            regex.append(f"(?P<{field}>.+?)")
+        else:
+            regex.append(".+?")
+    return re.compile(f"^{''.join(regex)}$", re.DOTALL)
 
 
-def translate_template(text: str, templates: tuple[str, ...]) -> str:
-    """``text`` in the active language, matched against ``templates``."""
-    exact = i18n.pgettext(i18n.ERROR_CONTEXT, text)
-    if exact != text:
+#: placeholders whose value is itself a message (``Value error, {reason}``): translated too
+NESTED = frozenset({"reason", "message", "exc", "error", "problem", "summary", "cause", "first"})
+_LITERAL = re.compile(r"\{\w*\}")
+
+
+@cache
+def _catalogue_templates(locale: str | None, context: str) -> tuple[str, ...]:
+    """The message ids with placeholders that ``locale``'s catalogue holds under
+    ``context``, most specific (longest literal text) first."""
+    from renda_core.i18n_extract import has_words
+
+    if locale is None:
+        return ()
+    catalog: dict[object, str] = getattr(i18n.translations(locale), "_catalog", {})
+    prefix = f"{context}\x04"
+    found = [
+        key[len(prefix) :]
+        for key in catalog
+        if isinstance(key, str) and key.startswith(prefix) and "{" in key
+    ]
+    templates = [t for t in found if _LITERAL.search(t) and has_words(t)]
+    return tuple(sorted(templates, key=lambda t: (-len(_LITERAL.sub("", t)), t)))
+
+
+def _shown_value(name: str, value: str, depth: int) -> str:
+    if name == "what":
+        return i18n.pgettext(NOUN_CONTEXT, value)
+    term = i18n.pgettext(TERM_CONTEXT, value)
+    if term != value:
+        return term
+    if name in NESTED and depth < 3:
+        return translate_message(value, i18n.ERROR_CONTEXT, depth=depth + 1)
+    return value
+
+
+def translate_message(
+    text: str, context: str, templates: tuple[str, ...] = (), *, depth: int = 0
+) -> str:
+    """``text`` in the active language: catalogued as it is under ``context``, else
+    the first of ``templates`` and then of the catalogue's templates that matches it,
+    translated, with the values it matched put back (a value that is a catalogued term
+    or, for :data:`NESTED` names, a message, translated too)."""
+    exact = i18n.pgettext(context, text)
+    if exact != text or not text:
         return exact
-    for template in templates:
+    for template in (*templates, *_catalogue_templates(i18n.active_locale(), context)):
         match = _pattern(template).match(text)
         if match is None:
             continue
-        translated = i18n.pgettext(i18n.ERROR_CONTEXT, template)
-        if translated == template:
+        translated = i18n.pgettext(context, template)
+        if translated == template and i18n.active_locale() != "en":
             return text
-        values = {
-            k: i18n.pgettext(NOUN_CONTEXT, v) if k == "what" else v
-            for k, v in match.groupdict().items()
-        }
+        values = {k: _shown_value(k, v, depth) for k, v in match.groupdict().items()}
         try:
             return translated.format(**values)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def translate_template(text: str, templates: tuple[str, ...]) -> str:
+    """``text`` in the active language, matched against ``templates`` (then the error
+    templates of the catalogue)."""
+    return translate_message(text, i18n.ERROR_CONTEXT, templates)
+
+
+def output_text(text: str) -> str:
+    """A line a command prints (``echo``) in the active language."""
+    if i18n.active_locale() is None:
+        return text
+    return translate_message(text, OUTPUT_CONTEXT)
+
+
+def cell_text(text: str) -> str:
+    """A table cell in the active language: translated when it is a catalogued term
+    (a status, a level, yes/no), else as it is (names, ids, input)."""
+    if i18n.active_locale() is None or not text:
+        return text
+    return i18n.pgettext(TERM_CONTEXT, text)
 
 
 def field_text(message: str) -> str:
