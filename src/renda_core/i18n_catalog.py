@@ -32,11 +32,21 @@ Key = tuple[str, str]  # (msgctxt, msgid)
 def _click_tree_messages() -> Iterator[tuple[Key, str]]:
     import click
 
+    from renda_core import i18n
     from renda_core.cli import cli
-    from renda_core.cli.i18n import help_msgid, short_help_msgid, walk_all
+    from renda_core.cli.i18n import (
+        METAVAR_CONTEXT,
+        help_msgid,
+        metavar_words,
+        short_help_msgid,
+        walk_all,
+    )
 
     ctx = click.Context(cli, info_name="renda")
-    for command in walk_all(cli, ctx):
+    with i18n.use(None):  # message ids, not what the last active language shows
+        commands = list(walk_all(cli, ctx))
+        metavars = {id(p): p.make_metavar(click.Context(c)) for c in commands for p in c.params}
+    for command in commands:
         where = f"command {command.name}"
         text = help_msgid(command.help)
         if text:
@@ -48,6 +58,9 @@ def _click_tree_messages() -> Iterator[tuple[Key, str]]:
             help_ = getattr(param, "help", None)
             if help_ and not getattr(param, "hidden", False):
                 yield ("", help_), f"{where} {param.name}"
+            if not getattr(param, "hidden", False):
+                for word in metavar_words(metavars[id(param)]):
+                    yield (METAVAR_CONTEXT, word), f"{where} {param.name} (metavar)"
 
 
 def _click_source_messages() -> Iterator[tuple[Key | tuple[str, str, str], str]]:

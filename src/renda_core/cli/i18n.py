@@ -80,6 +80,7 @@ NOUN_CONTEXT = "noun"
 #: msgctxt of lines that commands print, and of terms (enum values and labels)
 OUTPUT_CONTEXT = "output"
 TERM_CONTEXT = "term"
+METAVAR_CONTEXT = "metavar"
 
 #: Messages of the validation of fields (pydantic's, and renda's own), as templates.
 FIELD_TEMPLATES: tuple[str, ...] = (
@@ -123,6 +124,14 @@ _NO_LINE_START = set("，。、；：？！）》」』】〕…%,.;:?!)")
 
 def _width(text: str) -> int:
     return sum(2 if _WIDE.match(ch) else 1 for ch in text)
+
+
+def term_len(text: str) -> int:
+    """click's ``term_len`` (columns a text takes, ANSI codes aside), counting a Chinese
+    character as two: the options list lines up when metavars are Chinese."""
+    from click._compat import strip_ansi
+
+    return _width(strip_ansi(text))
 
 
 def _fill_wide(text: str, width: int, first: str, rest: str) -> list[str]:
@@ -181,6 +190,7 @@ def bind_click() -> None:
     """Send click's own messages through renda's catalogue, and wrap help that has
     Chinese in it by its width on the terminal (idempotent)."""
     click.formatting.wrap_text = wrap_text
+    click.formatting.term_len = term_len  # type: ignore[attr-defined]  # columns of help lists
     for name, module in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):
             continue
@@ -320,6 +330,14 @@ def localize(command: click.Command) -> None:
 
     command.get_help_option = help_option  # type: ignore[method-assign]
     command.format_help_text = translated_help_text  # type: ignore[method-assign]
+    collect_usage_pieces = command.collect_usage_pieces
+
+    def translated_usage_pieces(ctx: click.Context) -> list[str]:
+        own = {command.options_metavar, getattr(command, "subcommand_metavar", None)}
+        pieces = collect_usage_pieces(ctx)
+        return [metavar_text(p) if p in own else p for p in pieces]
+
+    command.collect_usage_pieces = translated_usage_pieces  # type: ignore[method-assign]
     command.get_short_help_str = translated_short_help  # type: ignore[method-assign]
 
 
@@ -367,6 +385,30 @@ def _localize_param(param: click.Parameter) -> None:
                 param.help = original
 
     param.get_help_record = translated  # type: ignore[method-assign]
+    make_metavar = param.make_metavar
+
+    def translated_metavar(ctx: click.Context) -> str:
+        return metavar_text(make_metavar(ctx))
+
+    param.make_metavar = translated_metavar  # type: ignore[method-assign]
+
+
+#: the words of metavars: ``DEPUTY_ID``, ``TEXT``, ``[OPTIONS]``'s ``OPTIONS``
+METAVAR_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?![A-Za-z0-9_])")
+#: metavars of click's that are no parameter's (usage lines of commands and groups)
+USAGE_METAVARS = ("OPTIONS", "COMMAND", "ARGS")
+
+
+def metavar_text(metavar: str) -> str:
+    """A metavar in the active language, word by word (``[zh|en]`` stays: values)."""
+    if i18n.active_locale() is None:
+        return metavar
+    return METAVAR_WORD.sub(lambda m: i18n.pgettext(METAVAR_CONTEXT, m.group()), metavar)
+
+
+def metavar_words(metavar: str) -> list[str]:
+    """The words of ``metavar`` that are catalogued (under ``msgctxt "metavar"``)."""
+    return METAVAR_WORD.findall(metavar)
 
 
 # ------------------------------------------------------------------ errors
@@ -504,5 +546,7 @@ def catalogued_messages() -> list[tuple[str, str]]:
         *((i18n.ERROR_CONTEXT, t) for t in ERROR_TEMPLATES),
         *((i18n.ERROR_CONTEXT, t) for t in FIELD_TEMPLATES),
         *((NOUN_CONTEXT, t) for t in NOUNS),
+        *((METAVAR_CONTEXT, t) for t in USAGE_METAVARS),
         ("", LANG_HELP),
+        ("", "required"),  # click's "[required]", looked up through a variable
     ]
