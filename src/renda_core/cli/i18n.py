@@ -126,12 +126,12 @@ def _width(text: str) -> int:
     return sum(2 if _WIDE.match(ch) else 1 for ch in text)
 
 
-def term_len(text: str) -> int:
+def term_len(x: str) -> int:
     """click's ``term_len`` (columns a text takes, ANSI codes aside), counting a Chinese
     character as two: the options list lines up when metavars are Chinese."""
     from click._compat import strip_ansi
 
-    return _width(strip_ansi(text))
+    return _width(strip_ansi(x))
 
 
 def _fill_wide(text: str, width: int, first: str, rest: str) -> list[str]:
@@ -190,7 +190,7 @@ def bind_click() -> None:
     """Send click's own messages through renda's catalogue, and wrap help that has
     Chinese in it by its width on the terminal (idempotent)."""
     click.formatting.wrap_text = wrap_text
-    click.formatting.term_len = term_len  # type: ignore[attr-defined]  # columns of help lists
+    click.formatting.term_len = term_len  # columns of the help lists
     for name, module in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):
             continue
