@@ -190,7 +190,7 @@ def bind_click() -> None:
     """Send click's own messages through renda's catalogue, and wrap help that has
     Chinese in it by its width on the terminal (idempotent)."""
     click.formatting.wrap_text = wrap_text
-    click.formatting.term_len = term_len  # columns of the help lists
+    click.formatting.term_len = term_len  # type: ignore[attr-defined]  # help lists
     for name, module in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):
             continue
