@@ -115,6 +115,13 @@ def pgettext(context: str, message: str) -> str:
     return _active.pgettext(context, message)
 
 
+def catalogued(message: str, context: str = "") -> bool:
+    """Whether the active catalogue holds ``message`` (under ``context``), even when
+    its translation is the same text."""
+    key = f"{context}\x04{message}" if context else message
+    return key in getattr(_active, "_catalog", {})
+
+
 def language() -> str:
     """``zh`` or ``en``: the language of templates that come in both (notifications,
     the annual report) — the active locale, else the default."""
@@ -128,6 +135,7 @@ __all__ = [
     "LOCALES",
     "activate",
     "active_locale",
+    "catalogued",
     "gettext",
     "language",
     "ngettext",

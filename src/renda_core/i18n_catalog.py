@@ -90,13 +90,15 @@ def _source_files() -> Iterator[Path]:
 
 def _source_messages() -> Iterator[tuple[Key, str]]:
     """``progress_bar("…")`` labels, ``Table(title="…")`` and ``add_column("…")``,
-    and the column names of ``for col in ("a", "b"): table.add_column(col)``."""
+    the column names of ``for col in ("a", "b"): table.add_column(col)``, and the
+    first cells of rows (``add_row("contacts", …)``, the field names of
+    ``for key in ("name", …): table.add_row(key, …)``)."""
     for path in _source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple | ast.List):
                 calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
-                if any(getattr(c.func, "attr", None) == "add_column" for c in calls):
+                if any(getattr(c.func, "attr", None) in {"add_column", "add_row"} for c in calls):
                     for elt in node.iter.elts:
                         column = elt.value if isinstance(elt, ast.Constant) else None
                         if isinstance(column, str) and column:
@@ -105,7 +107,7 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
             texts: list[ast.expr] = []
-            if name in {"progress_bar", "add_column"} and node.args:
+            if name in {"progress_bar", "add_column", "add_row"} and node.args:
                 texts.append(node.args[0])
             if name in {"Table", "add_column"}:
                 texts += [k.value for k in node.keywords if k.arg in {"title", "header"}]
