@@ -243,6 +243,17 @@ def problems() -> list[str]:
         if missing:
             lines.append(f"{po_path(locale)}: {len(missing)} message(s) missing or untranslated:")
             lines += sorted(missing)
+        broken = [
+            line
+            for key in wanted
+            if key[0] in TEMPLATE_CONTEXTS and len(key) == 2
+            for line in _placeholder_problems(catalog.get(key[1], context=key[0]), key[0])
+        ]
+        if broken:
+            lines.append(
+                f"{po_path(locale)}: {len(broken)} translation(s) with other placeholders:"
+            )
+            lines += sorted(broken)
         mo = po_path(locale).with_suffix(".mo")
         try:
             with mo.open("rb") as fp:
@@ -256,6 +267,35 @@ def problems() -> list[str]:
         lines.append(f"Fix: `{FIX_COMMAND}` adds the missing message ids to the .po files;")
         lines.append("translate the empty msgstr entries (docs/i18n.md), run it again, commit.")
     return lines
+
+
+#: contexts whose message ids are templates: a translation keeps their placeholders
+TEMPLATE_CONTEXTS = ("error", "output")
+
+
+def _fields(text: str) -> set[str] | None:
+    import string
+
+    try:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError:
+        return None
+
+
+def _placeholder_problems(message: object, context: str) -> list[str]:
+    """How a translation's ``{placeholders}`` differ from its message id's."""
+    msgid, string = getattr(message, "id", None), getattr(message, "string", None)
+    if not isinstance(msgid, str) or not isinstance(string, str) or not string:
+        return []
+    wanted, given = _fields(msgid), _fields(string)
+    if wanted is None:
+        return []
+    label = f"  {msgid!r} [{context}]"
+    if given is None:
+        return [f"{label}: the translation is not a template (a lone brace)"]
+    return [f"{label}: the translation drops {{{f}}}" for f in sorted(wanted - given)] + [
+        f"{label}: the translation adds {{{f}}}" for f in sorted(given - wanted)
+    ]
 
 
 def _expected_mo(catalog: object) -> dict[object, str]:
