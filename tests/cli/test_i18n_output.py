@@ -210,3 +210,30 @@ def test_values_inside_a_message_are_translated_when_they_are_terms_or_messages(
         assert error_text(error) == "代表 d1 已撤回"  # the state is a term
     with i18n.use(None):  # the library: as raised
         assert output_text("abc: duties suspended") == "abc: duties suspended"
+
+
+def test_a_plugin_adds_its_own_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    folder = tmp_path / "locale"
+    mo = folder / "zh_CN" / "LC_MESSAGES" / "renda.mo"
+    mo.parent.mkdir(parents=True)
+    catalog = Catalog(locale="zh_CN", domain="renda")
+    catalog.add("the frob {name} is broken", "弗罗布 {name} 坏了", context="error")
+    catalog.add("Frob the widget.", "摆弄部件。")
+    with mo.open("wb") as fp:
+        write_mo(fp, catalog)
+    monkeypatch.setattr(i18n, "_extra_folders", [])
+    try:
+        error = RuleViolated("the frob 甲 is broken")
+        with i18n.use("zh_CN"):
+            assert error_text(error) == "the frob 甲 is broken"  # not catalogued yet
+            i18n.add_catalogue(folder)
+            assert error_text(error) == "弗罗布 甲 坏了"
+            assert i18n.gettext("Frob the widget.") == "摆弄部件。"
+            assert i18n.gettext("Usage:") == "用法:"  # renda's own come first, as before
+        with i18n.use("en"):  # no English catalogue in the plugin: as raised
+            assert error_text(error) == "the frob 甲 is broken"
+    finally:
+        i18n.translations.cache_clear()

@@ -436,18 +436,17 @@ _LITERAL = re.compile(r"\{\w*\}")
 
 
 @cache
-def _catalogue_templates(locale: str | None, context: str) -> tuple[str, ...]:
-    """The message ids with placeholders that ``locale``'s catalogue holds under
-    ``context``, most specific (longest literal text) first."""
+def _catalogue_templates(locale: str | None, context: str, generation: int) -> tuple[str, ...]:
+    """The message ids with placeholders that ``locale``'s catalogue (and the plugins')
+    holds under ``context``, most specific (longest literal text) first."""
     from renda_core.i18n_extract import has_words
 
     if locale is None:
         return ()
-    catalog: dict[object, str] = getattr(i18n.translations(locale), "_catalog", {})
     prefix = f"{context}\x04"
     found = [
         key[len(prefix) :]
-        for key in catalog
+        for key in i18n.catalogue_keys(locale)
         if isinstance(key, str) and key.startswith(prefix) and "{" in key
     ]
     templates = [t for t in found if _LITERAL.search(t) and has_words(t)]
@@ -475,7 +474,8 @@ def translate_message(
     exact = i18n.pgettext(context, text)
     if exact != text or not text:
         return exact
-    for template in (*templates, *_catalogue_templates(i18n.active_locale(), context)):
+    catalogued = _catalogue_templates(i18n.active_locale(), context, i18n.generation())
+    for template in (*templates, *catalogued):
         match = _pattern(template).match(text)
         if match is None:
             continue
