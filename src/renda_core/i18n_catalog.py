@@ -191,9 +191,15 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
     if not isinstance(msgid, str):
         return ""
     if context == i18n_extract.TERM:
-        for value, label, _enum in i18n_extract.terms():
+        found = list(i18n_extract.terms())
+        labels = {label for value, label, _ in found if value == msgid}
+        for value, label, _enum in found:
             if msgid in (value, label):
-                return label if locale != "en" else value.replace("_", " ")
+                if locale == "en":
+                    return value.replace("_", " ")
+                # a value two enumerations label differently ("closed": 已闭会, 已办结)
+                # stays as it is: better English than the wrong Chinese
+                return label if msgid == label or len(labels) == 1 else msgid
     if locale == "en" and not _has_cjk(msgid):
         return msgid
     return ""

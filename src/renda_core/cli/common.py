@@ -286,7 +286,7 @@ def literal(renderable: Any) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from renda_core.cli.i18n import cell_text
+    from renda_core.cli.i18n import cell_text, field_text_of
     from renda_core.i18n import gettext
 
     if isinstance(renderable, str):
@@ -296,9 +296,14 @@ def literal(renderable: Any) -> Any:
             value = getattr(renderable, attr)
             if isinstance(value, str):
                 setattr(renderable, attr, Text(escape_controls(gettext(value))))
-        for column in renderable.columns:
+        keyed = len(renderable.columns) == 2  # a show table: field names, then values
+        for index, column in enumerate(renderable.columns):
             if isinstance(column.header, str):
                 column.header = Text(escape_controls(gettext(column.header)))
+            if keyed and index == 0:
+                column._cells = [
+                    literal(field_text_of(c) if isinstance(c, str) else c) for c in column._cells
+                ]
             column._cells = [literal(cell) for cell in column._cells]
     return renderable
 

@@ -504,14 +504,19 @@ def output_text(text: str) -> str:
 
 
 def cell_text(text: str) -> str:
-    """A table cell in the active language: translated when it is a catalogued label
-    (a row's field name, a column's name) or term (a status, a level, yes/no), else as
-    it is (names, ids, input)."""
+    """A table cell in the active language: translated when it is a catalogued term (a
+    status, a level, yes/no), else as it is (names, ids, input)."""
     if i18n.active_locale() is None or not text:
         return text
-    if i18n.catalogued(text):  # a field's name as rows show it ("registered_on")
-        return i18n.gettext(text)
     return i18n.pgettext(TERM_CONTEXT, text)
+
+
+def field_text_of(text: str) -> str:
+    """The first cell of a row of a show table, a field's name ("registered_on"), in the
+    active language when it is catalogued, else as it is."""
+    if i18n.active_locale() is None or not i18n.catalogued(text):
+        return text
+    return i18n.gettext(text)
 
 
 def field_text(message: str) -> str:
