@@ -433,6 +433,7 @@ def _pattern(template: str) -> re.Pattern[str]:
 #: placeholders whose value is itself a message (``Value error, {reason}``): translated too
 NESTED = frozenset({"reason", "message", "exc", "error", "problem", "summary", "cause", "first"})
 _LITERAL = re.compile(r"\{\w*\}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @cache
@@ -456,7 +457,9 @@ def _catalogue_templates(locale: str | None, context: str, generation: int) -> t
 def _shown_value(name: str, value: str, depth: int) -> str:
     if name == "what":
         return i18n.pgettext(NOUN_CONTEXT, value)
-    term = i18n.pgettext(TERM_CONTEXT, value)
+    # an enum's value in the code's English becomes the term; Chinese was typed (or is a
+    # label already) and stays as it is: "recorded as 缺席" in English too
+    term = value if _CJK.search(value) else i18n.pgettext(TERM_CONTEXT, value)
     if term != value:
         return term
     if name in NESTED and depth < 3:
