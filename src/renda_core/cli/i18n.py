@@ -362,12 +362,27 @@ def _as_msgid(text: str | None) -> str | None:
     return text
 
 
+#: names click's types translate when they are made (``click.Path``): a type made while
+#: Chinese was active must not keep 文件 as its name (metavars translate when shown)
+TYPE_NAMES = ("file", "directory", "path")
+
+
+def _type_name_as_msgid(kind: click.ParamType[Any]) -> None:
+    name = getattr(kind, "name", None)
+    for msgid in TYPE_NAMES:
+        if name != msgid and any(
+            name == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
+        ):
+            kind.name = msgid
+
+
 def _localize_param(param: click.Parameter) -> None:
     if getattr(param, "_renda_localized", False):
         return
     param._renda_localized = True  # type: ignore[attr-defined]
     if isinstance(param, click.Option):
         param.help = _as_msgid(param.help)
+    _type_name_as_msgid(param.type)
     if param.name == "lang" and param.default == "zh" and isinstance(param, click.Option):
         # a command's own --lang (a report's labels, messages' templates) follows the locale
         param.default = i18n.language
