@@ -22,6 +22,13 @@ def test_cli_reference_is_current() -> None:
     )
 
 
+def test_chinese_cli_reference_is_current() -> None:
+    current = (DOCS / "zh" / "cli.md").read_text(encoding="utf-8")
+    assert current == render_cli_markdown("zh"), (
+        "docs/zh/cli.md is stale: run `python -m renda_core.docgen cli --lang zh > docs/zh/cli.md`"
+    )
+
+
 RUNNABLE = ["embedding.md"]
 
 

@@ -1,5 +1,6 @@
 """Generate the reference docs from the code: ``python -m renda_core.docgen cli`` writes
-``docs/cli.md`` (from the Click commands, built-in plugins only), ``python -m
+``docs/cli.md`` (from the Click commands, built-in plugins only; ``cli --lang zh`` its
+Chinese edition ``docs/zh/cli.md``), ``python -m
 renda_core.docgen events`` writes ``docs/events.md`` (from the aggregates) and
 ``python -m renda_core.docgen api`` writes ``docs/api.md`` (from the docstrings of what
 ``renda_core.__all__`` lists). ``python -m renda_core.docgen api-snapshot`` prints the
@@ -23,7 +24,8 @@ Generated from the commands by `python -m renda_core.docgen cli > docs/cli.md`; 
 checks it is current. Global options come before the command:
 `renda --store renda.sqlite --actor clerk-1 --role staff deputy list`.
 
-This page is in English, the language the code is written in. The CLI itself speaks
+This page is in English, the language the code is written in; the Chinese edition,
+generated the same way, is [zh/cli.md](zh/cli.md) (中文版). The CLI itself speaks
 Chinese unless `--lang en`, `RENDA_LANG` or `LANG` say otherwise: help, messages and
 table headings are translated when shown (`docs/i18n.md`); JSON keys and error kinds
 never are.
@@ -132,10 +134,17 @@ def _exit_codes() -> str:
     return "\n".join(rows) + "\n"
 
 
-def _command_doc(command: click.Command, path: list[str], ctx: click.Context) -> list[str]:
+def _command_doc(
+    command: click.Command, path: list[str], ctx: click.Context, zh: bool = False
+) -> list[str]:
+    from renda_core import i18n
+    from renda_core.cli.i18n import help_msgid, metavar_text
+
     name = " ".join(path)
     out = [f"## `{name}`", ""]
     help_text = inspect.cleandoc(command.help or "")
+    if zh and help_text:
+        help_text = i18n.gettext(help_msgid(command.help))
     if help_text:
         out += [help_text, ""]
     usage = command.collect_usage_pieces(ctx)
@@ -143,9 +152,10 @@ def _command_doc(command: click.Command, path: list[str], ctx: click.Context) ->
     options = [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
     arguments = [p for p in command.params if isinstance(p, click.Argument)]
     if arguments:
-        out += ["Arguments: " + ", ".join(f"`{a.human_readable_name}`" for a in arguments), ""]
+        names = ", ".join(f"`{metavar_text(a.human_readable_name)}`" for a in arguments)
+        out += [("参数：" if zh else "Arguments: ") + names, ""]
     if options:
-        out += ["| option | help |", "|---|---|"]
+        out += ["| 选项 | 说明 |" if zh else "| option | help |", "|---|---|"]
         for opt in options:
             record = opt.get_help_record(ctx)
             if record is None:
@@ -158,7 +168,7 @@ def _command_doc(command: click.Command, path: list[str], ctx: click.Context) ->
             sub = command.get_command(ctx, sub_name)
             if sub is not None and not sub.hidden:
                 sub_ctx = click.Context(sub, info_name=sub_name, parent=ctx)
-                out += _command_doc(sub, [*path, sub_name], sub_ctx)
+                out += _command_doc(sub, [*path, sub_name], sub_ctx, zh)
     return out
 
 
@@ -172,16 +182,73 @@ def render_cli_index() -> str:
     return render_index(cli)
 
 
-def render_cli_markdown() -> str:
+def render_cli_markdown(lang: str = "en") -> str:
+    """``docs/cli.md`` (``lang="en"``, as the code writes it) or its Chinese edition
+    ``docs/zh/cli.md`` (``lang="zh"``: the help as ``renda --lang zh`` shows it)."""
     from renda_core import i18n
     from renda_core.cli import load_everything
+    from renda_core.cli.i18n import bind_click
 
     cli = load_everything()
 
     ctx = click.Context(cli, info_name="renda")
+    if lang == "zh":
+        bind_click()  # click's own words ("required", "default") from the catalogue
+        with i18n.use("zh_CN"):
+            body = _command_doc(cli, ["renda"], ctx, zh=True)
+            codes = _exit_codes_zh()
+        return HEADER_ZH + codes + "\n" + "\n".join(body).rstrip() + "\n"
     with i18n.use(None):  # in English, as the code writes it (docs/i18n.md)
         body = _command_doc(cli, ["renda"], ctx)
     return HEADER + _exit_codes() + INPUT_RULES + "\n" + "\n".join(body).rstrip() + "\n"
+
+
+HEADER_ZH = """# `renda` 命令行参考（中文版）
+
+由 `python -m renda_core.docgen cli --lang zh > docs/zh/cli.md` 从命令生成，测试检查它是
+最新的；内容与 `renda --lang zh … --help` 显示的一致。英文版（含输入规则等约定的完整说明）
+见 [../cli.md](../cli.md)；语言的选择与翻译见 [../i18n.md](../i18n.md)。全局选项写在命令之前：
+`renda --store renda.sqlite --actor clerk-1 --role staff deputy list`。
+
+## 约定（每个命令都适用）
+
+- **每个命令都有 `--json`**：标准输出只有 JSON；错误在 `--json` 下是标准错误上的一个 JSON
+  对象 `{"error": 类别, "message": …, "fields": [...]}`，退出码不变。`error` 与 JSON 的键
+  不随语言变化。
+- **id 可用唯一前缀**：记录 id 的前 8 个或更多字符即可；对应多条记录时退出码 3 并列出候选。
+- **列表**（`renda … list`）支持 `--search`、`--limit`、`--offset`、`--jsonl` 和
+  `--format table|json|csv|xlsx`（`--headers zh|en`、`--output 文件`）。
+
+## 退出码
+
+| 退出码 | 类别 | 含义 |
+|---|---|---|
+| 0 | — | 完成 |
+| 1 | bug | 意外错误（有回溯信息）：请报告 |
+| 2 | usage | 缺少或未知的选项、参数，文件无法读取（click 的提示） |
+"""
+
+#: the exit codes' meanings in Chinese (docs/zh/cli.md)
+EXIT_CODES_ZH = {
+    "invalid_input": "输入未通过校验；fields 列出每个字段及其问题",
+    "not_found": "所指的记录不存在",
+    "rule_violated": "当前状态下不允许此命令（非法的状态转换）",
+    "forbidden": "操作人的角色不能执行此命令",
+    "concurrent_modification": "他人同时修改了同一记录；请重试",
+    "store_unavailable": "无法连接事件存储，或无法理解其地址",
+    "projection_failed": "追赶时有适配器失败；其余照常",
+    "views_ahead": "视图领先于日志或来自另一个日志：请重建",
+    "log_altered": "事件日志与其哈希链或封存不符：已被改动",
+    "report_differs": "按来源信息重新计算的报告与所给报告不一致",
+}
+
+
+def _exit_codes_zh() -> str:
+    rows = [
+        f"| {kind.exit_code} | `{kind.kind}` | {EXIT_CODES_ZH.get(kind.kind, '')} |"
+        for kind in ERROR_KINDS
+    ]
+    return "\n".join(rows) + "\n"
 
 
 API_HEADER = """# The public API
@@ -509,7 +576,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover
 
         sys.stdout.write(json.dumps(public_api(), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render_cli_markdown())
+        lang = argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else "en"
+        sys.stdout.write(render_cli_markdown(lang))
 
 
 if __name__ == "__main__":  # pragma: no cover

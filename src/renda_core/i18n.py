@@ -32,6 +32,8 @@ ERROR_CONTEXT = "error"
 _ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _active: _gettext.NullTranslations = _gettext.NullTranslations()
+#: plugins' own catalogue folders (:func:`add_catalogue`), consulted after renda's
+_extra_folders: list[Path] = []
 _active_locale: str | None = None
 
 
@@ -68,15 +70,52 @@ def _environ() -> Mapping[str, str]:
     return os.environ
 
 
-@cache
-def translations(locale: str) -> _gettext.NullTranslations:
-    """The compiled catalogue of ``locale`` (a no-op one when it is missing)."""
-    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+def _read_mo(folder: Path, locale: str, domain: str) -> _gettext.NullTranslations | None:
+    path = folder / locale / "LC_MESSAGES" / f"{domain}.mo"
     try:
         with path.open("rb") as fp:
             return _gettext.GNUTranslations(fp)
     except OSError:
-        return _gettext.NullTranslations()
+        return None
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``locale`` (a no-op one when it is missing), with the
+    plugins' catalogues (:func:`add_catalogue`) as fallbacks."""
+    found = _read_mo(LOCALE_DIR, locale, DOMAIN) or _gettext.NullTranslations()
+    for folder in _extra_folders:
+        extra = _read_mo(folder, locale, DOMAIN)
+        if extra is not None:
+            found.add_fallback(extra)
+    return found
+
+
+def add_catalogue(folder: str | Path) -> None:
+    """Use a plugin's own catalogues too: ``folder/<locale>/LC_MESSAGES/renda.mo`` for
+    ``zh_CN`` and ``en``, looked up after renda's (``docs/i18n.md``). Idempotent."""
+    path = Path(folder)
+    if path in _extra_folders:
+        return
+    _extra_folders.append(path)
+    translations.cache_clear()
+    activate(_active_locale)
+
+
+def generation() -> int:
+    """Changes when catalogues are added: caches of catalogue contents key on it."""
+    return len(_extra_folders)
+
+
+def catalogue_keys(locale: str) -> list[object]:
+    """Every key of ``locale``'s catalogue and its fallbacks (``"ctx\\x04msgid"`` for a
+    message with a context)."""
+    keys: list[object] = []
+    current: object = translations(locale)
+    while current is not None:
+        keys += list(getattr(current, "_catalog", {}))
+        current = getattr(current, "_fallback", None)
+    return keys
 
 
 def activate(locale: str | None) -> None:
@@ -115,6 +154,18 @@ def pgettext(context: str, message: str) -> str:
     return _active.pgettext(context, message)
 
 
+def catalogued(message: str, context: str = "") -> bool:
+    """Whether the active catalogue holds ``message`` (under ``context``), even when
+    its translation is the same text."""
+    key = f"{context}\x04{message}" if context else message
+    current: object = _active
+    while current is not None:
+        if key in getattr(current, "_catalog", {}):
+            return True
+        current = getattr(current, "_fallback", None)
+    return False
+
+
 def language() -> str:
     """``zh`` or ``en``: the language of templates that come in both (notifications,
     the annual report) — the active locale, else the default."""
@@ -128,6 +179,10 @@ __all__ = [
     "LOCALES",
     "activate",
     "active_locale",
+    "add_catalogue",
+    "catalogue_keys",
+    "catalogued",
+    "generation",
     "gettext",
     "language",
     "ngettext",

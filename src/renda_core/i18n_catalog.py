@@ -32,11 +32,21 @@ Key = tuple[str, str]  # (msgctxt, msgid)
 def _click_tree_messages() -> Iterator[tuple[Key, str]]:
     import click
 
+    from renda_core import i18n
     from renda_core.cli import cli
-    from renda_core.cli.i18n import help_msgid, short_help_msgid, walk_all
+    from renda_core.cli.i18n import (
+        METAVAR_CONTEXT,
+        help_msgid,
+        metavar_words,
+        short_help_msgid,
+        walk_all,
+    )
 
     ctx = click.Context(cli, info_name="renda")
-    for command in walk_all(cli, ctx):
+    with i18n.use(None):  # message ids, not what the last active language shows
+        commands = list(walk_all(cli, ctx))
+        metavars = {id(p): p.make_metavar(click.Context(c)) for c in commands for p in c.params}
+    for command in commands:
         where = f"command {command.name}"
         text = help_msgid(command.help)
         if text:
@@ -48,6 +58,9 @@ def _click_tree_messages() -> Iterator[tuple[Key, str]]:
             help_ = getattr(param, "help", None)
             if help_ and not getattr(param, "hidden", False):
                 yield ("", help_), f"{where} {param.name}"
+            if not getattr(param, "hidden", False):
+                for word in metavar_words(metavars[id(param)]):
+                    yield (METAVAR_CONTEXT, word), f"{where} {param.name} (metavar)"
 
 
 def _click_source_messages() -> Iterator[tuple[Key | tuple[str, str, str], str]]:
@@ -77,14 +90,16 @@ def _source_files() -> Iterator[Path]:
 
 def _source_messages() -> Iterator[tuple[Key, str]]:
     """``progress_bar("…")`` labels, ``Table(title="…")`` and ``add_column("…")``,
-    the column names of ``for col in ("a", "b"): table.add_column(col)``, and the title
-    and columns of ``emit_rows(rows, as_json, "title", ("a", "b"), cells)``."""
+    the column names of ``for col in ("a", "b"): table.add_column(col)``, the title
+    and columns of ``emit_rows(rows, as_json, "title", ("a", "b"), cells)``, and the
+    first cells of rows (``add_row("contacts", …)``, the field names of
+    ``for key in ("name", …): table.add_row(key, …)``)."""
     for path in _source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple | ast.List):
                 calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
-                if any(getattr(c.func, "attr", None) == "add_column" for c in calls):
+                if any(getattr(c.func, "attr", None) in {"add_column", "add_row"} for c in calls):
                     for elt in node.iter.elts:
                         column = elt.value if isinstance(elt, ast.Constant) else None
                         if isinstance(column, str) and column:
@@ -93,7 +108,7 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
             texts: list[ast.expr] = []
-            if name in {"progress_bar", "add_column"} and node.args:
+            if name in {"progress_bar", "add_column", "add_row"} and node.args:
                 texts.append(node.args[0])
             if name in {"Table", "add_column"}:
                 texts += [k.value for k in node.keywords if k.arg in {"title", "header"}]
@@ -108,11 +123,17 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
 
 def collect() -> dict[Key | tuple[str, str, str], list[str]]:
     """Every message id renda shows, with where it comes from."""
+    from renda_core import i18n_extract
     from renda_core.cli.i18n import catalogued_messages
 
     found: dict[Key | tuple[str, str, str], list[str]] = {}
     sources: list[Iterator[tuple[Key, str]] | Iterator[tuple[Key | tuple[str, str, str], str]]]
-    sources = [_click_tree_messages(), _click_source_messages(), _source_messages()]
+    sources = [
+        _click_tree_messages(),
+        _click_source_messages(),
+        _source_messages(),
+        i18n_extract.messages(),
+    ]
     for source in sources:
         for key, where in source:
             found.setdefault(key, []).append(where)
@@ -157,15 +178,36 @@ def update() -> None:
         catalog = _read(locale)
         assert isinstance(catalog, Catalog)
         catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
-        if locale == "en":  # English message ids translate to themselves
-            for message in catalog:
-                if message.id and not message.string and not _has_cjk(message.id):
-                    message.string = message.id
+        for message in catalog:
+            if message.id and (not message.string or message.context == "term"):
+                message.string = _obvious(locale, message.context, message.id) or message.string
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fp:
             write_po(fp, catalog, width=100, ignore_obsolete=True, omit_header=False)
     compile_all()
+
+
+def _obvious(locale: str, context: str | None, msgid: object) -> str:
+    """The translation that needs no translator ("" when one is needed): English ids in
+    ``en``, and the terms of the enumerations (their value and label) in both."""
+    from renda_core import i18n_extract
+
+    if not isinstance(msgid, str):
+        return ""
+    if context == i18n_extract.TERM:
+        found = list(i18n_extract.terms())
+        labels = {label for value, label, _ in found if value == msgid}
+        for value, label, _enum in found:
+            if msgid in (value, label):
+                if locale == "en":
+                    return value.replace("_", " ")
+                # a value two enumerations label differently ("closed": 已闭会, 已办结)
+                # stays as it is: better English than the wrong Chinese
+                return label if msgid == label or len(labels) == 1 else msgid
+    if locale == "en" and not _has_cjk(msgid):
+        return msgid
+    return ""
 
 
 def _has_cjk(msgid: str | tuple[str, ...] | list[str]) -> bool:
@@ -212,6 +254,17 @@ def problems() -> list[str]:
         if missing:
             lines.append(f"{po_path(locale)}: {len(missing)} message(s) missing or untranslated:")
             lines += sorted(missing)
+        broken = [
+            line
+            for key in wanted
+            if key[0] in TEMPLATE_CONTEXTS and len(key) == 2
+            for line in _placeholder_problems(catalog.get(key[1], context=key[0]), key[0])
+        ]
+        if broken:
+            lines.append(
+                f"{po_path(locale)}: {len(broken)} translation(s) with other placeholders:"
+            )
+            lines += sorted(broken)
         mo = po_path(locale).with_suffix(".mo")
         try:
             with mo.open("rb") as fp:
@@ -225,6 +278,35 @@ def problems() -> list[str]:
         lines.append(f"Fix: `{FIX_COMMAND}` adds the missing message ids to the .po files;")
         lines.append("translate the empty msgstr entries (docs/i18n.md), run it again, commit.")
     return lines
+
+
+#: contexts whose message ids are templates: a translation keeps their placeholders
+TEMPLATE_CONTEXTS = ("error", "output")
+
+
+def _fields(text: str) -> set[str] | None:
+    import string
+
+    try:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError:
+        return None
+
+
+def _placeholder_problems(message: object, context: str) -> list[str]:
+    """How a translation's ``{placeholders}`` differ from its message id's."""
+    msgid, string = getattr(message, "id", None), getattr(message, "string", None)
+    if not isinstance(msgid, str) or not isinstance(string, str) or not string:
+        return []
+    wanted, given = _fields(msgid), _fields(string)
+    if wanted is None:
+        return []
+    label = f"  {msgid!r} [{context}]"
+    if given is None:
+        return [f"{label}: the translation is not a template (a lone brace)"]
+    return [f"{label}: the translation drops {{{f}}}" for f in sorted(wanted - given)] + [
+        f"{label}: the translation adds {{{f}}}" for f in sorted(given - wanted)
+    ]
 
 
 def _expected_mo(catalog: object) -> dict[object, str]:

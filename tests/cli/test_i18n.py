@@ -251,7 +251,8 @@ def test_store_errors_are_catalogued() -> None:
 
     error = StoreUnavailable("the store a.sqlite is read-only (not writable): nothing was recorded")
     with i18n.use("zh_CN"):
-        assert error_text(error) == "存储 a.sqlite 是只读的（not writable）：没有记录任何内容"
+        # the reason is a catalogued message too: translated inside the template
+        assert error_text(error) == "存储 a.sqlite 是只读的（不可写）：没有记录任何内容"
         assert error_text(StoreUnavailable("the store b.sqlite does not exist")) == (
             "存储 b.sqlite 不存在"
         )

@@ -234,8 +234,16 @@ def today() -> str:
 
 
 def echo(text: str) -> None:
-    """``click.echo`` for lines that carry recorded text: control characters escaped."""
-    click.echo(escape_controls(text, keep_newlines=True))
+    """``click.echo`` for lines that carry recorded text: control characters escaped,
+    the line in the active language when it is catalogued (``docs/i18n.md``)."""
+    click.echo(escape_controls(say(text), keep_newlines=True))
+
+
+def say(text: str) -> str:
+    """``text`` (a line a command prints) in the active language (``docs/i18n.md``)."""
+    from renda_core.cli.i18n import output_text
+
+    return output_text(text)
 
 
 def choices(enum: Any) -> str:
@@ -324,22 +332,29 @@ def emit(
 
 def literal(renderable: Any) -> Any:
     """A table (or text) with every string it carries made terminal-safe; a table's
-    title, caption and column headers in the active language (``docs/i18n.md``)."""
+    title, caption, column headers and catalogued cells (statuses, levels, yes/no) in
+    the active language (``docs/i18n.md``)."""
     from rich.table import Table
     from rich.text import Text
 
+    from renda_core.cli.i18n import cell_text, field_text_of
     from renda_core.i18n import gettext
 
     if isinstance(renderable, str):
-        return Text(escape_controls(renderable, keep_newlines=True))
+        return Text(escape_controls(cell_text(renderable), keep_newlines=True))
     if isinstance(renderable, Table):
         for attr in ("title", "caption"):
             value = getattr(renderable, attr)
             if isinstance(value, str):
                 setattr(renderable, attr, Text(escape_controls(gettext(value))))
-        for column in renderable.columns:
+        keyed = len(renderable.columns) == 2  # a show table: field names, then values
+        for index, column in enumerate(renderable.columns):
             if isinstance(column.header, str):
                 column.header = Text(escape_controls(gettext(column.header)))
+            if keyed and index == 0:
+                column._cells = [
+                    literal(field_text_of(c) if isinstance(c, str) else c) for c in column._cells
+                ]
             column._cells = [literal(cell) for cell in column._cells]
     return renderable
 

@@ -18,6 +18,7 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    say,
     today,
     write_output,
 )
@@ -271,13 +272,13 @@ def deputy_record(
         page = render_page(data, template_source(e.plugins()), {"moment": now_label()})
         if output is not None:
             write_output(output, page)
-            click.echo(f"written {output}", err=True)
+            click.echo(say(f"written {output}"), err=True)
         else:
             click.echo(page, nl=False)
         return
     if output is not None:
         write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        click.echo(f"written {output}", err=True)
+        click.echo(say(f"written {output}"), err=True)
         return
 
     def render() -> Table:

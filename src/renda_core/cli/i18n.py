@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import string
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -76,6 +77,10 @@ NOUNS: tuple[str, ...] = (
     "record",
 )
 NOUN_CONTEXT = "noun"
+#: msgctxt of lines that commands print, and of terms (enum values and labels)
+OUTPUT_CONTEXT = "output"
+TERM_CONTEXT = "term"
+METAVAR_CONTEXT = "metavar"
 
 #: Messages of the validation of fields (pydantic's, and renda's own), as templates.
 FIELD_TEMPLATES: tuple[str, ...] = (
@@ -119,6 +124,14 @@ _NO_LINE_START = set("，。、；：？！）》」』】〕…%,.;:?!)")
 
 def _width(text: str) -> int:
     return sum(2 if _WIDE.match(ch) else 1 for ch in text)
+
+
+def term_len(x: str) -> int:
+    """click's ``term_len`` (columns a text takes, ANSI codes aside), counting a Chinese
+    character as two: the options list lines up when metavars are Chinese."""
+    from click._compat import strip_ansi
+
+    return _width(strip_ansi(x))
 
 
 def _fill_wide(text: str, width: int, first: str, rest: str) -> list[str]:
@@ -177,6 +190,7 @@ def bind_click() -> None:
     """Send click's own messages through renda's catalogue, and wrap help that has
     Chinese in it by its width on the terminal (idempotent)."""
     click.formatting.wrap_text = wrap_text
+    click.formatting.term_len = term_len  # type: ignore[attr-defined]  # help lists
     for name, module in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):
             continue
@@ -316,6 +330,14 @@ def localize(command: click.Command) -> None:
 
     command.get_help_option = help_option  # type: ignore[method-assign]
     command.format_help_text = translated_help_text  # type: ignore[method-assign]
+    collect_usage_pieces = command.collect_usage_pieces
+
+    def translated_usage_pieces(ctx: click.Context) -> list[str]:
+        own = {command.options_metavar, getattr(command, "subcommand_metavar", None)}
+        pieces = collect_usage_pieces(ctx)
+        return [metavar_text(p) if p in own else p for p in pieces]
+
+    command.collect_usage_pieces = translated_usage_pieces  # type: ignore[method-assign]
     command.get_short_help_str = translated_short_help  # type: ignore[method-assign]
 
 
@@ -340,12 +362,27 @@ def _as_msgid(text: str | None) -> str | None:
     return text
 
 
+#: names click's types translate when they are made (``click.Path``): a type made while
+#: Chinese was active must not keep 文件 as its name (metavars translate when shown)
+TYPE_NAMES = ("file", "directory", "path")
+
+
+def _type_name_as_msgid(kind: click.ParamType[Any]) -> None:
+    name = getattr(kind, "name", None)
+    for msgid in TYPE_NAMES:
+        if name != msgid and any(
+            name == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
+        ):
+            kind.name = msgid
+
+
 def _localize_param(param: click.Parameter) -> None:
     if getattr(param, "_renda_localized", False):
         return
     param._renda_localized = True  # type: ignore[attr-defined]
     if isinstance(param, click.Option):
         param.help = _as_msgid(param.help)
+    _type_name_as_msgid(param.type)
     if param.name == "lang" and param.default == "zh" and isinstance(param, click.Option):
         # a command's own --lang (a report's labels, messages' templates) follows the locale
         param.default = i18n.language
@@ -363,6 +400,30 @@ def _localize_param(param: click.Parameter) -> None:
                 param.help = original
 
     param.get_help_record = translated  # type: ignore[method-assign]
+    make_metavar = param.make_metavar
+
+    def translated_metavar(ctx: click.Context) -> str:
+        return metavar_text(make_metavar(ctx))
+
+    param.make_metavar = translated_metavar  # type: ignore[method-assign]
+
+
+#: the words of metavars: ``DEPUTY_ID``, ``TEXT``, ``[OPTIONS]``'s ``OPTIONS``
+METAVAR_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?![A-Za-z0-9_])")
+#: metavars of click's that are no parameter's (usage lines of commands and groups)
+USAGE_METAVARS = ("OPTIONS", "COMMAND", "ARGS")
+
+
+def metavar_text(metavar: str) -> str:
+    """A metavar in the active language, word by word (``[zh|en]`` stays: values)."""
+    if i18n.active_locale() is None:
+        return metavar
+    return METAVAR_WORD.sub(lambda m: i18n.pgettext(METAVAR_CONTEXT, m.group()), metavar)
+
+
+def metavar_words(metavar: str) -> list[str]:
+    """The words of ``metavar`` that are catalogued (under ``msgctxt "metavar"``)."""
+    return METAVAR_WORD.findall(metavar)
 
 
 # ------------------------------------------------------------------ errors
@@ -370,34 +431,110 @@ def _localize_param(param: click.Parameter) -> None:
 
 @cache
 def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", template)
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-    )
-    return re.compile(f"^{regex}$", re.DOTALL)
+    regex: list[str] = []
+    seen: set[str] = set()
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        regex.append(re.escape(literal))
+        if field is None:
+            continue
+        if field.isidentifier() and field not in seen:
+            seen.add(field)
+            regex.append(f"(?P<{field}>.+?)")
+        else:
+            regex.append(".+?")
+    return re.compile(f"^{''.join(regex)}$", re.DOTALL)
 
 
-def translate_template(text: str, templates: tuple[str, ...]) -> str:
-    """``text`` in the active language, matched against ``templates``."""
-    exact = i18n.pgettext(i18n.ERROR_CONTEXT, text)
-    if exact != text:
+#: placeholders whose value is itself a message (``Value error, {reason}``): translated too
+NESTED = frozenset({"reason", "message", "exc", "error", "problem", "summary", "cause", "first"})
+_LITERAL = re.compile(r"\{\w*\}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@cache
+def _catalogue_templates(locale: str | None, context: str, generation: int) -> tuple[str, ...]:
+    """The message ids with placeholders that ``locale``'s catalogue (and the plugins')
+    holds under ``context``, most specific (longest literal text) first."""
+    from renda_core.i18n_extract import has_words
+
+    if locale is None:
+        return ()
+    prefix = f"{context}\x04"
+    found = [
+        key[len(prefix) :]
+        for key in i18n.catalogue_keys(locale)
+        if isinstance(key, str) and key.startswith(prefix) and "{" in key
+    ]
+    templates = [t for t in found if _LITERAL.search(t) and has_words(t)]
+    return tuple(sorted(templates, key=lambda t: (-len(_LITERAL.sub("", t)), t)))
+
+
+def _shown_value(name: str, value: str, depth: int) -> str:
+    if name == "what":
+        return i18n.pgettext(NOUN_CONTEXT, value)
+    # an enum's value in the code's English becomes the term; Chinese was typed (or is a
+    # label already) and stays as it is: "recorded as 缺席" in English too
+    term = value if _CJK.search(value) else i18n.pgettext(TERM_CONTEXT, value)
+    if term != value:
+        return term
+    if name in NESTED and depth < 3:
+        return translate_message(value, i18n.ERROR_CONTEXT, depth=depth + 1)
+    return value
+
+
+def translate_message(
+    text: str, context: str, templates: tuple[str, ...] = (), *, depth: int = 0
+) -> str:
+    """``text`` in the active language: catalogued as it is under ``context``, else
+    the first of ``templates`` and then of the catalogue's templates that matches it,
+    translated, with the values it matched put back (a value that is a catalogued term
+    or, for :data:`NESTED` names, a message, translated too)."""
+    exact = i18n.pgettext(context, text)
+    if exact != text or not text:
         return exact
-    for template in templates:
+    catalogued = _catalogue_templates(i18n.active_locale(), context, i18n.generation())
+    for template in (*templates, *catalogued):
         match = _pattern(template).match(text)
         if match is None:
             continue
-        translated = i18n.pgettext(i18n.ERROR_CONTEXT, template)
-        if translated == template:
+        translated = i18n.pgettext(context, template)
+        if translated == template and i18n.active_locale() != "en":
             return text
-        values = {
-            k: i18n.pgettext(NOUN_CONTEXT, v) if k == "what" else v
-            for k, v in match.groupdict().items()
-        }
+        values = {k: _shown_value(k, v, depth) for k, v in match.groupdict().items()}
         try:
             return translated.format(**values)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def translate_template(text: str, templates: tuple[str, ...]) -> str:
+    """``text`` in the active language, matched against ``templates`` (then the error
+    templates of the catalogue)."""
+    return translate_message(text, i18n.ERROR_CONTEXT, templates)
+
+
+def output_text(text: str) -> str:
+    """A line a command prints (``echo``) in the active language."""
+    if i18n.active_locale() is None:
+        return text
+    return translate_message(text, OUTPUT_CONTEXT)
+
+
+def cell_text(text: str) -> str:
+    """A table cell in the active language: translated when it is a catalogued term (a
+    status, a level, yes/no), else as it is (names, ids, input)."""
+    if i18n.active_locale() is None or not text:
+        return text
+    return i18n.pgettext(TERM_CONTEXT, text)
+
+
+def field_text_of(text: str) -> str:
+    """The first cell of a row of a show table, a field's name ("registered_on"), in the
+    active language when it is catalogued, else as it is."""
+    if i18n.active_locale() is None or not i18n.catalogued(text):
+        return text
+    return i18n.gettext(text)
 
 
 def field_text(message: str) -> str:
@@ -435,5 +572,7 @@ def catalogued_messages() -> list[tuple[str, str]]:
         *((i18n.ERROR_CONTEXT, t) for t in ERROR_TEMPLATES),
         *((i18n.ERROR_CONTEXT, t) for t in FIELD_TEMPLATES),
         *((NOUN_CONTEXT, t) for t in NOUNS),
+        *((METAVAR_CONTEXT, t) for t in USAGE_METAVARS),
         ("", LANG_HELP),
+        ("", "required"),  # click's "[required]", looked up through a variable
     ]

@@ -23,8 +23,10 @@ from renda_core.cli.common import (
     env,
     json_option,
     one_line,
+    say,
 )
 from renda_core.cli.context import os_user
+from renda_core.cli.i18n import field_text
 from renda_core.domain.errors import InvalidInput
 
 
@@ -57,7 +59,9 @@ def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json
     except InvalidInput as error:
         # A file's report: each bad line below the error line (under --json: in it).
         for item in [] if as_json else error.errors[1:]:
-            click.echo(f"  {one_line(item['field'])}: {one_line(item['message'])}", err=True)
+            click.echo(
+                f"  {one_line(item['field'])}: {one_line(field_text(item['message']))}", err=True
+            )
         raise
     app = env(ctx).get_app()
     check_batch_size(app, batch_size)
@@ -83,8 +87,10 @@ def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json
         emit(summary, True)
     else:
         click.echo(
-            f"applied {result.applied}, skipped {result.skipped} (already applied), "
-            f"failed {result.failed} — of {result.total} commands"
+            say(
+                f"applied {result.applied}, skipped {result.skipped} (already applied), "
+                f"failed {result.failed} — of {result.total} commands"
+            )
         )
     if result.exception is not None:
         env(ctx).as_json = False  # the JSON summary above carries the error already

@@ -7,7 +7,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, emit, env, json_option
+from renda_core.cli.common import RendaGroup, emit, env, json_option, say
 from renda_core.domain.errors import ProjectionFailed, StoreUnavailable
 
 
@@ -58,7 +58,9 @@ def _report_results(results: list[Any], as_json: bool) -> None:
     else:
         for r in rows:
             status = f"FAILED {r['error']}" if r["error"] else "ok"
-            click.echo(f"{r['name']}: {r['processed']} events, position {r['position']} — {status}")
+            click.echo(
+                say(f"{r['name']}: {r['processed']} events, position {r['position']} — {status}")
+            )
     failed = [r["name"] for r in rows if r["error"]]
     if failed:
         raise ProjectionFailed(f"adapter(s) failed: {', '.join(failed)}; the others are current")

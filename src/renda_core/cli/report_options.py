@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from renda_core.cli.asof import as_of_option
-from renda_core.cli.common import OutputPath, write_output
+from renda_core.cli.common import OutputPath, say, write_output
 from renda_core.domain.errors import InvalidInput
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,14 +79,14 @@ def write_result(result: Any, output: Path | None, *, width: int = 100) -> None:
                 [{"field": "output", "message": "required with --format xlsx"}],
             )
         write_bytes(output, result)
-        click.echo(f"written {output}", err=True)
+        click.echo(say(f"written {output}"), err=True)
     elif output is not None:
         if not isinstance(result, str):
             console = Console(record=True, width=width, file=io.StringIO())
             console.print(result)
             result = console.export_text()
         write_output(output, result)
-        click.echo(f"written {output}", err=True)
+        click.echo(say(f"written {output}"), err=True)
     elif isinstance(result, str):
         click.echo(result, nl=not result.endswith("\n"))
     else:

@@ -267,7 +267,9 @@ def export(data: Any, shape: Shape, title: str = "") -> None:
         else:
             write_bytes(shape.output, raw)
     if shape.output is not None:
-        click.echo(f"written {shape.output}", err=True)
+        from renda_core.cli.common import say
+
+        click.echo(say(f"written {shape.output}"), err=True)
 
 
 def write_bytes(path: Path, raw: bytes) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from renda_core.cli.common import RendaGroup, emit, env, json_option
+from renda_core.cli.common import RendaGroup, emit, env, json_option, say
 from renda_core.http.tokens import issue_token, revoke_token
 
 
@@ -62,7 +62,7 @@ def token_issue(
     else:
         click.echo(issued.token)
         click.echo(
-            f"id {issued.id}; acts as {issued.actor}; expires {data['expires_at']}", err=True
+            say(f"id {issued.id}; acts as {issued.actor}; expires {data['expires_at']}"), err=True
         )
 
 
@@ -75,4 +75,4 @@ def token_revoke(ctx: click.Context, /, token_id: str, reason: str | None) -> No
     from now on."""
     e = env(ctx)
     revoke_token(e.api(), token_id, reason=reason, actor=e.actor())
-    click.echo(f"revoked {token_id}")
+    click.echo(say(f"revoked {token_id}"))

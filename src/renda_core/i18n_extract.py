@@ -1,0 +1,181 @@
+"""Message ids read from the source: error templates, printed lines and the terms of
+the enumerations (``docs/i18n.md``). Used by the catalogue tool, never at run time.
+
+A message written as an f-string becomes a template: each ``{expression}`` becomes a
+named placeholder (``{deputy_id}`` for ``{deputy_id}``, ``{state}`` for
+``{self.state}``, ``{count}`` for ``{len(xs)}``), and literal braces are doubled. The CLI
+matches a message against the templates of the catalogue and shows the translation
+with the same values (:func:`renda_core.cli.i18n.translate_message`), so the code keeps
+raising and printing plain English f-strings.
+
+- ``error``: the first argument of ``RuleViolated(...)``, ``NotFound(...)``, … and
+  ``ValueError(...)`` (pydantic shows it as ``Value error, …``), and the ``"message"``
+  of ``{"field": ..., "message": ...}`` entries;
+- ``output``: the first argument of ``echo(...)`` and ``say(...)`` in the CLI modules;
+- ``term``: every member of a :class:`~renda_core.domain.values.Labelled` enumeration,
+  its English value and its Chinese label (table cells and values in messages).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import pkgutil
+import re
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+from renda_core.domain.errors import ERROR_KINDS
+
+ERROR = "error"
+OUTPUT = "output"
+TERM = "term"
+
+#: packages whose source is read (those installed)
+PACKAGES = ("renda_core", "renda_adapters", "renda_jilin")
+ERROR_CALLS = frozenset({"RendaError", "ValueError", *(k.__name__ for k in ERROR_KINDS)})
+OUTPUT_CALLS = frozenset({"echo", "say"})
+#: calls that show their first argument: the placeholder is named after that argument
+_TRANSPARENT = frozenset(
+    {"shown", "one_line", "repr", "str", "escape_controls", "sorted", "list", "int", "float"}
+)
+
+
+def package_files() -> Iterator[Path]:
+    """The ``.py`` files of the installed :data:`PACKAGES`."""
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for folder in spec.submodule_search_locations:
+            yield from sorted(Path(folder).rglob("*.py"))
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return _name(node.value)
+    if isinstance(node, ast.Call):
+        called = _name(node.func)
+        if called == "len":
+            return "count"
+        if node.args and called in _TRANSPARENT:
+            return _name(node.args[0])
+        return called
+    return "value"
+
+
+def _identifier(text: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in text).strip("_")
+    return cleaned if cleaned.isidentifier() else "value"
+
+
+def template_of(node: ast.expr) -> str | None:
+    """The message id of a string literal or f-string (``None`` for anything else)."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"strip", "rstrip", "lstrip"}  # f"…".strip()
+    ):
+        return template_of(node.func.value)
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) and node.value.strip() else None
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    parts: list[str] = []
+    used: dict[str, int] = {}
+    for value in node.values:
+        if isinstance(value, ast.Constant):
+            parts.append(str(value.value).replace("{", "{{").replace("}", "}}"))
+        elif isinstance(value, ast.FormattedValue):
+            name = _identifier(_name(value.value))
+            used[name] = used.get(name, 0) + 1
+            parts.append("{" + (name if used[name] == 1 else f"{name}_{used[name]}") + "}")
+    text = "".join(parts)
+    return text if text.strip() else None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LETTER = re.compile(r"[A-Za-z\u3400-\u9fff]")
+
+
+def has_words(template: str) -> bool:
+    """Whether ``template`` says something besides its placeholders (``{a}: {b}`` does
+    not: it is not catalogued, and never matched)."""
+    try:
+        literal = "".join(part for part, *_ in string.Formatter().parse(template))
+    except ValueError:  # a lone brace: all of it is literal
+        literal = template
+    return bool(_LETTER.search(literal))
+
+
+def _called(node: ast.Call) -> str:
+    return _name(node.func) if isinstance(node.func, ast.Name | ast.Attribute) else ""
+
+
+def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
+    """((msgctxt, msgid), where) of the errors and printed lines in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        found: list[tuple[str, ast.expr]] = []
+        if isinstance(node, ast.Call) and node.args:
+            called = _called(node)
+            if called in ERROR_CALLS:
+                found.append((ERROR, node.args[0]))
+            elif called in OUTPUT_CALLS and ("cli" in path.parts or called == "say"):
+                found.append((OUTPUT, node.args[0]))
+        elif isinstance(node, ast.Dict):
+            keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
+            if "field" in keys and "message" in keys:
+                found.append((ERROR, node.values[keys.index("message")]))
+        for context, arg in found:
+            text = template_of(arg)
+            if text is not None and has_words(text):
+                line = getattr(node, "lineno", 0)
+                yield (context, text), f"{path.parent.name}/{path.name}:{line}"
+
+
+#: terms that are no enumeration's: booleans as tables show them
+EXTRA_TERMS = (("yes", "是", "bool"), ("no", "否", "bool"))
+
+
+def terms() -> Iterator[tuple[str, str, str]]:
+    """(value, label, where) of every member of every labelled enumeration of the
+    domain, of every ``*_LABELS`` table of a domain module (value → Chinese label), and
+    of :data:`EXTRA_TERMS`."""
+    import renda_core.domain as domain
+    from renda_core.domain.values import Labelled
+
+    seen: set[int] = set()
+    for info in sorted(pkgutil.iter_modules(domain.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"renda_core.domain.{info.name}")
+        for name, value in vars(module).items():
+            if id(value) in seen:
+                continue
+            if isinstance(value, type) and issubclass(value, Labelled) and value is not Labelled:
+                seen.add(id(value))
+                for member in value:
+                    yield member.value, member.label, value.__name__
+            elif name.endswith("LABELS") and isinstance(value, dict):
+                seen.add(id(value))
+                for key, label in value.items():
+                    if isinstance(key, str) and isinstance(label, str) and _CJK.search(label):
+                        yield str(key), label, f"{info.name}.{name}"
+    yield from EXTRA_TERMS
+
+
+def messages() -> Iterator[tuple[tuple[str, str], str]]:
+    """Every message id read from the source, with where it is."""
+    for path in package_files():
+        yield from source_messages(path)
+    for value, label, enum in terms():
+        yield (TERM, value), f"enum {enum}"
+        yield (TERM, label), f"enum {enum}"
