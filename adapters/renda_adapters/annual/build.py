@@ -1,4 +1,9 @@
-"""Building the annual report from the section reports' views (no log scan)."""
+"""Building the annual report from the section reports' views (no log scan).
+
+Each section reads only the figures it names, rolled up by prefecture where the area
+filter allows (:mod:`.read`), and no entity documents but a prefecture's name: the
+report reads a bounded number of rows whatever the size of the province.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from renda_adapters.timeline import cumulative
+from renda_adapters.stations import PREFECTURE
+from renda_adapters.suggestions import SEP, overdue_on
+from renda_adapters.timeline import cumulative, rate
 from renda_adapters.training import course_entries
 from renda_core.application.app import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
@@ -23,11 +30,17 @@ from renda_core.projections.reports import fresh_context
 from renda_core.projections.runner import ProjectionRunner
 
 from .model import AnnualReport
+from .read import SectionContext
 
 LEVELS = [level.value for level in Level]
 DUTY, TOPICAL = CourseKind.DUTY.value, CourseKind.TOPICAL.value
 #: the section reports the annual report reads
 NAMES = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
+#: figures read besides the rolled-up ones, by section (read in the same query)
+OTHER_FIGURES = {
+    "training": ("classes",),
+    "bulletin": ("issues", "items", "instructed", "forwarded", "forwarded_replied"),
+}
 
 
 def _number(value: Any) -> float | None:
@@ -64,18 +77,25 @@ def build_annual(
     # The sections' documents as of the moment: one pass over the log for them all.
     replay = LogReplay(runner, moment) if moment is not None else None
 
-    def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
-        report = reports[name]
+    def context(name: str) -> SectionContext:
+        projection = reports[name].projection
         ctx = fresh_context(
             runner,
-            report.projection,
+            projection,
             as_of=moment,
             area=area,
             level=level,
             catch_up=False,
             replay=replay,
         )
-        return report.build(ctx, **options), ctx
+        rolled: frozenset[str] = getattr(runner.projections[projection], "rolled", frozenset())
+        section_ctx = SectionContext.of(ctx, rolled)
+        section_ctx.prefetch([*rolled, *OTHER_FIGURES.get(name, ())])
+        return section_ctx
+
+    def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
+        ctx = context(name)
+        return reports[name].build(ctx, **options), ctx
 
     if replay is not None:
         for name in NAMES:
@@ -85,7 +105,7 @@ def build_annual(
     training, training_ctx = section("training", year=year)
     stations, stations_ctx = section("stations", year=year)
     roster, roster_ctx = section("deputies")
-    suggestions, _ = section("suggestions", year=year)
+    suggestions = _suggestions(context("suggestions"), year)
     groups, groups_ctx = section("groups", year=year)
     bulletin, _ = section("bulletin", year=year)
 
@@ -204,6 +224,34 @@ def now_label() -> str:
     return asof_module.now().astimezone(BUSINESS_TZ).isoformat(timespec="seconds")
 
 
+def _suggestions(ctx: SectionContext, year: int) -> dict[str, Any]:
+    """The figures of the suggestions report the annual report prints, from counters
+    only (overdue too: ``open_reply_due``), judged on the context's business date."""
+
+    def total(figure: str) -> int:
+        return ctx.total(figure, year=year)
+
+    by_class: dict[str, int] = {}
+    for key, value in ctx.by("reply_class", "key", year=year).items():
+        cls = key.partition(SEP)[0]
+        if value:
+            by_class[cls] = by_class.get(cls, 0) + value
+    assigned, replied = total("assigned"), total("replied")
+    return {
+        "submitted": total("submitted"),
+        "accepted": total("accepted"),
+        "assigned": assigned,
+        "replied": replied,
+        "replied_rate": rate(replied, assigned),
+        "on_time_rate": rate(total("replied_on_time"), replied),
+        "by_class": dict(sorted(by_class.items())),
+        "satisfaction_first": rate(total("satisfied_first"), total("evaluated_first")),
+        "satisfaction_final": rate(total("satisfied_final"), total("evaluated_final")),
+        "rehandled": total("rehandled"),
+        "overdue": overdue_on(ctx, ctx.today, year),
+    }
+
+
 def _nonzero(counts: Mapping[str, int]) -> dict[str, int]:
     return {k: v for k, v in sorted(counts.items()) if v}
 
@@ -245,11 +293,7 @@ def _area_name(ctx: Any, area: str | None) -> str:
 
 def _coverage_by_prefecture(ctx: Any, year: int) -> dict[str, Any]:
     """Coverage of township/street divisions per prefecture, from the same counters."""
-    prefectures = {
-        code: doc["name"]
-        for code, doc in ctx.entities("division")
-        if doc.get("kind") == "prefecture"
-    }
+    prefectures = {code: doc["name"] for code, doc in ctx.entities(PREFECTURE)}
     totals: dict[str, int] = {}
     for row in ctx.figures(["divisions"]):
         if row.key in BASE_KINDS:
