@@ -13,7 +13,7 @@ from typing import Any
 
 from renda_adapters.stations import PREFECTURE
 from renda_adapters.suggestions import SEP, overdue_on
-from renda_adapters.timeline import cumulative, rate
+from renda_adapters.timeline import cumulative, in_year, rate
 from renda_adapters.training import course_entries
 from renda_core.application.app import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
@@ -21,6 +21,10 @@ from renda_core.application.store import StoreConfig
 from renda_core.domain.bulletin import ItemKind
 from renda_core.domain.division import BASE_KINDS
 from renda_core.domain.errors import ProjectionFailed
+from renda_core.domain.inspection import InspectionKind
+from renda_core.domain.meeting import MeetingKind
+from renda_core.domain.motion import Decision
+from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.training import CourseKind
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
@@ -29,17 +33,46 @@ from renda_core.projections.asof import AsOf, LogReplay, as_of_from
 from renda_core.projections.reports import fresh_context
 from renda_core.projections.runner import ProjectionRunner
 
-from .model import AnnualReport
+from .model import OPTIONAL_SECTIONS, AnnualReport
 from .read import SectionContext
 
 LEVELS = [level.value for level in Level]
 DUTY, TOPICAL = CourseKind.DUTY.value, CourseKind.TOPICAL.value
-#: the section reports the annual report reads
-NAMES = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
+#: the section reports the annual report reads (``meetings``: the meetings view;
+#: ``plan``: the committee view)
+NAMES = (
+    "training",
+    "stations",
+    "deputies",
+    "suggestions",
+    "groups",
+    "bulletin",
+    "meetings",
+    "plan",
+)
 #: figures read besides the rolled-up ones, by section (read in the same query)
 OTHER_FIGURES = {
     "training": ("classes",),
     "bulletin": ("issues", "items", "instructed", "forwarded", "forwarded_replied"),
+    "meetings": (
+        "sessions_held",
+        "attendance",
+        "meetings_held",
+        "observers",
+        "absence_warnings",
+        "motions_submitted",
+        "motions_received",
+        "motions_decided",
+        "motions_to_suggestions",
+        "inspections",
+        "inspection_participants",
+        "inspection_reports",
+        "feedback_requested",
+        "feedback_received",
+        "feedback_outstanding",
+        "constituent_reports",
+    ),
+    "plan": ("plan_tasks", "plan_tasks_completed"),
 }
 
 
@@ -194,7 +227,12 @@ def build_annual(
             **{k: bulletin[k] for k in ("instructed", "forwarded", "forwarded_replied")},
         },
     }
-    return AnnualReport.model_validate(data).model_dump(mode="json")
+    data.update(_processes(context("meetings"), context("plan"), year, area))
+    report = AnnualReport.model_validate(data).model_dump(mode="json")
+    for name in OPTIONAL_SECTIONS:
+        if report[name] is None:
+            del report[name]
+    return report
 
 
 def report_position(
@@ -250,6 +288,71 @@ def _suggestions(ctx: SectionContext, year: int) -> dict[str, Any]:
         "rehandled": total("rehandled"),
         "overdue": overdue_on(ctx, ctx.today, year),
     }
+
+
+def _processes(
+    meetings: SectionContext, plans: SectionContext, year: int, area: str | None
+) -> dict[str, Any]:
+    """Issue 14's sections, each only when the year has data for it. Motions,
+    inspections and plans are not counted by area: with ``area`` they are left out."""
+
+    def of(figure: str, ctx: SectionContext = meetings) -> int:
+        return int(in_year(ctx, figure, year))
+
+    def by(figure: str, enum: Any) -> dict[str, int]:
+        found = in_year(meetings, figure, year, "key")
+        return {m.value: int(found.get(m.value, 0)) for m in enum}
+
+    out: dict[str, Any] = {}
+    attendance = by("attendance", AttendanceStatus)
+    sessions: dict[str, Any] = {
+        "sessions_held": of("sessions_held"),
+        "attendance": attendance,
+        "attendance_rate": rate(attendance["present"], sum(attendance.values())),
+        "meetings_held": by("meetings_held", MeetingKind),
+        "observers": by("observers", MeetingKind),
+        "absence_warnings": of("absence_warnings"),
+    }
+    if (
+        sessions["sessions_held"]
+        or any(attendance.values())
+        or any(sessions["meetings_held"].values())
+    ):
+        out["sessions"] = sessions
+    reports = of("constituent_reports")
+    if reports:
+        out["accountability"] = {"constituent_reports": reports}
+    if area:
+        return out
+    decided = by("motions_decided", Decision)
+    motions = {
+        "submitted": of("motions_submitted"),
+        "received": of("motions_received"),
+        "on_agenda": decided[Decision.AGENDA.value],
+        "not_on_agenda": decided[Decision.NOT_AGENDA.value],
+        "handled_as_suggestions": of("motions_to_suggestions"),
+    }
+    if any(motions.values()):
+        out["motions"] = motions
+    received = in_year(meetings, "feedback_received", year)
+    inspections: dict[str, Any] = {
+        "held": by("inspections", InspectionKind),
+        "participants": by("inspection_participants", InspectionKind),
+        "reports": by("inspection_reports", InspectionKind),
+        "feedback_requested": of("feedback_requested"),
+        "feedback_received": int(received),
+        "feedback_outstanding": of("feedback_outstanding"),
+    }
+    if any(inspections["held"].values()) or any(inspections["reports"].values()):
+        out["inspections"] = inspections
+    tasks, completed = of("plan_tasks", plans), of("plan_tasks_completed", plans)
+    if tasks:
+        out["plan"] = {
+            "tasks": tasks,
+            "completed": completed,
+            "completion_rate": rate(completed, tasks),
+        }
+    return out
 
 
 def _nonzero(counts: Mapping[str, int]) -> dict[str, int]:

@@ -57,8 +57,6 @@ class SectionContext(ReportContext):
             rows = self.view.figures(list(stored), self.position)
         for name in names:
             self._rows[name] = []
-        for r in rows:
-            name = stored[r.figure]
-            row = r if name == r.figure else Figure(name, r.key, r.area, r.level, r.year, r.value)
+        for row in rows:  # a rolled-up row keeps its stored name: reports read the rest
             if self._matches(row):
-                self._rows[name].append(row)
+                self._rows[stored[row.figure]].append(row)
