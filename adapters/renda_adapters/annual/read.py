@@ -20,7 +20,10 @@ from renda_core.projections.views import Figure
 
 @dataclass
 class SectionContext(ReportContext):
-    """A report context that reads the named figures only (rolled up where it can)."""
+    """A report context that reads the named figures only (rolled up where it can).
+
+    A rolled-up row keeps its stored name (``<figure>@pref``) in ``figure``; the
+    reports read its key, area, level, year and value."""
 
     rolled: frozenset[str] = frozenset()
     _rows: dict[str, list[Figure]] = field(default_factory=dict, repr=False)

@@ -13,7 +13,8 @@ lead deputy's area and level, and the lead unit (``key``), so ``--as-of``,
 ``--area`` and ``--level`` work on them. Rates are computed from counters. What is
 overdue depends on a business date, so it is computed from the suggestions' documents
 (one per suggestion; as of the ``--as-of`` moment when one is given) for ``--on``
-(default: the as-of day, else today).
+(default: the as-of day, else today). The annual report counts it without the documents,
+from ``open_reply_due`` (open reply deadlines by due date, :func:`overdue_on`).
 """
 
 from __future__ import annotations
