@@ -97,3 +97,26 @@ def test_overdue_counts_the_suggestion_left_without_a_reply(world: dict[str, Any
     # 医药健康 was assigned on 2023-03-06 and never replied: due three months later
     assert overdue_on(ctx, date(2023, 3, 7), 2023) == 0
     assert overdue_on(ctx, date(2024, 1, 1), 2023) == 1
+
+
+def test_a_renamed_prefecture_is_named_anew_and_as_of_before(world: dict[str, Any]) -> None:  # noqa: F811
+    from renda_core.application.areas import read_division_csv
+    from tests.application.scenario import DIVISIONS_CSV
+    from tests.conftest import STAFF
+
+    env, app = world["env"], world["app"]
+    before = build_annual(env.runner(), env.reports(), year=2023)
+    renamed = DIVISIONS_CSV.replace("220100,长春市", "220100,长春市（新）")
+    app.import_divisions({"rows": read_division_csv(renamed), "date": "2024-01-01"}, STAFF)
+    after = build_annual(env.runner(), env.reports(), year=2023)
+    assert before["stations"]["coverage_by_prefecture"]["220100"]["name"] == "长春市"
+    assert after["stations"]["coverage_by_prefecture"]["220100"]["name"] == "长春市（新）"
+    assert {
+        k: v
+        for k, v in after["stations"]["coverage_by_prefecture"]["220100"].items()
+        if k != "name"
+    } == {
+        k: v
+        for k, v in before["stations"]["coverage_by_prefecture"]["220100"].items()
+        if k != "name"
+    }
