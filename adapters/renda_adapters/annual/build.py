@@ -1,4 +1,9 @@
-"""Building the annual report from the section reports' views (no log scan)."""
+"""Building the annual report from the section reports' views (no log scan).
+
+Each section reads only the figures it names, rolled up by prefecture where the area
+filter allows (:mod:`.read`), and no entity documents but a prefecture's name: the
+report reads a bounded number of rows whatever the size of the province.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from renda_adapters.timeline import cumulative
+from renda_adapters.stations import PREFECTURE
+from renda_adapters.suggestions import SEP, overdue_on
+from renda_adapters.timeline import cumulative, in_year, rate
 from renda_adapters.training import course_entries
 from renda_core.application.base import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
@@ -14,6 +21,10 @@ from renda_core.application.store import StoreConfig
 from renda_core.domain.bulletin import ItemKind
 from renda_core.domain.division import BASE_KINDS
 from renda_core.domain.errors import ProjectionFailed
+from renda_core.domain.inspection import InspectionKind
+from renda_core.domain.meeting import MeetingKind
+from renda_core.domain.motion import Decision
+from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.training import CourseKind
 from renda_core.domain.values import Level
 from renda_core.ports.contracts import Report
@@ -22,12 +33,47 @@ from renda_core.projections.asof import AsOf, LogReplay, as_of_from
 from renda_core.projections.reports import fresh_context
 from renda_core.projections.runner import ProjectionRunner
 
-from .model import AnnualReport
+from .model import OPTIONAL_SECTIONS, AnnualReport
+from .read import SectionContext
 
 LEVELS = [level.value for level in Level]
 DUTY, TOPICAL = CourseKind.DUTY.value, CourseKind.TOPICAL.value
-#: the section reports the annual report reads
-NAMES = ("training", "stations", "deputies", "suggestions", "groups", "bulletin")
+#: the section reports the annual report reads (``meetings``: the meetings view;
+#: ``plan``: the committee view)
+NAMES = (
+    "training",
+    "stations",
+    "deputies",
+    "suggestions",
+    "groups",
+    "bulletin",
+    "meetings",
+    "plan",
+)
+#: figures read besides the rolled-up ones, by section (read in the same query)
+OTHER_FIGURES = {
+    "training": ("classes",),
+    "bulletin": ("issues", "items", "instructed", "forwarded", "forwarded_replied"),
+    "meetings": (
+        "sessions_held",
+        "attendance",
+        "meetings_held",
+        "observers",
+        "absence_warnings",
+        "motions_submitted",
+        "motions_received",
+        "motions_decided",
+        "motions_to_suggestions",
+        "inspections",
+        "inspection_participants",
+        "inspection_reports",
+        "feedback_requested",
+        "feedback_received",
+        "feedback_outstanding",
+        "constituent_reports",
+    ),
+    "plan": ("plan_tasks", "plan_tasks_completed"),
+}
 
 
 def _number(value: Any) -> float | None:
@@ -64,18 +110,25 @@ def build_annual(
     # The sections' documents as of the moment: one pass over the log for them all.
     replay = LogReplay(runner, moment) if moment is not None else None
 
-    def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
-        report = reports[name]
+    def context(name: str) -> SectionContext:
+        projection = reports[name].projection
         ctx = fresh_context(
             runner,
-            report.projection,
+            projection,
             as_of=moment,
             area=area,
             level=level,
             catch_up=False,
             replay=replay,
         )
-        return report.build(ctx, **options), ctx
+        rolled: frozenset[str] = getattr(runner.projections[projection], "rolled", frozenset())
+        section_ctx = SectionContext.of(ctx, rolled)
+        section_ctx.prefetch([*rolled, *OTHER_FIGURES.get(name, ())])
+        return section_ctx
+
+    def section(name: str, **options: Any) -> tuple[dict[str, Any], Any]:
+        ctx = context(name)
+        return reports[name].build(ctx, **options), ctx
 
     if replay is not None:
         for name in NAMES:
@@ -85,7 +138,7 @@ def build_annual(
     training, training_ctx = section("training", year=year)
     stations, stations_ctx = section("stations", year=year)
     roster, roster_ctx = section("deputies")
-    suggestions, _ = section("suggestions", year=year)
+    suggestions = _suggestions(context("suggestions"), year)
     groups, groups_ctx = section("groups", year=year)
     bulletin, _ = section("bulletin", year=year)
 
@@ -174,7 +227,12 @@ def build_annual(
             **{k: bulletin[k] for k in ("instructed", "forwarded", "forwarded_replied")},
         },
     }
-    return AnnualReport.model_validate(data).model_dump(mode="json")
+    data.update(_processes(context("meetings"), context("plan"), year, area))
+    report = AnnualReport.model_validate(data).model_dump(mode="json")
+    for name in OPTIONAL_SECTIONS:
+        if report[name] is None:
+            del report[name]
+    return report
 
 
 def report_position(
@@ -202,6 +260,99 @@ def describe_store(store: StoreConfig) -> str:
 def now_label() -> str:
     """The current moment in Beijing time, to the second (the report's own clock)."""
     return asof_module.now().astimezone(BUSINESS_TZ).isoformat(timespec="seconds")
+
+
+def _suggestions(ctx: SectionContext, year: int) -> dict[str, Any]:
+    """The figures of the suggestions report the annual report prints, from counters
+    only (overdue too: ``open_reply_due``), judged on the context's business date."""
+
+    def total(figure: str) -> int:
+        return ctx.total(figure, year=year)
+
+    by_class: dict[str, int] = {}
+    for key, value in ctx.by("reply_class", "key", year=year).items():
+        cls = key.partition(SEP)[0]
+        if value:
+            by_class[cls] = by_class.get(cls, 0) + value
+    assigned, replied = total("assigned"), total("replied")
+    return {
+        "submitted": total("submitted"),
+        "accepted": total("accepted"),
+        "assigned": assigned,
+        "replied": replied,
+        "replied_rate": rate(replied, assigned),
+        "on_time_rate": rate(total("replied_on_time"), replied),
+        "by_class": dict(sorted(by_class.items())),
+        "satisfaction_first": rate(total("satisfied_first"), total("evaluated_first")),
+        "satisfaction_final": rate(total("satisfied_final"), total("evaluated_final")),
+        "rehandled": total("rehandled"),
+        "overdue": overdue_on(ctx, ctx.today, year),
+    }
+
+
+def _processes(
+    meetings: SectionContext, plans: SectionContext, year: int, area: str | None
+) -> dict[str, Any]:
+    """Issue 14's sections, each only when the year has data for it. Motions,
+    inspections and plans are not counted by area: with ``area`` they are left out."""
+
+    def of(figure: str, ctx: SectionContext = meetings) -> int:
+        return int(in_year(ctx, figure, year))
+
+    def by(figure: str, enum: Any) -> dict[str, int]:
+        found = in_year(meetings, figure, year, "key")
+        return {m.value: int(found.get(m.value, 0)) for m in enum}
+
+    out: dict[str, Any] = {}
+    attendance = by("attendance", AttendanceStatus)
+    sessions: dict[str, Any] = {
+        "sessions_held": of("sessions_held"),
+        "attendance": attendance,
+        "attendance_rate": rate(attendance["present"], sum(attendance.values())),
+        "meetings_held": by("meetings_held", MeetingKind),
+        "observers": by("observers", MeetingKind),
+        "absence_warnings": of("absence_warnings"),
+    }
+    if (
+        sessions["sessions_held"]
+        or any(attendance.values())
+        or any(sessions["meetings_held"].values())
+    ):
+        out["sessions"] = sessions
+    reports = of("constituent_reports")
+    if reports:
+        out["accountability"] = {"constituent_reports": reports}
+    if area:
+        return out
+    decided = by("motions_decided", Decision)
+    motions = {
+        "submitted": of("motions_submitted"),
+        "received": of("motions_received"),
+        "on_agenda": decided[Decision.AGENDA.value],
+        "not_on_agenda": decided[Decision.NOT_AGENDA.value],
+        "handled_as_suggestions": of("motions_to_suggestions"),
+    }
+    if any(motions.values()):
+        out["motions"] = motions
+    received = in_year(meetings, "feedback_received", year)
+    inspections: dict[str, Any] = {
+        "held": by("inspections", InspectionKind),
+        "participants": by("inspection_participants", InspectionKind),
+        "reports": by("inspection_reports", InspectionKind),
+        "feedback_requested": of("feedback_requested"),
+        "feedback_received": int(received),
+        "feedback_outstanding": of("feedback_outstanding"),
+    }
+    if any(inspections["held"].values()) or any(inspections["reports"].values()):
+        out["inspections"] = inspections
+    tasks, completed = of("plan_tasks", plans), of("plan_tasks_completed", plans)
+    if tasks:
+        out["plan"] = {
+            "tasks": tasks,
+            "completed": completed,
+            "completion_rate": rate(completed, tasks),
+        }
+    return out
 
 
 def _nonzero(counts: Mapping[str, int]) -> dict[str, int]:
@@ -245,11 +396,7 @@ def _area_name(ctx: Any, area: str | None) -> str:
 
 def _coverage_by_prefecture(ctx: Any, year: int) -> dict[str, Any]:
     """Coverage of township/street divisions per prefecture, from the same counters."""
-    prefectures = {
-        code: doc["name"]
-        for code, doc in ctx.entities("division")
-        if doc.get("kind") == "prefecture"
-    }
+    prefectures = {code: doc["name"] for code, doc in ctx.entities(PREFECTURE)}
     totals: dict[str, int] = {}
     for row in ctx.figures(["divisions"]):
         if row.key in BASE_KINDS:

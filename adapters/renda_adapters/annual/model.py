@@ -7,6 +7,8 @@ sentence (``docs/reports.md`` is written from the same table).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 Rate = float | None
@@ -139,6 +141,75 @@ class Bulletin(_Section):
     forwarded_replied: int
 
 
+class ByAttendance(_Section):
+    present: int
+    leave: int
+    absent: int
+
+
+class ByMeetingKind(_Section):
+    sc_meeting: int
+    forum: int
+
+
+class Sessions(_Section):
+    """Sessions and attendance, from the ``meetings`` view (issue 14)."""
+
+    sessions_held: int = Field(description="congress sessions opened in the year")
+    attendance: ByAttendance = Field(
+        description="deputies' attendance of the year's sessions (人次), by status"
+    )
+    attendance_rate: Rate
+    meetings_held: ByMeetingKind
+    observers: ByMeetingKind = Field(description="deputies attending as observers (列席, 人次)")
+    absence_warnings: int = Field(
+        description="deputies who reached two sessions missed without leave in a term "
+        "(a warning to staff, Art. 62; never a termination)"
+    )
+
+
+class Motions(_Section):
+    """Motions (议案), from the ``meetings`` view."""
+
+    submitted: int
+    received: int
+    on_agenda: int
+    not_on_agenda: int
+    handled_as_suggestions: int
+
+
+class ByInspectionKind(_Section):
+    inspection: int
+    research: int
+
+
+class Inspections(_Section):
+    """Inspections and research (视察、专题调研), from the ``meetings`` view."""
+
+    held: ByInspectionKind
+    participants: ByInspectionKind = Field(description="deputies taking part (人次)")
+    reports: ByInspectionKind
+    feedback_requested: int
+    feedback_received: int
+    feedback_outstanding: int = Field(
+        description="feedback requested in the year and not received yet"
+    )
+
+
+class Plan(_Section):
+    """The year's deputy-work plans (Art. 43), from the ``committee`` view."""
+
+    tasks: int
+    completed: int
+    completion_rate: Rate
+
+
+class Accountability(_Section):
+    """Reports to constituents (述职), from the ``meetings`` view."""
+
+    constituent_reports: int
+
+
 class Meta(_Section):
     year: int
     area: str | None
@@ -157,9 +228,29 @@ class AnnualReport(_Section):
     suggestions: Suggestions
     groups: Groups
     bulletin: Bulletin
+    # issue 14's processes: present only when the year has data for them
+    sessions: Sessions | None = None
+    motions: Motions | None = None
+    inspections: Inspections | None = None
+    plan: Plan | None = None
+    accountability: Accountability | None = None
 
 
 SECTIONS: tuple[str, ...] = ("training", "stations", "liaison", "suggestions", "groups", "bulletin")
+#: issue 14's sections, after those: each left out when the year has no data for it
+OPTIONAL_SECTIONS: tuple[str, ...] = (
+    "sessions",
+    "motions",
+    "inspections",
+    "plan",
+    "accountability",
+)
+
+
+def sections_of(data: dict[str, Any]) -> list[str]:
+    """The sections a report holds, in order."""
+    return [*SECTIONS, *(s for s in OPTIONAL_SECTIONS if s in data)]
+
 
 SECTION_LABELS: dict[str, tuple[str, str]] = {
     "training": ("代表学习培训", "Training"),
@@ -168,6 +259,11 @@ SECTION_LABELS: dict[str, tuple[str, str]] = {
     "suggestions": ("代表建议办理", "Deputy suggestions"),
     "groups": ("代表小组", "Deputy groups"),
     "bulletin": ("《人大代表之声》专刊", "The bulletin Voice of Deputies"),
+    "sessions": ("代表出席会议", "Sessions and attendance"),
+    "motions": ("代表议案", "Motions"),
+    "inspections": ("代表视察和专题调研", "Inspections and research"),
+    "plan": ("年度代表工作计划", "The deputy-work plan"),
+    "accountability": ("代表向原选区选民述职", "Reports to constituents"),
 }
 
 #: figure path -> (Chinese label, English label, the seed's sentence or "")
@@ -288,4 +384,56 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "bulletin.instructed": ("获领导批示（件）", "Items with a leader's instruction", ""),
     "bulletin.forwarded": ("批转办理（件）", "Items forwarded for handling", "多份建议被批转办理"),
     "bulletin.forwarded_replied": ("批转后已办复（件）", "Forwarded items replied", ""),
+    "sessions.sessions_held": ("召开人民代表大会会议（次）", "Congress sessions held", ""),
+    "sessions.attendance.present": ("出席（人次）", "Attended", ""),
+    "sessions.attendance.leave": ("请假（人次）", "On leave", ""),
+    "sessions.attendance.absent": ("缺席（人次）", "Absent without leave", ""),
+    "sessions.attendance_rate": ("出席率", "Attendance rate", ""),
+    "sessions.meetings_held.sc_meeting": ("常委会会议（次）", "Standing-committee meetings", ""),
+    "sessions.meetings_held.forum": ("座谈会（次）", "Forums", ""),
+    "sessions.observers.sc_meeting": (
+        "列席常委会会议的代表（人次）",
+        "Deputies attending standing-committee meetings as observers",
+        "",
+    ),
+    "sessions.observers.forum": ("列席座谈会的代表（人次）", "Deputies attending forums", ""),
+    "sessions.absence_warnings": (
+        "未经批准两次缺席的代表（提示）",
+        "Deputies warned: two sessions missed without leave",
+        "",
+    ),
+    "motions.submitted": ("提出议案（件）", "Motions submitted", ""),
+    "motions.received": ("收到议案（件）", "Motions received", ""),
+    "motions.on_agenda": ("列入会议议程（件）", "Placed on the agenda", ""),
+    "motions.not_on_agenda": ("不列入会议议程（件）", "Not placed on the agenda", ""),
+    "motions.handled_as_suggestions": (
+        "作为代表建议处理（件）",
+        "Handled as suggestions",
+        "",
+    ),
+    "inspections.held.inspection": ("代表视察（次）", "Inspections", ""),
+    "inspections.held.research": ("专题调研（次）", "Research", ""),
+    "inspections.participants.inspection": (
+        "参加视察的代表（人次）",
+        "Deputies taking part in inspections",
+        "",
+    ),
+    "inspections.participants.research": (
+        "参加专题调研的代表（人次）",
+        "Deputies taking part in research",
+        "",
+    ),
+    "inspections.reports.inspection": ("视察报告（篇）", "Inspection reports", ""),
+    "inspections.reports.research": ("调研报告（篇）", "Research reports", ""),
+    "inspections.feedback_requested": ("要求反馈（件）", "Feedback requested", ""),
+    "inspections.feedback_received": ("已反馈（件）", "Feedback received", ""),
+    "inspections.feedback_outstanding": ("尚未反馈（件）", "Feedback outstanding", ""),
+    "plan.tasks": ("年度计划任务（项）", "Plan tasks", ""),
+    "plan.completed": ("已完成任务（项）", "Tasks completed", ""),
+    "plan.completion_rate": ("计划完成率", "Plan completion", ""),
+    "accountability.constituent_reports": (
+        "代表向原选区选民述职（次）",
+        "Reports to constituents",
+        "",
+    ),
 }

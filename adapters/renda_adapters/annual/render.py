@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import jinja2
 
 from . import svg
-from .model import FIGURES, SECTION_LABELS, SECTIONS
+from .model import FIGURES, SECTION_LABELS, sections_of
 
 FORMATS = ("table", "json", "csv", "xlsx", "markdown", "text", "html")
 
@@ -39,7 +39,7 @@ def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 def figure_rows(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     """(section, figure, value) for every figure of every section, in order."""
-    for section in SECTIONS:
+    for section in sections_of(data):
         for path, value in flatten(data[section]):
             yield section, path, value
 
@@ -189,7 +189,7 @@ def title(data: dict[str, Any], lang: str) -> str:
 
 def render_table(data: dict[str, Any], lang: str) -> Group:
     tables = []
-    for section in SECTIONS:
+    for section in sections_of(data):
         zh, en = SECTION_LABELS[section]
         table = Table(title=zh if lang == "zh" else en, title_justify="left")
         table.add_column("指标" if lang == "zh" else "Figure")
@@ -228,7 +228,7 @@ def render_xlsx(data: dict[str, Any], lang: str) -> bytes:
     zh = lang == "zh"
     header = ["指标", "数值", "字段"] if zh else ["Figure", "Value", "Key"]
     sheets = []
-    for section in SECTIONS:
+    for section in sections_of(data):
         rows: list[list[Any]] = []
         for path, value in flatten(data[section]):
             full = f"{section}.{path}"
@@ -241,7 +241,7 @@ def render_xlsx(data: dict[str, Any], lang: str) -> bytes:
 
 def render_markdown(data: dict[str, Any], lang: str) -> str:
     lines = [f"# {title(data, lang)}", ""]
-    for section in SECTIONS:
+    for section in sections_of(data):
         zh, en = SECTION_LABELS[section]
         lines += [f"## {zh if lang == 'zh' else en}", ""]
         lines += ["| 指标 | 数值 |" if lang == "zh" else "| Figure | Value |", "|---|---:|"]
@@ -362,7 +362,7 @@ def render_html(
             data=data,
             title=title(data, lang),
             lang=lang,
-            sections=[(s, SECTION_LABELS[s][0 if zh else 1]) for s in SECTIONS],
+            sections=[(s, SECTION_LABELS[s][0 if zh else 1]) for s in sections_of(data)],
             rows=lambda section: [
                 (label(f"{section}.{p}", lang), show(v, f"{section}.{p}"), f"{section}.{p}")
                 for p, v in flatten(data[section])

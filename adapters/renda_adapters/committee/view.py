@@ -4,7 +4,9 @@ and the year's deputy-work plans.
 Documents: ``member`` (the member, the deputies he liaises with since/until, his
 contacts and the last contact per deputy), ``deputy`` (name, the members liaising),
 ``body``, ``plan`` (tasks with progress and completion). Figures by business year:
-``member_contacts``, ``body_contacts``, ``participations`` (by kind).
+``member_contacts``, ``body_contacts``, ``participations`` (by kind); ``plan_tasks``
+and ``plan_tasks_completed`` by the plan's level and year (the annual report's plan
+completion).
 """
 
 from __future__ import annotations
@@ -228,6 +230,7 @@ class CommitteeProjection:
             }
         )
         view.put(PLAN, str(event.originator_id), plan)
+        view.add("plan_tasks", level=plan["level"], year=plan["year"])
 
     @process_event.register(WorkPlan.ProgressReported)
     def _(self, event: Any, view: ViewUnit) -> None:
@@ -239,6 +242,8 @@ class CommitteeProjection:
     def _(self, event: Any, view: ViewUnit) -> None:
         plan = _get(view, PLAN, str(event.originator_id))
         task = plan["tasks"][event.number - 1]
+        if task["completed_on"] is None:
+            view.add("plan_tasks_completed", level=plan["level"], year=plan["year"])
         task["percent"] = 100
         task["completed_on"] = event.on.isoformat()
         view.put(PLAN, str(event.originator_id), plan)

@@ -14,6 +14,7 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
+from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import cumulative, in_year, iso, rate, steps, sync, year_runs
 from renda_core.domain.group import DeputyGroup, GroupActivityKind, GroupBasis
 from renda_core.ports import hookimpl
@@ -24,6 +25,15 @@ from renda_core.projections.unit import ViewUnit
 GROUP = "group"
 
 
+@rolled_up(
+    "groups",
+    "groups_formed",
+    "groups_dissolved",
+    "activities",
+    "participations",
+    "disputes_handled",
+    "disputes_resolved",
+)
 class GroupsProjection:
     name = "groups"
     topics = (

@@ -10,11 +10,15 @@ term, for the Art. 62 warning). Counters (by business-date year):
   a corrected status moves the count, it never counts twice
 - ``absence_warnings``: deputies who reached two sessions missed without leave in one
   term, counted in the year of the second (undone if a correction takes it back)
-- ``motions_submitted``, ``motions_decided`` (key: decision), ``motions_voted``
-  (key: passed / not_passed), ``motions_to_suggestions``
+- ``motions_submitted``, ``motions_received``, ``motions_decided`` (key: decision),
+  ``motions_voted`` (key: passed / not_passed), ``motions_to_suggestions``
 - ``inspections`` (key: kind, year held), ``inspection_participants``,
   ``inspection_reports``, ``feedback_requested``, ``feedback_received`` (key: on_time /
-  late)
+  late), ``feedback_outstanding`` (requested and not yet received, by the year of the
+  request)
+- ``constituent_reports``: reports to constituents (述职), by the deputy's area and level
+  and the year reported; a cancelled report is taken back (document
+  ``constituent_report``)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from renda_core.domain.accountability import ConstituentReport
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.inspection import Inspection
 from renda_core.domain.meeting import Meeting
@@ -30,12 +35,13 @@ from renda_core.domain.motion import Motion
 from renda_core.domain.session import AttendanceStatus, CongressSession
 from renda_core.projections.unit import ViewUnit
 
-SESSION, MEETING, MOTION, INSPECTION, DEPUTY = (
+SESSION, MEETING, MOTION, INSPECTION, DEPUTY, REPORT = (
     "session",
     "meeting",
     "motion",
     "inspection",
     "deputy",
+    "constituent_report",
 )
 ABSENT = AttendanceStatus.ABSENT.value
 
@@ -63,6 +69,8 @@ class MeetingsProjection:
         "renda:Inspection.Reported",
         "renda:Inspection.FeedbackRequested",
         "renda:Inspection.FeedbackReceived",
+        "renda:ConstituentReport.Reported",
+        "renda:ConstituentReport.Cancelled",
     )
 
     @singledispatchmethod
@@ -202,7 +210,9 @@ class MeetingsProjection:
 
     @process_event.register(Motion.Received)
     def _(self, event: Any, view: ViewUnit) -> None:
-        view.put(MOTION, str(event.originator_id), _motion_status(view, event, "received"))
+        doc = _motion_status(view, event, "received")
+        view.put(MOTION, str(event.originator_id), doc)
+        view.add("motions_received", level=doc["level"], year=event.on.year)
 
     @process_event.register(Motion.Decided)
     def _(self, event: Any, view: ViewUnit) -> None:
@@ -273,18 +283,48 @@ class MeetingsProjection:
     def _(self, event: Any, view: ViewUnit) -> None:
         key = str(event.originator_id)
         doc = _doc(view, INSPECTION, key)
-        doc["feedback"][event.body] = {"due": event.due.isoformat(), "received_on": None}
+        doc["feedback"][event.body] = {
+            "due": event.due.isoformat(),
+            "received_on": None,
+            "requested_on": event.on.isoformat(),
+        }
         view.put(INSPECTION, key, doc)
         view.add("feedback_requested", level=doc["level"], year=event.on.year)
+        view.add("feedback_outstanding", level=doc["level"], year=event.on.year)
 
     @process_event.register(Inspection.FeedbackReceived)
     def _(self, event: Any, view: ViewUnit) -> None:
         key = str(event.originator_id)
         doc = _doc(view, INSPECTION, key)
-        doc["feedback"][event.body]["received_on"] = event.on.isoformat()
+        feedback = doc["feedback"][event.body]
+        if feedback["received_on"] is None and feedback.get("requested_on"):
+            requested = int(feedback["requested_on"][:4])
+            view.add("feedback_outstanding", -1, level=doc["level"], year=requested)
+        feedback["received_on"] = event.on.isoformat()
         view.put(INSPECTION, key, doc)
         timing = "on_time" if event.on_time else "late"
         view.add("feedback_received", key=timing, level=doc["level"], year=event.on.year)
+
+    # -- reports to constituents (述职) ---------------------------------------------
+
+    @process_event.register(ConstituentReport.Reported)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        deputy = view.get(DEPUTY, event.deputy_id) or {}
+        where = {
+            "area": deputy.get("area") or "",
+            "level": deputy.get("level") or "",
+            "year": event.on.year,
+        }
+        view.put(REPORT, str(event.originator_id), where)
+        view.add("constituent_reports", **where)
+
+    @process_event.register(ConstituentReport.Cancelled)
+    def _(self, event: Any, view: ViewUnit) -> None:
+        key = str(event.originator_id)
+        where = view.get(REPORT, key)
+        if where is not None:
+            view.add("constituent_reports", -1, **where)
+            view.delete(REPORT, key)
 
 
 def _doc(view: ViewUnit, kind: str, key: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.table import Table
 
+from renda_adapters.rollup import rolled_up
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
@@ -20,6 +21,14 @@ from renda_core.projections.unit import ViewUnit
 KIND = "deputy"
 
 
+@rolled_up(
+    "active_total",
+    "terminated_total",
+    "registered_total",
+    "liaison_deputies",
+    "contacts",
+    "deputies_contacted",
+)
 class DeputyRoster:
     """Keeps one document per deputy and the roster's counters."""
 

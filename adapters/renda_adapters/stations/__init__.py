@@ -19,6 +19,7 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
+from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import (
     cumulative,
     in_year,
@@ -41,8 +42,36 @@ from renda_core.projections.unit import ViewUnit
 from renda_core.projections.views import FigureKey
 
 DIVISION, STATION, DEPUTY, OPINION = "division", "station", "deputy", "opinion"
+PREFECTURE = "prefecture"  # a prefecture's name, so a report needs no division list
 
 
+@rolled_up(
+    "divisions",
+    "divisions_covered",
+    "stations_open",
+    "stations_established",
+    "activities",
+    "activities_by_month",
+    "people_received",
+    "deputies_entered",
+    "deputies_on_roster",
+    "collected",
+    "accepted",
+    "loop_accepted",
+    "out_of_scope",
+    "merged",
+    "answered_on_the_spot",
+    "handled",
+    "referred",
+    "escalated",
+    "fed_back",
+    "items_pushed",
+    "loop_fed_back",
+    "days_to_feedback",
+    "evaluations",
+    "reopened",
+    "closed",
+)
 class StationsProjection:
     """Divisions, stations, rosters, activities and opinions, as counters and docs."""
 
@@ -87,6 +116,8 @@ class StationsProjection:
         }
         view.add("divisions", key=event.kind, area=event.code)
         view.put(DIVISION, event.code, doc)
+        if event.kind == DivisionKind.PREFECTURE.value:
+            view.put(PREFECTURE, event.code, {"name": event.name})
 
     @process_event.register(Division.Corrected)
     def _(self, event: Any, view: ViewUnit) -> None:
@@ -98,6 +129,7 @@ class StationsProjection:
         doc.update({k: v for k, v in event.changes.items() if k in ("name", "kind", "parent_code")})
         _sync_division(view, doc)
         view.put(DIVISION, code, doc)
+        _sync_prefecture(view, doc)
 
     # -- stations -----------------------------------------------------------------
 
@@ -350,6 +382,14 @@ def _count(view: ViewUnit, doc: dict[str, Any], figure: str, on: date, key: str 
         return
     doc["counted"].append(mark)
     view.add(figure, key=key, area=doc["area"], year=on.year)
+
+
+def _sync_prefecture(view: ViewUnit, doc: dict[str, Any]) -> None:
+    """Keep a ``prefecture`` document (its name) for each division of that kind."""
+    if doc["kind"] == DivisionKind.PREFECTURE.value:
+        view.put(PREFECTURE, doc["code"], {"name": doc["name"]})
+    elif view.get(PREFECTURE, doc["code"]) is not None:
+        view.delete(PREFECTURE, doc["code"])
 
 
 def _sync_division(view: ViewUnit, doc: dict[str, Any]) -> None:

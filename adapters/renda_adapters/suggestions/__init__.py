@@ -13,7 +13,8 @@ lead deputy's area and level, and the lead unit (``key``), so ``--as-of``,
 ``--area`` and ``--level`` work on them. Rates are computed from counters. What is
 overdue depends on a business date, so it is computed from the suggestions' documents
 (one per suggestion; as of the ``--as-of`` moment when one is given) for ``--on``
-(default: the as-of day, else today).
+(default: the as-of day, else today). The annual report counts it without the documents,
+from ``open_reply_due`` (open reply deadlines by due date, :func:`overdue_on`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
+from renda_adapters.rollup import rolled_up
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.cli.asof import on_params, take_on
 from renda_core.domain.reminder import URGE, Reminder
@@ -38,8 +40,24 @@ KIND = "suggestion"
 VIEW = "suggestions"
 SEP = "\t"  # class and unit in one counter key
 REPLY_DEADLINES = ("reply_due", "rehandle_due")
+DUES = "_dues"  # in a document: its contribution to ``open_reply_due`` (not shown)
+NONE = "-"  # the area or level of a suggestion without one, in ``open_reply_due``
 
 
+@rolled_up(
+    "submitted",
+    "accepted",
+    "assigned",
+    "replied",
+    "replied_on_time",
+    "reply_class",
+    "evaluated_first",
+    "satisfied_first",
+    "evaluated_final",
+    "satisfied_final",
+    "rehandled",
+    "open_reply_due",
+)
 class SuggestionView:
     """One document per suggestion plus the handling counters."""
 
@@ -383,6 +401,7 @@ class SuggestionView:
 
     @staticmethod
     def _put(view: ViewUnit, event: Any, doc: dict[str, Any]) -> None:
+        _sync_open_dues(view, doc)
         view.put(KIND, str(event.originator_id), doc)
 
     @staticmethod
@@ -459,6 +478,39 @@ def today() -> date:
     return datetime.now(BUSINESS_TZ).date()
 
 
+def _sync_open_dues(view: ViewUnit, doc: dict[str, Any]) -> None:
+    """Count the suggestion's open reply deadlines (``open_reply_due``, key: the due
+    date), so what is overdue on a day is a sum over due dates before it, whatever the
+    number of suggestions. The contribution replaces the one kept in ``doc['_dues']``."""
+    new: list[list[Any]] = []
+    if doc["year"]:
+        where = [doc["area"] or NONE, doc["level"] or NONE, doc["year"]]
+        new = sorted(
+            [entry["due"], *where]
+            for entry in open_deadlines(doc)
+            if entry["deadline"] in REPLY_DEADLINES
+        )
+    old = doc.get(DUES, [])
+    if new == old:
+        return
+    for entries, sign in ((old, -1), (new, 1)):
+        for due, area, level, year in entries:
+            view.add("open_reply_due", sign, key=due, area=area, level=level, year=year)
+    if new:
+        doc[DUES] = new
+    else:
+        doc.pop(DUES, None)
+
+
+def overdue_on(ctx: ReportContext, day: date, year: int) -> int:
+    """Reply deadlines of ``year``'s suggestions open and due before ``day`` (what
+    ``late_items(..., REPLY_DEADLINES)`` counts), from ``open_reply_due``."""
+    before = day.isoformat()
+    return sum(
+        r.value for r in ctx.figures(["open_reply_due"]) if r.year == year and r.key < before
+    )
+
+
 def rate(numerator: int, denominator: int) -> float | None:
     """A share rounded to four places, or None when nothing was counted."""
     return round(numerator / denominator, 4) if denominator else None
@@ -470,6 +522,8 @@ def matching_docs(
     """The view's suggestion documents under the report's filters."""
     rows = []
     for key, doc in ctx.entities(KIND):
+        if DUES in doc:
+            doc = {k: v for k, v in doc.items() if k != DUES}
         if year is not None and doc["year"] != year:
             continue
         if ctx.area and not (doc["area"] or "").startswith(ctx.area):

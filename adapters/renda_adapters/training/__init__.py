@@ -18,6 +18,7 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
+from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import cumulative, in_year, iso, rate, steps, sync, year_runs
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.training import CourseKind, TrainingCourse
@@ -32,6 +33,9 @@ COURSE, DEPUTY = "course", "deputy"
 DUTY = CourseKind.DUTY.value
 
 
+@rolled_up(
+    "trained", "active", "duty_covered", "duty_covered_term", "enrolments", "attendance_days"
+)
 class TrainingProjection:
     name = "training"
     topics = (

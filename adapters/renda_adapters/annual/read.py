@@ -1,0 +1,65 @@
+"""How the annual report reads a section's view: only the figures it names, rolled up.
+
+A :class:`ReportContext` reads every counter of its view at its first question; the
+annual report asks a few figures of each view, and for the whole province (or an area
+of at most four digits) reads them rolled up by prefecture (see
+:mod:`renda_adapters.rollup`), so it reads a bounded number of rows whatever the size
+of the province. The sums are the same; a longer area reads the figures themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from renda_adapters.rollup import covers, rolled_name
+from renda_core.application.app import store_errors
+from renda_core.projections.reports import ReportContext
+from renda_core.projections.views import Figure
+
+
+@dataclass
+class SectionContext(ReportContext):
+    """A report context that reads the named figures only (rolled up where it can).
+
+    A rolled-up row keeps its stored name (``<figure>@pref``) in ``figure``; the
+    reports read its key, area, level, year and value."""
+
+    rolled: frozenset[str] = frozenset()
+    _rows: dict[str, list[Figure]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, ctx: ReportContext, rolled: Iterable[str]) -> SectionContext:
+        return cls(
+            view=ctx.view,
+            position=ctx.position,
+            as_of_date=ctx.as_of_date,
+            area=ctx.area,
+            level=ctx.level,
+            as_of=ctx.as_of,
+            replay=ctx.replay,
+            rolled=frozenset(rolled),
+        )
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read these figures now, in one query."""
+        self._load([n for n in names if n not in self._rows])
+
+    def figures(self, names: Sequence[str] | None = None) -> list[Figure]:
+        if names is None:
+            return super().figures(None)
+        self._load([n for n in names if n not in self._rows])
+        return [r for name in names for r in self._rows[name]]
+
+    def _load(self, names: list[str]) -> None:
+        if not names:
+            return
+        rolled = covers(self.area)
+        stored = {(rolled_name(n) if rolled and n in self.rolled else n): n for n in names}
+        with store_errors("cannot read the view"):
+            rows = self.view.figures(list(stored), self.position)
+        for name in names:
+            self._rows[name] = []
+        for row in rows:  # a rolled-up row keeps its stored name: reports read the rest
+            if self._matches(row):
+                self._rows[stored[row.figure]].append(row)

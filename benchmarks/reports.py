@@ -1,0 +1,193 @@
+"""The annual report in-process: constant in the size of the province (issue 15, item 2).
+
+    python -m benchmarks.reports                   # SQLite, demo scales (1, 5) or (0.2, 1)
+    python -m benchmarks.reports --quick           # demo scales 0.04 and 0.2
+    python -m benchmarks.reports --backend postgres
+    python -m benchmarks.reports --store a.sqlite --store b.sqlite   # logs already built
+
+Builds demo provinces five times apart in size (demo scales 1 and 5 where the demo
+allows scale 5, else 0.2 and 1), catches up the views the annual report reads, then
+times ``build_annual`` (the in-process build ``renda report annual`` calls; start-up
+is ``benchmarks/startup.py``'s) — median of 15 — alternating with a baseline from the
+same run and store: reading one counter row of the stations view. Targets: under 50 ms
+at the larger scale, and growth of at most 1.2× from the smaller to the larger. Where a
+target is missed, ``why`` holds the top of a cProfile of one build. Without ``--quick``
+a third log of 10⁶ events (the demo at scale 0.04 grown by ``benchmarks.run``'s deputy
+and contact workload) is timed too. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+from typing import Any
+
+from benchmarks.common import Figure, Timings, alternate
+from benchmarks.run import REPORT_VIEWS, Stores, fill, seed_demo
+
+YEAR = 2023
+RUNS = 15
+TARGET_MS = 50.0
+TARGET_GROWTH = 1.2
+MILLION = 1_000_000
+
+
+def demo_scales(quick: bool) -> tuple[float, float]:
+    """Two demo scales five times apart: (1, 5) if the demo builds scale 5."""
+    if quick:
+        return (0.04, 0.2)
+    from renda_core.demo.targets import check_scale
+    from renda_core.domain.errors import InvalidInput
+
+    try:
+        check_scale(5.0)
+    except InvalidInput:
+        return (0.2, 1.0)
+    return (1.0, 5.0)
+
+
+def _profile(fn: Any, top: int = 12) -> str:
+    profile = cProfile.Profile()
+    profile.runcall(fn)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(top)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    return "\n".join(lines[-(top + 1) :])
+
+
+def measure(store: str, runs: int = RUNS) -> dict[str, Any]:
+    """The annual report's build against one counter read, alternating, in ms."""
+    from renda_adapters.annual import build_annual
+    from renda_core import Renda
+    from renda_core.cli.context import Env
+    from renda_core.projections.log import last_position
+
+    with Renda(store) as app:
+        env = Env(app=app)
+        runner = env.runner()
+        reports = env.reports()
+        for result in runner.catch_up(REPORT_VIEWS):
+            assert result.error is None, result.error
+        view = runner.view("stations")
+        one = ("divisions@pref", "township", "2201", "", 0)
+
+        def ours() -> None:
+            build_annual(runner, reports, year=YEAR)
+
+        def baseline() -> None:
+            view.get_figures([one])
+
+        ours()  # warm: the first build opens the views' connections
+        timed, base = alternate(ours, baseline, runs)
+        why = _profile(ours)
+        events = last_position(app)
+        env.close()
+    return {"events": events, "ours": timed, "baseline": base, "profile": why}
+
+
+def _figure(
+    name: str, backend: str, m: dict[str, Any], detail: dict[str, Any] | None = None
+) -> Figure:
+    ours: Timings = m["ours"]
+    base: Timings = m["baseline"]
+    ms, base_ms = ours.median * 1000, base.median * 1000
+    met = ms < TARGET_MS
+    return Figure(
+        name=name,
+        ours=ms,
+        baseline=base_ms,
+        unit="ms",
+        ratio=ms / base_ms if base_ms else None,
+        target=f"< {TARGET_MS:.0f} ms (ratio: times one counter read)",
+        met=met,
+        backend=backend,
+        detail={
+            "events": m["events"],
+            "runs": len(ours.runs),
+            "ours_ms": {k: v * 1000 for k, v in ours.to_dict().items()},
+            "baseline_ms": {k: v * 1000 for k, v in base.to_dict().items()},
+            **(detail or {}),
+        },
+        why="" if met else m["profile"],
+    )
+
+
+def figures(backend: str, quick: bool, stores_given: list[str] | None = None) -> list[Figure]:
+    stores = Stores(backend)
+    out: list[Figure] = []
+    try:
+        measured: list[tuple[str, dict[str, Any]]] = []
+        if stores_given:
+            for store in stores_given:
+                print(f"[{backend}] annual report on {store} …", flush=True)
+                measured.append((store, measure(store)))
+        else:
+            for scale in demo_scales(quick):
+                store = stores.new(f"reports_{str(scale).replace('.', '_')}")
+                print(f"[{backend}] demo province at scale {scale} …", flush=True)
+                seed_demo(store, scale)
+                print(f"[{backend}] annual report at scale {scale} …", flush=True)
+                measured.append((f"demo scale {scale}", measure(store)))
+        for label, m in measured:
+            out.append(_figure(f"annual report in-process, {label}", backend, m))
+        if len(measured) >= 2:
+            (small_label, small), (large_label, large) = measured[0], measured[-1]
+            small_ms, large_ms = small["ours"].median, large["ours"].median
+            base_growth = large["baseline"].median / small["baseline"].median
+            growth = large_ms / small_ms
+            met = growth <= TARGET_GROWTH
+            out.append(
+                Figure(
+                    name=f"annual report growth, {small_label} → {large_label}",
+                    ours=growth,
+                    baseline=base_growth,
+                    unit="×",
+                    ratio=growth,
+                    target=f"<= {TARGET_GROWTH}x",
+                    met=met,
+                    backend=backend,
+                    detail={
+                        "events": [small["events"], large["events"]],
+                        "event_growth": large["events"] / max(small["events"], 1),
+                        "ms": [small_ms * 1000, large_ms * 1000],
+                    },
+                    why="" if met else large["profile"],
+                )
+            )
+        if not quick and not stores_given:
+            store = stores.new("reports_million")
+            print(f"[{backend}] a log of 10⁶ events …", flush=True)
+            filled = seed_demo(store, 0.04)
+            fill(store, MILLION, filled)
+            m = measure(store)
+            out.append(_figure("annual report in-process, 10⁶ events", backend, m))
+    finally:
+        stores.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--quick", action="store_true", help="demo scales 0.04 and 0.2")
+    parser.add_argument("--store", action="append", help="time logs already built (smaller first)")
+    args = parser.parse_args()
+    sys._called_from_test = True  # type: ignore[attr-defined]  # built-in plugins only
+    found = figures(args.backend, args.quick, args.store)
+    for f in found:
+        mark = "—" if f.met is None else ("met" if f.met else "NOT met")
+        base = "" if f.baseline is None else f" (baseline {f.baseline:.3f})"
+        print(f"{f.name}: {f.ours:.3f} {f.unit}{base} · target {f.target}: {mark}")
+        if f.why:
+            print(f.why)
+    print(json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
