@@ -36,6 +36,7 @@ GROUP = "group"
 )
 class GroupsProjection:
     name = "groups"
+    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
     topics = (
         "renda:DeputyGroup.Formed",
         "renda:DeputyGroup.MemberAdded",

@@ -48,6 +48,7 @@ ABSENT = AttendanceStatus.ABSENT.value
 
 class MeetingsProjection:
     name = "meetings"
+    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

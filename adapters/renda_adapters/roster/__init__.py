@@ -33,6 +33,7 @@ class DeputyRoster:
     """Keeps one document per deputy and the roster's counters."""
 
     name = "deputy_roster"
+    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

@@ -76,6 +76,7 @@ class StationsProjection:
     """Divisions, stations, rosters, activities and opinions, as counters and docs."""
 
     name = "stations"
+    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
     topics = (
         "renda:Division.Recorded",
         "renda:Division.Corrected",

@@ -62,6 +62,7 @@ class SuggestionView:
     """One document per suggestion plus the handling counters."""
 
     name = VIEW
+    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
     topics = (
         *(
             f"renda:Suggestion.{e}"

@@ -38,6 +38,7 @@ DUTY = CourseKind.DUTY.value
 )
 class TrainingProjection:
     name = "training"
+    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

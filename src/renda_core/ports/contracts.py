@@ -21,6 +21,11 @@ class Projection(Protocol):
     The runner calls ``process_event`` for each such event in log order, on its own,
     with a :class:`~renda_core.projections.unit.ViewUnit` to read and write the view.
     Raising stops this adapter at the event; nothing of that event is written.
+
+    An adapter may also name its ``version`` (an int, 1 when absent). Raise it when the
+    adapter starts to record something its earlier version did not: views built by the
+    earlier version are then refused (exit 10, "views must be rebuilt") until
+    ``renda projections rebuild`` replays the log into them, rather than read as zeros.
     """
 
     name: str

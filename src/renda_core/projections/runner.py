@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 ERROR_KEY = "last_error"
 STORE_KEY = "store_id"  # the id of the log the view was built from
+VERSION_KEY = "adapter_version"  # the adapter's version the view was built by
 REBUILD = "run `renda projections rebuild`"
 
 
@@ -106,6 +107,7 @@ class ProjectionRunner:
         self._states: dict[str, ViewState] = {}
         self._clean: set[str] = set()  # views known to hold no error
         self._same_store: set[str] = set()  # views known to be built from this log
+        self._current: set[str] = set()  # views known to be built by their adapter's version
         self._store_id: str | None = None
 
     def names(self, names: Iterable[str] | None = None) -> list[str]:
@@ -143,9 +145,12 @@ class ProjectionRunner:
         for name, position in positions.items():
             with store_errors(f"cannot read the view of {name}"):
                 problem = self._ahead(name, position, head, adopt=False)
+                stale = self._stale(name, position, adopt=False)
                 error = self.view(name).get_meta(ERROR_KEY)
             if problem:
                 error = f"views are ahead of the log — {REBUILD}: {problem}"
+            elif stale:
+                error = f"views must be rebuilt — {REBUILD}: {stale}"
             rows.append(ProjectionStatus(name, position, head, max(head - position, 0), error))
         return rows
 
@@ -156,14 +161,19 @@ class ProjectionRunner:
         self._check(positions, self.head())
 
     def _check(self, positions: Mapping[str, int], head: int) -> None:
-        problems = []
+        problems, stale = [], []
         for name, position in positions.items():
             with store_errors(f"cannot read the view of {name}"):
                 problem = self._ahead(name, position, head)
+                outdated = None if problem else self._stale(name, position, adopt=True)
             if problem:
                 problems.append(problem)
+            if outdated:
+                stale.append(outdated)
         if problems:
             raise ViewsAhead(f"views are ahead of the log — {REBUILD}: {'; '.join(problems)}")
+        if stale:
+            raise ViewsAhead(f"views must be rebuilt — {REBUILD}: {'; '.join(stale)}")
 
     def _log_store_id(self) -> str | None:
         """The log's store id; None when it has none (a log opened without creating
@@ -203,6 +213,33 @@ class ProjectionRunner:
             return f"{name} was built from another log (store {seen}, this log is {store_id})"
         self._same_store.add(name)
         return None
+
+    def _stale(self, name: str, position: int, *, adopt: bool) -> str | None:
+        """Why the view ``name`` was built by another version of its adapter (None if not).
+
+        An adapter names its version (``Projection.version``; 1 when it names none) and
+        raises it when it starts to record what its earlier version did not: a view built
+        by the earlier version would read as zeros or gaps, so it is refused until it is
+        rebuilt. An empty view (position 0) takes the adapter's version when first
+        delivered to (``adopt``); a rebuild's shadow starts empty, so it takes it too.
+        """
+        if name in self._current:
+            return None
+        version = str(getattr(self.projections[name], "version", 1))
+        view = self.view(name)
+        seen = view.get_meta(VERSION_KEY) or "1"  # views from before versions: 1
+        if seen == version:
+            self._current.add(name)
+            return None
+        if position == 0:
+            if adopt:
+                view.set_meta(VERSION_KEY, version)
+                self._current.add(name)
+            return None
+        return (
+            f"{name} was built by version {seen} of its adapter, which is now version "
+            f"{version} and records what the old one did not"
+        )
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
         """Bring each adapter's view up to the current head of the log."""
@@ -251,6 +288,7 @@ class ProjectionRunner:
         """Drop what this runner knows of a view (it was replaced)."""
         self._states.pop(name, None)
         self._same_store.discard(name)
+        self._current.discard(name)
         self._clean.discard(name)
 
     # -- the loop ---------------------------------------------------------------
