@@ -69,7 +69,7 @@ from renda_core.domain.errors import (
     ViewsAhead,
 )
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "AbsenceWarning",

@@ -4,7 +4,7 @@ Every report printed as JSON carries ``provenance``::
 
     {"report": "suggestions", "parameters": {...}, "store_id": "…",
      "position": 1234, "recorded_at": "…", "as_of": "…", "chain_head_hash": "…",
-     "renda_version": "0.2.0", "policy": "national"}
+     "renda_version": "0.3.0", "policy": "national"}
 
 ``position`` is the last log position the report reflects (the log head when it was
 built, or the last event recorded by its ``--as-of`` moment), ``recorded_at`` that
