@@ -4,7 +4,7 @@ the ``postgres`` extra."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -266,7 +266,7 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
                 )
 
     def _copy_links(
-        self, curs: Cursor[DictRow], links: Sequence[tuple[int, int, str, str]]
+        self, curs: Cursor[DictRow], links: Iterable[tuple[int, int, str, str]]
     ) -> None:
         statement = SQL(
             "COPY {0}.{1} (position, prev_position, digest, hash) FROM STDIN (FORMAT BINARY)"

@@ -188,7 +188,7 @@ def append_chain(
     sql: ChainSQL,
     positions: Sequence[int],
     stored_events: Sequence[Any],
-    write: Callable[[Sequence[tuple[int, int, str, str]]], None] | None = None,
+    write: Callable[[Iterable[tuple[int, int, str, str]]], None] | None = None,
 ) -> None:
     """Link newly inserted events (in the transaction that inserted them).
 
@@ -212,8 +212,8 @@ def append_chain(
         StoredRow(p, s.originator_id, s.originator_version, s.topic, s.state)
         for p, s in sorted(zip(positions, stored_events, strict=True), key=lambda x: x[0])
     ]
-    links = [(k.position, k.prev_position, k.digest, k.hash) for k in link_rows(rows, last)]
+    links = ((k.position, k.prev_position, k.digest, k.hash) for k in link_rows(rows, last))
     if write is not None:
-        write(links)
+        write(links)  # hashed as written: a COPY in progress is not an idle transaction
     else:
-        curs.executemany(sql.insert_links, links)
+        curs.executemany(sql.insert_links, list(links))
