@@ -24,6 +24,7 @@ Each line is an envelope::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -38,6 +39,7 @@ from renda_core.application.base import RendaBase
 from renda_core.application.bulletins import OpenBulletin
 from renda_core.application.calendar import AddCalendarYear
 from renda_core.application.commands import COMMANDS, ActorModel, invalid_input
+from renda_core.application.inputs import date_policy, dates_as_of
 from renda_core.application.opinions import EscalateOpinion
 from renda_core.application.sessions import OpenSession
 from renda_core.domain.bulletin import Bulletin
@@ -147,12 +149,20 @@ def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.U
     return _keyed_target(command, model, new_id)
 
 
+KEYED_CREATES = frozenset(
+    {"meeting.open", "plan.adopt", "term.begin", "deputy.report-to-constituents"}
+)
+"""Commands of issue 14 that create a record whose id is derived from its data."""
+
+
 def _keyed_target(
     command: str, model: BaseModel, new_id: uuid.UUID
 ) -> tuple[uuid.UUID | None, bool]:
     """Records of issue 14 whose id is derived from what they are (a standing-committee
     meeting by level, term and number; a plan by level and year; a term by level and
     number; a 述职 by deputy, day and place)."""
+    if command not in KEYED_CREATES:
+        return None, False
     from renda_core.domain.accountability import ConstituentReport
     from renda_core.domain.mandate import Term
     from renda_core.domain.meeting import Meeting
@@ -211,8 +221,26 @@ def _resolve(value: Any, ids: dict[str, uuid.UUID], missing: list[str]) -> Any:
     return value
 
 
+def _envelope(raw: str) -> Envelope | None:
+    """The line as an envelope, parsed and validated in one pass by pydantic; None
+    when that fails (the caller then parses it again step by step, for the errors)."""
+    try:
+        return Envelope.model_validate_json(raw)
+    except ValidationError:
+        return None
+
+
 def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
-    """Validate every line; raise InvalidInput naming each bad line and field."""
+    """Validate every line; raise InvalidInput naming each bad line and field.
+
+    The date policy in force when the parse starts holds for every line (it is read
+    once, not once per date).
+    """
+    with dates_as_of(date_policy().today):
+        return _parse_lines(lines)
+
+
+def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     errors: list[dict[str, str]] = []
     parsed: list[ParsedCommand] = []
     ids: dict[str, uuid.UUID] = {}  # command id -> the id "@<command id>" names
@@ -225,17 +253,19 @@ def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            fail(number, "json", f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        try:
-            envelope = Envelope.model_validate(obj)
-        except ValidationError as exc:
-            for item in invalid_input(exc).errors:
-                fail(number, item["field"], item["message"])
-            continue
+        envelope = _envelope(raw)
+        if envelope is None:
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                fail(number, "json", f"not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            try:
+                envelope = Envelope.model_validate(obj)
+            except ValidationError as exc:
+                for item in invalid_input(exc).errors:
+                    fail(number, item["field"], item["message"])
+                continue
         if envelope.id in seen_at:
             fail(
                 number,
@@ -406,7 +436,7 @@ def apply_commands(
     check_actors(app, [c for c in commands if c.id not in done])
     result = ImportResult(total=len(commands))
     todo = [c for c in commands if c.id not in done]
-    referenced = _referenced(commands)
+    referenced = functools.cache(lambda: _referenced(commands))  # walked only when needed
     result.skipped = len(commands) - len(todo)
     if progress and result.skipped:
         progress(result.skipped)
@@ -470,13 +500,13 @@ def _referenced(commands: Sequence[ParsedCommand]) -> dict[uuid.UUID, ParsedComm
 
 
 def _check_target(
-    c: ParsedCommand, returned: Any, referenced: dict[uuid.UUID, ParsedCommand]
+    c: ParsedCommand, returned: Any, referenced: Callable[[], dict[uuid.UUID, ParsedCommand]]
 ) -> None:
     """A line that did not create the record its id promised (a forwarded item that
     already had a suggestion) must not leave a later line pointing at nothing."""
     if c.target is None or not isinstance(returned, uuid.UUID) or returned == c.target:
         return
-    later = referenced.get(c.target)
+    later = referenced().get(c.target)
     if later is not None and later.line > c.line:
         raise RuleViolated(
             f"line {later.line} ({later.id}) refers to the record of line {c.line} "

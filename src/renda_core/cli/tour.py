@@ -52,7 +52,8 @@ FALLBACK_REPORTS: tuple[tuple[str, dict[str, Any]], ...] = (
     type=float,
     default=1.0,
     show_default=True,
-    help="0 < S ≤ 1: multiplies every count of the seed (1.0: the seed's own figures).",
+    help="0 < S ≤ 1, or a whole number 2–5: multiplies every count of the seed "
+    "(1.0: the seed's own figures).",
 )
 @click.option(
     "--seed", type=int, default=2023, show_default=True, help="Seed of every random choice."

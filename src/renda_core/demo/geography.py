@@ -27,7 +27,7 @@ STEMS = words(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """A township or street division."""
 

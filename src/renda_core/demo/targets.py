@@ -54,11 +54,21 @@ def scaled(n: int, scale: float, minimum: int = 1) -> int:
     return max(minimum, math.floor(n * scale + 0.5))
 
 
+#: The largest scale: the synthetic codes (``geography``) leave 100 codes per county for
+#: each kind of division; at 5× the busiest county has 90 towns (101…190).
+MAX_SCALE = 5
+
+
 def check_scale(scale: float) -> float:
-    if not (isinstance(scale, int | float) and math.isfinite(scale) and 0 < scale <= 1):
+    """0 < scale ≤ 1 (a part of the seed's province), or a whole number from 2 to
+    :data:`MAX_SCALE` (a province that many times as large)."""
+    fraction = isinstance(scale, int | float) and math.isfinite(scale) and 0 < scale <= 1
+    whole = isinstance(scale, int | float) and scale in range(2, MAX_SCALE + 1)
+    if not (fraction or whole):
         raise InvalidInput(
-            f"scale: {scale} is not a number greater than 0 and at most 1",
-            [{"field": "scale", "message": "expected 0 < scale ≤ 1"}],
+            f"scale: {scale} is not a number greater than 0 and at most 1, "
+            f"nor a whole number from 2 to {MAX_SCALE}",
+            [{"field": "scale", "message": f"expected 0 < scale ≤ 1 or 2, 3, … {MAX_SCALE}"}],
         )
     return float(scale)
 

@@ -23,7 +23,7 @@ backend; it imports nothing else of the application.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -184,11 +184,17 @@ def chain_unchained(curs: Cursor, sql: ChainSQL, before: int) -> tuple[int, str]
 
 
 def append_chain(
-    curs: Cursor, sql: ChainSQL, positions: Sequence[int], stored_events: Sequence[Any]
+    curs: Cursor,
+    sql: ChainSQL,
+    positions: Sequence[int],
+    stored_events: Sequence[Any],
+    write: Callable[[Iterable[tuple[int, int, str, str]]], None] | None = None,
 ) -> None:
     """Link newly inserted events (in the transaction that inserted them).
 
     ``positions`` are their notification ids, in the order of ``stored_events``.
+    ``write`` writes the (position, prev_position, digest, hash) rows itself (the
+    PostgreSQL recorder copies them in one stream); by default ``executemany``.
     """
     if not stored_events:
         return
@@ -206,7 +212,8 @@ def append_chain(
         StoredRow(p, s.originator_id, s.originator_version, s.topic, s.state)
         for p, s in sorted(zip(positions, stored_events, strict=True), key=lambda x: x[0])
     ]
-    curs.executemany(
-        sql.insert_links,
-        [(k.position, k.prev_position, k.digest, k.hash) for k in link_rows(rows, last)],
-    )
+    links = ((k.position, k.prev_position, k.digest, k.hash) for k in link_rows(rows, last))
+    if write is not None:
+        write(links)  # hashed as written: a COPY in progress is not an idle transaction
+    else:
+        curs.executemany(sql.insert_links, list(links))
