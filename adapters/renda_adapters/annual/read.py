@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from renda_adapters.rollup import covers, rolled_name
-from renda_core.application.app import store_errors
+from renda_core.application.base import store_errors
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.views import Figure
 

@@ -210,7 +210,6 @@ def date_option(
         "--date",
         "on",
         required=required,
-        default=None,
         callback=_given_date,
         help=help + ("" if required else " Defaults to today (Beijing time)."),
     )
