@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from renda_core.cli.common import RendaGroup, choices, date_option, echo, emit, env, json_option
+from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.committee import BodyKind, ParticipationKind, Position
 from renda_core.domain.values import ContactForm, Level
 from renda_core.projections.reports import fresh_context
@@ -182,11 +183,12 @@ def body_add(ctx: click.Context, /, on: str, **fields: Any) -> None:
 
 @body.command(name="show")
 @click.argument("body_id")
+@reason_option
 @json_option
 @click.pass_context
-def body_show(ctx: click.Context, /, body_id: str, as_json: bool) -> None:
+def body_show(ctx: click.Context, /, body_id: str, reason: str | None, as_json: bool) -> None:
     """Show a body with its members, contacts and participations."""
-    data = env(ctx).get_app().body(body_id)
+    data = shown_record(ctx, "body.show", body_id, reason)
 
     def render() -> Table:
         table = Table(title=f"{data['name']}（{data['kind_label']}）", show_header=False)

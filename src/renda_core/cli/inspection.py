@@ -19,6 +19,7 @@ from renda_core.cli.common import (
     parse_choice,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.inspection import InspectionKind, Organiser
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
@@ -128,11 +129,14 @@ def inspection_feedback(
 
 @inspection.command(name="show")
 @click.argument("inspection_id")
+@reason_option
 @json_option
 @click.pass_context
-def inspection_show(ctx: click.Context, /, inspection_id: str, as_json: bool) -> None:
+def inspection_show(
+    ctx: click.Context, /, inspection_id: str, reason: str | None, as_json: bool
+) -> None:
     """Show an inspection with its participants, report and feedback."""
-    data = env(ctx).get_app().inspection(inspection_id)
+    data = shown_record(ctx, "inspection.show", inspection_id, reason)
     keys = ("id", "kind_label", "level", "organiser_label", "status_label")
     emit_record(
         data,
@@ -161,6 +165,7 @@ def inspection_list(ctx: click.Context, /, kind: str | None, as_json: bool) -> N
 
     wanted = parse_choice(InspectionKind, kind, "kind")
     rows = inspection_entries(fresh_context(env(ctx).runner(), MeetingsProjection.name), wanted)
+    rows = shown_rows(ctx, "inspection.list", "inspection", rows)
     emit_rows(
         rows,
         as_json,

@@ -21,6 +21,7 @@ from renda_core.cli.common import (
     parse_choice,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.values import Level
@@ -80,11 +81,12 @@ def meeting_close(ctx: click.Context, /, meeting_id: str, on: str | None) -> Non
 
 @meeting.command(name="show")
 @click.argument("meeting_id")
+@reason_option
 @json_option
 @click.pass_context
-def meeting_show(ctx: click.Context, /, meeting_id: str, as_json: bool) -> None:
+def meeting_show(ctx: click.Context, /, meeting_id: str, reason: str | None, as_json: bool) -> None:
     """Show a meeting with its observers."""
-    data = env(ctx).get_app().meeting(meeting_id)
+    data = shown_record(ctx, "meeting.show", meeting_id, reason)
     keys = ("id", "kind_label", "level", "term", "number", "status_label", "opened_on")
     emit_record(
         data,
@@ -107,6 +109,7 @@ def meeting_list(ctx: click.Context, /, kind: str | None, as_json: bool) -> None
 
     wanted = parse_choice(MeetingKind, kind, "kind")
     rows = meeting_entries(fresh_context(env(ctx).runner(), MeetingsProjection.name), wanted)
+    rows = shown_rows(ctx, "meeting.list", "meeting", rows)
     emit_rows(
         rows,
         as_json,

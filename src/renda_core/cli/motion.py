@@ -19,6 +19,7 @@ from renda_core.cli.common import (
     parse_choice,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.motion import Decision, MotionStatus, Proposer
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
@@ -126,11 +127,12 @@ def motion_vote(ctx: click.Context, /, motion_id: str, passed: bool, on: str | N
 
 @motion.command(name="show")
 @click.argument("motion_id")
+@reason_option
 @json_option
 @click.pass_context
-def motion_show(ctx: click.Context, /, motion_id: str, as_json: bool) -> None:
+def motion_show(ctx: click.Context, /, motion_id: str, reason: str | None, as_json: bool) -> None:
     """Show a motion with its signatures, decision and linked suggestion."""
-    data = env(ctx).get_app().motion(motion_id)
+    data = shown_record(ctx, "motion.show", motion_id, reason)
     head = ("id", "level", "proposer_label", "lead_deputy", "delegation", "status_label")
     tail = ("session_id", "submitted_on", "decided_on", "suggestion_id", "voted_on")
     emit_record(
@@ -155,6 +157,7 @@ def motion_list(ctx: click.Context, /, status: str | None, as_json: bool) -> Non
 
     wanted = parse_choice(MotionStatus, status, "status")
     rows = motion_entries(fresh_context(env(ctx).runner(), MeetingsProjection.name), wanted)
+    rows = shown_rows(ctx, "motion.list", "motion", rows)
     emit_rows(
         rows,
         as_json,

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from renda_core.cli.common import RendaGroup, choices, date_option, echo, emit, env, json_option
+from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.values import Level
 
 LEVEL_HELP = f"Level (default provincial): {choices(Level)}."
@@ -156,11 +157,14 @@ def campaign_conclude(ctx: click.Context, /, campaign_id: str, on: str) -> None:
 
 @campaign.command(name="show")
 @click.argument("campaign_id")
+@reason_option
 @json_option
 @click.pass_context
-def campaign_show(ctx: click.Context, /, campaign_id: str, as_json: bool) -> None:
+def campaign_show(
+    ctx: click.Context, /, campaign_id: str, reason: str | None, as_json: bool
+) -> None:
     """Show a campaign and the plan tasks it is linked to."""
-    data = env(ctx).get_app().campaign(campaign_id)
+    data = shown_record(ctx, "campaign.show", campaign_id, reason)
 
     def render() -> Table:
         table = Table(title=data["title"], show_header=False)

@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.values import Level
 
 
@@ -65,11 +66,12 @@ def session_close(ctx: click.Context, /, session_id: str, on: str | None, as_jso
 
 @session.command(name="show")
 @click.argument("session_id")
+@reason_option
 @json_option
 @click.pass_context
-def session_show(ctx: click.Context, /, session_id: str, as_json: bool) -> None:
+def session_show(ctx: click.Context, /, session_id: str, reason: str | None, as_json: bool) -> None:
     """Show a session with its suggestions and their assignment due date."""
-    data = env(ctx).get_app().session(session_id)
+    data = shown_record(ctx, "session.show", session_id, reason)
 
     def render() -> Table:
         table = Table(title=data["title"], show_header=False)
@@ -94,6 +96,7 @@ def session_list(ctx: click.Context, /, level: str | None, as_json: bool) -> Non
 
         level_value = parse_value(LevelField, level, "level").value
     rows = env(ctx).get_app().sessions(level_value)
+    rows = shown_rows(ctx, "session.list", "session", rows)
 
     def render() -> Table:
         table = Table(title="人民代表大会会议")
