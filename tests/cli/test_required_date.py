@@ -7,8 +7,8 @@ import click
 from click.testing import CliRunner
 
 from renda_core.cli import cli
-from renda_core.cli.conventions import walk
 from renda_core.cli.context import Env
+from renda_core.cli.conventions import walk
 
 
 def test_every_required_date_option_is_missing_when_left_out() -> None:
