@@ -72,7 +72,8 @@ def test_close_records_each_waiting_suggestions_due_date_in_one_write(app: Renda
     ]
     for sid in (accepted, submitted):
         doc = app.suggestion(sid)
-        # 30 days after 2024-01-26 is Sunday 2024-02-25: rolled to the next working day
+        # a month (session_assignment) after 2024-01-26 is Sunday 2024-02-25: rolled to
+        # the next working day
         assert doc["assignment_due"] == "2024-02-26"
         assert doc["session_id"] == str(session)
         assert doc["open_deadlines"] == [

@@ -1,8 +1,9 @@
 """Pure tests of the CongressSession aggregate and its level's roll.
 
-Policy field ``session_assignment`` (default 30 days, docs/suggestions.md "Congress
-sessions"): a session suggestion's assignment due date is counted from the session's
-close; DESIGN.md: at most one session of a level's congress is open at a time.
+Policy field ``session_assignment`` (default one calendar month, after 《上海市人民代表大会
+关于代表建议、批评和意见的规定》 Art. 15; docs/suggestions.md "Congress sessions"): a
+session suggestion's assignment due date is counted from the session's close;
+DESIGN.md: at most one session of a level's congress is open at a time.
 """
 
 from __future__ import annotations
@@ -136,13 +137,18 @@ def test_one_open_session_per_level() -> None:
     assert roll.open_session is None and roll.sessions == [str(first.id), str(second.id)]
 
 
-def test_policy_session_assignment_is_30_days_after_the_close_by_default() -> None:
-    # policy field session_assignment (default Period(30, days))
-    assert NATIONAL.session_assignment == Period(30, Unit.DAYS)
-    # 30 days after 2024-01-25 is Saturday 2024-02-24: the period ends on the next
-    # working day (roll_to_working_day, Civil Code Art. 203 style)
+def test_policy_session_assignment_is_one_month_after_the_close_shanghai_art_15() -> None:
+    # policy field session_assignment: 《上海市人民代表大会关于代表建议、批评和意见的规定》
+    # Art. 15, 闭会后一个月内 — a calendar month (add_months), not 30 days
+    assert NATIONAL.session_assignment == Period(1, Unit.MONTHS)
+    assert NATIONAL.to_dict()["session_assignment"]["label"] == "1个月"
+    # same day next month: 2025-01-20 -> Thursday 2025-02-20 (30 days would be 02-19)
+    assert CLOCK.due(NATIONAL.session_assignment, date(2025, 1, 20)) == date(2025, 2, 20)
+    # clamped to the end of a shorter month: 2024-01-31 -> 2024-02-29 (30 days: 03-01)
+    assert CLOCK.due(NATIONAL.session_assignment, date(2024, 1, 31)) == date(2024, 2, 29)
+    # a month after 2024-01-25 is Sunday 2024-02-25: the period ends on the next working
+    # day (roll_to_working_day, Civil Code Art. 203 style)
     assert CLOCK.due(NATIONAL.session_assignment, date(2024, 1, 25)) == date(2024, 2, 26)
-    assert NATIONAL.to_dict()["session_assignment"]["label"] == "30日"
     province = Clock(NATIONAL.with_changes(session_assignment=Period(20, Unit.WORKING_DAYS)))
     # 20 working days after 2024-01-25: 春节 02-10…17 off, 02-04 and 02-18 worked
     assert province.due(province.policy.session_assignment, date(2024, 1, 25)) == date(2024, 2, 27)

@@ -136,8 +136,15 @@ class DeadlinePolicy:
     max_total: Period = Period(6, Unit.MONTHS)
     roll_to_working_day: bool = True
     rehandle_on_attitude: bool = False
-    #: assignment (交办) of a session suggestion, counted from the session's close
-    session_assignment: Period = Period(30, Unit.DAYS)
+    #: assignment (交办) of a session suggestion, counted from the session's close: one
+    #: calendar month (same day next month, clamped; not 30 days). Source: 《上海市人民代表
+    #: 大会关于代表建议、批评和意见的规定》 Art. 15 — 市人民代表大会常务委员会办公厅、市人民
+    #: 政府办公厅等应当于市人民代表大会闭会后一个月内组织召开代表建议、批评和意见办理工作
+    #: 会议，对办理工作进行部署 (Art. 11: the 大会秘书处 受理和交办 during the session);
+    #: renda reads it as the latest day the session's suggestions are assigned. No provincial
+    #: text read states a 交办 period after the close in those words; Jilin's 2025 chapter 3
+    #: was not read (docs/suggestions.md, "Sources checked").
+    session_assignment: Period = Period(1, Unit.MONTHS)
     #: who may put a motion to each level's congress (a province's rules may differ)
     motion_rules: Mapping[str, MotionRule] = field(default_factory=lambda: DEFAULT_RULES)
 

@@ -31,7 +31,9 @@ from renda_core.ports import hookimpl
 #: ending on a holiday roll to the next working day, and re-handling only on a 不满意
 #: result. The article numbers of 《吉林省人民代表大会代表建议、批评和意见办理条例》
 #: (revised 2025-07-30) are not encoded here: check each period against the
-#: regulation's text before relying on them in production.
+#: regulation's text before relying on them in production. ``session_assignment`` is
+#: not set: its chapter 3 (交办) has not been read, so the national default (one month
+#: after the close, Shanghai's rule Art. 15; docs/suggestions.md) applies.
 JILIN_POLICY = replace(
     NATIONAL,
     name="jilin",
