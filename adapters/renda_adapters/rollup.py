@@ -12,18 +12,33 @@ suggestions; its history is kept like any counter's, so it reads ``--as-of`` too
 A report filtered by an area of at most four digits gets the same sums from the
 rolled-up rows (a code starts with such a prefix exactly when its first four digits
 do); a longer area reads the figures themselves.
+
+Figures a report reads for the whole province and never groups by area can also be
+counted province-wide (``province=``): ``<figure>@all``, area ``""``, the same level
+and year, and the key kept or mapped (``province={"assigned": drop_key}`` counts every
+handling unit's suggestions in one row). Its rows are bounded by levels × keys ×
+years, whatever the number of prefectures; a report for the whole province reads them
+instead of the prefectures' rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from renda_core.projections.unit import ViewUnit
 
 SUFFIX = "@pref"
+PROVINCE_SUFFIX = "@all"
 PREFECTURE_DIGITS = 4
 T = TypeVar("T")
+#: how a province-wide counter keys a row (None: the figure's own key)
+KeyMap = Callable[[str], str] | None
+
+
+def drop_key(key: str) -> str:
+    """A province-wide counter of one row per level and year, whatever the key."""
+    return ""
 
 
 def prefecture(area: str) -> str:
@@ -35,19 +50,29 @@ def rolled_name(figure: str) -> str:
     return figure + SUFFIX
 
 
+def province_name(figure: str) -> str:
+    return figure + PROVINCE_SUFFIX
+
+
 def covers(area: str | None) -> bool:
     """Whether the rolled-up rows answer a report filtered by ``area``."""
     return area is None or len(area) <= PREFECTURE_DIGITS
 
 
 class RolledUnit:
-    """A :class:`ViewUnit` whose ``add`` also adds to the rolled-up counter."""
+    """A :class:`ViewUnit` whose ``add`` also adds to the rolled-up counters."""
 
-    __slots__ = ("_rolled", "_unit", "delete", "get", "peek", "put")
+    __slots__ = ("_province", "_rolled", "_unit", "delete", "get", "peek", "put")
 
-    def __init__(self, unit: ViewUnit, rolled: Collection[str]) -> None:
+    def __init__(
+        self,
+        unit: ViewUnit,
+        rolled: Collection[str],
+        province: Mapping[str, KeyMap] | None = None,
+    ) -> None:
         self._unit = unit
         self._rolled = rolled
+        self._province = province or {}
         self.get = unit.get
         self.peek = unit.peek
         self.put = unit.put
@@ -69,24 +94,43 @@ class RolledUnit:
         unit = self._unit
         unit.add(figure, delta, key=key, area=area, level=level, year=year)
         if figure in self._rolled:
-            area = area[:PREFECTURE_DIGITS]
-            unit.add(figure + SUFFIX, delta, key=key, area=area, level=level, year=year)
+            pref = area[:PREFECTURE_DIGITS]
+            unit.add(figure + SUFFIX, delta, key=key, area=pref, level=level, year=year)
+        if figure in self._province:
+            keyed = self._province[figure]
+            wide = key if keyed is None else keyed(key)
+            unit.add(figure + PROVINCE_SUFFIX, delta, key=wide, area="", level=level, year=year)
 
 
-def rolled_up(*figures: str) -> Callable[[type[T]], type[T]]:
+def rolled_up(
+    *figures: str, province: bool | Iterable[str] | Mapping[str, KeyMap] = ()
+) -> Callable[[type[T]], type[T]]:
     """Class decorator for a projection: the named figures are also counted by
-    prefecture (``<figure>@pref``); the set is kept as ``rolled`` on the class."""
+    prefecture (``<figure>@pref``), and those in ``province`` (``True``: all of them)
+    province-wide (``<figure>@all``, the key mapped where ``province`` maps one); the
+    sets are kept as ``rolled`` and ``province`` on the class."""
     rolled = frozenset(figures)
+    wide: dict[str, KeyMap]
+    if isinstance(province, bool):
+        wide = dict.fromkeys(figures if province else ())
+    elif isinstance(province, Mapping):
+        wide = dict(province)
+    else:
+        wide = dict.fromkeys(province)
+    outside = sorted(set(wide) - rolled)
+    if outside:
+        raise ValueError(f"province-wide figures must be rolled up too: {', '.join(outside)}")
 
     def decorate(cls: type[T]) -> type[T]:
         original = cls.__dict__["process_event"]
 
         def process_event(self: Any, event: Any, view: ViewUnit) -> None:
-            original.__get__(self, type(self))(event, RolledUnit(view, rolled))
+            original.__get__(self, type(self))(event, RolledUnit(view, rolled, wide))
 
         process_event.__doc__ = original.__doc__
         cls.process_event = process_event  # type: ignore[attr-defined]
         cls.rolled = rolled  # type: ignore[attr-defined]
+        cls.province = frozenset(wide)  # type: ignore[attr-defined]
         return cls
 
     return decorate

@@ -53,7 +53,16 @@ NAMES = (
 #: figures read besides the rolled-up ones, by section (read in the same query)
 OTHER_FIGURES = {
     "training": ("classes",),
-    "bulletin": ("issues", "items", "instructed", "forwarded", "forwarded_replied"),
+    "bulletin": (
+        "issues",
+        "published",
+        "items",
+        "instructed",
+        "instructions",
+        "forwarded",
+        "forwarded_created",
+        "forwarded_replied",
+    ),
     "meetings": (
         "sessions_held",
         "attendance",
@@ -119,10 +128,12 @@ def build_annual(
             area=area,
             level=level,
             catch_up=False,
+            check=False,  # caught up (and so checked) above: no second read of positions
             replay=replay,
         )
-        rolled: frozenset[str] = getattr(runner.projections[projection], "rolled", frozenset())
-        section_ctx = SectionContext.of(ctx, rolled)
+        adapter = runner.projections[projection]
+        rolled: frozenset[str] = getattr(adapter, "rolled", frozenset())
+        section_ctx = SectionContext.of(ctx, rolled, getattr(adapter, "province", ()))
         section_ctx.prefetch([*rolled, *OTHER_FIGURES.get(name, ())])
         return section_ctx
 

@@ -1,10 +1,11 @@
 """How the annual report reads a section's view: only the figures it names, rolled up.
 
 A :class:`ReportContext` reads every counter of its view at its first question; the
-annual report asks a few figures of each view, and for the whole province (or an area
-of at most four digits) reads them rolled up by prefecture (see
-:mod:`renda_adapters.rollup`), so it reads a bounded number of rows whatever the size
-of the province. The sums are the same; a longer area reads the figures themselves.
+annual report asks a few figures of each view: for the whole province it reads those
+counted province-wide (``<figure>@all``) and the rest rolled up by prefecture, for an
+area of at most four digits the prefectures' rows (see :mod:`renda_adapters.rollup`),
+so it reads a bounded number of rows whatever the size of the province. The sums are
+the same; a longer area reads the figures themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from renda_adapters.rollup import covers, rolled_name
+from renda_adapters.rollup import covers, province_name, rolled_name
 from renda_core.application.base import store_errors
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.views import Figure
@@ -22,14 +23,17 @@ from renda_core.projections.views import Figure
 class SectionContext(ReportContext):
     """A report context that reads the named figures only (rolled up where it can).
 
-    A rolled-up row keeps its stored name (``<figure>@pref``) in ``figure``; the
-    reports read its key, area, level, year and value."""
+    A rolled-up row keeps its stored name (``<figure>@pref``, ``<figure>@all``) in
+    ``figure``; the reports read its key, area, level, year and value."""
 
     rolled: frozenset[str] = frozenset()
+    province: frozenset[str] = frozenset()
     _rows: dict[str, list[Figure]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, ctx: ReportContext, rolled: Iterable[str]) -> SectionContext:
+    def of(
+        cls, ctx: ReportContext, rolled: Iterable[str], province: Iterable[str] = ()
+    ) -> SectionContext:
         return cls(
             view=ctx.view,
             position=ctx.position,
@@ -39,6 +43,7 @@ class SectionContext(ReportContext):
             as_of=ctx.as_of,
             replay=ctx.replay,
             rolled=frozenset(rolled),
+            province=frozenset(province),
         )
 
     def prefetch(self, names: Iterable[str]) -> None:
@@ -55,7 +60,14 @@ class SectionContext(ReportContext):
         if not names:
             return
         rolled = covers(self.area)
-        stored = {(rolled_name(n) if rolled and n in self.rolled else n): n for n in names}
+        wide = rolled and not self.area
+
+        def stored_name(name: str) -> str:
+            if wide and name in self.province:
+                return province_name(name)
+            return rolled_name(name) if rolled and name in self.rolled else name
+
+        stored = {stored_name(n): n for n in names}
         with store_errors("cannot read the view"):
             rows = self.view.figures(list(stored), self.position)
         for name in names:

@@ -33,10 +33,11 @@ GROUP = "group"
     "participations",
     "disputes_handled",
     "disputes_resolved",
+    province=True,
 )
 class GroupsProjection:
     name = "groups"
-    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     topics = (
         "renda:DeputyGroup.Formed",
         "renda:DeputyGroup.MemberAdded",

@@ -27,6 +27,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from renda_adapters.rollup import rolled_up
 from renda_core.domain.accountability import ConstituentReport
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.inspection import Inspection
@@ -44,11 +45,14 @@ SESSION, MEETING, MOTION, INSPECTION, DEPUTY, REPORT = (
     "constituent_report",
 )
 ABSENT = AttendanceStatus.ABSENT.value
+#: the figures counted by area (the rest have none): rolled up for the annual report
+BY_AREA = ("attendance", "absence_warnings", "constituent_reports")
 
 
+@rolled_up(*BY_AREA, province=True)
 class MeetingsProjection:
     name = "meetings"
-    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

@@ -28,12 +28,13 @@ KIND = "deputy"
     "liaison_deputies",
     "contacts",
     "deputies_contacted",
+    province=True,
 )
 class DeputyRoster:
     """Keeps one document per deputy and the roster's counters."""
 
     name = "deputy_roster"
-    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

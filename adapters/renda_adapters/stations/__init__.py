@@ -45,9 +45,10 @@ DIVISION, STATION, DEPUTY, OPINION = "division", "station", "deputy", "opinion"
 PREFECTURE = "prefecture"  # a prefecture's name, so a report needs no division list
 
 
-@rolled_up(
-    "divisions",
-    "divisions_covered",
+#: what the annual report shows by prefecture; the other rolled-up figures it reads
+#: province-wide (see :mod:`renda_adapters.rollup`)
+BY_PREFECTURE = ("divisions", "divisions_covered")
+PROVINCE_WIDE = (
     "stations_open",
     "stations_established",
     "activities",
@@ -72,11 +73,14 @@ PREFECTURE = "prefecture"  # a prefecture's name, so a report needs no division 
     "reopened",
     "closed",
 )
+
+
+@rolled_up(*BY_PREFECTURE, *PROVINCE_WIDE, province=PROVINCE_WIDE)
 class StationsProjection:
     """Divisions, stations, rosters, activities and opinions, as counters and docs."""
 
     name = "stations"
-    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     topics = (
         "renda:Division.Recorded",
         "renda:Division.Corrected",

@@ -26,7 +26,7 @@ import click
 from eventsourcing.dispatch import singledispatchmethod
 from rich.table import Table
 
-from renda_adapters.rollup import rolled_up
+from renda_adapters.rollup import drop_key, rolled_up
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.cli.asof import on_params, take_on
 from renda_core.domain.reminder import URGE, Reminder
@@ -57,12 +57,32 @@ NONE = "-"  # the area or level of a suggestion without one, in ``open_reply_due
     "satisfied_final",
     "rehandled",
     "open_reply_due",
+    # province-wide, the unit left out: the annual report reads totals and classes
+    province={
+        **dict.fromkeys(
+            (
+                "submitted",
+                "accepted",
+                "assigned",
+                "replied",
+                "replied_on_time",
+                "evaluated_first",
+                "satisfied_first",
+                "evaluated_final",
+                "satisfied_final",
+                "rehandled",
+            ),
+            drop_key,
+        ),
+        "reply_class": lambda key: key.partition(SEP)[0],
+        "open_reply_due": None,  # key: the due date
+    },
 )
 class SuggestionView:
     """One document per suggestion plus the handling counters."""
 
     name = VIEW
-    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     topics = (
         *(
             f"renda:Suggestion.{e}"

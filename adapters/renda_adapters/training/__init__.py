@@ -34,11 +34,17 @@ DUTY = CourseKind.DUTY.value
 
 
 @rolled_up(
-    "trained", "active", "duty_covered", "duty_covered_term", "enrolments", "attendance_days"
+    "trained",
+    "active",
+    "duty_covered",
+    "duty_covered_term",
+    "enrolments",
+    "attendance_days",
+    province=True,
 )
 class TrainingProjection:
     name = "training"
-    version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

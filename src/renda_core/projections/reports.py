@@ -134,13 +134,16 @@ def fresh_context(
     area: str | None = None,
     level: str | None = None,
     catch_up: bool = True,
+    check: bool = True,
     replay: LogReplay | None = None,
 ) -> ReportContext:
     """A context on ``projection``'s view, caught up first (a failure is an error).
 
     ``as_of``: a recorded moment (a date means the end of that day, Beijing time).
     ``replay`` lets several contexts share one pass over the log for their documents.
-    A view ahead of the log, or built from another log, is refused (``ViewsAhead``).
+    A view ahead of the log, or built from another log, is refused (``ViewsAhead``);
+    ``catch_up=False, check=False`` is for a caller that has just caught the view up
+    (which checked it): the view's position is then not read again.
     """
     if catch_up:
         (result,) = runner.catch_up([projection])
@@ -149,7 +152,7 @@ def fresh_context(
                 f"the '{projection}' adapter failed {result.error}; "
                 "the report would be stale (see `renda projections status`)"
             )
-    else:
+    elif check:
         runner.check([projection])  # a view ahead of the log is refused either way
     view = runner.view(projection)
     moment = as_of_from(as_of if as_of is not None else as_of_date)
