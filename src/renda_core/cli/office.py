@@ -14,7 +14,7 @@ from typing import IO
 import click
 
 from renda_core.cli.common import InputFile, date_option, echo, emit, env, json_option, today
-from renda_core.cli.i18n import field_text
+from renda_core.cli.i18n import field_message
 from renda_core.cli.progress import progress_bar
 from renda_core.domain.errors import InvalidInput
 
@@ -77,7 +77,7 @@ def deputy_import(
                 pass
             if not as_json:
                 for item in error.errors[1:]:
-                    click.echo(f"  {item['field']}: {field_text(item['message'])}", err=True)
+                    click.echo(f"  {item['field']}: {field_message(item)}", err=True)
         raise
     if result.exception is not None:
         raise result.exception
