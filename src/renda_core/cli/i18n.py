@@ -603,11 +603,13 @@ def catalogued_messages() -> list[tuple[str, str]]:
     """(msgctxt, msgid) of the CLI's own messages: error and field templates, progress
     ``msgctxt`` is ``""`` for messages without one."""
     from renda_core.application import field_errors  # not at import: renda --help
+    from renda_core.http import problems
 
     return [
         *((i18n.ERROR_CONTEXT, t) for t in ERROR_TEMPLATES),
         *((i18n.ERROR_CONTEXT, t) for t in FIELD_TEMPLATES),
         *((i18n.ERROR_CONTEXT, t) for t in field_errors.message_ids()),
+        *((i18n.ERROR_CONTEXT, t) for t in problems.message_ids()),
         *((NOUN_CONTEXT, t) for t in NOUNS),
         *((METAVAR_CONTEXT, t) for t in USAGE_METAVARS),
         ("", LANG_HELP),
