@@ -41,9 +41,12 @@ class RendaError(Exception):
 
 
 class InvalidInput(RendaError):
-    """Input failed validation; ``errors`` lists each field with its problem: ``field``,
-    ``message`` and, for pydantic's errors, ``type`` (pydantic's error type) — plus the
-    ``msgid`` and ``params`` a driver translates with, which are not in ``to_dict()``."""
+    """Input failed validation; ``errors`` lists each field with its problem.
+
+    Each entry has ``field``, ``message`` and, for pydantic's errors, ``type`` (pydantic's
+    error type), plus the ``msgid`` and ``params`` a driver translates with, which are
+    not in ``to_dict()``.
+    """
 
     kind = "invalid_input"
     exit_code = 3
