@@ -169,3 +169,33 @@ def test_limits_answer_in_the_clients_language(api: RendaAPI, token_for: TokenFo
     assert zh.json()["detail"] == "请求体超过 100 字节"
     assert en.json()["detail"] == "the request body is larger than 100 bytes"
     assert zh.headers["content-language"] == "zh-CN"
+
+
+def test_each_request_speaks_its_own_language_at_once() -> None:
+    """``i18n.speaking`` holds for its own thread (or task) only: two requests in two
+    languages at the same moment each get theirs, and the process keeps its own."""
+    import threading
+
+    from renda_core import i18n
+
+    barrier = threading.Barrier(2)
+    seen: dict[str, list[str]] = {}
+
+    def answer(locale: str) -> None:
+        with i18n.speaking(locale):
+            barrier.wait()  # both inside their block at once
+            for _ in range(200):
+                seen.setdefault(locale, []).append(
+                    i18n.pgettext(i18n.ERROR_CONTEXT, "Field required")
+                )
+            barrier.wait()
+
+    with i18n.use(None):
+        threads = [threading.Thread(target=answer, args=(loc,)) for loc in ("zh_CN", "en")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert i18n.active_locale() is None
+    assert set(seen["zh_CN"]) == {"必填字段"}
+    assert set(seen["en"]) == {"Field required"}
