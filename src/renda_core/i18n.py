@@ -20,6 +20,7 @@ from __future__ import annotations
 import gettext as _gettext
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +36,10 @@ _active: _gettext.NullTranslations = _gettext.NullTranslations()
 #: plugins' own catalogue folders (:func:`add_catalogue`), consulted after renda's
 _extra_folders: list[Path] = []
 _active_locale: str | None = None
+#: the language of one request (:func:`speaking`), over the process's for its context
+_speaking: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar(
+    "renda_speaking", default=None
+)
 
 
 def normalize(value: str | None) -> str | None:
@@ -126,8 +131,27 @@ def activate(locale: str | None) -> None:
 
 
 def active_locale() -> str | None:
-    """The locale :func:`activate` chose, or ``None`` outside a driver."""
-    return _active_locale
+    """The locale :func:`activate` (or :func:`speaking`) chose, or ``None`` outside a
+    driver."""
+    local = _speaking.get()
+    return local[0] if local else _active_locale
+
+
+def _current() -> _gettext.NullTranslations:
+    local = _speaking.get()
+    return local[1] if local else _active
+
+
+@contextmanager
+def speaking(locale: str) -> Iterator[None]:
+    """Speak ``locale`` inside the block in this context only (this thread or task):
+    the HTTP driver answers each request in its client's language while other requests
+    and threads keep theirs."""
+    token = _speaking.set((locale, translations(locale)))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 @contextmanager
@@ -143,22 +167,22 @@ def use(locale: str | None) -> Iterator[None]:
 
 def gettext(message: str) -> str:
     """``message`` in the active language (unchanged when not catalogued)."""
-    return _active.gettext(message) if message else message
+    return _current().gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _active.ngettext(singular, plural, n)
+    return _current().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
-    return _active.pgettext(context, message)
+    return _current().pgettext(context, message)
 
 
 def catalogued(message: str, context: str = "") -> bool:
     """Whether the active catalogue holds ``message`` (under ``context``), even when
     its translation is the same text."""
     key = f"{context}\x04{message}" if context else message
-    current: object = _active
+    current: object = _current()
     while current is not None:
         if key in getattr(current, "_catalog", {}):
             return True
@@ -169,7 +193,7 @@ def catalogued(message: str, context: str = "") -> bool:
 def language() -> str:
     """``zh`` or ``en``: the language of templates that come in both (notifications,
     the annual report) — the active locale, else the default."""
-    return "en" if (_active_locale or DEFAULT_LOCALE) == "en" else "zh"
+    return "en" if (active_locale() or DEFAULT_LOCALE) == "en" else "zh"
 
 
 _ = gettext
@@ -189,6 +213,7 @@ __all__ = [
     "normalize",
     "pgettext",
     "select_locale",
+    "speaking",
     "translations",
     "use",
 ]

@@ -24,6 +24,7 @@ from renda_core.application.commands import (
     check_area_prefix,
     command,
 )
+from renda_core.application.field_errors import field_error
 from renda_core.domain.division import Division, DivisionKind, check_parent
 from renda_core.domain.errors import InvalidInput, NotFound, RuleViolated
 from renda_core.domain.values import Actor
@@ -109,12 +110,12 @@ def read_division_csv(data: bytes | str) -> list[dict[str, Any]]:
     return rows
 
 
-def _line_of(error: dict[str, str]) -> int:
+def _line_of(error: dict[str, Any]) -> int:
     digits = error["field"].removeprefix("line ").split(".")[0]
     return int(digits) if digits.isdigit() else 0
 
 
-def _bad_rows(errors: list[dict[str, str]]) -> InvalidInput:
+def _bad_rows(errors: list[dict[str, Any]]) -> InvalidInput:
     errors = sorted(errors, key=_line_of)
     shown = errors[:MAX_REPORTED]
     more = f" (and {len(errors) - len(shown)} more)" if len(errors) > len(shown) else ""
@@ -190,9 +191,9 @@ class AreaCommands(RendaBase):
 
     def _validate_rows(
         self, raw: list[dict[str, Any]]
-    ) -> tuple[list[DivisionRow], list[dict[str, str]]]:
+    ) -> tuple[list[DivisionRow], list[dict[str, Any]]]:
         rows: list[DivisionRow] = []
-        errors: list[dict[str, str]] = []
+        errors: list[dict[str, Any]] = []
         seen: dict[str, int] = {}
         for index, data in enumerate(raw):
             line = data.get("line") or index + 2
@@ -201,7 +202,7 @@ class AreaCommands(RendaBase):
             except ValidationError as exc:
                 for err in exc.errors():
                     field = ".".join(str(p) for p in err["loc"])
-                    errors.append({"field": f"line {line}.{field}", "message": err["msg"]})
+                    errors.append(field_error(f"line {line}.{field}", err))
                 continue
             assert row.line is not None
             if row.code in seen:

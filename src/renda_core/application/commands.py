@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from renda_core.application.field_errors import field_error, field_name
 from renda_core.application.inputs import BusinessDate as BusinessDate
 from renda_core.application.inputs import LongText as LongText
 from renda_core.application.inputs import PlannedDate as PlannedDate
@@ -105,13 +106,9 @@ def parse(model: type[M], data: M | Mapping[str, Any]) -> M:
 
 
 def invalid_input(exc: ValidationError) -> InvalidInput:
-    errors = [
-        {
-            "field": ".".join(str(p) for p in err["loc"]) or "input",
-            "message": err["msg"],
-        }
-        for err in exc.errors()
-    ]
+    """The InvalidInput of a validation failure: one entry per field, with pydantic's
+    error ``type`` and a catalogued message (:mod:`~renda_core.application.field_errors`)."""
+    errors = [field_error(field_name(err), err) for err in exc.errors()]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return InvalidInput(f"invalid input — {summary}", errors)
 
@@ -121,11 +118,8 @@ def parse_value(annotation: Any, value: Any, field: str) -> Any:
     try:
         return TypeAdapter(annotation).validate_python(value)
     except ValidationError as exc:
-        message = exc.errors()[0]["msg"]
-        raise InvalidInput(
-            f"invalid input — {field}: {message}",
-            [{"field": field, "message": message}],
-        ) from None
+        entry = field_error(field, exc.errors()[0])
+        raise InvalidInput(f"invalid input — {field}: {entry['message']}", [entry]) from None
 
 
 def make_actor(actor_id: str, role: str) -> Actor:

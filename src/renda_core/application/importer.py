@@ -28,7 +28,7 @@ import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -241,14 +241,15 @@ def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
 
 
 def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
     parsed: list[ParsedCommand] = []
     ids: dict[str, uuid.UUID] = {}  # command id -> the id "@<command id>" names
     seen_at: dict[str, int] = {}  # command id -> its line
     creators: dict[uuid.UUID, tuple[int, str]] = {}  # record id -> (line, command id)
 
-    def fail(line: int, fld: str, message: str) -> None:
-        errors.append({"field": f"line {line}: {fld}", "message": message})
+    def fail(line: int, fld: str, message: str, item: Mapping[str, Any] | None = None) -> None:
+        """One bad field of a line (``item``: pydantic's, its type and msgid kept)."""
+        errors.append({**(item or {}), "field": f"line {line}: {fld}", "message": message})
 
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -264,7 +265,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
                 envelope = Envelope.model_validate(obj)
             except ValidationError as exc:
                 for item in invalid_input(exc).errors:
-                    fail(number, item["field"], item["message"])
+                    fail(number, item["field"], item["message"], item)
                 continue
         if envelope.id in seen_at:
             fail(
@@ -289,7 +290,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
         except ValidationError as exc:
             ids[envelope.id] = new_id  # so later lines are not reported for it too
             for item in invalid_input(exc).errors:
-                fail(number, f"data.{item['field']}", item["message"])
+                fail(number, f"data.{item['field']}", item["message"], item)
             continue
         target, creates = target_of(envelope.command, model, new_id)
         if target is not None:

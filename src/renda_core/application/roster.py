@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from renda_core.application.base import RendaBase
 from renda_core.application.deputies import RegisterDeputy
+from renda_core.application.field_errors import field_error
 from renda_core.application.importer import (
     ImportResult,
     ParsedCommand,
@@ -37,15 +38,20 @@ class RosterPlan:
     duplicates: int = 0
 
 
-def _message(error: Any) -> str:
-    text = str(error.get("msg", "invalid"))
-    return text.removeprefix("Value error, ")
+def _entry(where: str, error: Any) -> dict[str, Any]:
+    """A bad cell's field error; a validator's own reason without "Value error, "."""
+    entry = field_error(where, error)
+    if entry["type"] == "value_error":
+        entry["message"] = entry["message"].removeprefix("Value error, ")
+        entry.pop("msgid", None)
+        entry.pop("params", None)
+    return entry
 
 
 def plan_roster(mapped: Mapped, actor: Actor, default_date: str) -> RosterPlan:
     """Validate every row of a mapped roster sheet; InvalidInput naming each bad cell
     (``C4 (层级): …``) when any row is bad. Nothing is written."""
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
     plan = RosterPlan()
     seen: dict[str, tuple[int, str]] = {}
     for number, record in mapped.records:
@@ -61,7 +67,7 @@ def plan_roster(mapped: Mapped, actor: Actor, default_date: str) -> RosterPlan:
                     if key in mapped.positions
                     else f"row {number}"
                 )
-                errors.append({"field": where, "message": _message(item)})
+                errors.append(_entry(where, item))
             continue
         identity = row_key(model.name, model.level.value, model.term, model.electoral_unit)
         content = row_key(*sorted(model.model_dump(mode="json").items()))
@@ -98,7 +104,7 @@ def plan_roster(mapped: Mapped, actor: Actor, default_date: str) -> RosterPlan:
     return plan
 
 
-def roster_errors(errors: list[dict[str, str]]) -> InvalidInput:
+def roster_errors(errors: list[dict[str, Any]]) -> InvalidInput:
     rows = len({e["field"] for e in errors})
     return InvalidInput(
         f"{len(errors)} error(s) in {rows} cell(s); nothing was imported. "

@@ -66,7 +66,7 @@ def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: 
 def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
     """Beside a rejected sheet: a copy with a 错误说明 column naming each bad cell."""
     from renda_core.application import spreadsheets
-    from renda_core.cli.office import error_copy_path
+    from renda_core.cli.office import error_copy_path, shown_errors
 
     if not error.errors:
         return
@@ -75,7 +75,7 @@ def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
         mapped = spreadsheets.map_columns(sheet, spreadsheets.DIVISION_COLUMNS)
     except InvalidInput:
         return  # unreadable or headerless: the message says why, there is no sheet to mark
-    items = spreadsheets.cell_errors(mapped, error.errors)
+    items = spreadsheets.cell_errors(mapped, shown_errors(error.errors))
     target = error_copy_path(source, sheet.kind)
     if sheet.kind == "xlsx":
         copy = spreadsheets.error_workbook(sheet, items)

@@ -64,10 +64,14 @@ class RendaClickError(click.ClickException):
         return one_line(error_text(self.error))
 
     def to_dict(self) -> dict[str, Any]:
-        from renda_core.cli.i18n import field_text
+        from renda_core.cli.i18n import field_message
 
         fields = [
-            {"field": one_line(f["field"]), "message": one_line(field_text(f["message"]))}
+            {
+                "field": one_line(f["field"]),
+                "message": one_line(field_message(f)),
+                **({"type": f["type"]} if "type" in f else {}),
+            }
             for f in getattr(self.error, "errors", [])
         ]
         return {"error": self.error.kind, "message": self.format_message(), "fields": fields}

@@ -18,7 +18,7 @@ import inspect
 import re
 import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -542,6 +542,42 @@ def field_text(message: str) -> str:
     return translate_template(message, FIELD_TEMPLATES)
 
 
+def _by_type(error_type: object, message: str) -> tuple[str | None, dict[str, str] | None]:
+    """The message id of pydantic's ``error_type`` and the values its English
+    ``message`` gives (an entry made without ``ctx``), or ``(None, None)``."""
+    from renda_core.application.field_errors import MESSAGES
+
+    msgid = MESSAGES.get(str(error_type))
+    match = _pattern(msgid).match(message) if msgid else None
+    if msgid is None or match is None:
+        return None, None
+    return msgid, match.groupdict()
+
+
+def field_message(entry: Mapping[str, Any]) -> str:
+    """The message of one field error of an :class:`InvalidInput` in the active
+    language: by its ``msgid`` and ``params`` when it has them (pydantic's errors, by
+    type: :mod:`renda_core.application.field_errors`; a ``reason``/``error`` value is a
+    message too), else its message matched against the templates (:func:`field_text`)."""
+    message = str(entry.get("message", ""))
+    msgid = entry.get("msgid")
+    params = entry.get("params")
+    if i18n.active_locale() is None:
+        return message
+    if not isinstance(msgid, str) or not isinstance(params, dict):
+        msgid, params = _by_type(entry.get("type"), message)
+    if msgid is None or params is None:
+        return field_text(message)
+    values = {
+        str(k): translate_message(str(v), i18n.ERROR_CONTEXT, depth=1) if k in NESTED else str(v)
+        for k, v in params.items()
+    }
+    try:
+        return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return message
+
+
 def error_text(error: RendaError) -> str:
     """``error``'s message in the active language (its own message when not
     catalogued, and outside a driver)."""
@@ -556,9 +592,7 @@ def error_text(error: RendaError) -> str:
     if isinstance(error, InvalidInput) and error.errors:
         summary = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
         if error.message == f"invalid input — {summary}":
-            shown = "; ".join(
-                f"{e.get('field', '')}: {field_text(e.get('message', ''))}" for e in error.errors
-            )
+            shown = "; ".join(f"{e.get('field', '')}: {field_message(e)}" for e in error.errors)
             return i18n.pgettext(i18n.ERROR_CONTEXT, "invalid input — {summary}").format(
                 summary=shown
             )
@@ -568,9 +602,14 @@ def error_text(error: RendaError) -> str:
 def catalogued_messages() -> list[tuple[str, str]]:
     """(msgctxt, msgid) of the CLI's own messages: error and field templates, progress
     ``msgctxt`` is ``""`` for messages without one."""
+    from renda_core.application import field_errors  # not at import: renda --help
+    from renda_core.http import problems
+
     return [
         *((i18n.ERROR_CONTEXT, t) for t in ERROR_TEMPLATES),
         *((i18n.ERROR_CONTEXT, t) for t in FIELD_TEMPLATES),
+        *((i18n.ERROR_CONTEXT, t) for t in field_errors.message_ids()),
+        *((i18n.ERROR_CONTEXT, t) for t in problems.message_ids()),
         *((NOUN_CONTEXT, t) for t in NOUNS),
         *((METAVAR_CONTEXT, t) for t in USAGE_METAVARS),
         ("", LANG_HELP),

@@ -9,14 +9,19 @@ each bad cell, and nothing is recorded. Importing the same rows again records no
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
 from renda_core.cli.common import InputFile, date_option, echo, emit, env, json_option, today
-from renda_core.cli.i18n import field_text
+from renda_core.cli.i18n import field_message
 from renda_core.cli.progress import progress_bar
 from renda_core.domain.errors import InvalidInput
+
+
+def shown_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Field errors with their messages in the active language (the 错误说明 column)."""
+    return [{"field": str(e["field"]), "message": field_message(e)} for e in errors]
 
 
 def error_copy_path(source: Path, kind: str) -> Path:
@@ -67,9 +72,9 @@ def deputy_import(
         if error.errors:
             target = errors_path or error_copy_path(source, sheet.kind)
             if sheet.kind == "xlsx" or target.suffix == ".xlsx":
-                copy = spreadsheets.error_workbook(sheet, error.errors)
+                copy = spreadsheets.error_workbook(sheet, shown_errors(error.errors))
             else:
-                copy = spreadsheets.error_csv(sheet, error.errors)
+                copy = spreadsheets.error_csv(sheet, shown_errors(error.errors))
             try:
                 target.write_bytes(copy)
                 error.message += f" — the sheet with a 错误说明 column: {target}"
@@ -77,7 +82,7 @@ def deputy_import(
                 pass
             if not as_json:
                 for item in error.errors[1:]:
-                    click.echo(f"  {item['field']}: {field_text(item['message'])}", err=True)
+                    click.echo(f"  {item['field']}: {field_message(item)}", err=True)
         raise
     if result.exception is not None:
         raise result.exception

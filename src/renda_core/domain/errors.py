@@ -7,6 +7,10 @@ that escapes is a bug and should stay a traceback.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
+
+#: keys of a field error that are for the drivers' translation, not for programs
+_DRIVER_KEYS = frozenset({"msgid", "params"})
 
 
 class RendaError(Exception):
@@ -37,7 +41,12 @@ class RendaError(Exception):
 
 
 class InvalidInput(RendaError):
-    """Input failed validation; ``errors`` lists each field with its problem."""
+    """Input failed validation; ``errors`` lists each field with its problem.
+
+    Each entry has ``field``, ``message`` and, for pydantic's errors, ``type`` (pydantic's
+    error type), plus the ``msgid`` and ``params`` a driver translates with, which are
+    not in ``to_dict()``.
+    """
 
     kind = "invalid_input"
     exit_code = 3
@@ -45,7 +54,7 @@ class InvalidInput(RendaError):
     def __init__(
         self,
         message: str,
-        errors: Sequence[Mapping[str, str]] | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
         *,
         msgid: str | None = None,
         params: Mapping[str, object] | None = None,
@@ -54,7 +63,8 @@ class InvalidInput(RendaError):
         self.errors = [dict(e) for e in errors or ()]
 
     def to_dict(self) -> dict[str, object]:
-        return {**super().to_dict(), "fields": self.errors}
+        fields = [{k: v for k, v in e.items() if k not in _DRIVER_KEYS} for e in self.errors]
+        return {**super().to_dict(), "fields": fields}
 
 
 class NotFound(RendaError):

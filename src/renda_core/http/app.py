@@ -24,13 +24,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renda_core.api.facade import RendaAPI
 from renda_core.application.commands import COMMANDS, CommandSpec
+from renda_core.application.field_errors import field_error
 from renda_core.application.importer import Envelope
 from renda_core.domain.errors import InvalidInput, NotFound, RendaError
 from renda_core.domain.values import Actor
-from renda_core.http import reads
+from renda_core.http import language, reads
 from renda_core.http.commands import BatchTooLarge, run_batch, run_command
 from renda_core.http.limits import HttpSettings, LimitsMiddleware
-from renda_core.http.problems import MEDIA_TYPE, STATUS, TYPE_PREFIX, from_error, problem
+from renda_core.http.problems import (
+    MEDIA_TYPE,
+    STATUS,
+    TYPE_PREFIX,
+    from_error,
+    problem,
+    translated,
+)
 from renda_core.http.process_routes import Reason, add_read_routes
 from renda_core.http.tokens import authenticate
 
@@ -50,9 +58,16 @@ class Problem(Exception):
 
 
 def _problem_response(
-    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None, locale: str = ""
 ) -> JSONResponse:
+    if locale:
+        headers = {**(headers or {}), "Content-Language": language.CONTENT_LANGUAGE[locale]}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _locale(request: Request) -> str:
+    """The language the request asks for (``?lang=``, ``Accept-Language``)."""
+    return language.of_scope(request.scope)
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -68,7 +83,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string", "description": "pydantic's error type"},
+                },
             },
         },
     },
@@ -166,7 +185,10 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
         level: str | None = None,
         year: Annotated[int | None, Query(ge=1949, le=2200)] = None,
         format: Annotated[str, Query(pattern="^(json|html|csv)$")] = "json",
-        lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+        lang: Annotated[
+            str | None,
+            Query(pattern="^(zh|en)$", description="default: as Accept-Language asks, else zh"),
+        ] = None,
     ) -> Response:
         known = {"as_of", "area", "level", "year", "format", "lang"}
         options = {k: v for k, v in request.query_params.items() if k not in known}
@@ -178,7 +200,7 @@ def create_app(api: RendaAPI, settings: HttpSettings | None = None) -> Any:
             level=level,
             year=year,
             fmt=format,
-            lang=lang,
+            lang=lang or ("en" if _locale(request) == "en" else "zh"),
             options=options,
         )
         return Response(body, media_type=media_type)
@@ -341,40 +363,44 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(RendaError)
     async def renda_error(request: Request, exc: RendaError) -> JSONResponse:
-        return _problem_response(*from_error(exc, request.url.path))
+        locale = _locale(request)
+        return _problem_response(*from_error(exc, request.url.path, locale), locale=locale)
 
     @app.exception_handler(Problem)
     async def http_problem(request: Request, exc: Problem) -> JSONResponse:
-        status, body = problem(exc.kind, exc.detail, instance=request.url.path)
-        return _problem_response(status, body, exc.headers)
+        locale = _locale(request)
+        status, body = problem(exc.kind, exc.detail, instance=request.url.path, locale=locale)
+        return _problem_response(status, body, exc.headers, locale)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        locale = _locale(request)
         fields = [
-            {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "header"))
+            field_error(
+                ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "header"))
                 or "input",
-                "message": str(e.get("msg", "")),
-            }
+                e,
+            )
             for e in exc.errors()
         ]
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-        status, body = problem(
-            "invalid_input", f"invalid input — {summary}", instance=request.url.path, errors=fields
-        )
-        return _problem_response(status, body)
+        error = InvalidInput(f"invalid input — {summary}", fields)
+        status, body = from_error(error, request.url.path, locale)
+        return _problem_response(status, body, locale=locale)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        locale = _locale(request)
+        text = translated(str(exc.detail), locale)
         body = {
             "type": TYPE_PREFIX + kind,
-            "title": str(exc.detail),
+            "title": text,
             "status": exc.status_code,
-            "detail": str(exc.detail),
+            "detail": text,
             "instance": request.url.path,
         }
-        return _problem_response(exc.status_code, body, getattr(exc, "headers", None))
+        return _problem_response(exc.status_code, body, getattr(exc, "headers", None), locale)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from renda_core.http import language
 from renda_core.http.problems import MEDIA_TYPE, problem
 
 Scope = MutableMapping[str, Any]
@@ -83,9 +84,19 @@ def client_key(scope: Scope) -> str:
 
 
 async def send_problem(
-    send: Send, kind: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    kind: str,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    scope: Scope | None = None,
 ) -> None:
-    status, body = problem(kind, detail)
+    locale = language.of_scope(scope) if scope is not None else None
+    status, body = problem(kind, detail, locale=locale)
+    if locale is not None:
+        headers = [
+            *(headers or []),
+            (b"content-language", language.CONTENT_LANGUAGE[locale].encode()),
+        ]
     payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
     await send(
         {
@@ -126,12 +137,13 @@ class LimitsMiddleware:
                     f"more than {self.settings.rate_per_minute} requests a minute; "
                     f"retry in {math.ceil(wait)} s",
                     [(b"retry-after", str(math.ceil(wait)).encode())],
+                    scope,
                 )
                 return
         limit = self.settings.max_body_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
-                await send_problem(send, "payload_too_large", _too_large(limit))
+                await send_problem(send, "payload_too_large", _too_large(limit), scope=scope)
                 return
         if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
@@ -143,7 +155,7 @@ class LimitsMiddleware:
                 return
             body.extend(message.get("body", b""))
             if len(body) > limit:
-                await send_problem(send, "payload_too_large", _too_large(limit))
+                await send_problem(send, "payload_too_large", _too_large(limit), scope=scope)
                 return
             if not message.get("more_body", False):
                 break
