@@ -121,6 +121,15 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                     yield ("", text.value), f"{path.name}:{node.lineno}"
 
 
+def _table_messages() -> Iterator[tuple[Key, str]]:
+    """Each command's table headers and field names under its path as the context
+    (:mod:`renda_core.i18n_tables`)."""
+    from renda_core.cli import cli
+    from renda_core.i18n_tables import table_labels
+
+    yield from table_labels(cli)
+
+
 def collect() -> dict[Key | tuple[str, str, str], list[str]]:
     """Every message id renda shows, with where it comes from."""
     from renda_core import i18n_extract
@@ -132,6 +141,7 @@ def collect() -> dict[Key | tuple[str, str, str], list[str]]:
         _click_tree_messages(),
         _click_source_messages(),
         _source_messages(),
+        _table_messages(),
         i18n_extract.messages(),
     ]
     for source in sources:

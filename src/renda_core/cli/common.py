@@ -336,7 +336,7 @@ def literal(renderable: Any) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from renda_core.cli.i18n import cell_text, field_text_of
+    from renda_core.cli.i18n import cell_text, field_text_of, header_text, table_context
     from renda_core.i18n import gettext
 
     if isinstance(renderable, str):
@@ -347,12 +347,14 @@ def literal(renderable: Any) -> Any:
             if isinstance(value, str):
                 setattr(renderable, attr, Text(escape_controls(gettext(value))))
         keyed = len(renderable.columns) == 2  # a show table: field names, then values
+        context = table_context()  # each command's tables label under their own context
         for index, column in enumerate(renderable.columns):
             if isinstance(column.header, str):
-                column.header = Text(escape_controls(gettext(column.header)))
+                column.header = Text(escape_controls(header_text(column.header, context)))
             if keyed and index == 0:
                 column._cells = [
-                    literal(field_text_of(c) if isinstance(c, str) else c) for c in column._cells
+                    literal(field_text_of(c, context) if isinstance(c, str) else c)
+                    for c in column._cells
                 ]
             column._cells = [literal(cell) for cell in column._cells]
     return renderable

@@ -529,12 +529,37 @@ def cell_text(text: str) -> str:
     return i18n.pgettext(TERM_CONTEXT, text)
 
 
-def field_text_of(text: str) -> str:
-    """The first cell of a row of a show table, a field's name ("registered_on"), in the
-    active language when it is catalogued, else as it is."""
-    if i18n.active_locale() is None or not i18n.catalogued(text):
+def table_context() -> str | None:
+    """The msgctxt of the tables the running command shows: its path
+    (``"renda plan show"``), as :mod:`renda_core.i18n_tables` catalogues their labels;
+    ``None`` outside a command."""
+    ctx = click.get_current_context(silent=True)
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.command.name or ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(["renda", *reversed(names)]) if names else None
+
+
+def header_text(text: str, context: str | None = None) -> str:
+    """A column header in the active language: its entry under ``context`` (the
+    command's tables, :func:`table_context`), else its context-free entry."""
+    if i18n.active_locale() is None or not text:
         return text
+    if context and i18n.catalogued(text, context):
+        return i18n.pgettext(context, text)
     return i18n.gettext(text)
+
+
+def field_text_of(text: str, context: str | None = None) -> str:
+    """The first cell of a row of a show table, a field's name ("registered_on"), in the
+    active language when it is catalogued (under ``context`` first, as headers), else
+    as it is."""
+    if i18n.active_locale() is None:
+        return text
+    if context and i18n.catalogued(text, context):
+        return i18n.pgettext(context, text)
+    return i18n.gettext(text) if i18n.catalogued(text) else text
 
 
 def field_text(message: str) -> str:
