@@ -29,6 +29,9 @@ DEFAULT_LOCALE = "zh_CN"
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: msgctxt of the error message templates (``docs/i18n.md``)
 ERROR_CONTEXT = "error"
+#: msgctxt of the terms (enumerations' values and labels); ``term:<vocabulary>`` for
+#: one enumeration's (:func:`term_context`)
+TERM_CONTEXT = "term"
 _ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _active: _gettext.NullTranslations = _gettext.NullTranslations()
@@ -166,6 +169,22 @@ def catalogued(message: str, context: str = "") -> bool:
     return False
 
 
+def term_context(vocabulary: str) -> str:
+    """The msgctxt of one enumeration's terms: ``term:session.SessionStatus`` (its
+    module and name), ``term:station.STATUS_LABELS`` (a domain module's label table)."""
+    return f"{TERM_CONTEXT}:{vocabulary}"
+
+
+def term_text(value: str, vocabulary: str | None = None) -> str:
+    """A term in the active language: by its own enumeration when ``vocabulary`` names
+    it and catalogues it, else the context-free term (unchanged when not a term)."""
+    if vocabulary:
+        context = term_context(vocabulary)
+        if catalogued(value, context):
+            return pgettext(context, value)
+    return pgettext(TERM_CONTEXT, value)
+
+
 def language() -> str:
     """``zh`` or ``en``: the language of templates that come in both (notifications,
     the annual report) — the active locale, else the default."""
@@ -189,6 +208,8 @@ __all__ = [
     "normalize",
     "pgettext",
     "select_locale",
+    "term_context",
+    "term_text",
     "translations",
     "use",
 ]

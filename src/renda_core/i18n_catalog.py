@@ -18,6 +18,7 @@ import ast
 import re
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from renda_core.i18n import DOMAIN, LOCALE_DIR, LOCALES
@@ -189,7 +190,7 @@ def update() -> None:
         assert isinstance(catalog, Catalog)
         catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
         for message in catalog:
-            if message.id and (not message.string or message.context == "term"):
+            if message.id and (not message.string or _is_term(message.context)):
                 message.string = _obvious(locale, message.context, message.id) or message.string
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,8 +206,13 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
 
     if not isinstance(msgid, str):
         return ""
+    if context and context.startswith(f"{i18n_extract.TERM}:"):  # one vocabulary's term
+        vocabulary = context.partition(":")[2]
+        for value, label, where in _terms():
+            if where == vocabulary and msgid in (value, label):
+                return value.replace("_", " ") if locale == "en" else label
     if context == i18n_extract.TERM:
-        found = list(i18n_extract.terms())
+        found = _terms()
         labels = {label for value, label, _ in found if value == msgid}
         for value, label, _enum in found:
             if msgid in (value, label):
@@ -218,6 +224,17 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
     if locale == "en" and not _has_cjk(msgid):
         return msgid
     return ""
+
+
+@cache
+def _terms() -> list[tuple[str, str, str]]:
+    from renda_core import i18n_extract
+
+    return list(i18n_extract.terms())
+
+
+def _is_term(context: str | None) -> bool:
+    return bool(context) and (context == "term" or str(context).startswith("term:"))
 
 
 def _has_cjk(msgid: str | tuple[str, ...] | list[str]) -> bool:

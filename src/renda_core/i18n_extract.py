@@ -13,7 +13,10 @@ raising and printing plain English f-strings.
   of ``{"field": ..., "message": ...}`` entries;
 - ``output``: the first argument of ``echo(...)`` and ``say(...)`` in the CLI modules;
 - ``term``: every member of a :class:`~renda_core.domain.values.Labelled` enumeration,
-  its English value and its Chinese label (table cells and values in messages).
+  its English value and its Chinese label (table cells and values in messages);
+- ``term:<vocabulary>``: the same under the context of its own enumeration
+  (``term:session.SessionStatus``, ``term:station.STATUS_LABELS``), where a value two
+  enumerations label differently (``closed``: 已闭会, 已办结) gets its own label.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from renda_core.domain.errors import ERROR_KINDS
+from renda_core.i18n import term_context
 
 ERROR = "error"
 OUTPUT = "output"
@@ -148,8 +152,9 @@ EXTRA_TERMS = (("yes", "是", "bool"), ("no", "否", "bool"))
 
 
 def terms() -> Iterator[tuple[str, str, str]]:
-    """(value, label, where) of every member of every labelled enumeration of the
-    domain, of every ``*_LABELS`` table of a domain module (value → Chinese label), and
+    """(value, label, vocabulary) of every member of every labelled enumeration of the
+    domain (``"session.SessionStatus"``: its module and name), of every ``*_LABELS``
+    table of a domain module (``"station.STATUS_LABELS"``: value → Chinese label), and
     of :data:`EXTRA_TERMS`."""
     import renda_core.domain as domain
     from renda_core.domain.values import Labelled
@@ -162,8 +167,9 @@ def terms() -> Iterator[tuple[str, str, str]]:
                 continue
             if isinstance(value, type) and issubclass(value, Labelled) and value is not Labelled:
                 seen.add(id(value))
+                where = f"{value.__module__.rsplit('.', 1)[-1]}.{value.__name__}"
                 for member in value:
-                    yield member.value, member.label, value.__name__
+                    yield member.value, member.label, where
             elif name.endswith("LABELS") and isinstance(value, dict):
                 seen.add(id(value))
                 for key, label in value.items():
@@ -177,5 +183,8 @@ def messages() -> Iterator[tuple[tuple[str, str], str]]:
     for path in package_files():
         yield from source_messages(path)
     for value, label, enum in terms():
-        yield (TERM, value), f"enum {enum}"
-        yield (TERM, label), f"enum {enum}"
+        name = enum if enum.endswith("LABELS") else enum.rpartition(".")[2]
+        yield (TERM, value), f"enum {name}"
+        yield (TERM, label), f"enum {name}"
+        yield (term_context(enum), value), f"enum {enum}"
+        yield (term_context(enum), label), f"enum {enum}"

@@ -94,10 +94,14 @@ def _strings(node: ast.expr | None) -> list[str]:
     return []
 
 
-def _literal_items(node: ast.expr, bound: dict[str, ast.expr]) -> list[str]:
-    """The strings of a tuple/list literal (or a name bound to one, or ``(*keys, "x")``)."""
+def _literal_items(node: ast.expr, bound: dict[str, Any]) -> list[str]:
+    """The strings of a tuple/list literal (or a name bound to one — in the function,
+    or a module's tuple of strings —, or ``(*keys, "x")``)."""
     if isinstance(node, ast.Name) and node.id in bound:
-        return _literal_items(bound[node.id], {})
+        value = bound[node.id]
+        if isinstance(value, tuple | list):
+            return [v for v in value if isinstance(v, str) and v]
+        return _literal_items(value, {})
     if not isinstance(node, ast.Tuple | ast.List):
         return []
     out: list[str] = []
@@ -109,12 +113,18 @@ def _literal_items(node: ast.expr, bound: dict[str, ast.expr]) -> list[str]:
     return out
 
 
-def labels_in(tree: ast.AST) -> Iterator[str]:
+def labels_in(tree: ast.AST, names: dict[str, Any] | None = None) -> Iterator[str]:
     """Column headers and field names in ``tree``: ``add_column("…")`` (and its
     ``header=``), the first argument of ``add_row("…", …)``, the names iterated by a
     loop whose body adds columns or rows, the columns of ``emit_rows`` and the field
-    names of ``emit_record``'s rows (``("key", value)`` pairs and iterated keys)."""
-    bound = {
+    names of ``emit_record``'s rows (``("key", value)`` pairs and iterated keys).
+    ``names``: the function's globals (a module's tuple of keys, ``*DUE_KEYS``)."""
+    bound: dict[str, Any] = {
+        name: value
+        for name, value in (names or {}).items()
+        if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value)
+    }
+    bound |= {
         target.id: node.value
         for node in ast.walk(tree)
         if isinstance(node, ast.Assign)
@@ -141,7 +151,7 @@ def labels_in(tree: ast.AST) -> Iterator[str]:
             yield from _record_fields(node.args[3], bound)
 
 
-def _record_fields(rows: ast.expr, bound: dict[str, ast.expr]) -> Iterator[str]:
+def _record_fields(rows: ast.expr, bound: dict[str, Any]) -> Iterator[str]:
     for node in ast.walk(rows):
         if isinstance(node, ast.Tuple) and len(node.elts) == 2:
             yield from _strings(node.elts[0])
@@ -157,7 +167,7 @@ def table_labels(root: click.Group) -> Iterator[tuple[tuple[str, str], str]]:
             if tree is None:
                 continue
             where = f"{fn.__module__}.{fn.__qualname__}"
-            for label in labels_in(tree):
+            for label in labels_in(tree, getattr(fn, "__globals__", None)):
                 yield (path, label), where
 
 

@@ -148,3 +148,87 @@ def test_a_show_table_labels_its_fields_in_context(store: str, shown: Shown) -> 
     zh = ok(run(store, "--lang", "zh", "session", "show", sid))
     assert "闭会日期" in zh and "会次" in zh and "期号" not in zh
     assert_own_labels(shown, "renda session show")
+
+
+# ------------------------------------------------------------------ terms by enumeration
+
+
+def test_every_named_vocabulary_is_catalogued() -> None:
+    """Each field of the table of vocabularies names an enumeration the catalogue tool
+    reads, and both catalogues hold its terms under its own context."""
+    from renda_core.cli.term_fields import ANY_COMMAND, FIELD_TERMS
+    from renda_core.i18n_extract import terms
+
+    vocabularies: dict[str, list[tuple[str, str]]] = {}
+    for value, label, where in terms():
+        vocabularies.setdefault(where, []).append((value, label))
+    named = {v for fields in FIELD_TERMS.values() for v in fields.values()}
+    named |= set(ANY_COMMAND.values())
+    assert named <= set(vocabularies), named - set(vocabularies)
+    for vocabulary in named:
+        context = i18n.term_context(vocabulary)
+        for value, label in vocabularies[vocabulary]:
+            assert own_label(context, value) == label
+            assert own_label(context, label, "en") == value.replace("_", " ")
+
+
+def test_closed_is_labelled_by_its_own_enumeration() -> None:
+    """``closed`` is 已闭会 for a session, 已办结 for a suggestion, 已关闭 for a station:
+    the context-free term stays English (it has no one label)."""
+    from renda_core.cli.i18n import cell_text
+    from renda_core.cli.term_fields import vocabulary_of
+
+    def zh(field: str, command: str) -> str:
+        return cell_text("closed", vocabulary_of(field, command))
+
+    with i18n.use("zh_CN"):
+        assert zh("status", "renda session list") == "已闭会"
+        assert zh("status", "renda suggestion show") == "已办结"
+        assert zh("status", "renda station list") == "已关闭"
+        assert zh("status", "renda opinion list") == "已办结"
+        assert zh("status", "renda plugins") == "closed"
+        assert cell_text("session", vocabulary_of("source", "renda suggestion show")) == "代表大会"
+        assert cell_text("session", vocabulary_of("channel", "renda suggestion show")) == "大会期间"
+    with i18n.use("en"):
+        assert zh("status", "renda session list") == "closed"
+        assert cell_text("已闭会", vocabulary_of("status", "renda session show")) == "closed"
+
+
+def test_session_and_suggestion_statuses_in_tables_and_sheets(store: str) -> None:
+    sid = ok(
+        run(
+            store,
+            *("session", "open", "--level", "省", "--term", "14", "--number", "1"),
+            *("--date", "2026-01-15", "--json"),
+        )
+    )["id"]
+    ok(run(store, "session", "close", sid, "--date", "2026-01-20"))
+    deputy = ok(
+        run(
+            store,
+            *("deputy", "register", "--name", "金美玉", "--level", "省", "--term", "14"),
+            *("--electoral-unit", "长春市人民代表大会", "--area", "220102"),
+            *("--date", "2023-01-16", "--json"),
+        )
+    )["id"]
+    as_deputy = ("--role", f"deputy:{deputy}")
+    drafted = ok(
+        run(
+            store,
+            *as_deputy,
+            *("suggestion", "draft", "--title", "关于加快老旧小区改造的建议", "--body", "内容"),
+            *("--channel", "recess", "--source", "forum", "--date", "2026-02-01"),
+        )
+    ).strip()
+    ok(run(store, *as_deputy, "suggestion", "submit", drafted, "--date", "2026-02-02"))
+
+    sessions = run(store, "session", "list", "--format", "csv").stdout_bytes.decode("utf-8-sig")
+    assert "已闭会" in sessions and ",closed," not in sessions
+    suggestions = run(store, "suggestion", "list", "--format", "csv").stdout_bytes
+    assert "已提交" in suggestions.decode("utf-8-sig")  # a motion's submitted is 已提出
+    english = run(store, "suggestion", "list", "--format", "csv", "--headers", "en").stdout_bytes
+    assert ",submitted," in english.decode("utf-8-sig")  # --headers en: the keys' values
+    shown = ok(run(store, "--lang", "zh", "suggestion", "show", drafted))
+    assert "已提交" in shown and "submitted" not in shown
+    assert "闭会期间" in shown  # its channel, recess
+    assert "已闭会" in ok(run(store, "--lang", "zh", "session", "show", sid))

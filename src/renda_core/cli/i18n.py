@@ -472,9 +472,13 @@ def _catalogue_templates(locale: str | None, context: str, generation: int) -> t
 def _shown_value(name: str, value: str, depth: int) -> str:
     if name == "what":
         return i18n.pgettext(NOUN_CONTEXT, value)
-    # an enum's value in the code's English becomes the term; Chinese was typed (or is a
-    # label already) and stays as it is: "recorded as 缺席" in English too
-    term = value if _CJK.search(value) else i18n.pgettext(TERM_CONTEXT, value)
+    # an enum's value in the code's English becomes the term (by its own enumeration
+    # when the command's fields name one); Chinese was typed (or is a label already)
+    # and stays as it is: "recorded as 缺席" in English too
+    from renda_core.cli.term_fields import vocabulary_of
+
+    vocabulary = vocabulary_of(name, table_context())
+    term = value if _CJK.search(value) else i18n.term_text(value, vocabulary)
     if term != value:
         return term
     if name in NESTED and depth < 3:
@@ -521,12 +525,13 @@ def output_text(text: str) -> str:
     return translate_message(text, OUTPUT_CONTEXT)
 
 
-def cell_text(text: str) -> str:
+def cell_text(text: str, vocabulary: str | None = None) -> str:
     """A table cell in the active language: translated when it is a catalogued term (a
-    status, a level, yes/no), else as it is (names, ids, input)."""
+    status, a level, yes/no) — by its own enumeration when the column names one
+    (:mod:`renda_core.cli.term_fields`) —, else as it is (names, ids, input)."""
     if i18n.active_locale() is None or not text:
         return text
-    return i18n.pgettext(TERM_CONTEXT, text)
+    return i18n.term_text(text, vocabulary)
 
 
 def table_context() -> str | None:
