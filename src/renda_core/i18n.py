@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TypeAlias
 
 DOMAIN = "renda"
 LOCALES = ("zh_CN", "en")
@@ -33,6 +34,11 @@ ERROR_CONTEXT = "error"
 #: one enumeration's (:func:`term_context`)
 TERM_CONTEXT = "term"
 _ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+#: A message id with named placeholders (``"{opinion_id}: closed"``) handed to a helper
+#: that formats and prints it: the catalogue tool extracts the literal passed to a
+#: parameter annotated so, as it does the first argument of ``echo`` (``docs/i18n.md``).
+MessageTemplate: TypeAlias = str
 
 _active: _gettext.NullTranslations = _gettext.NullTranslations()
 #: plugins' own catalogue folders (:func:`add_catalogue`), consulted after renda's
@@ -196,6 +202,7 @@ _ = gettext
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
+    "MessageTemplate",
     "activate",
     "active_locale",
     "add_catalogue",

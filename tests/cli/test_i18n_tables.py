@@ -5,6 +5,7 @@ one English word heads columns of several tables, and its Chinese depends on the
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -232,3 +233,120 @@ def test_session_and_suggestion_statuses_in_tables_and_sheets(store: str) -> Non
     assert "已提交" in shown and "submitted" not in shown
     assert "闭会期间" in shown  # its channel, recess
     assert "已闭会" in ok(run(store, "--lang", "zh", "session", "show", sid))
+
+
+# ------------------------------------------------------------------ messages built away
+
+
+def test_messages_built_in_helpers_and_variables_are_extracted(tmp_path: Path) -> None:
+    """A message bound to a variable, appended to a list of problems, returned by a
+    helper, or a template handed to ``message()`` or to a parameter annotated
+    ``MessageTemplate`` is catalogued like a literal raised or printed in place."""
+    from renda_core import i18n_extract
+
+    source = tmp_path / "cli" / "frob.py"
+    source.parent.mkdir()
+    source.write_text(
+        textwrap.dedent(
+            """
+            MISSING = "the frob package is missing"
+
+            def _why(frob):
+                return f"the frob {frob.name} is stuck"
+
+            def _done(ctx, frob_id, template: MessageTemplate, **values):
+                echo(message(template, frob_id=frob_id, **values))
+
+            def frob(ctx, frob_id, parts, loud):
+                problems = []
+                if parts:
+                    problems.append(f"parts missing: {len(parts)}")
+                text = f"{frob_id}: frobbed loudly" if loud else f"{frob_id}: frobbed"
+                echo(text)
+                problem = "; ".join(problems)
+                raise InvalidInput(
+                    f"the frob is not valid — {problem}",
+                    [{"field": "parts", "message": p} for p in problems],
+                )
+                raise RuleViolated(_why(frob))
+                raise NotFound(MISSING)
+                _done(ctx, frob_id, "{frob_id}: closed")
+                _done(ctx, frob_id, template="{frob_id}: opened by {who}", who="x")
+                echo(message("{frob_id}: shaken", frob_id=frob_id))
+            """
+        ),
+        encoding="utf-8",
+    )
+    found = {key for key, _where in i18n_extract.source_messages(source)}
+    assert found == {
+        ("error", "parts missing: {count}"),
+        ("output", "{frob_id}: frobbed loudly"),
+        ("output", "{frob_id}: frobbed"),
+        ("error", "the frob is not valid — {problem}"),
+        ("error", "the frob {name} is stuck"),
+        ("error", "the frob package is missing"),
+        ("output", "{frob_id}: closed"),
+        ("output", "{frob_id}: opened by {who}"),
+        ("output", "{frob_id}: shaken"),
+    }
+
+
+def test_the_check_fails_on_a_helpers_template_no_catalogue_translates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from renda_core import i18n_catalog, i18n_extract
+
+    source = tmp_path / "cli" / "frob.py"
+    source.parent.mkdir()
+    source.write_text(
+        "def _done(ctx, template: MessageTemplate): ...\n"
+        '_done(ctx, "{frob_id}: frobbed to bits")\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n_extract, "package_files", lambda: iter([source]))
+    found = "\n".join(i18n_catalog.problems())
+    assert "'{frob_id}: frobbed to bits' [output]  (cli/frob.py:2)" in found
+
+
+def test_a_helpers_line_is_its_own_not_a_look_alikes() -> None:
+    """``{suggestion_id}: closed`` is 已办结, though ``{meeting_id}: closed`` (已闭会)
+    matches the same line; a value is labelled by the enumeration of its command."""
+    import click
+
+    from renda_core.cli.i18n import message
+
+    def in_command(group: str, name: str) -> click.Context:
+        root = click.Context(cli, info_name="renda")
+        parent = click.Context(click.Group(group), parent=root, info_name=group)
+        return click.Context(click.Command(name), parent=parent, info_name=name)
+
+    with i18n.use("zh_CN"):
+        assert message("{suggestion_id}: closed", suggestion_id="ab12cd34") == "ab12cd34：已办结"
+        assert message("{station_id}: closed", station_id="ab12cd34") == "ab12cd34：已关闭"
+        assert message("{meeting_id}: closed", meeting_id="ab12cd34") == "ab12cd34：已闭会"
+        with in_command("opinion", "screen"):
+            shown = message(
+                "{opinion_id}: screened ({outcome})", opinion_id="ab", outcome="accepted"
+            )
+        assert shown == "ab：已甄别（受理）"  # an opinion's accepted; a suggestion's is 已立案
+    with i18n.use("en"):
+        assert message("{suggestion_id}: closed", suggestion_id="ab12cd34") == "ab12cd34: closed"
+    with i18n.use(None):
+        assert message("{opinion_id}: screened ({outcome})", opinion_id="a", outcome="x") == (
+            "a: screened (x)"
+        )
+
+
+def test_a_calendar_problem_is_translated_inside_its_message() -> None:
+    from datetime import date
+
+    from renda_core.cli.i18n import error_text
+    from renda_core.domain.calendar import check_arrangement
+    from renda_core.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        check_arrangement(2027, [date(2027, 1, 1)], [date(2027, 1, 4)])  # a Monday
+    with i18n.use("zh_CN"):
+        assert error_text(caught.value) == (
+            "2027 年节假日安排无效 — 调休上班日须在周六或周日：2027-01-04"
+        )

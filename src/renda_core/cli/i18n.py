@@ -518,6 +518,21 @@ def translate_template(text: str, templates: tuple[str, ...]) -> str:
     return translate_message(text, i18n.ERROR_CONTEXT, templates)
 
 
+def message(template: i18n.MessageTemplate, /, **values: object) -> str:
+    """A line a helper builds and prints, in the active language: ``template`` is its
+    message id with named placeholders (catalogued under ``msgctxt "output"``, looked
+    up as it is: never matched against other templates), formatted with ``values`` (a
+    value that is a term shown by the enumeration its name means in the command,
+    :mod:`renda_core.cli.term_fields`)."""
+    if i18n.active_locale() is None:
+        return template.format(**values)
+    shown = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in values.items()}
+    try:
+        return i18n.pgettext(OUTPUT_CONTEXT, template).format(**shown)
+    except (KeyError, IndexError, ValueError):
+        return template.format(**values)
+
+
 def output_text(text: str) -> str:
     """A line a command prints (``echo``) in the active language."""
     if i18n.active_locale() is None:

@@ -18,13 +18,19 @@ from __future__ import annotations
 FIELD_TERMS: dict[str, dict[str, str]] = {
     "deputy": {"status": "deputy.STATUS_LABELS"},
     "station": {"status": "station.STATUS_LABELS"},
-    "opinion": {"status": "opinion.STATUS_LABELS", "channel": "opinion.Channel"},
+    "opinion": {
+        "status": "opinion.STATUS_LABELS",
+        "channel": "opinion.Channel",
+        "outcome": "opinion.ScreenOutcome",
+        "rating": "opinion.Rating",
+    },
     "group": {"status": "group.STATUS_LABELS"},
     "suggestion": {
         "status": "suggestion.Status",
         "state": "suggestion.Status",
         "channel": "suggestion.Channel",
         "source": "suggestion.Source",
+        "outcome": "suggestion.ReviewOutcome",
     },
     "session": {"status": "session.SessionStatus", "state": "session.SessionStatus"},
     "meeting": {"status": "meeting.MeetingStatus", "kind": "meeting.MeetingKind"},
