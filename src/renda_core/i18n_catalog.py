@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from renda_core.i18n import DOMAIN, LOCALE_DIR, LOCALES
 
@@ -192,11 +193,28 @@ def update() -> None:
         for message in catalog:
             if message.id and (not message.string or _is_term(message.context)):
                 message.string = _obvious(locale, message.context, message.id) or message.string
+            if message.id and not message.string and _is_table(message.context):
+                _suggest_table_label(catalog, message)
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fp:
             write_po(fp, catalog, width=100, ignore_obsolete=True, omit_header=False)
     compile_all()
+
+
+def _is_table(context: str | None) -> bool:
+    """Whether ``context`` is a command's tables' (``"renda plan show"``)."""
+    return bool(context) and str(context).startswith("renda ")
+
+
+def _suggest_table_label(catalog: Any, message: Any) -> None:
+    """A new table label starts as its context-free translation, marked fuzzy: the
+    check still lists it (a fuzzy entry is not compiled) until a translator confirms it
+    is right for that table and removes the flag."""
+    generic = catalog.get(message.id)
+    if generic is not None and generic.string and not generic.fuzzy:
+        message.string = generic.string
+        message.flags.add("fuzzy")
 
 
 def _obvious(locale: str, context: str | None, msgid: object) -> str:
