@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import TypeAlias
 
 DOMAIN = "renda"
 LOCALES = ("zh_CN", "en")
@@ -30,7 +31,15 @@ DEFAULT_LOCALE = "zh_CN"
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: msgctxt of the error message templates (``docs/i18n.md``)
 ERROR_CONTEXT = "error"
+#: msgctxt of the terms (enumerations' values and labels); ``term:<vocabulary>`` for
+#: one enumeration's (:func:`term_context`)
+TERM_CONTEXT = "term"
 _ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+#: A message id with named placeholders (``"{opinion_id}: closed"``) handed to a helper
+#: that formats and prints it: the catalogue tool extracts the literal passed to a
+#: parameter annotated so, as it does the first argument of ``echo`` (``docs/i18n.md``).
+MessageTemplate: TypeAlias = str
 
 _active: _gettext.NullTranslations = _gettext.NullTranslations()
 #: plugins' own catalogue folders (:func:`add_catalogue`), consulted after renda's
@@ -190,6 +199,22 @@ def catalogued(message: str, context: str = "") -> bool:
     return False
 
 
+def term_context(vocabulary: str) -> str:
+    """The msgctxt of one enumeration's terms: ``term:session.SessionStatus`` (its
+    module and name), ``term:station.STATUS_LABELS`` (a domain module's label table)."""
+    return f"{TERM_CONTEXT}:{vocabulary}"
+
+
+def term_text(value: str, vocabulary: str | None = None) -> str:
+    """A term in the active language: by its own enumeration when ``vocabulary`` names
+    it and catalogues it, else the context-free term (unchanged when not a term)."""
+    if vocabulary:
+        context = term_context(vocabulary)
+        if catalogued(value, context):
+            return pgettext(context, value)
+    return pgettext(TERM_CONTEXT, value)
+
+
 def language() -> str:
     """``zh`` or ``en``: the language of templates that come in both (notifications,
     the annual report) — the active locale, else the default."""
@@ -201,6 +226,7 @@ _ = gettext
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
+    "MessageTemplate",
     "activate",
     "active_locale",
     "add_catalogue",
@@ -214,6 +240,8 @@ __all__ = [
     "pgettext",
     "select_locale",
     "speaking",
+    "term_context",
+    "term_text",
     "translations",
     "use",
 ]

@@ -18,7 +18,9 @@ import ast
 import re
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from renda_core.i18n import DOMAIN, LOCALE_DIR, LOCALES
 
@@ -121,6 +123,15 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                     yield ("", text.value), f"{path.name}:{node.lineno}"
 
 
+def _table_messages() -> Iterator[tuple[Key, str]]:
+    """Each command's table headers and field names under its path as the context
+    (:mod:`renda_core.i18n_tables`)."""
+    from renda_core.cli import cli
+    from renda_core.i18n_tables import table_labels
+
+    yield from table_labels(cli)
+
+
 def collect() -> dict[Key | tuple[str, str, str], list[str]]:
     """Every message id renda shows, with where it comes from."""
     from renda_core import i18n_extract
@@ -132,6 +143,7 @@ def collect() -> dict[Key | tuple[str, str, str], list[str]]:
         _click_tree_messages(),
         _click_source_messages(),
         _source_messages(),
+        _table_messages(),
         i18n_extract.messages(),
     ]
     for source in sources:
@@ -179,13 +191,30 @@ def update() -> None:
         assert isinstance(catalog, Catalog)
         catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
         for message in catalog:
-            if message.id and (not message.string or message.context == "term"):
+            if message.id and (not message.string or _is_term(message.context)):
                 message.string = _obvious(locale, message.context, message.id) or message.string
+            if message.id and not message.string and _is_table(message.context):
+                _suggest_table_label(catalog, message)
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fp:
             write_po(fp, catalog, width=100, ignore_obsolete=True, omit_header=False)
     compile_all()
+
+
+def _is_table(context: str | None) -> bool:
+    """Whether ``context`` is a command's tables' (``"renda plan show"``)."""
+    return bool(context) and str(context).startswith("renda ")
+
+
+def _suggest_table_label(catalog: Any, message: Any) -> None:
+    """A new table label starts as its context-free translation, marked fuzzy: the
+    check still lists it (a fuzzy entry is not compiled) until a translator confirms it
+    is right for that table and removes the flag."""
+    generic = catalog.get(message.id)
+    if generic is not None and generic.string and not generic.fuzzy:
+        message.string = generic.string
+        message.flags.add("fuzzy")
 
 
 def _obvious(locale: str, context: str | None, msgid: object) -> str:
@@ -195,8 +224,13 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
 
     if not isinstance(msgid, str):
         return ""
+    if context and context.startswith(f"{i18n_extract.TERM}:"):  # one vocabulary's term
+        vocabulary = context.partition(":")[2]
+        for value, label, where in _terms():
+            if where == vocabulary and msgid in (value, label):
+                return value.replace("_", " ") if locale == "en" else label
     if context == i18n_extract.TERM:
-        found = list(i18n_extract.terms())
+        found = _terms()
         labels = {label for value, label, _ in found if value == msgid}
         for value, label, _enum in found:
             if msgid in (value, label):
@@ -208,6 +242,17 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
     if locale == "en" and not _has_cjk(msgid):
         return msgid
     return ""
+
+
+@cache
+def _terms() -> list[tuple[str, str, str]]:
+    from renda_core import i18n_extract
+
+    return list(i18n_extract.terms())
+
+
+def _is_term(context: str | None) -> bool:
+    return bool(context) and (context == "term" or str(context).startswith("term:"))
 
 
 def _has_cjk(msgid: str | tuple[str, ...] | list[str]) -> bool:

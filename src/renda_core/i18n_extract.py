@@ -13,7 +13,10 @@ raising and printing plain English f-strings.
   of ``{"field": ..., "message": ...}`` entries;
 - ``output``: the first argument of ``echo(...)`` and ``say(...)`` in the CLI modules;
 - ``term``: every member of a :class:`~renda_core.domain.values.Labelled` enumeration,
-  its English value and its Chinese label (table cells and values in messages).
+  its English value and its Chinese label (table cells and values in messages);
+- ``term:<vocabulary>``: the same under the context of its own enumeration
+  (``term:session.SessionStatus``, ``term:station.STATUS_LABELS``), where a value two
+  enumerations label differently (``closed``: 已闭会, 已办结) gets its own label.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from renda_core.domain.errors import ERROR_KINDS
+from renda_core.i18n import term_context
 
 ERROR = "error"
 OUTPUT = "output"
@@ -121,26 +125,134 @@ def _called(node: ast.Call) -> str:
     return _name(node.func) if isinstance(node.func, ast.Name | ast.Attribute) else ""
 
 
+#: the annotation of a parameter that takes a message template (renda_core.i18n)
+TEMPLATE_ANNOTATION = "MessageTemplate"
+
+
+def _template_params(tree: ast.AST) -> dict[str, tuple[int, str]]:
+    """The functions of a module that take a message template: name → (position,
+    parameter name) of the parameter annotated :data:`TEMPLATE_ANNOTATION`."""
+    found: dict[str, tuple[int, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            params = [*node.args.posonlyargs, *node.args.args]
+            for index, arg in enumerate(params):
+                annotation = arg.annotation
+                if annotation is not None and _name(annotation) == TEMPLATE_ANNOTATION:
+                    found[node.name] = (index, arg.arg)
+    return found
+
+
+def _template_arg(node: ast.Call, position: int, name: str) -> ast.expr | None:
+    for keyword in node.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return node.args[position] if len(node.args) > position else None
+
+
 def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
-    """((msgctxt, msgid), where) of the errors and printed lines in ``path``."""
+    """((msgctxt, msgid), where) of the errors and printed lines in ``path``: also the
+    templates passed to ``message(…)`` and to a parameter annotated ``MessageTemplate``
+    (lines helpers build and print, under ``output``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    helpers = {"message": (0, "template"), **_template_params(tree)}
     for node in ast.walk(tree):
         found: list[tuple[str, ast.expr]] = []
-        if isinstance(node, ast.Call) and node.args:
+        if isinstance(node, ast.Call) and (node.args or node.keywords):
             called = _called(node)
-            if called in ERROR_CALLS:
+            if called in ERROR_CALLS and node.args:
                 found.append((ERROR, node.args[0]))
-            elif called in OUTPUT_CALLS and ("cli" in path.parts or called == "say"):
+            elif called in OUTPUT_CALLS and node.args and ("cli" in path.parts or called == "say"):
                 found.append((OUTPUT, node.args[0]))
+            elif called in helpers and "cli" in path.parts:
+                arg = _template_arg(node, *helpers[called])
+                if arg is not None:
+                    found.append((OUTPUT, arg))
         elif isinstance(node, ast.Dict):
             keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
             if "field" in keys and "message" in keys:
                 found.append((ERROR, node.values[keys.index("message")]))
         for context, arg in found:
-            text = template_of(arg)
-            if text is not None and has_words(text):
-                line = getattr(node, "lineno", 0)
-                yield (context, text), f"{path.parent.name}/{path.name}:{line}"
+            for text in _templates_through(arg, tree):
+                if has_words(text):
+                    line = getattr(node, "lineno", 0)
+                    yield (context, text), f"{path.parent.name}/{path.name}:{line}"
+
+
+def _templates_through(arg: ast.expr, tree: ast.AST) -> list[str]:
+    """The templates ``arg`` carries: its own (a literal, an f-string), or — a name —
+    every literal or f-string bound to that name in the function that uses it
+    (``message = f"…"``, ``problems.append(f"…")``, ``[… for p in problems]``): a
+    message assigned to a variable before it is raised or printed."""
+    text = template_of(arg)
+    if text is not None:
+        return [text]
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name | ast.Attribute):
+        return _returned_by(_name(arg.func), tree)
+    if not isinstance(arg, ast.Name):
+        return []
+    scope = _enclosing_function(tree, arg) or tree
+    found = _bound_to(arg.id, scope)
+    if not found and isinstance(tree, ast.Module):  # a module's constant
+        found = _bound_to(arg.id, ast.Module(body=list(tree.body), type_ignores=[]))
+    return found
+
+
+def _returned_by(function: str, tree: ast.AST) -> list[str]:
+    """The templates a module's function ``function`` returns (a message a helper
+    builds: ``raise StoreUnavailable(self.read_only_message())``)."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and inner.value is not None:
+                    text = template_of(inner.value)
+                    found += [text] if text is not None else []
+    return found
+
+
+def _bound_to(name: str, scope: ast.AST) -> list[str]:
+    names = {name} | _iterated_for(scope, name)
+    found: list[str] = []
+    for node in ast.walk(scope) if not isinstance(scope, ast.Module) else scope.body:
+        values: list[ast.expr] = []
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id in names for t in targets):
+                value = node.value
+                values += value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if node.func.attr == "append" and isinstance(owner, ast.Name) and owner.id in names:
+                values += node.args[:1]
+        for value in values:
+            if isinstance(value, ast.IfExp):
+                found += [t for t in (template_of(value.body), template_of(value.orelse)) if t]
+            elif (text := template_of(value)) is not None:
+                found.append(text)
+    return found
+
+
+def _iterated_for(scope: ast.AST, name: str) -> set[str]:
+    """The lists a comprehension's or loop's ``name`` is taken from (``p`` in ``for p in
+    problems``)."""
+    found: set[str] = set()
+    for node in ast.walk(scope):
+        if isinstance(node, ast.comprehension | ast.For):
+            target, source = node.target, node.iter
+            if isinstance(target, ast.Name) and target.id == name and isinstance(source, ast.Name):
+                found.add(source.id)
+    return found
+
+
+def _enclosing_function(tree: ast.AST, node: ast.AST) -> ast.AST | None:
+    best: ast.AST | None = None
+    for candidate in ast.walk(tree):
+        if isinstance(candidate, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+            child is node for child in ast.walk(candidate)
+        ):
+            best = candidate  # walk is breadth-first: the innermost comes last
+    return best
 
 
 #: terms that are no enumeration's: booleans as tables show them
@@ -148,8 +260,9 @@ EXTRA_TERMS = (("yes", "是", "bool"), ("no", "否", "bool"))
 
 
 def terms() -> Iterator[tuple[str, str, str]]:
-    """(value, label, where) of every member of every labelled enumeration of the
-    domain, of every ``*_LABELS`` table of a domain module (value → Chinese label), and
+    """(value, label, vocabulary) of every member of every labelled enumeration of the
+    domain (``"session.SessionStatus"``: its module and name), of every ``*_LABELS``
+    table of a domain module (``"station.STATUS_LABELS"``: value → Chinese label), and
     of :data:`EXTRA_TERMS`."""
     import renda_core.domain as domain
     from renda_core.domain.values import Labelled
@@ -162,8 +275,9 @@ def terms() -> Iterator[tuple[str, str, str]]:
                 continue
             if isinstance(value, type) and issubclass(value, Labelled) and value is not Labelled:
                 seen.add(id(value))
+                where = f"{value.__module__.rsplit('.', 1)[-1]}.{value.__name__}"
                 for member in value:
-                    yield member.value, member.label, value.__name__
+                    yield member.value, member.label, where
             elif name.endswith("LABELS") and isinstance(value, dict):
                 seen.add(id(value))
                 for key, label in value.items():
@@ -177,5 +291,8 @@ def messages() -> Iterator[tuple[tuple[str, str], str]]:
     for path in package_files():
         yield from source_messages(path)
     for value, label, enum in terms():
-        yield (TERM, value), f"enum {enum}"
-        yield (TERM, label), f"enum {enum}"
+        name = enum if enum.endswith("LABELS") else enum.rpartition(".")[2]
+        yield (TERM, value), f"enum {name}"
+        yield (TERM, label), f"enum {name}"
+        yield (term_context(enum), value), f"enum {enum}"
+        yield (term_context(enum), label), f"enum {enum}"

@@ -333,32 +333,43 @@ def emit(
         Console(markup=False, highlight=False, emoji=False).print(literal(render()))
 
 
-def literal(renderable: Any) -> Any:
+def literal(renderable: Any, vocabulary: str | None = None) -> Any:
     """A table (or text) with every string it carries made terminal-safe; a table's
     title, caption, column headers and catalogued cells (statuses, levels, yes/no) in
-    the active language (``docs/i18n.md``)."""
+    the active language (``docs/i18n.md``): headers and field names as the command's
+    tables label them, a value by the enumeration its column or field names
+    (``vocabulary``, :mod:`renda_core.cli.term_fields`)."""
     from rich.table import Table
     from rich.text import Text
 
-    from renda_core.cli.i18n import cell_text, field_text_of
+    from renda_core.cli.i18n import cell_text, field_text_of, header_text, table_context
+    from renda_core.cli.term_fields import vocabulary_of
     from renda_core.i18n import gettext
 
     if isinstance(renderable, str):
-        return Text(escape_controls(cell_text(renderable), keep_newlines=True))
+        return Text(escape_controls(cell_text(renderable, vocabulary), keep_newlines=True))
     if isinstance(renderable, Table):
         for attr in ("title", "caption"):
             value = getattr(renderable, attr)
             if isinstance(value, str):
                 setattr(renderable, attr, Text(escape_controls(gettext(value))))
         keyed = len(renderable.columns) == 2  # a show table: field names, then values
+        context = table_context()  # each command's tables label under their own context
+        fields = list(renderable.columns[0]._cells) if keyed else []
         for index, column in enumerate(renderable.columns):
+            header = column.header if isinstance(column.header, str) else ""
             if isinstance(column.header, str):
-                column.header = Text(escape_controls(gettext(column.header)))
+                column.header = Text(escape_controls(header_text(column.header, context)))
+            kinds = [vocabulary_of(header, context)] * len(column._cells)
             if keyed and index == 0:
                 column._cells = [
-                    literal(field_text_of(c) if isinstance(c, str) else c) for c in column._cells
+                    literal(field_text_of(c, context) if isinstance(c, str) else c)
+                    for c in column._cells
                 ]
-            column._cells = [literal(cell) for cell in column._cells]
+            elif keyed:
+                kinds = [vocabulary_of(f, context) if isinstance(f, str) else None for f in fields]
+            pairs = zip(column._cells, kinds, strict=False)
+            column._cells = [literal(cell, kind) for cell, kind in pairs]
     return renderable
 
 

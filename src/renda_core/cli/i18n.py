@@ -472,9 +472,13 @@ def _catalogue_templates(locale: str | None, context: str, generation: int) -> t
 def _shown_value(name: str, value: str, depth: int) -> str:
     if name == "what":
         return i18n.pgettext(NOUN_CONTEXT, value)
-    # an enum's value in the code's English becomes the term; Chinese was typed (or is a
-    # label already) and stays as it is: "recorded as 缺席" in English too
-    term = value if _CJK.search(value) else i18n.pgettext(TERM_CONTEXT, value)
+    # an enum's value in the code's English becomes the term (by its own enumeration
+    # when the command's fields name one); Chinese was typed (or is a label already)
+    # and stays as it is: "recorded as 缺席" in English too
+    from renda_core.cli.term_fields import vocabulary_of
+
+    vocabulary = vocabulary_of(name, table_context())
+    term = value if _CJK.search(value) else i18n.term_text(value, vocabulary)
     if term != value:
         return term
     if name in NESTED and depth < 3:
@@ -514,6 +518,21 @@ def translate_template(text: str, templates: tuple[str, ...]) -> str:
     return translate_message(text, i18n.ERROR_CONTEXT, templates)
 
 
+def message(template: i18n.MessageTemplate, /, **values: object) -> str:
+    """A line a helper builds and prints, in the active language: ``template`` is its
+    message id with named placeholders (catalogued under ``msgctxt "output"``, looked
+    up as it is: never matched against other templates), formatted with ``values`` (a
+    value that is a term shown by the enumeration its name means in the command,
+    :mod:`renda_core.cli.term_fields`)."""
+    if i18n.active_locale() is None:
+        return template.format(**values)
+    shown = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in values.items()}
+    try:
+        return i18n.pgettext(OUTPUT_CONTEXT, template).format(**shown)
+    except (KeyError, IndexError, ValueError):
+        return template.format(**values)
+
+
 def output_text(text: str) -> str:
     """A line a command prints (``echo``) in the active language."""
     if i18n.active_locale() is None:
@@ -521,20 +540,46 @@ def output_text(text: str) -> str:
     return translate_message(text, OUTPUT_CONTEXT)
 
 
-def cell_text(text: str) -> str:
+def cell_text(text: str, vocabulary: str | None = None) -> str:
     """A table cell in the active language: translated when it is a catalogued term (a
-    status, a level, yes/no), else as it is (names, ids, input)."""
+    status, a level, yes/no) — by its own enumeration when the column names one
+    (:mod:`renda_core.cli.term_fields`) —, else as it is (names, ids, input)."""
     if i18n.active_locale() is None or not text:
         return text
-    return i18n.pgettext(TERM_CONTEXT, text)
+    return i18n.term_text(text, vocabulary)
 
 
-def field_text_of(text: str) -> str:
-    """The first cell of a row of a show table, a field's name ("registered_on"), in the
-    active language when it is catalogued, else as it is."""
-    if i18n.active_locale() is None or not i18n.catalogued(text):
+def table_context() -> str | None:
+    """The msgctxt of the tables the running command shows: its path
+    (``"renda plan show"``), as :mod:`renda_core.i18n_tables` catalogues their labels;
+    ``None`` outside a command."""
+    ctx = click.get_current_context(silent=True)
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.command.name or ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(["renda", *reversed(names)]) if names else None
+
+
+def header_text(text: str, context: str | None = None) -> str:
+    """A column header in the active language: its entry under ``context`` (the
+    command's tables, :func:`table_context`), else its context-free entry."""
+    if i18n.active_locale() is None or not text:
         return text
+    if context and i18n.catalogued(text, context):
+        return i18n.pgettext(context, text)
     return i18n.gettext(text)
+
+
+def field_text_of(text: str, context: str | None = None) -> str:
+    """The first cell of a row of a show table, a field's name ("registered_on"), in the
+    active language when it is catalogued (under ``context`` first, as headers), else
+    as it is."""
+    if i18n.active_locale() is None:
+        return text
+    if context and i18n.catalogued(text, context):
+        return i18n.pgettext(context, text)
+    return i18n.gettext(text) if i18n.catalogued(text) else text
 
 
 def field_text(message: str) -> str:

@@ -21,6 +21,7 @@ from renda_core.cli.common import (
     parse_choice,
     today,
 )
+from renda_core.cli.i18n import message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.session import AttendanceStatus
@@ -76,7 +77,7 @@ def meeting_close(ctx: click.Context, /, meeting_id: str, on: str | None) -> Non
     """Close a meeting."""
     e = env(ctx)
     e.get_app().close_meeting({"meeting_id": meeting_id, "date": on or today()}, e.actor())
-    echo(f"{meeting_id}: closed")
+    echo(message("{meeting_id}: closed", meeting_id=meeting_id))
 
 
 @meeting.command(name="show")

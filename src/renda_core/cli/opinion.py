@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.i18n import message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.opinion import (
     STATUS_LABELS,
@@ -28,6 +29,7 @@ from renda_core.domain.opinion import (
     Recipient,
     ScreenOutcome,
 )
+from renda_core.i18n import MessageTemplate
 from renda_core.projections.reports import fresh_context
 
 
@@ -36,10 +38,14 @@ def opinion() -> None:
     """Public opinion (社情民意): the closed loop 收集 → 汇总 → 办理 → 反馈."""
 
 
-def _run(ctx: click.Context, method: str, data: dict[str, Any], done: str) -> None:
+def _run(
+    ctx: click.Context, method: str, data: dict[str, Any], done: MessageTemplate, **values: Any
+) -> None:
+    """Apply ``method``, then print ``done`` (``"{opinion_id}: closed"``, catalogued as
+    it is) formatted with the item's id and ``values``, in the active language."""
     e = env(ctx)
     getattr(e.get_app(), method)(data, e.actor())
-    echo(done)
+    echo(message(done, opinion_id=data["opinion_id"], **values))
 
 
 @opinion.command(name="collect")
@@ -90,7 +96,7 @@ def opinion_screen(
     """Screen an item: accepted, out of scope, or duplicate (merged: 汇总)."""
     data = {"opinion_id": opinion_id, "outcome": outcome, "date": on or today()}
     data.update({k: v for k, v in {"advice": advice, "into": into, "note": note}.items() if v})
-    _run(ctx, "screen_opinion", data, f"{opinion_id}: screened ({outcome})")
+    _run(ctx, "screen_opinion", data, "{opinion_id}: screened ({outcome})", outcome=outcome)
 
 
 @opinion.command(name="answer")
@@ -101,7 +107,7 @@ def opinion_screen(
 def opinion_answer(ctx: click.Context, /, opinion_id: str, result: str, on: str | None) -> None:
     """Answer an accepted item on the spot (当场答复)."""
     data = {"opinion_id": opinion_id, "result": result, "date": on or today()}
-    _run(ctx, "answer_opinion", data, f"{opinion_id}: answered on the spot")
+    _run(ctx, "answer_opinion", data, "{opinion_id}: answered on the spot")
 
 
 @opinion.command(name="refer")
@@ -122,7 +128,7 @@ def opinion_refer(
         "due": due,
         "date": on or today(),
     }
-    _run(ctx, "refer_opinion", data, f"{opinion_id}: referred to {body}")
+    _run(ctx, "refer_opinion", data, "{opinion_id}: referred to {body}", body=body)
 
 
 @opinion.command(name="escalate")
@@ -170,7 +176,7 @@ def opinion_escalate(
 def opinion_result(ctx: click.Context, /, opinion_id: str, result: str, on: str | None) -> None:
     """Record the handling result of a referred or escalated item."""
     data = {"opinion_id": opinion_id, "result": result, "date": on or today()}
-    _run(ctx, "record_opinion_result", data, f"{opinion_id}: result recorded")
+    _run(ctx, "record_opinion_result", data, "{opinion_id}: result recorded")
 
 
 @opinion.command(name="feedback")
@@ -196,7 +202,7 @@ def opinion_feedback(
     data: dict[str, Any] = {"opinion_id": opinion_id, "note": note, "date": on or today()}
     if recipients:
         data["to"] = list(recipients)
-    _run(ctx, "feed_back_opinion", data, f"{opinion_id}: fed back")
+    _run(ctx, "feed_back_opinion", data, "{opinion_id}: fed back")
 
 
 @opinion.command(name="evaluate")
@@ -210,7 +216,7 @@ def opinion_evaluate(
 ) -> None:
     """Record the citizen's evaluation: closes the item, or reopens it when unsatisfied."""
     data = {"opinion_id": opinion_id, "rating": rating, "note": note, "date": on or today()}
-    _run(ctx, "evaluate_opinion", data, f"{opinion_id}: evaluated ({rating})")
+    _run(ctx, "evaluate_opinion", data, "{opinion_id}: evaluated ({rating})", rating=rating)
 
 
 @opinion.command(name="close")
@@ -221,7 +227,7 @@ def opinion_evaluate(
 def opinion_close(ctx: click.Context, /, opinion_id: str, note: str | None, on: str | None) -> None:
     """Close an item (only after feedback, or after out-of-scope advice)."""
     data = {"opinion_id": opinion_id, "note": note, "date": on or today()}
-    _run(ctx, "close_opinion", data, f"{opinion_id}: closed")
+    _run(ctx, "close_opinion", data, "{opinion_id}: closed")
 
 
 @opinion.command(name="show")

@@ -287,15 +287,19 @@ def header_label(key: str, headers: str) -> str:
 
 
 def cell_value(key: str, value: Any, headers: str) -> Any:
-    """A value as the sheet shows it: levels by their Chinese label under zh."""
-    if headers == "zh" and key == "level" and isinstance(value, str):
-        from renda_core.domain.values import Level
+    """A value as the sheet shows it: under zh, a term (a level, a status, a kind) by
+    its Chinese label — by the enumeration the command's field means
+    (:mod:`renda_core.cli.term_fields`: a session's ``closed`` 已闭会, a suggestion's
+    已办结) —, anything else as it is."""
+    if headers != "zh" or not isinstance(value, str) or not value:
+        return value
+    from renda_core import i18n
+    from renda_core.cli.i18n import table_context
+    from renda_core.cli.term_fields import vocabulary_of
 
-        try:
-            return Level.of(value).label
-        except (KeyError, ValueError):
-            return value
-    return value
+    vocabulary = vocabulary_of(key, table_context())
+    with i18n.use("zh_CN"):
+        return i18n.term_text(value, vocabulary)
 
 
 def table_section(title: str, rows: list[dict[str, Any]], headers: str) -> Any:

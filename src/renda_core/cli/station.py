@@ -15,6 +15,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.i18n import message
 from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.station import STATUS_LABELS, ActivityKind, CoLocation, StationKind
 from renda_core.projections.reports import fresh_context
@@ -137,7 +138,7 @@ def station_close(ctx: click.Context, /, station_id: str, on: str | None) -> Non
     """Close the station."""
     e = env(ctx)
     e.get_app().close_station({"station_id": station_id, "date": on or today()}, e.actor())
-    echo(f"{station_id}: closed")
+    echo(message("{station_id}: closed", station_id=station_id))
 
 
 @station.command(name="show")

@@ -20,6 +20,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
+from renda_core.cli.i18n import message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.suggestion import (
@@ -31,6 +32,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
+from renda_core.i18n import MessageTemplate
 from renda_core.notify.service import urgings_by_unit
 from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
@@ -69,8 +71,16 @@ def warn_calendar(ctx: click.Context) -> None:
         click.echo(warning, err=True)
 
 
-def _done(ctx: click.Context, suggestion_id: str, message: str, dues: bool = False) -> None:
-    line = f"{suggestion_id}: {message}"
+def _done(
+    ctx: click.Context,
+    suggestion_id: str,
+    template: MessageTemplate,
+    dues: bool = False,
+    **values: Any,
+) -> None:
+    """Print what a command did: ``template`` (``"{suggestion_id}: closed"``, catalogued
+    as it is) in the active language, then the deadlines now open when ``dues``."""
+    line = message(template, suggestion_id=suggestion_id, **values)
     if dues:
         data = env(ctx).get_app().suggestion(suggestion_id)
         shown = [f"{d['deadline']} {d['due']} ({d['owner']})" for d in data["open_deadlines"]]
@@ -132,7 +142,7 @@ def suggestion_revise(
 ) -> None:
     """Revise the text before submission (e.g. after review)."""
     _apply(ctx, "revise_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "revised")
+    _done(ctx, suggestion_id, "{suggestion_id}: revised")
 
 
 @suggestion.command(name="invite")
@@ -145,7 +155,9 @@ def suggestion_invite(
 ) -> None:
     """Invite an active deputy to co-sign (邀请附议)."""
     _apply(ctx, "invite_cosigner", suggestion_id, on, deputy_id=deputy_id)
-    _done(ctx, suggestion_id, f"invited {deputy_id} to co-sign")
+    _done(
+        ctx, suggestion_id, "{suggestion_id}: invited {deputy_id} to co-sign", deputy_id=deputy_id
+    )
 
 
 @suggestion.command(name="cosign")
@@ -158,7 +170,7 @@ def suggestion_cosign(
 ) -> None:
     """Confirm co-signing (附议)."""
     _apply(ctx, "cosign_suggestion", suggestion_id, on, deputy_id=deputy_id)
-    _done(ctx, suggestion_id, "co-signed")
+    _done(ctx, suggestion_id, "{suggestion_id}: co-signed")
 
 
 @suggestion.command(name="decline")
@@ -171,7 +183,7 @@ def suggestion_decline(
 ) -> None:
     """Decline an invitation to co-sign."""
     _apply(ctx, "decline_cosign", suggestion_id, on, deputy_id=deputy_id)
-    _done(ctx, suggestion_id, "co-signing declined")
+    _done(ctx, suggestion_id, "{suggestion_id}: co-signing declined")
 
 
 @suggestion.command(name="presubmit")
@@ -181,7 +193,7 @@ def suggestion_decline(
 def suggestion_presubmit(ctx: click.Context, /, suggestion_id: str, on: str | None) -> None:
     """Send the draft for pre-submission review (预提交)."""
     _apply(ctx, "presubmit_suggestion", suggestion_id, on)
-    _done(ctx, suggestion_id, "sent for pre-submission review")
+    _done(ctx, suggestion_id, "{suggestion_id}: sent for pre-submission review")
 
 
 @suggestion.command(name="review")
@@ -196,7 +208,7 @@ def suggestion_review(
 ) -> None:
     """Record pre-submission review comments; the draft returns to the deputy."""
     _apply(ctx, "review_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, f"reviewed ({fields['outcome']})")
+    _done(ctx, suggestion_id, "{suggestion_id}: reviewed ({outcome})", outcome=fields["outcome"])
 
 
 @suggestion.command(name="submit")
@@ -206,7 +218,7 @@ def suggestion_review(
 def suggestion_submit(ctx: click.Context, /, suggestion_id: str, on: str | None) -> None:
     """Formally submit; invitations not confirmed lapse."""
     _apply(ctx, "submit_suggestion", suggestion_id, on)
-    _done(ctx, suggestion_id, "submitted", dues=True)
+    _done(ctx, suggestion_id, "{suggestion_id}: submitted", dues=True)
 
 
 # -- acceptance and assignment ------------------------------------------------------
@@ -222,7 +234,7 @@ def suggestion_accept(
 ) -> None:
     """Accept the suggestion (立案)."""
     _apply(ctx, "accept_suggestion", suggestion_id, on, number=number)
-    _done(ctx, suggestion_id, "accepted")
+    _done(ctx, suggestion_id, "{suggestion_id}: accepted")
 
 
 @suggestion.command(name="reject")
@@ -236,7 +248,7 @@ def suggestion_reject(
 ) -> None:
     """Do not accept (不予立案); it is handled as a letter (转来信)."""
     _apply(ctx, "reject_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "not accepted; handled as a letter")
+    _done(ctx, suggestion_id, "{suggestion_id}: not accepted; handled as a letter")
 
 
 def _units_options(fn: Any) -> Any:
@@ -279,7 +291,13 @@ def suggestion_assign(
         complex=complex_,
         parts=list(part_units),
     )
-    _done(ctx, suggestion_id, f"assigned to {lead_unit}", dues=True)
+    _done(
+        ctx,
+        suggestion_id,
+        "{suggestion_id}: assigned to {lead_unit}",
+        dues=True,
+        lead_unit=lead_unit,
+    )
 
 
 @suggestion.command(name="object")
@@ -293,7 +311,7 @@ def suggestion_object(
 ) -> None:
     """A unit objects to its assignment (申请调整), within its window."""
     _apply(ctx, "object_assignment", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "objection recorded")
+    _done(ctx, suggestion_id, "{suggestion_id}: objection recorded")
 
 
 @suggestion.command(name="reassign")
@@ -325,7 +343,13 @@ def suggestion_reassign(
         note=note,
         parts=list(part_units),
     )
-    _done(ctx, suggestion_id, f"reassigned to {lead_unit}", dues=True)
+    _done(
+        ctx,
+        suggestion_id,
+        "{suggestion_id}: reassigned to {lead_unit}",
+        dues=True,
+        lead_unit=lead_unit,
+    )
 
 
 @suggestion.command(name="deny-objection")
@@ -339,7 +363,7 @@ def suggestion_deny_objection(
 ) -> None:
     """Deny a unit's objection: the assignment stands."""
     _apply(ctx, "deny_objection", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, f"objection of {fields['unit']} denied")
+    _done(ctx, suggestion_id, "{suggestion_id}: objection of {unit} denied", unit=fields["unit"])
 
 
 @suggestion.command(name="co-opinion")
@@ -353,7 +377,7 @@ def suggestion_co_opinion(
 ) -> None:
     """A co-handling unit sends its opinion to the lead unit (协办意见)."""
     _apply(ctx, "send_co_opinion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "co-handling opinion sent")
+    _done(ctx, suggestion_id, "{suggestion_id}: co-handling opinion sent")
 
 
 @suggestion.command(name="extend")
@@ -367,7 +391,7 @@ def suggestion_extend(
 ) -> None:
     """Extend the reply deadline (延期), within the policy's cap."""
     _apply(ctx, "extend_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "extended", dues=True)
+    _done(ctx, suggestion_id, "{suggestion_id}: extended", dues=True)
 
 
 @suggestion.command(name="contact")
@@ -382,7 +406,7 @@ def suggestion_contact(
 ) -> None:
     """Record a contact between a handling unit and the deputy (沟通联系)."""
     _apply(ctx, "contact_deputy", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "contact recorded")
+    _done(ctx, suggestion_id, "{suggestion_id}: contact recorded")
 
 
 @suggestion.command(name="reply")
@@ -397,7 +421,13 @@ def suggestion_reply(
 ) -> None:
     """The lead unit replies to the lead deputy and every co-signer."""
     _apply(ctx, "reply_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, f"replied (class {fields['result_class'].upper()})", dues=True)
+    _done(
+        ctx,
+        suggestion_id,
+        "{suggestion_id}: replied (class {result_class})",
+        dues=True,
+        result_class=fields["result_class"].upper(),
+    )
 
 
 @suggestion.command(name="evaluate")
@@ -412,7 +442,7 @@ def suggestion_evaluate(
 ) -> None:
     """The lead deputy evaluates the reply (attitude and result separately)."""
     _apply(ctx, "evaluate_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, "evaluated")
+    _done(ctx, suggestion_id, "{suggestion_id}: evaluated")
 
 
 @suggestion.command(name="rehandle")
@@ -425,7 +455,7 @@ def suggestion_rehandle(
 ) -> None:
     """Order re-handling after 不满意 (重新办理), with its own deadline."""
     _apply(ctx, "rehandle_suggestion", suggestion_id, on, reason=reason)
-    _done(ctx, suggestion_id, "re-handling ordered", dues=True)
+    _done(ctx, suggestion_id, "{suggestion_id}: re-handling ordered", dues=True)
 
 
 @suggestion.command(name="commit")
@@ -439,7 +469,7 @@ def suggestion_commit(
 ) -> None:
     """Record a dated commitment of a B/C reply (承诺事项)."""
     _apply(ctx, "commit_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, f"commitment due {fields['due']} recorded")
+    _done(ctx, suggestion_id, "{suggestion_id}: commitment due {due} recorded", due=fields["due"])
 
 
 @suggestion.command(name="deliver")
@@ -453,7 +483,12 @@ def suggestion_deliver(
 ) -> None:
     """Record that a commitment was delivered (承诺兑现)."""
     _apply(ctx, "deliver_commitment", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, f"commitment {fields['number']} delivered")
+    _done(
+        ctx,
+        suggestion_id,
+        "{suggestion_id}: commitment {number} delivered",
+        number=fields["number"],
+    )
 
 
 @suggestion.command(name="supervise")
@@ -467,7 +502,7 @@ def suggestion_supervise(
 ) -> None:
     """Put under priority supervision (重点督办) by a named leader."""
     _apply(ctx, "supervise_suggestion", suggestion_id, on, **fields)
-    _done(ctx, suggestion_id, f"supervised by {fields['leader']}")
+    _done(ctx, suggestion_id, "{suggestion_id}: supervised by {leader}", leader=fields["leader"])
 
 
 @suggestion.command(name="disclose")
@@ -480,7 +515,7 @@ def suggestion_disclose(
 ) -> None:
     """Publish the latest reply with contact details and secrets redacted (公开)."""
     _apply(ctx, "disclose_suggestion", suggestion_id, on, text=text)
-    _done(ctx, suggestion_id, "reply disclosed")
+    _done(ctx, suggestion_id, "{suggestion_id}: reply disclosed")
 
 
 @suggestion.command(name="withhold")
@@ -493,7 +528,7 @@ def suggestion_withhold(
 ) -> None:
     """Decide the latest reply is not to be disclosed (不宜公开): no disclosure is owed."""
     _apply(ctx, "withhold_disclosure", suggestion_id, on, reason=reason)
-    _done(ctx, suggestion_id, "reply not to be disclosed (不宜公开)")
+    _done(ctx, suggestion_id, "{suggestion_id}: reply not to be disclosed (不宜公开)")
 
 
 @suggestion.command(name="withdraw")
@@ -519,7 +554,7 @@ def suggestion_withdraw(
         statement=statement,
         consents=list(consents),
     )
-    _done(ctx, suggestion_id, "withdrawn")
+    _done(ctx, suggestion_id, "{suggestion_id}: withdrawn")
 
 
 @suggestion.command(name="close")
@@ -532,7 +567,7 @@ def suggestion_close(
 ) -> None:
     """Close the case (办结)."""
     _apply(ctx, "close_suggestion", suggestion_id, on, note=note)
-    _done(ctx, suggestion_id, "closed")
+    _done(ctx, suggestion_id, "{suggestion_id}: closed")
 
 
 @suggestion.command(name="merge")
@@ -545,7 +580,12 @@ def suggestion_merge(
 ) -> None:
     """Handle similar suggestions together (并案); each keeps its own reply."""
     _apply(ctx, "merge_suggestions", suggestion_id, on, others=list(others))
-    _done(ctx, suggestion_id, f"handled together with {len(others)} other(s)")
+    _done(
+        ctx,
+        suggestion_id,
+        "{suggestion_id}: handled together with {count} other(s)",
+        count=len(others),
+    )
 
 
 # -- reading --------------------------------------------------------------------------

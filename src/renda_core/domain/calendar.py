@@ -87,23 +87,22 @@ def check_arrangement(year: int, holidays: Iterable[date], workdays: Iterable[da
     problems = []
     outside = sorted(d for d in holidays | workdays if d.year != year)
     if outside:
-        problems.append(f"dates outside {year}: {', '.join(d.isoformat() for d in outside)}")
+        dates = ", ".join(d.isoformat() for d in outside)
+        problems.append(f"dates outside {year}: {dates}")
     weekday_makeups = sorted(d for d in workdays if d.weekday() < 5)
     if weekday_makeups:
-        problems.append(
-            "make-up working days must fall on a Saturday or Sunday: "
-            + ", ".join(d.isoformat() for d in weekday_makeups)
-        )
+        dates = ", ".join(d.isoformat() for d in weekday_makeups)
+        problems.append(f"make-up working days must fall on a Saturday or Sunday: {dates}")
     both = sorted(holidays & workdays)
     if both:
-        problems.append(
-            "dates both holiday and working day: " + ", ".join(d.isoformat() for d in both)
-        )
+        dates = ", ".join(d.isoformat() for d in both)
+        problems.append(f"dates both holiday and working day: {dates}")
     if not holidays:
         problems.append("no holidays: a year's arrangement names its statutory holidays")
     if problems:
+        problem = "; ".join(problems)
         raise InvalidInput(
-            f"the {year} holiday arrangement is not valid — " + "; ".join(problems),
+            f"the {year} holiday arrangement is not valid — {problem}",
             [{"field": "arrangement", "message": p} for p in problems],
         )
 

@@ -567,9 +567,8 @@ class Suggestion(Aggregate):
         elif unit != self.lead_unit:
             raise RuleViolated(f"only the lead unit {self.lead_unit} replies; {unit} is not it")
         if self.pending_objections:
-            raise RuleViolated(
-                "an objection to the assignment is pending: " + ", ".join(self.pending_objections)
-            )
+            units = ", ".join(self.pending_objections)
+            raise RuleViolated(f"an objection to the assignment is pending: {units}")
         self._check_on(on)
         classes = clock.policy.result_classes
         if result_class not in classes:
