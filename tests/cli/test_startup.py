@@ -302,6 +302,22 @@ def test_installed_plugins_are_loaded_with_a_report_and_may_add_reports(tmp_path
     assert code == 2 and "renda_extra_plugin" not in modules
 
 
+def test_every_built_in_report_runs_with_only_its_adapters(tmp_path: Path) -> None:
+    """The report's provenance reads the log at any position: an event of an aggregate
+    no imported adapter reads (here a deputy's, for the groups report) is decoded all
+    the same (``renda_core.domain.topics``)."""
+    store = a_store_of_one_deputy(tmp_path)
+    for name in sorted(report_index()):
+        code, modules, out = imported_by(tmp_path, "--store", store, "report", name, "--json")
+        assert code == 0, name
+        assert json.loads(out)["provenance"]["report"] == name
+        if name in command_modules("report"):
+            continue  # `renda report handling` is the adapter's own command (csv, html…)
+        assert "rich" not in modules and "pydantic" not in modules, name
+        others = set(BUILTIN_PLUGINS) - set(modules_for_report(name) or ())
+        assert loaded(modules, tuple(others)) == [], name
+
+
 def test_the_annual_report_s_command_imports_its_adapter_not_the_others(tmp_path: Path) -> None:
     code, modules, out = imported_by(tmp_path, "report", "annual", "--help")
     assert code == 0 and "--year" in out
