@@ -58,6 +58,7 @@ NOT_FOR_HELP = (
     "renda_core.cli.deputy",
     "renda_core.cli.report",
     "renda_core.ports.plugins",
+    "importlib.metadata",
 )
 #: never imported by ``renda report deputies --json`` on SQLite: no validation library
 #: (its options need none), no table renderer (``--json``), no built-in adapter but the
@@ -71,6 +72,14 @@ NOT_FOR_A_REPORT = (
     "renda_core.domain.opinion",
     "renda_core.application.fields",
     "renda_core.application.commands",
+    # no plugin registers a deadline policy: the reader names the national one without
+    # importing the rules (the motion rules, the working-day calendar)
+    "renda_core.ports.rules",
+    "renda_core.domain.deadlines",
+    "renda_core.domain.calendar",
+    "chinese_calendar",
+    # no installed plugin allowed (``RENDA_PLUGINS=``): the distributions are not read
+    "importlib.metadata",
     "psycopg",
     "psycopg_pool",
     "eventsourcing.postgres",
@@ -286,7 +295,11 @@ def test_installed_plugins_are_loaded_with_a_report_and_may_add_reports(tmp_path
     data = json.loads(out)
     assert data["active_total"] == 1 and data["provenance"]["policy"] == "jilin"
     assert "renda_jilin" in modules and "renda_extra_plugin" in modules
-    assert loaded(modules, NOT_FOR_A_REPORT) == []
+    # the distributions are read, and the Jilin plugin's deadline policy chosen by rules
+    chosen = {"importlib.metadata", "renda_core.ports.rules", "renda_core.domain.deadlines"}
+    chosen |= {"renda_core.domain.calendar", "chinese_calendar"}
+    with_plugins = tuple(n for n in NOT_FOR_A_REPORT if n not in chosen)
+    assert loaded(modules, with_plugins) == []
     # an installed plugin's report: listed, and run over a built-in view
     code, modules, out = run_renda(tmp_path, "report", "--help", plugins="extra")
     assert code == 0 and "  headcount " in out and "  deputies " in out

@@ -6,7 +6,6 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
-from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
@@ -16,6 +15,8 @@ from renda_core.ports import hookspecs
 from renda_core.ports.contracts import Projection, Report
 
 PROJECT = "renda"
+#: after adding one, or changing what one registers, regenerate the index a report reads
+#: (``python -m renda_core.docgen plugin-index > src/renda_core/ports/_builtins.json``)
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "renda_adapters.roster",
     "renda_adapters.stations",
@@ -64,9 +65,12 @@ def get_plugin_manager(
             pm.load_setuptools_entrypoints(PROJECT)
         else:
             names = {n.strip() for n in allowed.split(",") if n.strip()}
-            for ep in entry_points(group=PROJECT):
-                if ep.name in names and pm.get_plugin(ep.name) is None:
-                    pm.register(ep.load(), name=ep.name)
+            if names:  # read the installed distributions only when a plugin is allowed
+                from importlib.metadata import entry_points
+
+                for ep in entry_points(group=PROJECT):
+                    if ep.name in names and pm.get_plugin(ep.name) is None:
+                        pm.register(ep.load(), name=ep.name)
     for plugin in plugins:
         pm.register(plugin)
     return pm
