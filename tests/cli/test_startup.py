@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import renda_core
 from renda_core.application.postgres import INSTALL_HINT
 from renda_core.cli import COMMAND_SOURCES, cli, load_everything
+from renda_core.cli.context import Env
 from renda_core.cli.lazy import LazyGroup, help_index
 from renda_core.docgen import render_cli_index
 from renda_core.domain.errors import StoreUnavailable
@@ -402,3 +403,30 @@ def test_the_command_registry_is_whole_when_read_before_the_application() -> Non
     assert {"deputy.register", "suggestion.submit"} <= {
         r["command"] for r in json.loads(listed.stdout)
     }
+
+
+def test_a_report_s_narrowed_reader_on_either_store(store: str) -> None:
+    """``renda report NAME`` opens its reader with the report's adapters only, on SQLite
+    and PostgreSQL alike: the views it holds are the report's, and the figures are those
+    the whole application's runner gives."""
+    args = ["deputy", "register", "--name", "张三", "--level", "省", "--term", "14"]
+    args += ["--electoral-unit", "长春市人民代表大会", "--area", "220102", "--date", "2023-01-16"]
+    registered = CliRunner().invoke(cli, ["--store", store, "--actor", "clerk", *args, "--json"])
+    assert registered.exit_code == 0, registered.output
+    for name, figure in (("deputies", "active_total"), ("groups", None)):
+        env = Env()
+        try:
+            result = CliRunner().invoke(cli, ["--store", store, "report", name, "--json"], obj=env)
+            assert result.exit_code == 0, result.output
+            data = json.loads(result.stdout)
+            assert data["provenance"]["report"] == name and data["provenance"]["position"] == 1
+            if figure is not None:
+                assert data[figure] == 1
+        finally:
+            env.close()
+    reader_env = Env(store=store)
+    try:
+        runner = reader_env.read_runner(report_plugin_manager("deputies"))
+        assert set(runner.projections) == {"deputy_roster"}
+    finally:
+        reader_env.close()
