@@ -5,8 +5,9 @@ renda_core.docgen events`` writes ``docs/events.md`` (from the aggregates) and
 ``python -m renda_core.docgen api`` writes ``docs/api.md`` (from the docstrings of what
 ``renda_core.__all__`` lists). ``python -m renda_core.docgen api-snapshot`` prints the
 public names and signatures that ``tests/api/public_api.json`` pins; ``cli-index``
-writes ``src/renda_core/cli/_index.json`` (what ``renda --help`` lists). Tests check that
-the committed files are current.
+writes ``src/renda_core/cli/_index.json`` (what ``renda --help`` lists), ``plugin-index``
+``src/renda_core/ports/_builtins.json`` (what each built-in adapter registers: a report
+imports only its own). Tests check that the committed files are current.
 """
 
 from __future__ import annotations
@@ -571,6 +572,10 @@ def main(argv: list[str]) -> None:  # pragma: no cover
         sys.stdout.write(render_api_commands())
     elif which == "cli-index":
         sys.stdout.write(render_cli_index())
+    elif which == "plugin-index":
+        from renda_core.ports.builtin_index import render_builtin_index
+
+        sys.stdout.write(render_builtin_index())
     elif which == "api-snapshot":
         import json
 

@@ -18,9 +18,26 @@ from click.testing import CliRunner
 import renda_core
 from renda_core.application.postgres import INSTALL_HINT
 from renda_core.cli import COMMAND_SOURCES, cli, load_everything
+from renda_core.cli.context import Env
 from renda_core.cli.lazy import LazyGroup, help_index
 from renda_core.docgen import render_cli_index
 from renda_core.domain.errors import StoreUnavailable
+from renda_core.ports.builtin_index import (
+    INDEX as PLUGIN_INDEX,
+)
+from renda_core.ports.builtin_index import (
+    command_modules,
+    modules_for_report,
+    render_builtin_index,
+    report_index,
+)
+from renda_core.ports.plugins import (
+    BUILTIN_PLUGINS,
+    collect_projections,
+    collect_reports,
+    get_plugin_manager,
+    report_plugin_manager,
+)
 
 INDEX = Path(__file__).parents[2] / "src" / "renda_core" / "cli" / "_index.json"
 
@@ -42,10 +59,28 @@ NOT_FOR_HELP = (
     "renda_core.cli.deputy",
     "renda_core.cli.report",
     "renda_core.ports.plugins",
+    "importlib.metadata",
 )
-#: never imported by ``renda report deputies --json`` on SQLite (rich is: the reports'
-#: adapters render tables with it)
+#: never imported by ``renda report deputies --json`` on SQLite: no validation library
+#: (its options need none), no table renderer (``--json``), no built-in adapter but the
+#: roster's (the report and its view are there), no aggregate the roster does not read
 NOT_FOR_A_REPORT = (
+    "pydantic",
+    "rich",
+    *(name for name in BUILTIN_PLUGINS if name != "renda_adapters.roster"),
+    "renda_core.domain.suggestion",
+    "renda_core.domain.station",
+    "renda_core.domain.opinion",
+    "renda_core.application.fields",
+    "renda_core.application.commands",
+    # no plugin registers a deadline policy: the reader names the national one without
+    # importing the rules (the motion rules, the working-day calendar)
+    "renda_core.ports.rules",
+    "renda_core.domain.deadlines",
+    "renda_core.domain.calendar",
+    "chinese_calendar",
+    # no installed plugin allowed (``RENDA_PLUGINS=``): the distributions are not read
+    "importlib.metadata",
     "psycopg",
     "psycopg_pool",
     "eventsourcing.postgres",
@@ -163,6 +198,150 @@ def test_a_report_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert "renda_core.cli.report" in modules  # the command that ran was imported
 
 
+def test_the_index_of_built_in_plugins_is_current() -> None:
+    assert PLUGIN_INDEX.read_text(encoding="utf-8") == render_builtin_index(), (
+        "src/renda_core/ports/_builtins.json is stale: run `python -m renda_core.docgen "
+        "plugin-index > /tmp/x && cp /tmp/x src/renda_core/ports/_builtins.json`"
+    )
+    everything = get_plugin_manager()
+    reports = collect_reports(everything)
+    assert set(report_index()) == set(reports)
+    for name, report in reports.items():
+        assert report_index()[name]["projection"] == report.projection
+    assert command_modules("report") == {
+        "annual": "renda_adapters.annual",
+        "assessment": "renda_adapters.assessment",
+        "handling": "renda_adapters.suggestions",
+    }
+
+
+def test_a_report_s_plugin_manager_holds_its_adapter_and_its_view_only() -> None:
+    assert modules_for_report("deputies") == ("renda_adapters.roster",)
+    assert modules_for_report("no-such-report") is None
+    everything = collect_reports(get_plugin_manager())
+    for name, report in everything.items():
+        pm = report_plugin_manager(name)
+        assert set(collect_reports(pm)) <= set(everything) and name in collect_reports(pm)
+        assert report.projection in collect_projections(pm)
+        assert len(pm.get_plugins()) < len(BUILTIN_PLUGINS)
+    pm = get_plugin_manager(builtins=["renda_adapters.meetings", "no.such.module"])
+    assert {pm.get_name(p) for p in pm.get_plugins()} == {"renda_adapters.meetings"}
+    assert set(collect_reports(pm)) == {"meetings", "motions", "inspections"}
+
+
+def test_the_report_group_lists_and_finds_every_report_and_command() -> None:
+    listed = CliRunner().invoke(cli, ["report", "--help"])
+    assert listed.exit_code == 0, listed.output
+    for name in [*collect_reports(get_plugin_manager()), "annual", "assessment", "handling"]:
+        assert f"  {name} " in listed.output, name
+
+
+EXTRA_PLUGIN = """
+from renda_core.ports import hookimpl
+from renda_core.ports.contracts import Report
+
+
+def build(ctx):
+    return {"active": ctx.total("active_total")}
+
+
+@hookimpl
+def renda_register_reports(register):
+    register(Report("headcount", "Headcount (an installed plugin's)", "deputy_roster", build))
+"""
+
+
+def run_renda(tmp_path: Path, *args: str, plugins: str) -> tuple[int, set[str], str]:
+    """``renda ARGS`` in a fresh Python with installed plugins as a clerk has them (not
+    under test): ``plugins`` allow-listed, and an ``extra`` plugin installed on the path
+    (a distribution with a ``renda`` entry point) adding the ``headcount`` report."""
+    site = tmp_path / "site"
+    dist = site / "renda_extra-1.0.dist-info"
+    dist.mkdir(parents=True, exist_ok=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: renda-extra\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[renda]\nextra = renda_extra_plugin\n")
+    (site / "renda_extra_plugin.py").write_text(EXTRA_PLUGIN, encoding="utf-8")
+    out = tmp_path / "modules.json"
+    path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "RENDA_PLUGINS": plugins, "PYTHONPATH": path}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.exists(), result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    return data["code"], set(data["modules"]), result.stdout
+
+
+def a_store_of_one_deputy(tmp_path: Path) -> str:
+    store = str(tmp_path / "s.sqlite")
+    args = ["deputy", "register", "--name", "张三", "--level", "省", "--term", "14"]
+    args += ["--electoral-unit", "长春市人民代表大会", "--area", "220102", "--date", "2023-01-16"]
+    registered = CliRunner().invoke(cli, ["--store", store, "--actor", "clerk", *args, "--json"])
+    assert registered.exit_code == 0, registered.output
+    return store
+
+
+def test_installed_plugins_are_loaded_with_a_report_and_may_add_reports(tmp_path: Path) -> None:
+    store = a_store_of_one_deputy(tmp_path)
+    # the Jilin plugin's deadline policy is in force for a built-in report, which still
+    # imports no other built-in adapter
+    code, modules, out = run_renda(
+        tmp_path, "--store", store, "report", "deputies", "--json", plugins="jilin,extra"
+    )
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["active_total"] == 1 and data["provenance"]["policy"] == "jilin"
+    assert "renda_jilin" in modules and "renda_extra_plugin" in modules
+    # the distributions are read, and the Jilin plugin's deadline policy chosen by rules
+    chosen = {"importlib.metadata", "renda_core.ports.rules", "renda_core.domain.deadlines"}
+    chosen |= {"renda_core.domain.calendar", "chinese_calendar"}
+    with_plugins = tuple(n for n in NOT_FOR_A_REPORT if n not in chosen)
+    assert loaded(modules, with_plugins) == []
+    # an installed plugin's report: listed, and run over a built-in view
+    code, modules, out = run_renda(tmp_path, "report", "--help", plugins="extra")
+    assert code == 0 and "  headcount " in out and "  deputies " in out
+    code, modules, out = run_renda(
+        tmp_path, "--store", store, "report", "headcount", "--json", plugins="extra"
+    )
+    assert code == 0, out
+    assert json.loads(out)["active"] == 1
+    # not allowed, not loaded: no such report
+    code, modules, out = run_renda(
+        tmp_path, "--store", store, "report", "headcount", "--json", plugins="jilin"
+    )
+    assert code == 2 and "renda_extra_plugin" not in modules
+
+
+def test_every_built_in_report_runs_with_only_its_adapters(tmp_path: Path) -> None:
+    """The report's provenance reads the log at any position: an event of an aggregate
+    no imported adapter reads (here a deputy's, for the groups report) is decoded all
+    the same (``renda_core.domain.topics``)."""
+    store = a_store_of_one_deputy(tmp_path)
+    for name in sorted(report_index()):
+        code, modules, out = imported_by(tmp_path, "--store", store, "report", name, "--json")
+        assert code == 0, name
+        assert json.loads(out)["provenance"]["report"] == name
+        if name in command_modules("report"):
+            continue  # `renda report handling` is the adapter's own command (csv, html…)
+        assert "rich" not in modules and "pydantic" not in modules, name
+        others = set(BUILTIN_PLUGINS) - set(modules_for_report(name) or ())
+        assert loaded(modules, tuple(others)) == [], name
+
+
+def test_the_annual_report_s_command_imports_its_adapter_not_the_others(tmp_path: Path) -> None:
+    code, modules, out = imported_by(tmp_path, "report", "annual", "--help")
+    assert code == 0 and "--year" in out
+    assert "renda_adapters.annual" in modules
+    # the annual report reads every view (and imports their adapters' helpers) but no
+    # other command of the group: not the assessment's, not the handling report's
+    assert "renda_adapters.assessment" not in modules
+    assert "renda_adapters.suggestions.handling" not in modules
+
+
 def test_a_command_of_the_index_loads_with_the_convention() -> None:
     assert isinstance(cli, LazyGroup)
     ctx = click.Context(cli)
@@ -224,3 +403,30 @@ def test_the_command_registry_is_whole_when_read_before_the_application() -> Non
     assert {"deputy.register", "suggestion.submit"} <= {
         r["command"] for r in json.loads(listed.stdout)
     }
+
+
+def test_a_report_s_narrowed_reader_on_either_store(store: str) -> None:
+    """``renda report NAME`` opens its reader with the report's adapters only, on SQLite
+    and PostgreSQL alike: the views it holds are the report's, and the figures are those
+    the whole application's runner gives."""
+    args = ["deputy", "register", "--name", "张三", "--level", "省", "--term", "14"]
+    args += ["--electoral-unit", "长春市人民代表大会", "--area", "220102", "--date", "2023-01-16"]
+    registered = CliRunner().invoke(cli, ["--store", store, "--actor", "clerk", *args, "--json"])
+    assert registered.exit_code == 0, registered.output
+    for name, figure in (("deputies", "active_total"), ("groups", None)):
+        env = Env()
+        try:
+            result = CliRunner().invoke(cli, ["--store", store, "report", name, "--json"], obj=env)
+            assert result.exit_code == 0, result.output
+            data = json.loads(result.stdout)
+            assert data["provenance"]["report"] == name and data["provenance"]["position"] == 1
+            if figure is not None:
+                assert data[figure] == 1
+        finally:
+            env.close()
+    reader_env = Env(store=store)
+    try:
+        runner = reader_env.read_runner(report_plugin_manager("deputies"))
+        assert set(runner.projections) == {"deputy_roster"}
+    finally:
+        reader_env.close()

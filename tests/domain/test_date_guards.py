@@ -3,6 +3,8 @@ input policy (``renda_core.application.inputs``) bounds every date and text."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -101,6 +103,43 @@ def test_business_dates_lie_between_the_earliest_and_a_month_after_today() -> No
             assert not valid(BusinessDate, bad), bad
     with dates_as_of(TODAY, earliest=date(2000, 1, 1)):
         assert not valid(BusinessDate, "1999-12-31") and valid(BusinessDate, "2000-01-01")
+
+
+def test_the_environment_s_earliest_date_is_read_once_until_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from renda_core.application.inputs import date_policy, forget_date_policy
+
+    monkeypatch.setenv("RENDA_EARLIEST_DATE", "2000-01-01")
+    forget_date_policy()
+    try:
+        assert date_policy().earliest == date(2000, 1, 1)
+        with dates_as_of(TODAY):
+            assert not valid(BusinessDate, "1999-12-31") and valid(BusinessDate, "2000-01-01")
+        monkeypatch.setenv("RENDA_EARLIEST_DATE", "2010-01-01")
+        assert date_policy().earliest == date(2000, 1, 1)  # cached for the process
+        forget_date_policy()
+        assert date_policy().earliest == date(2010, 1, 1)
+        monkeypatch.setenv("RENDA_EARLIEST_DATE", "not a date")
+        forget_date_policy()
+        assert date_policy().earliest == date(1949, 10, 1)  # the default
+    finally:
+        monkeypatch.delenv("RENDA_EARLIEST_DATE")
+        forget_date_policy()
+    assert date_policy().earliest == date(1949, 10, 1)
+
+
+def test_the_field_types_are_importable_from_inputs_without_pydantic_for_the_rest() -> None:
+    from renda_core.application import fields, inputs
+
+    assert inputs.BusinessDate is fields.BusinessDate and inputs.Text is fields.Text
+    assert inputs.LongText is fields.LongText and inputs.PlannedDate is fields.PlannedDate
+    with pytest.raises(AttributeError):
+        inputs.NoSuchType  # noqa: B018
+    probe = "import sys, renda_core.application.inputs; print('pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
 
 
 def test_planned_dates_may_lie_years_ahead_but_not_forever() -> None:

@@ -8,11 +8,10 @@ the handling unit has replied to), counted by the issue's year.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from eventsourcing.dispatch import singledispatchmethod
-from rich.table import Table
 
 from renda_core.domain.bulletin import Bulletin
 from renda_core.domain.suggestion import Suggestion
@@ -20,6 +19,9 @@ from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 VIEW = "bulletin"
 ISSUE = "issue"
@@ -138,6 +140,8 @@ def build_bulletin(ctx: ReportContext, year: int | None = None) -> dict[str, Any
 
 
 def render_bulletin(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     scope = f"{data['year']}年" if data["year"] else ""
     table = Table(title=f"{scope}《人大代表之声》专刊" if zh else f"Deputies' Voice {scope}")

@@ -9,14 +9,15 @@ and a member's own view (``renda member show ID``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from renda_adapters.committee.view import BODY, DEPUTY, MEMBER, PLAN
 from renda_adapters.timeline import in_year, rate
 from renda_core.domain.errors import NotFound
 from renda_core.projections.reports import ReportContext
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def build_plan(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
@@ -55,6 +56,8 @@ def build_plan(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
 
 
 def render_plan(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     year = data["year"]
     table = Table(title=f"{year}年度代表工作计划" if zh else f"Deputy-work plan {year}")
@@ -108,6 +111,8 @@ def build_committee(ctx: ReportContext, year: int | None = None) -> dict[str, An
 
 
 def render_committee(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     table = Table(title=f"{data['year']}年常委会联系代表" if zh else "Standing committee")
     table.add_column("指标" if zh else "Figure")

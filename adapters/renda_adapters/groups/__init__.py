@@ -8,11 +8,10 @@ dissolution is seen ``--as-of``); activities and disputes count by business date
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from eventsourcing.dispatch import singledispatchmethod
-from rich.table import Table
 
 from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import cumulative, in_year, iso, rate, steps, sync, year_runs
@@ -21,6 +20,9 @@ from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 GROUP = "group"
 
@@ -170,6 +172,8 @@ def build_groups(ctx: ReportContext, year: int | None = None) -> dict[str, Any]:
 
 
 def render_groups(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     year = data["year"]
     table = Table(title=f"{year}年代表小组" if zh else f"Deputy groups in {year}")

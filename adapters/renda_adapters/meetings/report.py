@@ -7,9 +7,7 @@ renda report inspections --year 2025   inspections and research, reports, feedba
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from renda_adapters.meetings.view import DEPUTY, INSPECTION, MEETING, MOTION, SESSION
 from renda_adapters.timeline import in_year
@@ -18,6 +16,9 @@ from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.motion import Decision, MotionStatus
 from renda_core.domain.session import AttendanceStatus
 from renda_core.projections.reports import ReportContext
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _year(ctx: ReportContext, year: int | None) -> int:
@@ -49,6 +50,8 @@ def build_meetings(ctx: ReportContext, year: int | None = None) -> dict[str, Any
 
 
 def render_meetings(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     table = Table(title=f"{data['year']}年会议与出席" if zh else f"Meetings in {data['year']}")
     table.add_column("指标" if zh else "Figure")
@@ -88,6 +91,8 @@ def build_motions(ctx: ReportContext, year: int | None = None) -> dict[str, Any]
 
 
 def render_motions(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     table = Table(title=f"{data['year']}年代表议案" if zh else f"Motions in {data['year']}")
     table.add_column("指标" if zh else "Figure")
@@ -125,6 +130,8 @@ def build_inspections(ctx: ReportContext, year: int | None = None) -> dict[str, 
 
 
 def render_inspections(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     table = Table(title=f"{data['year']}年视察调研" if zh else f"Inspections in {data['year']}")
     table.add_column("指标" if zh else "Figure")

@@ -6,9 +6,7 @@ A projection adapter (view ``deputy_roster``) and the ``deputies`` report:
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from renda_adapters.rollup import rolled_up
 from renda_core.domain.deputy import Deputy
@@ -17,6 +15,9 @@ from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 KIND = "deputy"
 
@@ -181,6 +182,8 @@ def build_deputies(ctx: ReportContext) -> dict[str, Any]:
 
 
 def render_deputies(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     table = Table(title="代表名册" if zh else "Deputy roster")
     table.add_column("指标" if zh else "Figure")

@@ -13,11 +13,10 @@ Coverage, open stations and deputies on rosters are kept as year steps (see
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from eventsourcing.dispatch import singledispatchmethod
-from rich.table import Table
 
 from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import (
@@ -40,6 +39,9 @@ from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
 from renda_core.projections.views import FigureKey
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 DIVISION, STATION, DEPUTY, OPINION = "division", "station", "deputy", "opinion"
 PREFECTURE = "prefecture"  # a prefecture's name, so a report needs no division list
@@ -509,6 +511,8 @@ def _pct(value: float | None) -> str:
 
 
 def render_stations(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     year = data["year"]
     table = Table(title=f"{year}年代表家站" if zh else f"Stations in {year}")

@@ -20,11 +20,10 @@ from ``open_reply_due`` (open reply deadlines by due date, :func:`overdue_on`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from eventsourcing.dispatch import singledispatchmethod
-from rich.table import Table
 
 from renda_adapters.rollup import drop_key, rolled_up
 from renda_core.application.inputs import BUSINESS_TZ
@@ -35,6 +34,9 @@ from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 KIND = "suggestion"
 VIEW = "suggestions"
@@ -714,6 +716,8 @@ def _pct(value: float | None) -> str:
 
 
 def render_suggestions(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     scope = f"{data['year']}年" if data["year"] and zh else (str(data["year"] or ""))
     table = Table(title=f"{scope}代表建议办理情况" if zh else f"Suggestions handled {scope}")

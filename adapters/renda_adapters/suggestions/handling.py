@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from renda_core.cli.common import choices, env
 from renda_core.cli.report_options import check_year, report_options, write_result
@@ -229,6 +228,7 @@ def title(data: dict[str, Any], lang: str) -> str:
 
 def render_table(data: dict[str, Any], lang: str = "zh") -> Any:
     from rich.console import Group
+    from rich.table import Table
 
     zh = lang == "zh"
     summary = Table(title=title(data, lang))

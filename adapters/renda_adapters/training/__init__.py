@@ -12,11 +12,10 @@ report reads a few rows and works ``--as-of``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from eventsourcing.dispatch import singledispatchmethod
-from rich.table import Table
 
 from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import cumulative, in_year, iso, rate, steps, sync, year_runs
@@ -28,6 +27,9 @@ from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
 from renda_core.projections.unit import ViewUnit
 from renda_core.projections.views import FigureKey
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 COURSE, DEPUTY = "course", "deputy"
 DUTY = CourseKind.DUTY.value
@@ -206,6 +208,8 @@ def build_training(ctx: ReportContext, year: int | None = None) -> dict[str, Any
 
 
 def render_training(data: dict[str, Any], lang: str = "zh") -> Table:
+    from rich.table import Table
+
     zh = lang == "zh"
     year = data["year"]
     table = Table(title=f"{year}年代表培训" if zh else f"Training in {year}")

@@ -29,7 +29,6 @@ from renda_core.application.faults import SQLiteStoreRecorder, check_store, stor
 from renda_core.application.postgres import loaded_psycopg, require_psycopg
 from renda_core.application.recorders import COMMAND_IDS, FINGERPRINTS, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
-from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import (
     ConcurrentModification,
     InvalidInput,
@@ -333,6 +332,8 @@ class RendaBase(Application[UUID]):
     def _check_duties(self, deputy_ids: Sequence[UUID | str], what: str, on: date) -> None:
         """Refuse if any of the deputies named has the duties suspended on ``on``
         (暂停执行代表职务); an unknown id is left to the command's own checks."""
+        from renda_core.domain.deputy import Deputy  # a report's reader loads no aggregate
+
         for deputy_id in deputy_ids:
             try:
                 deputy = self._load(Deputy, deputy_id, "deputy")

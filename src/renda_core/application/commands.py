@@ -25,10 +25,10 @@ from pydantic import (
 )
 
 from renda_core.application.field_errors import field_error, field_name
-from renda_core.application.inputs import BusinessDate as BusinessDate
-from renda_core.application.inputs import LongText as LongText
-from renda_core.application.inputs import PlannedDate as PlannedDate
-from renda_core.application.inputs import Text as Text
+from renda_core.application.fields import BusinessDate as BusinessDate
+from renda_core.application.fields import LongText as LongText
+from renda_core.application.fields import PlannedDate as PlannedDate
+from renda_core.application.fields import Text as Text
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import (
     PROVINCE_PREFIXES,

@@ -13,10 +13,16 @@ Texts. Empty or blank (only whitespace, full-width spaces included) is refused w
 text is given. Names and short texts (:data:`Text`) refuse control characters
 (C0, DEL, C1: ESC among them); long texts (:data:`LongText`) allow newline and tab only.
 What passes is kept verbatim: nothing is trimmed or folded.
+
+This module imports no pydantic (a report reads :data:`BUSINESS_TZ` and :func:`shown`
+through the store without loading a validation library): the field types of command
+models, :data:`BusinessDate`, :data:`PlannedDate`, :data:`Text` and :data:`LongText`, are
+in :mod:`renda_core.application.fields` (still importable from here, loaded on first use).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
 from collections.abc import Iterator
@@ -24,10 +30,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+if TYPE_CHECKING:
+    from renda_core.application.fields import BusinessDate as BusinessDate
+    from renda_core.application.fields import LongText as LongText
+    from renda_core.application.fields import PlannedDate as PlannedDate
+    from renda_core.application.fields import Text as Text
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_EARLIEST = date(1949, 10, 1)
@@ -54,7 +64,10 @@ class DatePolicy:
         return self.current() + timedelta(days=366 * self.planned_years)
 
 
+@functools.cache
 def _default_policy() -> DatePolicy:
+    """The policy of the environment (``RENDA_EARLIEST_DATE``), read once per process:
+    every date check asks for it. :func:`forget_date_policy` reads it again."""
     text = os.environ.get("RENDA_EARLIEST_DATE")
     if not text:
         return DatePolicy()
@@ -62,6 +75,12 @@ def _default_policy() -> DatePolicy:
         return DatePolicy(earliest=date.fromisoformat(text))
     except ValueError:
         return DatePolicy()
+
+
+def forget_date_policy() -> None:
+    """Read ``RENDA_EARLIEST_DATE`` again at the next date check (after a change of the
+    environment; :func:`dates_as_of` is the way to fix a policy for a while)."""
+    _default_policy.cache_clear()
 
 
 _POLICY: ContextVar[DatePolicy | None] = ContextVar("renda_date_policy", default=None)
@@ -89,47 +108,6 @@ def dates_as_of(today: date | None = None, **changes: Any) -> Iterator[DatePolic
         _POLICY.reset(token)
 
 
-def _not_empty(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("a date is required (YYYY-MM-DD); an empty value is not today")
-    return value
-
-
-def _within(value: date, latest: date, too_late: str) -> date:
-    """``value`` between the policy's earliest date and ``latest`` (else ``too_late``)."""
-    earliest = date_policy().earliest
-    if value < earliest:
-        raise ValueError(f"date {value} is before {earliest}, the earliest accepted")
-    if value > latest:
-        raise ValueError(f"date {value} is {too_late} ({latest})")
-    return value
-
-
-def _business(value: date) -> date:
-    policy = date_policy()
-    return _within(
-        value,
-        policy.latest_business,
-        f"in the future: a business date is at most {policy.margin_days} days after today",
-    )
-
-
-def _planned(value: date) -> date:
-    policy = date_policy()
-    return _within(
-        value,
-        policy.latest_planned,
-        f"too far ahead: a planned date is at most {policy.planned_years} years after today",
-    )
-
-
-BusinessDate = Annotated[date, BeforeValidator(_not_empty), AfterValidator(_business)]
-"""When something happened: earliest ≤ date ≤ today + margin."""
-
-PlannedDate = Annotated[date, BeforeValidator(_not_empty), AfterValidator(_planned)]
-"""A date the domain means to lie ahead (due dates, extensions, courses, calendars)."""
-
-
 # -- text ---------------------------------------------------------------------------
 
 LINE_CONTROLS = frozenset("\n\t")
@@ -138,35 +116,6 @@ LINE_CONTROLS = frozenset("\n\t")
 def is_control(char: str) -> bool:
     """C0, DEL and C1 control characters (Unicode category Cc)."""
     return unicodedata.category(char) == "Cc"
-
-
-def _short_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only spaces")
-    bad = next((c for c in value if is_control(c)), None)
-    if bad is not None:
-        raise ValueError(f"control character U+{ord(bad):04X} is not allowed here")
-    return value
-
-
-def _long_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only spaces")
-    bad = next((c for c in value if is_control(c) and c not in LINE_CONTROLS), None)
-    if bad is not None:
-        raise ValueError(
-            f"control character U+{ord(bad):04X} is not allowed (only newline and tab)"
-        )
-    return value
-
-
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_short_text)]
-"""A name or short text: 1–200 characters, not blank, no control characters."""
-
-LongText = Annotated[
-    str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_long_text)
-]
-"""A note or long text: 1–5000 characters, not blank, newline and tab the only controls."""
 
 
 # -- showing input back ---------------------------------------------------------------
@@ -197,3 +146,16 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     if len(text) > limit:
         return f"{text[:SHOWN_HEAD]}…({len(str(value))} characters)"
     return text
+
+
+_FIELD_TYPES = frozenset({"BusinessDate", "PlannedDate", "Text", "LongText"})
+
+
+def __getattr__(name: str) -> Any:
+    """The pydantic field types, imported from :mod:`renda_core.application.fields` when
+    first asked for here (``from renda_core.application.inputs import Text``)."""
+    if name in _FIELD_TYPES:
+        from renda_core.application import fields
+
+        return getattr(fields, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,10 +13,12 @@ the full application's runner does (the same :class:`ProjectionRunner`).
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from renda_core.application.base import RendaBase
 from renda_core.application.store import StoreConfig
+from renda_core.domain.topics import register_lazy_topics
 
 if TYPE_CHECKING:
     import pluggy
@@ -25,14 +27,50 @@ if TYPE_CHECKING:
     from renda_core.projections.runner import ProjectionRunner
 
 
+# the events of aggregates no imported adapter reads (the provenance of a report reads
+# the log at any position) are decoded all the same: their modules load when met
+register_lazy_topics()
+
+
 class RendaReader(RendaBase):
     """The log and its store, without commands."""
 
     name = "Renda"  # the same tables and views' tracking (not the class's own name)
 
-    #: the deadline policy in force, as the full application has it (a report's
-    #: provenance names it); set by :func:`open_reader`
-    deadline_policy: DeadlinePolicy | None = None
+    #: the name of the deadline policy in force, as the full application has it (a
+    #: report's provenance names it); set by :func:`open_reader`
+    deadline_policy_name: str | None = None
+    _deadline_policy: DeadlinePolicy | None = None
+
+    @property
+    def deadline_policy(self) -> DeadlinePolicy | None:
+        """The policy in force: the one plugins or ``RENDA_DEADLINE_POLICY`` chose, else
+        the national one, whose module (with the motion rules and the working-day
+        calendar) is imported only when the policy itself is asked for."""
+        if self._deadline_policy is None and self.deadline_policy_name == NATIONAL_NAME:
+            from renda_core.domain.deadlines import NATIONAL
+
+            self._deadline_policy = NATIONAL
+        return self._deadline_policy
+
+
+#: ``renda_core.domain.deadlines.NATIONAL.name`` and ``renda_core.ports.rules.POLICY_ENV``
+#: (a test checks both), known here without importing the rules
+NATIONAL_NAME = "national"
+POLICY_ENV = "RENDA_DEADLINE_POLICY"
+
+
+def choose_policy(reader: RendaReader, plugins: pluggy.PluginManager) -> None:
+    """The policy as :func:`~renda_core.ports.rules.choose_deadline_policy` chooses it
+    (its errors included) when a plugin registers policies or the environment names
+    one; else the national policy, by name."""
+    if os.environ.get(POLICY_ENV) or plugins.hook.renda_register_deadline_policies.get_hookimpls():
+        from renda_core.ports.rules import choose_deadline_policy
+
+        reader._deadline_policy = choose_deadline_policy(plugins)
+        reader.deadline_policy_name = reader._deadline_policy.name
+    else:
+        reader.deadline_policy_name = NATIONAL_NAME
 
 
 def open_reader(
@@ -40,12 +78,11 @@ def open_reader(
 ) -> tuple[RendaReader, ProjectionRunner]:
     """A :class:`RendaReader` on ``config`` and the runner of every plugin's view."""
     from renda_core.ports.plugins import collect_projections
-    from renda_core.ports.rules import choose_deadline_policy
     from renda_core.projections.runner import ProjectionRunner
 
     reader = RendaReader(config)
     try:
-        reader.deadline_policy = choose_deadline_policy(plugins)
+        choose_policy(reader, plugins)
         return reader, ProjectionRunner(reader, collect_projections(plugins))
     except BaseException:
         reader.close()

@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from renda_core.application.inputs import LongText, today
+from renda_core.application.fields import LongText
+from renda_core.application.inputs import today
 from renda_core.application.permissions import check_permission, role_kind, role_subject
 from renda_core.domain.errors import Forbidden
 from renda_core.domain.values import Actor

@@ -119,16 +119,21 @@ class Env:
     def runner(self) -> ProjectionRunner:
         return self.api()._shared.runner()
 
-    def read_runner(self) -> ProjectionRunner:
+    def read_runner(self, plugins: pluggy.PluginManager | None = None) -> ProjectionRunner:
         """The views' runner for a command that only reads them (a report): the opened
         store's when there is one (or an injected application), else a
-        :class:`~renda_core.application.reader.RendaReader`'s, which imports no command."""
+        :class:`~renda_core.application.reader.RendaReader`'s, which imports no command.
+
+        ``plugins``: whose views the reader's runner holds, when it is opened here and no
+        plugin manager was injected (a report passes one holding only the adapters it
+        reads); by default :meth:`plugins`."""
         if self.app is not None or self._api is not None:
             return self.runner()
         if self._reader is None:
             from renda_core.application.reader import open_reader
 
-            self._reader = open_reader(self.store_config(), self.plugins())
+            chosen = plugins if plugins is not None and self.pm is None else self.plugins()
+            self._reader = open_reader(self.store_config(), chosen)
         return self._reader[1]
 
     def close(self, *_: Any) -> None:

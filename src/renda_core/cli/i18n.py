@@ -19,7 +19,7 @@ import re
 import string
 import sys
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import click
@@ -114,10 +114,33 @@ def _click_ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _click_wrap_text = click.formatting.wrap_text
-_WIDE = re.compile(
+
+
+class _LazyPattern:
+    """A regular expression compiled when first used: a class over wide CJK ranges takes
+    milliseconds to compile, and ``renda report … --json`` never wraps or measures text."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.compiled.match(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled.search(text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self.compiled.findall(text)
+
+
+_WIDE = _LazyPattern(
     r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
-_TOKEN = re.compile(rf"{_WIDE.pattern}|[^\s{_WIDE.pattern[1:-1]}]+|\s+")
+_TOKEN = _LazyPattern(rf"{_WIDE.pattern}|[^\s{_WIDE.pattern[1:-1]}]+|\s+")
 #: punctuation that never starts a line (Chinese line breaking, 避头点)
 _NO_LINE_START = set("，。、；：？！）》」』】〕…%,.;:?!)")
 
@@ -448,7 +471,7 @@ def _pattern(template: str) -> re.Pattern[str]:
 #: placeholders whose value is itself a message (``Value error, {reason}``): translated too
 NESTED = frozenset({"reason", "message", "exc", "error", "problem", "summary", "cause", "first"})
 _LITERAL = re.compile(r"\{\w*\}")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = _LazyPattern(r"[\u3400-\u9fff]")
 
 
 @cache

@@ -18,7 +18,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,11 @@ class LazyCommands(dict[str, click.Command]):
         command = self.group._load(name)
         super().__setitem__(name, command)
         if isinstance(command, click.Group):
-            self.group._add_plugin_commands()  # plugins may add to this group
+            # plugins may add to this group; one that resolves the built-in adapters'
+            # commands itself when asked for them (``renda report``) gets the installed
+            # plugins' now, the built-ins' later
+            lazy = getattr(command, "lazy_builtin_commands", False)
+            self.group._add_plugin_commands(builtins=not lazy)
         return command
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -136,13 +140,14 @@ class LazyGroup(RendaGroup):
         conform_on_resolve(command)
         return command
 
-    def _add_plugin_commands(self, *, builtins: bool = True) -> None:
+    def _add_plugin_commands(self, *, builtins: bool | Sequence[str] = True) -> None:
         """Run the plugins' ``renda_register_commands`` (each plugin once); without
         ``builtins``, only the installed plugins' (the built-in adapters' commands are
-        in the index)."""
+        in the index); with a list of built-in modules, those and the installed
+        plugins' (``renda report annual`` imports the annual report's adapter alone)."""
         if self._plugins_added:
             return
-        self._plugins_added = builtins
+        self._plugins_added = builtins is True
         from renda_core.ports.plugins import get_plugin_manager
 
         pm = get_plugin_manager(builtins=builtins)

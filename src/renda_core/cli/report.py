@@ -2,44 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from renda_core.cli.asof import as_of_params, take_as_of
 from renda_core.cli.common import RendaGroup, choices, emit, env
 from renda_core.cli.context import Env
+from renda_core.cli.lazy import LazyGroup, external_plugins_installed
 from renda_core.cli.shaping import export_params
 from renda_core.domain.values import Level
-from renda_core.ports.plugins import collect_reports, get_plugin_manager
+from renda_core.ports.builtin_index import command_modules, report_index
+from renda_core.ports.plugins import collect_reports, get_plugin_manager, report_plugin_manager
 from renda_core.projections import asof
 from renda_core.projections.provenance import stamp_report
 from renda_core.projections.reports import run_report
 
+if TYPE_CHECKING:
+    import pluggy
+
 
 class ReportGroup(RendaGroup):
     """``renda report <name>``: one subcommand per report that plugins registered, plus
-    commands added to the group directly (``renda report annual``)."""
+    commands added to the group directly (``renda report annual``).
 
-    def _reports(self, ctx: click.Context) -> dict[str, Any]:
+    A report imports only the built-in adapters it needs (the one registering it and the
+    one registering its view: :mod:`renda_core.ports.builtin_index`), and the installed
+    plugins; the built-in adapters' own commands of this group are imported when one of
+    them is asked for. A plugin manager put in ``ctx.obj`` is used as it is.
+    """
+
+    #: the built-in adapters' commands (``annual``, ``handling``, ``assessment``) are
+    #: added when asked for, not when the group is loaded (:mod:`renda_core.cli.lazy`)
+    lazy_builtin_commands = True
+
+    def _injected(self, ctx: click.Context) -> pluggy.PluginManager | None:
         obj = ctx.find_object(Env)
-        pm = obj.plugins() if obj is not None else get_plugin_manager()
+        return obj.pm if obj is not None else None
 
-        return collect_reports(pm)
+    def _add_builtin_command(self, ctx: click.Context, name: str) -> None:
+        """Run the ``renda_register_commands`` of the built-in adapter that adds ``name``
+        to this group (each plugin's hook runs once: :class:`LazyGroup` keeps count)."""
+        module = command_modules("report").get(name)
+        root = ctx.find_root().command
+        if module is not None and isinstance(root, LazyGroup):
+            root._add_plugin_commands(builtins=[module])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(self.commands) | set(self._reports(ctx)))
+        pm = self._injected(ctx)
+        if pm is not None:
+            names = set(collect_reports(pm))
+        else:
+            names = set(report_index()) | set(command_modules("report"))
+            if external_plugins_installed():
+                names |= set(collect_reports(get_plugin_manager(builtins=False)))
+        return sorted(set(self.commands) | names)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands:
+            self._add_builtin_command(ctx, name)
         if name in self.commands:
             return self.commands[name]
-        report = self._reports(ctx).get(name)
+        injected = self._injected(ctx)
+        pm = injected if injected is not None else report_plugin_manager(name)
+        report = collect_reports(pm).get(name)
         if report is None:
             return None
-        return _report_command(report)
+        return _report_command(report, None if injected is not None else pm)
 
 
-def _report_command(report: Any) -> click.Command:
+def _report_command(report: Any, plugins: pluggy.PluginManager | None = None) -> click.Command:
+    """The command of ``report``; with ``plugins`` (those the report needs), a reader
+    opened for it holds only their views."""
+
     @click.pass_context
     def run(
         ctx: click.Context,
@@ -61,7 +96,7 @@ def _report_command(report: Any) -> click.Command:
         moment = take_as_of(as_of, as_of_date)
         built_at = asof.now()
         data = run_report(
-            e.read_runner(), report, as_of=moment, area=area, level=level_value, **options
+            e.read_runner(plugins), report, as_of=moment, area=area, level=level_value, **options
         )
         if as_json:  # the JSON says what it reflects (`renda audit reproduce` checks it)
             data = stamp_report(

@@ -6,7 +6,6 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
-from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
@@ -16,6 +15,8 @@ from renda_core.ports import hookspecs
 from renda_core.ports.contracts import Projection, Report
 
 PROJECT = "renda"
+#: after adding one, or changing what one registers, regenerate the index a report reads
+#: (``python -m renda_core.docgen plugin-index > src/renda_core/ports/_builtins.json``)
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "renda_adapters.roster",
     "renda_adapters.stations",
@@ -36,18 +37,25 @@ def get_plugin_manager(
     plugins: Iterable[object] = (),
     *,
     load_entry_points: bool | None = None,
-    builtins: bool = True,
+    builtins: bool | Iterable[str] = True,
 ) -> pluggy.PluginManager:
     """Build a plugin manager with the built-ins, entry points and ``plugins``.
 
     Entry points of the ``renda`` group are skipped under test (``sys._called_from_test``)
     unless ``load_entry_points=True``; ``RENDA_PLUGINS=a,b`` limits them to those names
     (empty: none). ``builtins=False`` leaves out the built-in adapters (``renda --help``
-    lists installed plugins' commands without importing them).
+    lists installed plugins' commands without importing them); a list of module names
+    registers only those built-ins (a report imports only the adapters it reads:
+    :func:`report_plugin_manager`).
     """
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
-    for name in BUILTIN_PLUGINS if builtins else ():
+    if isinstance(builtins, bool):
+        chosen: Iterable[str] = BUILTIN_PLUGINS if builtins else ()
+    else:
+        wanted = set(builtins)
+        chosen = [name for name in BUILTIN_PLUGINS if name in wanted]
+    for name in chosen:
         pm.register(importlib.import_module(name), name=name)
     if load_entry_points is None:
         load_entry_points = not hasattr(sys, "_called_from_test")
@@ -57,9 +65,12 @@ def get_plugin_manager(
             pm.load_setuptools_entrypoints(PROJECT)
         else:
             names = {n.strip() for n in allowed.split(",") if n.strip()}
-            for ep in entry_points(group=PROJECT):
-                if ep.name in names and pm.get_plugin(ep.name) is None:
-                    pm.register(ep.load(), name=ep.name)
+            if names:  # read the installed distributions only when a plugin is allowed
+                from importlib.metadata import entry_points
+
+                for ep in entry_points(group=PROJECT):
+                    if ep.name in names and pm.get_plugin(ep.name) is None:
+                        pm.register(ep.load(), name=ep.name)
     for plugin in plugins:
         pm.register(plugin)
     return pm
@@ -89,6 +100,18 @@ def collect_reports(pm: pluggy.PluginManager) -> dict[str, Report]:
 
     pm.hook.renda_register_reports(register=register)
     return found
+
+
+def report_plugin_manager(name: str) -> pluggy.PluginManager:
+    """A plugin manager for running the report ``name`` alone: the built-ins it needs
+    (the index of :mod:`renda_core.ports.builtin_index`: the adapter registering it and
+    the one registering its view) and the installed plugins, as
+    :func:`get_plugin_manager` loads them. For a report no built-in registers (an
+    installed plugin's, or an unknown name), every built-in."""
+    from renda_core.ports.builtin_index import modules_for_report
+
+    modules = modules_for_report(name)
+    return get_plugin_manager(builtins=True if modules is None else modules)
 
 
 def plugin_list(pm: pluggy.PluginManager) -> list[dict[str, Any]]:

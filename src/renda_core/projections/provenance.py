@@ -106,7 +106,9 @@ def provenance(
         stamp = _timestamp(runner, position) if position else None
         store_id = getattr(runner.app.recorder, "store_id", None)
         store = str(store_id()) if callable(store_id) else None
-    policy = getattr(getattr(runner.app, "deadline_policy", None), "name", None)
+    policy = getattr(runner.app, "deadline_policy_name", None) or getattr(
+        getattr(runner.app, "deadline_policy", None), "name", None
+    )
     return {
         "report": report.name,
         "parameters": parameters(as_of, area, level, options or {}),

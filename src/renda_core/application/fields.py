@@ -1,0 +1,91 @@
+"""The field types of command models: the input policy of
+:mod:`renda_core.application.inputs` as pydantic annotations.
+
+:data:`BusinessDate` (when something happened) and :data:`PlannedDate` (a date meant to
+lie ahead) are bounded by the date policy in force (``inputs.date_policy()``);
+:data:`Text` and :data:`LongText` refuse blank values and control characters. Kept apart
+from :mod:`~renda_core.application.inputs` so that reading a report, which validates no
+command, imports no pydantic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+
+from renda_core.application.inputs import LINE_CONTROLS, date_policy, is_control
+
+
+def _not_empty(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("a date is required (YYYY-MM-DD); an empty value is not today")
+    return value
+
+
+def _within(value: date, latest: date, too_late: str) -> date:
+    """``value`` between the policy's earliest date and ``latest`` (else ``too_late``)."""
+    earliest = date_policy().earliest
+    if value < earliest:
+        raise ValueError(f"date {value} is before {earliest}, the earliest accepted")
+    if value > latest:
+        raise ValueError(f"date {value} is {too_late} ({latest})")
+    return value
+
+
+def _business(value: date) -> date:
+    policy = date_policy()
+    return _within(
+        value,
+        policy.latest_business,
+        f"in the future: a business date is at most {policy.margin_days} days after today",
+    )
+
+
+def _planned(value: date) -> date:
+    policy = date_policy()
+    return _within(
+        value,
+        policy.latest_planned,
+        f"too far ahead: a planned date is at most {policy.planned_years} years after today",
+    )
+
+
+BusinessDate = Annotated[date, BeforeValidator(_not_empty), AfterValidator(_business)]
+"""When something happened: earliest ≤ date ≤ today + margin."""
+
+PlannedDate = Annotated[date, BeforeValidator(_not_empty), AfterValidator(_planned)]
+"""A date the domain means to lie ahead (due dates, extensions, courses, calendars)."""
+
+
+# -- text ---------------------------------------------------------------------------
+
+
+def _short_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    bad = next((c for c in value if is_control(c)), None)
+    if bad is not None:
+        raise ValueError(f"control character U+{ord(bad):04X} is not allowed here")
+    return value
+
+
+def _long_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    bad = next((c for c in value if is_control(c) and c not in LINE_CONTROLS), None)
+    if bad is not None:
+        raise ValueError(
+            f"control character U+{ord(bad):04X} is not allowed (only newline and tab)"
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_short_text)]
+"""A name or short text: 1–200 characters, not blank, no control characters."""
+
+LongText = Annotated[
+    str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_long_text)
+]
+"""A note or long text: 1–5000 characters, not blank, newline and tab the only controls."""
