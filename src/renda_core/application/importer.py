@@ -121,8 +121,19 @@ class ImportResult:
         }
 
 
+_IMPORT_SHA1 = hashlib.sha1(IMPORT_NAMESPACE.bytes, usedforsecurity=False)
+_UUID5_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # the version and variant bits
+_UUID5_SET = (5 << 76) | (0x8000 << 48)
+
+
 def default_new_id(command_id: str) -> uuid.UUID:
-    return uuid.uuid5(IMPORT_NAMESPACE, command_id)
+    """``uuid5(IMPORT_NAMESPACE, command_id)``, from a SHA-1 already fed the namespace
+    (the standard library's ``uuid5`` hashes it again and builds the UUID from bytes;
+    this takes a third of its time)."""
+    h = _IMPORT_SHA1.copy()
+    h.update(command_id.encode("utf-8"))
+    n = int.from_bytes(h.digest()[:16], "big")
+    return uuid.UUID(int=(n & _UUID5_CLEAR) | _UUID5_SET)
 
 
 def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.UUID | None, bool]:
@@ -203,12 +214,19 @@ def fingerprint(command: str, actor: Actor, model: BaseModel, new_id: uuid.UUID)
         "data": model.model_dump(mode="json"),
         "new_id": str(new_id),
     }
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _CANONICAL.encode(content)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""The fingerprint's canonical JSON: what ``json.dumps`` with these options writes
+(it builds an encoder per call)."""
+
+
 def _resolve(value: Any, ids: dict[str, uuid.UUID], missing: list[str]) -> Any:
-    if isinstance(value, str) and value.startswith("@") and len(value) > 1:
+    if isinstance(value, str):
+        if value[:1] != "@" or len(value) == 1:
+            return value
         target = ids.get(value[1:])
         if target is None:
             missing.append(value)
@@ -219,6 +237,12 @@ def _resolve(value: Any, ids: dict[str, uuid.UUID], missing: list[str]) -> Any:
     if isinstance(value, list):
         return [_resolve(v, ids, missing) for v in value]
     return value
+
+
+def _may_refer(raw: str) -> bool:
+    """Whether a line can hold an ``"@<command id>"``: JSON writes ``@`` as itself or
+    as ``\\u0040``. A line without either needs no resolving."""
+    return "@" in raw or "\\u0040" in raw
 
 
 def _envelope(raw: str) -> Envelope | None:
@@ -280,7 +304,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
             fail(number, "command", f"unknown command '{envelope.command}'")
             continue
         missing: list[str] = []
-        data = _resolve(envelope.data, ids, missing)
+        data = _resolve(envelope.data, ids, missing) if _may_refer(raw) else envelope.data
         for ref in missing:
             fail(number, "data", f"reference {ref} names no earlier command creating a record")
         new_id = envelope.new_id or default_new_id(envelope.id)
