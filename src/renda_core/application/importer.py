@@ -428,8 +428,12 @@ def check_actors(app: RendaBase, commands: Sequence[ParsedCommand]) -> None:
     if refusal is None:
         return
     errors: list[dict[str, str]] = []
-    for c in commands:
-        reason = refusal(c.command, c.actor)
+    reasons: dict[tuple[str, str, str], str | None] = {}  # the registry as stored: one
+    for c in commands:  # look-up per command name, actor and role, not one per line
+        key = (c.command, c.actor.id, c.actor.role)
+        if key not in reasons:
+            reasons[key] = refusal(c.command, c.actor)
+        reason = reasons[key]
         if reason is not None:
             errors.append({"field": f"line {c.line}: actor", "message": reason})
     if errors:
@@ -471,8 +475,10 @@ def apply_commands(
             with app.batch([c.id for c in chunk], {c.id: c.fingerprint for c in chunk}):
                 for current in chunk:
                     method = getattr(app, COMMANDS[current.command].method)
+                    actor = current.actor
+                    if os_user and os_user != actor.os_user:
+                        actor = replace(actor, os_user=os_user)
                     with assigned_ids(current.new_id):
-                        actor = replace(current.actor, os_user=os_user or current.actor.os_user)
                         returned = method(current.model, actor)
                     _check_target(current, returned, referenced)
         except RendaError as error:
