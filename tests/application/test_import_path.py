@@ -21,8 +21,9 @@ from renda_core.application.importer import (
     parse_lines,
 )
 from renda_core.domain.deputy import Deputy
-from renda_core.domain.errors import Forbidden
+from renda_core.domain.errors import ConcurrentModification, Forbidden
 from renda_core.domain.values import Actor
+from renda_core.projections.log import count_events
 from tests.conftest import STAFF, register_payload
 
 ACTOR = {"id": "clerk-1", "role": "staff"}
@@ -133,3 +134,18 @@ def test_a_change_left_by_a_failed_command_is_not_read_again_in_its_batch(app: R
         assert isinstance(again, Deputy) and not again.open_liaisons
         app.liaise_deputy({"deputy_id": deputy_id, "member": "乙", "date": "2023-02-01"}, STAFF)
     assert list(app.get_deputy(deputy_id).open_liaisons) == ["乙"]  # 甲 never written
+
+
+def test_a_command_id_recorded_twice_fails_the_second_batch_whole(app: Renda) -> None:
+    """Two imports racing with one command id: the later write fails as a whole (on
+    PostgreSQL the ids are streamed with COPY, which must refuse it as INSERT did)."""
+    with app.batch(["same", "other"], {"same": "sha256:a", "other": "sha256:b"}):
+        app.register_deputy(register_payload(), STAFF)
+    events = count_events(app)
+    with pytest.raises(ConcurrentModification), app.batch(["new", "same"], {"same": "sha256:a"}):
+        app.register_deputy(register_payload(name="朴东哲"), STAFF)
+    assert count_events(app) == events
+    assert app.applied_fingerprints(["same", "other", "new"]) == {
+        "same": "sha256:a",
+        "other": "sha256:b",
+    }
