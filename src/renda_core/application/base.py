@@ -112,6 +112,9 @@ class Batch:
     events: list[CanMutateAggregate[UUID]] = field(default_factory=list)
     aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
     open: bool = True
+    read: dict[UUID, Aggregate] = field(default_factory=dict)
+    """Aggregates loaded from the store in this batch and not changed (yet): a later
+    command reads them from here (the actor registry, checked for every command)."""
 
 
 class RendaBase(Application[UUID]):
@@ -211,8 +214,15 @@ class RendaBase(Application[UUID]):
                     "the batch cannot go on (let the error end the batch)"
                 )
             return aggregate
+        if batch is not None:
+            read = batch.read.get(aggregate_id)
+            if read is not None and not read.pending_events:
+                return read
+            # (a command that failed after changing it left pending events: load afresh)
         with store_errors("cannot load"):
             aggregate = self.repository.get(aggregate_id)
+        if batch is not None:
+            batch.read[aggregate_id] = aggregate
         return aggregate
 
     def _exists(self, aggregate_id: UUID) -> bool:

@@ -10,8 +10,9 @@ keeps its ``applied_commands`` as they were, and those commands have no fingerpr
 On PostgreSQL the library inserts in psycopg pipeline mode, one statement for all the
 events; writes of ≈13,000 events and more were seen to hang there, holding the table
 lock. :class:`~renda_core.application.recorders_pg.PostgresRendaRecorder` (in a module
-of its own: psycopg is imported only for a PostgreSQL store) writes without a pipeline, in chunks of
-:data:`PG_CHUNK` rows, all in one transaction.
+of its own: psycopg is imported only for a PostgreSQL store) writes without a pipeline:
+events, chain links, command ids and fingerprints each streamed with one ``COPY``, all in
+one transaction.
 
 The store's identity is a random id made with the log, which the adapters' views copy,
 so a view built from another log is noticed.
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
 COMMAND_IDS = "command_ids"
 FINGERPRINTS = "fingerprints"
 _CHUNK = 500
-PG_CHUNK = 2000
-"""Rows per INSERT statement in one PostgreSQL write."""
 
 S = TypeVar("S")
 #: the SQLite table (PostgreSQL: ``<app>_store``) holding the store's identity

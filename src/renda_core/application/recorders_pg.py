@@ -28,7 +28,6 @@ from psycopg.sql import SQL, Composed, Identifier, Literal
 from renda_core.application.audit.chain import ChainSQL, append_chain
 from renda_core.application.recorders import (
     APPEND_ONLY,
-    PG_CHUNK,
     _applied_rows,
     _chunks,
     ddl_lock,
@@ -282,21 +281,21 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
         super()._insert_events(curs, stored_events, **kwargs)
         command_ids, fingerprints = _applied_rows(kwargs)
         schema = Identifier(self.datastore.schema)
-        for chunk in _chunks(command_ids, PG_CHUNK):
-            curs.execute(
-                SQL("INSERT INTO {0}.{1} (command_id) SELECT unnest(%s::text[])").format(
-                    schema, Identifier(self.commands_table)
-                ),
-                (list(chunk),),
-            )
-        for pairs in _chunks(fingerprints, PG_CHUNK):
-            curs.execute(
-                SQL(
-                    "INSERT INTO {0}.{1} (command_id, fingerprint) "
-                    "SELECT * FROM unnest(%s::text[], %s::text[])"
-                ).format(schema, Identifier(self.fingerprints_table)),
-                ([i for i, _ in pairs], [f for _, f in pairs]),
-            )
+        # Streamed like the events (a duplicate id fails the COPY as it failed the
+        # INSERT: IntegrityError); psycopg's text-array parameters were a sixth of the
+        # write.
+        if command_ids:
+            statement = SQL("COPY {0}.{1} (command_id) FROM STDIN (FORMAT BINARY)")
+            with curs.copy(statement.format(schema, Identifier(self.commands_table))) as copy:
+                copy.set_types(["text"])
+                for command_id in command_ids:
+                    copy.write_row((command_id,))
+        if fingerprints:
+            statement = SQL("COPY {0}.{1} (command_id, fingerprint) FROM STDIN (FORMAT BINARY)")
+            with curs.copy(statement.format(schema, Identifier(self.fingerprints_table))) as copy:
+                copy.set_types(["text", "text"])
+                for pair in fingerprints:
+                    copy.write_row(pair)
 
     def applied_commands(self, command_ids: Sequence[str]) -> set[str]:
         """Which of these command ids were applied."""
