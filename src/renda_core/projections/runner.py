@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 ERROR_KEY = "last_error"
 STORE_KEY = "store_id"  # the id of the log the view was built from
 VERSION_KEY = "adapter_version"  # the adapter's version the view was built by
+FORMAT_KEY = "view_format"  # how the view's tables were laid out (View.FORMAT)
 REBUILD = "run `renda projections rebuild`"
 
 
@@ -228,17 +229,24 @@ class ProjectionRunner:
         version = str(getattr(self.projections[name], "version", 1))
         view = self.view(name)
         seen = view.get_meta(VERSION_KEY) or "1"  # views from before versions: 1
-        if seen == version:
+        stored = view.get_meta(FORMAT_KEY) or "1"  # views from before formats: 1
+        if seen == version and stored == view.FORMAT:
             self._current.add(name)
             return None
         if position == 0:
             if adopt:
                 view.set_meta(VERSION_KEY, version)
+                view.set_meta(FORMAT_KEY, view.FORMAT)
                 self._current.add(name)
             return None
+        if seen != version:
+            return (
+                f"{name} was built by version {seen} of its adapter, which is now version "
+                f"{version} and records what the old one did not"
+            )
         return (
-            f"{name} was built by version {seen} of its adapter, which is now version "
-            f"{version} and records what the old one did not"
+            f"{name} is stored in view format {stored}, and this renda reads format "
+            f"{view.FORMAT} (figure history by batch)"
         )
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
