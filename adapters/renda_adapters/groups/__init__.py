@@ -37,6 +37,7 @@ GROUP = "group"
 class GroupsProjection:
     name = "groups"
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:DeputyGroup.Formed",
         "renda:DeputyGroup.MemberAdded",

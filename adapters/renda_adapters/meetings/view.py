@@ -49,6 +49,7 @@ ABSENT = AttendanceStatus.ABSENT.value
 class MeetingsProjection:
     name = "meetings"
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

@@ -34,6 +34,7 @@ class DeputyRoster:
 
     name = "deputy_roster"
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

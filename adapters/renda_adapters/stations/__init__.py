@@ -77,6 +77,7 @@ class StationsProjection:
 
     name = "stations"
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Division.Recorded",
         "renda:Division.Corrected",

@@ -63,6 +63,7 @@ class SuggestionView:
 
     name = VIEW
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         *(
             f"renda:Suggestion.{e}"

@@ -39,6 +39,7 @@ DUTY = CourseKind.DUTY.value
 class TrainingProjection:
     name = "training"
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

@@ -91,8 +91,12 @@ class ViewState:
 
 
 class ViewUnit:
-    def __init__(self, view: View, state: ViewState | None = None) -> None:
+    """``undo=False``: keep nothing to undo an event with (for a *pure* adapter, whose
+    batch the runner processes again instead after a failure; see the runner)."""
+
+    def __init__(self, view: View, state: ViewState | None = None, *, undo: bool = True) -> None:
         self._view = view
+        self._undo = undo
         self._state = state if state is not None else ViewState(0)
         self._entities: dict[tuple[str, str], dict[str, Any] | None] = {}
         self._loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
@@ -124,6 +128,8 @@ class ViewUnit:
 
     def undo_event(self) -> None:
         """Take back everything the current event changed (it raised)."""
+        if not self._undo:
+            raise RuntimeError("this unit keeps no undo: process the batch again instead")
         for ident, before in self._before_entities.items():
             if before is _ABSENT:
                 self._entities.pop(ident, None)
@@ -196,7 +202,8 @@ class ViewUnit:
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
         """The current document of an entity, or None. Change it, then ``put`` it."""
         ident = (kind, key)
-        self._touch(ident)
+        if self._undo:
+            self._touch(ident)
         if ident in self._entities:
             return self._entities[ident]
         if ident in self._loaded:
@@ -218,11 +225,13 @@ class ViewUnit:
     peek = get
 
     def put(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        self._touch((kind, key))
+        if self._undo:
+            self._touch((kind, key))
         self._entities[(kind, key)] = doc
 
     def delete(self, kind: str, key: str) -> None:
-        self._touch((kind, key))
+        if self._undo:
+            self._touch((kind, key))
         self._entities[(kind, key)] = _DELETED
 
     def _touch(self, ident: tuple[str, str]) -> None:
@@ -247,7 +256,7 @@ class ViewUnit:
         if delta == 0:
             return
         ident: FigureKey = (figure, key, area, level, year)
-        if ident not in self._before_figures:
+        if self._undo and ident not in self._before_figures:
             self._before_figures[ident] = self._figures.get(ident, _ABSENT)
         value = self.value(ident) + delta
         self._figures[ident] = value
