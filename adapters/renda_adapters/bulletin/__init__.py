@@ -33,6 +33,7 @@ class BulletinView:
     """Issues, items and what became of the items forwarded for handling."""
 
     name = VIEW
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Bulletin.Opened",
         "renda:Bulletin.ItemIncluded",

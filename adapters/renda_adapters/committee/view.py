@@ -26,6 +26,7 @@ MEMBER, DEPUTY, BODY, PLAN, CAMPAIGN = "member", "deputy", "body", "plan", "camp
 class CommitteeProjection:
     name = "committee"
     version = 2  # figures for the annual report: rolled up by prefecture, sections of issue 14
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.LiaisonAssigned",

@@ -40,6 +40,7 @@ GROUP = "group"
 class GroupsProjection:
     name = "groups"
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:DeputyGroup.Formed",
         "renda:DeputyGroup.MemberAdded",

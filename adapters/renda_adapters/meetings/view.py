@@ -53,6 +53,7 @@ BY_AREA = ("attendance", "absence_warnings", "constituent_reports")
 class MeetingsProjection:
     name = "meetings"
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

@@ -88,6 +88,7 @@ LISTS = (
 
 class DutyRecordProjection:
     name = "duty_record"
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

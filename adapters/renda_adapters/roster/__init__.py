@@ -36,6 +36,7 @@ class DeputyRoster:
 
     name = "deputy_roster"
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

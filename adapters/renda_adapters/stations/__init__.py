@@ -83,6 +83,7 @@ class StationsProjection:
 
     name = "stations"
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Division.Recorded",
         "renda:Division.Corrected",

@@ -85,6 +85,7 @@ class SuggestionView:
 
     name = VIEW
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         *(
             f"renda:Suggestion.{e}"

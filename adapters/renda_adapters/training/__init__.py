@@ -47,6 +47,7 @@ DUTY = CourseKind.DUTY.value
 class TrainingProjection:
     name = "training"
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
+    pure = True  # changes nothing but its view: no undo copies (see Projection)
     topics = (
         "renda:Deputy.Registered",
         "renda:Deputy.DetailsCorrected",

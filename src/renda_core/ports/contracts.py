@@ -26,6 +26,11 @@ class Projection(Protocol):
     adapter starts to record something its earlier version did not: views built by the
     earlier version are then refused (exit 10, "views must be rebuilt") until
     ``renda projections rebuild`` replays the log into them, rather than read as zeros.
+
+    An adapter that changes nothing but its unit (no message sent, no file written) may
+    say ``pure = True``: the runner then keeps no copies to undo an event with, and
+    after a failure processes the batch's earlier events again instead (a rebuild's
+    cheaper path). Without it, no event reaches ``process_event`` twice.
     """
 
     name: str

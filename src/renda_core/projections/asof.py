@@ -163,7 +163,10 @@ class LogReplay:
 
     def _replay(self, floors: dict[str, int]) -> None:
         projections = {n: self.runner.projections[n] for n in floors}
-        units = {n: ViewUnit(self.runner.view(n), ViewState(0, written=set())) for n in projections}
+        units = {
+            n: ViewUnit(self.runner.view(n), ViewState(0, written=set()), undo=False)
+            for n in projections
+        }  # a failure stops the replay: nothing to undo
         wanted = {n: frozenset(p.topics) for n, p in projections.items()}
         topics: tuple[str, ...] = ()
         if all(wanted.values()):

@@ -8,7 +8,9 @@ position, in one transaction: exactly once. A failing adapter is reported and st
 its position; the others go on.
 
 Failure path: when ``process_event`` raises, the unit undoes that event's changes and
-the events before it are written (no adapter is called twice for an event); the error
+the events before it are written (no adapter is called twice for an event). A *pure*
+adapter (``pure = True``: it changes nothing but its unit) keeps no undo snapshots:
+the events before the failed one are processed again into a fresh unit instead. The error
 is recorded in the view's meta, shown by ``status``, and cleared by the next successful
 catch-up. Nothing that goes wrong while recording it escapes as anything but the error.
 
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 ERROR_KEY = "last_error"
 STORE_KEY = "store_id"  # the id of the log the view was built from
 VERSION_KEY = "adapter_version"  # the adapter's version the view was built by
+FORMAT_KEY = "view_format"  # how the view's tables were laid out (View.FORMAT)
 REBUILD = "run `renda projections rebuild`"
 
 
@@ -228,17 +231,24 @@ class ProjectionRunner:
         version = str(getattr(self.projections[name], "version", 1))
         view = self.view(name)
         seen = view.get_meta(VERSION_KEY) or "1"  # views from before versions: 1
-        if seen == version:
+        stored = view.get_meta(FORMAT_KEY) or "1"  # views from before formats: 1
+        if seen == version and stored == view.FORMAT:
             self._current.add(name)
             return None
         if position == 0:
             if adopt:
                 view.set_meta(VERSION_KEY, version)
+                view.set_meta(FORMAT_KEY, view.FORMAT)
                 self._current.add(name)
             return None
+        if seen != version:
+            return (
+                f"{name} was built by version {seen} of its adapter, which is now version "
+                f"{version} and records what the old one did not"
+            )
         return (
-            f"{name} was built by version {seen} of its adapter, which is now version "
-            f"{version} and records what the old one did not"
+            f"{name} is stored in view format {stored}, and this renda reads format "
+            f"{view.FORMAT} (figure history by batch)"
         )
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
@@ -363,11 +373,12 @@ class ProjectionRunner:
         """
         projection = self.projections[name]
         view = self.view(name)
-        unit: ViewUnit | None = ViewUnit(view, self._state(name, start))
+        pure = bool(getattr(projection, "pure", False))
+        unit: ViewUnit | None = ViewUnit(view, self._state(name, start), undo=not pure)
         assert unit is not None
         failure: str | None = None
         process = projection.process_event  # bound once: dispatch descriptors are costly
-        for position, topic, event in events:
+        for index, (position, topic, event) in enumerate(events):
             unit.begin(position, event.timestamp, event)
             try:
                 process(event, unit)
@@ -377,6 +388,11 @@ class ProjectionRunner:
                 log.debug("%s", traceback.format_exc())
                 self._states.pop(name, None)  # the cache may hold what the event read
                 end = position - 1
+                if pure:
+                    unit = self._again(name, view, start, events[:index])
+                    if unit is None:
+                        end = start
+                    break
                 try:
                     unit.undo_event()
                 except Exception:  # cannot trust the unit: write nothing of the batch
@@ -393,6 +409,24 @@ class ProjectionRunner:
             failure += f"; the events before it were not written ({type(exc).__name__}: {exc})"
         if failure is not None:
             self._record_failure(name, view, failure, result)
+
+    def _again(
+        self, name: str, view: View, start: int, events: list[tuple[int, str, Any]]
+    ) -> ViewUnit | None:
+        """A pure adapter's unit of the events before the failed one, processed again
+        from the view as stored (the failed run may have changed documents in place);
+        None if one of them fails this time."""
+        unit = ViewUnit(view, self._state(name, start), undo=False)
+        process = self.projections[name].process_event
+        try:
+            for position, _, event in events:
+                unit.begin(position, event.timestamp, event)
+                process(event, unit)
+        except Exception:
+            log.exception("projection %s: the events before the failure failed again", name)
+            self._states.pop(name, None)
+            return None
+        return unit
 
     def _write(
         self,

@@ -91,13 +91,20 @@ class ViewState:
 
 
 class ViewUnit:
-    def __init__(self, view: View, state: ViewState | None = None) -> None:
+    """``undo=False``: keep nothing to undo an event with (for a *pure* adapter, whose
+    batch the runner processes again instead after a failure; see the runner)."""
+
+    def __init__(self, view: View, state: ViewState | None = None, *, undo: bool = True) -> None:
         self._view = view
+        self._undo = undo
         self._state = state if state is not None else ViewState(0)
         self._entities: dict[tuple[str, str], dict[str, Any] | None] = {}
         self._loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
         self._figures: dict[FigureKey, int] = {}
-        self._history: dict[tuple[FigureKey, int], tuple[str, int]] = {}
+        #: each changed counter's changes in this unit: ``[position, value, …]``
+        self._history: dict[FigureKey, list[int]] = {}
+        #: the events that changed counters: (position, recorded time)
+        self._moments: list[tuple[int, datetime]] = []
         self.position = 0
         self._event: Any = None
         self._moment: datetime | None = None
@@ -121,6 +128,8 @@ class ViewUnit:
 
     def undo_event(self) -> None:
         """Take back everything the current event changed (it raised)."""
+        if not self._undo:
+            raise RuntimeError("this unit keeps no undo: process the batch again instead")
         for ident, before in self._before_entities.items():
             if before is _ABSENT:
                 self._entities.pop(ident, None)
@@ -134,7 +143,13 @@ class ViewUnit:
                 self._figures.pop(key, None)
             else:
                 self._figures[key] = value
-            self._history.pop((key, self.position), None)
+            changes = self._history.get(key)
+            if changes is not None and changes[-2] == self.position:
+                del changes[-2:]
+                if not changes:
+                    del self._history[key]
+        if self._moments and self._moments[-1][0] == self.position:
+            self._moments.pop()
         self._before_entities.clear()
         self._before_figures.clear()
         self.events -= 1
@@ -159,9 +174,19 @@ class ViewUnit:
     def figure_changes(self) -> Iterable[tuple[FigureKey, int]]:
         return self._figures.items()
 
-    def history_rows(self) -> Iterable[tuple[FigureKey, int, str, int]]:
-        for (key, position), (recorded_at, value) in self._history.items():
-            yield key, position, recorded_at, value
+    def history_rows(self) -> Iterable[tuple[FigureKey, int, int, int, list[int] | None]]:
+        """Per changed counter: its last change's position and value, its first
+        change's position, and the changes before the last (``[position, value, …]``,
+        None if it changed once)."""
+        for key, changes in self._history.items():
+            if len(changes) == 2:
+                yield key, changes[0], changes[1], changes[0], None
+            else:
+                yield key, changes[-2], changes[-1], changes[0], changes[:-2]
+
+    def moments(self) -> list[tuple[int, datetime]]:
+        """The events that changed counters: their positions and recorded times."""
+        return self._moments
 
     # -- the adapter's side -----------------------------------------------------
 
@@ -177,7 +202,8 @@ class ViewUnit:
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
         """The current document of an entity, or None. Change it, then ``put`` it."""
         ident = (kind, key)
-        self._touch(ident)
+        if self._undo:
+            self._touch(ident)
         if ident in self._entities:
             return self._entities[ident]
         if ident in self._loaded:
@@ -199,11 +225,13 @@ class ViewUnit:
     peek = get
 
     def put(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        self._touch((kind, key))
+        if self._undo:
+            self._touch((kind, key))
         self._entities[(kind, key)] = doc
 
     def delete(self, kind: str, key: str) -> None:
-        self._touch((kind, key))
+        if self._undo:
+            self._touch((kind, key))
         self._entities[(kind, key)] = _DELETED
 
     def _touch(self, ident: tuple[str, str]) -> None:
@@ -228,11 +256,22 @@ class ViewUnit:
         if delta == 0:
             return
         ident: FigureKey = (figure, key, area, level, year)
-        if ident not in self._before_figures:
+        if self._undo and ident not in self._before_figures:
             self._before_figures[ident] = self._figures.get(ident, _ABSENT)
         value = self.value(ident) + delta
         self._figures[ident] = value
-        self._history[(ident, self.position)] = (self.recorded_at, value)
+        position = self.position
+        changes = self._history.get(ident)
+        if changes is None:
+            self._history[ident] = [position, value]
+        elif changes[-2] == position:
+            changes[-1] = value
+        else:
+            changes += (position, value)
+        moments = self._moments
+        if not moments or moments[-1][0] != position:
+            assert self._moment is not None, "begin() names the event's recorded time"
+            moments.append((position, self._moment))
 
     def value(self, ident: FigureKey) -> int:
         """The current value of a counter (0 if it never changed)."""

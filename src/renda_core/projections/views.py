@@ -67,12 +67,19 @@ def _table_sql(p: str, big: str, index: str) -> list[str]:
         "key TEXT NOT NULL, area TEXT NOT NULL, level TEXT NOT NULL, "
         f"year INTEGER NOT NULL, value {big} NOT NULL, "
         "PRIMARY KEY (figure, key, area, level, year))",
+        # One row per figure and batch that changed it: its last change (position,
+        # value) and, when the batch changed it more than once, the earlier changes
+        # (``earlier``: a JSON list ``[position, value, position, value, …]``).
         f"CREATE TABLE IF NOT EXISTS {p}figure_history (figure TEXT NOT NULL, "
         "key TEXT NOT NULL, area TEXT NOT NULL, level TEXT NOT NULL, "
-        f"year INTEGER NOT NULL, position {big} NOT NULL, "
-        f"recorded_at TEXT NOT NULL, value {big} NOT NULL, "
+        f"year INTEGER NOT NULL, position {big} NOT NULL, value {big} NOT NULL, "
+        f"first_position {big} NOT NULL, earlier TEXT, "
         "PRIMARY KEY (figure, key, area, level, year, position))",
-        f"CREATE INDEX IF NOT EXISTS {index} ON {p}figure_history (recorded_at, position)",
+        # One row per batch that changed figures: the positions and recorded times
+        # of its events that did (``detail``: ``[position, recorded, …]``, NULL for one).
+        f"CREATE TABLE IF NOT EXISTS {p}moments (position {big} PRIMARY KEY, "
+        "first_recorded TEXT NOT NULL, last_recorded TEXT NOT NULL, detail TEXT)",
+        f"CREATE INDEX IF NOT EXISTS {index} ON {p}moments (last_recorded)",
         f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]
 
@@ -89,7 +96,8 @@ class ViewChanges(Protocol):
 
     def entity_changes(self) -> Iterable[tuple[str, str, dict[str, Any] | None]]: ...
     def figure_changes(self) -> Iterable[tuple[FigureKey, int]]: ...
-    def history_rows(self) -> Iterable[tuple[FigureKey, int, str, int]]: ...
+    def history_rows(self) -> Iterable[tuple[FigureKey, int, int, int, list[int] | None]]: ...
+    def moments(self) -> Sequence[tuple[int, datetime]]: ...
 
 
 class View:
@@ -105,7 +113,10 @@ class View:
     #: ``replace_with``, whose own commit is durable (and makes what came before it so)
     bulk: bool = False
 
-    TABLES = ("entities", "figures", "figure_history", "meta")
+    TABLES = ("entities", "figures", "figure_history", "meta", "moments")
+    #: how the view's tables are laid out; a view stored in another format is refused
+    #: until rebuilt (2: figure history by batch, with the moments of its events)
+    FORMAT = "2"
 
     def _encode_doc(self, doc: dict[str, Any]) -> str:
         return seal(self.cipher, _encode(doc))
@@ -130,7 +141,7 @@ class View:
         return shadow
 
     def _index(self) -> str:
-        return f"{self.table_prefix}history_recorded"
+        return f"{self.table_prefix}moments_recorded"
 
     # -- backend hooks ----------------------------------------------------------
 
@@ -238,16 +249,30 @@ class View:
                 figures,
             )
         history = [
-            (*key, position, recorded_at, value)
-            for key, position, recorded_at, value in changes.history_rows()
+            (*key, position, value, first, None if earlier is None else _encode(earlier))
+            for key, position, value, first, earlier in changes.history_rows()
         ]
         if history:
             c.executemany(
                 self._sql(
-                    f"INSERT INTO {p}figure_history (figure, key, area, level, "
-                    "year, position, recorded_at, value) VALUES (?,?,?,?,?,?,?,?)"
+                    f"INSERT INTO {p}figure_history (figure, key, area, level, year, "
+                    "position, value, first_position, earlier) VALUES (?,?,?,?,?,?,?,?,?)"
                 ),
                 history,
+            )
+        moments = changes.moments()
+        if moments:
+            stamps = [(position, recorded(moment)) for position, moment in moments]
+            times = [stamp for _, stamp in stamps]
+            detail = None
+            if len(stamps) > 1:
+                detail = _encode([part for stamp in stamps for part in stamp])
+            c.execute(
+                self._sql(
+                    f"INSERT INTO {p}moments (position, first_recorded, last_recorded, "
+                    "detail) VALUES (?,?,?,?)"
+                ),
+                (stamps[-1][0], min(times), max(times), detail),
             )
 
     def set_meta(self, key: str, value: str | None) -> None:
@@ -371,36 +396,79 @@ class View:
                 f"SELECT f.figure, f.key, f.area, f.level, f.year, f.value AS value "
                 f"FROM {p}figures f{where}"
             )
-        else:
-            sql = (
-                "SELECT f.figure, f.key, f.area, f.level, f.year, "
-                f"(SELECT h.value FROM {p}figure_history h WHERE h.figure=f.figure "
-                "AND h.key=f.key AND h.area=f.area AND h.level=f.level AND "
-                "h.year=f.year AND h.position<=? ORDER BY h.position DESC LIMIT 1) "
-                f"AS value FROM {p}figures f{where}"
-            )
-            params = [position, *params]
+            with self._transaction(commit=False) as c:
+                c.execute(self._sql(sql), params)
+                rows = c.fetchall()
+            return [
+                Figure(r["figure"], r["key"], r["area"], r["level"], r["year"], r["value"])
+                for r in rows
+            ]
+        # The value at ``position``: the last change at or before it. That is the last
+        # change of the figure's latest batch row at or before it, unless the next row's
+        # batch began at or before it (a moment inside that batch): then one of that
+        # row's earlier changes.
+        same = (
+            "h.figure=f.figure AND h.key=f.key AND h.area=f.area AND h.level=f.level "
+            "AND h.year=f.year"
+        )
+        sql = (
+            "SELECT f.figure, f.key, f.area, f.level, f.year, "
+            f"(SELECT h.value FROM {p}figure_history h WHERE {same} AND h.position<=? "
+            "ORDER BY h.position DESC LIMIT 1) AS value, "
+            f"(SELECT h.earlier FROM {p}figure_history h WHERE {same} AND h.position>? "
+            "AND h.first_position<=? ORDER BY h.position LIMIT 1) AS earlier "
+            f"FROM {p}figures f{where}"
+        )
         with self._transaction(commit=False) as c:
-            c.execute(self._sql(sql), params)
+            c.execute(self._sql(sql), [position, position, position, *params])
             rows = c.fetchall()
-        return [
-            Figure(r["figure"], r["key"], r["area"], r["level"], r["year"], r["value"])
-            for r in rows
-            if r["value"] is not None
-        ]
+        out = []
+        for r in rows:
+            value = r["value"]
+            if r["earlier"] is not None:
+                value = _last_change(json.loads(r["earlier"]), position, value)
+            if value is not None:
+                out.append(Figure(r["figure"], r["key"], r["area"], r["level"], r["year"], value))
+        return out
 
     def position_at(self, moment: datetime) -> int:
-        """The last log position this view had processed at recorded time ``moment``."""
+        """The last log position at or before recorded time ``moment`` at which this
+        view's figures changed (0 if none)."""
+        stamp = recorded(moment)
+        p = self.prefix
         with self._transaction(commit=False) as c:
             c.execute(
                 self._sql(
-                    f"SELECT MAX(position) AS position FROM {self.prefix}figure_history "
-                    "WHERE recorded_at <= ?"
+                    f"SELECT MAX(position) AS position FROM {p}moments WHERE last_recorded <= ?"
                 ),
-                (recorded(moment),),
+                (stamp,),
             )
             row = c.fetchone()
-        return int(row["position"] or 0) if row is not None else 0
+            found = int(row["position"] or 0) if row is not None else 0
+            # batches some of whose events were recorded by the moment, not all
+            c.execute(
+                self._sql(
+                    f"SELECT detail FROM {p}moments WHERE last_recorded > ? AND first_recorded <= ?"
+                ),
+                (stamp, stamp),
+            )
+            partial = [str(r["detail"]) for r in c.fetchall()]
+        for detail in partial:
+            flat = json.loads(detail)
+            for i in range(0, len(flat), 2):
+                if flat[i + 1] <= stamp and flat[i] > found:
+                    found = flat[i]
+        return found
+
+
+def _last_change(flat: list[int], position: int, value: int | None) -> int | None:
+    """The value of the last change at or before ``position`` in ``[position, value,
+    …]`` (ascending), or ``value`` if none is."""
+    for i in range(0, len(flat), 2):
+        if flat[i] > position:
+            break
+        value = flat[i + 1]
+    return value
 
 
 def recorded(moment: datetime) -> str:
