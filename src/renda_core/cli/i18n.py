@@ -105,8 +105,57 @@ FIELD_TEMPLATES: tuple[str, ...] = (
 # ------------------------------------------------------------------ click's own text
 
 
+#: msgctxt of the names of click's parameter types, shown in its usage errors ("'abc' is
+#: not a valid integer"): the ``name`` of each type of ``click.types``
+CLICK_TYPE_CONTEXT = "click type"
+CLICK_TYPE_NAMES: tuple[str, ...] = (
+    "text",
+    "choice",
+    "datetime",
+    "integer",
+    "integer range",
+    "float",
+    "float range",
+    "boolean",
+    "uuid",
+    "filename",
+    "file",
+    "directory",
+    "path",
+)
+#: the placeholders of click's messages that a type's name fills (``{name}`` is title-cased)
+_TYPE_PLACEHOLDERS = ("number_type", "name")
+
+
+def click_type_name(name: str) -> str:
+    """A click type's ``name`` (``integer``; ``File`` as click title-cases it) in the
+    active language, under :data:`CLICK_TYPE_CONTEXT`; a name not catalogued stays."""
+    key = name.lower()
+    if i18n.active_locale() is None or not i18n.catalogued(key, CLICK_TYPE_CONTEXT):
+        return name
+    shown = i18n.pgettext(CLICK_TYPE_CONTEXT, key)
+    return name if shown == key else shown
+
+
+class _TypeNamed(str):
+    """A message of click's whose ``.format`` fills a type's name: the name is shown in
+    the active language (click formats ``self.name`` into the translated message)."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        for key in _TYPE_PLACEHOLDERS:
+            value = kwargs.get(key)
+            if isinstance(value, str):
+                kwargs[key] = click_type_name(value)
+        return str(self).format(*args, **kwargs)
+
+
 def _click_gettext(message: str) -> str:
-    return i18n.gettext(message)
+    translated = i18n.gettext(message)
+    if any("{" + key + "}" in message for key in _TYPE_PLACEHOLDERS):
+        return _TypeNamed(translated)
+    return translated
 
 
 def _click_ngettext(singular: str, plural: str, n: int) -> str:
@@ -680,6 +729,7 @@ def catalogued_messages() -> list[tuple[str, str]]:
         *((i18n.ERROR_CONTEXT, t) for t in problems.message_ids()),
         *((NOUN_CONTEXT, t) for t in NOUNS),
         *((METAVAR_CONTEXT, t) for t in USAGE_METAVARS),
+        *((CLICK_TYPE_CONTEXT, t) for t in CLICK_TYPE_NAMES),
         ("", LANG_HELP),
         ("", "required"),  # click's "[required]", looked up through a variable
     ]
