@@ -50,3 +50,18 @@ def test_every_type_name_of_click_is_catalogued_in_chinese() -> None:
     with i18n.use("en"):
         assert click_type_name("File") == "File"
         assert click_type_name("integer") == "integer"
+
+
+def test_clock_and_outbox_titles_speak_chinese(store: str) -> None:
+    zh = invoke("--store", store, "--lang", "zh", "clock", "tick", "--as-of", "2026-11-30")
+    assert zh.exit_code == 0, zh.output
+    assert "时钟 2026-11-30：发出 0 条" in zh.output
+    assert "Clock" not in zh.output and "issued" not in zh.output
+    zh = invoke("--store", store, "--lang", "zh", "deliver", "status")
+    assert zh.exit_code == 0, zh.output
+    assert "发件箱：待发送 0，已发送 0，死信 0" in zh.output
+    assert "Outbox" not in zh.output and "pending" not in zh.output
+    en = invoke("--store", store, "--lang", "en", "clock", "tick", "--as-of", "2026-11-30")
+    assert "Clock 2026-11-30: 0 issued" in en.output
+    en = invoke("--store", store, "--lang", "en", "deliver", "status")
+    assert "Outbox: 0 pending, 0 sent, 0 dead" in en.output

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from renda_core.application import inputs
 from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date
+from renda_core.cli.i18n import message
 from renda_core.cli.reading import contact_reveal, reason_option
 from renda_core.domain.contact import KINDS, mask
 from renda_core.domain.errors import InvalidInput, NotFound
@@ -192,7 +193,9 @@ def deliver_status(ctx: click.Context, /, show_all: bool, as_json: bool) -> None
     emit(
         data,
         as_json,
-        lambda: rows_table("Outbox " + ", ".join(f"{k} {v}" for k, v in counts.items()), rows),
+        lambda: rows_table(
+            message("Outbox: {pending} pending, {sent} sent, {dead} dead", **counts), rows
+        ),
     )
 
 
@@ -250,7 +253,7 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
     digest = n.digest(day)  # the staff's daily digest, once a day
 
     def render() -> Table:
-        table = Table(title=f"Clock {day}: {len(issued)} issued")
+        table = Table(title=message("Clock {day}: {count} issued", day=day, count=len(issued)))
         for col in ("suggestion", "deadline", "owner", "due", "threshold", "kind"):
             table.add_column(col)
         for r in issued:
@@ -306,7 +309,7 @@ def inbox(
     rows = n.outbox.inbox(who, unread=unread)
 
     def render() -> Table:
-        table = Table(title=f"Inbox of {who}: {len(rows)}")
+        table = Table(title=message("Inbox of {who}: {count}", who=who, count=len(rows)))
         for col in ("at", "read", "subject", "record"):
             table.add_column(col)
         for r in rows:
@@ -385,7 +388,7 @@ def contact_show(
     data = notifier(ctx).contact(recipient, reveal=reveal)
 
     def render() -> Table:
-        table = Table(title=f"Contact {recipient}")
+        table = Table(title=message("Contact {recipient}", recipient=recipient))
         for col in ("kind", "value", "on", "by"):
             table.add_column(col)
         for kind, a in data["addresses"].items():
