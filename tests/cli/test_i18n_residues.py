@@ -11,9 +11,12 @@ import click
 import click.types
 from click.testing import CliRunner
 
-from renda_core import i18n
+from renda_core import Renda, i18n
 from renda_core.cli import cli
 from renda_core.cli.i18n import CLICK_TYPE_CONTEXT, CLICK_TYPE_NAMES, click_type_name
+from tests.application.test_escalation import accepted_opinion
+from tests.application.test_suggestions import UNIT, assigned, deputy
+from tests.conftest import STAFF
 
 NO_LOCALE = {"RENDA_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -65,3 +68,33 @@ def test_clock_and_outbox_titles_speak_chinese(store: str) -> None:
     assert "Clock 2026-11-30: 0 issued" in en.output
     en = invoke("--store", store, "--lang", "en", "deliver", "status")
     assert "Outbox: 0 pending, 0 sent, 0 dead" in en.output
+
+
+def test_opinion_history_rows_speak_chinese(app: Renda, store: str) -> None:
+    opinion, _ = accepted_opinion(app)
+    app.answer_opinion({"opinion_id": opinion, "result": "已当场解答", "date": "2023-03-03"}, STAFF)
+    zh = invoke("--store", store, "--lang", "zh", "opinion", "show", str(opinion))
+    assert zh.exit_code == 0, zh.output
+    assert "审查：受理" in zh.output and "当场答复" in zh.output and "已收集" in zh.output
+    assert not re.search(r"screened|accepted|answered|collected", zh.output), zh.output
+    en = invoke("--store", store, "--lang", "en", "opinion", "show", str(opinion))
+    assert "screened: accepted" in en.output and "answered on the spot" in en.output
+
+
+def test_suggestion_reply_and_evaluation_rows_are_numbered_in_chinese(
+    app: Renda, store: str
+) -> None:
+    _, lead = deputy(app)
+    sid = assigned(app, lead)
+    reply = {"suggestion_id": sid, "result_class": "A", "text": "已解决", "date": "2024-11-01"}
+    app.reply_suggestion(reply, UNIT)
+    evaluation = {"suggestion_id": sid, "attitude": "满意", "result": "基本满意"}
+    app.evaluate_suggestion({**evaluation, "date": "2024-11-05"}, lead)
+    zh = invoke("--store", store, "--lang", "zh", "suggestion", "show", str(sid))
+    assert zh.exit_code == 0, zh.output
+    assert "第1次答复" in zh.output and "第1次评价" in zh.output
+    assert "满意/基本满意" in zh.output
+    assert not re.search(r"reply|evaluation", zh.output), zh.output
+    en = invoke("--store", store, "--lang", "en", "suggestion", "show", str(sid))
+    assert "reply 1" in en.output and "evaluation 1" in en.output
+    assert "satisfied/basically satisfied" in en.output

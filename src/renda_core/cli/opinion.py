@@ -245,10 +245,30 @@ def opinion_show(ctx: click.Context, /, opinion_id: str, reason: str | None, as_
             if data.get(key):
                 table.add_row(key, str(data[key]))
         for step in data["history"]:
-            table.add_row(step["on"], step["step"])
+            table.add_row(step["on"], _step_text(step["step"]))
         return table
 
     emit(data, as_json, render)
+
+
+def _step_text(step: str) -> str:
+    """A step of an item's history (recorded in English by the domain) in the active
+    language; the outcome of a screening by its term (受理)."""
+    head, _, outcome = step.partition(": ")
+    if head == "screened":
+        return message("screened: {outcome}", outcome=outcome)
+    shown = {
+        "collected": message("collected"),
+        "duplicate merged": message("duplicate merged"),
+        "answered on the spot": message("answered on the spot"),
+        "referred": message("referred"),
+        "escalated": message("escalated"),
+        "result recorded": message("result recorded"),
+        "fed back": message("fed back"),
+        "evaluated": message("evaluated"),
+        "closed": message("closed"),
+    }
+    return shown.get(step, step)
 
 
 @opinion.command(name="list")

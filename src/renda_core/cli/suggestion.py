@@ -20,7 +20,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
-from renda_core.cli.i18n import message
+from renda_core.cli.i18n import cell_text, message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.suggestion import (
@@ -32,7 +32,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
-from renda_core.i18n import MessageTemplate
+from renda_core.i18n import MessageTemplate, active_locale
 from renda_core.notify.service import urgings_by_unit
 from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
@@ -591,6 +591,11 @@ def suggestion_merge(
 # -- reading --------------------------------------------------------------------------
 
 
+def _rating(value: str) -> str:
+    """A rating of an evaluation as its term in the active language (满意 / satisfied)."""
+    return cell_text(value, "suggestion.Rating") if active_locale() else Rating.of(value).label
+
+
 @suggestion.command(name="show")
 @click.argument("suggestion_id")
 @reason_option
@@ -626,11 +631,14 @@ def suggestion_show(
                 "cosigners", ", ".join(f"{c['name']} ({c['state']})" for c in data["cosigners"])
             )
         for reply in data["replies"]:
-            table.add_row(f"reply {reply['round']}", f"{reply['on']} {reply['result_class']}")
+            table.add_row(
+                message("reply {round}", round=reply["round"]),
+                f"{reply['on']} {reply['result_class']}",
+            )
         for ev in data["evaluations"]:
             table.add_row(
-                f"evaluation {ev['round']}",
-                f"{ev['on']} {Rating.of(ev['attitude']).label}/{Rating.of(ev['result']).label}",
+                message("evaluation {round}", round=ev["round"]),
+                f"{ev['on']} {_rating(ev['attitude'])}/{_rating(ev['result'])}",
             )
         for d in data["open_deadlines"]:
             table.add_row("open", f"{d['deadline']} {d['due']} ({d['owner']})")
