@@ -98,3 +98,40 @@ def test_suggestion_reply_and_evaluation_rows_are_numbered_in_chinese(
     en = invoke("--store", store, "--lang", "en", "suggestion", "show", str(sid))
     assert "reply 1" in en.output and "evaluation 1" in en.output
     assert "satisfied/basically satisfied" in en.output
+
+
+def csv_header(store: str, *args: str) -> list[str]:
+    result = invoke("--store", store, *args, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes.decode("utf-8-sig").splitlines()[0].split(",")
+
+
+def test_spreadsheet_headers_follow_each_commands_table(app: Renda, store: str) -> None:
+    accepted_opinion(app)  # divisions, a deputy, a station
+    stations = csv_header(store, "station", "list")
+    assert "名称" in stations and "姓名" not in stations  # a station's name is no person's
+    assert "进站代表数" in stations  # a key the shared list lacks: the table's header
+    assert not [h for h in stations if re.fullmatch(r"[a-z_]+", h)], stations
+    assert csv_header(store, "--lang", "en", "station", "list") == stations  # zh whatever --lang
+    assert "name" in csv_header(store, "station", "list", "--headers", "en")
+    areas = csv_header(store, "area", "list")
+    assert "名称" in areas and "姓名" not in areas
+    opinions = csv_header(store, "opinion", "list")
+    assert len(set(opinions)) == len(opinions), opinions  # station_id, station: two headers
+    assert "代表家站ID" in opinions and "代表家站" in opinions
+    deputies = csv_header(store, "deputy", "list")
+    assert "姓名" in deputies and "行政区划代码" in deputies  # what deputy import reads
+
+
+def test_exported_headers_are_what_the_importers_read(app: Renda, store: str) -> None:
+    from renda_core.application.spreadsheets import DEPUTY_COLUMNS, DIVISION_COLUMNS
+
+    accepted_opinion(app)
+    for args, columns in (
+        (("deputy", "list"), DEPUTY_COLUMNS),
+        (("area", "list"), DIVISION_COLUMNS),
+    ):
+        zh, en = csv_header(store, *args), csv_header(store, *args, "--headers", "en")
+        for column in columns:
+            if column.key in en:
+                assert zh[en.index(column.key)] == column.zh, (args, column)

@@ -56,6 +56,10 @@ HEADERS_ZH: dict[str, str] = {
     "figure": "指标",
     "value": "数值",
     "section": "部分",
+    "people_received": "接待群众人次",
+    "recorded_on": "记录日期",
+    "route": "办理方式",
+    "fed_back_on": "反馈日期",
 }
 
 #: Sheet names of report sections (``--headers zh``).
@@ -282,8 +286,57 @@ def write_bytes(path: Path, raw: bytes) -> None:
         ) from None
 
 
+#: lists whose export an importer reads back (``renda deputy import`` of ``renda deputy
+#: list --format xlsx``): their columns keep the importer's Chinese header
+#: (``renda_core.application.spreadsheets``), whatever the table calls them
+IMPORTED_BY: dict[str, str] = {
+    "renda deputy list": "DEPUTY_COLUMNS",
+    "renda area list": "DIVISION_COLUMNS",
+}
+
+
 def header_label(key: str, headers: str) -> str:
-    return HEADERS_ZH.get(key, key) if headers == "zh" else key
+    """A sheet's column header: under en the key; under zh the header an importer reads
+    for that column (lists it reads back), else the column's Chinese in the command's
+    tables (the table header's ``msgctxt``, :func:`renda_core.cli.i18n.table_context`),
+    else :data:`HEADERS_ZH`, else its context-free entry in the catalogue, else the key."""
+    if headers != "zh":
+        return key
+    from renda_core import i18n
+    from renda_core.cli.i18n import table_context
+
+    context = table_context()
+    imported = _imported_header(key, context)
+    if imported:
+        return imported
+    with i18n.use("zh_CN"):
+        for tables in _contexts(context):
+            shown = i18n.pgettext(tables, key) if i18n.catalogued(key, tables) else key
+            if shown != key:
+                return shown
+        if key in HEADERS_ZH:
+            return HEADERS_ZH[key]
+        return i18n.gettext(key) if i18n.catalogued(key) else key
+
+
+def _contexts(context: str | None) -> list[str]:
+    """The command's own tables, then its group's ``show`` table (a list's row has the
+    fields of the record ``show`` shows: a station's ``closed_on`` is its 关闭日期)."""
+    if not context:
+        return []
+    words = context.split()
+    show = " ".join([*words[:-1], "show"])
+    return [context] if show == context or len(words) < 3 else [context, show]
+
+
+def _imported_header(key: str, context: str | None) -> str | None:
+    table = IMPORTED_BY.get(context or "")
+    if table is None:
+        return None
+    from renda_core.application import spreadsheets
+
+    columns: tuple[spreadsheets.Column, ...] = getattr(spreadsheets, table)
+    return next((c.zh for c in columns if c.key == key), None)
 
 
 def cell_value(key: str, value: Any, headers: str) -> Any:
@@ -308,9 +361,16 @@ def table_section(title: str, rows: list[dict[str, Any]], headers: str) -> Any:
     keys: list[str] = []
     for row in rows:
         keys.extend(k for k in row if k not in keys)
+    labels = [header_label(k, headers) for k in keys]
+    for i, key in enumerate(keys):  # two keys, one Chinese header (station_id, station)
+        if labels.count(labels[i]) > 1 and key.endswith("_id"):
+            labels[i] = f"{labels[i]}ID"
+    for i, key in enumerate(keys):
+        if labels.index(labels[i]) != i:
+            labels[i] = f"{labels[i]}（{key}）"
     return Section(
         title,
-        [header_label(k, headers) for k in keys],
+        labels,
         [[cell_value(k, row.get(k), headers) for k in keys] for row in rows],
     )
 
