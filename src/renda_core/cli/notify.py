@@ -229,7 +229,7 @@ def deliver_retry(ctx: click.Context, /, key: str, as_json: bool) -> None:
         raise NotFound(f"no message with key {key} in the outbox")
     if not n.outbox.retry(key, n.now()):
         raise InvalidInput(f"message {key} was sent already", [])
-    emit({"key": key, "status": PENDING}, as_json, lambda: f"{key}: pending")
+    emit({"key": key, "status": PENDING}, as_json, lambda: message("{key}: pending", key=key))
 
 
 @click.group(cls=RendaGroup)
@@ -304,7 +304,7 @@ def inbox(
     if mark_read:
         keys = None if "all" in mark_read else list(mark_read)
         count = n.outbox.mark_read(who, keys, n.now())
-        emit({"marked_read": count}, as_json, lambda: f"{count} marked read")
+        emit({"marked_read": count}, as_json, lambda: message("{count} marked read", count=count))
         return
     rows = n.outbox.inbox(who, unread=unread)
 
