@@ -198,6 +198,37 @@ def test_a_report_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert "renda_core.cli.report" in modules  # the command that ran was imported
 
 
+#: besides :data:`NOT_FOR_A_REPORT`, never imported by ``renda report deputies --json``
+#: once its view is up to date (issue 15, target 4): no aggregate module, as the roster
+#: dispatches by topic and the provenance reads recorded times from the stored state
+#: (a catch-up that decodes deputies' events imports their module, and only then), and
+#: nothing of the write side (commands, pydantic, the Jinja templates, psycopg)
+NOT_FOR_A_CURRENT_REPORT = (
+    *NOT_FOR_A_REPORT,
+    "renda_core.domain.deputy",
+    "renda_core.domain.mandate",
+    "renda_core.domain.session",
+    "renda_core.domain.ids",
+    "jinja2",
+    "psycopg",
+    "openpyxl",
+)
+
+
+def test_a_report_on_an_up_to_date_view_imports_no_aggregate(tmp_path: Path) -> None:
+    store = a_store_of_one_deputy(tmp_path)
+    args = ("--store", store, "report", "deputies", "--json")
+    code, modules, out = imported_by(tmp_path, *args)  # catches the view up
+    assert code == 0 and json.loads(out)["active_total"] == 1
+    assert "renda_core.domain.deputy" in modules  # the catch-up decoded the deputy's events
+    code, modules, out = imported_by(tmp_path, *args)
+    assert code == 0
+    data = json.loads(out)
+    assert data["active_total"] == 1 and data["provenance"]["position"] == 1
+    assert data["provenance"]["recorded_at"] is not None
+    assert loaded(modules, NOT_FOR_A_CURRENT_REPORT) == []
+
+
 def test_the_index_of_built_in_plugins_is_current() -> None:
     assert PLUGIN_INDEX.read_text(encoding="utf-8") == render_builtin_index(), (
         "src/renda_core/ports/_builtins.json is stale: run `python -m renda_core.docgen "

@@ -6,10 +6,10 @@ A projection adapter (view ``deputy_roster``) and the ``deputies`` report:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from renda_adapters.rollup import rolled_up
-from renda_core.domain.deputy import Deputy
 from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
@@ -19,7 +19,23 @@ from renda_core.projections.unit import ViewUnit
 if TYPE_CHECKING:
     from rich.table import Table
 
+Handler = Callable[[Any, ViewUnit], None]
+
 KIND = "deputy"
+
+#: the topics this adapter reads → its handler's name. Dispatch is by the event class's
+#: topic (its ``TOPIC``), not by the class: importing this adapter imports no domain
+#: module, and a report on an up-to-date view never imports the deputy aggregate (its
+#: events' classes are resolved from their topics when a catch-up decodes them:
+#: :mod:`renda_core.domain.topics`)
+HANDLERS: dict[str, str] = {
+    "renda:Deputy.Registered": "_registered",
+    "renda:Deputy.DetailsCorrected": "_corrected",
+    "renda:Deputy.LiaisonAssigned": "_liaison_assigned",
+    "renda:Deputy.LiaisonEnded": "_liaison_ended",
+    "renda:Deputy.ContactRecorded": "_contact_recorded",
+    "renda:Deputy.MandateTerminated": "_terminated",
+}
 
 
 @rolled_up(
@@ -37,27 +53,21 @@ class DeputyRoster:
     name = "deputy_roster"
     version = 3  # 2: rolled up by prefecture, sections of issue 14; 3: province-wide
     pure = True  # changes nothing but its view: no undo copies (see Projection)
-    topics = (
-        "renda:Deputy.Registered",
-        "renda:Deputy.DetailsCorrected",
-        "renda:Deputy.LiaisonAssigned",
-        "renda:Deputy.LiaisonEnded",
-        "renda:Deputy.ContactRecorded",
-        "renda:Deputy.MandateTerminated",
-    )
+    topics = tuple(HANDLERS)
 
     def __init__(self) -> None:
-        self._handlers = {
-            Deputy.Registered: self._registered,
-            Deputy.DetailsCorrected: self._corrected,
-            Deputy.LiaisonAssigned: self._liaison_assigned,
-            Deputy.LiaisonEnded: self._liaison_ended,
-            Deputy.ContactRecorded: self._contact_recorded,
-            Deputy.MandateTerminated: self._terminated,
+        self._by_topic: dict[str, Handler] = {
+            topic: getattr(self, name) for topic, name in HANDLERS.items()
         }
+        # each event class's handler, looked up by its topic once per class
+        self._by_class: dict[type, Handler | None] = {}
 
     def process_event(self, event: Any, view: ViewUnit) -> None:
-        handler = self._handlers.get(type(event))
+        cls = type(event)
+        try:
+            handler = self._by_class[cls]
+        except KeyError:
+            handler = self._by_class[cls] = self._by_topic.get(getattr(cls, "TOPIC", ""))
         if handler is not None:  # events of other kinds are not this adapter's business
             handler(event, view)
 

@@ -35,14 +35,36 @@ from renda_core.projections.runner import ProjectionRunner
 KEY = "provenance"
 
 
+def recorded_time(mapper: Any, stored: Any) -> datetime:
+    """When the stored event was recorded: its ``timestamp``, decoded from its state as
+    :meth:`~eventsourcing.persistence.Mapper.to_domain_event` decodes it, without
+    resolving its class (a report's provenance imports no aggregate module it does not
+    read; issue 15, target 4). Undecodable bytes raise the mapper's own error."""
+    state = stored.state
+    try:
+        if mapper.cipher:
+            state = mapper.cipher.decrypt(state)
+        if mapper.compressor:
+            state = mapper.compressor.decompress(state)
+        stamp: datetime = mapper.transcoder.decode(state)["timestamp"]
+    except Exception as exc:
+        from eventsourcing.persistence import MapperDeserialisationError
+
+        msg = (
+            f"Failed to deserialise state of stored event with topic '{stored.topic}', "
+            f"originator_id '{stored.originator_id}' and originator_version "
+            f"{stored.originator_version}: {exc}"
+        )
+        raise MapperDeserialisationError(msg) from exc
+    return stamp
+
+
 def _timestamp(runner: ProjectionRunner, position: int) -> datetime | None:
     app = runner.app
     found = app.recorder.select_notifications(start=position, limit=1, stop=position)
     if not found:
         return None
-    event: Any = app.mapper.to_domain_event(found[0])
-    stamp: datetime = event.timestamp
-    return stamp
+    return recorded_time(app.mapper, found[0])
 
 
 def log_position_at(runner: ProjectionRunner, moment: datetime) -> int:
@@ -56,8 +78,7 @@ def log_position_at(runner: ProjectionRunner, moment: datetime) -> int:
             if not page:
                 high = middle - 1
                 continue
-            event: Any = app.mapper.to_domain_event(page[0])
-            if event.timestamp <= moment:
+            if recorded_time(app.mapper, page[0]) <= moment:
                 low = page[0].id
             else:
                 high = middle - 1
