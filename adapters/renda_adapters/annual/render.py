@@ -8,9 +8,6 @@ import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
-from rich.table import Table
-
 from renda_core.domain.group import GroupActivityKind
 from renda_core.domain.station import ActivityKind
 from renda_core.domain.training import CourseKind
@@ -18,6 +15,7 @@ from renda_core.domain.values import ContactForm, Level
 
 if TYPE_CHECKING:
     import jinja2
+    from rich.console import Group
 
 from . import svg
 from .model import FIGURES, SECTION_LABELS, sections_of
@@ -188,6 +186,9 @@ def title(data: dict[str, Any], lang: str) -> str:
 
 
 def render_table(data: dict[str, Any], lang: str) -> Group:
+    from rich.console import Group  # imported when a table is printed (a fast start)
+    from rich.table import Table
+
     tables = []
     for section in sections_of(data):
         zh, en = SECTION_LABELS[section]

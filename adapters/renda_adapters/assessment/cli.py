@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 
 from renda_adapters.assessment.report import run_assessment, sheets
 from renda_core.application.commands import LevelField, parse_value
@@ -16,6 +13,9 @@ from renda_core.cli.shaping import current_shape, export_options
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
+
+if TYPE_CHECKING:
+    from rich.console import Group
 
 
 @click.command(name="assessment")
@@ -56,6 +56,10 @@ def report_assessment(
 
 
 def render(data: dict[str, Any]) -> Group:
+    from rich.console import Group  # imported when a table is printed (a fast start)
+    from rich.table import Table
+    from rich.text import Text
+
     scheme = data["scheme"]
     ranking = Table(title=f"{data['year']}年 代表履职考核（{scheme['title']}）")
     for col in ("名次", "姓名", "得分", "扣分", "合计"):
