@@ -41,7 +41,8 @@ _ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 #: parameter annotated so, as it does the first argument of ``echo`` (``docs/i18n.md``).
 MessageTemplate: TypeAlias = str
 
-_active: _gettext.NullTranslations = _gettext.NullTranslations()
+#: the active locale's catalogue, read on first use (None: not read yet)
+_active: _gettext.NullTranslations | None = _gettext.NullTranslations()
 #: plugins' own catalogue folders (:func:`add_catalogue`), consulted after renda's
 _extra_folders: list[Path] = []
 _active_locale: str | None = None
@@ -133,10 +134,12 @@ def catalogue_keys(locale: str) -> list[object]:
 
 
 def activate(locale: str | None) -> None:
-    """Speak ``locale`` from now on (``None``: translate nothing)."""
+    """Speak ``locale`` from now on (``None``: translate nothing). Its catalogue is read
+    when a first message is translated: a command that prints none (a report's JSON)
+    reads no ``.mo`` file (issue 15, target 4)."""
     global _active, _active_locale
     _active_locale = locale
-    _active = translations(locale) if locale else _gettext.NullTranslations()
+    _active = None
 
 
 def active_locale() -> str | None:
@@ -147,8 +150,14 @@ def active_locale() -> str | None:
 
 
 def _current() -> _gettext.NullTranslations:
+    global _active
     local = _speaking.get()
-    return local[1] if local else _active
+    if local:
+        return local[1]
+    if _active is None:
+        locale = _active_locale
+        _active = translations(locale) if locale else _gettext.NullTranslations()
+    return _active
 
 
 @contextmanager

@@ -229,6 +229,54 @@ def test_a_report_on_an_up_to_date_view_imports_no_aggregate(tmp_path: Path) -> 
     assert loaded(modules, NOT_FOR_A_CURRENT_REPORT) == []
 
 
+CATALOGUES_READ = """
+import json, runpy, sys
+import renda_core.i18n as i18n
+read = []
+original = i18n._read_mo
+def recording(folder, locale, domain):
+    read.append(locale)
+    return original(folder, locale, domain)
+i18n._read_mo = recording
+out = sys.argv[1]
+sys.argv = ["renda", *sys.argv[2:]]
+try:
+    runpy.run_module("renda_core.cli", run_name="__main__")
+except SystemExit:
+    pass
+with open(out, "w") as f:
+    json.dump(read, f)
+"""
+
+
+def catalogues_read(tmp_path: Path, *args: str) -> list[str]:
+    """The locales whose ``.mo`` catalogue ``renda ARGS`` read (in a fresh Python)."""
+    out = tmp_path / "read.json"
+    env = {**os.environ, "RENDA_PLUGINS": "", "RENDA_LANG": "zh"}
+    result = subprocess.run(
+        [sys.executable, "-c", CATALOGUES_READ, str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.exists(), result.stderr
+    read: list[str] = json.loads(out.read_text(encoding="utf-8"))
+    return read
+
+
+def test_a_catalogue_is_read_when_a_text_is_translated_only(tmp_path: Path) -> None:
+    """A catalogue is a quarter megabyte to parse: a report's JSON reads none, help in
+    Chinese reads the Chinese one only, and an error is still translated."""
+    store = a_store_of_one_deputy(tmp_path)
+    assert catalogues_read(tmp_path, "--store", store, "report", "deputies", "--json") == []
+    assert catalogues_read(tmp_path, "--help") == ["zh_CN"]
+    assert catalogues_read(tmp_path, "--lang", "en", "report", "--help")[0] == "en"
+    assert catalogues_read(tmp_path, "--store", store, "report", "deputies", "--level", "x") == [
+        "zh_CN"
+    ]
+
+
 def test_the_index_of_built_in_plugins_is_current() -> None:
     assert PLUGIN_INDEX.read_text(encoding="utf-8") == render_builtin_index(), (
         "src/renda_core/ports/_builtins.json is stale: run `python -m renda_core.docgen "

@@ -152,6 +152,8 @@ class _TypeNamed(str):
 
 
 def _click_gettext(message: str) -> str:
+    if message in CLICK_HELP:  # kept as the message id, translated when shown: making
+        return message  # a command's --help option reads no catalogue
     translated = i18n.gettext(message)
     if any("{" + key + "}" in message for key in _TYPE_PLACEHOLDERS):
         return _TypeNamed(translated)
@@ -425,7 +427,16 @@ CLICK_HELP = (
 )
 
 
+def _translated_yet() -> bool:
+    """Whether any catalogue was read: until one is, click's texts are the message ids
+    themselves, and nothing need be read to recognise them (``renda --help`` and a
+    report in English read no ``.mo`` file at import: issue 15, target 4)."""
+    return i18n.translations.cache_info().currsize > 0
+
+
 def _as_msgid(text: str | None) -> str | None:
+    if text in CLICK_HELP or not _translated_yet():
+        return text
     for msgid in CLICK_HELP:
         if text == msgid or any(
             text == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
@@ -441,6 +452,8 @@ TYPE_NAMES = ("file", "directory", "path")
 
 def _type_name_as_msgid(kind: click.ParamType[Any]) -> None:
     name = getattr(kind, "name", None)
+    if not isinstance(kind, click.Path) or name in TYPE_NAMES or not _translated_yet():
+        return  # only a path's name is translated when it is made
     for msgid in TYPE_NAMES:
         if name != msgid and any(
             name == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
