@@ -16,15 +16,12 @@ the ``cryptography`` package, after zlib compression (``docs/operations.md``).
 
 from __future__ import annotations
 
-import atexit
 import base64
 import binascii
 import hashlib
 import os
-import shutil
 import sqlite3
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -157,6 +154,10 @@ def _scratch_dir(location: str) -> Path:
     except OSError:
         version = location
     if version not in _SCRATCH:
+        import atexit  # here: shutil (with bz2, lzma) is not imported to open a store
+        import shutil
+        import tempfile
+
         root = Path(tempfile.mkdtemp(prefix="renda-views-"))
         atexit.register(shutil.rmtree, root, True)
         digest = hashlib.sha256(version.encode()).hexdigest()[:12]

@@ -8,7 +8,6 @@ application (``CliRunner().invoke(cli, args, obj=Env(app=...))``).
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,8 @@ if TYPE_CHECKING:  # imported when used: ``renda --help`` opens no store
 
 
 def default_actor() -> str:
+    import getpass  # here: a command that records nothing needs no user name
+
     try:
         return os.environ.get("RENDA_ACTOR") or getpass.getuser()
     except Exception:  # no user name on some containers
@@ -40,6 +41,8 @@ def os_user() -> str | None:
 
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError, AttributeError):  # no passwd entry (containers), Windows
+        import getpass
+
         try:
             return getpass.getuser()
         except Exception:
