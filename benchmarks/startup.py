@@ -6,7 +6,7 @@
 Each command runs as a whole process, as a clerk runs it (``python -m renda_core.cli``;
 ``renda report deputies --json`` on a small SQLite store made first). Two measures,
 each a ratio against ``python -c pass`` measured in the same run (these machines are
-noisy):
+noisy), the baseline and the commands alternating within every run:
 
 - wall time and CPU time (user + system, steadier when the machine is shared), medians
   of ``--runs``;
@@ -73,17 +73,14 @@ def environment() -> dict[str, str]:
     return env
 
 
-def wall(args: list[str], runs: int) -> tuple[float, float]:
-    """Medians of the wall time and of the CPU time (user + system) of the process."""
-    times, cpu = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], check=True, capture_output=True, env=environment())
-        times.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(times), statistics.median(cpu)
+def run_once(args: list[str]) -> tuple[float, float]:
+    """The wall time and the CPU time (user + system) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=environment())
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def import_time(args: list[str]) -> tuple[float, list[tuple[float, str]]]:
@@ -113,11 +110,6 @@ def import_time(args: list[str]) -> tuple[float, list[tuple[float, str]]]:
         modules.append((micros / 1e6, name.strip()))
     modules.sort(reverse=True)
     return total, modules
-
-
-def import_times(args: list[str], runs: int) -> tuple[float, list[tuple[float, str]]]:
-    measured = [import_time(args) for _ in range(runs)]
-    return statistics.median(t for t, _ in measured), measured[-1][1]
 
 
 def small_store(folder: Path) -> str:
@@ -151,23 +143,34 @@ def measure(runs: int = 7, top: int = 12) -> dict[str, Any]:
             subprocess.run(
                 [sys.executable, *args], check=True, capture_output=True, env=environment()
             )
-        base_wall, base_cpu = wall(BASELINE, runs)
-        base_imports, _ = import_times(BASELINE, runs)
-        results: dict[str, Any] = {
-            "baseline": {"wall": base_wall, "cpu": base_cpu, "imports": base_imports},
-            "runs": runs,
-            "commands": {},
+        # alternating: each run measures the baseline, then each command, so a change
+        # of the machine's load weighs on both sides of every ratio alike
+        everything = {"baseline": BASELINE, **cases}
+        timed: dict[str, list[tuple[float, float]]] = {name: [] for name in everything}
+        imported: dict[str, list[tuple[float, list[tuple[float, str]]]]] = {
+            name: [] for name in everything
         }
-        for name, args in cases.items():
-            seconds, cpu = wall(args, runs)
-            imports, modules = import_times(args, runs)
-            results["commands"][name] = {
-                "wall": seconds,
-                "cpu": cpu,
-                "imports": imports,
-                "costliest": modules[:top],
+        for _ in range(runs):
+            for name, args in everything.items():
+                timed[name].append(run_once(args))
+                imported[name].append(import_time(args))
+
+        def summary(name: str) -> dict[str, Any]:
+            return {
+                "wall": statistics.median(t for t, _ in timed[name]),
+                "cpu": statistics.median(c for _, c in timed[name]),
+                "imports": statistics.median(t for t, _ in imported[name]),
+                "costliest": imported[name][-1][1][:top],
             }
-        return results
+
+        base = summary("baseline")
+        del base["costliest"]
+        return {
+            "baseline": base,
+            "runs": runs,
+            "load": os.getloadavg(),
+            "commands": {name: summary(name) for name in cases},
+        }
     finally:
         PYCACHE = None
         shutil.rmtree(folder, ignore_errors=True)
@@ -175,9 +178,11 @@ def measure(runs: int = 7, top: int = 12) -> dict[str, Any]:
 
 def show(results: dict[str, Any]) -> None:
     base = results["baseline"]
+    load = ", ".join(f"{x:.1f}" for x in results["load"])
     print(
         f"python -c pass: {base['wall']:.3f} s wall, {base['cpu']:.3f} s CPU, "
-        f"{base['imports']:.3f} s imports (medians of {results['runs']})"
+        f"{base['imports']:.3f} s imports (medians of {results['runs']}, alternating; "
+        f"load average {load})"
     )
     for name, r in results["commands"].items():
         target, help_target = TARGETS[name]
@@ -223,6 +228,7 @@ def figures(backend: str, quick: bool) -> list[Figure]:
                     "baseline_wall_s": base["wall"],
                     "baseline_cpu_s": base["cpu"],
                     "runs": results["runs"],
+                    "load_average": results["load"],
                     "costliest": r["costliest"],
                 },
                 why="" if met else "costliest imports (cumulative):\n" + costliest,
