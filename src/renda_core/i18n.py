@@ -94,10 +94,22 @@ def _read_mo(folder: Path, locale: str, domain: str) -> _gettext.NullTranslation
         return None
 
 
+#: the locales whose catalogue :func:`translations` read: a text can only have been
+#: translated into one of these (:func:`read_locales`)
+_read_locales: set[str] = set()
+
+
+def read_locales() -> list[str]:
+    """The locales whose catalogue was read in this process, in :data:`LOCALES` order
+    (reading one is costly: a check for translated texts need not read the others)."""
+    return [locale for locale in LOCALES if locale in _read_locales]
+
+
 @cache
 def translations(locale: str) -> _gettext.NullTranslations:
     """The compiled catalogue of ``locale`` (a no-op one when it is missing), with the
     plugins' catalogues (:func:`add_catalogue`) as fallbacks."""
+    _read_locales.add(locale)
     found = _read_mo(LOCALE_DIR, locale, DOMAIN) or _gettext.NullTranslations()
     for folder in _extra_folders:
         extra = _read_mo(folder, locale, DOMAIN)
@@ -247,6 +259,7 @@ __all__ = [
     "ngettext",
     "normalize",
     "pgettext",
+    "read_locales",
     "select_locale",
     "speaking",
     "term_context",

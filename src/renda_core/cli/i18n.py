@@ -430,8 +430,9 @@ CLICK_HELP = (
 def _translated_yet() -> bool:
     """Whether any catalogue was read: until one is, click's texts are the message ids
     themselves, and nothing need be read to recognise them (``renda --help`` and a
-    report in English read no ``.mo`` file at import: issue 15, target 4)."""
-    return i18n.translations.cache_info().currsize > 0
+    report read no ``.mo`` file at import: issue 15, target 4). A text click translated
+    comes from a catalogue already read: only those are compared with it."""
+    return bool(i18n.read_locales())
 
 
 def _as_msgid(text: str | None) -> str | None:
@@ -439,7 +440,7 @@ def _as_msgid(text: str | None) -> str | None:
         return text
     for msgid in CLICK_HELP:
         if text == msgid or any(
-            text == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
+            text == i18n.translations(loc).gettext(msgid) for loc in i18n.read_locales()
         ):
             return msgid
     return text
@@ -456,7 +457,7 @@ def _type_name_as_msgid(kind: click.ParamType[Any]) -> None:
         return  # only a path's name is translated when it is made
     for msgid in TYPE_NAMES:
         if name != msgid and any(
-            name == i18n.translations(loc).gettext(msgid) for loc in i18n.LOCALES
+            name == i18n.translations(loc).gettext(msgid) for loc in i18n.read_locales()
         ):
             kind.name = msgid
 
