@@ -6,15 +6,24 @@ same run, on the same store, because these machines are noisy.
     RENDA_BENCH_POSTGRES_URL=postgresql://renda:renda@127.0.0.1:5432/renda_bench \\
         python -m benchmarks.run --backend postgres
     python -m benchmarks.run --backend sqlite --quick --only startup,run
+    python -m benchmarks.run --backend sqlite --stores /var/tmp/renda-stores   # kept, reused
 
 The figures come from every benchmark module present (each exposes
 ``figures(backend, quick) -> list[Figure]``, :mod:`benchmarks.common`): ``rebuild``,
 ``reports``, ``scale``, ``startup``, ``national`` — a module not present on this branch
 is listed as missing — plus this module's own: single commands, and the annual report
-as a whole process at demo scales 0.25, 1 and 5 (a province grown the way a province
-grows: more divisions, stations, suggestions). One table is printed (figure, ours,
-baseline, ratio, target, met ✔/✘, and ``why`` for a missed target) and written to
-``benchmarks/results/<backend>.json``. Benchmarks are not tests: nothing asserts a time.
+as a whole process at demo scales 0.25, 1 and 5 (quick: 0.2 and 1; a province grown the
+way a province grows: more divisions, stations, suggestions). One table is printed
+(figure, ours, baseline, ratio, target, met ✔/✘, and ``why`` for a missed target) and
+written to ``benchmarks/results/<backend>.json``. Benchmarks are not tests: nothing
+asserts a time.
+
+Each demo scale is built once per backend per run (:func:`benchmarks.common.demo_store`:
+``benchmarks.scale``, which runs first, measures the build that every other module then
+copies); ``--stores DIR`` keeps those stores in ``DIR`` and reuses them in a later run
+if they match the code's event catalogue (a stale store is refused and rebuilt). Every
+stage prints its estimated and its actual duration. Whole processes read renda's
+bytecode from a temporary ``PYTHONPYCACHEPREFIX`` warmed once per run.
 """
 
 from __future__ import annotations
@@ -45,18 +54,37 @@ sys._called_from_test = True  # type: ignore[attr-defined]  # built-in plugins o
 # the benchmarks' actors are synthetic, as the demo's are: no registry (PostgreSQL's default)
 os.environ.setdefault("RENDA_REQUIRE_REGISTERED_ACTORS", "0")
 
-from benchmarks.common import Figure, alternate  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    Figure,
+    alternate,
+    bytecode_env,
+    close_store_cache,
+    demo_store,
+    stage,
+    store_cache,
+)
 from renda_core import Actor, Renda  # noqa: E402
 from renda_core.application.importer import ParsedCommand, apply_commands  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-#: the benchmark modules, in the order their figures are printed
-MODULES = ["rebuild", "reports", "scale", "startup", "national"]
+#: the benchmark modules, in the order they run and their figures are printed (``scale``
+#: first: its measured demos are the stores the others copy)
+MODULES = ["scale", "rebuild", "reports", "startup", "national"]
 OWN = "run"  # this module's own figures (``--only run``)
 LEVELS = ["national", "provincial", "municipal", "county", "township"]
 AREAS = ["220102", "220104", "220122", "220202", "222401", "222403", "220122101"]
 #: the demo scales of the whole-process annual report (quick: smaller, same shape)
-SCALES = {False: (0.25, 1.0, 5.0), True: (0.05, 0.25)}
+SCALES = {False: (0.25, 1.0, 5.0), True: (0.2, 1.0)}
+#: estimated seconds of each module on this (loaded 2-core) machine, quick / full, with
+#: the demo stores already built (their builds are estimated and timed on their own)
+ESTIMATES = {
+    "scale": (600, 2400),
+    "rebuild": (300, 3600),
+    "reports": (400, 2400),
+    "startup": (60, 120),
+    "national": (300, 3600),
+    "run": (300, 900),
+}
 STAFF = Actor("bench", "staff")
 
 
@@ -229,8 +257,24 @@ def seed_demo(store: str, scale: float) -> int:
         return last_position(app)
 
 
+def head(store: str) -> int:
+    """The position of the last event of ``store``."""
+    app = Application[uuid.UUID](env=dict(_parse_store(store).env))
+    try:
+        return app.recorder.max_notification_id() or 0
+    finally:
+        app.close()
+
+
+def _parse_store(store: str) -> Any:
+    from renda_core.application.store import parse_store
+
+    return parse_store(store)
+
+
 def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, "RENDA_PLUGINS": "", **(extra or {})}
+    """No installed plugins; bytecode from the run's warmed ``PYTHONPYCACHEPREFIX``."""
+    return bytecode_env(extra)
 
 
 def annual_report(
@@ -244,11 +288,11 @@ def annual_report(
     seconds: dict[float, float] = {}
     baselines: dict[float, float] = {}
     for scale in SCALES[quick]:
-        store = stores.new(f"demo{str(scale).replace('.', '_')}")
         print(f"  [{backend}] demo province at scale {scale:g} …", flush=True)
         try:
             started = time.perf_counter()
-            events = seed_demo(store, scale)
+            store = demo_store(stores, scale, "annual")
+            events = head(store)
             built = time.perf_counter() - started
         except Exception as error:  # the demo refuses the scale on this branch
             figures.append(
@@ -293,7 +337,7 @@ def annual_report(
                 backend=backend,
                 detail={
                     "events": events,
-                    "build_s": built,
+                    "copy_s": built,
                     "ours_s": a.to_dict(),
                     "baseline_s": b.to_dict(),
                     "runs": runs,
@@ -383,7 +427,8 @@ def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str
             continue
         else:
             source = importlib.import_module(f"benchmarks.{name}").figures
-        print(f"[{backend}] benchmarks.{name} …", flush=True)
+        estimate = ESTIMATES.get(name, (None, None))[0 if quick else 1]
+        done = stage(f"[{backend}] benchmarks.{name}", estimate)
         started = time.perf_counter()
         try:
             got = source(backend, quick)
@@ -391,6 +436,7 @@ def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str
         except Exception as error:
             got = [failed(name, backend, error)]
             modules[name] = f"failed after {time.perf_counter() - started:.0f} s"
+        done()
         for figure in got:
             figure.detail.setdefault("module", name)
         found.extend(got)
@@ -485,16 +531,28 @@ def main(argv: list[str] | None = None) -> None:
         "--only",
         help=f"comma-separated modules: {', '.join([*MODULES, OWN])} (results file suffixed)",
     )
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        help="keep the demo stores in this folder and reuse those an earlier run built "
+        "there (refused if built for another event catalogue)",
+    )
     args = parser.parse_args(argv)
     only = {n.strip() for n in args.only.split(",")} if args.only else None
+    store_cache(args.stores)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     if "postgres" in backends and not postgres_url():
         print("no PostgreSQL URL (RENDA_BENCH_POSTGRES_URL): SQLite only", file=sys.stderr)
         backends = [b for b in backends if b != "postgres"]
-    for backend in backends:
-        collected = collect(backend, args.quick, only)
-        show(backend, collected)
-        print(f"\nwritten: {write(backend, args.quick, collected, only)}")
+    try:
+        for backend in backends:
+            done = stage(f"[{backend}] every module")
+            collected = collect(backend, args.quick, only)
+            collected["modules"]["(all)"] = f"ran in {done():.0f} s"
+            show(backend, collected)
+            print(f"\nwritten: {write(backend, args.quick, collected, only)}")
+    finally:
+        close_store_cache()
 
 
 if __name__ == "__main__":
