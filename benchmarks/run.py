@@ -258,18 +258,12 @@ def seed_demo(store: str, scale: float) -> int:
 
 
 def head(store: str) -> int:
-    """The position of the last event of ``store``."""
-    app = Application[uuid.UUID](env=dict(_parse_store(store).env))
-    try:
-        return app.recorder.max_notification_id() or 0
-    finally:
-        app.close()
+    """The position of the last event of ``store`` (renda's events table: a bare
+    application's default table is another)."""
+    from renda_core.projections.log import last_position
 
-
-def _parse_store(store: str) -> Any:
-    from renda_core.application.store import parse_store
-
-    return parse_store(store)
+    with Renda(store) as app:
+        return last_position(app)
 
 
 def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
