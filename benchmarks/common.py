@@ -99,9 +99,15 @@ def alternate(
 # ``Stores`` (removed with it); the cached store itself is never handed out.
 
 MANIFEST = "stores.json"
-#: estimated seconds per demo-scale unit of ``renda demo`` here (loaded machine; scale
-#: 1 ≈ 220,000 events); printed before a build, the actual time after it
-DEMO_SECONDS_PER_SCALE = {"sqlite": 1200.0, "postgres": 2000.0}
+#: estimated seconds of ``renda demo`` here: (fixed, per scale unit; scale 1 ≈ 220,000
+#: events), from the builds of 2026-11-30 at load average 11–12 (SQLite scale 1: 617 s;
+#: PostgreSQL 0.04: 135 s, 0.2: 217 s); printed before a build, the actual time after it
+DEMO_SECONDS = {"sqlite": (60.0, 600.0), "postgres": (100.0, 1000.0)}
+
+
+def demo_estimate(backend: str, scale: float) -> float:
+    fixed, per_scale = DEMO_SECONDS[backend]
+    return fixed + per_scale * scale
 
 
 def catalogue_version() -> str:
@@ -259,7 +265,7 @@ class StoreCache:
         _remove(backend, store)
         if backend == "postgres":
             _create_schema(store)
-        estimate = DEMO_SECONDS_PER_SCALE[backend] * scale
+        estimate = demo_estimate(backend, scale)
         done = stage(f"[{backend}] renda demo --scale {scale:g} (the run's shared store)", estimate)
         seconds, peak = run_demo(store, scale)
         done()
@@ -366,7 +372,7 @@ def measured_demo(backend: str, scale: float) -> tuple[float, float]:
                 _create_schema(store)
             done = stage(
                 f"[{backend}] renda demo --scale {scale:g} (measured again)",
-                DEMO_SECONDS_PER_SCALE[backend] * scale,
+                demo_estimate(backend, scale),
             )
             seconds, peak = run_demo(store, scale)
             done()
