@@ -406,8 +406,15 @@ def failed(module: str, backend: str, error: BaseException) -> Figure:
     )
 
 
-def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str, Any]:
-    """Every present module's figures for ``backend`` (and which were missing)."""
+def collect(
+    backend: str,
+    quick: bool,
+    only: set[str] | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Every present module's figures for ``backend`` (and which were missing);
+    ``progress`` is given what is collected so far after each module (a long run that
+    is stopped keeps the figures of the modules that finished)."""
     found: list[Figure] = []
     modules: dict[str, str] = {}
     for name in [*MODULES, OWN]:
@@ -434,6 +441,8 @@ def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str
         for figure in got:
             figure.detail.setdefault("module", name)
         found.extend(got)
+        if progress is not None:
+            progress({"modules": modules, "figures": found})
     return {"modules": modules, "figures": found}
 
 
@@ -498,7 +507,13 @@ def show(backend: str, collected: dict[str, Any]) -> None:
             print(f"benchmarks.{name}: {state}")
 
 
-def write(backend: str, quick: bool, collected: dict[str, Any], only: set[str] | None) -> Path:
+def write(
+    backend: str,
+    quick: bool,
+    collected: dict[str, Any],
+    only: set[str] | None,
+    partial: bool = False,
+) -> Path:
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if not only else "-" + "-".join(sorted(only))
     path = RESULTS / f"{backend}{suffix}.json"
@@ -509,6 +524,7 @@ def write(backend: str, quick: bool, collected: dict[str, Any], only: set[str] |
         "machine": machine(),
         "modules": collected["modules"],
         "figures": [f.to_dict() for f in collected["figures"]],
+        "partial": partial,  # true while the run is still going (written after each module)
     }
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=True) + "\n"
     path.write_text(text, encoding="utf-8")
@@ -541,7 +557,15 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for backend in backends:
             done = stage(f"[{backend}] every module")
-            collected = collect(backend, args.quick, only)
+            collected = collect(
+                backend,
+                args.quick,
+                only,
+                lambda so_far, b=backend: print(
+                    f"[{b}] so far: {write(b, args.quick, so_far, only, partial=True)}",
+                    flush=True,
+                ),
+            )
             collected["modules"]["(all)"] = f"ran in {done():.0f} s"
             show(backend, collected)
             print(f"\nwritten: {write(backend, args.quick, collected, only)}")
