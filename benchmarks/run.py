@@ -75,15 +75,16 @@ LEVELS = ["national", "provincial", "municipal", "county", "township"]
 AREAS = ["220102", "220104", "220122", "220202", "222401", "222403", "220122101"]
 #: the demo scales of the whole-process annual report (quick: smaller, same shape)
 SCALES = {False: (0.25, 1.0, 5.0), True: (0.2, 1.0)}
-#: estimated seconds of each module on this (loaded 2-core) machine, quick / full, with
-#: the demo stores already built (their builds are estimated and timed on their own)
+#: estimated seconds of each module (quick, full) on this shared 2-core machine at load
+#: average 9–15 — the quick ones measured on 2026-11-30 (demo builds included where a
+#: module is the first to need a scale), the full ones extrapolated (docs/performance.md)
 ESTIMATES = {
-    "scale": (600, 2400),
-    "rebuild": (300, 3600),
-    "reports": (400, 2400),
+    "scale": (800, 5400),
+    "rebuild": (1700, 9000),
+    "reports": (450, 5400),
     "startup": (60, 120),
-    "national": (300, 3600),
-    "run": (300, 900),
+    "national": (250, 1800),
+    "run": (600, 1800),
 }
 STAFF = Actor("bench", "staff")
 
