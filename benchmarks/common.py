@@ -328,7 +328,11 @@ _CACHE: list[StoreCache] = []
 def store_cache(folder: Path | None = None) -> StoreCache:
     """The run's cache (the first call fixes its folder: ``--stores DIR`` or a temp one)."""
     if not _CACHE:
+        import atexit
+
         _CACHE.append(StoreCache(folder))
+        # a module run alone (``python -m benchmarks.rebuild``) removes its stores too
+        atexit.register(close_store_cache)
     return _CACHE[0]
 
 
