@@ -55,20 +55,51 @@ def report_views() -> list[str]:
 # -- 1. the log ----------------------------------------------------------------------
 
 
+def checkpoint_after(copied: int) -> int:
+    """The next log size at which the build reports its disk and rate: every 10⁵ events
+    up to 10⁶, then every 10⁶."""
+    step = 100_000 if copied < 1_000_000 else 1_000_000
+    return (copied // step + 1) * step
+
+
+def sizes(cur: Any, table: str) -> tuple[int, int, int]:
+    """(heap, indexes, total) bytes of the events table."""
+    cur.execute(
+        "SELECT pg_relation_size(%s::regclass), pg_indexes_size(%s::regclass), "
+        "pg_total_relation_size(%s::regclass)",
+        (table, table, table),
+    )
+    heap, indexes, total = cur.fetchone()
+    return int(heap), int(indexes), int(total)
+
+
 def build_log(store: str, events: int) -> dict[str, Any]:
-    """Record a template through the application, then COPY remapped copies of it."""
+    """Grow the log of ``store`` to ``events`` events: record the template through the
+    application if the log is empty, then COPY remapped copies of it.
+
+    Resumable: on a log that already holds events (an earlier, possibly interrupted,
+    build in the same schema) the template is read back from the log's first
+    ``TEMPLATE_EVENTS`` events and copying goes on from the log's end with copy numbers
+    not used before (every committed copy is one transaction, so an interrupted build
+    leaves a log of whole copies and a partial last one, which is a prefix of the log's
+    order and so a valid log). At every checkpoint (each 10⁵ events up to 10⁶, then each
+    10⁶) the table's size and the rate since the last checkpoint are printed and kept.
+    """
     import psycopg
 
     from renda_core import Renda
     from renda_core.application.importer import apply_commands
 
     started = time.perf_counter()
+    template_s = 0.0
     with Renda(store) as app:
-        apply_commands(app, workload(min(TEMPLATE_EVENTS, events)), batch_size=1000)
-        template_s = time.perf_counter() - started
-        rows = []
+        already = app.recorder.max_notification_id() or 0
+        if already == 0:
+            apply_commands(app, workload(min(TEMPLATE_EVENTS, events)), batch_size=1000)
+            template_s = time.perf_counter() - started
+        rows: list[tuple[Any, int, str, bytes]] = []
         last = 0
-        while True:
+        while len(rows) < TEMPLATE_EVENTS:
             page = app.recorder.select_notifications(
                 start=last, limit=5000, inclusive_of_start=False
             )
@@ -76,15 +107,25 @@ def build_log(store: str, events: int) -> dict[str, Any]:
             if len(page) < 5000:
                 break
             last = page[-1].id
+        rows = rows[:TEMPLATE_EVENTS]
         recorder: Any = app.recorder
         table = f"{recorder.datastore.schema}.{recorder.events_table_name}"
     ids = {str(r[0]).encode() for r in rows}
     raw_state = sum(len(r[3]) for r in rows) / len(rows)
     url = postgres_url()
     assert url
-    copied, copy = len(rows), 0
+    checkpoints: list[dict[str, Any]] = []
     copy_started = time.perf_counter()
     with psycopg.connect(url) as conn:
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {table}")
+            copied = int(cur.fetchone()[0])  # type: ignore[index]
+        resumed_from = copied if already else 0
+        # copies 1, 2, … after the template: never reuse an earlier build's numbers
+        copy = -(-(copied - len(rows)) // len(rows)) if copied > len(rows) else 0
+        mark, mark_at, mark_t = checkpoint_after(copied), copied, time.perf_counter()
+        if already:
+            print(f"    resuming at {copied:,} events (copy {copy + 1}) …", flush=True)
         while copied < events:
             copy += 1
             mapping = {
@@ -108,23 +149,41 @@ def build_log(store: str, events: int) -> dict[str, Any]:
                     out.write_row((new_id, version, topic, UUID_RE.sub(remap, state)))
             conn.commit()
             copied += len(take)
-            if copy % 20 == 0:
-                print(f"    {copied:,} events …", flush=True)
+            if copied >= mark or copied >= events:
+                now = time.perf_counter()
+                with conn.cursor() as cur:
+                    heap, indexes, total = sizes(cur, table)
+                point = {
+                    "events": copied,
+                    "total_bytes": total,
+                    "index_bytes": indexes,
+                    "mb_per_million": total / copied * 1e6 / 2**20,
+                    "rate": (copied - mark_at) / (now - mark_t),
+                    "at_s": now - copy_started,
+                }
+                checkpoints.append(point)
+                print(
+                    f"    {copied:,} events: {total / 2**20:,.0f} MB "
+                    f"({point['mb_per_million']:.0f} MB per 10⁶ events), "
+                    f"{point['rate']:,.0f} events/s since {mark_at:,}",
+                    flush=True,
+                )
+                mark, mark_at, mark_t = checkpoint_after(copied), copied, now
         copy_s = time.perf_counter() - copy_started
         with conn.cursor() as cur:
             cur.execute("ANALYZE " + table)
-            cur.execute(
-                "SELECT pg_relation_size(%s::regclass), pg_indexes_size(%s::regclass), "
-                "pg_total_relation_size(%s::regclass), count(*) FROM " + table,
-                (table, table, table),
-            )
-            heap, indexes, total, count = cur.fetchone()  # type: ignore[misc]
+            heap, indexes, total = sizes(cur, table)
+            cur.execute("SELECT count(*) FROM " + table)
+            (count,) = cur.fetchone()  # type: ignore[misc]
+        conn.commit()
+    copied_now = count - max(resumed_from, len(rows))
     return {
         "events": count,
+        "resumed_from": resumed_from,
         "template_events": len(rows),
         "template_s": template_s,
         "copy_s": copy_s,
-        "copy_rate": (count - len(rows)) / copy_s if copy_s else None,
+        "copy_rate": copied_now / copy_s if copy_s and copied_now > 0 else None,
         "raw_state_bytes_per_event": raw_state,
         "heap_bytes": heap,
         "index_bytes": indexes,
@@ -132,6 +191,7 @@ def build_log(store: str, events: int) -> dict[str, Any]:
         "mb_per_million": total / count * 1e6 / 2**20,
         "heap_mb_per_million": heap / count * 1e6 / 2**20,
         "index_mb_per_million": indexes / count * 1e6 / 2**20,
+        "checkpoints": checkpoints,
     }
 
 
@@ -248,26 +308,58 @@ def followers(store: str, rate: float, seconds: float) -> dict[str, Any]:
 
 
 def extrapolate(built: dict[str, Any], target: int = 10_000_000) -> dict[str, float]:
-    """What a ``target``-event log would take, linearly from what was measured."""
-    factor = target / built["events"]
+    """What a ``target``-event log would take, linearly from what was measured: the disk
+    from the growth between the first and the last checkpoint (the slope, so the
+    template's and the tables' fixed cost do not count per event), the COPY time from
+    the rate of this build."""
+    points = built.get("checkpoints") or []
+    if len(points) >= 2 and points[-1]["events"] > points[0]["events"]:
+        first, last = points[0], points[-1]
+        span = last["events"] - first["events"]
+        per_event = (last["total_bytes"] - first["total_bytes"]) / span
+        index_per_event = (last["index_bytes"] - first["index_bytes"]) / span
+    else:
+        per_event = built["total_bytes"] / built["events"]
+        index_per_event = built["index_bytes"] / built["events"]
+    more = target - built["events"]
+    rate = built.get("copy_rate") or built["events"] / max(built["copy_s"], 1e-9)
     return {
         "events": target,
-        "disk_gb": built["total_bytes"] * factor / 1e9,
-        "index_gb": built["index_bytes"] * factor / 1e9,
-        "copy_minutes": (built["copy_s"] * factor) / 60,
+        "disk_gb": (built["total_bytes"] + per_event * more) / 1e9,
+        "index_gb": (built["index_bytes"] + index_per_event * more) / 1e9,
+        "mb_per_million_marginal": per_event * 1e6 / 2**20,
+        "copy_minutes": target / rate / 60,
+        "copy_rate": rate,
     }
 
 
+def kept_store(schema: str) -> str:
+    """A store in ``schema`` (created if missing) that outlives the run: a log to extend."""
+    import psycopg
+
+    url = postgres_url()
+    assert url, "set RENDA_BENCH_POSTGRES_URL for the national benchmark"
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise SystemExit(f"--schema {schema!r}: lower-case letters, digits and _ only")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    return f"{url}?schema={schema}"
+
+
 def figures(backend: str, quick: bool, events: int | None = None, rate: float = 100.0,
-            seconds: float | None = None) -> list[Figure]:  # fmt: skip
+            seconds: float | None = None, schema: str | None = None,
+            build_only: bool = False) -> list[Figure]:  # fmt: skip
+    """The national figures. ``schema``: build in (or extend) that schema and keep it;
+    ``build_only``: the log, its disk and its read rates, not the followers."""
     if backend != "postgres":
         return []  # the national figures are PostgreSQL's
     events = events or (100_000 if quick else 1_000_000)
     seconds = seconds or (20.0 if quick else 60.0)
     sample = 20_000 if quick else 100_000
     stores = Stores(backend)
+    followed: dict[str, Any] | None = None
     try:
-        store = stores.new("national")
+        store = kept_store(schema) if schema else stores.new("national")
         print(f"  [national] building a {events:,}-event log …", flush=True)
         built = build_log(store, events)
         n = built["events"]
@@ -279,15 +371,14 @@ def figures(backend: str, quick: bool, events: int | None = None, rate: float = 
             end_rates.append(read_rate(store, max(n - sample, 0), sample, decode=True))
         select_only = read_rate(store, max(n - sample, 0), sample, decode=False)
         start_rate, end_rate = max(start_rates), max(end_rates)
-        print("  [national] followers …", flush=True)
-        followed = followers(store, rate, seconds)
+        if not build_only:
+            print("  [national] followers …", flush=True)
+            followed = followers(store, rate, seconds)
     finally:
         stores.close()
     size_ratio = built["total_bytes"] / (built["raw_state_bytes_per_event"] * n)
     read_ratio = end_rate / start_rate
-    keep = followed["events_projected_per_s"] / followed["events_in_per_s"]
-    lag_ok = followed["final_lag"] <= 2 * followed["events_in_per_s"]
-    return [
+    found = [
         Figure(
             name=f"national: disk per 10⁶ events ({n:,}-event log)",
             ours=built["mb_per_million"],
@@ -316,6 +407,13 @@ def figures(backend: str, quick: bool, events: int | None = None, rate: float = 
             },
             why="" if read_ratio >= 0.8 else "select_notifications slows at the log's end",
         ),
+    ]
+    if followed is None:
+        return found
+    keep = followed["events_projected_per_s"] / followed["events_in_per_s"]
+    lag_ok = followed["final_lag"] <= 2 * followed["events_in_per_s"]
+    return [
+        *found,
         Figure(
             name=(
                 f"national: 2 follower processes vs {followed['commands_per_s']:.1f} "
@@ -344,12 +442,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="commands/s of the load")
     parser.add_argument("--seconds", type=float, help="length of the load (default 60 s)")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--schema",
+        help="build in this schema and keep it; run again with a larger --events to extend "
+        "the same log (resumable: an interrupted build goes on from the log's end)",
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="the log, its disk and reads; no followers"
+    )
     args = parser.parse_args(argv)
     if not postgres_url():
         sys.exit("set RENDA_BENCH_POSTGRES_URL (or RENDA_TEST_POSTGRES_URL)")
     from benchmarks.run import show, write
 
-    found = figures("postgres", args.quick, args.events, args.rate, args.seconds)
+    found = figures(
+        "postgres",
+        args.quick,
+        args.events,
+        args.rate,
+        args.seconds,
+        schema=args.schema,
+        build_only=args.build_only,
+    )
     collected = {"modules": {"national": "ran alone"}, "figures": found}
     show("postgres", collected)
     print(f"\nwritten: {write('postgres', args.quick, collected, {'national'})}")
@@ -358,8 +472,15 @@ def main(argv: list[str] | None = None) -> None:
             far = figure.detail["extrapolated_to_1e7"]
             print(
                 f"\n10⁷ events, extrapolated: {far['disk_gb']:.1f} GB on disk "
-                f"({far['index_gb']:.1f} GB of indexes), COPY in {far['copy_minutes']:.0f} min"
+                f"({far['index_gb']:.1f} GB of indexes; "
+                f"{far['mb_per_million_marginal']:.0f} MB per further 10⁶), "
+                f"COPY in {far['copy_minutes']:.0f} min at {far['copy_rate']:,.0f} events/s"
             )
+            for point in figure.detail.get("checkpoints", []):
+                print(
+                    f"  {point['events']:>12,} events: {point['total_bytes'] / 2**20:9,.0f} MB, "
+                    f"{point['rate']:9,.0f} events/s"
+                )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Figure, alternate
-from benchmarks.run import Stores, fill, seed_demo
+from benchmarks.common import Figure, alternate, demo_store
+from benchmarks.run import Stores, fill
 from renda_core import Renda
 from renda_core.cli.context import Env
 from renda_core.projections.runner import ProjectionRunner
@@ -110,11 +110,11 @@ def figures(backend: str, quick: bool, *, profile: bool = False) -> list[Figure]
     out = []
     try:
         for label, (kind, size) in logs:
-            store = stores.new("rebuild")
             started = time.perf_counter()
-            if kind == "demo":
-                seed_demo(store, size)
+            if kind == "demo":  # a copy of the run's demo store (built once per run)
+                store = demo_store(stores, size, "rebuild")
             else:
+                store = stores.new("rebuild")
                 fill(store, int(size))
             print(
                 f"[{backend}] {label}: log built in {time.perf_counter() - started:.1f} s",

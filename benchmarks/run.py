@@ -6,22 +6,33 @@ same run, on the same store, because these machines are noisy.
     RENDA_BENCH_POSTGRES_URL=postgresql://renda:renda@127.0.0.1:5432/renda_bench \\
         python -m benchmarks.run --backend postgres
     python -m benchmarks.run --backend sqlite --quick --only startup,run
+    python -m benchmarks.run --backend sqlite --stores /var/tmp/renda-stores   # kept, reused
 
 The figures come from every benchmark module present (each exposes
 ``figures(backend, quick) -> list[Figure]``, :mod:`benchmarks.common`): ``rebuild``,
 ``reports``, ``scale``, ``startup``, ``national`` — a module not present on this branch
 is listed as missing — plus this module's own: single commands, and the annual report
-as a whole process at demo scales 0.25, 1 and 5 (a province grown the way a province
-grows: more divisions, stations, suggestions). One table is printed (figure, ours,
-baseline, ratio, target, met ✔/✘, and ``why`` for a missed target) and written to
-``benchmarks/results/<backend>.json``. Benchmarks are not tests: nothing asserts a time.
+as a whole process at demo scales 0.25, 1 and 5 (quick: 0.2 and 1; a province grown the
+way a province grows: more divisions, stations, suggestions). One table is printed
+(figure, ours, baseline, ratio, target, met ✔/✘, and ``why`` for a missed target) and
+written to ``benchmarks/results/<backend>.json``. Benchmarks are not tests: nothing
+asserts a time.
+
+Each demo scale is built once per backend per run (:func:`benchmarks.common.demo_store`:
+``benchmarks.scale``, which runs first, measures the build that every other module then
+copies); ``--stores DIR`` keeps those stores in ``DIR`` and reuses them in a later run
+if they match the code's event catalogue (a stale store is refused and rebuilt). Every
+stage prints its estimated and its actual duration. Whole processes read renda's
+bytecode from a temporary ``PYTHONPYCACHEPREFIX`` warmed once per run.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -45,18 +56,38 @@ sys._called_from_test = True  # type: ignore[attr-defined]  # built-in plugins o
 # the benchmarks' actors are synthetic, as the demo's are: no registry (PostgreSQL's default)
 os.environ.setdefault("RENDA_REQUIRE_REGISTERED_ACTORS", "0")
 
-from benchmarks.common import Figure, alternate  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    Figure,
+    alternate,
+    bytecode_env,
+    close_store_cache,
+    demo_store,
+    stage,
+    store_cache,
+)
 from renda_core import Actor, Renda  # noqa: E402
 from renda_core.application.importer import ParsedCommand, apply_commands  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-#: the benchmark modules, in the order their figures are printed
-MODULES = ["rebuild", "reports", "scale", "startup", "national"]
+#: the benchmark modules, in the order they run and their figures are printed (``scale``
+#: first: its measured demos are the stores the others copy)
+MODULES = ["scale", "rebuild", "reports", "startup", "national"]
 OWN = "run"  # this module's own figures (``--only run``)
 LEVELS = ["national", "provincial", "municipal", "county", "township"]
 AREAS = ["220102", "220104", "220122", "220202", "222401", "222403", "220122101"]
 #: the demo scales of the whole-process annual report (quick: smaller, same shape)
-SCALES = {False: (0.25, 1.0, 5.0), True: (0.05, 0.25)}
+SCALES = {False: (0.25, 1.0, 5.0), True: (0.2, 1.0)}
+#: estimated seconds of each module (quick, full) on this shared 2-core machine at load
+#: average 9–15 — the quick ones measured on 2026-11-30 (demo builds included where a
+#: module is the first to need a scale), the full ones extrapolated (docs/performance.md)
+ESTIMATES = {
+    "scale": (800, 5400),
+    "rebuild": (1700, 9000),
+    "reports": (450, 5400),
+    "startup": (60, 120),
+    "national": (250, 1800),
+    "run": (600, 1800),
+}
 STAFF = Actor("bench", "staff")
 
 
@@ -229,8 +260,18 @@ def seed_demo(store: str, scale: float) -> int:
         return last_position(app)
 
 
+def head(store: str) -> int:
+    """The position of the last event of ``store`` (renda's events table: a bare
+    application's default table is another)."""
+    from renda_core.projections.log import last_position
+
+    with Renda(store) as app:
+        return last_position(app)
+
+
 def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, "RENDA_PLUGINS": "", **(extra or {})}
+    """No installed plugins; bytecode from the run's warmed ``PYTHONPYCACHEPREFIX``."""
+    return bytecode_env(extra)
 
 
 def annual_report(
@@ -244,11 +285,11 @@ def annual_report(
     seconds: dict[float, float] = {}
     baselines: dict[float, float] = {}
     for scale in SCALES[quick]:
-        store = stores.new(f"demo{str(scale).replace('.', '_')}")
         print(f"  [{backend}] demo province at scale {scale:g} …", flush=True)
         try:
             started = time.perf_counter()
-            events = seed_demo(store, scale)
+            store = demo_store(stores, scale, "annual")
+            events = head(store)
             built = time.perf_counter() - started
         except Exception as error:  # the demo refuses the scale on this branch
             figures.append(
@@ -293,7 +334,7 @@ def annual_report(
                 backend=backend,
                 detail={
                     "events": events,
-                    "build_s": built,
+                    "copy_s": built,
                     "ours_s": a.to_dict(),
                     "baseline_s": b.to_dict(),
                     "runs": runs,
@@ -368,8 +409,15 @@ def failed(module: str, backend: str, error: BaseException) -> Figure:
     )
 
 
-def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str, Any]:
-    """Every present module's figures for ``backend`` (and which were missing)."""
+def collect(
+    backend: str,
+    quick: bool,
+    only: set[str] | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Every present module's figures for ``backend`` (and which were missing);
+    ``progress`` is given what is collected so far after each module (a long run that
+    is stopped keeps the figures of the modules that finished)."""
     found: list[Figure] = []
     modules: dict[str, str] = {}
     for name in [*MODULES, OWN]:
@@ -383,7 +431,11 @@ def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str
             continue
         else:
             source = importlib.import_module(f"benchmarks.{name}").figures
-        print(f"[{backend}] benchmarks.{name} …", flush=True)
+            if "profile" in inspect.signature(source).parameters:
+                # a missed target carries its profile (``rebuild``: one more rebuild)
+                source = functools.partial(source, profile=True)
+        estimate = ESTIMATES.get(name, (None, None))[0 if quick else 1]
+        done = stage(f"[{backend}] benchmarks.{name}", estimate)
         started = time.perf_counter()
         try:
             got = source(backend, quick)
@@ -391,9 +443,12 @@ def collect(backend: str, quick: bool, only: set[str] | None = None) -> dict[str
         except Exception as error:
             got = [failed(name, backend, error)]
             modules[name] = f"failed after {time.perf_counter() - started:.0f} s"
+        done()
         for figure in got:
             figure.detail.setdefault("module", name)
         found.extend(got)
+        if progress is not None:
+            progress({"modules": modules, "figures": found})
     return {"modules": modules, "figures": found}
 
 
@@ -458,7 +513,13 @@ def show(backend: str, collected: dict[str, Any]) -> None:
             print(f"benchmarks.{name}: {state}")
 
 
-def write(backend: str, quick: bool, collected: dict[str, Any], only: set[str] | None) -> Path:
+def write(
+    backend: str,
+    quick: bool,
+    collected: dict[str, Any],
+    only: set[str] | None,
+    partial: bool = False,
+) -> Path:
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if not only else "-" + "-".join(sorted(only))
     path = RESULTS / f"{backend}{suffix}.json"
@@ -469,6 +530,7 @@ def write(backend: str, quick: bool, collected: dict[str, Any], only: set[str] |
         "machine": machine(),
         "modules": collected["modules"],
         "figures": [f.to_dict() for f in collected["figures"]],
+        "partial": partial,  # true while the run is still going (written after each module)
     }
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=True) + "\n"
     path.write_text(text, encoding="utf-8")
@@ -485,16 +547,36 @@ def main(argv: list[str] | None = None) -> None:
         "--only",
         help=f"comma-separated modules: {', '.join([*MODULES, OWN])} (results file suffixed)",
     )
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        help="keep the demo stores in this folder and reuse those an earlier run built "
+        "there (refused if built for another event catalogue)",
+    )
     args = parser.parse_args(argv)
     only = {n.strip() for n in args.only.split(",")} if args.only else None
+    store_cache(args.stores)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     if "postgres" in backends and not postgres_url():
         print("no PostgreSQL URL (RENDA_BENCH_POSTGRES_URL): SQLite only", file=sys.stderr)
         backends = [b for b in backends if b != "postgres"]
-    for backend in backends:
-        collected = collect(backend, args.quick, only)
-        show(backend, collected)
-        print(f"\nwritten: {write(backend, args.quick, collected, only)}")
+    try:
+        for backend in backends:
+            done = stage(f"[{backend}] every module")
+            collected = collect(
+                backend,
+                args.quick,
+                only,
+                lambda so_far, b=backend: print(
+                    f"[{b}] so far: {write(b, args.quick, so_far, only, partial=True)}",
+                    flush=True,
+                ),
+            )
+            collected["modules"]["(all)"] = f"ran in {done():.0f} s"
+            show(backend, collected)
+            print(f"\nwritten: {write(backend, args.quick, collected, only)}")
+    finally:
+        close_store_cache()
 
 
 if __name__ == "__main__":

@@ -24,9 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -35,7 +32,8 @@ from pathlib import Path
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from benchmarks.common import Figure, Timings, alternate
+from benchmarks.common import Figure, Timings, alternate, measured_demo
+from benchmarks.common import run_demo as run_demo_process
 from benchmarks.run import Stores
 from renda_core import Renda
 from renda_core.application.importer import apply_commands, parse_lines
@@ -51,37 +49,21 @@ NAMESPACE = uuid.UUID("6f1d3c8e-2b7a-5c44-9e0d-5a3b1c2d4e5f")
 
 
 def run_demo(store: str, scale: float) -> tuple[float, float]:
-    """``renda demo --scale S`` in a process of its own: (seconds, peak RSS in MB)."""
-    start = time.perf_counter()
-    command = [sys.executable, "-m", "renda_core.cli", "demo", "--store", store, "--quiet"]
-    process = subprocess.Popen(
-        [*command, "--scale", f"{scale:g}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "RENDA_REQUIRE_REGISTERED_ACTORS": "0"},
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    err = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode != 0:
-        raise RuntimeError(f"demo --scale {scale} failed ({process.returncode}): {err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024  # kB on Linux
+    """``renda demo --scale S`` in a process of its own: (seconds, peak RSS in MB), its
+    bytecode from the run's warmed ``PYTHONPYCACHEPREFIX`` (:mod:`benchmarks.common`)."""
+    return run_demo_process(store, scale)
 
 
 def demo_figures(backend: str, quick: bool) -> list[Figure]:
     small, large = (0.2, 1.0) if quick else (1.0, 5.0)
-    stores = Stores(backend)
     peaks: dict[float, float] = {}
 
     def at(scale: float) -> float:
-        seconds, peaks[scale] = run_demo(stores.new(f"demo{scale:g}".replace(".", "_")), scale)
+        # the build of the run's shared demo store (the others copy it): built once
+        seconds, peaks[scale] = measured_demo(backend, scale)
         return seconds
 
-    try:
-        t_large, t_small = alternate(lambda: at(large), lambda: at(small), runs=1)
-    finally:
-        stores.close()
+    t_large, t_small = alternate(lambda: at(large), lambda: at(small), runs=1)
     ratio = t_large.median / t_small.median
     detail = {"scales": [small, large], "large_s": t_large.to_dict(), "small_s": t_small.to_dict()}
     step = f"{small:g} to {large:g}"
@@ -114,16 +96,13 @@ def demo_figures(backend: str, quick: bool) -> list[Figure]:
 def pg_vs_sqlite(quick: bool) -> Figure:
     """The demo on PostgreSQL against the same demo on SQLite (both whole processes)."""
     scale = 0.2 if quick else 1.0
-    sqlite, pg = Stores("sqlite"), Stores("postgres")
-    try:
-        t_pg, t_sqlite = alternate(
-            lambda: run_demo(pg.new("demo_pg"), scale)[0],
-            lambda: run_demo(sqlite.new("demo_sqlite"), scale)[0],
-            runs=1 if not quick else 2,
-        )
-    finally:
-        sqlite.close()
-        pg.close()
+    # the first run of each is the run's shared store's build (or its reuse), later
+    # runs build throwaway stores
+    t_pg, t_sqlite = alternate(
+        lambda: measured_demo("postgres", scale)[0],
+        lambda: measured_demo("sqlite", scale)[0],
+        runs=1 if not quick else 2,
+    )
     ratio = t_pg.median / t_sqlite.median
     return Figure(
         f"demo on PostgreSQL / on SQLite, scale {scale:g} (whole process)",
