@@ -170,3 +170,15 @@ def test_fresh_rebuilds_a_sqlite_store_and_never_deletes_postgres(store: str, ba
         assert "SQLite" in again.output
     with Renda(store) as app:
         assert last_position(app) == first  # rebuilt from scratch, or left alone
+
+
+def test_a_small_province_gathers_only_the_signatures_it_has(tmp_path: Path) -> None:
+    """A motion takes 10 or more provincial deputies jointly (代表联名): at scale 0.02
+    the province has between 10 and 15, and the demo's motions draw on those (it used
+    to ask for up to 15 and fail)."""
+    store = str(tmp_path / "small.sqlite")
+    result = run_demo(store, "--scale", "0.02")
+    assert result.exit_code == 0, result.output
+    with Renda(store) as app:
+        kinds = {type(event).__qualname__ for _, event in iter_notifications(app)}
+    assert {"Motion.Drafted", "Motion.Voted"} <= kinds

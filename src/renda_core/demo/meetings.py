@@ -28,6 +28,8 @@ SC_MEETINGS = {
     4: date(2023, 9, 26),
     5: date(2023, 11, 28),
 }
+#: the provincial rule's joint signatures for a deputies' motion (代表联名, 10 or more)
+MOTION_SIGNERS = 10
 MOTION_TOPICS = (
     "关于制定《吉林省黑土地保护条例》的议案",
     "关于修改《吉林省农村公路条例》的议案",
@@ -157,8 +159,11 @@ def _motions(gen: Generator, rng: random.Random, provincial: list[Deputy], staff
     app.open_session(  # the motions go to the second session (2024 is outside the demo year)
         {"level": "provincial", "term": 14, "number": 2, "date": date(2023, 12, 20)}, staff
     )
-    for i in range(scaled(len(MOTION_TOPICS), gen.t.scale)):
-        signers = rng.sample(provincial, 10 + rng.randint(0, 5))
+    # a deputies' motion needs ten or more deputies jointly: a province too small for
+    # that (a demo scale below about 0.05) has none
+    motions = scaled(len(MOTION_TOPICS), gen.t.scale) if len(provincial) >= MOTION_SIGNERS else 0
+    for i in range(motions):
+        signers = rng.sample(provincial, min(len(provincial), MOTION_SIGNERS + rng.randint(0, 5)))
         lead, *others = signers
         drafted = date(2023, 12, 1) + timedelta(days=rng.randint(0, 15))
         with assigned_ids(gen.new_id("motion")):
