@@ -259,18 +259,30 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
         for r in issued:
             table.add_row(
                 *(
-                    str(r[c])
+                    _threshold(r[c]) if c == "threshold" else str(r[c])
                     for c in ("suggestion", "deadline", "owner", "due", "threshold", "kind")
                 )
             )
         if digest:
-            table.caption = (
-                f"digest to staff: {digest['overdue_count']} overdue, "
-                f"{digest['due_count']} due soon"
+            table.caption = message(
+                "digest to staff: {overdue} overdue, {due} due soon",
+                overdue=digest["overdue_count"],
+                due=digest["due_count"],
             )
         return table
 
     emit({"as_of": day.isoformat(), "issued": issued, "digest": digest}, as_json, render)
+
+
+def _threshold(threshold: str) -> str:
+    """A reminder's threshold (``before:10``, ``due``, ``overdue:2``) as a table shows
+    it, in the active language; ``--json`` keeps the key."""
+    name, _, number = threshold.partition(":")
+    if name == "before":
+        return message("{count} working days before", count=number)
+    if name == "overdue":
+        return message("week {week} overdue", week=number)
+    return message("on the due date") if name == "due" else threshold
 
 
 def _recipient(value: str) -> str:
