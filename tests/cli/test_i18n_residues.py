@@ -257,3 +257,20 @@ def test_a_bad_path_is_explained_in_the_active_language(tmp_path: Any) -> None:
     assert "is a folder; give a file path" in en.output
     js = invoke("--lang", "zh", "deputy", "import", missing, "--json")
     assert "没有这个文件或文件夹" in json.loads(js.stderr)["message"], js.stderr
+
+
+def test_deliver_and_contact_lines_speak_chinese(store: str) -> None:
+    def zh(*args: str) -> str:
+        result = invoke("--store", store, "--lang", "zh", *args)
+        assert result.exit_code == 0, result.output
+        return str(result.output)
+
+    assert "派生 0 条；已发送 0 条，待重试 0 条，死信 0 条" in zh("deliver", "run", "--once")
+    assert zh("contact", "set", UNIT.role, "email", "a@b.cn") == "unit:省商务厅 email: a***@b.cn\n"
+    assert "a***@b.cn（未变）" in zh("contact", "set", UNIT.role, "email", "a@b.cn")
+    assert "没有可删除的地址" in zh("contact", "remove", UNIT.role, "phone")
+    assert "unit:省商务厅 email：已删除" in zh("contact", "remove", UNIT.role, "email")
+    en = invoke("--store", store, "--lang", "en", "contact", "remove", UNIT.role, "email")
+    assert en.output == "nothing to remove\n"
+    en = invoke("--store", store, "--lang", "en", "deliver", "run", "--once")
+    assert "derived 0; sent 0, retrying 0, dead letters 0" in en.output
