@@ -230,7 +230,7 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
             if where == vocabulary and msgid in (value, label):
                 return value.replace("_", " ") if locale == "en" else label
     if context == i18n_extract.TERM:
-        found = _terms()
+        found = [t for t in _terms() if t not in _own_context_terms()]
         labels = {label for value, label, _ in found if value == msgid}
         for value, label, _enum in found:
             if msgid in (value, label):
@@ -248,7 +248,14 @@ def _obvious(locale: str, context: str | None, msgid: object) -> str:
 def _terms() -> list[tuple[str, str, str]]:
     from renda_core import i18n_extract
 
-    return list(i18n_extract.terms())
+    return [*i18n_extract.terms(), *_own_context_terms()]
+
+
+@cache
+def _own_context_terms() -> list[tuple[str, str, str]]:
+    from renda_core import i18n_extract
+
+    return list(i18n_extract.own_context_terms())
 
 
 def _is_term(context: str | None) -> bool:

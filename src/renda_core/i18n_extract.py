@@ -8,8 +8,9 @@ matches a message against the templates of the catalogue and shows the translati
 with the same values (:func:`renda_core.cli.i18n.translate_message`), so the code keeps
 raising and printing plain English f-strings.
 
-- ``error``: the first argument of ``RuleViolated(...)``, ``NotFound(...)``, … and
-  ``ValueError(...)`` (pydantic shows it as ``Value error, …``), and the ``"message"``
+- ``error``: the first argument of ``RuleViolated(...)``, ``NotFound(...)``, …,
+  ``ValueError(...)`` (pydantic shows it as ``Value error, …``) and a click type's
+  ``self.fail(...)`` (its usage error), and the ``"message"
   of ``{"field": ..., "message": ...}`` entries;
 - ``output``: the first argument of ``echo(...)`` and ``say(...)`` in the CLI modules;
 - ``term``: every member of a :class:`~renda_core.domain.values.Labelled` enumeration,
@@ -39,7 +40,8 @@ TERM = "term"
 
 #: packages whose source is read (those installed)
 PACKAGES = ("renda_core", "renda_adapters", "renda_jilin")
-ERROR_CALLS = frozenset({"RendaError", "ValueError", *(k.__name__ for k in ERROR_KINDS)})
+#: ``fail``: a click parameter type's ``self.fail(…)`` (shown in click's usage error)
+ERROR_CALLS = frozenset({"RendaError", "ValueError", "fail", *(k.__name__ for k in ERROR_KINDS)})
 OUTPUT_CALLS = frozenset({"echo", "say"})
 #: calls that show their first argument: the placeholder is named after that argument
 _TRANSPARENT = frozenset(
@@ -257,6 +259,10 @@ def _enclosing_function(tree: ast.AST, node: ast.AST) -> ast.AST | None:
 
 #: terms that are no enumeration's: booleans as tables show them
 EXTRA_TERMS = (("yes", "是", "bool"), ("no", "否", "bool"))
+#: label tables outside the domain (``module:NAME``), catalogued under their own
+#: context only (``term:outbox.STATUS_LABELS``), never context-free: an outbox row's
+#: ``pending`` (待发送) is no other table's ``pending``
+OWN_CONTEXT_TERMS = ("renda_core.notify.outbox:STATUS_LABELS",)
 
 
 def terms() -> Iterator[tuple[str, str, str]]:
@@ -286,6 +292,16 @@ def terms() -> Iterator[tuple[str, str, str]]:
     yield from EXTRA_TERMS
 
 
+def own_context_terms() -> Iterator[tuple[str, str, str]]:
+    """(value, label, vocabulary) of the label tables of :data:`OWN_CONTEXT_TERMS`
+    (``"outbox.STATUS_LABELS"``)."""
+    for where in OWN_CONTEXT_TERMS:
+        module_name, _, name = where.partition(":")
+        table = getattr(importlib.import_module(module_name), name)
+        for key, label in table.items():
+            yield str(key), label, f"{module_name.rsplit('.', 1)[-1]}.{name}"
+
+
 def messages() -> Iterator[tuple[tuple[str, str], str]]:
     """Every message id read from the source, with where it is."""
     for path in package_files():
@@ -296,3 +312,6 @@ def messages() -> Iterator[tuple[tuple[str, str], str]]:
         yield (TERM, label), f"enum {name}"
         yield (term_context(enum), value), f"enum {enum}"
         yield (term_context(enum), label), f"enum {enum}"
+    for value, label, table in own_context_terms():
+        yield (term_context(table), value), f"table {table}"
+        yield (term_context(table), label), f"table {table}"

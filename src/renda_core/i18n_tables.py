@@ -160,7 +160,16 @@ def _record_fields(rows: ast.expr, bound: dict[str, Any]) -> Iterator[str]:
 
 
 def table_labels(root: click.Group) -> Iterator[tuple[tuple[str, str], str]]:
-    """((command path, label), where) of every table label of every command."""
+    """((command path, label), where) of every table label of every command, and of
+    the keys its exports carry that no table shows
+    (:data:`renda_core.cli.export_headers.EXPORT_KEYS`)."""
+    from renda_core.cli.export_headers import EXPORT_KEYS
+
+    paths = {path for path, _ in command_paths(root)}
+    for path, keys in EXPORT_KEYS.items():
+        if path in paths:
+            for key in keys:
+                yield (path, key), "renda_core.cli.export_headers.EXPORT_KEYS"
     for path, command in command_paths(root):
         for fn in functions_of(command):
             tree = _tree(fn)

@@ -4,7 +4,9 @@ spreadsheet headers per command."""
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 from typing import Any
 
 import click
@@ -15,7 +17,7 @@ from renda_core import Renda, i18n
 from renda_core.cli import cli
 from renda_core.cli.i18n import CLICK_TYPE_CONTEXT, CLICK_TYPE_NAMES, click_type_name
 from tests.application.test_escalation import accepted_opinion
-from tests.application.test_suggestions import UNIT, assigned, deputy
+from tests.application.test_suggestions import UNIT, assigned, deputy, drafted
 from tests.conftest import STAFF
 
 NO_LOCALE = {"RENDA_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
@@ -135,3 +137,140 @@ def test_exported_headers_are_what_the_importers_read(app: Renda, store: str) ->
         for column in columns:
             if column.key in en:
                 assert zh[en.index(column.key)] == column.zh, (args, column)
+
+
+# ------------------------------------------------------------------ values inside cells
+
+
+def test_outbox_states_are_labelled_as_outbox_states(app: Renda, store: str) -> None:
+    from datetime import UTC, datetime
+
+    from renda_core.notify import Notifier
+    from renda_core.notify.outbox import DEAD, SENT
+    from renda_core.ports.plugins import get_plugin_manager
+
+    _, lead = deputy(app)
+    assigned(app, lead)
+    n = Notifier(app, get_plugin_manager())
+    n.derive()
+    n.tick(date(2024, 12, 28), STAFF)
+    rows = n.outbox.rows()
+    assert len(rows) >= 3, rows
+    now = datetime(2024, 12, 28, 9, tzinfo=UTC)
+    sent, dead = rows[0].message.key, rows[1].message.key
+    n.outbox.outcome(sent, attempt=1, status=SENT, outcome="sent", detail="ok", now=now)
+    n.outbox.outcome(dead, attempt=1, status=DEAD, outcome="dead", detail="HTTP 404", now=now)
+    zh = invoke("--store", store, "--lang", "zh", "deliver", "status", "--all")
+    assert zh.exit_code == 0, zh.output
+    assert "待发送" in cells(zh.output) and "已发送" in cells(zh.output)
+    assert "死信" in cells(zh.output)
+    assert not re.search(r"\b(pending|sent|dead)\b", zh.output), zh.output
+    zh = invoke("--store", store, "--lang", "zh", "deliver", "dead-letters")
+    assert cells(zh.output).count("死信") == 1, zh.output
+    en = invoke("--store", store, "--lang", "en", "deliver", "status", "--all")
+    assert {"pending", "sent", "dead"} <= set(cells(en.output)), en.output
+    shown = invoke("--store", store, "--lang", "zh", "deliver", "status", "--all", "--json")
+    statuses = {m["status"] for m in json.loads(shown.stdout)["messages"]}
+    assert statuses == {"pending", "sent", "dead"}  # machine keys stay in JSON
+    with i18n.use("zh_CN"):  # an outbox state is no other table's
+        assert i18n.term_text("pending", "outbox.STATUS_LABELS") == "待发送"
+        assert i18n.term_text("pending") == "pending"
+        assert i18n.term_text("sent") == "sent"
+
+
+def cells(output: str) -> list[str]:
+    """The cells of the rich tables in ``output``."""
+    return [c.strip() for line in output.splitlines() for c in re.split(r"[│┃]", line)[1:-1]]
+
+
+def test_deadline_names_inside_values_are_terms(app: Renda, store: str) -> None:
+    _, lead = deputy(app)
+    sid = drafted(app, lead)
+    app.submit_suggestion({"suggestion_id": sid, "date": "2024-09-10"}, lead)
+    app.accept_suggestion({"suggestion_id": sid, "date": "2024-09-20"}, STAFF)
+    assign = ("suggestion", "assign", str(sid), "--lead-unit", "省商务厅", "--co-unit")
+    zh = invoke("--store", store, "--lang", "zh", *assign, "省交通运输厅", "--date", "2024-09-27")
+    assert zh.exit_code == 0, zh.output
+    assert "答复期限 2024-12-27 (省商务厅)" in zh.output, zh.output
+    assert "协办意见期限" in zh.output and "申请调整截止日期 2024-10-" in zh.output
+    assert not re.search(r"_due|_until", zh.output), zh.output
+    zh = invoke("--store", store, "--lang", "zh", "suggestion", "show", str(sid))
+    assert "答复期限 2024-12-27 (省商务厅)" in cells(zh.output), zh.output
+    en = invoke("--store", store, "--lang", "en", "suggestion", "show", str(sid))
+    assert "reply due 2024-12-27 (省商务厅)" in cells(en.output), en.output
+    shown = invoke("--store", store, "--lang", "zh", "suggestion", "show", str(sid), "--json")
+    deadlines = {d["deadline"] for d in json.loads(shown.stdout)["open_deadlines"]}
+    assert deadlines == {"reply_due", "co_opinion_due"}  # machine keys stay in JSON
+    late = invoke("--store", store, "--lang", "zh", "suggestion", "overdue", "--on", "2025-01-06")
+    assert "答复期限" in cells(late.output) and "协办意见期限" in cells(late.output), late.output
+    assert not re.search(r"_due", late.output), late.output
+    tick = ("clock", "tick", "--as-of", "2024-12-28")
+    zh = invoke("--store", store, "--lang", "zh", *tick)
+    assert zh.exit_code == 0, zh.output
+    assert {"答复期限", "到期当日", "协办意见期限", "逾期第 9 周", "催办"} <= set(cells(zh.output))
+    assert not re.search(r"_due|overdue|urge|remind", zh.output), zh.output
+    with i18n.use("en"):
+        assert i18n.term_text("reply_due") == "reply due"
+    en = invoke("--store", store, "--lang", "en", "clock", "tick", "--as-of", "2024-12-28")
+    assert en.exit_code == 0 and "issued" in en.output  # ticked already: nothing new
+
+
+def test_a_parameters_name_in_usage_errors_is_its_name_in_the_help() -> None:
+    """Every command's missing argument is named as its usage line names it, in each
+    language (click builds "Missing argument 'X'" from the metavar the help shows)."""
+    from renda_core.i18n_tables import command_paths
+
+    checked = 0
+    for path, command in command_paths(cli):
+        arguments = [p for p in command.params if isinstance(p, click.Argument) and p.required]
+        if not arguments:
+            continue
+        for lang in ("zh", "en"):
+            result = invoke("--lang", lang, *path.split()[1:])
+            assert result.exit_code == 2, (path, result.output)
+            usage = result.output.splitlines()[0]
+            named = re.search(r"(?:Missing argument|缺少参数) '([^']+)'", result.output)
+            assert named, (path, result.output)
+            assert named.group(1) in usage, (path, lang, result.output)
+            if lang == "zh":
+                assert not re.search(r"\b[A-Z][A-Z_]{2,}\b", named.group(1)), result.output
+        checked += 1
+    assert checked > 50
+
+
+def test_a_bad_path_is_explained_in_the_active_language(tmp_path: Any) -> None:
+    missing = str(tmp_path / "nope.csv")
+    zh = invoke("--lang", "zh", "deputy", "import", missing)
+    assert zh.exit_code == 2
+    assert f"'文件' 的值无效：'{missing}': 没有这个文件或文件夹" in zh.output, zh.output
+    en = invoke("--lang", "en", "deputy", "import", missing)
+    assert f"Invalid value for 'FILE': '{missing}': No such file or directory" in en.output
+    folder = invoke("--lang", "zh", "deputy", "import", str(tmp_path))
+    assert "是一个文件夹" in folder.output and "directory" not in folder.output, folder.output
+    out = str(tmp_path / "none" / "x.csv")
+    zh = invoke("--lang", "zh", "deputy", "list", "--format", "csv", "--output", out)
+    assert zh.exit_code == 2
+    assert f"'--output' 的值无效：文件夹 '{tmp_path / 'none'}' 不存在" in zh.output, zh.output
+    zh = invoke("--lang", "zh", "deputy", "list", "--format", "csv", "--output", str(tmp_path))
+    assert "是文件夹；请给出文件路径" in zh.output, zh.output
+    en = invoke("--lang", "en", "deputy", "list", "--format", "csv", "--output", str(tmp_path))
+    assert "is a folder; give a file path" in en.output
+    js = invoke("--lang", "zh", "deputy", "import", missing, "--json")
+    assert "没有这个文件或文件夹" in json.loads(js.stderr)["message"], js.stderr
+
+
+def test_deliver_and_contact_lines_speak_chinese(store: str) -> None:
+    def zh(*args: str) -> str:
+        result = invoke("--store", store, "--lang", "zh", *args)
+        assert result.exit_code == 0, result.output
+        return str(result.output)
+
+    assert "派生 0 条；已发送 0 条，待重试 0 条，死信 0 条" in zh("deliver", "run", "--once")
+    assert zh("contact", "set", UNIT.role, "email", "a@b.cn") == "unit:省商务厅 email: a***@b.cn\n"
+    assert "a***@b.cn（未变）" in zh("contact", "set", UNIT.role, "email", "a@b.cn")
+    assert "没有可删除的地址" in zh("contact", "remove", UNIT.role, "phone")
+    assert "unit:省商务厅 email：已删除" in zh("contact", "remove", UNIT.role, "email")
+    en = invoke("--store", store, "--lang", "en", "contact", "remove", UNIT.role, "email")
+    assert en.output == "nothing to remove\n"
+    en = invoke("--store", store, "--lang", "en", "deliver", "run", "--once")
+    assert "derived 0; sent 0, retrying 0, dead letters 0" in en.output

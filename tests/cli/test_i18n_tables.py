@@ -158,10 +158,10 @@ def test_every_named_vocabulary_is_catalogued() -> None:
     """Each field of the table of vocabularies names an enumeration the catalogue tool
     reads, and both catalogues hold its terms under its own context."""
     from renda_core.cli.term_fields import ANY_COMMAND, FIELD_TERMS
-    from renda_core.i18n_extract import terms
+    from renda_core.i18n_extract import own_context_terms, terms
 
     vocabularies: dict[str, list[tuple[str, str]]] = {}
-    for value, label, where in terms():
+    for value, label, where in [*terms(), *own_context_terms()]:
         vocabularies.setdefault(where, []).append((value, label))
     named = {v for fields in FIELD_TERMS.values() for v in fields.values()}
     named |= set(ANY_COMMAND.values())

@@ -108,6 +108,12 @@ class RendaGroup(click.Group):
             obj = ctx.find_object(Env)
             raise RendaClickError(error, bool(obj and obj.as_json)) from error
         except click.UsageError as error:
+            if isinstance(error, click.BadParameter) and not hasattr(error, "renda_shown"):
+                from renda_core.cli.i18n import usage_message
+
+                shown = usage_message(error.message)  # a type's own, self.fail(…)
+                error.message = shown  # type: ignore[misc]
+                error.renda_shown = True  # type: ignore[attr-defined]
             if isinstance(error, JsonUsageError) or not _wants_json(ctx, rest):
                 raise
             raise JsonUsageError(error) from error

@@ -730,6 +730,35 @@ def error_text(error: RendaError) -> str:
     return translate_template(error.message, ERROR_TEMPLATES)
 
 
+#: the reasons the operating system gives for a path it cannot open (``strerror``),
+#: which a parameter type's usage error ends with ("'/nope.csv': No such file or
+#: directory"); catalogued under ``msgctxt "error"``
+OS_ERRORS: tuple[str, ...] = (
+    "No such file or directory",
+    "Permission denied",
+    "Is a directory",
+    "Not a directory",
+    "File name too long",
+    "Too many levels of symbolic links",
+    "Read-only file system",
+    "No space left on device",
+    "embedded null byte",
+)
+
+
+def usage_message(text: str) -> str:
+    """The message of a parameter type's usage error (``self.fail(…)``: click shows it
+    after "Invalid value for 'FILE':") in the active language: by its template, and an
+    operating system's reason at its end by :data:`OS_ERRORS`."""
+    if i18n.active_locale() is None:
+        return text
+    translated = translate_message(text, i18n.ERROR_CONTEXT)
+    for reason in OS_ERRORS:
+        if translated.endswith(reason):
+            return translated[: -len(reason)] + i18n.pgettext(i18n.ERROR_CONTEXT, reason)
+    return translated
+
+
 def catalogued_messages() -> list[tuple[str, str]]:
     """(msgctxt, msgid) of the CLI's own messages: error and field templates, progress
     ``msgctxt`` is ``""`` for messages without one."""
@@ -738,6 +767,7 @@ def catalogued_messages() -> list[tuple[str, str]]:
 
     return [
         *((i18n.ERROR_CONTEXT, t) for t in ERROR_TEMPLATES),
+        *((i18n.ERROR_CONTEXT, t) for t in OS_ERRORS),
         *((i18n.ERROR_CONTEXT, t) for t in FIELD_TEMPLATES),
         *((i18n.ERROR_CONTEXT, t) for t in field_errors.message_ids()),
         *((i18n.ERROR_CONTEXT, t) for t in problems.message_ids()),

@@ -163,15 +163,22 @@ def deliver_run(
     data = {"derived": derived, "failures_noticed": noticed, **run.to_dict()}
     if started is not None:
         data["started"] = started
-    skipped = f"started at log position {started['position']}; " if started else ""
-    emit(
-        data,
-        as_json,
-        lambda: (
-            f"{skipped}derived {derived}; sent {run.sent}, retrying {run.retried}, "
-            f"dead letters {run.dead}"
-        ),
-    )
+    counts = {"derived": derived, "sent": run.sent, "retried": run.retried, "dead": run.dead}
+
+    def line() -> str:
+        if started is None:
+            return message(
+                "derived {derived}; sent {sent}, retrying {retried}, dead letters {dead}",
+                **counts,
+            )
+        return message(
+            "started at log position {position}; derived {derived}; sent {sent}, "
+            "retrying {retried}, dead letters {dead}",
+            position=started["position"],
+            **counts,
+        )
+
+    emit(data, as_json, line)
 
 
 @deliver.command(name="status")
@@ -259,18 +266,30 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
         for r in issued:
             table.add_row(
                 *(
-                    str(r[c])
+                    _threshold(r[c]) if c == "threshold" else str(r[c])
                     for c in ("suggestion", "deadline", "owner", "due", "threshold", "kind")
                 )
             )
         if digest:
-            table.caption = (
-                f"digest to staff: {digest['overdue_count']} overdue, "
-                f"{digest['due_count']} due soon"
+            table.caption = message(
+                "digest to staff: {overdue} overdue, {due} due soon",
+                overdue=digest["overdue_count"],
+                due=digest["due_count"],
             )
         return table
 
     emit({"as_of": day.isoformat(), "issued": issued, "digest": digest}, as_json, render)
+
+
+def _threshold(threshold: str) -> str:
+    """A reminder's threshold (``before:10``, ``due``, ``overdue:2``) as a table shows
+    it, in the active language; ``--json`` keeps the key."""
+    name, _, number = threshold.partition(":")
+    if name == "before":
+        return message("{count} working days before", count=number)
+    if name == "overdue":
+        return message("week {week} overdue", week=number)
+    return message("on the due date") if name == "due" else threshold
 
 
 def _recipient(value: str) -> str:
@@ -341,11 +360,21 @@ def contact_set(
     e = env(ctx)
     day = parse_date(on, "date") or inputs.today()
     changed = notifier(ctx).set_contact(recipient, kind, value, on=day, actor=e.actor())
-    data = {"recipient": recipient, "kind": kind, "value": mask(kind, value), "changed": changed}
+    shown = mask(kind, value)
+    data = {"recipient": recipient, "kind": kind, "value": shown, "changed": changed}
     emit(
         data,
         as_json,
-        lambda: f"{recipient} {kind}: {data['value']}" + ("" if changed else " (unchanged)"),
+        lambda: (
+            message("{recipient} {kind}: {value}", recipient=recipient, kind=kind, value=shown)
+            if changed
+            else message(
+                "{recipient} {kind}: {value} (unchanged)",
+                recipient=recipient,
+                kind=kind,
+                value=shown,
+            )
+        ),
     )
 
 
@@ -366,7 +395,11 @@ def contact_remove(
     emit(
         {"recipient": recipient, "kind": kind, "changed": changed},
         as_json,
-        lambda: f"{recipient} {kind}: removed" if changed else "nothing to remove",
+        lambda: (
+            message("{recipient} {kind}: removed", recipient=recipient, kind=kind)
+            if changed
+            else message("nothing to remove")
+        ),
     )
 
 

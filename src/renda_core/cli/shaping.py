@@ -63,7 +63,7 @@ HEADERS_ZH: dict[str, str] = {
 }
 
 #: Sheet names of report sections (``--headers zh``).
-SECTIONS_ZH: dict[str, str] = {"summary": "概要", "rows": "明细"}
+SECTIONS_ZH: dict[str, str] = {"summary": "概要", "rows": "明细", "list": "列表", "value": "数值"}
 
 
 @dataclass
@@ -382,9 +382,9 @@ def to_sections(data: Any, headers: str, title: str = "") -> list[Any]:
 
     if isinstance(data, list):
         records = [r if isinstance(r, dict) else {"value": r} for r in data]
-        return [table_section(title or "list", records, headers)]
+        return [table_section(sheet_title(title or "list", headers), records, headers)]
     if not isinstance(data, dict):
-        return [table_section(title or "value", [{"value": data}], headers)]
+        return [table_section(sheet_title(title or "value", headers), [{"value": data}], headers)]
     summary: list[list[Any]] = []
     sections: list[Any] = []
     for key, value in data.items():
@@ -399,6 +399,13 @@ def to_sections(data: Any, headers: str, title: str = "") -> list[Any]:
         summary,
     )
     return [head, *sections] if summary or not sections else sections
+
+
+def sheet_title(title: str, headers: str) -> str:
+    """A sheet's name: under zh its Chinese (:data:`SECTIONS_ZH`, else as a header)."""
+    if headers != "zh":
+        return title
+    return SECTIONS_ZH.get(title) or header_label(title, headers)
 
 
 def _flatten(value: Any, prefix: str) -> list[tuple[str, Any]]:

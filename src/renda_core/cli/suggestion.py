@@ -83,12 +83,24 @@ def _done(
     line = message(template, suggestion_id=suggestion_id, **values)
     if dues:
         data = env(ctx).get_app().suggestion(suggestion_id)
-        shown = [f"{d['deadline']} {d['due']} ({d['owner']})" for d in data["open_deadlines"]]
+        shown = [_open_deadline(d) for d in data["open_deadlines"]]
         if data["status"] == Status.ASSIGNED.value:
-            shown.append(f"objection_until {data['objection_until']}")
+            until = data["objection_until"]
+            shown.append(message("{deadline} {due}", deadline="objection_until", due=until))
         if shown:
             line += " — " + ", ".join(shown)
     echo(line)
+
+
+def _open_deadline(entry: dict[str, Any]) -> str:
+    """A running deadline as a line shows it: ``reply_due 2026-03-01 (省商务厅)``, its
+    name a term (答复期限 in Chinese; the key stays in ``--json``)."""
+    return message(
+        "{deadline} {due} ({owner})",
+        deadline=entry["deadline"],
+        due=entry["due"],
+        owner=entry["owner"],
+    )
 
 
 # -- drafting ------------------------------------------------------------------------
@@ -641,7 +653,7 @@ def suggestion_show(
                 f"{ev['on']} {_rating(ev['attitude'])}/{_rating(ev['result'])}",
             )
         for d in data["open_deadlines"]:
-            table.add_row("open", f"{d['deadline']} {d['due']} ({d['owner']})")
+            table.add_row("open", _open_deadline(d))
         if data["urged"]:
             units = "、".join(f"{u} {n} 次" for u, n in by_unit.items())
             table.add_row("urged", f"已催办 {data['urged']} 次（{units}）")
@@ -738,7 +750,7 @@ def suggestion_overdue(
             for x in entries:
                 table.add_row(owner, x["deadline"], x["due"], str(x["days_late"]), x["title"])
         for p in pending:
-            due = f"pending: {p['year']} calendar missing"
+            due = message("pending: {year} calendar missing", year=p["year"])
             table.add_row(p["unit"] or "", p["deadline"], due, "", p["title"])
         return table
 

@@ -37,9 +37,15 @@ FIELD_TERMS: dict[str, dict[str, str]] = {
     "motion": {"status": "motion.MotionStatus"},
     "inspection": {"status": "inspection.InspectionStatus", "kind": "inspection.InspectionKind"},
     "area": {"kind": "division.DivisionKind"},
+    "deliver": {"status": "outbox.STATUS_LABELS"},
+    "clock": {"kind": "reminder.KIND_LABELS"},
 }
 #: fields that mean one enumeration in every command
-ANY_COMMAND: dict[str, str] = {"level": "values.Level", "target_level": "values.Level"}
+ANY_COMMAND: dict[str, str] = {
+    "level": "values.Level",
+    "target_level": "values.Level",
+    "deadline": "deadlines.DEADLINE_LABELS",
+}
 
 
 def vocabulary_of(field: str, context: str | None) -> str | None:

@@ -46,6 +46,18 @@ class Unit(StrEnum):
 
 UNIT_LABELS = {Unit.MONTHS: "个月", Unit.WORKING_DAYS: "个工作日", Unit.DAYS: "日"}
 
+#: the deadlines a suggestion runs (``open_deadlines``, the clock's reminders, overdue
+#: lists) by their key, with the Chinese name notifications and tables give them
+DEADLINE_LABELS = {
+    "assignment_due": "交办期限",
+    "reply_due": "答复期限",
+    "objection_until": "申请调整截止日期",
+    "co_opinion_due": "协办意见期限",
+    "rehandle_due": "重新办理答复期限",
+    "disclosure_due": "答复公开期限",
+    "commitment_due": "承诺事项期限",
+}
+
 
 def add_months(start: date, months: int) -> date:
     """Same day ``months`` later, clamped to the end of the month."""

@@ -20,6 +20,7 @@ from renda_core.domain.values import Actor
 #: kinds of reminder: before or on the due date (提醒), after it (催办)
 REMIND = "remind"
 URGE = "urge"
+KIND_LABELS = {REMIND: "提醒", URGE: "催办"}
 
 
 def reminder_id(suggestion_id: str, deadline: str, owner: str, due: date, threshold: str) -> UUID:

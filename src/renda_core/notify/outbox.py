@@ -27,6 +27,9 @@ from renda_core.application.textcipher import TextCipher, seal, unseal
 from renda_core.notify.messages import Message
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
+#: an outbox row's status as tables show it (its own vocabulary, ``term:outbox.STATUS_LABELS``:
+#: ``pending`` in another table is not a message waiting to be sent)
+STATUS_LABELS = {PENDING: "待发送", SENT: "已发送", DEAD: "死信"}
 DERIVED = "derived"  # meta key: the last log position derived
 STARTED = "started"  # meta key: where deriving started (``deliver run --since``), as JSON
 TABLES = ("outbox", "deliveries", "inbox", "meta", "tracked")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from renda_core.domain.deadlines import DEADLINE_LABELS
 from renda_core.domain.suggestion import OFFICE
 
 S = "renda:Suggestion."
@@ -171,15 +172,6 @@ def _citizen(event: Any, topic: str, ctx: RuleContext) -> Iterable[Draft]:
     }
     yield Draft(f"citizen:{o.id}", "citizen_update", values, str(o.id))
 
-
-DEADLINE_LABELS = {
-    "reply_due": "答复期限",
-    "rehandle_due": "重新办理答复期限",
-    "co_opinion_due": "协办意见期限",
-    "disclosure_due": "答复公开期限",
-    "assignment_due": "交办期限",
-    "commitment_due": "承诺事项期限",
-}
 
 BUILTIN_RULES: tuple[FunctionRule, ...] = (
     FunctionRule("unit.assigned", (S + "Assigned", S + "Reassigned"), _assigned),

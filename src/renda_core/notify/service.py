@@ -23,6 +23,7 @@ from eventsourcing.persistence import IntegrityError
 from renda_core.application.app import Renda, store_errors
 from renda_core.domain.calendar import CalendarYearUnknown
 from renda_core.domain.contact import Contact, check_recipient, contact_id
+from renda_core.domain.deadlines import DEADLINE_LABELS
 from renda_core.domain.errors import (
     ConcurrentModification,
     Forbidden,
@@ -43,7 +44,7 @@ from renda_core.notify.channels import (
 )
 from renda_core.notify.messages import Channel, DeliveryFailed, Message
 from renda_core.notify.outbox import DEAD, PENDING, SENT, Outbox
-from renda_core.notify.rules import BUILTIN_RULES, DEADLINE_LABELS, Draft, Rule
+from renda_core.notify.rules import BUILTIN_RULES, Draft, Rule
 from renda_core.notify.templates import record_url, render
 from renda_core.projections.runner import ProjectionRunner
 
