@@ -74,15 +74,18 @@ def steps(
 def sync(view: ViewUnit, doc: dict[str, Any], new: Mapping[FigureKey, int]) -> None:
     """Replace what ``doc`` contributed to the figures by ``new`` (only the difference
     is written); the contribution is kept in ``doc['_steps']``."""
-    old: dict[FigureKey, int] = {
-        (f, k, a, lv, int(y)): int(v) for f, k, a, lv, y, v in doc.get("_steps", [])
-    }
+    rows = [[*ident, value] for ident, value in sorted(new.items()) if value]
+    stored = doc.get("_steps")
+    if rows == stored:  # the usual case: the event did not change the contribution
+        return
+    stored = stored or []
+    old: dict[FigureKey, int] = {(f, k, a, lv, int(y)): int(v) for f, k, a, lv, y, v in stored}
     for ident in sorted(old.keys() | new.keys()):
         delta = new.get(ident, 0) - old.get(ident, 0)
         if delta:
             figure, key, area, level, year = ident
             view.add(figure, delta, key=key, area=area, level=level, year=year)
-    doc["_steps"] = [[*ident, value] for ident, value in sorted(new.items()) if value]
+    doc["_steps"] = rows
 
 
 def cumulative(ctx: ReportContext, figure: str, year: int, dim: str | None = None) -> Any:

@@ -113,6 +113,11 @@ class ProjectionRunner:
         self._current: set[str] = set()  # views known to be built by their adapter's version
         self._store_id: str | None = None
 
+    #: a rebuild's batches are this many times larger: each batch re-encodes every
+    #: document it changed and commits once per view, and a rebuild's shadow is read by
+    #: no one until it is complete (4: 0.12-0.13 → 0.17-0.19 of a bare read, measured)
+    rebuild_factor = 4
+
     def names(self, names: Iterable[str] | None = None) -> list[str]:
         if not names:
             return list(self.projections)
@@ -271,7 +276,7 @@ class ProjectionRunner:
             self._views[name] = shadow
             self._forget(name)
         try:
-            results = self._run(selected)
+            results = self._run(selected, self.batch_size * self.rebuild_factor)
         finally:
             shadows = {name: self._views[name] for name in selected}
             self._views.update(live)
@@ -311,7 +316,7 @@ class ProjectionRunner:
             self._states[name] = state
         return state
 
-    def _run(self, names: list[str]) -> list[CatchUpResult]:
+    def _run(self, names: list[str], batch_size: int | None = None) -> list[CatchUpResult]:
         results = {n: CatchUpResult(n, 0, self.position(n)) for n in names}
         head = self.head()  # after the positions: a view never looks ahead of a newer log
         self._check({n: r.position for n, r in results.items()}, head)
@@ -320,7 +325,7 @@ class ProjectionRunner:
             start = min(results[n].position for n in active)
             group = [n for n in active if results[n].position == start]
             with _no_cyclic_gc():
-                self._batch(group, start, head, results)
+                self._batch(group, start, head, results, batch_size or self.batch_size)
             active = [n for n in active if results[n].position < head and not results[n].error]
         for name in names:
             if results[name].error is None and name not in self._clean:
@@ -332,7 +337,12 @@ class ProjectionRunner:
         return [results[n] for n in names]
 
     def _batch(
-        self, group: list[str], start: int, head: int, results: dict[str, CatchUpResult]
+        self,
+        group: list[str],
+        start: int,
+        head: int,
+        results: dict[str, CatchUpResult],
+        batch_size: int,
     ) -> None:
         """One batch of the log for the adapters in ``group`` (all at ``start``)."""
         topic_sets = {n: frozenset(self.projections[n].topics) for n in group}
@@ -342,7 +352,7 @@ class ProjectionRunner:
         with store_errors("cannot read the event log"):
             notifications = self.app.recorder.select_notifications(
                 start=start,
-                limit=self.batch_size,
+                limit=batch_size,
                 stop=head,
                 topics=topics,
                 inclusive_of_start=False,
@@ -353,9 +363,13 @@ class ProjectionRunner:
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 decoded.append((notification.id, notification.topic, event))
+        del notifications  # the stored bytes: only the decoded events are needed now
+        present = {topic for _, topic, _ in decoded}
         for name in group:
             wanted = topic_sets[name]
-            mine = [d for d in decoded if not wanted or d[1] in wanted]
+            mine = decoded
+            if wanted and not present <= wanted:
+                mine = [d for d in decoded if d[1] in wanted]
             self._deliver(name, mine, start, end, results[name])
 
     def _deliver(

@@ -105,6 +105,7 @@ class ViewUnit:
         self._history: dict[FigureKey, list[int]] = {}
         #: the events that changed counters: (position, recorded time)
         self._moments: list[tuple[int, datetime]] = []
+        self._moment_position = -1  # the position of the last of ``_moments``
         self.position = 0
         self._event: Any = None
         self._moment: datetime | None = None
@@ -123,8 +124,9 @@ class ViewUnit:
         self._moment = recorded_at
         self._recorded_at = ""
         self.events += 1
-        self._before_entities.clear()
-        self._before_figures.clear()
+        if self._undo:  # without undo nothing is kept to clear
+            self._before_entities.clear()
+            self._before_figures.clear()
 
     def undo_event(self) -> None:
         """Take back everything the current event changed (it raised)."""
@@ -150,6 +152,7 @@ class ViewUnit:
                     del self._history[key]
         if self._moments and self._moments[-1][0] == self.position:
             self._moments.pop()
+            self._moment_position = self._moments[-1][0] if self._moments else -1
         self._before_entities.clear()
         self._before_figures.clear()
         self.events -= 1
@@ -256,10 +259,12 @@ class ViewUnit:
         if delta == 0:
             return
         ident: FigureKey = (figure, key, area, level, year)
+        figures = self._figures
+        current = figures.get(ident, _ABSENT)
         if self._undo and ident not in self._before_figures:
-            self._before_figures[ident] = self._figures.get(ident, _ABSENT)
-        value = self.value(ident) + delta
-        self._figures[ident] = value
+            self._before_figures[ident] = current
+        value = (self.value(ident) if current is _ABSENT else current) + delta
+        figures[ident] = value
         position = self.position
         changes = self._history.get(ident)
         if changes is None:
@@ -268,10 +273,10 @@ class ViewUnit:
             changes[-1] = value
         else:
             changes += (position, value)
-        moments = self._moments
-        if not moments or moments[-1][0] != position:
+        if self._moment_position != position:
             assert self._moment is not None, "begin() names the event's recorded time"
-            moments.append((position, self._moment))
+            self._moments.append((position, self._moment))
+            self._moment_position = position
 
     def value(self, ident: FigureKey) -> int:
         """The current value of a counter (0 if it never changed)."""

@@ -190,14 +190,19 @@ class View:
         ``IntegrityError`` and nothing is written — another runner (a concurrent
         catch-up, a rebuild's reset) moved the view meanwhile. Without it, a position not
         greater than the stored one is refused.
+
+        The rows are made (documents encoded) before the transaction begins: it stays
+        open only while they are sent (PostgreSQL ends a session idle in a transaction
+        for longer than eventsourcing's timeout, 5 s by default).
         """
+        rows = None if changes is None else _Rows(self, changes)
         with self._transaction(commit=True) as c:
             if after is None:
                 self._insert_tracking_in(c, tracking)
             else:
                 self._move_tracking(c, tracking, after)
-            if changes is not None:
-                self._write_changes(c, changes)
+            if rows is not None:
+                self._write_rows(c, rows)
 
     def _move_tracking(self, c: Cursor, tracking: Tracking, after: int) -> None:
         table = self._tracking_table()
@@ -220,60 +225,51 @@ class View:
             f"view {self.view_name} is no longer at position {after}: written by another runner"
         )
 
-    def _write_changes(self, c: Cursor, changes: ViewChanges) -> None:
+    def _write_rows(self, c: Cursor, rows: _Rows) -> None:
         p = self.prefix
-        upserts, deletes = [], []
-        for kind, key, doc in changes.entity_changes():
-            if doc is None:
-                deletes.append((kind, key))
-            else:
-                upserts.append((kind, key, self._encode_doc(doc)))
-        if deletes:
-            c.executemany(self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), deletes)
-        if upserts:
+        if rows.deletes:
             c.executemany(
-                self._sql(
-                    f"INSERT INTO {p}entities (kind, key, doc) VALUES (?,?,?) "
-                    "ON CONFLICT (kind, key) DO UPDATE SET doc=excluded.doc"
-                ),
-                upserts,
+                self._sql(f"DELETE FROM {p}entities WHERE kind=? AND key=?"), rows.deletes
             )
-        figures = [(*key, value) for key, value in changes.figure_changes()]
-        if figures:
-            c.executemany(
-                self._sql(
-                    f"INSERT INTO {p}figures (figure, key, area, level, year, "
-                    "value) VALUES (?,?,?,?,?,?) ON CONFLICT (figure, key, area, "
-                    "level, year) DO UPDATE SET value=excluded.value"
-                ),
-                figures,
-            )
-        history = [
-            (*key, position, value, first, None if earlier is None else _encode(earlier))
-            for key, position, value, first, earlier in changes.history_rows()
-        ]
-        if history:
-            c.executemany(
-                self._sql(
-                    f"INSERT INTO {p}figure_history (figure, key, area, level, year, "
-                    "position, value, first_position, earlier) VALUES (?,?,?,?,?,?,?,?,?)"
-                ),
-                history,
-            )
-        moments = changes.moments()
-        if moments:
-            stamps = [(position, recorded(moment)) for position, moment in moments]
-            times = [stamp for _, stamp in stamps]
-            detail = None
-            if len(stamps) > 1:
-                detail = _encode([part for stamp in stamps for part in stamp])
+        if rows.upserts:
+            self._insert_rows(c, "entities", _ENTITY_COLUMNS, rows.upserts, conflict=2)
+        if rows.figures:
+            self._insert_rows(c, "figures", _FIGURE_COLUMNS, rows.figures, conflict=5)
+        if rows.history:
+            self._insert_rows(c, "figure_history", _HISTORY_COLUMNS, rows.history)
+        if rows.moment is not None:
             c.execute(
                 self._sql(
                     f"INSERT INTO {p}moments (position, first_recorded, last_recorded, "
                     "detail) VALUES (?,?,?,?)"
                 ),
-                (stamps[-1][0], min(times), max(times), detail),
+                rows.moment,
             )
+
+    def _insert_rows(
+        self,
+        c: Cursor,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        rows: list[tuple[Any, ...]],
+        *,
+        conflict: int = 0,
+    ) -> None:
+        """Insert ``rows`` into the view's ``table``; with ``conflict``, a row whose first
+        ``conflict`` columns (the key) are stored already replaces the other columns.
+        ``columns``: (name, SQL type) pairs. One statement per row, in one call.
+
+        (PostgreSQL could take all the rows in one statement, each column an array
+        through ``unnest``: tried, same views, and no faster on the shared server of
+        2026-11-30, whose time went to executing the statements, not to round trips.)"""
+        names = [name for name, _ in columns]
+        sql = (
+            f"INSERT INTO {self.prefix}{table} ({', '.join(names)}) "
+            f"VALUES ({','.join('?' for _ in names)})"
+        )
+        if conflict:
+            sql += _on_conflict(names, conflict)
+        c.executemany(self._sql(sql), rows)
 
     def set_meta(self, key: str, value: str | None) -> None:
         p = self.prefix
@@ -461,6 +457,61 @@ class View:
         return found
 
 
+class _Rows:
+    """What a batch writes to a view, as rows ready to be sent."""
+
+    __slots__ = ("deletes", "figures", "history", "moment", "upserts")
+
+    def __init__(self, view: View, changes: ViewChanges) -> None:
+        self.upserts: list[tuple[Any, ...]] = []
+        self.deletes: list[tuple[str, str]] = []
+        for kind, key, doc in changes.entity_changes():
+            if doc is None:
+                self.deletes.append((kind, key))
+            else:
+                self.upserts.append((kind, key, view._encode_doc(doc)))
+        self.figures: list[tuple[Any, ...]] = [
+            (*key, value) for key, value in changes.figure_changes()
+        ]
+        self.history: list[tuple[Any, ...]] = [
+            (*key, position, value, first, None if earlier is None else _encode(earlier))
+            for key, position, value, first, earlier in changes.history_rows()
+        ]
+        self.moment: tuple[Any, ...] | None = None
+        moments = changes.moments()
+        if moments:
+            stamps = [(position, recorded(moment)) for position, moment in moments]
+            times = [stamp for _, stamp in stamps]
+            detail = None
+            if len(stamps) > 1:
+                detail = _encode([part for stamp in stamps for part in stamp])
+            self.moment = (stamps[-1][0], min(times), max(times), detail)
+
+
+#: the columns written in each batch, with their SQL types (for PostgreSQL's arrays)
+_ENTITY_COLUMNS = (("kind", "text"), ("key", "text"), ("doc", "text"))
+_FIGURE_COLUMNS = (
+    ("figure", "text"),
+    ("key", "text"),
+    ("area", "text"),
+    ("level", "text"),
+    ("year", "bigint"),
+    ("value", "bigint"),
+)
+_HISTORY_COLUMNS = (
+    *_FIGURE_COLUMNS[:5],
+    ("position", "bigint"),
+    ("value", "bigint"),
+    ("first_position", "bigint"),
+    ("earlier", "text"),
+)
+
+
+def _on_conflict(names: Sequence[str], key: int) -> str:
+    updates = ", ".join(f"{name}=excluded.{name}" for name in names[key:])
+    return f" ON CONFLICT ({', '.join(names[:key])}) DO UPDATE SET {updates}"
+
+
 def _last_change(flat: list[int], position: int, value: int | None) -> int | None:
     """The value of the last change at or before ``position`` in ``[position, value,
     …]`` (ascending), or ``value`` if none is."""
@@ -532,6 +583,10 @@ def open_view(store: StoreConfig, view_name: str) -> View:
         # A view is written by one runner at a time: one pooled connection (the pool
         # grows when it needs another), not the log's four for each of a dozen views.
         env["POSTGRES_POOL_SIZE"] = "1"
+        # A batch's rows are sent as a few large statements; while the client prepares
+        # the next one the session is idle in its transaction, for seconds on a busy
+        # machine: more than eventsourcing's default limit (5 s) allows.
+        env.setdefault("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "60")
     if store.is_sqlite and store.location != MEMORY:
         store.open_views_dir.mkdir(parents=True, exist_ok=True)
     factory = InfrastructureFactory.construct(Environment(name=view_name, env=env))
