@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
-from renda_core.application.inputs import LINE_CONTROLS, date_policy, is_control
+from renda_core.application.inputs import CONTROL, CONTROL_BUT_LINES, date_policy
 
 
 def _not_empty(value: Any) -> Any:
@@ -65,19 +65,19 @@ PlannedDate = Annotated[date, BeforeValidator(_not_empty), AfterValidator(_plann
 def _short_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty or only spaces")
-    bad = next((c for c in value if is_control(c)), None)
+    bad = CONTROL.search(value)
     if bad is not None:
-        raise ValueError(f"control character U+{ord(bad):04X} is not allowed here")
+        raise ValueError(f"control character U+{ord(bad.group()):04X} is not allowed here")
     return value
 
 
 def _long_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty or only spaces")
-    bad = next((c for c in value if is_control(c) and c not in LINE_CONTROLS), None)
+    bad = CONTROL_BUT_LINES.search(value)
     if bad is not None:
         raise ValueError(
-            f"control character U+{ord(bad):04X} is not allowed (only newline and tab)"
+            f"control character U+{ord(bad.group()):04X} is not allowed (only newline and tab)"
         )
     return value
 

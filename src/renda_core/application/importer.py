@@ -245,13 +245,50 @@ def _may_refer(raw: str) -> bool:
     return "@" in raw or "\\u0040" in raw
 
 
-def _envelope(raw: str) -> Envelope | None:
-    """The line as an envelope, parsed and validated in one pass by pydantic; None
-    when that fails (the caller then parses it again step by step, for the errors)."""
+def _envelope(raw: str, actors: dict[tuple[str, str], ActorModel]) -> Envelope | None:
+    """The line as an envelope; None when it is not one (the caller then parses it
+    again step by step, for the errors).
+
+    The usual line (no ``new_id``, an actor seen before) is checked here without
+    building it through pydantic: the actor as validated the first time (``actors``,
+    by id and role), the rest by the envelope's own constraints. Any other line is
+    validated by pydantic in one pass, as before.
+    """
+    fast = _plain_envelope(raw, actors)
+    if fast is not None:
+        return fast
     try:
-        return Envelope.model_validate_json(raw)
+        envelope = Envelope.model_validate_json(raw)
     except ValidationError:
         return None
+    actors.setdefault((envelope.actor.id, envelope.actor.role), envelope.actor)
+    return envelope
+
+
+_PLAIN_KEYS = frozenset({"id", "command", "actor", "data"})
+
+
+def _plain_envelope(raw: str, actors: dict[tuple[str, str], ActorModel]) -> Envelope | None:
+    """What ``Envelope.model_validate_json(raw)`` gives for a line of exactly the
+    fields id, command, actor (one already validated) and data; None for any other."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    if type(obj) is not dict or obj.keys() != _PLAIN_KEYS:
+        return None
+    cid, command, actor, data = obj["id"], obj["command"], obj["actor"], obj["data"]
+    if type(cid) is not str or not 1 <= len(cid) <= 200 or type(command) is not str:
+        return None
+    if type(data) is not dict or type(actor) is not dict or len(actor) != 2:
+        return None
+    actor_id, role = actor.get("id"), actor.get("role")
+    if type(actor_id) is not str or type(role) is not str:
+        return None
+    known = actors.get((actor_id, role))
+    if known is None:
+        return None
+    return Envelope.model_construct(id=cid, command=command, actor=known, data=data)
 
 
 def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
@@ -270,6 +307,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     ids: dict[str, uuid.UUID] = {}  # command id -> the id "@<command id>" names
     seen_at: dict[str, int] = {}  # command id -> its line
     creators: dict[uuid.UUID, tuple[int, str]] = {}  # record id -> (line, command id)
+    actors: dict[tuple[str, str], ActorModel] = {}  # (id, role) -> as validated
 
     def fail(line: int, fld: str, message: str, item: Mapping[str, Any] | None = None) -> None:
         """One bad field of a line (``item``: pydantic's, its type and msgid kept)."""
@@ -278,7 +316,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        envelope = _envelope(raw)
+        envelope = _envelope(raw, actors)
         if envelope is None:
             try:
                 obj = json.loads(raw)

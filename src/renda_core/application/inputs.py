@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,6 +119,14 @@ def is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc"
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The first control character of a text (what :func:`is_control` says of each
+character, in one pass in C: category Cc is exactly U+0000–U+001F and U+007F–U+009F)."""
+
+CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The first control character other than newline and tab (:data:`LINE_CONTROLS`)."""
+
+
 # -- showing input back ---------------------------------------------------------------
 
 SHOWN_LIMIT = 80
@@ -126,7 +135,7 @@ SHOWN_HEAD = 60
 
 def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
     """Control characters as visible escapes (``\\x1b``, ``\\n``): safe on a terminal."""
-    if not any(is_control(c) for c in text):
+    if CONTROL.search(text) is None:
         return text
     out = []
     for c in text:

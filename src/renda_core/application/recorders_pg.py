@@ -5,7 +5,7 @@ the ``postgres`` extra."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +21,7 @@ from eventsourcing.postgres import (
     PostgresDatastore,
 )
 from eventsourcing.utils import retry
-from psycopg import Cursor
+from psycopg import Cursor, Transaction
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
@@ -200,22 +200,35 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
         ids are then drawn from the table's sequence in one statement and the events
         are streamed with ``COPY … FROM STDIN (FORMAT BINARY)`` carrying them, the
         chain links likewise: a fixed handful of round trips per write, however many
-        events (the library's ``INSERT … SELECT unnest(…)`` dumps every event as a
+        events. BEGIN, the lock, NOTIFY, the ids and the chain's head go in one
+        pipelined round trip (the library's ``INSERT … SELECT unnest(…)`` dumps every event as a
         text composite, and its pipelined ``executemany`` hung past ≈13,000 events).
         """
         command_ids, _ = _applied_rows(kwargs)
         if not stored_events and not command_ids:
             return []
         notification_ids: list[int] = []
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(),
-            conn.cursor() as curs,
-        ):
-            if stored_events:
-                self._lock_table(curs)
-                self._notify_channel(curs)
-                notification_ids = self._take_ids(curs, len(stored_events))
+        with self.datastore.get_connection() as conn, ExitStack() as transaction:
+            curs = transaction.enter_context(conn.cursor())
+            if not stored_events:
+                transaction.enter_context(conn.transaction())
+            else:
+                self._sequence_name(conn)
+                # One round trip: BEGIN, the lock, NOTIFY (sent at commit, once per
+                # transaction), the new ids and the chain's head, pipelined (COPY is
+                # not allowed in a pipeline: the transaction goes on after it).
+                ids = transaction.enter_context(conn.cursor())
+                last = transaction.enter_context(conn.cursor())
+                with conn.pipeline():
+                    # Not conn.transaction(): inside a pipeline it keeps one open until
+                    # the transaction ends, and COPY cannot run in it.
+                    transaction.enter_context(Transaction(conn))
+                    self._lock_table(curs)
+                    self._notify_channel(curs)
+                    self._request_ids(ids, len(stored_events))
+                    last.execute(self.chain_sql.head)
+                notification_ids = sorted(row["id"] for row in ids.fetchall())
+                row = last.fetchone()
                 self._copy_events(curs, notification_ids, stored_events)
                 append_chain(
                     curs,
@@ -223,26 +236,55 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
                     notification_ids,
                     stored_events,
                     lambda links: self._copy_links(curs, links),
+                    head_read=True,
+                    known_head=None if row is None else (int(row["position"]), str(row["hash"])),
                 )
             self._insert_events(curs, stored_events, **kwargs)
         return notification_ids
 
-    def _take_ids(self, curs: Cursor[DictRow], count: int) -> list[int]:
-        """``count`` new notification ids, ascending (the table is locked: no other
-        writer takes any meanwhile)."""
-        if self._sequence is None:
+    def last_notification(self) -> Notification | None:
+        """The last event of the log, in one statement (the clock's floor: see
+        :func:`renda_core.application.audit.clock.last_recorded_time`)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(
-                "SELECT pg_get_serial_sequence(%s, 'notification_id') AS seq",
-                (self._qualified(self.events_table_name),),
+                SQL(
+                    "SELECT notification_id, originator_id, originator_version, topic, state "
+                    "FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1"
+                ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                prepare=True,
             )
             row = curs.fetchone()
+        if row is None:
+            return None
+        return Notification(
+            id=row["notification_id"],
+            originator_id=row["originator_id"],
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
+
+    def _sequence_name(self, conn: Any) -> str:
+        """The notification ids' sequence (looked up once)."""
+        if self._sequence is None:
+            with conn.cursor() as curs:
+                curs.execute(
+                    "SELECT pg_get_serial_sequence(%s, 'notification_id') AS seq",
+                    (self._qualified(self.events_table_name),),
+                )
+                row = curs.fetchone()
             assert row is not None and row["seq"], "the events table has no id sequence"
             self._sequence = str(row["seq"])
+        return self._sequence
+
+    def _request_ids(self, curs: Cursor[DictRow], count: int) -> None:
+        """Ask for ``count`` new notification ids (the table is locked: no other writer
+        takes any meanwhile); the rows are read after the pipeline."""
+        assert self._sequence is not None
         curs.execute(
             "SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)",
             (self._sequence, count),
         )
-        return sorted(row["id"] for row in curs.fetchall())
 
     def _copy_events(
         self, curs: Cursor[DictRow], ids: Sequence[int], stored_events: Sequence[StoredEvent]

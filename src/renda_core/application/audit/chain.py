@@ -252,17 +252,23 @@ def append_chain(
     positions: Sequence[int],
     stored_events: Sequence[Any],
     write: Callable[[Iterable[tuple[int, int, str, str]]], None] | None = None,
+    *,
+    head_read: bool = False,
+    known_head: tuple[int, str] | None = None,
 ) -> None:
     """Link newly inserted events (in the transaction that inserted them).
 
     ``positions`` are their notification ids, in the order of ``stored_events``.
     ``write`` writes the (position, prev_position, digest, hash) rows itself (the
     PostgreSQL recorder copies them in one stream); by default ``executemany``.
+    With ``head_read``, ``known_head`` is :func:`head` as already read in this
+    transaction after the lock (the PostgreSQL recorder reads it in the same round
+    trip as the lock); by default it is read here.
     """
     if not stored_events:
         return
     first = min(positions)
-    last = head(curs, sql)
+    last = known_head if head_read else head(curs, sql)
     if last is None:
         last = chain_unchained(curs, sql, first)
     elif last[0] >= first:

@@ -20,7 +20,17 @@ from typing import Any
 
 
 def last_recorded_time(app: Any) -> datetime | None:
-    """The recorded time of the last event in the log (None when it is empty)."""
+    """The recorded time of the last event in the log (None when it is empty).
+
+    A recorder with ``last_notification()`` (PostgreSQL) reads the last event in one
+    statement; otherwise the log's last position is read, then its event."""
+    read_last = getattr(app.recorder, "last_notification", None)
+    if read_last is not None:
+        notification = read_last()
+        if notification is None:
+            return None
+        stamp: datetime = app.mapper.to_domain_event(notification).timestamp
+        return stamp
     last = app.recorder.max_notification_id()
     if not last:
         return None
