@@ -163,13 +163,14 @@ def table_labels(root: click.Group) -> Iterator[tuple[tuple[str, str], str]]:
     """((command path, label), where) of every table label of every command, and of
     the keys its exports carry that no table shows
     (:data:`renda_core.cli.export_headers.EXPORT_KEYS`)."""
-    from renda_core.cli.export_headers import EXPORT_KEYS
+    from renda_core.cli.export_headers import EXPORT_KEYS, FIGURE_PARTS
 
     paths = {path for path, _ in command_paths(root)}
-    for path, keys in EXPORT_KEYS.items():
-        if path in paths:
-            for key in keys:
-                yield (path, key), "renda_core.cli.export_headers.EXPORT_KEYS"
+    for source, keyed in (("EXPORT_KEYS", EXPORT_KEYS), ("FIGURE_PARTS", FIGURE_PARTS)):
+        for path, keys in keyed.items():
+            if path in paths:
+                for key in keys:
+                    yield (path, key), f"renda_core.cli.export_headers.{source}"
     for path, command in command_paths(root):
         for fn in functions_of(command):
             tree = _tree(fn)

@@ -392,13 +392,31 @@ def to_sections(data: Any, headers: str, title: str = "") -> list[Any]:
             sections.append(table_section(header_label(key, headers), value, headers))
         else:
             for path, leaf in _flatten(value, key):
-                summary.append([path, leaf])
+                summary.append([figure_label(path, headers), leaf])
     head = Section(
         SECTIONS_ZH["summary"] if headers == "zh" else "summary",
         [header_label("figure", headers), header_label("value", headers)],
         summary,
     )
     return [head, *sections] if summary or not sections else sections
+
+
+def figure_label(path: str, headers: str) -> str:
+    """A figure's name in a report's summary sheet: under en its path
+    (``by_level.provincial``); under zh each part by its header, else as a term
+    (``按级别·省级``), a part that is data (a year, a unit's name) as it is."""
+    if headers != "zh":
+        return path
+    from renda_core import i18n
+
+    labels = []
+    for part in path.split("."):
+        label = header_label(part, headers)
+        if label == part:
+            with i18n.use("zh_CN"):
+                label = i18n.term_text(part)
+        labels.append(label)
+    return "·".join(labels)
 
 
 def sheet_title(title: str, headers: str) -> str:
