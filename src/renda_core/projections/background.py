@@ -28,6 +28,8 @@ from renda_core.domain.errors import RendaError
 log = logging.getLogger(__name__)
 
 PARENT_POLL = 0.5  # seconds between the child's checks that its parent lives
+#: set (to anything) to have the child print its peak RSS to stderr when it ends
+MAXRSS_ENV = "RENDA_DEBUG_FOLLOWER_MAXRSS"
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -61,6 +63,16 @@ def _follow(
             log.warning("background catch-up stopped: %s", error.message)
         finally:
             runner.close()
+            if os.environ.get(MAXRSS_ENV):
+                _print_maxrss()
+
+
+def _print_maxrss() -> None:
+    import resource
+    import sys
+
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(f"renda follower: peak RSS {peak_kib / 1024:.1f} MB", file=sys.stderr, flush=True)
 
 
 class BackgroundCatchUp:

@@ -40,7 +40,7 @@ from renda_core.application.base import RendaBase, store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ViewsAhead
 from renda_core.ports.contracts import Projection
-from renda_core.projections.unit import ViewState, ViewUnit
+from renda_core.projections.unit import ViewState, ViewUnit, WrittenKeys
 from renda_core.projections.views import View, open_view
 
 log = logging.getLogger(__name__)
@@ -312,7 +312,7 @@ class ProjectionRunner:
         state = self._states.get(name)
         if state is None or state.position != position:
             # Position 0: nothing was ever written to this view, so it is empty.
-            state = ViewState(position, written=set() if position == 0 else None)
+            state = ViewState(position, written=WrittenKeys() if position == 0 else None)
             self._states[name] = state
         return state
 

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from renda_core.projections.views import FigureKey, View, recorded
@@ -63,20 +64,69 @@ def _walk(doc: Any) -> Any:
     return doc
 
 
+class WrittenKeys:
+    """The entity keys written since the view was empty, as a bitmap of their hashes (a
+    Bloom filter with one hash function): a key not in it was never written, a key in it
+    may have been (then the view is asked). Its size is fixed (``BITS`` / 8 bytes), where
+    a set of the keys themselves grew with the log (about 180 bytes a key).
+    """
+
+    __slots__ = ("_bits", "count")
+
+    BITS = 1 << 22  # 512 KiB a view
+    _MASK = BITS - 1
+
+    def __init__(self, keys: Iterable[tuple[str, str]] = ()) -> None:
+        self._bits = bytearray(self.BITS >> 3)
+        self.count = 0  # bits set: the share of false "may have been written" is count / BITS
+        self.update(keys)
+
+    def update(self, keys: Iterable[tuple[str, str]]) -> None:
+        bits, mask = self._bits, self._MASK
+        for key in keys:
+            at = hash(key) & mask
+            bit = 1 << (at & 7)
+            if not bits[at >> 3] & bit:
+                bits[at >> 3] |= bit
+                self.count += 1
+
+    def add(self, key: tuple[str, str]) -> None:
+        self.update((key,))
+
+    def __contains__(self, key: object) -> bool:
+        at = hash(key) & self._MASK
+        return bool(self._bits[at >> 3] & (1 << (at & 7)))
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @dataclass
 class ViewState:
     """What the runner knows of a view between batches (valid at ``position`` only)."""
 
     position: int
+    #: counters' values as stored (all of them while ``figures_complete``)
     figures: dict[FigureKey, int] = field(default_factory=dict)
     #: entity keys written since the view was empty; None if it was not empty when seen
-    written: set[tuple[str, str]] | None = None
+    #: (a set given here is turned into :class:`WrittenKeys`)
+    written: WrittenKeys | set[tuple[str, str]] | None = None
     #: the documents most recently written, as stored (saves reading them back)
     docs: OrderedDict[tuple[str, str], dict[str, Any] | None] = field(default_factory=OrderedDict)
+    #: ``figures`` holds every counter the view holds (a counter not in it is 0); None:
+    #: as ``written`` says (the view was empty when seen)
+    figures_complete: bool | None = None
 
     #: bounds on what is kept in memory (beyond them the view is read instead)
     MAX_DOCS = 5_000
-    MAX_WRITTEN = 100_000
+    MAX_WRITTEN = WrittenKeys.BITS // 8  # bits set: beyond, 1 in 8 reads would be wasted
+    MAX_FIGURES = 50_000
+
+    def __post_init__(self) -> None:
+        if isinstance(self.written, set):
+            self.written = WrittenKeys(self.written)
+        if self.figures_complete is None:
+            self.figures_complete = self.written is not None
 
     def remember(self, docs: dict[tuple[str, str], dict[str, Any] | None]) -> None:
         for ident, doc in docs.items():
@@ -88,6 +138,18 @@ class ViewState:
             self.written.update(docs)
             if len(self.written) > self.MAX_WRITTEN:
                 self.written = None  # too many to remember: ask the view from now on
+
+    def remember_figures(self, changed: dict[FigureKey, int]) -> None:
+        """The counters a batch wrote, as the most recently used; beyond ``MAX_FIGURES``
+        the least recently written quarter is forgotten (and read from the view again)."""
+        figures = self.figures
+        for ident, value in changed.items():
+            figures.pop(ident, None)
+            figures[ident] = value
+        if len(figures) > self.MAX_FIGURES:
+            self.figures_complete = False
+            for ident in list(islice(figures, len(figures) - self.MAX_FIGURES * 3 // 4)):
+                del figures[ident]
 
 
 class ViewUnit:
@@ -166,7 +228,7 @@ class ViewUnit:
 
     def written(self, position: int) -> None:
         """The batch is stored at ``position``: remember what the view now holds."""
-        self._state.figures.update(self._figures)
+        self._state.remember_figures(self._figures)
         self._state.remember(self._entities)
         self._state.position = position
 
@@ -284,7 +346,7 @@ class ViewUnit:
             return self._figures[ident]
         stored = self._state.figures
         if ident not in stored:
-            if self._state.written is not None:  # the view was empty: nothing stored
+            if self._state.figures_complete:  # every stored counter is in ``stored``
                 return 0
             stored[ident] = self._view.get_figures([ident]).get(ident, 0)
         return stored[ident]

@@ -1,0 +1,106 @@
+"""What a runner keeps of a view between batches is bounded, and the view is the same.
+
+The keys written since the view was empty are a fixed-size bitmap (``WrittenKeys``): it
+never says "not written" of a key that was. The counters kept in memory are bounded
+(``ViewState.MAX_FIGURES``): a forgotten counter is read from the view again, so the
+figures written are those of an unbounded cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from eventsourcing.persistence import Tracking
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from renda_core import Renda
+from renda_core.projections.unit import ViewState, ViewUnit, WrittenKeys
+from renda_core.projections.views import View, open_view
+
+keys = st.tuples(st.sampled_from(["代表", "station", "建议"]), st.text(max_size=12))
+
+
+@given(st.lists(keys, max_size=200), st.lists(keys, max_size=50))
+def test_written_keys_never_forget_a_key(
+    written: list[tuple[str, str]], more: list[tuple[str, str]]
+) -> None:
+    seen = WrittenKeys(written)
+    seen.update(more)
+    for key in written + more:
+        assert key in seen
+    assert 0 < len(seen) <= len(set(written + more)) or not (written or more)
+
+
+def test_written_keys_say_no_of_most_keys_never_written() -> None:
+    seen = WrittenKeys(("代表", str(i)) for i in range(10_000))
+    misses = sum(("站", str(i)) in seen for i in range(10_000))
+    assert misses < 200  # 10,000 of 4M bits set: about 0.25 % false "may have been"
+
+
+def test_a_set_given_to_view_state_becomes_written_keys() -> None:
+    state = ViewState(0, written={("代表", "1")})
+    assert isinstance(state.written, WrittenKeys)
+    assert ("代表", "1") in state.written
+    assert state.figures_complete is True
+    assert ViewState(5).figures_complete is False
+
+
+@pytest.fixture
+def view(app: Renda) -> Iterator[View]:
+    opened = open_view(app.store, "bounded_state")
+    yield opened
+    opened.datastore.close()  # type: ignore[attr-defined]
+
+
+Batch = list[list[tuple[str, int]]]  # events, each a list of (counter key, delta)
+
+
+def write(view: View, batches: list[Batch], bound: int) -> dict[str, int]:
+    """Write ``batches`` through one ViewState bounded to ``bound`` counters; the
+    counters' values as each unit saw them when it wrote."""
+    state = ViewState(0, written=set())
+    state.MAX_FIGURES = bound
+    position, start = 0, 0
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    for batch in batches:
+        unit = ViewUnit(view, state)
+        for adds in batch:
+            position += 1
+            unit.begin(position, moment + timedelta(seconds=position))
+            for key, delta in adds:
+                unit.add("件数", delta, key=key)
+        if position > start:
+            view.apply(Tracking("app", position), unit, after=start)
+            unit.written(position)
+            start = position
+        assert len(state.figures) <= bound
+    return {f.key: f.value for f in view.figures(position=position)}
+
+
+batches = st.lists(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(-2, 3)), max_size=3),
+        max_size=4,
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(log=batches)
+def test_bounded_counters_write_what_unbounded_ones_do(view: View, log: list[Batch]) -> None:
+    view.reset("app")
+    got = write(view, log, bound=2)
+    expected: dict[str, int] = {}
+    for batch in log:
+        for adds in batch:
+            for key, delta in adds:
+                expected[key] = expected.get(key, 0) + delta
+    assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}
