@@ -104,3 +104,12 @@ def test_bounded_counters_write_what_unbounded_ones_do(view: View, log: list[Bat
             for key, delta in adds:
                 expected[key] = expected.get(key, 0) + delta
     assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}
+
+
+def test_the_follower_can_print_its_peak_rss(capsys: pytest.CaptureFixture[str]) -> None:
+    from renda_core.projections.background import _print_maxrss
+
+    _print_maxrss()
+    err = capsys.readouterr().err
+    assert err.startswith("renda follower: peak RSS ") and err.rstrip().endswith(" MB")
+    assert float(err.split()[-2]) > 1.0
