@@ -63,6 +63,9 @@ S = TypeVar("S")
 STORE_TABLE = "store_identity"
 
 
+DDL_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(%s))"
+
+
 @contextmanager
 def ddl_lock(datastore: PostgresDatastore) -> Iterator[None]:
     """Serialize table creation in one PostgreSQL schema across processes.
@@ -72,9 +75,7 @@ def ddl_lock(datastore: PostgresDatastore) -> Iterator[None]:
     transaction (on success, error, or a dead process).
     """
     with datastore.transaction(commit=False) as curs:
-        curs.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"renda-ddl:{datastore.schema}",)
-        )
+        curs.execute(DDL_LOCK_SQL, (f"renda-ddl:{datastore.schema}",))
         yield
 
 

@@ -156,6 +156,11 @@ class View:
     def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
         raise NotImplementedError
 
+    def _guard_ddl(self, cursor: Cursor) -> None:
+        """Hold, in this transaction, the lock that table creation holds (PostgreSQL):
+        dropping or renaming a view's tables while another connection creates them "if
+        not exists" fails there with "cache lookup failed for relation"."""
+
     def _drop_sql(self) -> list[str]:
         return [f"DROP TABLE IF EXISTS {self.prefix}{table}" for table in self.TABLES]
 
@@ -289,6 +294,7 @@ class View:
         """Drop the view's tables and its tracking row and create them again, in one
         transaction: readers see the old view or the new, empty one."""
         with self._transaction(commit=True) as c:
+            self._guard_ddl(c)
             for statement in self._drop_sql():
                 c.execute(statement)
             c.execute(
@@ -312,6 +318,7 @@ class View:
             )
             if self._rowcount(c) != 1:
                 return False
+            self._guard_ddl(c)
             for statement in self._drop_sql():
                 c.execute(statement)
             c.execute(f"DROP INDEX IF EXISTS {self.schema_dot}{shadow._index()}")

@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 
-from renda_core.application.recorders import ddl_lock
+from renda_core.application.recorders import DDL_LOCK_SQL, ddl_lock
 from renda_core.projections.views import Cursor, View
 
 
@@ -37,6 +37,9 @@ class PostgresView(View, PostgresTrackingRecorder):
             if commit and self.bulk:  # a shadow: see View.bulk
                 c.execute("SET LOCAL synchronous_commit = off")
             yield c
+
+    def _guard_ddl(self, cursor: Cursor) -> None:
+        cursor.execute(DDL_LOCK_SQL, (f"renda-ddl:{self.datastore.schema}",))
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
