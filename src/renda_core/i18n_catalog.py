@@ -70,13 +70,13 @@ def _click_source_messages() -> Iterator[tuple[Key | tuple[str, str, str], str]]
     from babel.messages.extract import extract_from_dir
 
     folder = Path(click.__file__).parent
-    for filename, lineno, message, _comments, context in extract_from_dir(
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(folder), method_map=[("**.py", "python")]
     ):
         if isinstance(message, tuple):
-            yield (context or "", message[0], message[1]), f"click/{filename}:{lineno}"
+            yield (context or "", message[0], message[1]), f"click/{filename}"
         else:
-            yield (context or "", message), f"click/{filename}:{lineno}"
+            yield (context or "", message), f"click/{filename}"
 
 
 def _source_files() -> Iterator[Path]:
@@ -105,7 +105,7 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                     for elt in node.iter.elts:
                         column = elt.value if isinstance(elt, ast.Constant) else None
                         if isinstance(column, str) and column:
-                            yield ("", column), f"{path.name}:{node.lineno}"
+                            yield ("", column), f"{path.name}"
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
@@ -120,7 +120,7 @@ def _source_messages() -> Iterator[tuple[Key, str]]:
                     texts += node.args[3].elts
             for text in texts:
                 if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
-                    yield ("", text.value), f"{path.name}:{node.lineno}"
+                    yield ("", text.value), f"{path.name}"
 
 
 def _table_messages() -> Iterator[tuple[Key, str]]:
