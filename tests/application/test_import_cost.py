@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -104,21 +104,15 @@ def test_a_parse_reads_the_clock_once(monkeypatch: pytest.MonkeyPatch) -> None:
         parse_lines([lines[0], too_late])
 
 
-_APPS: list[Renda] = []
-
-
-def _app() -> Renda:
-    """One app for every example (a hypothesis test takes no function fixture)."""
-    if not _APPS:
-        folder = tempfile.mkdtemp(prefix="renda-transcoder-")
-        _APPS.append(Renda(f"{folder}/s.sqlite", require_registered_actors=False))
-    return _APPS[0]
-
-
-def _library(app: Renda) -> JSONTranscoder:
-    transcoder = JSONTranscoder()
-    app.register_transcodings(transcoder)
-    return transcoder
+@pytest.fixture(scope="module")
+def transcoders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, JSONTranscoder]]:
+    """The store's transcoder and the library's, with the same transcodings (one app
+    for every example: a hypothesis test takes no function-scoped fixture)."""
+    store = tmp_path_factory.mktemp("transcoder") / "s.sqlite"
+    with Renda(str(store), require_registered_actors=False) as app:
+        library = JSONTranscoder()
+        app.register_transcodings(library)
+        yield app.mapper.transcoder, library
 
 
 _actors = st.builds(
@@ -143,11 +137,11 @@ _values = st.recursive(
 
 
 @given(st.lists(st.dictionaries(st.text(max_size=6), _values, max_size=6), max_size=5))
-def test_the_store_s_transcoder_writes_the_library_s_bytes(states: list[dict[str, Any]]) -> None:
-    app = _app()
-    ours = app.mapper.transcoder
+def test_the_store_s_transcoder_writes_the_library_s_bytes(
+    transcoders: tuple[Any, JSONTranscoder], states: list[dict[str, Any]]
+) -> None:
+    ours, library = transcoders
     assert type(ours) is RendaTranscoder
-    library = _library(app)
     for state in states:  # one transcoder over many states: its caches in play
         assert ours.encode(state) == library.encode(state)
         assert ours.decode(ours.encode(state)) == library.decode(library.encode(state))
