@@ -4,6 +4,7 @@ gave: the same refusals, the same methods run, the same bytes stored, today read
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from renda_core import Renda
 from renda_core.application import inputs
-from renda_core.application.importer import apply_commands, parse_lines
+from renda_core.application.importer import apply_commands, fingerprint_of, parse_lines
 from renda_core.application.transcoding import RendaTranscoder
 from renda_core.domain.errors import Forbidden
 from renda_core.domain.values import Actor
@@ -161,3 +162,37 @@ def test_actors_differing_in_os_user_alone_are_written_apart(tmp_path: Any) -> N
         cycle.append(cycle)
         with pytest.raises(ValueError, match="Circular reference"):  # as the library's
             ours.encode({"cycle": cycle})
+
+
+_json_data = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=8,
+)
+_names = st.text(max_size=8) | st.sampled_from(
+    ['q"uote', "back\\slash", "代表甲", "\x1b", "deputy.contact"]
+)
+
+
+@given(
+    st.lists(
+        st.tuples(_names, _names, _names, st.dictionaries(st.text(max_size=5), _json_data)),
+        max_size=6,
+    ),
+    st.uuids(),
+)
+def test_the_fingerprint_is_the_digest_of_the_whole_canonical_text(
+    lines: list[tuple[str, str, str, dict[str, Any]]], new_id: uuid.UUID
+) -> None:
+    """Hashing the head of the text once per command and actor (then copying the hash
+    state) gives the digest of the whole text, as every earlier import recorded it."""
+    for command, actor_id, role, data in lines:  # heads repeat: the kept ones in play
+        content = {
+            "command": command,
+            "actor": {"id": actor_id, "role": role},
+            "data": data,
+            "new_id": str(new_id),
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        expected = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        assert fingerprint_of(command, Actor(actor_id, role), data, new_id) == expected

@@ -208,14 +208,37 @@ def fingerprint(command: str, actor: Actor, model: BaseModel, new_id: uuid.UUID)
     """A digest of what a line does: command, actor, validated data (references
     resolved, labels as values) and the id it creates. Formatting, key order and
     label-or-value spellings do not change it."""
-    content = {
-        "command": command,
-        "actor": {"id": actor.id, "role": actor.role},
-        "data": model.model_dump(mode="json"),
-        "new_id": str(new_id),
-    }
-    text = _canonical_json(content)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return fingerprint_of(command, actor, model.model_dump(mode="json"), new_id)
+
+
+def fingerprint_of(command: str, actor: Actor, data: dict[str, Any], new_id: uuid.UUID) -> str:
+    """The SHA-256 of the canonical JSON of ``{"command", "actor", "data", "new_id"}``.
+
+    Its keys sorted are actor, command, data, new_id: the text up to ``"data":`` is the
+    same for every line of one command and actor, so its hash state is made once and
+    copied (:data:`_HEADS`); the same digest as hashing the whole text.
+    """
+    key = (command, actor.id, actor.role)
+    head = _HEADS.get(key)
+    if head is None:
+        if len(_HEADS) >= _KEPT_HEADS:
+            _HEADS.clear()
+        text = (
+            '{"actor":'
+            + _canonical_json({"id": actor.id, "role": actor.role})
+            + ',"command":'
+            + _canonical_json(command)
+            + ',"data":'
+        )
+        head = _HEADS[key] = hashlib.sha256(text.encode("utf-8"))
+    h = head.copy()
+    h.update(f'{_canonical_json(data)},"new_id":"{new_id}"}}'.encode())
+    return "sha256:" + h.hexdigest()
+
+
+_HEADS: dict[tuple[str, str, str], Any] = {}
+"""The fingerprint's hash state after its text's head, by command, actor id and role."""
+_KEPT_HEADS = 1024
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -246,7 +269,7 @@ def _c_canonical() -> Callable[[Any, int], Any] | None:
 _C_CANONICAL = _c_canonical()
 
 
-def _canonical_json(content: dict[str, Any]) -> str:
+def _canonical_json(content: Any) -> str:
     """``_CANONICAL.encode(content)``, the same text, without its per-call set-up."""
     if _C_CANONICAL is None:  # pragma: no cover
         return _CANONICAL.encode(content)
