@@ -44,11 +44,13 @@ from renda_core.domain.values import (
 def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
     """Accept a member's Chinese label as well as its value."""
 
+    values: dict[str, Any] = {}  # label -> value, the first member with that label
+    for member in enum:
+        values.setdefault(member.label, member.value)
+
     def to_value(value: Any) -> Any:
         if isinstance(value, str):
-            for member in enum:
-                if value == member.label:
-                    return member.value
+            return values.get(value, value)
         return value
 
     accepted = tuple(m.value for m in enum) + tuple(m.label for m in enum)
