@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from renda_core.application.base import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ProjectionFailed
-from renda_core.projections.unit import ViewState, ViewUnit
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a replay imports them; parsing --as-of (every report) does not
     from renda_core.projections.runner import ProjectionRunner
 
 FIRST_YEAR = 1949
@@ -162,6 +160,9 @@ class LogReplay:
         return self._done[name].get(kind, {})
 
     def _replay(self, floors: dict[str, int]) -> None:
+        from renda_core.application.base import store_errors
+        from renda_core.projections.unit import ViewState, ViewUnit
+
         projections = {n: self.runner.projections[n] for n in floors}
         units = {
             n: ViewUnit(self.runner.view(n), ViewState(0, written=set()), undo=False)
