@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -216,3 +217,39 @@ def test_the_provenance_bisects_the_log_as_the_whole_path_does(store: str) -> No
         assert got == expected
     else:
         assert got is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_report_read_while_the_log_grows_and_the_view_catches_up_is_whole(
+    store: str,
+) -> None:
+    """Each registration is one event and one active deputy: a report read from a
+    current view while another thread records and catches up shows as many deputies as
+    its provenance's position (the view's position and the log's head agree)."""
+    register(store, "代表0")
+    whole_path(store, "deputies")
+    done = threading.Event()
+    failures: list[BaseException] = []
+
+    def record() -> None:
+        try:
+            for i in range(1, 12):
+                register(store, f"代表{i}")
+                whole_path(store, "deputies")
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=record)
+    writer.start()
+    try:
+        while not done.is_set():
+            got = plain(store, "deputies")
+            if got is not None:
+                assert got["active_total"] == got["provenance"]["position"]
+    finally:
+        writer.join()
+    assert failures == []
+    final = plain(store, "deputies")
+    assert final is not None and final["active_total"] == final["provenance"]["position"] == 12
