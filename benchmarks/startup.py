@@ -2,6 +2,7 @@
 
     python -m benchmarks.startup            # 7 runs each, median
     python -m benchmarks.startup --runs 15 --top 20
+    python -m benchmarks.startup --against /tmp/main   # and another source tree, alternating
 
 Each command runs as a whole process, as a clerk runs it (``python -m renda_core.cli``;
 ``renda report deputies --json`` on a small SQLite store made first). Two measures,
@@ -20,6 +21,11 @@ a first warm-up run, as an installed package reads its own (a machine with
 start). ``-X importtime`` does not see a module imported through
 ``importlib.import_module`` (the plugin manager's adapters): its own time is missing from
 the import total, its imports count as top-level ones; the CPU time has it all.
+
+``--against DIR`` runs the two commands of another source tree too (``DIR/src`` and
+``DIR/adapters`` first on ``PYTHONPATH``: e.g. ``git archive main | tar -x -C DIR``),
+alternating with this tree's in every run: a before/after comparison on the same store
+under the same load.
 
 Targets: under 0.15 s of import time for both commands (issue 15, item 4) and under
 0.3 s for ``--help`` (issue 13, item 5). Installed plugins are left out
@@ -62,28 +68,36 @@ def commands(store: str) -> dict[str, list[str]]:
 PYCACHE: str | None = None
 
 
-def environment() -> dict[str, str]:
+def environment(tree: str | None = None) -> dict[str, str]:
     """No installed plugins; bytecode written and read as an installed package has it
     (``PYTHONDONTWRITEBYTECODE``, set on some machines, would measure compiling renda's
-    sources at every start): in a temporary ``PYTHONPYCACHEPREFIX``, not the tree."""
+    sources at every start): in a temporary ``PYTHONPYCACHEPREFIX``, not the tree.
+    ``tree``: another source tree's ``src`` and ``adapters`` first on the path."""
     env = {**os.environ, "RENDA_PLUGINS": ""}
     if PYCACHE is not None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = PYCACHE
+    if tree is not None:
+        paths = [str(Path(tree) / "src"), str(Path(tree) / "adapters")]
+        env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")])
     return env
 
 
-def run_once(args: list[str]) -> tuple[float, float]:
+#: a measured process: its arguments and the source tree it runs (None: this one)
+Case = tuple[list[str], str | None]
+
+
+def run_once(args: list[str], tree: str | None = None) -> tuple[float, float]:
     """The wall time and the CPU time (user + system) of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=environment())
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=environment(tree))
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def import_time(args: list[str]) -> tuple[float, list[tuple[float, str]]]:
+def import_time(args: list[str], tree: str | None = None) -> tuple[float, list[tuple[float, str]]]:
     """Seconds of import time of one process (top-level imports summed) and its
     costliest modules (cumulative), from ``python -X importtime``."""
     result = subprocess.run(
@@ -91,7 +105,7 @@ def import_time(args: list[str]) -> tuple[float, list[tuple[float, str]]]:
         check=True,
         capture_output=True,
         text=True,
-        env=environment(),
+        env=environment(tree),
     )
     total = 0.0
     modules: list[tuple[float, str]] = []
@@ -133,27 +147,31 @@ def small_store(folder: Path) -> str:
     return store
 
 
-def measure(runs: int = 7, top: int = 12) -> dict[str, Any]:
+def measure(runs: int = 7, top: int = 12, against: str | None = None) -> dict[str, Any]:
     global PYCACHE
     folder = Path(tempfile.mkdtemp(prefix="renda-startup-"))
     PYCACHE = str(folder / "pycache")
     try:
-        cases = commands(small_store(folder))
-        for args in cases.values():  # warm the file cache, the bytecode and the views once
+        cases: dict[str, Case] = {}
+        for name, args in commands(small_store(folder)).items():
+            if against is not None:
+                cases[f"{name} [{against}]"] = (args, against)
+            cases[name] = (args, None)
+        for args, tree in cases.values():  # warm the file cache, the bytecode, the views
             subprocess.run(
-                [sys.executable, *args], check=True, capture_output=True, env=environment()
+                [sys.executable, *args], check=True, capture_output=True, env=environment(tree)
             )
         # alternating: each run measures the baseline, then each command, so a change
         # of the machine's load weighs on both sides of every ratio alike
-        everything = {"baseline": BASELINE, **cases}
+        everything: dict[str, Case] = {"baseline": (BASELINE, None), **cases}
         timed: dict[str, list[tuple[float, float]]] = {name: [] for name in everything}
         imported: dict[str, list[tuple[float, list[tuple[float, str]]]]] = {
             name: [] for name in everything
         }
         for _ in range(runs):
-            for name, args in everything.items():
-                timed[name].append(run_once(args))
-                imported[name].append(import_time(args))
+            for name, (args, tree) in everything.items():
+                timed[name].append(run_once(args, tree))
+                imported[name].append(import_time(args, tree))
 
         def summary(name: str) -> dict[str, Any]:
             return {
@@ -185,7 +203,7 @@ def show(results: dict[str, Any]) -> None:
         f"load average {load})"
     )
     for name, r in results["commands"].items():
-        target, help_target = TARGETS[name]
+        target, help_target = TARGETS[name.split(" [")[0]]
         verdict = "met" if r["imports"] < target else "NOT met"
         line = (
             f"{name}: {r['wall']:.3f} s wall ({r['wall'] / base['wall']:.1f}× python -c pass), "
@@ -209,7 +227,7 @@ def figures(backend: str, quick: bool) -> list[Figure]:
     base = results["baseline"]
     found = []
     for name, r in results["commands"].items():
-        target, _ = TARGETS[name]
+        target, _ = TARGETS[name.split(" [")[0]]
         met = r["imports"] < target
         costliest = "\n".join(f"{s:.3f} s  {m}" for s, m in r["costliest"])
         found.append(
@@ -241,8 +259,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument(
+        "--against", metavar="DIR", help="another source tree, measured alternately too"
+    )
     args = parser.parse_args(argv)
-    show(measure(args.runs, args.top))
+    show(measure(args.runs, args.top, args.against))
 
 
 if __name__ == "__main__":

@@ -24,9 +24,10 @@ instead of the prefectures' rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from renda_core.projections.unit import ViewUnit
+if TYPE_CHECKING:  # a report read from current views imports no view class
+    from renda_core.projections.unit import ViewUnit
 
 SUFFIX = "@pref"
 PROVINCE_SUFFIX = "@all"

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -137,21 +138,30 @@ with open(out, "w") as f:
 """
 
 
-def imported_by(tmp_path: Path, *args: str) -> tuple[int, set[str], str]:
-    """Run ``renda ARGS`` in a fresh Python: its exit code, the modules it imported,
-    and its stdout. Installed plugins are left out (``RENDA_PLUGINS=``)."""
-    out = tmp_path / "modules.json"
-    env = {**os.environ, "RENDA_PLUGINS": ""}
+def run_probe(
+    tmp_path: Path, probe: str, *args: str, env: dict[str, str] | None = None
+) -> tuple[Any, str]:
+    """Run ``renda ARGS`` in a fresh Python under ``probe`` (a script that writes JSON
+    to its first argument): what it wrote, and the stdout. Installed plugins are left
+    out (``RENDA_PLUGINS=``) unless ``env`` says otherwise."""
+    out = tmp_path / "probe.json"
+    out.unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
+        [sys.executable, "-c", probe, str(out), *args],
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, "RENDA_PLUGINS": "", **(env or {})},
         timeout=300,
     )
     assert out.exists(), result.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
-    return data["code"], set(data["modules"]), result.stdout
+    return json.loads(out.read_text(encoding="utf-8")), result.stdout
+
+
+def imported_by(tmp_path: Path, *args: str) -> tuple[int, set[str], str]:
+    """Run ``renda ARGS`` in a fresh Python: its exit code, the modules it imported,
+    and its stdout."""
+    data, stdout = run_probe(tmp_path, PROBE, *args)
+    return data["code"], set(data["modules"]), stdout
 
 
 def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -200,9 +210,10 @@ def test_a_report_imports_only_what_it_uses(tmp_path: Path) -> None:
 
 #: besides :data:`NOT_FOR_A_REPORT`, never imported by ``renda report deputies --json``
 #: once its view is up to date (issue 15, target 4): no aggregate module, as the roster
-#: dispatches by topic and the provenance reads recorded times from the stored state
-#: (a catch-up that decodes deputies' events imports their module, and only then), and
-#: nothing of the write side (commands, pydantic, the Jinja templates, psycopg)
+#: dispatches by topic; nothing of the write side (commands, pydantic, the Jinja
+#: templates, psycopg); and, on SQLite, no eventsourcing at all: the view and the log's
+#: head are read with sqlite3 alone (``renda_core.projections.reader``), the application,
+#: its runner and the views' recorders only when the view is behind
 NOT_FOR_A_CURRENT_REPORT = (
     *NOT_FOR_A_REPORT,
     "renda_core.domain.deputy",
@@ -212,6 +223,14 @@ NOT_FOR_A_CURRENT_REPORT = (
     "jinja2",
     "psycopg",
     "openpyxl",
+    "eventsourcing",
+    "renda_core.application.base",
+    "renda_core.application.reader",
+    "renda_core.application.recorders",
+    "renda_core.application.store_recorder",
+    "renda_core.projections.runner",
+    "renda_core.projections.views",
+    "renda_core.projections.unit",
 )
 
 
@@ -221,12 +240,16 @@ def test_a_report_on_an_up_to_date_view_imports_no_aggregate(tmp_path: Path) -> 
     code, modules, out = imported_by(tmp_path, *args)  # catches the view up
     assert code == 0 and json.loads(out)["active_total"] == 1
     assert "renda_core.domain.deputy" in modules  # the catch-up decoded the deputy's events
+    assert "eventsourcing.application" in modules  # through the reader application
     code, modules, out = imported_by(tmp_path, *args)
     assert code == 0
     data = json.loads(out)
     assert data["active_total"] == 1 and data["provenance"]["position"] == 1
     assert data["provenance"]["recorded_at"] is not None
     assert loaded(modules, NOT_FOR_A_CURRENT_REPORT) == []
+    code, modules, out = imported_by(tmp_path, "--store", store, "report", "deputies")
+    assert code == 0 and out.strip()  # the table, from the same reader
+    assert "rich" in modules and loaded(modules, ("eventsourcing",)) == []
 
 
 CATALOGUES_READ = """
@@ -251,18 +274,8 @@ with open(out, "w") as f:
 
 def catalogues_read(tmp_path: Path, *args: str) -> list[str]:
     """The locales whose ``.mo`` catalogue ``renda ARGS`` read (in a fresh Python)."""
-    out = tmp_path / "read.json"
-    env = {**os.environ, "RENDA_PLUGINS": "", "RENDA_LANG": "zh"}
-    result = subprocess.run(
-        [sys.executable, "-c", CATALOGUES_READ, str(out), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert out.exists(), result.stderr
-    read: list[str] = json.loads(out.read_text(encoding="utf-8"))
-    return read
+    read, _ = run_probe(tmp_path, CATALOGUES_READ, *args, env={"RENDA_LANG": "zh"})
+    return [str(locale) for locale in read]
 
 
 def test_a_catalogue_is_read_when_a_text_is_translated_only(tmp_path: Path) -> None:
@@ -341,19 +354,11 @@ def run_renda(tmp_path: Path, *args: str, plugins: str) -> tuple[int, set[str], 
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: renda-extra\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[renda]\nextra = renda_extra_plugin\n")
     (site / "renda_extra_plugin.py").write_text(EXTRA_PLUGIN, encoding="utf-8")
-    out = tmp_path / "modules.json"
     path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
-    env = {**os.environ, "RENDA_PLUGINS": plugins, "PYTHONPATH": path}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
+    data, stdout = run_probe(
+        tmp_path, PROBE, *args, env={"RENDA_PLUGINS": plugins, "PYTHONPATH": path}
     )
-    assert out.exists(), result.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
-    return data["code"], set(data["modules"]), result.stdout
+    return data["code"], set(data["modules"]), stdout
 
 
 def a_store_of_one_deputy(tmp_path: Path) -> str:

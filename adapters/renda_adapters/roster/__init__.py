@@ -14,12 +14,13 @@ from renda_core.domain.values import Level
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
-from renda_core.projections.unit import ViewUnit
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-Handler = Callable[[Any, ViewUnit], None]
+    from renda_core.projections.unit import ViewUnit  # the views: eventsourcing's recorders
+
+Handler = Callable[[Any, "ViewUnit"], None]
 
 KIND = "deputy"
 

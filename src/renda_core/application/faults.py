@@ -21,29 +21,20 @@ the store's location is shown without it, and libpq's messages do not carry it.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
-from urllib.parse import parse_qs, unquote, urlsplit
-
-from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
+from typing import TYPE_CHECKING, Any
 
 from renda_core.application.postgres import loaded_psycopg, require_psycopg
-from renda_core.application.recorders import SQLiteRendaRecorder
-from renda_core.application.store import (
-    MEMORY,
-    StoreConfig,
-    read_only_reason,
-    read_uri,
-)
+from renda_core.application.store import MEMORY, StoreConfig, read_uri
 from renda_core.domain.errors import StoreUnavailable
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from renda_core.application.store_recorder import SQLiteStoreRecorder as SQLiteStoreRecorder
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 RESTORE = "restore it from a backup (docs/operations.md)"
@@ -85,6 +76,13 @@ def _is_timeout(exc: BaseException) -> bool:
 READ_ONLY = "the store is read-only: nothing was recorded"
 
 
+def _undecodable(exc: BaseException) -> bool:
+    """eventsourcing's ``MapperDeserialisationError`` (none can be raised before its
+    module is loaded: it is not imported for the question)."""
+    persistence = sys.modules.get("eventsourcing.persistence")
+    return persistence is not None and isinstance(exc, persistence.MapperDeserialisationError)
+
+
 def describe(exc: BaseException) -> str | None:
     """A one-line cause and remedy for a known store fault, or ``None``."""
     text = _one_line(exc)
@@ -92,7 +90,7 @@ def describe(exc: BaseException) -> str | None:
     state = _sqlstate(exc)
     if state == "25006" or "attempt to write a readonly database" in low:
         return READ_ONLY
-    if isinstance(exc, MapperDeserialisationError):
+    if _undecodable(exc):
         return (
             "a stored event cannot be decoded: the store file is damaged "
             "(run `renda store check`) or CIPHER_KEY is not the key it was written with"
@@ -248,65 +246,19 @@ def _writer_active(path: Path) -> bool:
 
 
 # -- the log's recorder ------------------------------------------------------------
+# :class:`SQLiteStoreRecorder` is in :mod:`renda_core.application.store_recorder` (it is
+# an eventsourcing recorder): this module's checks and messages import no eventsourcing,
+# so a report read from current views names a fault without loading it.
 
 
-def _names_faults(method: F) -> F:
-    @functools.wraps(method)
-    def wrapper(self: SQLiteStoreRecorder, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except IntegrityError:
-            raise  # a concurrent change, not a fault of the store
-        except Exception as exc:
-            fault = self.named_fault(exc)
-            if fault is None:
-                raise
-            raise fault from exc
+def __getattr__(name: str) -> Any:
+    """``SQLiteStoreRecorder`` stays importable from here (from its own module, which
+    imports eventsourcing when asked for)."""
+    if name == "SQLiteStoreRecorder":
+        from renda_core.application.store_recorder import SQLiteStoreRecorder
 
-    return cast(F, wrapper)
-
-
-class SQLiteStoreRecorder(SQLiteRendaRecorder):
-    """The log's SQLite recorder, naming its file when the file is damaged or read-only."""
-
-    def _file(self) -> tuple[str, bool]:
-        """The log's file path, and whether it was opened read-only."""
-        name = self.datastore.pool.db_name
-        if not name.startswith("file:"):
-            return name, False
-        url = urlsplit(name)
-        query = parse_qs(url.query)
-        read_only = query.get("mode") == ["ro"] or query.get("immutable") == ["1"]
-        return unquote(url.path), read_only
-
-    def read_only_message(self) -> str:
-        path, _ = self._file()
-        reason = read_only_reason(Path(path), asked=True)
-        return f"the store {path} is read-only ({reason}): nothing was recorded"
-
-    def named_fault(self, exc: BaseException) -> StoreUnavailable | None:
-        cause = describe(exc)
-        if cause == READ_ONLY:
-            return StoreUnavailable(self.read_only_message())
-        if cause is None or "damaged" not in cause:
-            return None
-        path, _ = self._file()
-        return StoreUnavailable(
-            f"the store file {path} is damaged ({_one_line(exc)}): "
-            f"run `renda store check`; {RESTORE}"
-        )
-
-    @_names_faults
-    def insert_events(self, stored_events: Any, **kwargs: Any) -> Any:
-        if self._file()[1]:
-            raise StoreUnavailable(self.read_only_message())
-        return super().insert_events(stored_events, **kwargs)
-
-    select_events = _names_faults(SQLiteRendaRecorder.select_events)
-    select_notifications = _names_faults(SQLiteRendaRecorder.select_notifications)
-    max_notification_id = _names_faults(SQLiteRendaRecorder.max_notification_id)
-    applied_commands = _names_faults(SQLiteRendaRecorder.applied_commands)
-    create_table = _names_faults(SQLiteRendaRecorder.create_table)
+        return SQLiteStoreRecorder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- renda store check ----------------------------------------------------------------

@@ -16,9 +16,6 @@ the ``cryptography`` package, after zlib compression (``docs/operations.md``).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import os
 import sqlite3
 import stat
@@ -26,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from renda_core.application.inputs import shown
 from renda_core.domain.errors import StoreUnavailable
 
 DEFAULT_STORE = "renda.sqlite"
@@ -42,6 +38,9 @@ def cipher_env() -> dict[str, str]:
     key = (os.environ.get(CIPHER_KEY_ENV) or os.environ.get("CIPHER_KEY") or "").strip()
     if not key:
         return {}
+    import base64  # here: a store without a key (most) needs neither
+    import binascii
+
     try:
         size = len(base64.b64decode(key, validate=True))
     except (binascii.Error, ValueError):
@@ -157,10 +156,11 @@ def _scratch_dir(location: str) -> Path:
         import atexit  # here: shutil (with bz2, lzma) is not imported to open a store
         import shutil
         import tempfile
+        from hashlib import sha256
 
         root = Path(tempfile.mkdtemp(prefix="renda-views-"))
         atexit.register(shutil.rmtree, root, True)
-        digest = hashlib.sha256(version.encode()).hexdigest()[:12]
+        digest = sha256(version.encode()).hexdigest()[:12]
         _SCRATCH[version] = root / digest
     return _SCRATCH[version]
 
@@ -233,6 +233,8 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
     try:
         is_folder, folder_exists = path.is_dir(), path.parent.exists()
     except OSError as exc:  # e.g. a name too long for the file system
+        from renda_core.application.inputs import shown
+
         raise StoreUnavailable(f"store '{shown(text)}' is not usable: {exc.strerror}") from None
     if is_folder:
         raise StoreUnavailable(f"store '{text}' is a folder; give a file path")

@@ -95,6 +95,24 @@ def _report_command(report: Any, plugins: pluggy.PluginManager | None = None) ->
             level_value = parse_value(LevelField, level, "level").value
         moment = take_as_of(as_of, as_of_date)
         built_at = asof.now()
+        if moment is None and e.app is None and e._api is None:
+            from renda_core.projections.reader import current_report
+
+            chosen = plugins if plugins is not None and e.pm is None else e.plugins()
+            current = current_report(
+                e.store_config(),
+                chosen,
+                report,
+                built_at=built_at,
+                stamped=as_json,
+                area=area,
+                level=level_value,
+                options=options,
+            )
+            if current is not None:  # read from the current view with sqlite3 alone
+                render = (lambda: report.render(current, lang)) if report.render else None
+                emit(current, as_json, render, title=report.name)
+                return
         data = run_report(
             e.read_runner(plugins), report, as_of=moment, area=area, level=level_value, **options
         )

@@ -18,19 +18,31 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from renda_core.application.base import store_errors
-from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ProjectionFailed
-from renda_core.projections.unit import ViewState, ViewUnit
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a replay imports them; parsing --as-of (every report) does not
     from renda_core.projections.runner import ProjectionRunner
 
 FIRST_YEAR = 1949
 BATCH = 5000
+
+
+def business_tz() -> tzinfo:
+    """Beijing time (:data:`renda_core.application.inputs.BUSINESS_TZ`), imported when a
+    date is judged: ``zoneinfo`` reads its database then, not when a report starts."""
+    from renda_core.application.inputs import BUSINESS_TZ
+
+    return BUSINESS_TZ
+
+
+def __getattr__(name: str) -> Any:
+    """``BUSINESS_TZ`` stays importable from here."""
+    if name == "BUSINESS_TZ":
+        return business_tz()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def now() -> datetime:
@@ -40,7 +52,7 @@ def now() -> datetime:
 
 def business_today() -> date:
     """Today's business date, Beijing time."""
-    return now().astimezone(BUSINESS_TZ).date()
+    return now().astimezone(business_tz()).date()
 
 
 @dataclass(frozen=True)
@@ -53,12 +65,12 @@ class AsOf:
     @property
     def day(self) -> date:
         """The business date of the moment (Beijing time)."""
-        return self.moment.astimezone(BUSINESS_TZ).date()
+        return self.moment.astimezone(business_tz()).date()
 
     @classmethod
     def end_of(cls, day: date) -> AsOf:
         """The end of ``day`` in Beijing time (its last microsecond)."""
-        end = datetime.combine(day + timedelta(days=1), time(0), BUSINESS_TZ) - timedelta(
+        end = datetime.combine(day + timedelta(days=1), time(0), business_tz()) - timedelta(
             microseconds=1
         )
         return cls(end.astimezone(UTC), day.isoformat())
@@ -67,8 +79,8 @@ class AsOf:
     def at(cls, moment: datetime) -> AsOf:
         """A timestamp; without a zone it is Beijing time."""
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=BUSINESS_TZ)
-        label = moment.astimezone(BUSINESS_TZ).isoformat()
+            moment = moment.replace(tzinfo=business_tz())
+        label = moment.astimezone(business_tz()).isoformat()
         return cls(moment.astimezone(UTC), label)
 
 
@@ -80,7 +92,7 @@ def parse_as_of(value: str, field: str = "as-of", *, current: datetime | None = 
     """
     text = value.strip()
     current = current or now()
-    today = current.astimezone(BUSINESS_TZ).date()
+    today = current.astimezone(business_tz()).date()
     day: date | None = None
     moment: datetime | None = None
     try:
@@ -162,6 +174,9 @@ class LogReplay:
         return self._done[name].get(kind, {})
 
     def _replay(self, floors: dict[str, int]) -> None:
+        from renda_core.application.base import store_errors
+        from renda_core.projections.unit import ViewState, ViewUnit
+
         projections = {n: self.runner.projections[n] for n in floors}
         units = {
             n: ViewUnit(self.runner.view(n), ViewState(0, written=set()), undo=False)

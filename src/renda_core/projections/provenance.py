@@ -23,16 +23,41 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from renda_core.application.audit.chain import GENESIS
-from renda_core.application.base import store_errors
-from renda_core.ports.contracts import Report
 from renda_core.projections import asof as asof_clock
 from renda_core.projections.asof import AsOf, as_of_from
-from renda_core.projections.runner import ProjectionRunner
+
+if TYPE_CHECKING:  # a report read from current views imports neither (issue 15, target 4)
+    from renda_core.ports.contracts import Report
+    from renda_core.projections.runner import ProjectionRunner
 
 KEY = "provenance"
+
+
+class LogAccess(Protocol):
+    """What a provenance reads of the log: the runner's application
+    (:class:`RunnerLog`), or the log read with the standard library only
+    (:class:`renda_core.projections.reader.PlainLog`)."""
+
+    def head(self) -> int:
+        """The last position of the log (0 if empty)."""
+        ...
+
+    def first_recorded(self, start: int, stop: int) -> tuple[int, datetime] | None:
+        """The first event at a position from ``start`` to ``stop``: its position and
+        recorded time (None if there is none)."""
+        ...
+
+    def store_id(self) -> str | None: ...
+
+    def chain_hash(self, position: int) -> str | None:
+        """The hash chain's link at ``position`` > 0 (None when there is none)."""
+        ...
+
+    def policy(self) -> str | None:
+        """The name of the deadline policy in force."""
+        ...
 
 
 def recorded_time(mapper: Any, stored: Any) -> datetime:
@@ -59,44 +84,89 @@ def recorded_time(mapper: Any, stored: Any) -> datetime:
     return stamp
 
 
-def _timestamp(runner: ProjectionRunner, position: int) -> datetime | None:
-    app = runner.app
-    found = app.recorder.select_notifications(start=position, limit=1, stop=position)
-    if not found:
-        return None
-    return recorded_time(app.mapper, found[0])
+class RunnerLog:
+    """The log as the runner's application reads it (every store, every case)."""
 
+    def __init__(self, runner: ProjectionRunner) -> None:
+        self.runner = runner
 
-def log_position_at(runner: ProjectionRunner, moment: datetime) -> int:
-    """The last log position recorded at or before ``moment`` (0 if none)."""
-    app = runner.app
-    with store_errors("cannot read the event log"):
-        low, high = 0, app.recorder.max_notification_id() or 0
-        while low < high:
-            middle = (low + high + 1) // 2
-            page = app.recorder.select_notifications(start=middle, limit=1, stop=high)
+    def head(self) -> int:
+        from renda_core.application.base import store_errors
+
+        with store_errors("cannot read the event log"):
+            return self.runner.app.recorder.max_notification_id() or 0
+
+    def first_recorded(self, start: int, stop: int) -> tuple[int, datetime] | None:
+        from renda_core.application.base import store_errors
+
+        app = self.runner.app
+        with store_errors("cannot read the event log"):
+            page = app.recorder.select_notifications(start=start, limit=1, stop=stop)
             if not page:
-                high = middle - 1
-                continue
-            if recorded_time(app.mapper, page[0]) <= moment:
-                low = page[0].id
-            else:
-                high = middle - 1
+                return None
+            return page[0].id, recorded_time(app.mapper, page[0])
+
+    def store_id(self) -> str | None:
+        from renda_core.application.base import store_errors
+
+        with store_errors("cannot read the event log"):
+            store_id = getattr(self.runner.app.recorder, "store_id", None)
+            return str(store_id()) if callable(store_id) else None
+
+    def chain_hash(self, position: int) -> str | None:
+        from renda_core.application.base import store_errors
+
+        recorder: Any = self.runner.app.recorder
+        sql = getattr(recorder, "chain_sql", None)
+        if sql is None:
+            return None
+        with (
+            store_errors("cannot read the hash chain"),
+            recorder.audit_transaction(write=False) as c,
+        ):
+            c.execute(sql.q(f"SELECT hash FROM {sql.chain} WHERE position = ?"), (position,))
+            row = c.fetchone()
+        return None if row is None else str(row["hash"])
+
+    def policy(self) -> str | None:
+        app = self.runner.app
+        name = getattr(app, "deadline_policy_name", None) or getattr(
+            getattr(app, "deadline_policy", None), "name", None
+        )
+        return None if name is None else str(name)
+
+
+def _log(source: ProjectionRunner | LogAccess) -> LogAccess:
+    if hasattr(source, "first_recorded"):
+        return cast("LogAccess", source)
+    return RunnerLog(source)
+
+
+def log_position_at(source: ProjectionRunner | LogAccess, moment: datetime) -> int:
+    """The last log position recorded at or before ``moment`` (0 if none)."""
+    log = _log(source)
+    low, high = 0, log.head()
+    while low < high:
+        middle = (low + high + 1) // 2
+        found = log.first_recorded(middle, high)
+        if found is None:
+            high = middle - 1
+            continue
+        position, stamp = found
+        if stamp <= moment:
+            low = position
+        else:
+            high = middle - 1
     return low
 
 
-def chain_hash_at(runner: ProjectionRunner, position: int) -> str | None:
+def chain_hash_at(source: ProjectionRunner | LogAccess, position: int) -> str | None:
     """The hash chain's link at ``position`` (None when the store keeps no chain)."""
     if position == 0:
+        from renda_core.application.audit.chain import GENESIS
+
         return GENESIS
-    recorder: Any = runner.app.recorder
-    sql = getattr(recorder, "chain_sql", None)
-    if sql is None:
-        return None
-    with store_errors("cannot read the hash chain"), recorder.audit_transaction(write=False) as c:
-        c.execute(sql.q(f"SELECT hash FROM {sql.chain} WHERE position = ?"), (position,))
-        row = c.fetchone()
-    return None if row is None else str(row["hash"])
+    return _log(source).chain_hash(position)
 
 
 def parameters(
@@ -109,7 +179,7 @@ def parameters(
 
 
 def provenance(
-    runner: ProjectionRunner,
+    runner: ProjectionRunner | LogAccess,
     report: Report,
     *,
     as_of: AsOf | None,
@@ -118,18 +188,16 @@ def provenance(
     level: str | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What a report of ``report`` built at ``built_at`` (as of ``as_of``) reflects."""
+    """What a report of ``report`` built at ``built_at`` (as of ``as_of``) reflects;
+    ``runner``: the runner whose log the report read, or the log itself."""
     import renda_core
 
+    log = _log(runner)
     moment = as_of.moment if as_of is not None else built_at
-    position = log_position_at(runner, moment)
-    with store_errors("cannot read the event log"):
-        stamp = _timestamp(runner, position) if position else None
-        store_id = getattr(runner.app.recorder, "store_id", None)
-        store = str(store_id()) if callable(store_id) else None
-    policy = getattr(runner.app, "deadline_policy_name", None) or getattr(
-        getattr(runner.app, "deadline_policy", None), "name", None
-    )
+    position = log_position_at(log, moment)
+    found = log.first_recorded(position, position) if position else None
+    stamp = found[1] if found is not None else None
+    store = log.store_id()
     return {
         "report": report.name,
         "parameters": parameters(as_of, area, level, options or {}),
@@ -137,9 +205,9 @@ def provenance(
         "position": position,
         "recorded_at": stamp.astimezone(UTC).isoformat() if stamp else None,
         "as_of": moment.astimezone(UTC).isoformat(),
-        "chain_head_hash": chain_hash_at(runner, position),
+        "chain_head_hash": chain_hash_at(log, position),
         "renda_version": renda_core.__version__,
-        "policy": policy,
+        "policy": log.policy(),
     }
 
 
@@ -171,7 +239,7 @@ def as_json(data: Any) -> Any:
 
 
 def stamp_report(
-    runner: ProjectionRunner,
+    runner: ProjectionRunner | LogAccess,
     report: Report,
     data: Mapping[str, Any],
     *,

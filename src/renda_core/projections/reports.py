@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from renda_core.application.base import store_errors
 from renda_core.domain.errors import ProjectionFailed
-from renda_core.ports.contracts import Report
 from renda_core.projections.asof import AsOf, LogReplay, as_of_from, business_today
-from renda_core.projections.runner import ProjectionRunner
-from renda_core.projections.views import Figure, View
+
+if TYPE_CHECKING:  # a report read from current views imports neither (issue 15, target 4)
+    from renda_core.ports.contracts import Report
+    from renda_core.projections.runner import ProjectionRunner
+    from renda_core.projections.views import Figure, View
+
+
+def reading(view: Any, what: str) -> AbstractContextManager[None]:
+    """The errors of reading ``view`` as the domain's: the view's own ``read_errors``
+    (a view read with the standard library only: :mod:`renda_core.projections.reader`),
+    else :func:`~renda_core.application.base.store_errors`."""
+    errors = getattr(view, "read_errors", None)
+    if errors is not None:
+        return errors(what)  # type: ignore[no-any-return]
+    from renda_core.application.base import store_errors
+
+    return store_errors(what)
 
 
 @dataclass
@@ -56,7 +70,7 @@ class ReportContext:
         report asks next); the rest is done in memory.
         """
         if self._by_name is None:
-            with store_errors("cannot read the view"):
+            with reading(self.view, "cannot read the view"):
                 rows = self.view.figures(None, self.position)
             self._by_name = defaultdict(list)
             for row in rows:
@@ -90,14 +104,14 @@ class ReportContext:
         if self.replay is not None:
             docs = self.replay.documents(self.view.view_name, kind)
             return sorted(docs.items())
-        with store_errors("cannot read the view"):
+        with reading(self.view, "cannot read the view"):
             return self.view.entities(kind)
 
     def entity(self, kind: str, key: str) -> dict[str, Any] | None:
         """One document, as of the moment if one was asked."""
         if self.replay is not None:
             return self.replay.documents(self.view.view_name, kind).get(key)
-        with store_errors("cannot read the view"):
+        with reading(self.view, "cannot read the view"):
             return self.view.get_entity(kind, key)
 
 
@@ -158,6 +172,8 @@ def fresh_context(
     moment = as_of_from(as_of if as_of is not None else as_of_date)
     if moment is None:
         return ReportContext(view, None, None, area, level)
+    from renda_core.application.base import store_errors
+
     with store_errors("cannot read the view"):
         position = view.position_at(moment.moment)
     if replay is None or replay.as_of != moment:

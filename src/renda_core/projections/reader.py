@@ -1,0 +1,323 @@
+"""A report of current views, read with the standard library only (issue 15, target 4).
+
+``renda report NAME`` without ``--as-of`` on a SQLite store first tries this reader:
+it opens the log and the report's view with :mod:`sqlite3` alone (no eventsourcing, no
+application, no recorder) and checks what the projection runner checks before it reads
+a view (:meth:`~renda_core.projections.runner.ProjectionRunner.catch_up`):
+
+- the view is at the log's head (a view behind the log must be caught up first);
+- it was built from this log (its store id is the log's);
+- by this version of its adapter, in this view format;
+- it holds no recorded error (a successful catch-up would clear it).
+
+If any of these does not hold — or the store is not a plain SQLite file (PostgreSQL, a
+read-only store whose views are copies, ``:memory:``, an encrypted store), or the
+deadline policy is not the national one, or anything at all cannot be read or decoded
+— it gives up (:class:`NotCurrent`) and the report takes the whole path (the reader
+application and its runner), which catches up, refuses or names the fault exactly as
+before. Nothing is written here: giving up at any point leaves nothing to undo.
+
+A test checks that the names below are those of the runner, the views and the
+recorders (``tests/projections/test_reader.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from renda_core.application.store import MEMORY, StoreConfig
+from renda_core.application.textcipher import unseal
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from renda_core.ports.contracts import Report
+
+#: ``RendaBase.name``: the views' tracking rows are kept under it
+APPLICATION = "Renda"
+#: eventsourcing's SQLite events table (its ``rowid`` is the log position)
+EVENTS_TABLE = "stored_events"
+#: ``renda_core.application.recorders.STORE_TABLE`` and ``CHAIN_TABLE``
+STORE_TABLE = "store_identity"
+CHAIN_TABLE = "event_chain"
+#: the runner's meta keys (``renda_core.projections.runner``) and ``View.FORMAT``
+STORE_KEY = "store_id"
+VERSION_KEY = "adapter_version"
+FORMAT_KEY = "view_format"
+ERROR_KEY = "last_error"
+VIEW_FORMAT = "2"
+VIEW_PREFIX = "v_"
+#: ``renda_core.application.reader``'s: the policy named without importing the rules
+NATIONAL_NAME = "national"
+POLICY_ENV = "RENDA_DEADLINE_POLICY"
+
+
+class NotCurrent(Exception):
+    """This reader cannot answer: the report takes the whole path."""
+
+
+class PlainFigure(NamedTuple):
+    """A row of a view's figures, as :class:`renda_core.projections.views.Figure`."""
+
+    figure: str
+    key: str
+    area: str
+    level: str
+    year: int
+    value: int
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """An existing SQLite file, in autocommit mode (reads in an explicit transaction)."""
+    if not path.is_file():
+        raise NotCurrent(f"{path} does not exist")
+    try:
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise NotCurrent(str(exc)) from exc
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@contextmanager
+def _given_up() -> Iterator[None]:
+    """Any failure to read: the whole path reads again, and names it."""
+    try:
+        yield
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError) as exc:
+        raise NotCurrent(f"{type(exc).__name__}: {exc}") from exc
+
+
+class PlainView:
+    """One view's current documents and figures, in one read transaction (a catch-up
+    in another process meanwhile is not seen half-written)."""
+
+    def __init__(self, path: Path, view_name: str) -> None:
+        self.view_name = view_name
+        self.conn = _connect(path)
+        with _given_up():
+            self.conn.execute("BEGIN")
+            self.at = self.position()  # before the log's head, as the runner reads them
+
+    def read_errors(self, what: str) -> Any:
+        """How :func:`renda_core.projections.reports.reading` wraps a read."""
+        return _given_up()
+
+    def position(self) -> int:
+        row = self.conn.execute(
+            "SELECT MAX(notification_id) AS n FROM tracking WHERE application_name=?",
+            (APPLICATION,),
+        ).fetchone()
+        return int(row["n"] or 0)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute(
+            f"SELECT value FROM {VIEW_PREFIX}meta WHERE key=?", (key,)
+        ).fetchone()
+        return None if row is None else str(row["value"])
+
+    def _decode(self, text: str) -> dict[str, Any]:
+        return dict(json.loads(unseal(None, text, f"view '{self.view_name}'")))
+
+    def get_entity(self, kind: str, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            f"SELECT doc FROM {VIEW_PREFIX}entities WHERE kind=? AND key=?", (kind, key)
+        ).fetchone()
+        return None if row is None else self._decode(str(row["doc"]))
+
+    def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.conn.execute(
+            f"SELECT key, doc FROM {VIEW_PREFIX}entities WHERE kind=? ORDER BY key", (kind,)
+        ).fetchall()
+        return [(str(r["key"]), self._decode(str(r["doc"]))) for r in rows]
+
+    def get_figures(self, keys: Sequence[tuple[str, str, str, str, int]]) -> dict[Any, int]:
+        found: dict[Any, int] = {}
+        for key in keys:
+            row = self.conn.execute(
+                f"SELECT value FROM {VIEW_PREFIX}figures WHERE figure=? AND key=? AND area=? "
+                "AND level=? AND year=?",
+                key,
+            ).fetchone()
+            if row is not None:
+                found[key] = int(row["value"])
+        return found
+
+    def figures(
+        self, names: Sequence[str] | None = None, position: int | None = None
+    ) -> list[PlainFigure]:
+        """The current figures (or those named); a past position is not read here."""
+        if position is not None:
+            raise NotCurrent("figures at a past position are read by the view itself")
+        where, params = "", list[Any]()
+        if names:
+            where = f" WHERE figure IN ({','.join('?' for _ in names)})"
+            params = list(names)
+        rows = self.conn.execute(
+            f"SELECT figure, key, area, level, year, value FROM {VIEW_PREFIX}figures{where}",
+            params,
+        ).fetchall()
+        return [PlainFigure(*r) for r in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PlainLog:
+    """The log, read for a provenance: in one read transaction, the head first."""
+
+    def __init__(self, path: Path, policy: str) -> None:
+        self.conn = _connect(path)
+        self._policy = policy
+        with _given_up():
+            self.conn.execute("BEGIN")
+            row = self.conn.execute(f"SELECT store_id FROM {STORE_TABLE} WHERE one = 1").fetchone()
+            if row is None:
+                raise NotCurrent("the log has no store id")
+            self._store_id = str(row["store_id"])
+            (head,) = self.conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()
+            self._head = int(head or 0)
+
+    def head(self) -> int:
+        return self._head
+
+    def first_recorded(self, start: int, stop: int) -> tuple[int, datetime] | None:
+        with _given_up():
+            row = self.conn.execute(
+                f"SELECT rowid, state FROM {EVENTS_TABLE} WHERE rowid>=? AND rowid<=? "
+                "ORDER BY rowid LIMIT 1",
+                (start, stop),
+            ).fetchone()
+            if row is None:
+                return None
+            return int(row[0]), recorded_at(row[1])
+
+    def store_id(self) -> str | None:
+        return self._store_id
+
+    def chain_hash(self, position: int) -> str | None:
+        with _given_up():
+            row = self.conn.execute(
+                f"SELECT hash FROM {CHAIN_TABLE} WHERE position = ?", (position,)
+            ).fetchone()
+        return None if row is None else str(row["hash"])
+
+    def policy(self) -> str | None:
+        return self._policy
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def recorded_at(state: bytes) -> datetime:
+    """An event's recorded time from its stored state (not encrypted, not compressed),
+    as eventsourcing's JSON transcoder encodes it (``datetime_iso``); anything else is
+    left to the mapper (:class:`NotCurrent`)."""
+    stamp = json.loads(bytes(state).decode("utf8"))["timestamp"]
+    if not isinstance(stamp, dict) or stamp.get("_type_") != "datetime_iso":
+        raise NotCurrent("the event's timestamp is not an ISO datetime")
+    moment = datetime.fromisoformat(stamp["_data_"])
+    if moment.tzinfo is None:
+        raise NotCurrent("the event's timestamp has no time zone")
+    return moment
+
+
+def plain_files(store: StoreConfig, view_name: str) -> tuple[Path, Path]:
+    """The log's file and the view's, when the store is a plain SQLite file read as it
+    is (else :class:`NotCurrent`)."""
+    if not store.is_sqlite or store.location == MEMORY or store.read_only:
+        raise NotCurrent("not a writable SQLite file")
+    if store.env.get("CIPHER_TOPIC") or store.env.get("COMPRESSOR_TOPIC"):
+        raise NotCurrent("an encrypted store")
+    if store.env.get("SQLITE_DBNAME") != store.location:
+        raise NotCurrent("the log is opened through a URI")
+    return Path(store.location), store.views_dir / f"{view_name}.sqlite"
+
+
+def national_policy(plugins: pluggy.PluginManager) -> str:
+    """The policy's name when it is the national one, chosen by name as
+    :func:`renda_core.application.reader.choose_policy` chooses it (else NotCurrent)."""
+    if os.environ.get(POLICY_ENV) or plugins.hook.renda_register_deadline_policies.get_hookimpls():
+        raise NotCurrent("a deadline policy is chosen by rules")
+    return NATIONAL_NAME
+
+
+def check_current(view: PlainView, log: PlainLog, version: str) -> None:
+    """What the runner checks before a view is read, and that nothing is to be done."""
+    with _given_up():
+        position = view.at
+        if position != log.head():
+            raise NotCurrent(f"the view is at {position}, the log at {log.head()}")
+        if view.get_meta(STORE_KEY) != log.store_id():
+            raise NotCurrent("the view was built from another log, or not yet stamped")
+        seen = view.get_meta(VERSION_KEY) or "1"
+        stored = view.get_meta(FORMAT_KEY) or "1"
+        if seen != version or stored != VIEW_FORMAT:
+            raise NotCurrent("the view must be rebuilt, or adopted")
+        if view.get_meta(ERROR_KEY) is not None:
+            raise NotCurrent("the view holds an error for a catch-up to clear")
+
+
+def current_report(
+    store: StoreConfig,
+    plugins: pluggy.PluginManager,
+    report: Report,
+    *,
+    built_at: datetime,
+    stamped: bool,
+    area: str | None = None,
+    level: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, Any] | None:
+    """``report`` built from its current view (with its provenance if ``stamped``), or
+    None when this reader cannot answer (the caller then takes the whole path)."""
+    from renda_core.application.faults import check_sqlite_header
+    from renda_core.domain.errors import StoreUnavailable
+    from renda_core.ports.plugins import collect_projections
+    from renda_core.projections.reports import ReportContext
+
+    options = dict(options or {})
+    view: PlainView | None = None
+    log: PlainLog | None = None
+    try:
+        projection = collect_projections(plugins).get(report.projection)
+        if projection is None:
+            return None
+        log_file, view_file = plain_files(store, report.projection)
+        try:
+            check_sqlite_header(log_file)
+        except StoreUnavailable:
+            return None  # the whole path says so
+        policy = national_policy(plugins)
+        view = PlainView(view_file, report.projection)  # the view first, as the runner
+        log = PlainLog(log_file, policy)
+        check_current(view, log, str(getattr(projection, "version", 1)))
+        ctx: Any = ReportContext(view, None, None, area, level)  # type: ignore[arg-type]
+        data = report.build(ctx, **options)
+        if not stamped:
+            return data
+        from renda_core.projections.provenance import stamp_report
+
+        return stamp_report(
+            log,
+            report,
+            data,
+            as_of=None,
+            built_at=built_at,
+            area=area,
+            level=level,
+            options=options,
+        )
+    except NotCurrent:
+        return None
+    finally:
+        for opened in (view, log):
+            if opened is not None:
+                opened.close()
