@@ -54,11 +54,12 @@ def default_jobs(option: int | None = None) -> int:
     if option is not None:
         jobs = option
     elif os.environ.get(JOBS_ENV):
+        value = os.environ[JOBS_ENV]
         try:
-            jobs = int(os.environ[JOBS_ENV])
+            jobs = int(value)
         except ValueError:
             raise errors.InvalidInput(
-                f"{JOBS_ENV} must be a whole number of processes, not {os.environ[JOBS_ENV]!r}",
+                f"{JOBS_ENV} must be a whole number of processes, not {value!r}",
                 [{"field": JOBS_ENV, "message": "not a whole number"}],
             ) from None
     else:
