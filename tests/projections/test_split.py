@@ -28,6 +28,12 @@ from renda_core.projections.views import View
 from .test_runner import populate
 
 
+@pytest.fixture(autouse=True)
+def split_short_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These logs are short: split them all the same (the threshold is tested below)."""
+    monkeypatch.setattr(split, "MIN_EVENTS", 0)
+
+
 def contents(view: View) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the view, sorted."""
     out = {}
@@ -275,3 +281,21 @@ def test_a_memory_store_or_an_adapter_a_child_cannot_receive_stays_in_process(
         runner = ProjectionRunner(app, {**builtin(), "local": Local(1)})
         assert not [r for r in runner.rebuild(jobs=2) if r.error]
         runner.close()
+
+
+def test_a_log_shorter_than_the_threshold_is_rebuilt_in_process(
+    app: Renda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(app, 2)  # 6 events
+    runner = ProjectionRunner(app, builtin())
+    runner.catch_up()
+    expected = everything(runner)
+    monkeypatch.setattr(split, "MIN_EVENTS", 7)
+
+    def no_children(*args: Any) -> None:
+        raise AssertionError("no child expected")
+
+    monkeypatch.setattr(split.Children, "start", no_children)
+    assert not [r for r in runner.rebuild(jobs=2) if r.error]
+    assert everything(runner) == expected
+    runner.close()

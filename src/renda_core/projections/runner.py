@@ -40,6 +40,7 @@ from renda_core.application.base import RendaBase, store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ViewsAhead
 from renda_core.ports.contracts import Projection
+from renda_core.projections import split
 from renda_core.projections.split import Children, can_split, partition, picklable
 from renda_core.projections.unit import ViewState, ViewUnit, WrittenKeys
 from renda_core.projections.views import View, open_view
@@ -271,10 +272,14 @@ class ProjectionRunner:
         ``jobs`` > 1: the shadows are filled by up to that many child processes, the
         views split between them by their cost (:mod:`renda_core.projections.split`);
         a child that dies fails its views (they keep their old tables). One job, one
-        view, or an in-memory store: in this process.
+        view, an in-memory store or a log shorter than ``split.MIN_EVENTS``: in this
+        process.
         """
         selected = self.names(names)
-        groups = partition(selected, jobs) if can_split(self.app.store) else [selected]
+        groups = [selected]
+        # a short log stays here too: a child's start would cost more than it saves
+        if jobs > 1 and len(selected) > 1 and can_split(self.app.store):
+            groups = partition(selected, jobs) if self.head() >= split.MIN_EVENTS else groups
         sent: list[bytes] = []
         for group in groups if len(groups) > 1 else []:
             adapters = picklable({n: self.projections[n] for n in group})
