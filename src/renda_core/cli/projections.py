@@ -92,9 +92,9 @@ def projections_rebuild(
     """Drop views and replay the whole log into them (all, or those named).
 
     The views are split between up to --jobs processes, each reading the log once for
-    its views (one process for an in-memory store). Needs the staff role; recorded (an
-    Operation.Performed event) before it runs. On a terminal a progress line shows the
-    elapsed time (stderr); otherwise quiet."""
+    its views (one process for an in-memory store or a log under 20,000 events). Needs
+    the staff role; recorded (an Operation.Performed event) before it runs. On a
+    terminal a progress line shows the elapsed time (stderr); otherwise quiet."""
     from renda_core.application.operations import record_operation
     from renda_core.cli.progress import progress_bar
     from renda_core.projections.split import default_jobs
