@@ -19,16 +19,22 @@ import cProfile
 import io
 import json
 import pstats
+import resource
 import statistics
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.common import Figure, alternate, demo_store
-from benchmarks.run import Stores, fill
-from renda_core import Renda
-from renda_core.cli.context import Env
-from renda_core.projections.runner import ProjectionRunner
+from renda_core.projections.split import default_jobs, partition
+
+if TYPE_CHECKING:
+    from renda_core import Renda
+    from renda_core.projections.runner import ProjectionRunner
+
+# The application and the benchmarks' log builders are imported where they are used: a
+# rebuild's child processes import this module again (it is their ``__main__``), and
+# should pay for what a child of ``renda projections rebuild`` pays for, no more.
 
 RESULTS = Path(__file__).parent / "results"
 PAGE = 5000  # the runner's batch size: the same pages on both sides
@@ -49,30 +55,37 @@ def bare_read(app: Renda) -> int:
         start = page[-1].id
 
 
-def rebuild_all(runner: ProjectionRunner) -> int:
+def rebuild_all(runner: ProjectionRunner, jobs: int = 1) -> int:
     """Every built-in view rebuilt together; events processed (summed over views)."""
-    results = runner.rebuild()
+    results = runner.rebuild(jobs=jobs)
     failed = [r for r in results if r.error]
     assert not failed, failed
     return sum(r.processed for r in results)
 
 
-def measure(store: str, label: str, backend: str, runs: int, profile: bool) -> Figure:
+def measure(
+    store: str, label: str, backend: str, runs: int, profile: bool, jobs: int | None = None
+) -> Figure:
+    from renda_core import Renda
+    from renda_core.cli.context import Env
+
+    jobs = default_jobs(jobs)
     with Renda(store) as app:
         env = Env(app=app)  # plug-ins loaded once: the rebuild itself is measured
         runner = env.runner()
         events = app.recorder.max_notification_id() or 0
-        rebuild_all(runner)  # the views exist (a rebuild replaces views, as in use)
+        processes = len(partition(list(runner.projections), jobs))
+        rebuild_all(runner, jobs)  # the views exist (a rebuild replaces views, as in use)
         cpu: dict[str, list[float]] = {"ours": [], "bare": []}
         ours, bare = alternate(
-            lambda: _timed(rebuild_all, runner, cpu["ours"]),
+            lambda: _timed(lambda r: rebuild_all(r, jobs), runner, cpu["ours"]),
             lambda: _timed(bare_read, app, cpu["bare"]),
             runs,
         )
         why = ""
         ratio = bare.median / ours.median
-        if profile:
-            why = _profile(lambda: rebuild_all(runner))
+        if profile:  # in this process: a child's time is not in the parent's profile
+            why = _profile(lambda: rebuild_all(runner, 1))
         env.close()
     return Figure(
         name=f"projection rebuild, all views, {label}",
@@ -86,6 +99,10 @@ def measure(store: str, label: str, backend: str, runs: int, profile: bool) -> F
         detail={
             "events": events,
             "runs": runs,
+            # the rebuild's processes: the views split between children, each decoding
+            # the log for its views (1: in this process); the CPU figures add the
+            # children's CPU time to this process's
+            "processes": processes,
             "ours": ours.to_dict(),
             "bare": bare.to_dict(),
             # CPU time (process_time), steadier than the wall clock on a shared machine
@@ -97,10 +114,16 @@ def measure(store: str, label: str, backend: str, runs: int, profile: bool) -> F
     )
 
 
+def _cpu() -> float:
+    """CPU time of this process and of its children that ended (a rebuild's)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def _timed(fn: Any, arg: Any, cpu: list[float]) -> None:
-    started = time.process_time()
+    started = _cpu()
     fn(arg)
-    cpu.append(time.process_time() - started)
+    cpu.append(_cpu() - started)
 
 
 def _profile(fn: Any, lines: int = 25) -> str:
@@ -114,8 +137,15 @@ def _profile(fn: Any, lines: int = 25) -> str:
 
 
 def figures(
-    backend: str, quick: bool, *, profile: bool = False, only: list[str] | None = None
+    backend: str,
+    quick: bool,
+    *,
+    profile: bool = False,
+    only: list[str] | None = None,
+    jobs: int | None = None,
 ) -> list[Figure]:
+    from benchmarks.run import Stores, fill
+
     stores = Stores(backend)
     runs = 2 if quick else 3
     logs: list[tuple[str, Any]] = [
@@ -139,10 +169,11 @@ def figures(
                 f"[{backend}] {label}: log built in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
-            figure = measure(store, label, backend, runs, profile)
+            figure = measure(store, label, backend, runs, profile, jobs)
             print(
                 f"[{backend}] {label}: rebuild {figure.ours:.2f} s, bare {figure.baseline:.2f} s, "
-                f"ratio {figure.ratio:.3f} (CPU {figure.detail['cpu_ratio']:.3f})",
+                f"ratio {figure.ratio:.3f} (CPU {figure.detail['cpu_ratio']:.3f}), "
+                f"{figure.detail['processes']} process(es)",
                 flush=True,
             )
             out.append(figure)
@@ -170,13 +201,17 @@ def main() -> None:
     parser.add_argument(
         "--log", action="append", help="build this log instead: demo:<scale> or fill:<events>"
     )
+    parser.add_argument(
+        "--jobs", type=int, help="rebuild processes (default: RENDA_REBUILD_JOBS, else the cores)"
+    )
     args = parser.parse_args()
     if args.store:
-        figure = measure(args.store, args.store, args.backend, 2 if args.quick else 3, args.profile)
+        runs = 2 if args.quick else 3
+        figure = measure(args.store, args.store, args.backend, runs, args.profile, args.jobs)
         print(json.dumps({k: v for k, v in figure.to_dict().items() if k != "why"}))
         print(figure.why)
         return
-    found = figures(args.backend, args.quick, profile=args.profile, only=args.log)
+    found = figures(args.backend, args.quick, profile=args.profile, only=args.log, jobs=args.jobs)
     result = [f.to_dict() for f in found]
     if not args.log:  # the standard logs only: other logs' figures are not results
         RESULTS.mkdir(exist_ok=True)

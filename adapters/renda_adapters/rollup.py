@@ -133,8 +133,14 @@ def rolled_up(
                 bound = self.__dict__["_rolled_dispatch"] = original.__get__(self, type(self))
             bound(event, RolledUnit(view, rolled, wide))
 
+        def __getstate__(self: Any) -> dict[str, Any]:
+            # Pickled (a rebuild's child process) without the bound dispatcher.
+            return {k: v for k, v in self.__dict__.items() if k != "_rolled_dispatch"}
+
         process_event.__doc__ = original.__doc__
         cls.process_event = process_event  # type: ignore[attr-defined]
+        if "__getstate__" not in cls.__dict__:
+            cls.__getstate__ = __getstate__  # type: ignore[method-assign]
         cls.rolled = rolled  # type: ignore[attr-defined]
         cls.province = frozenset(wide)  # type: ignore[attr-defined]
         return cls

@@ -78,21 +78,33 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
 
 @projections.command(name="rebuild")
 @click.argument("names", nargs=-1)
+@click.option(
+    "--jobs",
+    type=int,
+    default=None,
+    help="Processes to rebuild with (default: RENDA_REBUILD_JOBS, else the cores).",
+)
 @json_option
 @click.pass_context
-def projections_rebuild(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
+def projections_rebuild(
+    ctx: click.Context, /, names: tuple[str, ...], jobs: int | None, as_json: bool
+) -> None:
     """Drop views and replay the whole log into them (all, or those named).
 
-    Needs the staff role; recorded (an Operation.Performed event) before it runs. On a
+    The views are split between up to --jobs processes, each reading the log once for
+    its views (one process for an in-memory store or a log under 20,000 events). Needs
+    the staff role; recorded (an Operation.Performed event) before it runs. On a
     terminal a progress line shows the elapsed time (stderr); otherwise quiet."""
     from renda_core.application.operations import record_operation
     from renda_core.cli.progress import progress_bar
+    from renda_core.projections.split import default_jobs
 
     _writable(ctx)
     e = env(ctx)
     runner = e.runner()
     runner.names(names)  # unknown names are refused before anything is recorded
+    processes = default_jobs(jobs)  # a bad --jobs is refused before anything is recorded
     record_operation(e.get_app(), "projections.rebuild", names, e.actor())
     with progress_bar("重建 rebuild", None, quiet=as_json):
-        results = runner.rebuild(names)
+        results = runner.rebuild(names, jobs=processes)
     _report_results(results, as_json)

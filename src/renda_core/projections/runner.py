@@ -40,6 +40,8 @@ from renda_core.application.base import RendaBase, store_errors
 from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.domain.errors import InvalidInput, ViewsAhead
 from renda_core.ports.contracts import Projection
+from renda_core.projections import split
+from renda_core.projections.split import Children, can_split, partition, picklable
 from renda_core.projections.unit import ViewState, ViewUnit, WrittenKeys
 from renda_core.projections.views import View, open_view
 
@@ -260,14 +262,31 @@ class ProjectionRunner:
         """Bring each adapter's view up to the current head of the log."""
         return self._run(self.names(names))
 
-    def rebuild(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
+    def rebuild(self, names: Iterable[str] | None = None, *, jobs: int = 1) -> list[CatchUpResult]:
         """Replay the whole log into each view, then catch up what came meanwhile.
 
         Each view is rebuilt aside (a shadow: other tables, its own tracking row) while
         readers keep reading the old one, then put in its place in one transaction. A
         view whose adapter fails keeps its old tables, with the error recorded.
+
+        ``jobs`` > 1: the shadows are filled by up to that many child processes, the
+        views split between them by their cost (:mod:`renda_core.projections.split`);
+        a child that dies fails its views (they keep their old tables). One job, one
+        view, an in-memory store or a log shorter than ``split.MIN_EVENTS``: in this
+        process.
         """
         selected = self.names(names)
+        groups = [selected]
+        # a short log stays here too: a child's start would cost more than it saves
+        if jobs > 1 and len(selected) > 1 and can_split(self.app.store):
+            groups = partition(selected, jobs) if self.head() >= split.MIN_EVENTS else groups
+        sent: list[bytes] = []
+        for group in groups if len(groups) > 1 else []:
+            adapters = picklable({n: self.projections[n] for n in group})
+            if adapters is None:  # an adapter a child cannot receive: in this process
+                groups = [selected]
+                break
+            sent.append(adapters)
         live = {name: self.view(name) for name in selected}
         for name in selected:
             shadow = live[name].shadow()
@@ -276,7 +295,10 @@ class ProjectionRunner:
             self._views[name] = shadow
             self._forget(name)
         try:
-            results = self._run(selected, self.batch_size * self.rebuild_factor)
+            if len(groups) > 1:
+                results = self._run_apart(selected, groups, sent)
+            else:
+                results = self._run(selected, self.batch_size * self.rebuild_factor)
         finally:
             shadows = {name: self._views[name] for name in selected}
             self._views.update(live)
@@ -298,6 +320,24 @@ class ProjectionRunner:
             result.position = tail.position
             result.error = tail.error
         return results
+
+    def fill_shadows(self, names: list[str]) -> list[CatchUpResult]:
+        """A rebuild's child: fill the (already reset) shadows of ``names`` from the log."""
+        for name in names:
+            self._views[name] = self.view(name).shadow()
+        return self._run(names, self.batch_size * self.rebuild_factor)
+
+    def _run_apart(
+        self, selected: list[str], groups: list[list[str]], sent: list[bytes]
+    ) -> list[CatchUpResult]:
+        """The shadows of ``groups`` filled by one child process each."""
+        children = Children(self.app.store, self.batch_size)
+        try:
+            children.start(groups, sent)
+            rows = children.results()
+        finally:
+            children.end()  # none left when interrupted (Ctrl-C) or failed
+        return [CatchUpResult(**rows[name]) for name in selected]
 
     def _forget(self, name: str) -> None:
         """Drop what this runner knows of a view (it was replaced)."""
