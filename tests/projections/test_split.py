@@ -235,9 +235,9 @@ def test_jobs_below_one_are_invalid_input(jobs: int) -> None:
         split.default_jobs(jobs)
 
 
-def test_jobs_default_to_the_environment_then_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jobs_default_to_the_environment_then_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(split.JOBS_ENV, raising=False)
-    assert split.default_jobs() == (os.cpu_count() or 1)
+    assert split.default_jobs() == 1  # split only when asked: see default_jobs
     monkeypatch.setenv(split.JOBS_ENV, "3")
     assert split.default_jobs() == 3 and split.default_jobs(1) == 1
     monkeypatch.setenv(split.JOBS_ENV, "many")

@@ -82,7 +82,7 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
     "--jobs",
     type=int,
     default=None,
-    help="Processes to rebuild with (default: RENDA_REBUILD_JOBS, else the cores).",
+    help="Processes to rebuild with (default: RENDA_REBUILD_JOBS, else 1).",
 )
 @json_option
 @click.pass_context
