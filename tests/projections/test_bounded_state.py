@@ -113,3 +113,62 @@ def test_the_follower_can_print_its_peak_rss(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err
     assert err.startswith("renda follower: peak RSS ") and err.rstrip().endswith(" MB")
     assert float(err.split()[-2]) > 1.0
+
+
+def test_beyond_the_bound_a_new_counter_costs_no_read(
+    view: View, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once counters were forgotten, a counter never written is still known to be 0
+    without asking the view (the figures' bitmap); a forgotten one is read back."""
+    view.reset("app")
+    state = ViewState(0, written=set())
+    state.MAX_FIGURES = 4
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    unit = ViewUnit(view, state)
+    for position, key in enumerate("abcdef", start=1):
+        unit.begin(position, moment + timedelta(seconds=position))
+        unit.add("件数", position, key=key)
+    view.apply(Tracking("app", 6), unit, after=0)
+    unit.written(6)
+    assert state.figures_complete is False and state.figures_written is not None
+    forgotten = [k for k in "abcdef" if ("件数", k, "", "", 0) not in state.figures]
+    assert forgotten  # the bound made it forget some
+    reads: list[object] = []
+    get_figures = view.get_figures
+
+    def counted(keys: object) -> object:
+        reads.append(keys)
+        return get_figures(keys)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(view, "get_figures", counted)
+    unit = ViewUnit(view, state)
+    unit.begin(7, moment + timedelta(seconds=7))
+    for key in ("新", "g", "h"):
+        assert unit.value(("件数", key, "", "", 0)) == 0
+    assert reads == []
+    key = forgotten[0]
+    assert unit.value(("件数", key, "", "", 0)) == "abcdef".index(key) + 1
+    assert len(reads) == 1
+
+
+def test_figures_bitmap_is_dropped_when_too_full() -> None:
+    state = ViewState(0, written=set())
+    state.MAX_FIGURES = 2
+    state.MAX_WRITTEN = 3
+    state.remember_figures({("件数", k, "", "", 0): 1 for k in "abc"})
+    assert state.figures_complete is False
+    assert state.figures_written is not None
+    state.remember_figures({("件数", k, "", "", 0): 1 for k in "defgh"})
+    assert state.figures_written is None  # unknown: every missing counter is read
+
+
+def test_the_follower_can_print_a_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    from renda_core.projections.background import _print_pass
+    from renda_core.projections.runner import CatchUpResult
+
+    _print_pass([CatchUpResult("stations", 30, 40), CatchUpResult("training", 10, 40)], 2.0)
+    err = capsys.readouterr().err
+    assert err.startswith("renda follower: 40 events in 2.0 s (20/s)")
+    assert "stations 30, training 10" in err
+    _print_pass([CatchUpResult("stations", 0, 40)], 1.0)
+    assert capsys.readouterr().err == ""  # an empty pass says nothing

@@ -7,7 +7,9 @@ shows progress and renders.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ from renda_core.projections.log import last_position
 from renda_core.projections.reports import run_report
 
 DEFAULT_DEMO_STORE = "renda-demo.sqlite"
+#: set (to anything) to print, to stderr, the seconds each phase of the demo took
+TIMES_ENV = "RENDA_DEBUG_DEMO_TIMES"
 YEAR = 2023
 #: the reports printed when ``renda report annual`` is not installed, with their options
 FALLBACK_REPORTS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -114,15 +118,25 @@ def demo(
         follow = BackgroundCatchUp(config, [r.projection for r in demo_env.reports().values()])
         with follow:
             targets = _build(app, scale, seed, quiet, err)
+            generated = time.monotonic()
         built = time.monotonic() - started
+        _time("waiting for the follower", generated)
         if not quiet:
             err.print(
                 f"演示库 {config.location}: {last_position(app):,} events in {built:.1f} s "
                 f"(scale {targets.scale:g}, seed {targets.seed})"
             )
+        reporting = time.monotonic()
         print_report(demo_env)
+        _time("catch-up and report", reporting)
     finally:
         demo_env.close()
+
+
+def _time(what: str, since: float) -> None:
+    """With ``RENDA_DEBUG_DEMO_TIMES`` set: how long ``what`` took, to stderr."""
+    if os.environ.get(TIMES_ENV):
+        print(f"renda demo: {what} {time.monotonic() - since:.1f} s", file=sys.stderr, flush=True)
 
 
 def _refuse_foreign(path: Path) -> None:
@@ -141,6 +155,16 @@ def _refuse_foreign(path: Path) -> None:
 
 def _build(app: Renda, scale: float, seed: int, quiet: bool, err: Console) -> Targets:
     """Generate the province, with a progress bar unless ``quiet``."""
+    if os.environ.get(TIMES_ENV):
+        last = [time.monotonic()]
+
+        def timed(what: str, done: int, total: int) -> None:
+            _time(f"step {done}/{total} {what}", last[0])
+            last[0] = time.monotonic()
+
+        targets = generate(app, scale, seed, timed)
+        _time("accountability, members, meetings", last[0])
+        return targets
     if quiet:
         return generate(app, scale, seed)
     with Progress(

@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from multiprocessing.synchronize import Event
 from types import TracebackType
+from typing import Any
 
 from renda_core.application.store import MEMORY, StoreConfig
 from renda_core.domain.errors import RendaError
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 PARENT_POLL = 0.5  # seconds between the child's checks that its parent lives
 #: set (to anything) to have the child print its peak RSS to stderr when it ends
 MAXRSS_ENV = "RENDA_DEBUG_FOLLOWER_MAXRSS"
+#: set (to anything) to have the child print each catch-up pass (events, seconds)
+TIMES_ENV = "RENDA_DEBUG_DEMO_TIMES"
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -52,9 +55,13 @@ def _follow(
     wanted = {n: projections[n] for n in names if n in projections}
     with Renda(store) as app:
         runner = ProjectionRunner(app, wanted)
+        timing = bool(os.environ.get(TIMES_ENV))
         try:
             while not stop.is_set():
+                began = time.monotonic()
                 results = runner.catch_up()
+                if timing:
+                    _print_pass(results, time.monotonic() - began)
                 if any(r.error for r in results):
                     return  # the caller's own catch-up reports the failure
                 if not any(r.processed for r in results):
@@ -65,6 +72,20 @@ def _follow(
             runner.close()
             if os.environ.get(MAXRSS_ENV):
                 _print_maxrss()
+
+
+def _print_pass(results: Sequence[Any], seconds: float) -> None:
+    import sys
+
+    events = sum(r.processed for r in results)
+    if events:
+        per = ", ".join(f"{r.name} {r.processed}" for r in results)
+        print(
+            f"renda follower: {events} events in {seconds:.1f} s "
+            f"({events / max(seconds, 1e-9):.0f}/s): {per}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _print_maxrss() -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import marshal
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -76,12 +76,12 @@ class WrittenKeys:
     BITS = 1 << 22  # 512 KiB a view
     _MASK = BITS - 1
 
-    def __init__(self, keys: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, keys: Iterable[Hashable] = ()) -> None:
         self._bits = bytearray(self.BITS >> 3)
         self.count = 0  # bits set: the share of false "may have been written" is count / BITS
         self.update(keys)
 
-    def update(self, keys: Iterable[tuple[str, str]]) -> None:
+    def update(self, keys: Iterable[Hashable]) -> None:
         bits, mask = self._bits, self._MASK
         for key in keys:
             at = hash(key) & mask
@@ -90,7 +90,7 @@ class WrittenKeys:
                 bits[at >> 3] |= bit
                 self.count += 1
 
-    def add(self, key: tuple[str, str]) -> None:
+    def add(self, key: Hashable) -> None:
         self.update((key,))
 
     def __contains__(self, key: object) -> bool:
@@ -116,6 +116,10 @@ class ViewState:
     #: ``figures`` holds every counter the view holds (a counter not in it is 0); None:
     #: as ``written`` says (the view was empty when seen)
     figures_complete: bool | None = None
+    #: the counters written since the view was empty (a bitmap of their hashes), kept
+    #: once ``figures`` is no longer complete: a counter not in it is 0, without a read
+    #: (else every counter new after the first forgetting cost one); None if unknown
+    figures_written: WrittenKeys | None = None
 
     #: bounds on what is kept in memory (beyond them the view is read instead)
     MAX_DOCS = 5_000
@@ -146,7 +150,13 @@ class ViewState:
         for ident, value in changed.items():
             figures.pop(ident, None)
             figures[ident] = value
+        if self.figures_written is not None:
+            self.figures_written.update(changed)
+            if len(self.figures_written) > self.MAX_WRITTEN:
+                self.figures_written = None  # too many to remember: ask the view
         if len(figures) > self.MAX_FIGURES:
+            if self.figures_complete:  # from now on, the bitmap says which were written
+                self.figures_written = WrittenKeys(figures)
             self.figures_complete = False
             for ident in list(islice(figures, len(figures) - self.MAX_FIGURES * 3 // 4)):
                 del figures[ident]
@@ -347,6 +357,9 @@ class ViewUnit:
         stored = self._state.figures
         if ident not in stored:
             if self._state.figures_complete:  # every stored counter is in ``stored``
+                return 0
+            written = self._state.figures_written
+            if written is not None and ident not in written:  # never written: 0
                 return 0
             stored[ident] = self._view.get_figures([ident]).get(ident, 0)
         return stored[ident]
