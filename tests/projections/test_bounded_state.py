@@ -166,9 +166,9 @@ def test_the_follower_can_print_a_pass(capsys: pytest.CaptureFixture[str]) -> No
     from renda_core.projections.background import _print_pass
     from renda_core.projections.runner import CatchUpResult
 
-    _print_pass([CatchUpResult("stations", 30, 40), CatchUpResult("training", 10, 40)], 2.0)
+    _print_pass([CatchUpResult("stations", 30, 40), CatchUpResult("training", 10, 40)], 2.0, 0.5)
     err = capsys.readouterr().err
-    assert err.startswith("renda follower: 40 events in 2.0 s (20/s)")
+    assert err.startswith("renda follower: 40 events in 2.0 s (CPU 0.5 s) (20/s)")
     assert "stations 30, training 10" in err
-    _print_pass([CatchUpResult("stations", 0, 40)], 1.0)
+    _print_pass([CatchUpResult("stations", 0, 40)], 1.0, 0.1)
     assert capsys.readouterr().err == ""  # an empty pass says nothing

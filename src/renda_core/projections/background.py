@@ -58,10 +58,10 @@ def _follow(
         timing = bool(os.environ.get(TIMES_ENV))
         try:
             while not stop.is_set():
-                began = time.monotonic()
+                began, began_cpu = time.monotonic(), time.process_time()
                 results = runner.catch_up()
                 if timing:
-                    _print_pass(results, time.monotonic() - began)
+                    _print_pass(results, time.monotonic() - began, time.process_time() - began_cpu)
                 if any(r.error for r in results):
                     return  # the caller's own catch-up reports the failure
                 if not any(r.processed for r in results):
@@ -74,14 +74,14 @@ def _follow(
                 _print_maxrss()
 
 
-def _print_pass(results: Sequence[Any], seconds: float) -> None:
+def _print_pass(results: Sequence[Any], seconds: float, cpu: float) -> None:
     import sys
 
     events = sum(r.processed for r in results)
     if events:
         per = ", ".join(f"{r.name} {r.processed}" for r in results)
         print(
-            f"renda follower: {events} events in {seconds:.1f} s "
+            f"renda follower: {events} events in {seconds:.1f} s (CPU {cpu:.1f} s) "
             f"({events / max(seconds, 1e-9):.0f}/s): {per}",
             file=sys.stderr,
             flush=True,
