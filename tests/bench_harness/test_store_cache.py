@@ -127,3 +127,25 @@ def test_an_adopted_store_is_measured_once_and_copied(
     assert head(copy) == 1
     reopened = common.StoreCache(tmp_path / "stores")
     assert reopened.entry("sqlite", 0.5) is not None  # kept for the next run
+
+
+def test_the_demo_figure_carries_the_builds_cpu_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_cache: None
+) -> None:
+    from benchmarks import scale
+
+    def fake_demo(store: str, scale_: float) -> tuple[float, float]:
+        Path(store).touch()
+        common.LAST_DEMO_CPU[0] = {1.0: 10.0, 5.0: 52.0}[scale_]
+        return {1.0: 4.0, 5.0: 40.0}[scale_], 100.0
+
+    monkeypatch.setattr(common, "run_demo", fake_demo)
+    monkeypatch.setattr(common, "DEMO_CPU", {})
+    monkeypatch.setattr(scale, "DEMO_CPU", common.DEMO_CPU)
+    common.store_cache(tmp_path)
+    time_figure, _ = scale.demo_figures("sqlite", quick=False)
+    assert time_figure.ratio == 10.0 and time_figure.met is False  # the wall clock's
+    assert time_figure.detail["cpu_ratio"] == pytest.approx(5.2)  # the work's
+    assert "5.20x" in time_figure.why
+    entry = common.StoreCache(tmp_path).entry("sqlite", 5.0)
+    assert entry is not None and entry["cpu_s"] == 52.0  # kept for a later run's reuse
