@@ -147,6 +147,8 @@ class LazyGroup(RendaGroup):
         plugins' (``renda report annual`` imports the annual report's adapter alone)."""
         if self._plugins_added:
             return
+        if builtins is False and not external_plugins_installed():
+            return  # no plugin would be registered: no plugin manager (pluggy) to build
         self._plugins_added = builtins is True
         from renda_core.ports.plugins import get_plugin_manager
 

@@ -16,7 +16,12 @@ import importlib
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from renda_core.ports.contracts import Projection, Report
 
 INDEX = Path(__file__).parent / "_builtins.json"
 
@@ -63,6 +68,67 @@ def command_modules(group: str) -> dict[str, str]:
         for module, contributes in builtin_index().items()
         for command in contributes["commands"].get(group, ())
     }
+
+
+class BuiltinPlugins:
+    """The built-in modules ``modules`` (those a report needs: :func:`modules_for_report`)
+    with their hooks called directly, without a plugin manager (pluggy is not imported).
+
+    For a process where no plugin manager is injected and no installed plugin would be
+    loaded (:func:`renda_core.cli.lazy.external_plugins_installed`): a plugin manager
+    would then hold these modules alone, and call their implementations as here (the
+    last registered first). :meth:`manager` builds that plugin manager when the whole
+    path needs one (:func:`renda_core.ports.plugins.get_plugin_manager`).
+    """
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self.modules = modules
+        self._manager: Any = None
+
+    def _implementations(self, hook: str) -> list[Any]:
+        found = []
+        for name in reversed(self.modules):  # pluggy calls the last registered first
+            function = getattr(importlib.import_module(name), hook, None)
+            if function is not None and hasattr(function, "renda_impl"):
+                found.append(function)
+        return found
+
+    def implements(self, hook: str) -> bool:
+        """Whether one of the modules implements ``hook``."""
+        return bool(self._implementations(hook))
+
+    def _collect(self, hook: str, what: str, kind: type | None = None) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+
+        def register(item: Any) -> None:  # as renda_core.ports.plugins' collect_* do
+            if kind is not None and not isinstance(item, kind):
+                raise TypeError(f"{item!r} is not a {kind.__name__}")
+            if item.name in found:
+                raise ValueError(f"two {what} are named '{item.name}'")
+            found[item.name] = item
+
+        for function in self._implementations(hook):
+            function(register=register)
+        return found
+
+    def reports(self) -> dict[str, Report]:
+        """``collect_reports`` of the plugin manager holding the modules."""
+        return self._collect("renda_register_reports", "reports")
+
+    def projections(self) -> dict[str, Projection]:
+        """``collect_projections`` of the plugin manager holding the modules."""
+        from renda_core.ports.contracts import Projection
+
+        return self._collect("renda_register_projections", "projections", Projection)
+
+    def manager(self) -> pluggy.PluginManager:
+        """The plugin manager holding the modules (built once)."""
+        if self._manager is None:
+            from renda_core.ports.plugins import get_plugin_manager
+
+            self._manager = get_plugin_manager(builtins=self.modules)
+        manager: pluggy.PluginManager = self._manager
+        return manager
 
 
 # -- writing the index ---------------------------------------------------------------
