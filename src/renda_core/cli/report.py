@@ -9,7 +9,7 @@ import click
 from renda_core.cli.asof import as_of_params, take_as_of
 from renda_core.cli.common import RendaGroup, choices, emit, env
 from renda_core.cli.context import Env
-from renda_core.cli.lazy import LazyGroup, external_plugins_installed
+from renda_core.cli.lazy import LazyGroup, external_plugins_installed, no_entry_points
 from renda_core.cli.shaping import export_params
 from renda_core.domain.values import Level
 from renda_core.ports.builtin_index import (
@@ -33,8 +33,9 @@ class ReportGroup(RendaGroup):
     A report imports only the built-in adapters it needs (the one registering it and the
     one registering its view: :mod:`renda_core.ports.builtin_index`), and the installed
     plugins; the built-in adapters' own commands of this group are imported when one of
-    them is asked for. A plugin manager put in ``ctx.obj`` is used as it is. With no
-    installed plugin to load, a built-in report is found without a plugin manager
+    them is asked for. A plugin manager put in ``ctx.obj`` is used as it is. When no
+    installed plugin may be loaded (:func:`~renda_core.cli.lazy.no_entry_points`), a
+    built-in report is found without a plugin manager
     (:class:`~renda_core.ports.builtin_index.BuiltinPlugins`: pluggy is imported only if
     the report takes the whole path).
     """
@@ -76,7 +77,7 @@ class ReportGroup(RendaGroup):
             return self.commands[name]
         injected = self._injected(ctx)
         modules = modules_for_report(name)
-        if injected is None and modules is not None and not external_plugins_installed():
+        if injected is None and modules is not None and no_entry_points():
             builtins = BuiltinPlugins(modules)
             found = builtins.reports().get(name)
             return None if found is None else _report_command(found, builtins)

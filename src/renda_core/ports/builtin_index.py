@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,9 +75,9 @@ class BuiltinPlugins:
     """The built-in modules ``modules`` (those a report needs: :func:`modules_for_report`)
     with their hooks called directly, without a plugin manager (pluggy is not imported).
 
-    For a process where no plugin manager is injected and no installed plugin would be
-    loaded (:func:`renda_core.cli.lazy.external_plugins_installed`): a plugin manager
-    would then hold these modules alone, and call their implementations as here (the
+    For a process where no plugin manager is injected and no installed plugin may be
+    loaded (:func:`renda_core.cli.lazy.no_entry_points`): a plugin manager would then
+    hold these modules alone, and call their implementations as here (the
     last registered first). :meth:`manager` builds that plugin manager when the whole
     path needs one (:func:`renda_core.ports.plugins.get_plugin_manager`).
     """
@@ -97,29 +98,37 @@ class BuiltinPlugins:
         """Whether one of the modules implements ``hook``."""
         return bool(self._implementations(hook))
 
-    def _collect(self, hook: str, what: str, kind: type | None = None) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-
-        def register(item: Any) -> None:  # as renda_core.ports.plugins' collect_* do
-            if kind is not None and not isinstance(item, kind):
-                raise TypeError(f"{item!r} is not a {kind.__name__}")
-            if item.name in found:
-                raise ValueError(f"two {what} are named '{item.name}'")
-            found[item.name] = item
-
+    def _call(self, hook: str, register: Callable[[Any], None]) -> None:
         for function in self._implementations(hook):
             function(register=register)
-        return found
 
     def reports(self) -> dict[str, Report]:
         """``collect_reports`` of the plugin manager holding the modules."""
-        return self._collect("renda_register_reports", "reports")
+        found: dict[str, Report] = {}
+
+        def register(report: Report) -> None:  # as renda_core.ports.plugins.collect_reports
+            if report.name in found:
+                raise ValueError(f"two reports are named '{report.name}'")
+            found[report.name] = report
+
+        self._call("renda_register_reports", register)
+        return found
 
     def projections(self) -> dict[str, Projection]:
         """``collect_projections`` of the plugin manager holding the modules."""
         from renda_core.ports.contracts import Projection
 
-        return self._collect("renda_register_projections", "projections", Projection)
+        found: dict[str, Projection] = {}
+
+        def register(projection: Projection) -> None:  # as plugins.collect_projections
+            if not isinstance(projection, Projection):
+                raise TypeError(f"{projection!r} is not a Projection")
+            if projection.name in found:
+                raise ValueError(f"two projections are named '{projection.name}'")
+            found[projection.name] = projection
+
+        self._call("renda_register_projections", register)
+        return found
 
     def manager(self) -> pluggy.PluginManager:
         """The plugin manager holding the modules (built once)."""
