@@ -78,8 +78,10 @@ class BuiltinPlugins:
     For a process where no plugin manager is injected and no installed plugin may be
     loaded (:func:`renda_core.cli.lazy.no_entry_points`): a plugin manager would then
     hold these modules alone, and call their implementations as here (the
-    last registered first). :meth:`manager` builds that plugin manager when the whole
-    path needs one (:func:`renda_core.ports.plugins.get_plugin_manager`).
+    last registered first: the built-ins mark their hooks without ``specname``,
+    ``tryfirst`` or wrappers; a test compares what both collect for every report).
+    :meth:`manager` builds that plugin manager when the whole path needs one
+    (:func:`renda_core.ports.plugins.get_plugin_manager`).
     """
 
     def __init__(self, modules: tuple[str, ...]) -> None:
