@@ -23,10 +23,12 @@ from renda_core.cli.context import Env
 from renda_core.cli.lazy import LazyGroup, help_index
 from renda_core.docgen import render_cli_index
 from renda_core.domain.errors import StoreUnavailable
+from renda_core.ports import hookimpl
 from renda_core.ports.builtin_index import (
     INDEX as PLUGIN_INDEX,
 )
 from renda_core.ports.builtin_index import (
+    BuiltinPlugins,
     command_modules,
     modules_for_report,
     render_builtin_index,
@@ -231,6 +233,16 @@ NOT_FOR_A_CURRENT_REPORT = (
     "renda_core.projections.runner",
     "renda_core.projections.views",
     "renda_core.projections.unit",
+    # no plugin manager: the roster's hooks are called directly (no installed plugin to
+    # load), its ``@hookimpl`` marks without pluggy
+    "pluggy",
+    "renda_core.ports.plugins",
+    "renda_core.ports.hookspecs",
+    # the view's documents are not sealed: no cipher module (with base64)
+    "renda_core.application.textcipher",
+    "base64",
+    # the CLI's i18n imports it to match an error's message only
+    "string",
 )
 
 
@@ -306,6 +318,67 @@ def test_the_index_of_built_in_plugins_is_current() -> None:
         "assessment": "renda_adapters.assessment",
         "handling": "renda_adapters.suggestions",
     }
+
+
+def test_the_hookimpl_marks_are_pluggy_s() -> None:
+    """``renda_core.ports.hookimpl`` imports no pluggy, and marks a function exactly as
+    ``pluggy.HookimplMarker("renda")`` does: a plugin manager registers it alike."""
+    import itertools
+
+    import pluggy
+
+    marker = pluggy.HookimplMarker("renda")
+    flags = ("hookwrapper", "optionalhook", "tryfirst", "trylast", "wrapper")
+    for values in itertools.product([False, True], repeat=len(flags)):
+        options: dict[str, Any] = dict(zip(flags, values, strict=True))
+        for specname in (None, "renda_register_reports"):
+            ours, theirs = (lambda: None), (lambda: None)
+            assert hookimpl(ours, specname=specname, **options) is ours
+            marker(theirs, specname=specname, **options)
+            assert ours.renda_impl == theirs.renda_impl  # type: ignore[attr-defined]
+            later = hookimpl(specname=specname, **options)(lambda: None)
+            assert later.renda_impl == theirs.renda_impl
+    assert hookimpl(lambda: None).renda_impl == marker(lambda: None).renda_impl
+    pm = pluggy.PluginManager("renda")
+    pm.add_hookspecs(__import__("renda_core.ports.hookspecs").ports.hookspecs)
+
+    class Plugin:
+        @hookimpl(tryfirst=True)
+        def renda_register_reports(self, register: Any) -> None:
+            register("x")
+
+    pm.register(Plugin())
+    (impl,) = pm.hook.renda_register_reports.get_hookimpls()
+    assert impl.tryfirst and not impl.wrapper
+
+
+def shapes(reports: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The reports in their order, each with its functions and options' names (an
+    option is a new object at every registration)."""
+    return [
+        (n, r.title, r.projection, r.build, r.render, [o.name for o in r.options])
+        for n, r in reports.items()
+    ]
+
+
+def test_the_built_in_modules_without_a_plugin_manager_are_the_plugin_manager_s() -> None:
+    """What a report finds without pluggy (``BuiltinPlugins``) is what the plugin
+    manager of its modules collects: its reports, its views, the policy hook."""
+    for name in report_index():
+        modules = modules_for_report(name)
+        assert modules is not None
+        builtins, pm = BuiltinPlugins(modules), report_plugin_manager(name)
+        assert shapes(builtins.reports()) == shapes(collect_reports(pm)), name
+        kinds = {n: type(p) for n, p in builtins.projections().items()}
+        assert kinds == {n: type(p) for n, p in collect_projections(pm).items()}, name
+        for hook in ("renda_register_deadline_policies", "renda_register_reports"):
+            assert builtins.implements(hook) == bool(getattr(pm.hook, hook).get_hookimpls())
+        manager = builtins.manager()
+        assert manager is builtins.manager()  # built once
+        assert {manager.get_name(p) for p in manager.get_plugins()} == set(modules)
+    everything = BuiltinPlugins(BUILTIN_PLUGINS)
+    assert shapes(everything.reports()) == shapes(collect_reports(get_plugin_manager()))
+    assert everything.implements("renda_register_commands")
 
 
 def test_a_report_s_plugin_manager_holds_its_adapter_and_its_view_only() -> None:

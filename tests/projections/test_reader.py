@@ -17,13 +17,18 @@ from click.testing import CliRunner
 
 from renda_core import Renda
 from renda_core.application import reader as reader_app
-from renda_core.application import recorders
+from renda_core.application import recorders, textcipher
 from renda_core.application.base import RendaBase
 from renda_core.application.store import parse_store
 from renda_core.cli import cli
 from renda_core.cli.context import Env
 from renda_core.domain.errors import ViewsAhead
-from renda_core.ports.builtin_index import command_modules, report_index
+from renda_core.ports.builtin_index import (
+    BuiltinPlugins,
+    command_modules,
+    modules_for_report,
+    report_index,
+)
 from renda_core.ports.plugins import collect_reports, report_plugin_manager
 from renda_core.projections import reader, runner
 from renda_core.projections.provenance import as_json, stamp_report
@@ -52,6 +57,7 @@ def test_its_names_are_those_of_the_runner_views_and_recorders() -> None:
         runner.ERROR_KEY,
     )
     assert reader.VIEW_FORMAT == View.FORMAT
+    assert reader.SEALED == textcipher.ENCRYPTED
     assert (reader.NATIONAL_NAME, reader.POLICY_ENV) == (
         reader_app.NATIONAL_NAME,
         reader_app.POLICY_ENV,
@@ -85,6 +91,17 @@ def plain(store: str, name: str, built_at: datetime = LATER, **kw: Any) -> dict[
     return None if data is None else dict(as_json(data))
 
 
+def plain_builtins(store: str, name: str) -> dict[str, Any] | None:
+    """:func:`plain` as the CLI reads it with no installed plugin: the built-in modules'
+    hooks called directly, without a plugin manager."""
+    modules = modules_for_report(name)
+    assert modules is not None
+    builtins = BuiltinPlugins(modules)
+    report = builtins.reports()[name]
+    data = current_report(parse_store(store), builtins, report, built_at=LATER, stamped=True)
+    return None if data is None else dict(as_json(data))
+
+
 @pytest.fixture
 def two_deputies(store: str) -> Iterator[str]:
     register(store, "张三", "金美玉")
@@ -98,9 +115,11 @@ def test_every_report_of_a_current_view_is_the_whole_path_s(two_deputies: str) -
         got = plain(store, name)
         if not parse_store(store).is_sqlite:
             assert got is None, name  # PostgreSQL: the whole path, always
+            assert plain_builtins(store, name) is None, name
             continue
         assert got is not None, name
         assert got == expected, name
+        assert plain_builtins(store, name) == expected, name
     if parse_store(store).is_sqlite:
         got = plain(store, "deputies", area="2224")
         assert got is not None and got["provenance"]["parameters"]["area"] == "2224"
@@ -190,6 +209,7 @@ def test_what_it_does_not_read_takes_the_whole_path(
     assert plain(store, "deputies", read_only=True) is None  # the views are copies
     monkeypatch.setenv("RENDA_DEADLINE_POLICY", "national")  # chosen by the rules
     assert plain(store, "deputies") is None
+    assert plain_builtins(store, "deputies") is None
     monkeypatch.delenv("RENDA_DEADLINE_POLICY")
     view_file(store).write_bytes(b"not a database at all" * 10)
     assert plain(store, "deputies") is None

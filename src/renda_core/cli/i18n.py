@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import string
 import sys
 from collections.abc import Iterator, Mapping
 from functools import cache, cached_property
@@ -517,6 +516,8 @@ def metavar_words(metavar: str) -> list[str]:
 
 @cache
 def _pattern(template: str) -> re.Pattern[str]:
+    import string  # here: its Template class compiles a pattern at import (a --json report)
+
     regex: list[str] = []
     seen: set[str] = set()
     for literal, field, _spec, _conversion in string.Formatter().parse(template):

@@ -147,6 +147,8 @@ class LazyGroup(RendaGroup):
         plugins' (``renda report annual`` imports the annual report's adapter alone)."""
         if self._plugins_added:
             return
+        if builtins is False and no_entry_points():
+            return  # no plugin would be registered: no plugin manager (pluggy) to build
         self._plugins_added = builtins is True
         from renda_core.ports.plugins import get_plugin_manager
 
@@ -205,12 +207,20 @@ class LazyGroup(RendaGroup):
         return stub
 
 
+def no_entry_points() -> bool:
+    """No entry point of the ``renda`` group would be loaded, known without reading the
+    installed distributions: under test, or ``RENDA_PLUGINS`` set and empty. (When it
+    is unset, only reading them tells; the plugin manager reads them then, as before.)"""
+    allowed = os.environ.get("RENDA_PLUGINS")  # renda_core.ports.plugins.ALLOW_ENV
+    return hasattr(sys, "_called_from_test") or (allowed is not None and not allowed.strip())
+
+
 def external_plugins_installed() -> bool:
     """Entry points of the ``renda`` group would be loaded (not under test, and allowed
     by ``RENDA_PLUGINS`` when it is set)."""
-    allowed = os.environ.get("RENDA_PLUGINS")  # renda_core.ports.plugins.ALLOW_ENV
-    if hasattr(sys, "_called_from_test") or (allowed is not None and not allowed.strip()):
+    if no_entry_points():
         return False
+    allowed = os.environ.get("RENDA_PLUGINS")
     from importlib.metadata import entry_points
 
     names = {ep.name for ep in entry_points(group="renda")}

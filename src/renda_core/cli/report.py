@@ -9,11 +9,15 @@ import click
 from renda_core.cli.asof import as_of_params, take_as_of
 from renda_core.cli.common import RendaGroup, choices, emit, env
 from renda_core.cli.context import Env
-from renda_core.cli.lazy import LazyGroup, external_plugins_installed
+from renda_core.cli.lazy import LazyGroup, external_plugins_installed, no_entry_points
 from renda_core.cli.shaping import export_params
 from renda_core.domain.values import Level
-from renda_core.ports.builtin_index import command_modules, report_index
-from renda_core.ports.plugins import collect_reports, get_plugin_manager, report_plugin_manager
+from renda_core.ports.builtin_index import (
+    BuiltinPlugins,
+    command_modules,
+    modules_for_report,
+    report_index,
+)
 from renda_core.projections import asof
 from renda_core.projections.provenance import stamp_report
 from renda_core.projections.reports import run_report
@@ -29,7 +33,11 @@ class ReportGroup(RendaGroup):
     A report imports only the built-in adapters it needs (the one registering it and the
     one registering its view: :mod:`renda_core.ports.builtin_index`), and the installed
     plugins; the built-in adapters' own commands of this group are imported when one of
-    them is asked for. A plugin manager put in ``ctx.obj`` is used as it is.
+    them is asked for. A plugin manager put in ``ctx.obj`` is used as it is. When no
+    installed plugin may be loaded (:func:`~renda_core.cli.lazy.no_entry_points`), a
+    built-in report is found without a plugin manager
+    (:class:`~renda_core.ports.builtin_index.BuiltinPlugins`: pluggy is imported only if
+    the report takes the whole path).
     """
 
     #: the built-in adapters' commands (``annual``, ``handling``, ``assessment``) are
@@ -51,10 +59,14 @@ class ReportGroup(RendaGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         pm = self._injected(ctx)
         if pm is not None:
+            from renda_core.ports.plugins import collect_reports
+
             names = set(collect_reports(pm))
         else:
             names = set(report_index()) | set(command_modules("report"))
             if external_plugins_installed():
+                from renda_core.ports.plugins import collect_reports, get_plugin_manager
+
                 names |= set(collect_reports(get_plugin_manager(builtins=False)))
         return sorted(set(self.commands) | names)
 
@@ -64,6 +76,13 @@ class ReportGroup(RendaGroup):
         if name in self.commands:
             return self.commands[name]
         injected = self._injected(ctx)
+        modules = modules_for_report(name)
+        if injected is None and modules is not None and no_entry_points():
+            builtins = BuiltinPlugins(modules)
+            found = builtins.reports().get(name)
+            return None if found is None else _report_command(found, builtins)
+        from renda_core.ports.plugins import collect_reports, report_plugin_manager
+
         pm = injected if injected is not None else report_plugin_manager(name)
         report = collect_reports(pm).get(name)
         if report is None:
@@ -71,7 +90,9 @@ class ReportGroup(RendaGroup):
         return _report_command(report, None if injected is not None else pm)
 
 
-def _report_command(report: Any, plugins: pluggy.PluginManager | None = None) -> click.Command:
+def _report_command(
+    report: Any, plugins: pluggy.PluginManager | BuiltinPlugins | None = None
+) -> click.Command:
     """The command of ``report``; with ``plugins`` (those the report needs), a reader
     opened for it holds only their views."""
 
@@ -113,8 +134,10 @@ def _report_command(report: Any, plugins: pluggy.PluginManager | None = None) ->
                 render = (lambda: report.render(current, lang)) if report.render else None
                 emit(current, as_json, render, title=report.name)
                 return
+        # the whole path: the reader application's runner, with a plugin manager
+        manager = plugins.manager() if isinstance(plugins, BuiltinPlugins) else plugins
         data = run_report(
-            e.read_runner(plugins), report, as_of=moment, area=area, level=level_value, **options
+            e.read_runner(manager), report, as_of=moment, area=area, level=level_value, **options
         )
         if as_json:  # the JSON says what it reflects (`renda audit reproduce` checks it)
             data = stamp_report(

@@ -14,9 +14,15 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from renda_core.ports.contracts import Projection, Report
 
 INDEX = Path(__file__).parent / "_builtins.json"
 
@@ -63,6 +69,77 @@ def command_modules(group: str) -> dict[str, str]:
         for module, contributes in builtin_index().items()
         for command in contributes["commands"].get(group, ())
     }
+
+
+class BuiltinPlugins:
+    """The built-in modules ``modules`` (those a report needs: :func:`modules_for_report`)
+    with their hooks called directly, without a plugin manager (pluggy is not imported).
+
+    For a process where no plugin manager is injected and no installed plugin may be
+    loaded (:func:`renda_core.cli.lazy.no_entry_points`): a plugin manager would then
+    hold these modules alone, and call their implementations as here (the
+    last registered first: the built-ins mark their hooks without ``specname``,
+    ``tryfirst`` or wrappers; a test compares what both collect for every report).
+    :meth:`manager` builds that plugin manager when the whole path needs one
+    (:func:`renda_core.ports.plugins.get_plugin_manager`).
+    """
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self.modules = modules
+        self._manager: Any = None
+
+    def _implementations(self, hook: str) -> list[Any]:
+        found = []
+        for name in reversed(self.modules):  # pluggy calls the last registered first
+            function = getattr(importlib.import_module(name), hook, None)
+            if function is not None and hasattr(function, "renda_impl"):
+                found.append(function)
+        return found
+
+    def implements(self, hook: str) -> bool:
+        """Whether one of the modules implements ``hook``."""
+        return bool(self._implementations(hook))
+
+    def _call(self, hook: str, register: Callable[[Any], None]) -> None:
+        for function in self._implementations(hook):
+            function(register=register)
+
+    def reports(self) -> dict[str, Report]:
+        """``collect_reports`` of the plugin manager holding the modules."""
+        found: dict[str, Report] = {}
+
+        def register(report: Report) -> None:  # as renda_core.ports.plugins.collect_reports
+            if report.name in found:
+                raise ValueError(f"two reports are named '{report.name}'")
+            found[report.name] = report
+
+        self._call("renda_register_reports", register)
+        return found
+
+    def projections(self) -> dict[str, Projection]:
+        """``collect_projections`` of the plugin manager holding the modules."""
+        from renda_core.ports.contracts import Projection
+
+        found: dict[str, Projection] = {}
+
+        def register(projection: Projection) -> None:  # as plugins.collect_projections
+            if not isinstance(projection, Projection):
+                raise TypeError(f"{projection!r} is not a Projection")
+            if projection.name in found:
+                raise ValueError(f"two projections are named '{projection.name}'")
+            found[projection.name] = projection
+
+        self._call("renda_register_projections", register)
+        return found
+
+    def manager(self) -> pluggy.PluginManager:
+        """The plugin manager holding the modules (built once)."""
+        if self._manager is None:
+            from renda_core.ports.plugins import get_plugin_manager
+
+            self._manager = get_plugin_manager(builtins=self.modules)
+        manager: pluggy.PluginManager = self._manager
+        return manager
 
 
 # -- writing the index ---------------------------------------------------------------

@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from renda_core.application.store import MEMORY, StoreConfig
-from renda_core.application.textcipher import unseal
 
 if TYPE_CHECKING:
     import pluggy
 
-    from renda_core.ports.contracts import Report
+    from renda_core.ports.builtin_index import BuiltinPlugins
+    from renda_core.ports.contracts import Projection, Report
 
 #: ``RendaBase.name``: the views' tracking rows are kept under it
 APPLICATION = "Renda"
@@ -54,6 +54,9 @@ FORMAT_KEY = "view_format"
 ERROR_KEY = "last_error"
 VIEW_FORMAT = "2"
 VIEW_PREFIX = "v_"
+#: ``renda_core.application.textcipher.ENCRYPTED``: a sealed document (its module, with
+#: ``base64``, is imported only to name the error of one)
+SEALED = "enc1:"
 #: ``renda_core.application.reader``'s: the policy named without importing the rules
 NATIONAL_NAME = "national"
 POLICY_ENV = "RENDA_DEADLINE_POLICY"
@@ -124,7 +127,11 @@ class PlainView:
         return None if row is None else str(row["value"])
 
     def _decode(self, text: str) -> dict[str, Any]:
-        return dict(json.loads(unseal(None, text, f"view '{self.view_name}'")))
+        if text.startswith(SEALED):
+            from renda_core.application.textcipher import unseal
+
+            text = unseal(None, text, f"view '{self.view_name}'")
+        return dict(json.loads(text))
 
     def get_entity(self, kind: str, key: str) -> dict[str, Any] | None:
         row = self.conn.execute(
@@ -241,12 +248,30 @@ def plain_files(store: StoreConfig, view_name: str) -> tuple[Path, Path]:
     return Path(store.location), store.views_dir / f"{view_name}.sqlite"
 
 
-def national_policy(plugins: pluggy.PluginManager) -> str:
+def national_policy(plugins: pluggy.PluginManager | BuiltinPlugins) -> str:
     """The policy's name when it is the national one, chosen by name as
     :func:`renda_core.application.reader.choose_policy` chooses it (else NotCurrent)."""
-    if os.environ.get(POLICY_ENV) or plugins.hook.renda_register_deadline_policies.get_hookimpls():
+    if os.environ.get(POLICY_ENV) or _implements(plugins, "renda_register_deadline_policies"):
         raise NotCurrent("a deadline policy is chosen by rules")
     return NATIONAL_NAME
+
+
+def _implements(plugins: pluggy.PluginManager | BuiltinPlugins, hook: str) -> bool:
+    from renda_core.ports.builtin_index import BuiltinPlugins
+
+    if isinstance(plugins, BuiltinPlugins):  # the built-in modules alone: no pluggy
+        return plugins.implements(hook)
+    return bool(getattr(plugins.hook, hook).get_hookimpls())
+
+
+def _projections(plugins: pluggy.PluginManager | BuiltinPlugins) -> dict[str, Projection]:
+    from renda_core.ports.builtin_index import BuiltinPlugins
+
+    if isinstance(plugins, BuiltinPlugins):
+        return plugins.projections()
+    from renda_core.ports.plugins import collect_projections
+
+    return collect_projections(plugins)
 
 
 def check_current(view: PlainView, log: PlainLog, version: str) -> None:
@@ -267,7 +292,7 @@ def check_current(view: PlainView, log: PlainLog, version: str) -> None:
 
 def current_report(
     store: StoreConfig,
-    plugins: pluggy.PluginManager,
+    plugins: pluggy.PluginManager | BuiltinPlugins,
     report: Report,
     *,
     built_at: datetime,
@@ -280,14 +305,13 @@ def current_report(
     None when this reader cannot answer (the caller then takes the whole path)."""
     from renda_core.application.faults import check_sqlite_header
     from renda_core.domain.errors import StoreUnavailable
-    from renda_core.ports.plugins import collect_projections
     from renda_core.projections.reports import ReportContext
 
     options = dict(options or {})
     view: PlainView | None = None
     log: PlainLog | None = None
     try:
-        projection = collect_projections(plugins).get(report.projection)
+        projection = _projections(plugins).get(report.projection)
         if projection is None:
             return None
         log_file, view_file = plain_files(store, report.projection)
