@@ -129,6 +129,7 @@ _values = st.recursive(
     | st.floats(allow_nan=False)
     | st.text(max_size=8)
     | st.dates()
+    | st.sampled_from([dt.date(2023, 3, 1), dt.date(2024, 2, 29)])  # repeated: cached
     | st.uuids()
     | st.datetimes(timezones=st.just(dt.UTC))
     | _actors,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import uuid
 from typing import Any
 
@@ -37,7 +38,17 @@ def line(cid: str, command: str, data: dict[str, Any]) -> str:
 
 @given(st.text(min_size=1, max_size=60))
 def test_default_new_id_is_uuid5_of_the_command_id(command_id: str) -> None:
-    assert default_new_id(command_id) == uuid.uuid5(IMPORT_NAMESPACE, command_id)
+    made, wanted = default_new_id(command_id), uuid.uuid5(IMPORT_NAMESPACE, command_id)
+    assert made == wanted
+    # built without UUID.__init__: the same object in every respect used
+    assert type(made) is uuid.UUID and made.is_safe is wanted.is_safe
+    assert (str(made), made.hex, hash(made), made.version) == (
+        str(wanted),
+        wanted.hex,
+        hash(wanted),
+        5,
+    )
+    assert pickle.loads(pickle.dumps(made)) == wanted
 
 
 def test_a_reference_written_with_an_escaped_at_sign_resolves() -> None:

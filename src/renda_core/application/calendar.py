@@ -10,6 +10,7 @@ the packaged data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from types import MappingProxyType
@@ -84,6 +85,14 @@ class AddCalendarYear(Command):
         )
 
 
+@functools.cache
+def _may_wait(cls: type) -> bool:
+    """Whether records of this class can wait for a calendar year (they have
+    ``waiting_years``): asked once per class, not with a failed attribute look-up per
+    saved record."""
+    return hasattr(cls, "waiting_years")
+
+
 class CalendarCommands(RendaBase):
     """The calendar and deadline-policy part of the application."""
 
@@ -149,6 +158,8 @@ class CalendarCommands(RendaBase):
         year's waiting list, in the same write."""
         lists: dict[int, DueDateWaitlist] = {}
         for aggregate in aggregates:
+            if not _may_wait(type(aggregate)):
+                continue  # most records (a deputy, a station) never wait for a year
             waiting = getattr(aggregate, "waiting_years", None)
             if waiting is None or not aggregate.pending_events:
                 continue

@@ -36,6 +36,8 @@ def _within(value: date, latest: date, too_late: str) -> date:
 
 def _business(value: date) -> date:
     policy = date_policy()
+    if policy.earliest <= value <= policy.latest_business:
+        return value  # the usual date: no error message built
     return _within(
         value,
         policy.latest_business,
@@ -45,6 +47,8 @@ def _business(value: date) -> date:
 
 def _planned(value: date) -> date:
     policy = date_policy()
+    if policy.earliest <= value <= policy.latest_planned:
+        return value  # the usual date: no error message built
     return _within(
         value,
         policy.latest_planned,

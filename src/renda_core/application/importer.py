@@ -124,16 +124,24 @@ class ImportResult:
 _IMPORT_SHA1 = hashlib.sha1(IMPORT_NAMESPACE.bytes, usedforsecurity=False)
 _UUID5_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # the version and variant bits
 _UUID5_SET = (5 << 76) | (0x8000 << 48)
+_UUID = uuid.UUID
+_new_object = object.__new__
+_set_slot = object.__setattr__
+_SAFE_UNKNOWN = uuid.SafeUUID.unknown
 
 
 def default_new_id(command_id: str) -> uuid.UUID:
     """``uuid5(IMPORT_NAMESPACE, command_id)``, from a SHA-1 already fed the namespace
     (the standard library's ``uuid5`` hashes it again and builds the UUID from bytes;
-    this takes a third of its time)."""
+    this takes a third of its time). The UUID's two slots are set as ``UUID(int=…)``
+    sets them, without its argument checks (the integer is 128 bits by construction)."""
     h = _IMPORT_SHA1.copy()
     h.update(command_id.encode("utf-8"))
     n = int.from_bytes(h.digest()[:16], "big")
-    return uuid.UUID(int=(n & _UUID5_CLEAR) | _UUID5_SET)
+    new_id = _new_object(_UUID)
+    _set_slot(new_id, "int", (n & _UUID5_CLEAR) | _UUID5_SET)
+    _set_slot(new_id, "is_safe", _SAFE_UNKNOWN)
+    return new_id
 
 
 def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.UUID | None, bool]:
@@ -204,14 +212,16 @@ def _keyed_target(
     return None, False
 
 
-def fingerprint(command: str, actor: Actor, model: BaseModel, new_id: uuid.UUID) -> str:
+def fingerprint(command: str, actor: Actor, model: BaseModel, new_id: uuid.UUID | str) -> str:
     """A digest of what a line does: command, actor, validated data (references
-    resolved, labels as values) and the id it creates. Formatting, key order and
-    label-or-value spellings do not change it."""
+    resolved, labels as values) and the id it creates (a UUID, or its text). Formatting,
+    key order and label-or-value spellings do not change it."""
     return fingerprint_of(command, actor, model.model_dump(mode="json"), new_id)
 
 
-def fingerprint_of(command: str, actor: Actor, data: dict[str, Any], new_id: uuid.UUID) -> str:
+def fingerprint_of(
+    command: str, actor: Actor, data: dict[str, Any], new_id: uuid.UUID | str
+) -> str:
     """The SHA-256 of the canonical JSON of ``{"command", "actor", "data", "new_id"}``.
 
     Its keys sorted are actor, command, data, new_id: the text up to ``"data":`` is the
@@ -276,7 +286,9 @@ def _canonical_json(content: Any) -> str:
     return "".join(_C_CANONICAL(content, 0))
 
 
-def _resolve(value: Any, ids: dict[str, uuid.UUID], missing: list[str]) -> Any:
+def _resolve(value: Any, ids: dict[str, str], missing: list[str]) -> Any:
+    """``value`` with each ``"@<command id>"`` replaced by the text of the id it names
+    (``ids``: command id -> that id's text, made once per creating line)."""
     if isinstance(value, str):
         if value[:1] != "@" or len(value) == 1:
             return value
@@ -284,7 +296,7 @@ def _resolve(value: Any, ids: dict[str, uuid.UUID], missing: list[str]) -> Any:
         if target is None:
             missing.append(value)
             return value
-        return str(target)
+        return target
     if isinstance(value, dict):
         return {
             # a plain text (most values) is itself: no call for it
@@ -384,10 +396,11 @@ def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
 def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     errors: list[dict[str, Any]] = []
     parsed: list[ParsedCommand] = []
-    ids: dict[str, uuid.UUID] = {}  # command id -> the id "@<command id>" names
+    ids: dict[str, str] = {}  # command id -> the id "@<command id>" names, as text
     seen_at: dict[str, int] = {}  # command id -> its line
     creators: dict[uuid.UUID, tuple[int, str]] = {}  # record id -> (line, command id)
     actors: dict[tuple[str, str], ActorModel] = {}  # (id, role) -> as validated
+    made: dict[tuple[str, str], Actor] = {}  # (id, role) -> the lines' Actor, made once
 
     def fail(line: int, fld: str, message: str, item: Mapping[str, Any] | None = None) -> None:
         """One bad field of a line (``item``: pydantic's, its type and msgid kept)."""
@@ -427,16 +440,17 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
         for ref in missing:
             fail(number, "data", f"reference {ref} names no earlier command creating a record")
         new_id = envelope.new_id or default_new_id(envelope.id)
+        new_text = str(new_id)  # once: for the fingerprint and for "@" references
         try:
             model = spec.model.model_validate(data)
         except ValidationError as exc:
-            ids[envelope.id] = new_id  # so later lines are not reported for it too
+            ids[envelope.id] = new_text  # so later lines are not reported for it too
             for item in invalid_input(exc).errors:
                 fail(number, f"data.{item['field']}", item["message"], item)
             continue
         target, creates = target_of(envelope.command, model, new_id)
         if target is not None:
-            ids[envelope.id] = target
+            ids[envelope.id] = new_text if target is new_id else str(target)
         if envelope.new_id is not None and target != envelope.new_id:
             fail(
                 number,
@@ -457,7 +471,10 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
             creators[target] = (number, envelope.id)
         if missing:
             continue
-        actor = Actor(envelope.actor.id, envelope.actor.role)
+        actor_key = (envelope.actor.id, envelope.actor.role)
+        actor = made.get(actor_key)
+        if actor is None:
+            actor = made[actor_key] = Actor(*actor_key)
         parsed.append(
             ParsedCommand(
                 number,
@@ -468,7 +485,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
                 new_id,
                 target,
                 creates,
-                fingerprint(envelope.command, actor, model, new_id),
+                fingerprint(envelope.command, actor, model, new_text),
             )
         )
     if errors:

@@ -4,13 +4,15 @@ at less cost per event.
 ``JSONTranscoder.encode`` builds the standard library's C encoder again for every event
 (``json.JSONEncoder.encode`` does, per call); this one builds it once. An event's actor
 (the same few actors over a whole import or demo) is turned into its JSON form once per
-actor rather than once per event. Decoding is the library's.
+actor rather than once per event, and so is a business date (an import's events share a
+few hundred dates). Decoding is the library's.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder
@@ -20,6 +22,8 @@ from renda_core.domain.values import Actor
 _KEPT_ACTORS = 1024
 """How many actors' JSON forms are kept (an import has a handful; a long-running
 process may meet many: the cache is emptied when full)."""
+_KEPT_DATES = 4096
+"""How many dates' JSON forms are kept (emptied when full, as the actors')."""
 
 
 class RendaTranscoder(JSONTranscoder):
@@ -29,6 +33,7 @@ class RendaTranscoder(JSONTranscoder):
         super().__init__()
         # by id, role and OS user: actors differing in OS user alone are equal
         self._actors: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+        self._dates: dict[date, dict[str, Any]] = {}
         make = getattr(json.encoder, "c_make_encoder", None)
         self._c_encode: Callable[[Any, int], Any] | None = None
         if make is not None:
@@ -54,7 +59,15 @@ class RendaTranscoder(JSONTranscoder):
             return super().encode(obj)
 
     def _encode_obj(self, o: Any) -> dict[str, Any]:
-        if type(o) is not Actor:
+        kind = type(o)
+        if kind is date:  # exactly a date: a datetime (a subclass) is encoded each time
+            known = self._dates.get(o)
+            if known is None:
+                if len(self._dates) >= _KEPT_DATES:
+                    self._dates.clear()
+                known = self._dates[o] = super()._encode_obj(o)
+            return known
+        if kind is not Actor:
             return super()._encode_obj(o)
         key = (o.id, o.role, o.os_user)
         found = self._actors.get(key)

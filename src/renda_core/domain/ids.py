@@ -8,8 +8,6 @@ keyed by a natural key (a division by its code) use ``uuid5`` instead and ignore
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from uuid import UUID, uuid4
 
@@ -24,11 +22,19 @@ def new_id() -> UUID:
     return uuid4()
 
 
-@contextmanager
-def assigned_ids(*ids: UUID) -> Iterator[None]:
-    """Within this block, new aggregates take these ids, in order."""
-    token = _assigned.set(list(ids))
-    try:
-        yield
-    finally:
-        _assigned.reset(token)
+class assigned_ids:  # lower case: used as a function, ``with assigned_ids(...)``
+    """Within this block, new aggregates take these ids, in order.
+
+    A small context manager class rather than a ``@contextmanager`` generator: an
+    import enters one per line, and the generator's set-up cost more than the rest."""
+
+    __slots__ = ("_ids", "_token")
+
+    def __init__(self, *ids: UUID) -> None:
+        self._ids = ids
+
+    def __enter__(self) -> None:
+        self._token = _assigned.set(list(self._ids))
+
+    def __exit__(self, *exc: object) -> None:
+        _assigned.reset(self._token)
