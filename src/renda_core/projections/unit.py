@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import marshal
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -32,6 +32,8 @@ from renda_core.projections.views import FigureKey, View, recorded
 
 _DELETED = None
 _ABSENT: Any = object()  # "not in this unit before the event"
+#: the counters a counter is rolled up into (a prefecture's, the province's), if any
+RollTargets = Callable[[FigureKey], Sequence[FigureKey]]
 
 
 class _Before:
@@ -186,11 +188,18 @@ class ViewUnit:
         # what the current event touched, with its value from before the event
         self._before_entities: dict[tuple[str, str], _Before | Any] = {}
         self._before_figures: dict[FigureKey, Any] = {}
+        #: roll-ups derived when the batch is written (see ``roll_up``)
+        self._roll_targets: RollTargets | None = None
+        #: each changed counter's value before this unit (its first change less its delta)
+        self._base: dict[FigureKey, int] = {}
+        self._finished = False
 
     # -- the runner's side ------------------------------------------------------
 
     def begin(self, position: int, recorded_at: datetime, event: Any = None) -> None:
         """The next event: its log position, recorded time and the event itself."""
+        if self._finished:
+            raise RuntimeError("this unit's changes were already taken to be written")
         self.position = position
         self._event = event
         self._moment = recorded_at
@@ -247,12 +256,14 @@ class ViewUnit:
             yield kind, key, doc
 
     def figure_changes(self) -> Iterable[tuple[FigureKey, int]]:
+        self._finish()
         return self._figures.items()
 
     def history_rows(self) -> Iterable[tuple[FigureKey, int, int, int, list[int] | None]]:
         """Per changed counter: its last change's position and value, its first
         change's position, and the changes before the last (``[position, value, …]``,
         None if it changed once)."""
+        self._finish()
         for key, changes in self._history.items():
             if len(changes) == 2:
                 yield key, changes[0], changes[1], changes[0], None
@@ -341,6 +352,7 @@ class ViewUnit:
         changes = self._history.get(ident)
         if changes is None:
             self._history[ident] = [position, value]
+            self._base[ident] = value - delta
         elif changes[-2] == position:
             changes[-1] = value
         else:
@@ -349,6 +361,72 @@ class ViewUnit:
             assert self._moment is not None, "begin() names the event's recorded time"
             self._moments.append((position, self._moment))
             self._moment_position = position
+
+    def roll_up(self, targets: RollTargets) -> None:
+        """Counters rolled up into others (a prefecture's, the province's sum): ``add``
+        changes the counter itself, and when the batch is written each counter of
+        ``targets(counter)`` gets the sum of its counters' changes, position by
+        position: the same values and history as adding to each of them at every
+        event, without the two extra adds per event. A rolled-up counter is not to be
+        read or added to while the batch is processed (its value is derived at the end).
+        """
+        self._roll_targets = targets
+
+    def _finish(self) -> None:
+        """Derive the rolled-up counters from the batch's changes (once, when written)."""
+        if self._finished:
+            return
+        self._finished = True
+        targets_of = self._roll_targets
+        if targets_of is None:
+            return
+        history, base = self._history, self._base
+        deltas: dict[FigureKey, dict[int, int]] = {}
+        for ident, changes in history.items():
+            targets = targets_of(ident)
+            if not targets:
+                continue
+            before = base[ident]
+            for i in range(0, len(changes), 2):
+                position, value = changes[i], changes[i + 1]
+                delta, before = value - before, value
+                for target in targets:
+                    per = deltas.get(target)
+                    if per is None:
+                        deltas[target] = {position: delta}
+                    else:
+                        per[position] = per.get(position, 0) + delta
+        if not deltas:
+            return
+        clash = [t for t in deltas if t in history]
+        if clash:
+            raise RuntimeError(f"a rolled-up counter was also added to directly: {clash[0]}")
+        self._load_values(deltas)
+        figures = self._figures
+        for target, per in deltas.items():
+            value = self.value(target)
+            flat: list[int] = []
+            for position in sorted(per):
+                value += per[position]
+                flat += (position, value)
+            figures[target] = value
+            history[target] = flat
+
+    def _load_values(self, idents: Iterable[FigureKey]) -> None:
+        """Read the stored values of the counters ``value`` would read one by one."""
+        state = self._state
+        if state.figures_complete:
+            return
+        stored, written = state.figures, state.figures_written
+        missing = [
+            i
+            for i in idents
+            if i not in self._figures and i not in stored and (written is None or i in written)
+        ]
+        if missing:
+            found = self._view.get_figures(missing)
+            for ident in missing:
+                stored[ident] = found.get(ident, 0)
 
     def value(self, ident: FigureKey) -> int:
         """The current value of a counter (0 if it never changed)."""

@@ -45,8 +45,11 @@ from renda_core.application.textcipher import TextCipher, seal, unseal
 
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
-#: ``json.dumps(doc, ensure_ascii=False)`` without making an encoder for each document
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+#: ``json.dumps(doc, ensure_ascii=False)`` without making an encoder for each document,
+#: and without the check for cycles (a set of every container's id, kept and cleared as
+#: it encodes): documents come from JSON and adapters, never hold themselves (one that
+#: did would fail with a RecursionError instead of a ValueError). The same text.
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 @dataclass(frozen=True)
