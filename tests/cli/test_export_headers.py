@@ -146,6 +146,39 @@ def test_a_summary_figure_is_named_part_by_part() -> None:
     assert figure_label("by_level.county", "en") == "by_level.county"
 
 
+def test_an_empty_table_is_an_empty_sheet_not_a_summary_figure(tmp_path: Path) -> None:
+    """``renda report plan`` with no plans: the plans are a sheet with no rows, and the
+    summary holds no "[]" figure (it did)."""
+    from renda_core.cli.shaping import to_sections
+
+    sections = to_sections({"year": 2023, "plans": [], "tasks": 0}, "en")
+    assert [s.title for s in sections] == ["summary", "plans"]
+    assert sections[0].rows == [["year", 2023], ["tasks", 0]]
+    assert sections[1].header == [] and sections[1].rows == []
+    out = tmp_path / "plan.xlsx"
+    store = str(tmp_path / "empty.sqlite")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            store,
+            "report",
+            "plan",
+            "--year",
+            "2023",
+            "--format",
+            "xlsx",
+            "--output",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert len(book.sheetnames) == 2  # the summary, and the (empty) plans
+    summary = [str(cell.value) for row in book.worksheets[0].iter_rows() for cell in row]
+    assert "[]" not in summary
+
+
 @pytest.mark.parametrize("path", WITH_HEADERS)
 def test_every_export_heads_its_columns_in_chinese(demo: str, path: str, tmp_path: Path) -> None:
     args = [*path.split()[1:], *NEEDS.get(path, ())]

@@ -388,7 +388,8 @@ def to_sections(data: Any, headers: str, title: str = "") -> list[Any]:
     summary: list[list[Any]] = []
     sections: list[Any] = []
     for key, value in data.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        # an empty table (``plans: []``) is an empty sheet of its own, not "[]" in the summary
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
             sections.append(table_section(header_label(key, headers), value, headers))
         else:
             for path, leaf in _flatten(value, key):
