@@ -19,6 +19,7 @@ from typing import Any
 from renda_core import Renda
 from renda_core.application.importer import apply_commands, parse_lines
 from renda_core.application.inputs import dates_as_of
+from tests.conftest import register_payload
 
 GOLDEN = Path(__file__).parent / "data" / "import_golden.json"
 STAFF = {"id": "clerk-1", "role": "staff"}
@@ -39,16 +40,7 @@ def lines() -> list[str]:
     and a bulletin whose forwarded item becomes a suggestion that is replied to."""
     out = []
     for i, (level, form) in enumerate([("provincial", "visit"), ("省", "走访"), ("市", "visit")]):
-        register = {
-            "name": f"代表{i}号",
-            "level": level,
-            "term": 14,
-            "electoral_unit": "延边朝鲜族自治州人民代表大会",
-            "area": "222401",
-            "date": "2023-01-16",
-            "gender": "female",
-            "ethnicity": "朝鲜族",
-        }
+        register = register_payload(name=f"代表{i}号", level=level)
         out.append(_line(f"d{i}", "deputy.register", register))
         out.append(
             _line(

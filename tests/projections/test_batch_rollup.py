@@ -26,6 +26,7 @@ from renda_core.ports.plugins import collect_projections, get_plugin_manager
 from renda_core.projections.runner import ProjectionRunner
 from renda_core.projections.unit import ViewState, ViewUnit
 from renda_core.projections.views import View, open_view
+from tests.projections.test_history_batches import paired_views
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 ROLLED = frozenset({"calls", "visits"})
@@ -106,11 +107,7 @@ def write(
 
 @pytest.fixture
 def views(app: Renda) -> Iterator[tuple[Renda, View, View]]:
-    batched = open_view(app.store, "rollup_batched")
-    single = open_view(app.store, "rollup_single")
-    yield app, batched, single
-    for view in (batched, single):
-        view.datastore.close()  # type: ignore[attr-defined]
+    yield from paired_views(app, "rollup")
 
 
 @settings(

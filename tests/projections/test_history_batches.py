@@ -92,13 +92,19 @@ def read(view: View, position: int) -> list[tuple[str, str, int]]:
     return sorted((f.figure, f.key, f.value) for f in view.figures(position=position))
 
 
-@pytest.fixture
-def views(app: Renda) -> Iterator[tuple[Renda, View, View]]:
-    batched = open_view(app.store, "history_batched")
-    single = open_view(app.store, "history_single")
+def paired_views(app: Renda, prefix: str) -> Iterator[tuple[Renda, View, View]]:
+    """Two fresh views of ``app``'s store to compare (``PREFIX_batched``,
+    ``PREFIX_single``), closed afterwards."""
+    batched = open_view(app.store, f"{prefix}_batched")
+    single = open_view(app.store, f"{prefix}_single")
     yield app, batched, single
     for view in (batched, single):
         view.datastore.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def views(app: Renda) -> Iterator[tuple[Renda, View, View]]:
+    yield from paired_views(app, "history")
 
 
 @settings(
