@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys._called_from_test = True  # type: ignore[attr-defined]  # skip entry points
 # The CLI speaks Chinese unless told otherwise (docs/i18n.md); the suite's assertions are
@@ -30,6 +31,12 @@ PG_URL_ENV = "RENDA_TEST_POSTGRES_URL"
 # (tests/application/test_actors.py); CLI subprocesses inherit this.
 os.environ["RENDA_REQUIRE_REGISTERED_ACTORS"] = "0"
 STAFF = Actor("clerk-1", "staff")
+
+# No test asserts a time (DEVELOPERS.md): hypothesis's default deadline of 200 ms an
+# example would, and on a shared, loaded machine it fails examples that are only slow
+# (seen: the transcoder's property test). Tests that want fewer examples still say so.
+settings.register_profile("renda", deadline=None)
+settings.load_profile("renda")
 
 
 def postgres_url() -> str | None:
