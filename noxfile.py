@@ -48,6 +48,6 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy, strict on src/ (and the first-party adapters)."""
+    """mypy, strict on src/ (and the first-party adapters and the benchmarks)."""
     _install(session, "dev")
     session.run("mypy")

@@ -39,11 +39,11 @@ def _best_ms(fn: Any, runs: int = 20) -> float:
 def _bare(store: str, backend: str, record: UUID) -> Any:
     """A bare indexed select of the record's rows, on a connection of its own."""
     if backend == "sqlite":
-        conn = sqlite3.connect(store)
+        lite = sqlite3.connect(store)
         sql = (
             "SELECT rowid, * FROM stored_events WHERE originator_id = ? ORDER BY originator_version"
         )
-        return lambda: conn.execute(sql, (record.hex,)).fetchall()
+        return lambda: lite.execute(sql, (record.hex,)).fetchall()
     import psycopg
 
     base, _, query = store.partition("?")
@@ -65,7 +65,7 @@ def run(backend: str, n_events: int, scan: bool) -> dict[str, Any]:
         with Renda(store) as app:
             last = app.recorder.max_notification_id() or 0
             (middle,) = app.recorder.select_notifications(start=last // 2, limit=1)
-            record = middle.originator_id
+            record = UUID(str(middle.originator_id))
             rows = len(record_history(app, record))
             ours = _best_ms(lambda: record_history(app, record))
             bare = _best_ms(_bare(store, backend, record))

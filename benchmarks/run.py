@@ -173,6 +173,7 @@ def workload(n_events: int, offset: int = 0) -> list[ParsedCommand]:
     """Deputies registered, each with a liaison and contacts: ``n_events`` commands
     (the history, export and HTTP benchmarks grow their logs with it)."""
     from renda_core.application.deputies import AssignLiaison, RecordContact, RegisterDeputy
+    from renda_core.domain.values import ContactForm
 
     commands: list[ParsedCommand] = []
     i = offset
@@ -184,7 +185,7 @@ def workload(n_events: int, offset: int = 0) -> list[ParsedCommand]:
         commands.append(ParsedCommand(0, f"l{i}", "deputy.liaise", STAFF, liaise, uuid.uuid4()))
         for k in range(8):
             day = date(2023, 2, 1) + timedelta(days=30 * k)
-            contact = RecordContact(deputy_id=deputy_id, form="visit", date=day)
+            contact = RecordContact(deputy_id=deputy_id, form=ContactForm.VISIT, date=day)
             commands.append(
                 ParsedCommand(0, f"c{i}.{k}", "deputy.contact", STAFF, contact, uuid.uuid4())
             )
@@ -409,6 +410,11 @@ def failed(module: str, backend: str, error: BaseException) -> Figure:
     )
 
 
+def report_so_far(backend: str, quick: bool, only: set[str] | None, so_far: dict[str, Any]) -> None:
+    """After each module: write what is collected so far, and say where."""
+    print(f"[{backend}] so far: {write(backend, quick, so_far, only, partial=True)}", flush=True)
+
+
 def collect(
     backend: str,
     quick: bool,
@@ -430,10 +436,11 @@ def collect(
             print(f"[{backend}] benchmarks.{name}: not present, skipped", flush=True)
             continue
         else:
-            source = importlib.import_module(f"benchmarks.{name}").figures
-            if "profile" in inspect.signature(source).parameters:
+            module_figures = importlib.import_module(f"benchmarks.{name}").figures
+            if "profile" in inspect.signature(module_figures).parameters:
                 # a missed target carries its profile (``rebuild``: one more rebuild)
-                source = functools.partial(source, profile=True)
+                module_figures = functools.partial(module_figures, profile=True)
+            source = module_figures
         estimate = ESTIMATES.get(name, (None, None))[0 if quick else 1]
         done = stage(f"[{backend}] benchmarks.{name}", estimate)
         started = time.perf_counter()
@@ -567,10 +574,7 @@ def main(argv: list[str] | None = None) -> None:
                 backend,
                 args.quick,
                 only,
-                lambda so_far, b=backend: print(
-                    f"[{b}] so far: {write(b, args.quick, so_far, only, partial=True)}",
-                    flush=True,
-                ),
+                functools.partial(report_so_far, backend, args.quick, only),
             )
             collected["modules"]["(all)"] = f"ran in {done():.0f} s"
             show(backend, collected)
