@@ -118,6 +118,15 @@ def test_clicks_own_errors_are_translated() -> None:
     assert en.exit_code == 2 and "Error: No such option '--bogus'." in en.output
 
 
+def test_the_version_line_follows_the_language() -> None:
+    """click reads its ``--version`` message when the command is decorated, before the
+    catalogue is bound: the message must still be translated when shown."""
+    zh = invoke("--version")
+    assert zh.exit_code == 0 and "，版本 " in zh.output and "version" not in zh.output
+    en = invoke("--lang", "en", "--version")
+    assert en.exit_code == 0 and ", version " in en.output and "版本" not in en.output
+
+
 def test_an_invalid_lang_is_a_usage_error() -> None:
     result = invoke("--lang", "fr", "--help")
     assert result.exit_code == 2

@@ -15,7 +15,7 @@ from __future__ import annotations
 import click
 
 from renda_core.cli.context import Env
-from renda_core.cli.i18n import localize_tree
+from renda_core.cli.i18n import TranslatedWhenShown, localize_tree
 from renda_core.cli.lazy import LazyGroup
 
 #: top-level command name → ``"module:attribute"``
@@ -75,7 +75,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 
 
 @click.group(cls=LazyGroup, sources=COMMAND_SOURCES, extensions=EXTENSIONS)
-@click.version_option(package_name="renda")
+@click.version_option(
+    package_name="renda", message=TranslatedWhenShown("%(prog)s, version %(version)s")
+)
 @click.option(
     "--store",
     envvar="RENDA_STORE",

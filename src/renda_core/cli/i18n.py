@@ -150,6 +150,16 @@ class _TypeNamed(str):
         return str(self).format(*args, **kwargs)
 
 
+class TranslatedWhenShown(str):
+    """A click message given at decoration time, before the catalogue is bound (the
+    ``--version`` line): ``%`` formats its translation in the language active then."""
+
+    __slots__ = ()
+
+    def __mod__(self, values: object) -> str:
+        return i18n.gettext(str(self)) % values
+
+
 def _click_gettext(message: str) -> str:
     if message in CLICK_HELP:  # kept as the message id, translated when shown: making
         return message  # a command's --help option reads no catalogue
