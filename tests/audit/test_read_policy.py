@@ -292,6 +292,20 @@ def test_a_redacted_audit_export_verifies_offline(
     assert renda(missing, "audit", "verify", "--export", str(full)).exit_code == 0
 
 
+@pytest.mark.parametrize("recipient", ["", "someone", "unit:没有地址的单位", "deputy:nobody"])
+def test_an_auditors_reveal_of_a_bad_or_unknown_recipient_records_nothing(
+    store: str, recipient: str
+) -> None:
+    """The reason is recorded before addresses are shown, and only when there are some:
+    a recipient that is not one, or has no addresses, is an error that records nothing."""
+    with renda_core.open(store) as opened:
+        before = head(opened)
+    refused = cli(store, "auditor", "contact", "show", recipient, "--reveal", "--reason", "核对")
+    assert refused.exit_code in (3, 4), refused.output
+    with renda_core.open(store) as opened:
+        assert head(opened) == before
+
+
 def test_revealing_a_recipients_addresses_follows_the_policy(store: str) -> None:
     recipient = "unit:省商务厅"
     made = cli(store, "staff", "contact", "set", recipient, "email", "zhangsan@swt.example.cn")

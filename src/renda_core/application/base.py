@@ -38,10 +38,16 @@ from renda_core.domain.errors import (
     RendaError,
     RuleViolated,
 )
+from renda_core.domain.topics import register_lazy_topics
 from renda_core.domain.values import Actor
 
 if TYPE_CHECKING:
     from renda_core.application.recorders_pg import PostgresRendaRecorder
+
+# Every process that opens the log decodes the events of aggregates it never imported
+# (`events list`, the exports, a report's provenance, an audit): their modules load
+# when their topics are met (renda_core.domain.topics).
+register_lazy_topics()
 
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")

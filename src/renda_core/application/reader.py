@@ -18,18 +18,12 @@ from typing import TYPE_CHECKING
 
 from renda_core.application.base import RendaBase
 from renda_core.application.store import StoreConfig
-from renda_core.domain.topics import register_lazy_topics
 
 if TYPE_CHECKING:
     import pluggy
 
     from renda_core.domain.deadlines import DeadlinePolicy
     from renda_core.projections.runner import ProjectionRunner
-
-
-# the events of aggregates no imported adapter reads (the provenance of a report reads
-# the log at any position) are decoded all the same: their modules load when met
-register_lazy_topics()
 
 
 class RendaReader(RendaBase):

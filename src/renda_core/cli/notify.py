@@ -416,9 +416,10 @@ def contact_show(
 
     --reveal is for staff, the recipient itself, and an auditor with --reason (recorded
     first); see docs/permissions.md, "Read policy"."""
-    if reveal:
-        contact_reveal(ctx, recipient, reason)
+    disclose = contact_reveal(ctx, recipient, reason) if reveal else None
     data = notifier(ctx).contact(recipient, reveal=reveal)
+    if disclose is not None:
+        disclose()
 
     def render() -> Table:
         table = Table(title=message("Contact {recipient}", recipient=recipient))

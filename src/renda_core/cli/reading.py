@@ -83,15 +83,21 @@ def log_access(ctx: click.Context, read: str, what: list[str], reason: str | Non
     return reveal
 
 
-def contact_reveal(ctx: click.Context, recipient: str, reason: str | None) -> None:
+def contact_reveal(ctx: click.Context, recipient: str, reason: str | None) -> Callable[[], None]:
     """May the acting user see ``recipient``'s addresses in full? Staff and the
-    recipient itself may; an auditor with a reason (recorded first); Forbidden else."""
+    recipient itself may; an auditor with a reason may, once the disclosure is recorded:
+    the returned function records it — call it after the addresses are found (a bad or
+    unknown recipient records nothing) and before they are shown. Forbidden else."""
     who = reader_of(ctx, reason)
     if who.kind == "staff" or who.actor.role == recipient:
-        return
+        return lambda: None
     if who.kind == "auditor" and who.reason is not None:
-        recorder_of(env(ctx).get_app())("contact.show", [recipient], who.reason, who.actor)
-        return
+        auditor, why = who.actor, who.reason
+
+        def record() -> None:
+            recorder_of(env(ctx).get_app())("contact.show", [recipient], why, auditor)
+
+        return record
     raise Forbidden(
         f"{who.actor} may not reveal {recipient}'s addresses: staff, the recipient itself, "
         "or an auditor with --reason may"
