@@ -1,12 +1,15 @@
 """The seventh pass on the import (issue 15, target 3) gives what the plain code gave:
 a line read as ``json.loads`` reads it, the import id's text as ``str`` writes it, the
 chain's links as the reference functions hash them, the date bounds the clock would
-give, the actor checked wherever it can be refused."""
+give, the actor checked wherever it can be refused, the garbage collector left as it
+was found."""
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -127,3 +130,30 @@ def test_the_actor_check_runs_wherever_it_can_refuse(store: str) -> None:
         assert asked == ["deputy.register", "deputy.liaise", "deputy.contact"]
     with Renda(store, require_registered_actors=True) as app:
         assert app.may_refuse(Actor("clerk-1", "staff"))
+
+
+@pytest.fixture
+def no_frozen_heap() -> Iterator[None]:
+    gc.unfreeze()  # whatever an earlier test left frozen
+    yield
+    gc.unfreeze()
+
+
+@pytest.mark.usefixtures("no_frozen_heap")
+def test_the_import_unfreezes_the_heap_it_froze(store: str) -> None:
+    with Renda(store, require_registered_actors=False) as app:
+        commands = parse_lines(_lines(3))
+        assert gc.get_freeze_count() == 0
+        result = apply_commands(app, commands)
+        assert result.error is None and gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("no_frozen_heap")
+def test_the_import_leaves_a_heap_frozen_by_its_caller_frozen(store: str) -> None:
+    kept = ["an object the caller froze"]
+    gc.freeze()
+    with Renda(store, require_registered_actors=False) as app:
+        result = apply_commands(app, parse_lines(_lines(3)))
+        assert result.error is None
+    assert gc.get_freeze_count() > 0  # the generations do not list frozen objects:
+    assert not any(o is kept for o in gc.get_objects())  # still frozen

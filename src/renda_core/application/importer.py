@@ -25,11 +25,13 @@ Each line is an envelope::
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import json.scanner
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -413,13 +415,36 @@ def _plain_envelope(raw: str, actors: dict[tuple[str, str], ActorModel]) -> _Lin
     return _Line(cid, command, known, data)
 
 
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """The objects alive when an import's phase starts are left out of the garbage
+    collector's full passes until it ends (``gc.freeze``, then ``gc.unfreeze``).
+
+    A phase makes a few objects per line that all live to its end (the parsed lines,
+    their models and ids); each full pass walks every object older than its last
+    one, and found nothing to free: at 20,000 lines that walking was a tenth of the
+    import's CPU time. Nothing is collected differently but later: garbage from
+    before the phase waits until it ends. Left alone when the heap is already frozen
+    (by the embedding system), which unfreezing would undo.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     """Validate every line; raise InvalidInput naming each bad line and field.
 
     The date policy in force when the parse starts holds for every line (it is read
     once, not once per date).
     """
-    with dates_as_of(date_policy().current()):  # today read once, not once per date
+    # today read once, not once per date
+    with _heap_frozen(), dates_as_of(date_policy().current()):
         return _parse_lines(lines)
 
 
@@ -630,6 +655,17 @@ def apply_commands(
     A command that fails stops the import: the result carries the error (``error`` as
     data, ``exception`` to raise) and counts what was applied before it.
     """
+    with _heap_frozen():  # the parsed lines live throughout
+        return _apply_commands(app, commands, batch_size, progress, os_user)
+
+
+def _apply_commands(
+    app: RendaBase,
+    commands: Sequence[ParsedCommand],
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    os_user: str | None,
+) -> ImportResult:
     check_batch_size(app, batch_size)
     done = check_against_store(app, commands)
     check_actors(app, [c for c in commands if c.id not in done])
