@@ -181,6 +181,12 @@ class ActorCommands(RendaBase):
                 f"{actor} may not {command_name.replace('.', ' ')}: {reason}. Nothing was recorded"
             )
 
+    def may_refuse(self, actor: Actor) -> bool:
+        """Whether :meth:`verify_actor` can refuse ``actor`` at all: the registry is on,
+        or the role is a deputy's (checked against that deputy's record). Its answer
+        depends on the role alone, for as long as the application lives."""
+        return self.require_registered_actors or role_kind(actor.role) == "deputy"
+
     def registry_refusal(self, command_name: str, actor: Actor) -> str | None:
         """Why the registry refuses ``actor`` (None when it is off, or the actor may act)."""
         if not self.require_registered_actors:

@@ -25,10 +25,13 @@ Each line is an envelope::
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
+import json.scanner
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -135,13 +138,27 @@ def default_new_id(command_id: str) -> uuid.UUID:
     (the standard library's ``uuid5`` hashes it again and builds the UUID from bytes;
     this takes a third of its time). The UUID's two slots are set as ``UUID(int=…)``
     sets them, without its argument checks (the integer is 128 bits by construction)."""
+    return default_new_id_and_text(command_id)[0]
+
+
+_VARIANT_DIGIT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+"""A uuid5's 17th hex digit from the hash's: the variant bits 10 over its two low bits."""
+
+
+def default_new_id_and_text(command_id: str) -> tuple[uuid.UUID, str]:
+    """:func:`default_new_id` and its text (``str`` of it), both from the one SHA-1: the
+    text is the hash's first 32 hex digits with the version and variant digits set,
+    grouped 8-4-4-4-12 (``UUID.__str__`` formats the integer again)."""
     h = _IMPORT_SHA1.copy()
     h.update(command_id.encode("utf-8"))
-    n = int.from_bytes(h.digest()[:16], "big")
+    digest = h.digest()
+    n = int.from_bytes(digest[:16], "big")
     new_id = _new_object(_UUID)
     _set_slot(new_id, "int", (n & _UUID5_CLEAR) | _UUID5_SET)
     _set_slot(new_id, "is_safe", _SAFE_UNKNOWN)
-    return new_id
+    x = digest[:16].hex()
+    text = f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT_DIGIT[x[16]]}{x[17:20]}-{x[20:]}"
+    return new_id, text
 
 
 def target_of(command: str, model: BaseModel, new_id: uuid.UUID) -> tuple[uuid.UUID | None, bool]:
@@ -360,13 +377,28 @@ class _Line:
         }
 
 
+# (typeshed types make_scanner's argument as a scanner; json passes it the decoder)
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+"""The scanner ``json.loads`` runs (its decoder's ``scan_once``: the same C scanner, the
+same values), called without its per-call wrappers ``loads``, ``decode``, ``raw_decode``."""
+
+
+def _json_object(raw: str) -> Any:
+    """``json.loads(raw)``, or None where it raises (and for a line that is not text)."""
+    if type(raw) is not str:
+        return None
+    text = raw.strip(" \t\n\r")  # the whitespace json.loads skips around the value
+    try:
+        obj, end = _SCAN(text, 0)
+    except (StopIteration, ValueError):
+        return None
+    return obj if end == len(text) else None  # else "Extra data"
+
+
 def _plain_envelope(raw: str, actors: dict[tuple[str, str], ActorModel]) -> _Line | None:
     """What ``Envelope.model_validate_json(raw)`` gives for a line of exactly the
     fields id, command, actor (one already validated) and data; None for any other."""
-    try:
-        obj = json.loads(raw)
-    except ValueError:
-        return None
+    obj = _json_object(raw)
     if type(obj) is not dict or obj.keys() != _PLAIN_KEYS:
         return None
     cid, command, actor, data = obj["id"], obj["command"], obj["actor"], obj["data"]
@@ -383,13 +415,36 @@ def _plain_envelope(raw: str, actors: dict[tuple[str, str], ActorModel]) -> _Lin
     return _Line(cid, command, known, data)
 
 
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """The objects alive when an import's phase starts are left out of the garbage
+    collector's full passes until it ends (``gc.freeze``, then ``gc.unfreeze``).
+
+    A phase makes a few objects per line that all live to its end (the parsed lines,
+    their models and ids); each full pass walks every object older than its last
+    one, and found nothing to free: at 20,000 lines that walking was a tenth of the
+    import's CPU time. Nothing is collected differently but later: garbage from
+    before the phase waits until it ends. Left alone when the heap is already frozen
+    (by the embedding system), which unfreezing would undo.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     """Validate every line; raise InvalidInput naming each bad line and field.
 
     The date policy in force when the parse starts holds for every line (it is read
     once, not once per date).
     """
-    with dates_as_of(date_policy().current()):  # today read once, not once per date
+    # today read once, not once per date
+    with _heap_frozen(), dates_as_of(date_policy().current()):
         return _parse_lines(lines)
 
 
@@ -401,6 +456,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
     creators: dict[uuid.UUID, tuple[int, str]] = {}  # record id -> (line, command id)
     actors: dict[tuple[str, str], ActorModel] = {}  # (id, role) -> as validated
     made: dict[tuple[str, str], Actor] = {}  # (id, role) -> the lines' Actor, made once
+    specs = dict(COMMANDS.items())  # the registry, complete: plain look-ups per line
 
     def fail(line: int, fld: str, message: str, item: Mapping[str, Any] | None = None) -> None:
         """One bad field of a line (``item``: pydantic's, its type and msgid kept)."""
@@ -431,7 +487,7 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
             )
             continue
         seen_at[envelope.id] = number
-        spec = COMMANDS.get(envelope.command)
+        spec = specs.get(envelope.command)
         if spec is None:
             fail(number, "command", f"unknown command '{envelope.command}'")
             continue
@@ -439,8 +495,12 @@ def _parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
         data = _resolve(envelope.data, ids, missing) if _may_refer(raw) else envelope.data
         for ref in missing:
             fail(number, "data", f"reference {ref} names no earlier command creating a record")
-        new_id = envelope.new_id or default_new_id(envelope.id)
-        new_text = str(new_id)  # once: for the fingerprint and for "@" references
+        # the id's text once: for the fingerprint and for "@" references
+        if envelope.new_id is None:
+            new_id, new_text = default_new_id_and_text(envelope.id)
+        else:
+            new_id = envelope.new_id
+            new_text = str(new_id)
         try:
             model = spec.model.model_validate(data)
         except ValidationError as exc:
@@ -595,6 +655,17 @@ def apply_commands(
     A command that fails stops the import: the result carries the error (``error`` as
     data, ``exception`` to raise) and counts what was applied before it.
     """
+    with _heap_frozen():  # the parsed lines live throughout
+        return _apply_commands(app, commands, batch_size, progress, os_user)
+
+
+def _apply_commands(
+    app: RendaBase,
+    commands: Sequence[ParsedCommand],
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    os_user: str | None,
+) -> ImportResult:
     check_batch_size(app, batch_size)
     done = check_against_store(app, commands)
     check_actors(app, [c for c in commands if c.id not in done])
@@ -651,14 +722,18 @@ class _Runner:
     A command method checks the role's permission, asks the actor registry (when it is
     on), validates its input and runs. A line's model is already validated, and the
     permission depends on the command and the role alone, so after the first line of a
-    (command, role) that passed, later ones go straight to the registry and the method.
-    A refusal is left to the method itself: the same error as always.
+    (command, role) that passed, later ones go straight to the registry and the method
+    — to the method alone where the actor check cannot refuse the role (the registry
+    off and the role not a deputy's: ``may_refuse``). A refusal is left to the method
+    itself: the same error as always.
     """
 
     def __init__(self, app: RendaBase) -> None:
         self.app = app
         self.verify_actor: Callable[[str, Actor], None] | None = getattr(app, "verify_actor", None)
-        self.allowed: set[tuple[str, str]] = set()
+        self.may_refuse: Callable[[Actor], bool] | None = getattr(app, "may_refuse", None)
+        # (command, role) that got past the permission check -> whether to verify the actor
+        self.allowed: dict[tuple[str, str], bool] = {}
         self.methods: dict[str, tuple[Callable[..., Any], Callable[..., Any] | None]] = {}
 
     def _methods(self, name: str) -> tuple[Callable[..., Any], Callable[..., Any] | None]:
@@ -676,12 +751,16 @@ class _Runner:
     def run(self, name: str, model: BaseModel, actor: Actor) -> Any:
         bound, inner = self._methods(name)
         key = (name, actor.role)
-        if inner is None or key not in self.allowed:
+        verify = self.allowed.get(key)
+        if inner is None or verify is None:
             returned = bound(model, actor)  # checks everything (raises as it would)
-            if inner is not None:
-                self.allowed.add(key)  # it got past the permission check
+            if inner is not None:  # it got past the permission check
+                self.allowed[key] = self.verify_actor is not None and (
+                    self.may_refuse is None or self.may_refuse(actor)
+                )
             return returned
-        if self.verify_actor is not None:
+        if verify:
+            assert self.verify_actor is not None
             self.verify_actor(name, actor)
         return inner(self.app, model, actor)
 

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -52,17 +52,30 @@ class DatePolicy:
     margin_days: int = 31
     planned_years: int = 20
     today: date | None = None
+    _fixed: tuple[date, date] | None = field(default=None, init=False, repr=False, compare=False)
+    """With ``today`` fixed, the latest business and planned dates, computed once (every
+    date of an import is checked against them)."""
+
+    def __post_init__(self) -> None:
+        if self.today is not None:
+            latest = (self._latest(self.margin_days), self._latest(366 * self.planned_years))
+            object.__setattr__(self, "_fixed", latest)
 
     def current(self) -> date:
         return self.today or datetime.now(BUSINESS_TZ).date()
 
+    def _latest(self, days: int) -> date:
+        return self.current() + timedelta(days=days)
+
     @property
     def latest_business(self) -> date:
-        return self.current() + timedelta(days=self.margin_days)
+        fixed = self._fixed
+        return fixed[0] if fixed is not None else self._latest(self.margin_days)
 
     @property
     def latest_planned(self) -> date:
-        return self.current() + timedelta(days=366 * self.planned_years)
+        fixed = self._fixed
+        return fixed[1] if fixed is not None else self._latest(366 * self.planned_years)
 
 
 @functools.cache

@@ -77,40 +77,36 @@ def link_hash(position: int, prev_position: int, digest: str, prev_hash: str) ->
     return hashlib.sha256(b"".join((*parts, _length(len(h)), h))).hexdigest()
 
 
+_UUID_HEAD = _EVENT + _length(32)  # an originator UUID is hashed as its 32 hex digits
+
+
 def new_links(
     events: Iterable[tuple[int, object, int, str, bytes]], prev: tuple[int, str]
 ) -> Iterator[tuple[int, int, str, str]]:
     """The chain rows (position, prev_position, digest, hash) of consecutive events
     given as (position, originator id, version, topic, state), after ``prev``: the
     values of :func:`event_digest` and :func:`link_hash`, each event's bytes joined and
-    hashed once (a write's hot path)."""
+    hashed once (a write's hot path: a topic's length-prefixed bytes are made once per
+    write, the numbers formatted straight to bytes, each hash's hex encoded once)."""
     prev_position, prev_hash = prev
+    prev_bytes = prev_hash.encode()
     sha256, length, join = hashlib.sha256, _length, b"".join
+    topics: dict[str, bytes] = {}
     for position, originator_id, version, topic, state in events:
-        o = (
-            originator_id.hex.encode()
-            if isinstance(originator_id, UUID)
-            else str(originator_id).encode()
-        )
-        v = str(version).encode()
-        t = topic.encode()
-        digest = sha256(
-            join(
-                (
-                    _EVENT,
-                    length(len(o)),
-                    o,
-                    length(len(v)),
-                    v,
-                    length(len(t)),
-                    t,
-                    length(len(state)),
-                    state,
-                )
-            )
-        ).hexdigest()
-        p = str(position).encode()
-        q = str(prev_position).encode()
+        if isinstance(originator_id, UUID):
+            origin = _UUID_HEAD + originator_id.hex.encode()
+        else:
+            o = str(originator_id).encode()
+            origin = _EVENT + length(len(o)) + o
+        t = topics.get(topic)
+        if t is None:
+            encoded = topic.encode()
+            t = topics[topic] = length(len(encoded)) + encoded
+        v = b"%d" % version
+        digest = sha256(join((origin, length(len(v)), v, t, length(len(state)), state)))
+        digest_hex = digest.hexdigest()
+        p = b"%d" % position
+        q = b"%d" % prev_position
         value = sha256(
             join(
                 (
@@ -120,14 +116,14 @@ def new_links(
                     length(len(q)),
                     q,
                     _L64,
-                    digest.encode(),
+                    digest_hex.encode(),
                     _L64,
-                    prev_hash.encode(),
+                    prev_bytes,
                 )
             )
         ).hexdigest()
-        yield position, prev_position, digest, value
-        prev_position, prev_hash = position, value
+        yield position, prev_position, digest_hex, value
+        prev_position, prev_bytes = position, value.encode()
 
 
 @dataclass(frozen=True)
