@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,13 +43,56 @@ from renda_core.application.recorders import ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
 from renda_core.application.textcipher import TextCipher, seal, unseal
 
+try:  # the ``fast`` extra: the documents' JSON encoded in C (see ``_encoder``)
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - the extra not installed
+    _orjson = None  # type: ignore[assignment]
+
 VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FigureKey = tuple[str, str, str, str, int]  # figure, key, area, level, year
-#: ``json.dumps(doc, ensure_ascii=False)`` without making an encoder for each document,
-#: and without the check for cycles (a set of every container's id, kept and cleared as
-#: it encodes): documents come from JSON and adapters, never hold themselves (one that
-#: did would fail with a RecursionError instead of a ValueError). The same text.
-_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _encoder(*, fast: bool = True) -> Callable[[Any], str]:
+    """The JSON encoding of the documents, the figures' earlier changes and the moments.
+
+    The standard library's: ``json.dumps(doc, ensure_ascii=False)`` without making an
+    encoder for each document, and without the check for cycles (a set of every
+    container's id, kept and cleared as it encodes): documents come from JSON and
+    adapters, never hold themselves (one that did would fail with a RecursionError
+    instead of a ValueError).
+
+    With the ``fast`` extra (``pip install renda[fast]``: orjson) and ``fast``: orjson's,
+    about five times faster (a tenth of a rebuild's time was the encoding). Its text is
+    compact (``{"a":1}`` where the standard library writes ``{"a": 1}``); every reader
+    decodes it with ``json.loads`` into the same document, and a view may hold both.
+    What orjson refuses is left to the standard library, which encodes it or raises as
+    before: an integer beyond 64 bits, and (told to refuse them) a date, a time or a
+    dataclass; keys that are not strings become strings, as the standard library makes
+    them. What differs: a float that is not finite (the standard library writes
+    ``NaN``, orjson ``null``), and a UUID or a plain enum member (orjson writes its
+    text or value, the standard library raised). Documents hold counts, codes, names and
+    dates as text, none of these.
+    """
+    stdlib = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    if not fast or _orjson is None:
+        return stdlib
+    dumps = _orjson.dumps
+    options = (
+        _orjson.OPT_NON_STR_KEYS
+        | _orjson.OPT_PASSTHROUGH_DATETIME
+        | _orjson.OPT_PASSTHROUGH_DATACLASS
+    )
+
+    def encode(data: Any) -> str:
+        try:
+            return dumps(data, option=options).decode()
+        except TypeError:  # orjson.JSONEncodeError: what orjson cannot encode
+            return stdlib(data)
+
+    return encode
+
+
+_encode = _encoder()
 
 
 @dataclass(frozen=True)
