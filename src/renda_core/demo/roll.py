@@ -1,8 +1,8 @@
 """The demo province's deputies, kept a few bytes each between the phases that use them.
 
-At scale 5 the demo draws 283,000 deputies. A record object per deputy for the whole run
+At scale 5 the demo draws 282,950 deputies. A record object per deputy for the whole run
 (the record, its serial number, its name, its id as a ``UUID``, its dates) took ≈ 330 B
-each, ≈ 93 MB: the largest part of the demo's peak memory (issue 15, target 3). After
+each, ≈ 93 MB: the largest part of the build's memory (issue 15, target 3). After
 its county's phase a deputy is drawn again only if provincial (liaison, groups,
 training, suggestions, the bulletin, the committee, the meetings) or by the reports to
 constituents, which read a deputy's level, home and id. So the :class:`Roll` keeps, per
