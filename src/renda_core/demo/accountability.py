@@ -27,11 +27,12 @@ def constituent_reports(gen: Generator) -> None:
     from renda_core.demo.generator import PROVINCE_OFFICE, TERMS, YEAR_END
 
     rng = random.Random(f"renda-demo/{gen.t.seed}/constituent-reports")
-    eligible = [d for d in gen.deputies if d.id is not None and d.n not in gen.terminating]
+    roll = gen.roll
+    eligible = [n for n in roll.serials() if roll.id(n) is not None and n not in gen.terminating]
     chosen = rng.sample(eligible, min(len(eligible), scaled(REPORTS, gen.t.scale)))
-    chosen.sort(key=lambda d: d.n)
+    chosen.sort()
     with gen.batches.phase():
-        for deputy in chosen:
+        for deputy in map(roll.deputy, chosen):
             start = max(TERMS[deputy.level][1], date(YEAR_END.year, 3, 1))
             on = start + timedelta(days=rng.randint(0, (date(YEAR_END.year, 12, 20) - start).days))
             provincial = deputy.level in (Level.NATIONAL.value, Level.PROVINCIAL.value)

@@ -17,6 +17,7 @@ gets an id derived from the seed (``uuid5``), so the same seed gives the same lo
 from __future__ import annotations
 
 import random
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -31,6 +32,7 @@ from renda_core.demo import members, people
 from renda_core.demo.accountability import constituent_reports
 from renda_core.demo.geography import Map, Place, build_map, largest_remainder
 from renda_core.demo.meetings import meetings
+from renda_core.demo.roll import Deputy, Roll
 from renda_core.demo.targets import Targets, targets_for
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.values import Actor, Level
@@ -104,22 +106,12 @@ TOPICAL_2024 = (
 )
 
 
-@dataclass(slots=True)  # 271,430 of them at scale 5: no __dict__ each
-class Deputy:
-    n: int
-    level: str
-    home: Place
-    enters: bool
-    name: str = ""
-    id: UUID | None = None
-    entered_on: date | None = None
-
-
 @dataclass(slots=True)
 class Station:
     place: Place
     established_on: date
-    roster: list[Deputy] = field(default_factory=list)
+    entering: int = 0  # how many deputies enter it, drawn by the plan
+    roster: list[Deputy] = field(default_factory=list)  # while its county is written
     activities: int = 0
     pushed: int = 0
 
@@ -225,12 +217,12 @@ class Generator:
         self.progress = progress
         self.serial: Counter[str] = Counter()
         self.map: Map = build_map(targets.divisions, targets.divisions_covered)
-        self.deputies: list[Deputy] = []
+        self.roll = Roll(self.map.places)
         self.stations: dict[str, Station] = {}
         self.escalated: list[Escalated] = []
         self.escalations_left = 0
         self.terminating: set[int] = set()
-        self._provincial: list[Deputy] = []
+        self._provincial: list[Deputy] = []  # the records kept after their county's phase
         self.liaised: list[Deputy] = []
         self.sc_members: list[UUID] = []  # the standing committee, recorded by members.seat
         self.steps_done = 0
@@ -260,17 +252,18 @@ class Generator:
 
     def run(self) -> Targets:
         self.plan()
-        counties = sorted({s.place.county for s in self.stations.values()} | self._homes())
+        counties = sorted({s.place.county for s in self.stations.values()} | self.roll.counties())
         self.steps_total = 1 + len(counties) + 5
         self.app.import_divisions({"rows": self.map.rows, "date": "2022-01-01"}, PROVINCE_OFFICE)
         self.step("行政区划")
-        by_county: dict[str, list[Deputy]] = defaultdict(list)
-        for deputy in self.deputies:
-            by_county[deputy.home.county].append(deputy)
+        by_county: dict[str, array[int]] = defaultdict(lambda: array("I"))
+        for n in self.roll.serials():
+            by_county[self.roll.home(n).county].append(n)
         for county in counties:
             with self.batches.phase():
-                self.county_year(county, by_county[county])
+                self.county_year(county, [self.roll.deputy(n) for n in by_county.pop(county, ())])
             self.step(f"{self.map.names[county]}：代表、家站、活动、社情民意")
+        self._provincial.sort(key=lambda d: d.n)
         with self.batches.phase():
             self.liaison()
             self.groups()
@@ -294,9 +287,6 @@ class Generator:
             meetings(self)  # own random draws: the figures above are unchanged
         return self.t
 
-    def _homes(self) -> set[str]:
-        return {d.home.county for d in self.deputies}
-
     # -- planning: who lives where, which station gets how many activities -----------
 
     def plan(self) -> None:
@@ -310,7 +300,6 @@ class Generator:
                 else self.day(date(2023, 1, 5), date(2023, 3, 31))
             )
             self.stations[place.code] = Station(place, established)
-        n = 0
         for level, registered in self.t.registered.items():
             entering = self.t.entered[level]
             eligible = [p for p in places if level != Level.TOWNSHIP.value or p.kind != "street"]
@@ -318,16 +307,15 @@ class Generator:
             homes = rng.choices(eligible_covered, [p.weight for p in eligible_covered], k=entering)
             homes += rng.choices(eligible, [p.weight for p in eligible], k=registered - entering)
             for i, home in enumerate(homes):
-                n += 1
-                self.deputies.append(Deputy(n, level, home, enters=i < entering))
-        for deputy in self.deputies:
-            if deputy.enters:
-                self.stations[deputy.home.code].roster.append(deputy)
-        with_roster = [s for s in self.stations.values() if s.roster]
+                self.roll.add(level, home, enters=i < entering)
+        for n in self.roll.serials():
+            if self.roll.enters(n):
+                self.stations[self.roll.home(n).code].entering += 1
+        with_roster = [s for s in self.stations.values() if s.entering]
         for index, count in Counter(
             rng.choices(
                 range(len(with_roster)),
-                [len(s.roster) * rng.uniform(0.6, 1.4) for s in with_roster],
+                [s.entering * rng.uniform(0.6, 1.4) for s in with_roster],
                 k=self.t.activities,
             )
         ).items():
@@ -338,7 +326,11 @@ class Generator:
         ).items():
             active[index].pushed = count
         self.escalations_left = self._suggestion_mix()["escalated"]
-        spare = [d.n for d in self.deputies if not d.enters and d.level in ("county", "township")]
+        spare = [
+            n
+            for n in self.roll.serials()
+            if not self.roll.enters(n) and self.roll.level(n) in ("county", "township")
+        ]
         self.terminating = set(rng.sample(spare, self.t.terminated))
 
     def _suggestion_mix(self) -> dict[str, int]:
@@ -358,8 +350,16 @@ class Generator:
     # -- one county: deputies, stations, a year of activities and opinions -------------
 
     def county_year(self, county: str, deputies: list[Deputy]) -> None:
+        """The county's deputies (records made for this phase, in serial order), its
+        stations and their year; the provincial deputies' records are kept for the
+        provincial work, the others' dropped (their level, home and id stay in the roll)."""
         app, rng = self.app, self.rng
         staff = Actor(f"{self.map.names[county]}人大常委会", "staff")
+        for deputy in deputies:
+            if deputy.enters:
+                self.stations[deputy.home.code].roster.append(deputy)
+            if deputy.level == Level.PROVINCIAL.value:
+                self._provincial.append(deputy)
         for deputy in deputies:
             self.register(deputy)
         for station in self.stations.values():
@@ -388,6 +388,7 @@ class Generator:
                     staff,
                 )
             self.station_year(station, station_id, staff)
+            station.roster = []
         self.terminations(deputies, staff)
 
     def register(self, deputy: Deputy) -> None:
@@ -405,7 +406,7 @@ class Generator:
         else:
             unit, area = f"{place.name}第{rng.randint(1, 12)}选区", place.code
         with assigned_ids(self.new_id("deputy")):
-            deputy.id = self.app.register_deputy(
+            deputy_id = self.app.register_deputy(
                 {
                     "name": deputy.name,
                     "level": level,
@@ -419,6 +420,8 @@ class Generator:
                 },
                 PROVINCE_OFFICE if level in ("national", "provincial") else self._staff(place),
             )
+        deputy.id = deputy_id
+        self.roll.record_id(deputy.n, deputy_id)
 
     def _staff(self, place: Place) -> Actor:
         return Actor(f"{self.map.names[place.county]}人大常委会", "staff")
@@ -674,8 +677,7 @@ class Generator:
     # -- provincial work: liaison (双联系) and deputy groups ----------------------------
 
     def provincial(self) -> list[Deputy]:
-        if not self._provincial:
-            self._provincial = [d for d in self.deputies if d.level == Level.PROVINCIAL.value]
+        """The provincial deputies' records in serial order, once every county is written."""
         return self._provincial
 
     def liaison(self) -> None:

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from renda_core.demo.targets import scaled
 from renda_core.domain.ids import assigned_ids
-from renda_core.domain.values import Actor, Level
+from renda_core.domain.values import Actor
 
 if TYPE_CHECKING:
-    from renda_core.demo.generator import Deputy, Generator
+    from renda_core.demo.generator import Generator
+    from renda_core.demo.roll import Deputy
 
 SESSION_OPEN, SESSION_CLOSE = date(2023, 1, 13), date(2023, 1, 17)
 #: provincial standing-committee meetings of 2023 (14th term): number → opening day
@@ -54,7 +55,7 @@ def meetings(gen: Generator) -> None:
     """Sessions with attendance, standing-committee meetings and forums with 列席,
     motions, inspections and research, for the provincial deputies."""
     rng = random.Random(f"renda-demo/{gen.t.seed}/meetings")
-    provincial = [d for d in gen.deputies if d.level == Level.PROVINCIAL.value and d.id]
+    provincial = [d for d in gen.provincial() if d.id]
     if len(provincial) < 10:
         return
     staff = gen_staff()
