@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from renda_core import i18n
 from renda_core.application.app import Renda
 from renda_core.application.store import DEMO_MARK, demo_marked, parse_store
 from renda_core.cli.common import env
@@ -198,12 +199,19 @@ def _build(app: Renda, scale: float, seed: int, quiet: bool, err: Console) -> Ta
 def print_report(demo_env: Env) -> None:
     """``renda report annual --year 2023`` on the demo store, or, without it, the
     six reports it is made of."""
+    from renda_core.cli import cli
     from renda_core.cli.report import report
 
-    with click.Context(report, info_name="report", obj=demo_env) as report_ctx:
+    # under the root group, as `renda report annual` runs: the built-in adapters add
+    # their commands (`annual` among them) to the root's tree when one is asked for
+    with (
+        click.Context(cli, info_name="renda", obj=demo_env) as root_ctx,
+        click.Context(report, info_name="report", parent=root_ctx) as report_ctx,
+    ):
         annual = report.get_command(report_ctx, "annual")
         if annual is not None:
-            with annual.make_context("annual", ["--year", str(YEAR)], parent=report_ctx) as sub:
+            args = ["--year", str(YEAR), "--lang", i18n.language()]  # as the CLI speaks
+            with annual.make_context("annual", args, parent=report_ctx) as sub:
                 annual.invoke(sub)
             return
     console = Console()
@@ -213,4 +221,4 @@ def print_report(demo_env: Env) -> None:
         if found is None or found.render is None:
             continue
         data = run_report(demo_env.runner(), found, **options)
-        console.print(found.render(data, "zh"))
+        console.print(found.render(data, i18n.language()))
