@@ -160,12 +160,14 @@ class PlainView:
     def figures(
         self, names: Sequence[str] | None = None, position: int | None = None
     ) -> list[PlainFigure]:
-        """The current figures (or those named); a past position is not read here."""
+        """The current figures (or those named, in the table's order, as
+        :meth:`renda_core.projections.views.View.figures`); a past position is not
+        read here."""
         if position is not None:
             raise NotCurrent("figures at a past position are read by the view itself")
         where, params = "", list[Any]()
         if names:
-            where = f" WHERE figure IN ({','.join('?' for _ in names)})"
+            where = f" WHERE figure IN ({','.join('?' for _ in names)}) ORDER BY rowid"
             params = list(names)
         rows = self.conn.execute(
             f"SELECT figure, key, area, level, year, value FROM {VIEW_PREFIX}figures{where}",

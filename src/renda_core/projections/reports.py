@@ -47,7 +47,8 @@ class ReportContext:
     as_of: AsOf | None = None
     replay: LogReplay | None = field(default=None, repr=False)
 
-    _by_name: dict[str, list[Figure]] | None = field(default=None, repr=False)
+    _by_name: dict[str, list[Figure]] = field(default_factory=dict, repr=False)
+    _whole: bool = field(default=False, repr=False)
 
     @property
     def today(self) -> date:
@@ -64,21 +65,33 @@ class ReportContext:
         return self.as_of_date.isoformat() if self.as_of_date else None
 
     def figures(self, names: Sequence[str] | None = None) -> list[Figure]:
-        """The view's counters (those named), filtered by area and level.
+        """The view's counters (those named, else all), filtered by area and level.
 
-        The first call reads every counter of the view at once (one query, whatever the
-        report asks next); the rest is done in memory.
+        Each name is read once, in one query for the names not read yet: a report's
+        memory follows the figures it asks for, not the size of the view (issue 15).
+        ``None`` reads every counter.
         """
-        if self._by_name is None:
-            with reading(self.view, "cannot read the view"):
-                rows = self.view.figures(None, self.position)
-            self._by_name = defaultdict(list)
-            for row in rows:
-                if self._matches(row):
-                    self._by_name[row.figure].append(row)
         if names is None:
+            if not self._whole:
+                self._read(None)
             return [r for rows in self._by_name.values() for r in rows]
+        if not self._whole:
+            missing = [n for n in dict.fromkeys(names) if n not in self._by_name]
+            if missing:
+                self._read(missing)
         return [r for name in names for r in self._by_name.get(name, ())]
+
+    def _read(self, names: list[str] | None) -> None:
+        """Read ``names`` (``None``: every counter, replacing what was read by name)."""
+        with reading(self.view, "cannot read the view"):
+            rows = self.view.figures(names, self.position)
+        if names is None:
+            self._by_name, self._whole = {}, True
+        for name in names or ():
+            self._by_name[name] = []
+        for row in rows:
+            if self._matches(row):
+                self._by_name.setdefault(row.figure, []).append(row)
 
     def _matches(self, row: Figure) -> bool:
         if self.area and row.area and not row.area.startswith(self.area):
