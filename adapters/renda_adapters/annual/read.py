@@ -1,7 +1,7 @@
 """How the annual report reads a section's view: only the figures it names, rolled up.
 
-A :class:`ReportContext` reads every counter of its view at its first question; the
-annual report asks a few figures of each view: for the whole province it reads those
+A :class:`ReportContext` reads every row of the figures it is asked for; the annual
+report asks a few figures of each view, and reads fewer rows: for the whole province those
 counted province-wide (``<figure>@all``) and the rest rolled up by prefecture, for an
 area of at most four digits the prefectures' rows (see :mod:`renda_adapters.rollup`),
 so it reads a bounded number of rows whatever the size of the province. The sums are
