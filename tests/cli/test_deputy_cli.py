@@ -162,7 +162,7 @@ def test_projections_commands(store: str) -> None:
     status = json.loads(run(store, "projections", "status", "--json").output)
     assert {"name": "deputy_roster", "position": 0, "head": 1, "lag": 1, "error": None} in status
     caught = run(store, "projections", "catch-up", "--json")
-    assert caught.exit_code == 0
+    assert caught.exit_code == 0, caught.output  # once exit 8 in CI under load: say why
     assert json.loads(caught.output)[0]["position"] == 1
     rebuilt = run(store, "projections", "rebuild", "deputy_roster")
     assert rebuilt.exit_code == 0 and "deputy_roster: 1 events" in rebuilt.output
