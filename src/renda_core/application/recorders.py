@@ -160,6 +160,32 @@ def _chunks(items: Sequence[S], size: int = _CHUNK) -> Iterable[Sequence[S]]:
         yield items[i : i + size]
 
 
+_ROWS_PER_INSERT = 100
+"""Rows per multi-row INSERT on SQLite: at most 400 parameters (within the 999 of the
+oldest builds); more rows a statement saved little more CPU (measured at 50–500)."""
+
+
+def _insert_rows_sqlite(
+    c: SQLiteCursor, insert: str, width: int, rows: Sequence[Sequence[Any]]
+) -> None:
+    """``executemany(insert + " VALUES (?, …)", rows)`` as multi-row INSERTs: the same rows
+    in the same order, for about a quarter less CPU per row (one statement steps many).
+
+    Every full statement has the same text, so the connection prepares it once and
+    reuses it in every batch; the rows left over go through ``executemany``, whose
+    one-row statement is reused as well.
+    """
+    marks = "(" + ",".join("?" * width) + ")"
+    full = len(rows) - len(rows) % _ROWS_PER_INSERT
+    if full:
+        statement = f"{insert} VALUES {','.join([marks] * _ROWS_PER_INSERT)}"
+        for start in range(0, full, _ROWS_PER_INSERT):
+            part = rows[start : start + _ROWS_PER_INSERT]
+            c.execute(statement, [value for row in part for value in row])
+    if full < len(rows):
+        c.executemany(f"{insert} VALUES {marks}", rows[full:])
+
+
 def _applied_rows(kwargs: Mapping[str, Any]) -> tuple[list[str], list[tuple[str, str]]]:
     """The command ids to record, and the (id, fingerprint) pairs of those that have one."""
     command_ids = list(kwargs.get(COMMAND_IDS) or ())
@@ -244,19 +270,30 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        append_chain(c, self.chain_sql, list(ids or ()), stored_events)
+        append_chain(c, self.chain_sql, list(ids or ()), stored_events, self._write_links(c))
         command_ids, fingerprints = _applied_rows(kwargs)
         if command_ids:
-            c.executemany(
-                "INSERT INTO applied_commands (command_id) VALUES (?)",
+            _insert_rows_sqlite(
+                c,
+                "INSERT INTO applied_commands (command_id)",
+                1,
                 [(i,) for i in command_ids],
             )
         if fingerprints:
-            c.executemany(
-                "INSERT INTO applied_fingerprints (command_id, fingerprint) VALUES (?, ?)",
+            _insert_rows_sqlite(
+                c,
+                "INSERT INTO applied_fingerprints (command_id, fingerprint)",
+                2,
                 fingerprints,
             )
         return ids
+
+    def _write_links(
+        self, c: SQLiteCursor
+    ) -> Callable[[Iterable[tuple[int, int, str, str]]], None]:
+        """How a write's chain links are inserted: multi-row INSERTs."""
+        insert = f"INSERT INTO {self.chain_sql.chain} (position, prev_position, digest, hash)"
+        return lambda links: _insert_rows_sqlite(c, insert, 4, list(links))
 
     def applied_commands(self, command_ids: Sequence[str]) -> set[str]:
         """Which of these command ids were applied."""

@@ -256,7 +256,8 @@ def append_chain(
 
     ``positions`` are their notification ids, in the order of ``stored_events``.
     ``write`` writes the (position, prev_position, digest, hash) rows itself (the
-    PostgreSQL recorder copies them in one stream); by default ``executemany``.
+    PostgreSQL recorder copies them in one stream, the SQLite one inserts many rows a
+    statement); by default ``executemany``.
     With ``head_read``, ``known_head`` is :func:`head` as already read in this
     transaction after the lock (the PostgreSQL recorder reads it in the same round
     trip as the lock); by default it is read here.
