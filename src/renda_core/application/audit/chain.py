@@ -78,6 +78,9 @@ def link_hash(position: int, prev_position: int, digest: str, prev_hash: str) ->
 
 
 _UUID_HEAD = _EVENT + _length(32)  # an originator UUID is hashed as its 32 hex digits
+_NUMBER_LENGTHS = tuple(_length(n) for n in range(21))
+"""The length prefix of a number's decimal bytes (a 64-bit position or version has at
+most 20 characters)."""
 
 
 def new_links(
@@ -86,24 +89,29 @@ def new_links(
     """The chain rows (position, prev_position, digest, hash) of consecutive events
     given as (position, originator id, version, topic, state), after ``prev``: the
     values of :func:`event_digest` and :func:`link_hash`, each event's bytes joined and
-    hashed once (a write's hot path: a topic's length-prefixed bytes are made once per
-    write, the numbers formatted straight to bytes, each hash's hex encoded once)."""
+    hashed once (a write's hot path: a topic's and an originator's length-prefixed bytes
+    are made once per write — a batch holds several events of one record — the numbers
+    formatted straight to bytes, each hash's hex encoded once)."""
     prev_position, prev_hash = prev
     prev_bytes = prev_hash.encode()
-    sha256, length, join = hashlib.sha256, _length, b"".join
+    sha256, length, join, lengths = hashlib.sha256, _length, b"".join, _NUMBER_LENGTHS
     topics: dict[str, bytes] = {}
+    origins: dict[object, bytes] = {}
     for position, originator_id, version, topic, state in events:
-        if isinstance(originator_id, UUID):
-            origin = _UUID_HEAD + originator_id.hex.encode()
-        else:
-            o = str(originator_id).encode()
-            origin = _EVENT + length(len(o)) + o
+        origin = origins.get(originator_id)
+        if origin is None:
+            if isinstance(originator_id, UUID):
+                origin = _UUID_HEAD + originator_id.hex.encode()
+            else:
+                o = str(originator_id).encode()
+                origin = _EVENT + length(len(o)) + o
+            origins[originator_id] = origin
         t = topics.get(topic)
         if t is None:
             encoded = topic.encode()
             t = topics[topic] = length(len(encoded)) + encoded
         v = b"%d" % version
-        digest = sha256(join((origin, length(len(v)), v, t, length(len(state)), state)))
+        digest = sha256(join((origin, lengths[len(v)], v, t, length(len(state)), state)))
         digest_hex = digest.hexdigest()
         p = b"%d" % position
         q = b"%d" % prev_position
@@ -111,9 +119,9 @@ def new_links(
             join(
                 (
                     _CHAIN,
-                    length(len(p)),
+                    lengths[len(p)],
                     p,
-                    length(len(q)),
+                    lengths[len(q)],
                     q,
                     _L64,
                     digest_hex.encode(),
