@@ -127,9 +127,9 @@ def test_the_whole_province_reads_province_wide_rows(
     asked: list[tuple[str, list[str]]] = []
     figures = View.figures
 
-    def spy(self: View, names: Any = None, position: Any = None) -> Any:
+    def spy(self: View, names: Any = None, position: Any = None, **options: Any) -> Any:
         asked.append((self.view_name, list(names or [])))
-        return figures(self, names, position)
+        return figures(self, names, position, **options)
 
     monkeypatch.setattr(View, "figures", spy)
     build_annual(runner, env.reports(), year=2023)

@@ -163,6 +163,17 @@ def describe(exc: BaseException) -> str | None:
         or "remaining connection slots are reserved" in low
     ):
         return "the server has too many connections: retry later"
+    if (
+        state in ("57P01", "57P02", "25P03")
+        or "terminating connection" in low
+        or "server closed the connection unexpectedly" in low
+    ):
+        return (
+            "the server ended the connection (an administrator, a restart, or its "
+            "idle-in-transaction limit): the interrupted write was not recorded; retry"
+        )
+    if state in ("40001", "40P01"):
+        return "a concurrent transaction conflicted with this one: nothing was recorded; retry"
     if state == "57P03" or "starting up" in low or "shutting down" in low:
         return "the server is starting up or shutting down: retry in a moment"
     if state == "42501" or "permission denied" in low:

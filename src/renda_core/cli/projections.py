@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 import click
@@ -9,6 +11,14 @@ from rich.table import Table
 
 from renda_core.cli.common import RendaGroup, emit, env, json_option, say
 from renda_core.domain.errors import ProjectionFailed, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+#: the pauses (seconds) before each new attempt of a catch-up that a passing PostgreSQL
+#: failure interrupted (three attempts in all): long enough for a restarted connection
+#: or a finished conflicting transaction, short enough that an outage is reported
+#: within seconds rather than hanging
+CATCH_UP_PAUSES = (1.0, 3.0)
 
 
 @click.group(cls=RendaGroup)
@@ -73,7 +83,42 @@ def _report_results(results: list[Any], as_json: bool) -> None:
 def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json: bool) -> None:
     """Deliver new events to the adapters (all, or those named)."""
     _writable(ctx)
-    _report_results(env(ctx).runner().catch_up(names), as_json)
+    _report_results(_catch_up_again_if_interrupted(ctx, names), as_json)
+
+
+def _catch_up_again_if_interrupted(ctx: click.Context, names: tuple[str, ...]) -> list[Any]:
+    """The catch-up, run again (with new connections) when a passing PostgreSQL failure
+    interrupted it: a session the server ended (an administrator, a restart, its
+    idle-in-transaction limit), a connection lost under a statement, no pooled
+    connection in time, a serialization failure or a deadlock. Seen once in CI under a
+    heavy load as exit 8.
+
+    Running it again is safe: every batch is written with its tracking position in one
+    transaction, compare-and-set, so an interrupted batch was written wholly or not at
+    all, and the next attempt starts from the positions as stored. A failure that
+    lasts (a refused connection, a wrong password) or the last attempt's failure is
+    exit 8 as before, saying how many attempts were made."""
+    from renda_core.application.postgres import transient
+
+    e = env(ctx)
+    pauses = iter(CATCH_UP_PAUSES)
+    attempt = 1
+    while True:
+        try:
+            return e.runner().catch_up(names)
+        except StoreUnavailable as exc:
+            if e.store_config().is_sqlite or not transient(exc):
+                raise
+            pause = next(pauses, None)
+            if pause is None:
+                raise StoreUnavailable(
+                    f"{exc.message} (the catch-up was tried {attempt} times: "
+                    "the server kept ending its connections)"
+                ) from exc
+            log.info("catch-up attempt %d interrupted, again in %.0f s: %s", attempt, pause, exc)
+            e.close()  # new connections: the pools may still hold ones the server ended
+            time.sleep(pause)
+            attempt += 1
 
 
 @projections.command(name="rebuild")

@@ -158,17 +158,26 @@ class PlainView:
         return found
 
     def figures(
-        self, names: Sequence[str] | None = None, position: int | None = None
+        self,
+        names: Sequence[str] | None = None,
+        position: int | None = None,
+        *,
+        nonzero: bool = False,
     ) -> list[PlainFigure]:
-        """The current figures (or those named, in the table's order, as
-        :meth:`renda_core.projections.views.View.figures`); a past position is not
-        read here."""
+        """The current figures (or those named, in the table's order; without those at 0
+        if ``nonzero``, as :meth:`renda_core.projections.views.View.figures`); a past
+        position is not read here."""
         if position is not None:
             raise NotCurrent("figures at a past position are read by the view itself")
-        where, params = "", list[Any]()
+        conditions, params = list[str](), list[Any]()
         if names:
-            where = f" WHERE figure IN ({','.join('?' for _ in names)}) ORDER BY rowid"
+            conditions.append(f"figure IN ({','.join('?' for _ in names)})")
             params = list(names)
+        if nonzero:
+            conditions.append("value <> 0")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        if names:
+            where += " ORDER BY rowid"
         rows = self.conn.execute(
             f"SELECT figure, key, area, level, year, value FROM {VIEW_PREFIX}figures{where}",
             params,

@@ -447,19 +447,30 @@ class View:
         return found
 
     def figures(
-        self, names: Sequence[str] | None = None, position: int | None = None
+        self,
+        names: Sequence[str] | None = None,
+        position: int | None = None,
+        *,
+        nonzero: bool = False,
     ) -> list[Figure]:
         """All figures (or those named), now or as they stood at log ``position``.
 
         Those named come in the order of the table, as all of them do: a report that
         lists rows as it meets them prints the same whichever way they were read.
+        ``nonzero``: leave out figures at 0 (then) — for a reader that only sums them; a
+        counter that went up and down again (an open reply deadline, once replied) keeps
+        its row at 0, and such rows grow with the province.
         """
         p = self.prefix
-        where, params = "", list[Any]()
+        conditions, params = list[str](), list[Any]()
         if names:
-            marks = ",".join("?" for _ in names)
-            where = f" WHERE f.figure IN ({marks}) ORDER BY f.{self.table_order}"
+            conditions.append(f"f.figure IN ({','.join('?' for _ in names)})")
             params = list(names)
+        if nonzero and position is None:  # at a past position: the value is known below
+            conditions.append("f.value <> 0")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        if names:
+            where += f" ORDER BY f.{self.table_order}"
         if position is None:
             sql = (
                 f"SELECT f.figure, f.key, f.area, f.level, f.year, f.value AS value "
@@ -494,7 +505,7 @@ class View:
                 value = r["value"]
                 if r["earlier"] is not None:
                     value = _last_change(json.loads(r["earlier"]), position, value)
-                if value is not None:
+                if value is not None and (value or not nonzero):
                     yield r, value
 
         return _figures_of(at_position())
