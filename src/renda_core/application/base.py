@@ -12,7 +12,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -157,6 +162,20 @@ class RendaBase(Application[UUID]):
         if isinstance(transcoder, JSONTranscoder):
             self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_repository(self) -> Repository[UUID]:
+        """On PostgreSQL, a repository that loads a record in one round trip (see
+        :mod:`renda_core.application.repository_pg`); the library's elsewhere."""
+        repository = super().construct_repository()
+        if self.store.is_sqlite or repository.cache is not None:
+            return repository
+        from renda_core.application.repository_pg import OneTripRepository
+
+        return OneTripRepository(
+            event_store=repository.event_store,
+            snapshot_store=repository.snapshot_store,
+            deepcopy_from_cache=repository.deepcopy_from_cache,
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -123,6 +123,40 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
                 for row in curs.fetchall()
             ]
 
+    def select_record(self, originator_id: UUID) -> tuple[StoredEvent | None, list[StoredEvent]]:
+        """A record's latest snapshot (None if it has none) and its events after it, in
+        one statement: one round trip and one consistent view of both tables, where
+        the library reads the snapshot, then the events (see
+        :class:`~renda_core.application.repository_pg.OneTripRepository`)."""
+        schema = Identifier(self.datastore.schema)
+        snapshots = Identifier(f"{self.events_table_name.removesuffix('_events')}_snapshots")
+        statement = SQL(
+            "WITH s AS (SELECT originator_version, topic, state FROM {0}.{1} "
+            "WHERE originator_id = %(id)s ORDER BY originator_version DESC LIMIT 1) "
+            "SELECT true AS snapshot, originator_version, topic, state FROM s "
+            "UNION ALL SELECT false, originator_version, topic, state FROM {0}.{2} "
+            "WHERE originator_id = %(id)s "
+            "AND originator_version > COALESCE((SELECT originator_version FROM s), 0)"
+        ).format(schema, snapshots, Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, {"id": originator_id}, prepare=True)
+            rows = curs.fetchall()
+        snapshot: StoredEvent | None = None
+        events: list[StoredEvent] = []
+        for row in rows:
+            stored = StoredEvent(
+                originator_id=originator_id,
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+            if row["snapshot"]:
+                snapshot = stored
+            else:
+                events.append(stored)
+        events.sort(key=lambda event: event.originator_version)
+        return snapshot, events
+
     def _chain_statements(self) -> list[Composed]:
         """The chain and seal tables, and triggers refusing UPDATE, DELETE and TRUNCATE
         on them and on the events table (created once: a store opened again, or by a

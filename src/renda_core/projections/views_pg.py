@@ -1,9 +1,17 @@
 """A view on PostgreSQL (see :mod:`renda_core.projections.views`); a module of its own,
-imported only for a PostgreSQL store: it needs psycopg, which is the ``postgres`` extra."""
+imported only for a PostgreSQL store: it needs psycopg, which is the ``postgres`` extra.
+
+A batch's rows go to the server with ``COPY``, not as a statement per row: the figure
+history straight into its table, the entities and figures (which replace stored rows of
+the same key) into a temporary table of the session and from there in one
+``INSERT … SELECT … ON CONFLICT``. The server inserts the same rows in the same order;
+a statement per row cost the follower of ``renda demo`` about 9 µs of its own CPU and
+10 µs of the server's a row (against 0.5 and 5.5 µs), for 370,000 rows at demo scale 1.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -11,7 +19,11 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 
 from renda_core.application.recorders import DDL_LOCK_SQL, ddl_lock
-from renda_core.projections.views import Cursor, View
+from renda_core.projections.views import Cursor, View, _on_conflict
+
+#: binary COPY sends each value in its column's exact type: the views' ``year`` is an
+#: INTEGER (see ``views._table_sql``), the type lists' ``bigint`` is for staged rows
+_COPY_TYPES = {"year": "int4"}
 
 
 class PostgresView(View, PostgresTrackingRecorder):
@@ -44,6 +56,64 @@ class PostgresView(View, PostgresTrackingRecorder):
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
+
+    def get_entity(self, kind: str, key: str) -> dict[str, Any] | None:
+        """As :meth:`View.get_entity`, in one round trip: a single statement needs no
+        transaction of its own (the pool's connections are in autocommit), where
+        BEGIN, SELECT and ROLLBACK were three — a follower reads a document it no
+        longer holds about a thousand times at demo scale 1, each waiting on a busy
+        server three times."""
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                f"SELECT doc FROM {self.prefix}entities WHERE kind=%s AND key=%s",
+                (kind, key),
+                prepare=True,
+            ).fetchone()
+        return None if row is None else self._decode_doc(str(row["doc"]))
+
+    def _insert_rows(
+        self,
+        c: Cursor,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        rows: list[tuple[Any, ...]],
+        *,
+        conflict: int = 0,
+    ) -> None:
+        """Insert ``rows`` as :meth:`View._insert_rows` does, streamed with ``COPY``.
+
+        A batch holds each key once (the unit's changes are keyed by it), so one
+        ``INSERT … ON CONFLICT`` of all of them replaces what a statement per row did.
+        """
+        names = [name for name, _ in columns]
+        target = f"{self.prefix}{table}"
+        if not conflict:
+            self._copy(c, target, names, [_COPY_TYPES.get(name, t) for name, t in columns], rows)
+            return
+        # ON COMMIT DELETE ROWS: empty again when the batch's transaction ends (or is
+        # rolled back); the same columns serve every view, so one table per kind of row.
+        staging = f"renda_staged_{table}"
+        c.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} "
+            f"({', '.join(f'{name} {t}' for name, t in columns)}) ON COMMIT DELETE ROWS"
+        )
+        self._copy(c, staging, names, [t for _, t in columns], rows)
+        listed = ", ".join(names)
+        c.execute(
+            f"INSERT INTO {target} ({listed}) SELECT {listed} FROM {staging}"
+            + _on_conflict(names, conflict)
+        )
+
+    @staticmethod
+    def _copy(
+        c: Cursor, table: str, names: Sequence[str], types: Sequence[str], rows: list[Any]
+    ) -> None:
+        with c.copy(  # type: ignore[attr-defined]
+            f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
 
     def _insert_tracking_in(self, cursor: Cursor, tracking: Tracking) -> None:
         self._insert_tracking(cursor, tracking)  # type: ignore[arg-type]
