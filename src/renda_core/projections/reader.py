@@ -34,6 +34,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from renda_core.application.store import MEMORY, StoreConfig
 
+#: the order figures are read in, here and by the view (``View.figures``): their primary
+#: key's, which the index a named read goes through already follows; the table's own
+#: order is not stable (PostgreSQL's ``ctid`` moves with each update of a row)
+KEY_ORDER = "f.figure, f.key, f.area, f.level, f.year"
+
 if TYPE_CHECKING:
     import pluggy
 
@@ -164,7 +169,7 @@ class PlainView:
         *,
         nonzero: bool = False,
     ) -> list[PlainFigure]:
-        """The current figures (or those named, in the table's order; without those at 0
+        """The current figures (or those named, in the key's order; without those at 0
         if ``nonzero``, as :meth:`renda_core.projections.views.View.figures`); a past
         position is not read here."""
         if position is not None:
@@ -176,10 +181,9 @@ class PlainView:
         if nonzero:
             conditions.append("value <> 0")
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        if names:
-            where += " ORDER BY rowid"
         rows = self.conn.execute(
-            f"SELECT figure, key, area, level, year, value FROM {VIEW_PREFIX}figures{where}",
+            "SELECT figure, key, area, level, year, value "
+            f"FROM {VIEW_PREFIX}figures f{where} ORDER BY {KEY_ORDER}",
             params,
         ).fetchall()
         return [PlainFigure(*r) for r in rows]

@@ -42,6 +42,7 @@ from eventsourcing.utils import Environment
 from renda_core.application.recorders import ensure_wal, retry_creation
 from renda_core.application.store import MEMORY, StoreConfig
 from renda_core.application.textcipher import TextCipher, seal, unseal
+from renda_core.projections.reader import KEY_ORDER
 
 try:  # the ``fast`` extra: the documents' JSON encoded in C (see ``_encoder``)
     import orjson as _orjson
@@ -173,8 +174,6 @@ class View:
     bulk: bool = False
 
     TABLES = ("entities", "figures", "figure_history", "meta", "moments")
-    #: the column a whole table's scan follows (SQLite's rowid, PostgreSQL's ctid)
-    table_order = "rowid"
     #: how the view's tables are laid out; a view stored in another format is refused
     #: until rebuilt (2: figure history by batch, with the moments of its events)
     FORMAT = "2"
@@ -455,8 +454,11 @@ class View:
     ) -> list[Figure]:
         """All figures (or those named), now or as they stood at log ``position``.
 
-        Those named come in the order of the table, as all of them do: a report that
-        lists rows as it meets them prints the same whichever way they were read.
+        They come in the order of the key (figure, key, area, level, year), read by name
+        or all: a report that lists rows as it meets them prints the same on both stores,
+        after a rebuild, and whichever batches wrote them. (The table's own order is
+        not stable: PostgreSQL's ``ctid`` moves with every update of a row, and a
+        rolled-up counter's first row follows the batch it was first written in.)
         ``nonzero``: leave out figures at 0 (then) — for a reader that only sums them; a
         counter that went up and down again (an open reply deadline, once replied) keeps
         its row at 0, and such rows grow with the province.
@@ -469,8 +471,7 @@ class View:
         if nonzero and position is None:  # at a past position: the value is known below
             conditions.append("f.value <> 0")
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        if names:
-            where += f" ORDER BY f.{self.table_order}"
+        where += f" ORDER BY {KEY_ORDER}"
         if position is None:
             sql = (
                 f"SELECT f.figure, f.key, f.area, f.level, f.year, f.value AS value "

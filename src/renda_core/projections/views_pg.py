@@ -38,7 +38,6 @@ class PostgresView(View, PostgresTrackingRecorder):
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
 
     _big = "BIGINT"
-    table_order = "ctid"
 
     def create_table(self) -> None:
         with ddl_lock(self.datastore):
