@@ -396,8 +396,6 @@ class ProjectionRunner:
                 self._batch(group, start, head, results, batch_size or self.batch_size)
             active = [n for n in active if results[n].position < head and not results[n].error]
         for name in names:
-            self._flush(name, results[name])
-        for name in names:
             if results[name].error is None and name not in self._clean:
                 # A success clears an error left by an earlier run (read once per runner).
                 with store_errors(f"cannot write the view of {name}"):
@@ -546,19 +544,6 @@ class ProjectionRunner:
         unit.written(end)
         result.processed += unit.events
         result.position = end
-
-    def _flush(self, name: str, result: CatchUpResult) -> None:
-        """Write the batches a rebuild's shadow keeps pending (see ``View.apply``)."""
-        try:
-            with store_errors(f"cannot write the view of {name}"):
-                try:
-                    self.view(name).flush()
-                except IntegrityError:  # another runner moved the view: as in ``_write``
-                    self._states.pop(name, None)
-                    result.position = self.position(name)
-        except BaseException:
-            self._states.pop(name, None)
-            raise
 
     def _record_failure(self, name: str, view: View, failure: str, result: CatchUpResult) -> None:
         """The failure is the result, whatever happens while it is written down."""

@@ -171,15 +171,6 @@ class View:
     #: a shadow's commits need not reach the disk one by one: it is only put in use by
     #: ``replace_with``, whose own commit is durable (and makes what came before it so)
     bulk: bool = False
-    #: a shadow's batches not yet written (see ``_Pending``), and the documents its
-    #: last ``flush`` wrote (as stored: read back without a query)
-    _pending: _Pending | None = None
-    _flushed: dict[tuple[str, str], str | None] = {}  # noqa: RUF012 (replaced, never changed)
-    #: a shadow writes its batches once their rows (merged) pass this many bytes (0:
-    #: each batch written as it comes). With the documents the last write kept to be
-    #: read back, twice this bounds a rebuild's memory for them, per view, whatever
-    #: the log's length
-    PENDING_BYTES = 16 << 20
 
     TABLES = ("entities", "figures", "figure_history", "meta", "moments")
     #: the column a whole table's scan follows (SQLite's rowid, PostgreSQL's ctid)
@@ -208,7 +199,6 @@ class View:
         shadow.table_prefix = self.table_prefix + "_r_"
         shadow.tracking_suffix = "~rebuild"
         shadow.bulk = True
-        shadow._pending, shadow._flushed = None, {}
         return shadow
 
     def _index(self) -> str:
@@ -270,27 +260,8 @@ class View:
         The rows are made (documents encoded) before the transaction begins: it stays
         open only while they are sent (PostgreSQL ends a session idle in a transaction
         for longer than eventsourcing's timeout, 5 s by default).
-
-        A shadow (``bulk``) keeps its batches (compare-and-set, with ``after``) in
-        memory, merged, and writes them in one transaction when they pass
-        ``PENDING_BYTES`` or when its position is read (``flush``): a document or counter
-        changed by several of those batches is written once, not once per batch. What
-        is stored in the end is row for row what writing each batch stores; meanwhile
-        this view's reads see the pending rows.
         """
         rows = None if changes is None else _Rows(self, changes)
-        if self.bulk and after is not None and self.PENDING_BYTES > 0:
-            pending = self._pending
-            if pending is None:
-                pending = self._pending = _Pending(tracking.application_name, after)
-            elif pending.position != after:
-                raise IntegrityError(
-                    f"view {self.view_name} is at position {pending.position}, not {after}"
-                )
-            pending.add(rows, tracking.notification_id)
-            if pending.size > self.PENDING_BYTES:
-                self.flush()
-            return
         with self._transaction(commit=True) as c:
             if after is None:
                 self._insert_tracking_in(c, tracking)
@@ -298,19 +269,6 @@ class View:
                 self._move_tracking(c, tracking, after)
             if rows is not None:
                 self._write_rows(c, rows)
-
-    def flush(self) -> None:
-        """Write a shadow's pending batches and their last position (compare-and-set
-        on the position before the first of them: ``IntegrityError`` and nothing
-        written if another runner moved the shadow meanwhile)."""
-        pending, self._pending = self._pending, None
-        if pending is None or pending.position == pending.after:
-            return
-        self._flushed = {}
-        with self._transaction(commit=True) as c:
-            self._move_tracking(c, Tracking(pending.name, pending.position), pending.after)
-            self._write_rows(c, pending.rows())
-        self._flushed = pending.entities
 
     def _move_tracking(self, c: Cursor, tracking: Tracking, after: int) -> None:
         table = self._tracking_table()
@@ -345,13 +303,13 @@ class View:
             self._insert_rows(c, "figures", _FIGURE_COLUMNS, rows.figures, conflict=5)
         if rows.history:
             self._insert_rows(c, "figure_history", _HISTORY_COLUMNS, rows.history)
-        if rows.moments:
-            c.executemany(
+        if rows.moment is not None:
+            c.execute(
                 self._sql(
                     f"INSERT INTO {p}moments (position, first_recorded, last_recorded, "
                     "detail) VALUES (?,?,?,?)"
                 ),
-                rows.moments,
+                rows.moment,
             )
 
     def _insert_rows(
@@ -396,7 +354,6 @@ class View:
     def reset(self, application_name: str) -> None:
         """Drop the view's tables and its tracking row and create them again, in one
         transaction: readers see the old view or the new, empty one."""
-        self._pending, self._flushed = None, {}  # rows of the tables dropped here
         with self._transaction(commit=True) as c:
             self._guard_ddl(c)
             for statement in self._drop_sql():
@@ -414,7 +371,6 @@ class View:
         False (and nothing changed) if the shadow is no longer at ``position`` (another
         rebuild moved or swapped it meanwhile).
         """
-        shadow.flush()
         table = self._tracking_table()
         with self._transaction(commit=True) as c:
             c.execute(
@@ -441,14 +397,10 @@ class View:
             )
         return True
 
-    def max_tracking_id(self, application_name: str) -> int | None:
-        """The view's stored position, its pending batches written first."""
-        self.flush()
-        return super().max_tracking_id(application_name)  # type: ignore[misc,no-any-return]
-
     if TYPE_CHECKING:  # provided by the tracking recorder it is mixed with
 
         def create_table(self) -> None: ...
+        def max_tracking_id(self, application_name: str) -> int | None: ...
         def insert_tracking(self, tracking: Tracking) -> None: ...
 
     # -- reading ----------------------------------------------------------------
@@ -460,11 +412,6 @@ class View:
         return None if row is None else str(row["value"])
 
     def get_entity(self, kind: str, key: str) -> dict[str, Any] | None:
-        pending = self._pending
-        for texts in (self._flushed,) if pending is None else (pending.entities, self._flushed):
-            if (kind, key) in texts:
-                text = texts[(kind, key)]
-                return None if text is None else self._decode_doc(text)
         with self._transaction(commit=False) as c:
             c.execute(
                 self._sql(f"SELECT doc FROM {self.prefix}entities WHERE kind=? AND key=?"),
@@ -474,7 +421,6 @@ class View:
         return None if row is None else self._decode_doc(str(row["doc"]))
 
     def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        self.flush()
         with self._transaction(commit=False) as c:
             c.execute(
                 self._sql(f"SELECT key, doc FROM {self.prefix}entities WHERE kind=? ORDER BY key"),
@@ -486,12 +432,6 @@ class View:
     def get_figures(self, keys: Sequence[FigureKey]) -> dict[FigureKey, int]:
         """Current values of the given figure keys (missing keys are absent)."""
         found: dict[FigureKey, int] = {}
-        pending = self._pending
-        if pending is not None:
-            found = {key: pending.figures[key] for key in keys if key in pending.figures}
-            keys = [key for key in keys if key not in found]
-        if not keys:
-            return found
         with self._transaction(commit=False) as c:
             for key in keys:
                 c.execute(
@@ -514,7 +454,6 @@ class View:
         Those named come in the order of the table, as all of them do: a report that
         lists rows as it meets them prints the same whichever way they were read.
         """
-        self.flush()
         p = self.prefix
         where, params = "", list[Any]()
         if names:
@@ -563,7 +502,6 @@ class View:
     def position_at(self, moment: datetime) -> int:
         """The last log position at or before recorded time ``moment`` at which this
         view's figures changed (0 if none)."""
-        self.flush()
         stamp = recorded(moment)
         p = self.prefix
         with self._transaction(commit=False) as c:
@@ -594,7 +532,7 @@ class View:
 class _Rows:
     """What a batch writes to a view, as rows ready to be sent."""
 
-    __slots__ = ("deletes", "figures", "history", "moments", "upserts")
+    __slots__ = ("deletes", "figures", "history", "moment", "upserts")
 
     def __init__(self, view: View, changes: ViewChanges) -> None:
         self.upserts: list[tuple[Any, ...]] = []
@@ -611,7 +549,7 @@ class _Rows:
             (*key, position, value, first, None if earlier is None else _encode(earlier))
             for key, position, value, first, earlier in changes.history_rows()
         ]
-        self.moments: list[tuple[Any, ...]] = []
+        self.moment: tuple[Any, ...] | None = None
         moments = changes.moments()
         if moments:
             stamps = [(position, recorded(moment)) for position, moment in moments]
@@ -619,80 +557,7 @@ class _Rows:
             detail = None
             if len(stamps) > 1:
                 detail = _encode([part for stamp in stamps for part in stamp])
-            self.moments.append((stamps[-1][0], min(times), max(times), detail))
-
-
-_NOT_PENDING: Any = object()
-
-
-def _history_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return row[:6]
-
-
-class _Pending:
-    """A shadow's batches not yet written, merged: each document's and counter's last
-    row (a document deleted: None), and every batch's history and moment rows in order.
-    Written in that form they store what writing each batch would have: the documents'
-    and counters' final rows, new counters in the order they first came (the order of
-    a table's scan), the history and moments appended batch by batch.
-
-    ``size`` estimates their memory: the text of the rows plus ``ROW`` bytes for each
-    (the tuple, the dictionary's slot, the small strings of its key).
-    """
-
-    __slots__ = ("after", "entities", "figures", "history", "moments", "name", "position", "size")
-
-    ROW = 200
-
-    def __init__(self, name: str, after: int) -> None:
-        self.name = name  # the tracking row's application name
-        self.after = after  # the stored position the batches follow
-        self.position = after  # the last pending batch's
-        self.entities: dict[tuple[str, str], str | None] = {}
-        self.figures: dict[FigureKey, int] = {}
-        self.history: list[tuple[Any, ...]] = []
-        self.moments: list[tuple[Any, ...]] = []
-        self.size = 0
-
-    def add(self, rows: _Rows | None, position: int) -> None:
-        self.position = position
-        if rows is None:
-            return
-        entities, row, size = self.entities, self.ROW, self.size
-        changed = [(kind, key, None) for kind, key in rows.deletes]
-        for kind, key, text in (*changed, *rows.upserts):
-            before = entities.get((kind, key), _NOT_PENDING)
-            if before is _NOT_PENDING:
-                size += row
-            elif before is not None:
-                size -= len(before)
-            entities[(kind, key)] = text
-            if text is not None:
-                size += len(text)
-        figures = self.figures
-        for figure in rows.figures:
-            ident = figure[:5]
-            if ident not in figures:
-                size += row
-            figures[ident] = figure[5]
-        for history in rows.history:
-            size += row + len(history[-1] or "")
-        self.history += rows.history
-        for moment in rows.moments:
-            size += row + len(moment[-1] or "")
-        self.moments += rows.moments
-        self.size = size
-
-    def rows(self) -> _Rows:
-        rows = _Rows.__new__(_Rows)
-        rows.deletes = [ident for ident, text in self.entities.items() if text is None]
-        rows.upserts = sorted(
-            (*ident, text) for ident, text in self.entities.items() if text is not None
-        )
-        rows.figures = [(*ident, value) for ident, value in self.figures.items()]
-        rows.history = sorted(self.history, key=_history_key)
-        rows.moments = self.moments
-        return rows
+            self.moment = (stamps[-1][0], min(times), max(times), detail)
 
 
 #: the columns written in each batch, with their SQL types (for PostgreSQL's arrays)
