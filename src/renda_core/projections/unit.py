@@ -89,9 +89,9 @@ class WrittenKeys:
     def for_log(cls, events: int) -> WrittenKeys:
         """A bitmap for a view filled from empty by a log of ``events`` events (a
         rebuild). Its false "may have been written" grow with the keys set — each a
-        query of the view, for a document never written — so a fixed size made the
-        later batches of a long log read the view more often (66k reads for the 1.1M
-        events of demo scale 5, 3.5k for scale 1's 221k): sized by the log instead, the
+        query of the view, for a document never written — so at a fixed size the later
+        batches of a long log read the view more often (about 10k of the 66k reads of
+        documents in a rebuild of demo scale 5's 1.1M events); sized by the log, the
         share stays about the same."""
         bits = cls.BITS
         while bits < 16 * events and bits < cls.MAX_BITS:
