@@ -40,21 +40,6 @@ def test_written_keys_say_no_of_most_keys_never_written() -> None:
     assert misses < 200  # 10,000 of 4M bits set: about 0.25 % false "may have been"
 
 
-def test_a_rebuilds_bitmap_is_sized_by_the_log_and_keeps_its_false_share_low() -> None:
-    assert WrittenKeys.for_log(1_000).scale == 1  # a short log: the catch-up's size
-    assert WrittenKeys.for_log(1_100_000).scale == 8  # demo scale 5: 4 MiB
-    assert WrittenKeys.for_log(10**7).scale == WrittenKeys.MAX_BITS // WrittenKeys.BITS
-    written = [("代表", str(i)) for i in range(300_000)]  # a view's keys at demo scale 5
-    fixed, sized = WrittenKeys(written), WrittenKeys.for_log(1_100_000)
-    sized.update(written)
-    never = [("站", str(i)) for i in range(20_000)]
-    assert sum(key in fixed for key in never) > 1_000  # about 7 %: a query each
-    assert sum(key in sized for key in never) < 400  # about 1 %
-    state = ViewState(0, written=sized)
-    state.remember({key: None for key in never})
-    assert state.written is sized  # its bound on keys grows with it
-
-
 def test_a_set_given_to_view_state_becomes_written_keys() -> None:
     state = ViewState(0, written={("代表", "1")})
     assert isinstance(state.written, WrittenKeys)

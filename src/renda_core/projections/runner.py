@@ -375,12 +375,7 @@ class ProjectionRunner:
         state = self._states.get(name)
         if state is None or state.position != position:
             # Position 0: nothing was ever written to this view, so it is empty.
-            written = None
-            if position == 0:  # a rebuild's shadow: the bitmap sized for the whole log
-                written = (
-                    WrittenKeys.for_log(self.head()) if self.view(name).bulk else WrittenKeys()
-                )
-            state = ViewState(position, written=written)
+            state = ViewState(position, written=WrittenKeys() if position == 0 else None)
             self._states[name] = state
         return state
 

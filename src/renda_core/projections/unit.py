@@ -73,38 +73,18 @@ class WrittenKeys:
     a set of the keys themselves grew with the log (about 180 bytes a key).
     """
 
-    __slots__ = ("_bits", "_mask", "count")
+    __slots__ = ("_bits", "count")
 
     BITS = 1 << 22  # 512 KiB a view
-    #: a rebuild's bitmap: 16 bits an event of the log, at most this (4 MiB a view)
-    MAX_BITS = 1 << 25
+    _MASK = BITS - 1
 
-    def __init__(self, keys: Iterable[Hashable] = (), *, bits: int = BITS) -> None:
-        self._bits = bytearray(bits >> 3)
-        self._mask = bits - 1
-        self.count = 0  # bits set: the share of false "may have been written" is count / bits
+    def __init__(self, keys: Iterable[Hashable] = ()) -> None:
+        self._bits = bytearray(self.BITS >> 3)
+        self.count = 0  # bits set: the share of false "may have been written" is count / BITS
         self.update(keys)
 
-    @classmethod
-    def for_log(cls, events: int) -> WrittenKeys:
-        """A bitmap for a view filled from empty by a log of ``events`` events (a
-        rebuild). Its false "may have been written" grow with the keys set — each a
-        query of the view, for a document never written — so at a fixed size the later
-        batches of a long log read the view more often (about 10k of the 66k reads of
-        documents in a rebuild of demo scale 5's 1.1M events); sized by the log, the
-        share stays about the same."""
-        bits = cls.BITS
-        while bits < 16 * events and bits < cls.MAX_BITS:
-            bits <<= 1
-        return cls(bits=bits)
-
-    @property
-    def scale(self) -> int:
-        """How many times ``BITS`` this bitmap holds."""
-        return (self._mask + 1) // self.BITS
-
     def update(self, keys: Iterable[Hashable]) -> None:
-        bits, mask = self._bits, self._mask
+        bits, mask = self._bits, self._MASK
         for key in keys:
             at = hash(key) & mask
             bit = 1 << (at & 7)
@@ -116,7 +96,7 @@ class WrittenKeys:
         self.update((key,))
 
     def __contains__(self, key: object) -> bool:
-        at = hash(key) & self._mask
+        at = hash(key) & self._MASK
         return bool(self._bits[at >> 3] & (1 << (at & 7)))
 
     def __len__(self) -> int:
@@ -145,9 +125,7 @@ class ViewState:
 
     #: bounds on what is kept in memory (beyond them the view is read instead)
     MAX_DOCS = 5_000
-    #: bits set in a bitmap of ``WrittenKeys.BITS`` (times its ``scale``): beyond, 1 in
-    #: 8 reads would be wasted
-    MAX_WRITTEN = WrittenKeys.BITS // 8
+    MAX_WRITTEN = WrittenKeys.BITS // 8  # bits set: beyond, 1 in 8 reads would be wasted
     MAX_FIGURES = 50_000
 
     def __post_init__(self) -> None:
@@ -162,10 +140,9 @@ class ViewState:
             self.docs.move_to_end(ident)
         while len(self.docs) > self.MAX_DOCS:
             self.docs.popitem(last=False)
-        written = self.written  # a set given was made a bitmap (``__post_init__``)
-        if isinstance(written, WrittenKeys):
-            written.update(docs)
-            if len(written) > self.MAX_WRITTEN * written.scale:
+        if self.written is not None:
+            self.written.update(docs)
+            if len(self.written) > self.MAX_WRITTEN:
                 self.written = None  # too many to remember: ask the view from now on
 
     def remember_figures(self, changed: dict[FigureKey, int]) -> None:
