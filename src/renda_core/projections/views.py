@@ -324,9 +324,10 @@ class View:
         ``conflict`` columns (the key) are stored already replaces the other columns.
         ``columns``: (name, SQL type) pairs. One statement per row, in one call.
 
-        (PostgreSQL could take all the rows in one statement, each column an array
-        through ``unnest``: tried, same views, and no faster on the shared server of
-        2026-11-30, whose time went to executing the statements, not to round trips.)"""
+        PostgreSQL streams them with ``COPY`` instead (``PostgresView._insert_rows``):
+        a statement per row cost the server and the client more than the round trips
+        (all the rows in one statement, each column an array through ``unnest``, was
+        tried before and was no faster)."""
         names = [name for name, _ in columns]
         sql = (
             f"INSERT INTO {self.prefix}{table} ({', '.join(names)}) "
