@@ -100,6 +100,14 @@ def staff() -> Actor:
     return STAFF
 
 
+#: ``renda deputy register``'s arguments for one deputy, as the CLI tests give them
+REGISTER = [
+    "deputy", "register", "--name", "金美玉", "--level", "省", "--term", "14",
+    "--electoral-unit", "延边朝鲜族自治州人民代表大会", "--area", "222401",
+    "--ethnicity", "朝鲜族", "--gender", "女", "--date", "2023-01-16",
+]  # fmt: skip
+
+
 def register_payload(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "name": "金美玉",

@@ -22,13 +22,8 @@ from eventsourcing.persistence import OperationalError
 
 from renda_core.application.postgres import transient
 from renda_core.cli import cli
-from tests.conftest import _new_schema, postgres_url
+from tests.conftest import REGISTER, _new_schema, postgres_url
 
-REGISTER = [
-    "deputy", "register", "--name", "金美玉", "--level", "省", "--term", "14",
-    "--electoral-unit", "延边朝鲜族自治州人民代表大会", "--area", "222401",
-    "--ethnicity", "朝鲜族", "--gender", "女", "--date", "2023-01-16",
-]  # fmt: skip
 LOCKED = "deputy_roster_figures"
 
 

@@ -12,12 +12,8 @@ from renda_core import Renda
 from renda_core.cli import cli
 from renda_core.cli.context import os_user
 from renda_core.projections.log import count_events
+from tests.conftest import REGISTER
 
-REGISTER = [
-    "deputy", "register", "--name", "金美玉", "--level", "省", "--term", "14",
-    "--electoral-unit", "延边朝鲜族自治州人民代表大会", "--area", "222401",
-    "--ethnicity", "朝鲜族", "--gender", "女", "--date", "2023-01-16",
-]  # fmt: skip
 UNKNOWN = "7d7c4f6a-3b47-4a57-9a43-0a0b1f5b4c11"
 
 

@@ -24,14 +24,10 @@ from renda_core import i18n, i18n_catalog, i18n_extract
 from renda_core.cli import cli
 from renda_core.cli.i18n import error_text, output_text
 from renda_core.domain.errors import RuleViolated
+from tests.conftest import REGISTER
 
 NO_LOCALE = {"RENDA_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
 MISSING = "12345678-1234-1234-1234-123456789012"
-REGISTER = [
-    "deputy", "register", "--name", "金美玉", "--level", "省", "--term", "14",
-    "--electoral-unit", "延边朝鲜族自治州人民代表大会", "--area", "222401",
-    "--ethnicity", "朝鲜族", "--gender", "女", "--date", "2023-01-16",
-]  # fmt: skip
 
 CJK = re.compile(r"[\u3400-\u9fff]+")
 #: what is not language in Chinese output: ids and hex prefixes, dates, option names,
