@@ -16,8 +16,10 @@ in the same run (issue 15, targets 3 and 5):
     python -m benchmarks.scale --backend sqlite [--quick]
     RENDA_BENCH_POSTGRES_URL=… python -m benchmarks.scale --backend postgres --quick
 
-Results go to ``benchmarks/results/scale-<backend>.json``. Not a test: nothing here
-asserts a time.
+The figures are printed. ``benchmarks.run`` collects them into its results file
+(``benchmarks/results/<backend>.json``); this module writes no file of its own, so an ad
+hoc measurement (``--only``, another scale) never replaces a recorded run's figures. Not
+a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ from benchmarks.run import Stores
 from renda_core import Renda
 from renda_core.application.importer import apply_commands, parse_lines
 
-RESULTS = Path(__file__).parent / "results"
 LEVELS = ["national", "provincial", "municipal", "county", "township"]
 AREAS = ["220102", "220104", "220122", "220202", "222401", "222403", "220122101"]
 BATCH = 500
@@ -395,10 +396,6 @@ def main() -> None:
     else:
         found = figures(args.backend, args.quick)
     show(found)
-    RESULTS.mkdir(exist_ok=True)
-    suffix = f"-{args.only}" if args.only else ""
-    out = RESULTS / f"scale-{args.backend}{suffix}.json"
-    out.write_text(json.dumps([f.to_dict() for f in found], indent=2, ensure_ascii=False))
 
 
 _ = Timings  # re-exported shape of the detail dicts
