@@ -8,10 +8,12 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pluggy
 import pytest
 from click.testing import CliRunner
 
@@ -22,7 +24,9 @@ from renda_core.application.base import RendaBase
 from renda_core.application.store import parse_store
 from renda_core.cli import cli
 from renda_core.cli.context import Env
-from renda_core.domain.errors import ViewsAhead
+from renda_core.domain.deadlines import NATIONAL
+from renda_core.domain.errors import InvalidInput, ViewsAhead
+from renda_core.ports import hookimpl
 from renda_core.ports.builtin_index import (
     BuiltinPlugins,
     command_modules,
@@ -70,9 +74,12 @@ def register(store: str, *names: str) -> None:
             app.register_deputy(register_payload(name=name), STAFF)
 
 
-def whole_path(store: str, name: str, built_at: datetime = LATER) -> dict[str, Any]:
-    """The report as the reader application gives it (its view caught up first)."""
-    pm = report_plugin_manager(name)
+def whole_path(
+    store: str, name: str, built_at: datetime = LATER, province: object | None = None
+) -> dict[str, Any]:
+    """The report as the reader application gives it (its view caught up first), with a
+    ``province`` plugin registered when one is given."""
+    pm = manager(name, province)
     report = collect_reports(pm)[name]
     opened, run = reader_app.open_reader(parse_store(store), pm)
     try:
@@ -83,8 +90,21 @@ def whole_path(store: str, name: str, built_at: datetime = LATER) -> dict[str, A
         opened.close()
 
 
-def plain(store: str, name: str, built_at: datetime = LATER, **kw: Any) -> dict[str, Any] | None:
+def manager(name: str, province: object | None) -> pluggy.PluginManager:
     pm = report_plugin_manager(name)
+    if province is not None:
+        pm.register(province)
+    return pm
+
+
+def plain(
+    store: str,
+    name: str,
+    built_at: datetime = LATER,
+    province: object | None = None,
+    **kw: Any,
+) -> dict[str, Any] | None:
+    pm = manager(name, province)
     report = collect_reports(pm)[name]
     config = parse_store(store, read_only=kw.pop("read_only", False))
     data = current_report(config, pm, report, built_at=built_at, stamped=True, **kw)
@@ -207,12 +227,60 @@ def test_what_it_does_not_read_takes_the_whole_path(
     whole_path(store, "deputies")
     assert plain(store, "deputies") is not None
     assert plain(store, "deputies", read_only=True) is None  # the views are copies
-    monkeypatch.setenv("RENDA_DEADLINE_POLICY", "national")  # chosen by the rules
-    assert plain(store, "deputies") is None
-    assert plain_builtins(store, "deputies") is None
-    monkeypatch.delenv("RENDA_DEADLINE_POLICY")
     view_file(store).write_bytes(b"not a database at all" * 10)
     assert plain(store, "deputies") is None
+
+
+class Province:
+    """A province's plugin registering its own deadline policy (as renda-jilin does)."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    @hookimpl
+    def renda_register_deadline_policies(self, register: Any) -> None:
+        for name in self.names:
+            register(replace(NATIONAL, name=name, title=f"{name}的办理规则"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_province_s_policy_is_stamped_as_the_whole_path_stamps_it(
+    two_deputies: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = two_deputies
+    monkeypatch.delenv("RENDA_DEADLINE_POLICY", raising=False)
+    province = Province("测试省")
+    expected = whole_path(store, "deputies", province=province)
+    assert expected["provenance"]["policy"] == "测试省"
+    assert plain(store, "deputies", province=province) == expected
+    # the national policy named in the environment: read, and stamped, by name
+    monkeypatch.setenv("RENDA_DEADLINE_POLICY", "national")
+    expected = whole_path(store, "deputies")
+    assert expected["provenance"]["policy"] == "national"
+    assert plain(store, "deputies") == expected
+    assert plain_builtins(store, "deputies") == expected
+    # the province's, named although it is the only one: the rules' choice, not national
+    monkeypatch.setenv("RENDA_DEADLINE_POLICY", "测试省")
+    assert plain(store, "deputies", province=province) == whole_path(
+        store, "deputies", province=province
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_policy_the_rules_refuse_is_left_to_the_whole_path_s_error(
+    two_deputies: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = two_deputies
+    whole_path(store, "deputies")  # the view current: only the policy can make it give up
+    monkeypatch.setenv("RENDA_DEADLINE_POLICY", "nowhere")
+    assert plain(store, "deputies") is None and plain_builtins(store, "deputies") is None
+    with pytest.raises(InvalidInput, match="nowhere"):
+        whole_path(store, "deputies")
+    monkeypatch.delenv("RENDA_DEADLINE_POLICY")
+    two = Province("甲省", "乙省")  # several, none named
+    assert plain(store, "deputies", province=two) is None
+    with pytest.raises(InvalidInput, match="several"):
+        whole_path(store, "deputies", province=two)
 
 
 def test_a_recorded_time_it_cannot_read_is_left_to_the_mapper() -> None:

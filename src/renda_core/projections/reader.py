@@ -12,10 +12,11 @@ a view (:meth:`~renda_core.projections.runner.ProjectionRunner.catch_up`):
 
 If any of these does not hold — or the store is not a plain SQLite file (PostgreSQL, a
 read-only store whose views are copies, ``:memory:``, an encrypted store), or the
-deadline policy is not the national one, or anything at all cannot be read or decoded
-— it gives up (:class:`NotCurrent`) and the report takes the whole path (the reader
-application and its runner), which catches up, refuses or names the fault exactly as
-before. Nothing is written here: giving up at any point leaves nothing to undo.
+rules refuse to choose a deadline policy (several plugins' policies and none named, an
+unknown name), or anything at all cannot be read or decoded — it gives up
+(:class:`NotCurrent`) and the report takes the whole path (the reader application and
+its runner), which catches up, refuses or names the fault exactly as before. Nothing
+is written here: giving up at any point leaves nothing to undo.
 
 A test checks that the names below are those of the runner, the views and the
 recorders (``tests/projections/test_reader.py``).
@@ -263,12 +264,29 @@ def plain_files(store: StoreConfig, view_name: str) -> tuple[Path, Path]:
     return Path(store.location), store.views_dir / f"{view_name}.sqlite"
 
 
-def national_policy(plugins: pluggy.PluginManager | BuiltinPlugins) -> str:
-    """The policy's name when it is the national one, chosen by name as
-    :func:`renda_core.application.reader.choose_policy` chooses it (else NotCurrent)."""
-    if os.environ.get(POLICY_ENV) or _implements(plugins, "renda_register_deadline_policies"):
-        raise NotCurrent("a deadline policy is chosen by rules")
-    return NATIONAL_NAME
+def policy_name(plugins: pluggy.PluginManager | BuiltinPlugins) -> str:
+    """The name of the deadline policy in force, chosen as
+    :func:`renda_core.application.reader.choose_policy` chooses it: the national one by
+    name when no plugin registers policies and the environment names none, else the
+    rules' choice (a province's plugin's policy, or the one named). The provenance
+    stamps this name; no report reads the policy itself. When the rules refuse (several
+    plugins' policies and none named, an unknown name, a plugin's hook failing) it gives
+    up, and the whole path raises the rules' error as it always has."""
+    named = os.environ.get(POLICY_ENV)
+    if not named and not _implements(plugins, "renda_register_deadline_policies"):
+        return NATIONAL_NAME
+    from renda_core.ports.builtin_index import BuiltinPlugins
+
+    if isinstance(plugins, BuiltinPlugins):  # the built-in modules register no policy
+        if named == NATIONAL_NAME:
+            return NATIONAL_NAME
+        raise NotCurrent(f"no built-in deadline policy is named {named!r}")
+    from renda_core.ports.rules import choose_deadline_policy
+
+    try:
+        return choose_deadline_policy(plugins).name
+    except Exception as exc:  # the whole path raises it, mapped as every error is
+        raise NotCurrent(f"the rules choose no deadline policy: {exc}") from exc
 
 
 def _implements(plugins: pluggy.PluginManager | BuiltinPlugins, hook: str) -> bool:
@@ -334,7 +352,7 @@ def current_report(
             check_sqlite_header(log_file)
         except StoreUnavailable:
             return None  # the whole path says so
-        policy = national_policy(plugins)
+        policy = policy_name(plugins)
         view = PlainView(view_file, report.projection)  # the view first, as the runner
         log = PlainLog(log_file, policy)
         check_current(view, log, str(getattr(projection, "version", 1)))
