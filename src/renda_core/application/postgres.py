@@ -5,21 +5,19 @@ install, not an ``ImportError``."""
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from renda_core.domain.errors import InvalidInput, StoreUnavailable
 
-log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tenacity import RetryCallState
 
 INSTALL_HINT = 'PostgreSQL support is not installed: pip install "renda[postgres]"'
@@ -90,13 +88,13 @@ PAUSES = (1.0, 3.0)
 PAUSES_ENV = "RENDA_PG_RETRY_PAUSES"
 
 
-@dataclass(frozen=True)
-class PassingFailures:
+class PassingFailures(NamedTuple):
     """How work interrupted by a passing PostgreSQL failure (:func:`transient`) is
     tried again: after each pause of ``pauses`` (seconds), ``len(pauses) + 1`` attempts
     in all. The work must be safe to run again, and the caller says why it is (see
     :meth:`ProjectionRunner.catch_up
-    <renda_core.projections.runner.ProjectionRunner.catch_up>`)."""
+    <renda_core.projections.runner.ProjectionRunner.catch_up>`). Nothing is imported
+    for it until it runs (a report on SQLite starts without logging or tenacity)."""
 
     pauses: tuple[float, ...] = PAUSES
 
@@ -173,9 +171,11 @@ class PassingFailures:
 
 
 def _log_attempt(state: RetryCallState) -> None:
+    import logging
+
     failure = state.outcome.exception() if state.outcome is not None else None
     pause = state.next_action.sleep if state.next_action is not None else 0.0
-    log.info(
+    logging.getLogger(__name__).info(
         "attempt %d interrupted by a passing PostgreSQL failure, again in %.1f s: %s",
         state.attempt_number,
         pause,
