@@ -298,3 +298,40 @@ def test_connections_the_server_ended_are_not_used_again(
         results = runner.catch_up()
         runner.close()
     assert all(r.error is None and r.position == EVENTS + 1 for r in results)
+
+
+@pytest.mark.postgres
+def test_a_rebuilds_filling_interrupted_once_goes_on_from_the_shadows_position(
+    schema: str, pg_admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shadow's second batch ends in a session the server ended (as the driver
+    reports it): the filling runs again from the shadow's stored position, and the
+    views are those of a clean catch-up."""
+    from eventsourcing.persistence import OperationalError
+
+    from renda_core.projections.views_pg import PostgresView
+
+    store = prepared(schema)
+    with renda_core.open(store, actor=STAFF) as api:
+        assert all(error is None for error in api.catch_up().values())
+    clean = view_rows(pg_admin, schema)
+    writes: list[int] = []
+    apply = PostgresView.apply
+
+    def interrupted_once(self: PostgresView, tracking: Any, *args: Any, **kwargs: Any) -> None:
+        if self.bulk and self.view_name == "deputy_roster":
+            writes.append(tracking.notification_id)
+            if len(writes) == 2:
+                ended = psycopg.errors.AdminShutdown("terminating connection")
+                raise OperationalError(str(ended)) from ended
+        apply(self, tracking, *args, **kwargs)
+
+    monkeypatch.setattr(PostgresView, "apply", interrupted_once)
+    with Renda(store) as app:
+        runner = ProjectionRunner(app, collect_projections(get_plugin_manager()), batch_size=1)
+        results = runner.rebuild()
+        runner.close()
+    assert len(writes) == 3  # 4 events, failed at 5, then 5 again
+    assert writes[1] == writes[2] == EVENTS
+    assert all(r.error is None and r.position == EVENTS for r in results)
+    assert view_rows(pg_admin, schema) == clean
