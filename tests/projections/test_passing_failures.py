@@ -335,3 +335,26 @@ def test_a_rebuilds_filling_interrupted_once_goes_on_from_the_shadows_position(
     assert writes[1] == writes[2] == EVENTS
     assert all(r.error is None and r.position == EVENTS for r in results)
     assert view_rows(pg_admin, schema) == clean
+
+
+@pytest.mark.postgres
+def test_a_failure_that_lasts_on_postgresql_surfaces_at_once(
+    schema: str, pg_admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view's table replaced by something that cannot be written (an operator's
+    mistake) is not passing: raised on the first attempt, as before, the pools never
+    refreshed for a second."""
+    store = prepared(schema)
+    table = f"{schema}.deputy_roster_figures"
+    pg_admin.execute(f"ALTER TABLE {table} RENAME TO gone")
+    pg_admin.execute(f"CREATE VIEW {table} AS SELECT DISTINCT * FROM {schema}.gone")
+    refreshed: list[int] = []
+    with Renda(store) as app:
+        runner = ProjectionRunner(app, collect_projections(get_plugin_manager()))
+        monkeypatch.setattr(runner, "_fresh_connections", lambda: refreshed.append(1))
+        with pytest.raises(StoreUnavailable) as caught:
+            runner.catch_up(["deputy_roster"])
+        runner.close()
+    assert refreshed == []
+    assert "tried" not in caught.value.message
+    assert "deputy_roster" in caught.value.message
