@@ -521,7 +521,10 @@ class RendaAPI(CommandMethods, ProcessReads):
     def catch_up(self) -> dict[str, str | None]:
         """Bring every projection's view up to date with the log (queries and reports
         do this themselves). Returns each projection's error, ``None`` when it is
-        current; one failing adapter never stops the others."""
+        current; one failing adapter never stops the others. On PostgreSQL a catch-up
+        that a passing failure interrupted (a session the server ended, a lost
+        conflict) is run again, up to three attempts (``RENDA_PG_RETRY_PAUSES``); a
+        failure that lasts raises ``StoreUnavailable``."""
         with self._shared.lock:
             results = self._shared.runner().catch_up()
         return {r.name: r.error for r in results}

@@ -5,10 +5,20 @@ install, not an ``ImportError``."""
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from renda_core.domain.errors import StoreUnavailable
+from renda_core.domain.errors import InvalidInput, StoreUnavailable
+
+R = TypeVar("R")
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tenacity import RetryCallState
 
 INSTALL_HINT = 'PostgreSQL support is not installed: pip install "renda[postgres]"'
 
@@ -66,3 +76,108 @@ def transient(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__
     return False
+
+
+#: the pauses (seconds) before each new attempt of work that a passing PostgreSQL
+#: failure interrupted, by default (three attempts in all): long enough for a restarted
+#: connection or a finished conflicting transaction, short enough that an outage is
+#: reported within seconds rather than hanging
+PAUSES = (1.0, 3.0)
+#: the environment variable that sets them: seconds, comma-separated (``0.5,2,5`` is
+#: four attempts); empty or ``none`` is one attempt, nothing tried again
+PAUSES_ENV = "RENDA_PG_RETRY_PAUSES"
+
+
+class PassingFailures(NamedTuple):
+    """How work interrupted by a passing PostgreSQL failure (:func:`transient`) is
+    tried again: after each pause of ``pauses`` (seconds), ``len(pauses) + 1`` attempts
+    in all. The work must be safe to run again, and the caller says why it is (see
+    :meth:`ProjectionRunner.catch_up
+    <renda_core.projections.runner.ProjectionRunner.catch_up>`). Nothing is imported
+    for it until it runs (a report on SQLite starts without logging or tenacity)."""
+
+    pauses: tuple[float, ...] = PAUSES
+
+    @property
+    def attempts(self) -> int:
+        return len(self.pauses) + 1
+
+    @classmethod
+    def from_env(cls) -> PassingFailures:
+        """The pauses of ``RENDA_PG_RETRY_PAUSES``, else :data:`PAUSES`; a value that is
+        not a list of seconds is refused (:class:`InvalidInput`), not ignored."""
+        value = os.environ.get(PAUSES_ENV)
+        if value is None:
+            return cls()
+        text = value.strip()
+        if text.lower() in ("", "none"):
+            return cls(())
+        try:
+            pauses = tuple(float(part) for part in text.split(","))
+        except ValueError:
+            pauses = ()
+        if not pauses or any(not math.isfinite(p) or p < 0 for p in pauses):
+            raise InvalidInput(
+                f"{PAUSES_ENV} must be seconds separated by commas (like 1,3), not {value!r}",
+                [{"field": PAUSES_ENV, "message": "not a list of seconds"}],
+            )
+        return cls(pauses)
+
+    def run(
+        self,
+        work: Callable[[], R],
+        *,
+        again: Callable[[], None],
+        exhausted: Callable[[StoreUnavailable, int], StoreUnavailable],
+    ) -> R:
+        """``work()``, run again while it raises a passing :class:`StoreUnavailable`.
+
+        Before each new attempt ``again()`` runs (inside the attempt: a passing failure
+        there is tried again too): it must give the work connections the server has not
+        ended. Any other error, and the failure of an attempt that is not passing, is
+        raised at once as it was. When every attempt failed,
+        ``exhausted(last_failure, attempts)`` is raised from the last failure.
+        """
+        # imported here: a store on SQLite (and the CLI's start) never needs it
+        from tenacity import (
+            RetryError,
+            Retrying,
+            retry_if_exception,
+            stop_after_attempt,
+            wait_chain,
+            wait_fixed,
+            wait_none,
+        )
+
+        retrying = Retrying(
+            retry=retry_if_exception(
+                lambda exc: isinstance(exc, StoreUnavailable) and transient(exc)
+            ),
+            stop=stop_after_attempt(self.attempts),
+            wait=wait_chain(*(wait_fixed(p) for p in self.pauses)) if self.pauses else wait_none(),
+            before_sleep=_log_attempt,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    if attempt.retry_state.attempt_number > 1:
+                        again()
+                    return work()
+        except RetryError as error:
+            failure = error.last_attempt.exception()
+            assert isinstance(failure, StoreUnavailable)
+            raise exhausted(failure, self.attempts) from failure
+        raise AssertionError("unreachable: tenacity ends in a return or an error")
+
+
+def _log_attempt(state: RetryCallState) -> None:
+    import logging
+
+    failure = state.outcome.exception() if state.outcome is not None else None
+    pause = state.next_action.sleep if state.next_action is not None else 0.0
+    logging.getLogger(__name__).info(
+        "attempt %d interrupted by a passing PostgreSQL failure, again in %.1f s: %s",
+        state.attempt_number,
+        pause,
+        failure,
+    )

@@ -24,7 +24,8 @@ for writing).
 
 Creating tables is safe when several processes open a fresh store at once: on
 PostgreSQL the statements run under a transaction-level advisory lock of the schema
-(``CREATE TABLE IF NOT EXISTS`` alone races on the catalogue); on SQLite a creation that
+(``CREATE TABLE IF NOT EXISTS`` alone races on the catalogue), taken in the same
+transaction on the same connection (:func:`create_tables`); on SQLite a creation that
 lost such a race is retried.
 """
 
@@ -52,7 +53,9 @@ from eventsourcing.sqlite import (
 from renda_core.application.audit.chain import ChainSQL, append_chain
 
 if TYPE_CHECKING:
-    from eventsourcing.postgres import PostgresDatastore
+    from eventsourcing.postgres import PostgresDatastore, PostgresRecorder
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
 
 COMMAND_IDS = "command_ids"
 FINGERPRINTS = "fingerprints"
@@ -67,16 +70,52 @@ DDL_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(%s))"
 
 
 @contextmanager
-def ddl_lock(datastore: PostgresDatastore) -> Iterator[None]:
+def ddl_lock(datastore: PostgresDatastore) -> Iterator[Cursor[DictRow]]:
     """Serialize table creation in one PostgreSQL schema across processes.
 
-    A transaction holds ``pg_advisory_xact_lock`` of the schema while the recorder
-    creates its tables on other connections of its pool; the lock goes with the
-    transaction (on success, error, or a dead process).
+    A transaction holds ``pg_advisory_xact_lock`` of the schema; the block gets its
+    cursor and creates the tables on it, on the same connection and in the same
+    transaction (committed when the block ends without an error). The lock goes with
+    the transaction (on success, error, or a dead process). Creating on another
+    connection of the pool while this one held the lock made the pool open a second
+    connection for each view, kept for ten idle minutes: 24 connections for one
+    catch-up.
     """
-    with datastore.transaction(commit=False) as curs:
+    with datastore.transaction(commit=True) as curs:
         curs.execute(DDL_LOCK_SQL, (f"renda-ddl:{datastore.schema}",))
-        yield
+        yield curs
+
+
+def create_tables(
+    datastore: PostgresDatastore,
+    recorders: Sequence[PostgresRecorder],
+    before: Callable[[Cursor[DictRow]], None] | None = None,
+) -> None:
+    """Create the tables of ``recorders`` as eventsourcing's ``create_table`` does, but
+    in one transaction on one connection, under :func:`ddl_lock`.
+
+    The library creates a composite type in a transaction of its own (there is no
+    ``CREATE TYPE IF NOT EXISTS``) and the rest in another; here a type is created in a
+    savepoint, and one that exists (``DuplicateObject``) rolls back only that.
+    ``before(cursor)`` runs first, under the lock: what a recorder reads before it
+    creates its tables (a tracking table's migration state) must be read there, or two
+    processes both find the table missing and both write its first row.
+    """
+    from psycopg.errors import DuplicateObject
+
+    with ddl_lock(datastore) as curs:
+        if before is not None:
+            before(curs)
+        for recorder in recorders:
+            for statement in recorder.sql_create_statements:
+                if "CREATE TYPE" in statement.as_string():
+                    try:
+                        with curs.connection.transaction():
+                            curs.execute(statement, prepare=False)
+                    except DuplicateObject:
+                        pass
+            recorder._create_table(curs)
+    datastore.register_type_adapters()
 
 
 def ensure_wal(datastore: SQLiteDatastore) -> None:

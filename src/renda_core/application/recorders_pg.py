@@ -30,7 +30,7 @@ from renda_core.application.recorders import (
     APPEND_ONLY,
     _applied_rows,
     _chunks,
-    ddl_lock,
+    create_tables,
 )
 
 
@@ -204,12 +204,13 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
         return statements
 
     def create_table(self) -> None:
-        with ddl_lock(self.datastore):
-            super().create_table()
-            # The snapshot store's table too, under the same lock: the library creates
-            # it right after this, unlocked (a no-op once the table exists).
-            snapshots = f"{self.events_table_name.removesuffix('_events')}_snapshots"
-            PostgresAggregateRecorder(self.datastore, events_table_name=snapshots).create_table()
+        # The snapshot store's table too, in the same transaction: the library creates
+        # it right after this, unlocked (a no-op once the table exists).
+        snapshots = f"{self.events_table_name.removesuffix('_events')}_snapshots"
+        create_tables(
+            self.datastore,
+            [self, PostgresAggregateRecorder(self.datastore, events_table_name=snapshots)],
+        )
 
     def store_id(self) -> str:
         """The random id this log was created with."""

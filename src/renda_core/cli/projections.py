@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import click
@@ -13,12 +12,6 @@ from renda_core.cli.common import RendaGroup, emit, env, json_option, say
 from renda_core.domain.errors import ProjectionFailed, StoreUnavailable
 
 log = logging.getLogger(__name__)
-
-#: the pauses (seconds) before each new attempt of a catch-up that a passing PostgreSQL
-#: failure interrupted (three attempts in all): long enough for a restarted connection
-#: or a finished conflicting transaction, short enough that an outage is reported
-#: within seconds rather than hanging
-CATCH_UP_PAUSES = (1.0, 3.0)
 
 
 @click.group(cls=RendaGroup)
@@ -87,38 +80,21 @@ def projections_catch_up(ctx: click.Context, /, names: tuple[str, ...], as_json:
 
 
 def _catch_up_again_if_interrupted(ctx: click.Context, names: tuple[str, ...]) -> list[Any]:
-    """The catch-up, run again (with new connections) when a passing PostgreSQL failure
-    interrupted it: a session the server ended (an administrator, a restart, its
-    idle-in-transaction limit), a connection lost under a statement, no pooled
-    connection in time, a serialization failure or a deadlock. Seen once in CI under a
-    heavy load as exit 8.
-
-    Running it again is safe: every batch is written with its tracking position in one
-    transaction, compare-and-set, so an interrupted batch was written wholly or not at
-    all, and the next attempt starts from the positions as stored. A failure that
-    lasts (a refused connection, a wrong password) or the last attempt's failure is
-    exit 8 as before, saying how many attempts were made."""
-    from renda_core.application.postgres import transient
-
+    """The catch-up; the runner runs it again when a passing PostgreSQL failure
+    interrupted it (:meth:`ProjectionRunner.catch_up
+    <renda_core.projections.runner.ProjectionRunner.catch_up>`, which says why that is
+    safe). Opening the store is tried again here, with the same pauses and new
+    connections (a session the server ended while the tables were checked): seen once
+    in CI under a heavy load as exit 8. A failure that lasts, or the last attempt's
+    failure, is exit 8 as before, saying how many attempts were made."""
     e = env(ctx)
-    pauses = iter(CATCH_UP_PAUSES)
-    attempt = 1
-    while True:
-        try:
-            return e.runner().catch_up(names)
-        except StoreUnavailable as exc:
-            if e.store_config().is_sqlite or not transient(exc):
-                raise
-            pause = next(pauses, None)
-            if pause is None:
-                raise StoreUnavailable(
-                    f"{exc.message} (the catch-up was tried {attempt} times: "
-                    "the server kept ending its connections)"
-                ) from exc
-            log.info("catch-up attempt %d interrupted, again in %.0f s: %s", attempt, pause, exc)
-            e.close()  # new connections: the pools may still hold ones the server ended
-            time.sleep(pause)
-            attempt += 1
+    if e.store_config().is_sqlite:
+        return e.runner().catch_up(names)
+    from renda_core.application.postgres import PassingFailures
+    from renda_core.projections.runner import catch_up_tried
+
+    runner = PassingFailures.from_env().run(e.runner, again=e.close, exhausted=catch_up_tried)
+    return runner.catch_up(names)
 
 
 @projections.command(name="rebuild")

@@ -134,7 +134,7 @@ class Outbox:
         ]
         with store_errors("cannot create the outbox tables"):
             if self.postgres:
-                with ddl_lock(self.datastore), self.datastore.transaction(commit=True) as c:
+                with ddl_lock(self.datastore) as c:  # one connection, one transaction
                     for sql in statements:
                         c.execute(sql)
             else:

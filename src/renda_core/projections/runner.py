@@ -21,6 +21,13 @@ and it carries on from the view's new position. Concurrent catch-ups cooperate.
 Before delivering, each view is checked against the log: a view at a position past the
 log's last event, or built from another log (its store id differs), is refused
 (:class:`ViewsAhead`) until it is rebuilt.
+
+On PostgreSQL a catch-up (and a rebuild's filling of its shadows) that a passing
+failure interrupted — the server ended the session, had no connection slot yet, or the
+transaction lost a conflict — is run again here, with connections the server has not
+ended (:class:`~renda_core.application.postgres.PassingFailures`): every caller (the
+CLI, the background follower, the library's ``catch_up``, a report's own catch-up)
+gets it. On SQLite nothing is tried again.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 import gc
 import logging
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,7 +46,8 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from renda_core.application.base import RendaBase, store_errors
 from renda_core.application.inputs import BUSINESS_TZ
-from renda_core.domain.errors import InvalidInput, ViewsAhead
+from renda_core.application.postgres import PassingFailures
+from renda_core.domain.errors import InvalidInput, StoreUnavailable, ViewsAhead
 from renda_core.ports.contracts import Projection
 from renda_core.projections import split
 from renda_core.projections.dispatch import bound_process
@@ -118,6 +126,25 @@ class _Id(UUID):
         return f"UUID('{self._text}')"
 
 
+def _on_sqlite(app: RendaBase) -> bool:
+    store = getattr(app, "store", None)
+    return bool(getattr(store, "is_sqlite", True))
+
+
+def catch_up_tried(exc: StoreUnavailable, attempt: int) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"{exc.message} (the catch-up was tried {attempt} times: "
+        "the server kept ending its connections)"
+    )
+
+
+def rebuild_tried(exc: StoreUnavailable, attempt: int) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"{exc.message} (the rebuild was tried {attempt} times: "
+        "the server kept ending its connections)"
+    )
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -125,10 +152,15 @@ class ProjectionRunner:
         projections: Mapping[str, Projection],
         *,
         batch_size: int = 5000,
+        retry: PassingFailures | None = None,
     ) -> None:
         self.app = app
         self.projections = dict(projections)
         self.batch_size = batch_size
+        #: how a catch-up interrupted by a passing PostgreSQL failure is tried again
+        #: (default: ``RENDA_PG_RETRY_PAUSES``, else three attempts 1 s and 3 s apart);
+        #: on SQLite never
+        self.retry = PassingFailures(()) if _on_sqlite(app) else retry or PassingFailures.from_env()
         self._views: dict[str, View] = {}
         # What each view holds, valid only at the position it was seen at (another
         # process may have moved the view on since).
@@ -282,8 +314,23 @@ class ProjectionRunner:
         )
 
     def catch_up(self, names: Iterable[str] | None = None) -> list[CatchUpResult]:
-        """Bring each adapter's view up to the current head of the log."""
-        return self._run(self.names(names))
+        """Bring each adapter's view up to the current head of the log.
+
+        On PostgreSQL, a catch-up that a passing failure interrupted
+        (:func:`~renda_core.application.postgres.transient`: a session the server
+        ended, no connection slot or pooled connection in time, a serialization
+        failure, a deadlock) is run again after the pauses of :attr:`retry`, with the
+        pools' ended connections replaced (:meth:`_fresh_connections`). Running it again
+        is safe: every batch of a view is written with its tracking position in one
+        transaction, compare-and-set on the position it started from, so an interrupted
+        batch was written wholly or not at all, and the next attempt starts from the
+        positions as stored — a batch whose commit reached the server before the
+        connection broke is found written, not written twice. A failure that lasts (a
+        refused connection, a wrong password) is raised at once; the last attempt's
+        failure is :class:`StoreUnavailable` saying how many attempts were made.
+        """
+        selected = self.names(names)
+        return self._again_if_interrupted(lambda: self._run(selected), catch_up_tried)
 
     def rebuild(self, names: Iterable[str] | None = None, *, jobs: int = 1) -> list[CatchUpResult]:
         """Replay the whole log into each view, then catch up what came meanwhile.
@@ -321,7 +368,7 @@ class ProjectionRunner:
             if len(groups) > 1:
                 results = self._run_apart(selected, groups, sent)
             else:
-                results = self._run(selected, self.batch_size * self.rebuild_factor)
+                results = self._fill(selected)
         finally:
             shadows = {name: self._views[name] for name in selected}
             self._views.update(live)
@@ -337,7 +384,8 @@ class ProjectionRunner:
             with store_errors(f"cannot replace the view of {name}"):
                 live[name].replace_with(shadows[name], self.app.name, result.position)
             done.append(name)
-        for tail in self._run(done) if done else []:
+        tails = self._again_if_interrupted(lambda: self._run(done), catch_up_tried) if done else []
+        for tail in tails:
             result = next(r for r in results if r.name == tail.name)
             result.processed += tail.processed
             result.position = tail.position
@@ -348,7 +396,41 @@ class ProjectionRunner:
         """A rebuild's child: fill the (already reset) shadows of ``names`` from the log."""
         for name in names:
             self._views[name] = self.view(name).shadow()
-        return self._run(names, self.batch_size * self.rebuild_factor)
+        return self._fill(names)
+
+    def _fill(self, names: list[str]) -> list[CatchUpResult]:
+        """Fill the (reset) shadows of ``names``, which :attr:`_views` holds in place of
+        the views, from the log. Run again on a passing PostgreSQL failure as a
+        catch-up is, and as safely: a shadow has its own tracking row, written with each
+        batch compare-and-set, so the next attempt goes on from the shadow's stored
+        position (the views in use are untouched until the shadows replace them)."""
+        return self._again_if_interrupted(
+            lambda: self._run(names, self.batch_size * self.rebuild_factor), rebuild_tried
+        )
+
+    def _again_if_interrupted(
+        self,
+        work: Callable[[], list[CatchUpResult]],
+        tried: Callable[[StoreUnavailable, int], StoreUnavailable],
+    ) -> list[CatchUpResult]:
+        if self.retry.attempts == 1:
+            return work()
+        return self.retry.run(work, again=self._fresh_connections, exhausted=tried)
+
+    def _fresh_connections(self) -> None:
+        """Before a new attempt: each pool this runner uses (the log's, each open
+        view's, a rebuild's shadows') tests its idle connections and replaces those the
+        server ended (psycopg_pool's ``check``), so the attempt does not meet a session
+        that a restart or an administrator ended along with the one that failed. The
+        views stay open (a rebuild's shadows stay in their place); what was cached of
+        their documents is read again."""
+        self._states.clear()
+        for recorder in [self.app.recorder, *self._views.values()]:
+            pool = getattr(getattr(recorder, "datastore", None), "pool", None)
+            check = getattr(pool, "check", None)
+            if check is not None and not getattr(pool, "closed", True):
+                with store_errors("cannot reach the store"):
+                    check()
 
     def _run_apart(
         self, selected: list[str], groups: list[list[str]], sent: list[bytes]

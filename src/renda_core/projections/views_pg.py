@@ -12,18 +12,34 @@ a statement per row cost the follower of ``renda demo`` about 9 µs of its own C
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg import errors as pg_errors
 
-from renda_core.application.recorders import DDL_LOCK_SQL, ddl_lock
+from renda_core.application.recorders import DDL_LOCK_SQL, create_tables
 from renda_core.projections.views import Cursor, View, _on_conflict
 
 #: binary COPY sends each value in its column's exact type: the views' ``year`` is an
 #: INTEGER (see ``views._table_sql``), the type lists' ``bigint`` is for staged rows
 _COPY_TYPES = {"year": "int4"}
+
+
+def _open_pool(datastore: PostgresDatastore) -> None:
+    """Open the view's pool and wait (up to its connect timeout) for its one
+    connection, before the tables are created and anything is read.
+
+    eventsourcing opens a pool without waiting; a request that comes while the first
+    connection is still being made finds the pool empty and makes it grow by one
+    more, which then stays (ten idle minutes): every view held two connections,
+    18 of one catch-up's 24. A pool that cannot be filled in time is left to the first
+    statement, which reports why (as before)."""
+    from psycopg_pool import PoolTimeout
+
+    with suppress(PoolTimeout):
+        datastore.pool.open(wait=True, timeout=datastore.pool.timeout)
 
 
 class PostgresView(View, PostgresTrackingRecorder):
@@ -36,12 +52,34 @@ class PostgresView(View, PostgresTrackingRecorder):
 
         for statement in self._create_sql():
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
+        _open_pool(datastore)
 
     _big = "BIGINT"
 
     def create_table(self) -> None:
-        with ddl_lock(self.datastore):
-            super().create_table()
+        """What ``PostgresTrackingRecorder.create_table`` does, in one transaction on
+        one connection that holds the schema's DDL lock
+        (:func:`~renda_core.application.recorders.create_tables`): the library's own
+        reads its table's migration state on one pooled connection and creates the
+        tables on another, so each view's pool opened a second connection (kept ten
+        idle minutes). The migration state is read under the lock: two processes
+        opening a fresh view at once must not both find it missing."""
+        create_tables(self.datastore, [self], before=self._read_migration)
+        if not self.datastore.single_row_tracking and self.tracking_migration_current is not None:
+            raise OperationalError("Can't do multi-row tracking with single-row tracking table")
+
+    def _read_migration(self, cursor: Cursor) -> None:
+        """The tracking table's migration row, as the library reads it before creating
+        the table (none: the table does not exist yet)."""
+        try:
+            with cursor.connection.transaction():  # type: ignore[attr-defined]
+                cursor.execute(self.max_tracking_id_statement, (self.table_migration_identifier,))
+                row = cursor.fetchone()
+        except pg_errors.UndefinedTable:
+            return
+        assert row is not None
+        self.tracking_migration_current = self.tracking_migration_previous = row["max"]
+        self.tracking_table_exists = True
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
