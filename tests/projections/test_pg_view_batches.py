@@ -172,7 +172,7 @@ class RoundTrips:
         monkeypatch.setattr(psycopg.Connection, "wait", wait)
 
 
-def test_a_batch_takes_one_round_trip_or_two_and_two_a_copy(
+def test_a_batch_takes_one_round_trip_or_two_and_two_a_copy_and_a_read_one(
     pg_app: Renda, rows: View, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batches = Batches(rows)
@@ -194,3 +194,9 @@ def test_a_batch_takes_one_round_trip_or_two_and_two_a_copy(
         ("n", "b", "", "", 2023): 1,
     }
     assert trips.count == 1
+    trips.count = 0
+    rows.set_meta("note", "x")  # a write: BEGIN, the statement, COMMIT
+    assert trips.count == 3
+    trips.count = 0
+    assert rows.get_meta("note") == "x" and rows.get_meta("none") is None
+    assert trips.count == 2  # a read: one round trip each

@@ -96,6 +96,14 @@ class PostgresView(View, PostgresTrackingRecorder):
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
 
+    def get_meta(self, key: str) -> str | None:
+        """As :meth:`View.get_meta`, in one round trip (see :meth:`get_entity`)."""
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                f"SELECT value FROM {self.prefix}meta WHERE key=%s", (key,), prepare=True
+            ).fetchone()
+        return None if row is None else str(row["value"])
+
     def get_entity(self, kind: str, key: str) -> dict[str, Any] | None:
         """As :meth:`View.get_entity`, in one round trip: a single statement needs no
         transaction of its own (the pool's connections are in autocommit), where
