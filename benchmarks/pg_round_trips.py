@@ -187,6 +187,17 @@ if os.environ.get({env!r}):
 """
 
 
+def counted(command: list[str]) -> list[dict[str, Any]]:
+    """Run ``command`` (a Python process) counted; one record per process."""
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as site:
+        root = str(Path(__file__).resolve().parent.parent)
+        (Path(site) / "sitecustomize.py").write_text(_SITECUSTOMIZE.format(env=OUT_ENV, root=root))
+        path = os.pathsep.join(filter(None, [site, os.environ.get("PYTHONPATH")]))
+        env = dict(os.environ, PYTHONPATH=path, **{OUT_ENV: out})
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        return [json.loads(p.read_text()) for p in sorted(Path(out).glob("*.json"))]
+
+
 def run(url: str, scale: float, seed: int) -> list[dict[str, Any]]:
     """``renda demo`` in a new schema of ``url``, counted; one record per process."""
     import psycopg
@@ -196,17 +207,9 @@ def run(url: str, scale: float, seed: int) -> list[dict[str, Any]]:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in url else "?"
     try:
-        with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as site:
-            root = str(Path(__file__).resolve().parent.parent)
-            (Path(site) / "sitecustomize.py").write_text(
-                _SITECUSTOMIZE.format(env=OUT_ENV, root=root)
-            )
-            env = dict(os.environ, PYTHONPATH=site, **{OUT_ENV: out})
-            command = [sys.executable, "-m", "renda_core.cli", "demo", "--quiet", "--json"]
-            command += ["--scale", str(scale), "--seed", str(seed)]
-            command += ["--store", f"{url}{sep}schema={schema}"]
-            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-            return [json.loads(p.read_text()) for p in sorted(Path(out).glob("*.json"))]
+        command = [sys.executable, "-m", "renda_core.cli", "demo", "--quiet", "--json"]
+        command += ["--scale", str(scale), "--seed", str(seed)]
+        return counted([*command, "--store", f"{url}{sep}schema={schema}"])
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -220,7 +223,7 @@ def report(processes: list[dict[str, Any]]) -> dict[str, Any]:
         counts = record["counts"]
         if not record["trips"]:
             continue  # multiprocessing's own helper
-        follower = not counts.get("demo commands (Batches.ran)")
+        follower = not counts.get("demo commands (Batches.ran)")  # or a rebuild
         role = "follower" if follower else "demo"
         unit = (
             counts.get(
@@ -251,11 +254,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--json", type=Path, help="write the counts here too")
+    parser.add_argument(
+        "--rebuild",
+        metavar="STORE",
+        help="instead of a demo: count `renda projections rebuild` of this store (a view's "
+        "batches, every one the same whatever the machine's load)",
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("RENDA_BENCH_POSTGRES_URL")
-    if not url:
+    if args.rebuild:
+        command = [sys.executable, "-m", "renda_core.cli", "--store", args.rebuild]
+        result = report(counted([*command, "projections", "rebuild"]))
+    elif not url:
         parser.error("set RENDA_BENCH_POSTGRES_URL to a PostgreSQL database")
-    result = report(run(url, args.scale, args.seed))
+    else:
+        result = report(run(url, args.scale, args.seed))
     for role, data in result.items():
         print(
             f"\n## {role}: {data['round trips']} round trips, {data['per unit']} a {data['unit']}"
