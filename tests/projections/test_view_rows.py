@@ -1,12 +1,13 @@
 """A batch's rows reach the view as written, on both stores.
 
 PostgreSQL streams a batch's rows with ``COPY`` (the entities and figures through a
-temporary table and one ``INSERT … ON CONFLICT``, see ``views_pg``); SQLite inserts
-them a statement each. Over random batches — documents put, changed in later batches
-and deleted, text the COPY format must carry (tabs, newlines, backslashes, quotes,
-Chinese), counters changed several times in a batch and across batches, years — every
-view reads back what a plain model of the changes says: documents, current figures and
-the figures at every past position.
+temporary table and one ``INSERT … ON CONFLICT``, see ``views_pg``), a table's few rows
+as statements (both ways are tested here); SQLite inserts them a statement each. Over
+random batches — documents put, changed in later batches and deleted, text the COPY
+format must carry (tabs, newlines, backslashes, quotes, Chinese), counters changed
+several times in a batch and across batches, years — every view reads back what a plain
+model of the changes says: documents, current figures and the figures at every past
+position.
 """
 
 from __future__ import annotations
@@ -63,8 +64,18 @@ def batches(draw: Any) -> list[list[tuple[list[Put], list[Add]]]]:
     return out
 
 
-@pytest.fixture
-def view(app: Renda) -> Iterator[tuple[Renda, View]]:
+@pytest.fixture(params=["as-sent", "all-by-copy"])
+def view(
+    app: Renda, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Renda, View]]:
+    """The view; on PostgreSQL, "all-by-copy" sends every table's rows by COPY (these
+    batches are small: as sent, their rows go as statements, see ``views_pg.FEW_ROWS``)."""
+    if request.param == "all-by-copy":
+        if app.store.is_sqlite:
+            pytest.skip("SQLite has no COPY")
+        from renda_core.projections import views_pg
+
+        monkeypatch.setattr(views_pg, "FEW_ROWS", 0)
     opened = open_view(app.store, "rows")
     yield app, opened
     opened.datastore.close()  # type: ignore[attr-defined]

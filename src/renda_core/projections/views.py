@@ -261,6 +261,10 @@ class View:
         for longer than eventsourcing's timeout, 5 s by default).
         """
         rows = None if changes is None else _Rows(self, changes)
+        self._apply_rows(tracking, rows, after)
+
+    def _apply_rows(self, tracking: Tracking, rows: _Rows | None, after: int | None) -> None:
+        """:meth:`apply`'s transaction (PostgreSQL's sends it in fewer round trips)."""
         with self._transaction(commit=True) as c:
             if after is None:
                 self._insert_tracking_in(c, tracking)
