@@ -9,7 +9,8 @@ import math
 import os
 import sys
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from renda_core.domain.errors import InvalidInput, StoreUnavailable
 
@@ -31,6 +32,22 @@ def require_psycopg(location: str = "") -> ModuleType:
         where = f"cannot open the store {location}: " if location else ""
         raise StoreUnavailable(f"{where}{INSTALL_HINT}") from None
     return psycopg
+
+
+def open_pool(datastore: Any) -> None:
+    """Open ``datastore``'s pool (an eventsourcing ``PostgresDatastore``) and wait, up to
+    its connect timeout, until it holds its ``POSTGRES_POOL_SIZE`` connections, before
+    anything is read or written through it.
+
+    eventsourcing opens a pool without waiting: the first request, made while the first
+    connection is still being made, finds the pool empty and makes it grow by one more,
+    which then stays for the pool's ten idle minutes (the log's pool held five
+    connections, not four). A pool that cannot be filled in time is left to the first
+    statement, which reports why."""
+    from psycopg_pool import PoolTimeout
+
+    with suppress(PoolTimeout):
+        datastore.pool.open(wait=True, timeout=datastore.pool.timeout)
 
 
 def loaded_psycopg() -> ModuleType | None:
