@@ -211,7 +211,9 @@ def check_store(store: StoreConfig) -> None:
             connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5),
         )
     except psycopg.Error as exc:
-        raise store_fault(f"cannot open the store {store.location}", exc) from None
+        # from exc: a passing refusal (53300, 57P03) keeps its SQLSTATE, so the
+        # catch-up tries opening again (postgres.transient)
+        raise store_fault(f"cannot open the store {store.location}", exc) from exc
     conn.close()
 
 

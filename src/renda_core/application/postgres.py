@@ -68,7 +68,9 @@ TRANSIENT_SQLSTATES = frozenset(
 )
 
 #: The same kinds of failure where libpq or the pool name no SQLSTATE: the connection
-#: broke under a statement, or the pool had no connection to give in time.
+#: broke under a statement, the pool had no connection to give in time, or the server
+#: refused a new connection for now (libpq gives a refused connection no SQLSTATE:
+#: 53300 and 57P03 are known by their messages).
 TRANSIENT_MESSAGES = (
     "server closed the connection unexpectedly",
     "consuming input failed",
@@ -76,6 +78,10 @@ TRANSIENT_MESSAGES = (
     "the connection is lost",
     "connection is closed",
     "couldn't get a connection",
+    "too many connections",
+    "too many clients",
+    "remaining connection slots are reserved",
+    "the database system is starting up",
 )
 
 
