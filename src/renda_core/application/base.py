@@ -156,10 +156,15 @@ class RendaBase(Application[UUID]):
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         """The library's factory; on PostgreSQL with its pool filled before the log's
-        tables are created (:func:`~renda_core.application.postgres.open_pool`)."""
+        tables are created (:func:`~renda_core.application.postgres.open_pool`), its
+        connections replaced when the server ended them while idle and a lost
+        ``COMMIT``'s outcome told apart (:mod:`~renda_core.application.connection_pg`)."""
         factory = super().construct_factory(env)
         datastore = getattr(factory, "datastore", None)
         if datastore is not None and not self.store.is_sqlite:
+            from renda_core.application.connection_pg import prepare_pool
+
+            prepare_pool(datastore.pool)
             open_pool(datastore)
         return factory
 

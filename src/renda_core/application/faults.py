@@ -163,6 +163,12 @@ def describe(exc: BaseException) -> str | None:
         or "remaining connection slots are reserved" in low
     ):
         return "the server has too many connections: retry later"
+    if "while the transaction was being committed" in low:
+        return (
+            "the connection to the server broke while the command was being committed: "
+            "it may or may not have been recorded; check (e.g. with the list or show "
+            "command) before running it again"
+        )
     if (
         state in ("57P01", "57P02", "25P03")
         or "terminating connection" in low

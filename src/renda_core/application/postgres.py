@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 import os
 import sys
-from types import ModuleType
 from contextlib import suppress
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from renda_core.domain.errors import InvalidInput, StoreUnavailable
