@@ -81,12 +81,13 @@ def test_idle_connections_the_server_ended_are_replaced_before_a_command(
     with Renda(f"{postgres_url()}?schema={schema}") as app:
         app.register_deputy(register_payload(), STAFF)
         pool = app.factory.datastore.pool  # type: ignore[attr-defined]
-        ended = pg_admin.execute(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) "
-            "FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        ).fetchone()[0]
-        assert ended >= pool.get_stats()["pool_size"] == 4  # every pooled one ended
+        held = [pool.getconn() for _ in range(pool.get_stats()["pool_size"])]
+        pids = [conn.info.backend_pid for conn in held]
+        for conn in held:
+            pool.putconn(conn)
+        assert len(set(pids)) == 4  # every pooled connection: each is ended
+        for pid in pids:
+            assert pg_admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,)).fetchone()[0]
         app.register_deputy(register_payload(name="金美玉二"), STAFF)
     assert rows(pg_admin, schema)["events"] == 2
 

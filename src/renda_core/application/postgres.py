@@ -50,6 +50,21 @@ def open_pool(datastore: Any) -> None:
         datastore.pool.open(wait=True, timeout=datastore.pool.timeout)
 
 
+def commit_outcome_unknown(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it was raised from) is a ``COMMIT`` whose answer
+    was lost (:class:`~renda_core.application.connection_pg.CommitOutcomeUnknown`): the
+    write may or may not have been recorded. Imports nothing."""
+    module = sys.modules.get("renda_core.application.connection_pg")
+    if module is None:
+        return False
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, module.CommitOutcomeUnknown):
+            return True
+        seen = seen.__cause__
+    return False
+
+
 def loaded_psycopg() -> ModuleType | None:
     """``psycopg`` if something imported it already (no psycopg error can happen
     before that), else ``None``; never imports it."""
