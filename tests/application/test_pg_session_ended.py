@@ -142,3 +142,33 @@ def test_a_session_ended_before_commit_is_rolled_back_and_the_write_sent_again(
         app.register_deputy(register_payload(), STAFF)
     assert len(ended) == 1
     assert rows(pg_admin, schema) == {"events": 1, "chain": 1, "commands": 0}
+
+
+def test_an_import_whose_commit_lost_its_answer_says_to_run_it_again(
+    schema: str,
+    pg_admin: Any,
+    end_at_commit: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    """An import's batch is written with its command ids: run again, the ids the lost
+    ``COMMIT`` recorded (if it did) are skipped — so the message says to run it again,
+    not that the batch was not written."""
+    from tests.cli.test_import import deputy, write
+
+    store = f"{postgres_url()}?schema={schema}"
+    with Renda(store):
+        before = rows(pg_admin, schema)
+    path = write(tmp_path, [deputy("lost-i-1"), deputy("lost-i-2", name="李明")])
+    cli_args = ["--lang", "en", "--store", store, "import", path]
+    result = CliRunner().invoke(cli, cli_args)
+    assert result.exit_code == 8, result.output
+    assert "may or may not have been written (run the import again" in result.output
+    assert "was not written" not in result.output
+    assert "Traceback" not in result.output
+    assert len(end_at_commit) == 1
+    assert rows(pg_admin, schema) == before
+    monkeypatch.undo()  # the server answers again
+    again = CliRunner().invoke(cli, [*cli_args, "--json"])
+    assert again.exit_code == 0, again.output
+    assert rows(pg_admin, schema)["events"] == before["events"] + 2

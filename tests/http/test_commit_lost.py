@@ -117,3 +117,28 @@ def test_a_command_without_a_key_is_not_sent_again_and_says_to_check(
     assert answer.status_code == 503
     assert "it may or may not have been recorded; check" in answer.text
     assert head(api) == before
+
+
+@pytest.mark.parametrize("committed", [False, True])
+def test_a_batch_whose_commit_lost_its_answer_is_recorded_once(
+    client: TestClient,
+    api: RendaAPI,
+    token_for: TokenFor,
+    pg_admin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    committed: bool,
+) -> None:
+    headers = bearer(token_for("staff", "clerk-3"))
+    envelopes = [
+        {"id": f"lost-b-{n}", "command": "deputy.register", "data": register_body(name=name)}
+        for n, name in enumerate(["甲", "乙"])
+    ]
+    before = head(api)
+    ended = lose_commits(monkeypatch, pg_admin, committed=committed, times=1)
+    answer = client.post("/v1/commands:batch", json=envelopes, headers=headers)
+    assert len(ended) == 1
+    assert answer.status_code == 200, answer.text
+    # sent once more: the ids the first attempt recorded are skipped
+    expected = (0, 2) if committed else (2, 0)
+    assert (answer.json()["applied"], answer.json()["skipped"]) == expected
+    assert head(api) == before + 2

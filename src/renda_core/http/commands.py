@@ -161,6 +161,10 @@ def run_batch(
         lines.append(json.dumps(envelope, ensure_ascii=False))
     commands = parse_lines(lines)
     result = apply_commands(api._application, commands, batch_size=max(1, len(commands)))
+    if result.exception is not None and commit_outcome_unknown(result.exception):
+        # The COMMIT lost its answer: every envelope has an id, so sending the batch once
+        # more is safe — the ids the first attempt recorded are skipped.
+        result = apply_commands(api._application, commands, batch_size=max(1, len(commands)))
     return result
 
 
