@@ -59,3 +59,14 @@ def test_a_view_opened_again_on_existing_tables_holds_one_connection(pg_store: s
             assert connections(again) == 1
         finally:
             again.datastore.close()  # type: ignore[attr-defined]
+
+
+def test_the_logs_pool_holds_its_pool_size_after_opening_and_a_write(pg_store: str) -> None:
+    """The log's pool (``POSTGRES_POOL_SIZE`` 4) is filled before the tables are created:
+    it held five connections, the first request having come before the first
+    connection was made."""
+    with Renda(pg_store) as app:
+        pool = app.factory.datastore.pool  # type: ignore[attr-defined]
+        assert pool.get_stats()["pool_size"] == 4
+        app.register_deputy(register_payload(), STAFF)
+        assert pool.get_stats()["pool_size"] == 4

@@ -20,6 +20,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
+    InfrastructureFactory,
     IntegrityError,
     JSONTranscoder,
     MapperDeserialisationError,
@@ -28,11 +29,11 @@ from eventsourcing.persistence import (
     Transcoder,
     Transcoding,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from renda_core.application.audit.clock import last_recorded_time, stamp_not_before
 from renda_core.application.faults import SQLiteStoreRecorder, check_store, store_fault
-from renda_core.application.postgres import loaded_psycopg, require_psycopg
+from renda_core.application.postgres import loaded_psycopg, open_pool, require_psycopg
 from renda_core.application.recorders import COMMAND_IDS, FINGERPRINTS, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.application.transcoding import RendaTranscoder
@@ -152,6 +153,20 @@ class RendaBase(Application[UUID]):
         with store_errors(f"cannot open the store {self.store.location}"):
             check_store(self.store)
             super().__init__(env=env)
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
+        """The library's factory; on PostgreSQL with its pool filled before the log's
+        tables are created (:func:`~renda_core.application.postgres.open_pool`), its
+        connections replaced when the server ended them while idle and a lost
+        ``COMMIT``'s outcome told apart (:mod:`~renda_core.application.connection_pg`)."""
+        factory = super().construct_factory(env)
+        datastore = getattr(factory, "datastore", None)
+        if datastore is not None and not self.store.is_sqlite:
+            from renda_core.application.connection_pg import prepare_pool
+
+            prepare_pool(datastore.pool)
+            open_pool(datastore)
+        return factory
 
     def construct_transcoder(self) -> Transcoder:
         """The library's JSON transcoder as :class:`RendaTranscoder` (the same bytes,

@@ -163,6 +163,12 @@ def describe(exc: BaseException) -> str | None:
         or "remaining connection slots are reserved" in low
     ):
         return "the server has too many connections: retry later"
+    if "while the transaction was being committed" in low:
+        return (
+            "the connection to the server broke while the command was being committed: "
+            "it may or may not have been recorded; check (e.g. with the list or show "
+            "command) before running it again"
+        )
     if (
         state in ("57P01", "57P02", "25P03")
         or "terminating connection" in low
@@ -211,7 +217,9 @@ def check_store(store: StoreConfig) -> None:
             connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5),
         )
     except psycopg.Error as exc:
-        raise store_fault(f"cannot open the store {store.location}", exc) from None
+        # from exc: a passing refusal (53300, 57P03) keeps its SQLSTATE, so the
+        # catch-up tries opening again (postgres.transient)
+        raise store_fault(f"cannot open the store {store.location}", exc) from exc
     conn.close()
 
 

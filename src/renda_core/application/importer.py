@@ -44,6 +44,7 @@ from renda_core.application.calendar import AddCalendarYear
 from renda_core.application.commands import COMMANDS, ActorModel, invalid_input
 from renda_core.application.inputs import date_policy, dates_as_of
 from renda_core.application.opinions import EscalateOpinion
+from renda_core.application.postgres import commit_outcome_unknown
 from renda_core.application.sessions import OpenSession
 from renda_core.domain.bulletin import Bulletin
 from renda_core.domain.calendar import CalendarYear
@@ -702,10 +703,15 @@ def _apply_commands(
                 "kind": error.kind,
                 "message": error.message,
             }
+            written = f"its batch of {len(chunk)} was not written"
+            if commit_outcome_unknown(error):  # PostgreSQL: the COMMIT lost its answer
+                written = (
+                    f"its batch of {len(chunk)} may or may not have been written (run the "
+                    "import again: the commands already applied are skipped)"
+                )
             error.message = (
                 f"line {current.line} ({current.id}, {current.command}): {error.message}; "
-                f"its batch of {len(chunk)} was not written, {result.applied} commands "
-                "before it were"
+                f"{written}, {result.applied} commands before it were"
             )
             result.exception = error
             return result

@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 import os
 import sys
+from contextlib import suppress
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from renda_core.domain.errors import InvalidInput, StoreUnavailable
 
@@ -33,6 +34,37 @@ def require_psycopg(location: str = "") -> ModuleType:
     return psycopg
 
 
+def open_pool(datastore: Any) -> None:
+    """Open ``datastore``'s pool (an eventsourcing ``PostgresDatastore``) and wait, up to
+    its connect timeout, until it holds its ``POSTGRES_POOL_SIZE`` connections, before
+    anything is read or written through it.
+
+    eventsourcing opens a pool without waiting: the first request, made while the first
+    connection is still being made, finds the pool empty and makes it grow by one more,
+    which then stays for the pool's ten idle minutes (the log's pool held five
+    connections, not four). A pool that cannot be filled in time is left to the first
+    statement, which reports why."""
+    from psycopg_pool import PoolTimeout
+
+    with suppress(PoolTimeout):
+        datastore.pool.open(wait=True, timeout=datastore.pool.timeout)
+
+
+def commit_outcome_unknown(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it was raised from) is a ``COMMIT`` whose answer
+    was lost (:class:`~renda_core.application.connection_pg.CommitOutcomeUnknown`): the
+    write may or may not have been recorded. Imports nothing."""
+    module = sys.modules.get("renda_core.application.connection_pg")
+    if module is None:
+        return False
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, module.CommitOutcomeUnknown):
+            return True
+        seen = seen.__cause__
+    return False
+
+
 def loaded_psycopg() -> ModuleType | None:
     """``psycopg`` if something imported it already (no psycopg error can happen
     before that), else ``None``; never imports it."""
@@ -51,7 +83,9 @@ TRANSIENT_SQLSTATES = frozenset(
 )
 
 #: The same kinds of failure where libpq or the pool name no SQLSTATE: the connection
-#: broke under a statement, or the pool had no connection to give in time.
+#: broke under a statement, the pool had no connection to give in time, or the server
+#: refused a new connection for now (libpq gives a refused connection no SQLSTATE:
+#: 53300 and 57P03 are known by their messages).
 TRANSIENT_MESSAGES = (
     "server closed the connection unexpectedly",
     "consuming input failed",
@@ -59,6 +93,10 @@ TRANSIENT_MESSAGES = (
     "the connection is lost",
     "connection is closed",
     "couldn't get a connection",
+    "too many connections",
+    "too many clients",
+    "remaining connection slots are reserved",
+    "the database system is starting up",
 )
 
 

@@ -5,7 +5,9 @@ the command's events are written in one transaction together with the key and th
 fingerprint of its content (command, actor, validated data, the id it creates) and its
 result. A replay with the same content answers the first result without writing
 anything; the same key with other content is invalid input. A record the command
-creates gets the id ``renda import`` would give that command id.
+creates gets the id ``renda import`` would give that command id. On PostgreSQL, a
+command whose ``COMMIT`` lost its answer (the connection broke under it) is sent once
+more, which the key makes safe: a replay if the first was recorded.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from renda_core.application.importer import (
     parse_lines,
 )
 from renda_core.application.permissions import check_permission
+from renda_core.application.postgres import commit_outcome_unknown
 from renda_core.domain.errors import (
     ConcurrentModification,
     Forbidden,
     InvalidInput,
     NotFound,
     RuleViolated,
+    StoreUnavailable,
 )
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.values import Actor
@@ -78,9 +82,23 @@ def run_command(
     if key is None:
         return Outcome(name, None, to_jsonable_python(api.execute(name, model, actor)))
     check_key(key)
-    application = api._application
     new_id = default_new_id(key)
     content = fingerprint(name, actor, model, new_id)
+    try:
+        return _run_keyed(api, name, model, actor, key, content, new_id)
+    except StoreUnavailable as exc:
+        if not commit_outcome_unknown(exc):
+            raise
+        # The connection broke while COMMIT was under way: the command may have been
+        # recorded or not. Its key makes sending it again safe: a replay of the first
+        # result if it was, the command recorded now if it was not.
+        return _run_keyed(api, name, model, actor, key, content, new_id)
+
+
+def _run_keyed(
+    api: RendaAPI, name: str, model: Any, actor: Actor, key: str, content: str, new_id: Any
+) -> Outcome:
+    application = api._application
     replay = _replay(api, name, key, content)
     if replay is not None:
         return replay
@@ -143,6 +161,10 @@ def run_batch(
         lines.append(json.dumps(envelope, ensure_ascii=False))
     commands = parse_lines(lines)
     result = apply_commands(api._application, commands, batch_size=max(1, len(commands)))
+    if result.exception is not None and commit_outcome_unknown(result.exception):
+        # The COMMIT lost its answer: every envelope has an id, so sending the batch once
+        # more is safe — the ids the first attempt recorded are skipped.
+        result = apply_commands(api._application, commands, batch_size=max(1, len(commands)))
     return result
 
 
