@@ -200,3 +200,23 @@ def test_a_batch_takes_one_round_trip_or_two_and_two_a_copy_and_a_read_one(
     trips.count = 0
     assert rows.get_meta("note") == "x" and rows.get_meta("none") is None
     assert trips.count == 2  # a read: one round trip each
+
+
+def test_a_report_s_reads_take_one_round_trip_each(
+    pg_app: Renda, rows: View, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a report reads of a view — its figures (now or as of a position), a kind's
+    documents — is one statement each, sent alone: one round trip, not BEGIN, the SELECT
+    and ROLLBACK."""
+    batches = Batches(rows)
+    batches.write("a", pg_app.name)
+    batches.write("b", pg_app.name)
+    trips = RoundTrips(monkeypatch)
+    assert [(f.key, f.value) for f in rows.figures(["n"])] == [("a", 1), ("b", 1)]
+    assert trips.count == 1, trips.names
+    trips.count = 0
+    assert [(f.key, f.value) for f in rows.figures(["n"], position=1)] == [("a", 1)]
+    assert trips.count == 1, trips.names
+    trips.count = 0
+    assert rows.entities("doc") == [("a", {"at": 1}), ("b", {"at": 2})]
+    assert trips.count == 1, trips.names

@@ -424,13 +424,17 @@ class View:
             row = c.fetchone()
         return None if row is None else self._decode_doc(str(row["doc"]))
 
-    def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read statement (``?`` placeholders), which sees the view as
+        of one moment. PostgreSQL's view sends it alone, in one round trip."""
         with self._transaction(commit=False) as c:
-            c.execute(
-                self._sql(f"SELECT key, doc FROM {self.prefix}entities WHERE kind=? ORDER BY key"),
-                (kind,),
-            )
-            rows = c.fetchall()
+            c.execute(self._sql(sql), params)
+            return list(c.fetchall())
+
+    def entities(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self._select(
+            f"SELECT key, doc FROM {self.prefix}entities WHERE kind=? ORDER BY key", (kind,)
+        )
         return [(str(r["key"]), self._decode_doc(str(r["doc"]))) for r in rows]
 
     def get_figures(self, keys: Sequence[FigureKey]) -> dict[FigureKey, int]:
@@ -482,9 +486,7 @@ class View:
                 f"SELECT f.figure, f.key, f.area, f.level, f.year, f.value AS value "
                 f"FROM {p}figures f{where}"
             )
-            with self._transaction(commit=False) as c:
-                c.execute(self._sql(sql), params)
-                rows = c.fetchall()
+            rows = self._select(sql, params)
             return _figures_of((r, r["value"]) for r in rows)
         # The value at ``position``: the last change at or before it. That is the last
         # change of the figure's latest batch row at or before it, unless the next row's
@@ -502,9 +504,7 @@ class View:
             "AND h.first_position<=? ORDER BY h.position LIMIT 1) AS earlier "
             f"FROM {p}figures f{where}"
         )
-        with self._transaction(commit=False) as c:
-            c.execute(self._sql(sql), [position, position, position, *params])
-            rows = c.fetchall()
+        rows = self._select(sql, [position, position, position, *params])
 
         def at_position() -> Iterator[tuple[Any, int]]:
             for r in rows:
