@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner
 
 from renda_core import Renda
 from renda_core.cli import cli
 from renda_core.domain.errors import StoreUnavailable
+from tests.commit_loss import lose_commits
 from tests.conftest import REGISTER, STAFF, _new_schema, postgres_url, register_payload
 
 pytestmark = pytest.mark.postgres
@@ -49,30 +49,7 @@ def end_at_commit(pg_admin: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every ``COMMIT`` of a write of events (``insert_events``, with the library's
     retry inside it) this process sends: its session is ended by the server just
     before it goes. Returns the backends ended so (one per such ``COMMIT`` sent)."""
-    from renda_core.application.recorders_pg import PostgresRendaRecorder
-
-    ended: list[int] = []
-    writing = [False]
-    send = psycopg.Connection._exec_command
-    insert = PostgresRendaRecorder.insert_events
-
-    def ending(self: Any, command: Any, result_format: Any = psycopg.pq.Format.TEXT) -> Any:
-        if command == b"COMMIT" and writing[0]:
-            pid = self.info.backend_pid
-            pg_admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-            ended.append(pid)
-        return (yield from send(self, command, result_format))
-
-    def inserting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        writing[0] = True
-        try:
-            return insert(self, *args, **kwargs)
-        finally:
-            writing[0] = False
-
-    monkeypatch.setattr(psycopg.Connection, "_exec_command", ending)
-    monkeypatch.setattr(PostgresRendaRecorder, "insert_events", inserting)
-    return ended
+    return lose_commits(monkeypatch, pg_admin, committed=False)
 
 
 def test_idle_connections_the_server_ended_are_replaced_before_a_command(

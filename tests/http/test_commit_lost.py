@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from renda_core import RendaAPI
-from renda_core.application.connection_pg import CommitOutcomeUnknown
+from tests.commit_loss import lose_commits
 from tests.http.conftest import TokenFor, bearer, head, register_body
 
 pytestmark = pytest.mark.postgres
@@ -22,44 +21,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def backend() -> str:
     return "postgres"
-
-
-def lose_commits(
-    monkeypatch: pytest.MonkeyPatch, pg_admin: Any, *, committed: bool, times: int
-) -> list[int]:
-    """The next ``times`` ``COMMIT``s of a write of events lose their answer: the
-    server ends the session before the ``COMMIT`` goes (``committed=False``) or right
-    after it was answered (``committed=True``: the answer counted as lost). Returns the
-    backends ended so."""
-    from renda_core.application.recorders_pg import PostgresRendaRecorder
-
-    ended: list[int] = []
-    writing = [False]
-    send = psycopg.Connection._exec_command
-    insert = PostgresRendaRecorder.insert_events
-
-    def losing(self: Any, command: Any, result_format: Any = psycopg.pq.Format.TEXT) -> Any:
-        if command != b"COMMIT" or not writing[0] or len(ended) >= times:
-            return (yield from send(self, command, result_format))
-        pid = self.info.backend_pid
-        ended.append(pid)
-        if not committed:
-            pg_admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-            return (yield from send(self, command, result_format))
-        yield from send(self, command, result_format)
-        pg_admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-        raise CommitOutcomeUnknown("the connection broke while the transaction was being committed")
-
-    def inserting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        writing[0] = True
-        try:
-            return insert(self, *args, **kwargs)
-        finally:
-            writing[0] = False
-
-    monkeypatch.setattr(psycopg.Connection, "_exec_command", losing)
-    monkeypatch.setattr(PostgresRendaRecorder, "insert_events", inserting)
-    return ended
 
 
 @pytest.mark.parametrize("committed", [False, True])
