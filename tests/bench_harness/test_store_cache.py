@@ -149,3 +149,30 @@ def test_the_demo_figure_carries_the_builds_cpu_time(
     assert "5.20x" in time_figure.why
     entry = common.StoreCache(tmp_path).entry("sqlite", 5.0)
     assert entry is not None and entry["cpu_s"] == 52.0  # kept for a later run's reuse
+
+
+def test_the_report_benchmark_times_a_copied_store_with_its_statistics(
+    store: str, backend: str
+) -> None:
+    """``benchmarks.reports`` analyzes the PostgreSQL stores it copies: a schema restored
+    by ``pg_dump | psql`` has no planner statistics (the annual report at demo scale 5
+    got a parallel plan for 250 rows without them). A SQLite store is left as it is."""
+    from benchmarks import reports
+
+    with Renda(store) as app:
+        for i in range(2):
+            app.register_deputy(deputy(i), STAFF)
+    if backend == "sqlite":
+        assert reports.unanalyzed(store) == []
+        reports.analyze(store)
+        assert head(store) == 2
+        return
+    target = store.rsplit("schema=", 1)[0] + f"schema=bench_copy_{uuid.uuid4().hex[:8]}"
+    try:
+        common._copy(backend, store, target)
+        assert "renda_events" in reports.unanalyzed(target)  # restored: no statistics
+        reports.analyze(target)
+        assert reports.unanalyzed(target) == []
+        assert head(target) == 2
+    finally:
+        common._remove(backend, target)
