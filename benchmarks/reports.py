@@ -41,7 +41,7 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.common import Figure, Timings, alternate, demo_store
+from benchmarks.common import Figure, Timings, alternate, analyze, demo_store, unanalyzed
 from benchmarks.run import Stores, fill, seed_demo
 
 YEAR = 2023
@@ -63,65 +63,6 @@ def demo_scales(quick: bool) -> tuple[float, float]:
     except InvalidInput:
         return (0.2, 1.0)
     return (1.0, 5.0)
-
-
-def _connect(store: str) -> tuple[Any, str] | None:
-    """A connection to a PostgreSQL store's database (autocommit) and its schema, else
-    ``None`` (a SQLite store)."""
-    from renda_core.application.store import parse_store
-
-    config = parse_store(store)
-    if config.backend != "postgres":
-        return None
-    import psycopg
-
-    env = config.env
-    conn = psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        autocommit=True,
-    )
-    return conn, env.get("POSTGRES_SCHEMA", "public")
-
-
-#: a schema's tables, whether the planner has statistics of each (``pg_stats`` has rows
-#: for a table once it was analyzed holding rows) and whether it may hold rows (the
-#: catalogue's count is not 0: rows, counted by ``CREATE INDEX`` in a restored copy, or
-#: -1, never counted)
-_TABLES_SQL = (
-    "SELECT c.relname, EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname "
-    "AND s.tablename = c.relname), c.reltuples <> 0 FROM pg_class c JOIN pg_namespace n "
-    "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY 1"
-)
-
-
-def analyze(store: str) -> None:
-    """Give a PostgreSQL store's tables their planner statistics (``ANALYZE``), as
-    autovacuum does a while after a table is filled. A SQLite store is left as it is."""
-    found = _connect(store)
-    if found is None:
-        return
-    conn, schema = found
-    with conn:
-        from psycopg import sql
-
-        for table, _, _ in conn.execute(_TABLES_SQL, [schema]).fetchall():
-            conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(schema, table)))
-
-
-def unanalyzed(store: str) -> list[str]:
-    """The tables of a PostgreSQL store that may hold rows and have no planner
-    statistics (never analyzed, by autovacuum or by hand)."""
-    found = _connect(store)
-    if found is None:
-        return []
-    conn, schema = found
-    with conn:
-        rows = conn.execute(_TABLES_SQL, [schema]).fetchall()
-    return [table for table, stats, filled in rows if filled and not stats]
 
 
 def _profile(fn: Any, top: int = 12) -> str:
@@ -245,7 +186,7 @@ def figures(backend: str, quick: bool, stores_given: list[str] | None = None) ->
             for scale in demo_scales(quick):
                 print(f"[{backend}] demo province at scale {scale} …", flush=True)
                 store = demo_store(stores, scale, "reports")  # the run's, copied
-                analyze(store)  # a restored copy has no statistics yet: see the docstring
+                analyze(store)  # a copy is analyzed already (common._copy); a built one is not
                 notes[f"demo scale {scale}"] = {"analyzed": backend == "postgres"}
                 print(f"[{backend}] annual report at scale {scale} …", flush=True)
                 opened.append((f"demo scale {scale}", Open(store)))
