@@ -20,6 +20,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
+    EventStore,
     InfrastructureFactory,
     IntegrityError,
     JSONTranscoder,
@@ -177,6 +178,17 @@ class RendaBase(Application[UUID]):
         if isinstance(transcoder, JSONTranscoder):
             self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """On PostgreSQL, snapshots written by one binary ``COPY`` a write (see
+        :class:`~renda_core.application.recorders_pg.PostgresSnapshotRecorder`); the
+        library's store elsewhere."""
+        if self.store.is_sqlite:
+            return super().construct_snapshot_store()
+        from renda_core.application.recorders_pg import snapshot_recorder
+
+        recorder = snapshot_recorder(self.factory)
+        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
 
     def construct_repository(self) -> Repository[UUID]:
         """On PostgreSQL, a repository that loads a record in one round trip (see
