@@ -130,6 +130,11 @@ class Batch:
     read: dict[UUID, Aggregate] = field(default_factory=dict)
     """Aggregates loaded from the store in this batch and not changed (yet): a later
     command reads them from here (the actor registry, checked for every command)."""
+    missing: set[UUID] = field(default_factory=set)
+    """Ids looked up in this batch and not found in the store: a later command of the
+    batch is told so without asking the store again (a calendar year not recorded,
+    looked up by every command that counts working days). One the batch creates is
+    found among :attr:`aggregates`, which are looked at first."""
 
 
 class RendaBase(Application[UUID]):
@@ -283,8 +288,15 @@ class RendaBase(Application[UUID]):
             if read is not None and not read.pending_events:
                 return read
             # (a command that failed after changing it left pending events: load afresh)
+            if aggregate_id in batch.missing:
+                raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
         with store_errors("cannot load"):
-            aggregate = self.repository.get(aggregate_id)
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                if batch is not None:
+                    batch.missing.add(aggregate_id)
+                raise
         if batch is not None:
             batch.read[aggregate_id] = aggregate
         return aggregate
