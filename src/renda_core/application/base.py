@@ -4,7 +4,7 @@ with the plumbing every command uses (load, save, error translation)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -300,6 +300,40 @@ class RendaBase(Application[UUID]):
         if batch is not None:
             batch.read[aggregate_id] = aggregate
         return aggregate
+
+    def _preload(self, aggregate_ids: Iterable[UUID | str]) -> None:
+        """Read these records into the open batch at once, where a command would load
+        them one by one (a command naming many deputies): on PostgreSQL one statement
+        for all of those the batch does not hold yet, where a load was a round trip
+        each. Each is then read from the batch as :meth:`_get` reads one it loaded (a
+        record not found is remembered as missing). Nothing outside a batch, nor on
+        SQLite (a load there is no round trip); an id that is not a UUID is left to
+        the command's own check."""
+        batch = self._batch
+        if batch is None or self.store.is_sqlite:
+            return
+        from renda_core.application.repository_pg import OneTripRepository
+
+        if not isinstance(self.repository, OneTripRepository):
+            return
+        wanted: dict[UUID, None] = {}
+        for value in aggregate_ids:
+            try:
+                uid = value if isinstance(value, UUID) else UUID(str(value).strip())
+            except ValueError:
+                continue
+            if uid not in batch.aggregates and uid not in batch.read and uid not in batch.missing:
+                wanted[uid] = None
+        if not wanted:
+            return
+        with store_errors("cannot load"):
+            found = self.repository.get_many(list(wanted))
+        for uid in wanted:
+            aggregate = found.get(uid)
+            if aggregate is None:
+                batch.missing.add(uid)
+            else:
+                batch.read[uid] = aggregate
 
     def _exists(self, aggregate_id: UUID) -> bool:
         try:

@@ -196,6 +196,45 @@ class PostgresRendaRecorder(PostgresApplicationRecorder):
         events.sort(key=lambda event: event.originator_version)
         return snapshot, events
 
+    def select_records(
+        self, originator_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
+        """As :meth:`select_record`, for several records in one statement (one round
+        trip): each found record's latest snapshot (None if it has none) and its events
+        after it. A record with neither is left out."""
+        schema = Identifier(self.datastore.schema)
+        snapshots = Identifier(f"{self.events_table_name.removesuffix('_events')}_snapshots")
+        statement = SQL(
+            "WITH s AS (SELECT DISTINCT ON (originator_id) originator_id, originator_version, "
+            "topic, state FROM {0}.{1} WHERE originator_id = ANY(%(ids)s) "
+            "ORDER BY originator_id, originator_version DESC) "
+            "SELECT true AS snapshot, originator_id, originator_version, topic, state FROM s "
+            "UNION ALL SELECT false, e.originator_id, e.originator_version, e.topic, e.state "
+            "FROM {0}.{2} e LEFT JOIN s ON s.originator_id = e.originator_id "
+            "WHERE e.originator_id = ANY(%(ids)s) "
+            "AND e.originator_version > COALESCE(s.originator_version, 0)"
+        ).format(schema, snapshots, Identifier(self.events_table_name))
+        found: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            for chunk in _chunks(originator_ids):
+                curs.execute(statement, {"ids": list(chunk)}, prepare=True)
+                for row in curs.fetchall():
+                    originator_id = UUID(str(row["originator_id"]))
+                    stored = StoredEvent(
+                        originator_id=originator_id,
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=bytes(row["state"]),
+                    )
+                    _, events = found.setdefault(originator_id, (None, []))
+                    if row["snapshot"]:
+                        found[originator_id] = (stored, events)
+                    else:
+                        events.append(stored)
+        for _, events in found.values():
+            events.sort(key=lambda event: event.originator_version)
+        return found
+
     def _chain_statements(self) -> list[Composed]:
         """The chain and seal tables, and triggers refusing UPDATE, DELETE and TRUNCATE
         on them and on the events table (created once: a store opened again, or by a
