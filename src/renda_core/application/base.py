@@ -301,14 +301,14 @@ class RendaBase(Application[UUID]):
             batch.read[aggregate_id] = aggregate
         return aggregate
 
-    def _preload(self, aggregate_ids: Iterable[UUID | str]) -> None:
+    def _preload(self, aggregate_ids: Iterable[UUID | str | None]) -> None:
         """Read these records into the open batch at once, where a command would load
         them one by one (a command naming many deputies): on PostgreSQL one statement
         for all of those the batch does not hold yet, where a load was a round trip
         each. Each is then read from the batch as :meth:`_get` reads one it loaded (a
         record not found is remembered as missing). Nothing outside a batch, nor on
-        SQLite (a load there is no round trip); an id that is not a UUID is left to
-        the command's own check."""
+        SQLite (a load there is no round trip); an id that is not a UUID (or None) is
+        left to the command's own check."""
         batch = self._batch
         if batch is None or self.store.is_sqlite:
             return
@@ -318,6 +318,8 @@ class RendaBase(Application[UUID]):
             return
         wanted: dict[UUID, None] = {}
         for value in aggregate_ids:
+            if value is None:
+                continue
             try:
                 uid = value if isinstance(value, UUID) else UUID(str(value).strip())
             except ValueError:
