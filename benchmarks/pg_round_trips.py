@@ -18,7 +18,9 @@ Each round trip is put down to the statement (its first keyword and table) and t
 innermost function of renda (or eventsourcing) that made it. It also counts the commands
 written (the applied command ids of each write), the writes (``insert_events``) and the
 views' batches (``View.apply``), and prints the round trips per command and per view
-batch.
+batch, and the seconds each kind of round trip waited for the server's answer (wall
+time inside ``Connection.wait``: it grows with the machine's load, so it says where the
+waiting goes, not how long a round trip takes).
 
     RENDA_BENCH_POSTGRES_URL=postgresql://… python -m benchmarks.pg_round_trips --scale 0.05
 
