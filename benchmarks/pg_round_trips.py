@@ -18,7 +18,9 @@ Each round trip is put down to the statement (its first keyword and table) and t
 innermost function of renda (or eventsourcing) that made it. It also counts the commands
 written (the applied command ids of each write), the writes (``insert_events``) and the
 views' batches (``View.apply``), and prints the round trips per command and per view
-batch.
+batch, and the seconds each kind of round trip waited for the server's answer (wall
+time inside ``Connection.wait``: it grows with the machine's load, so it says where the
+waiting goes, not how long a round trip takes).
 
     RENDA_BENCH_POSTGRES_URL=postgresql://… python -m benchmarks.pg_round_trips --scale 0.05
 
@@ -37,6 +39,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -118,6 +121,7 @@ def install(out_dir: str) -> None:
 
     IDLE = TransactionStatus.IDLE
     trips: collections.Counter[tuple[str, str]] = collections.Counter()
+    waited: dict[str, float] = collections.defaultdict(float)
     queued: collections.Counter[str] = collections.Counter()
     counts: collections.Counter[str] = collections.Counter()
     original = psycopg.Connection.wait
@@ -131,7 +135,13 @@ def install(out_dir: str) -> None:
         elif name in _QUEUED_IN_PIPELINE and self._pipeline is not None:
             queued[_label(name, gen)] += 1
         else:
-            trips[(_label(name, gen), _where())] += 1
+            label = _label(name, gen)
+            trips[(label, _where())] += 1
+            start = time.perf_counter()
+            try:
+                return original(self, gen, *args, **kwargs)
+            finally:
+                waited[label] += time.perf_counter() - start
         return original(self, gen, *args, **kwargs)
 
     psycopg.Connection.wait = wait  # type: ignore[method-assign]
@@ -169,6 +179,7 @@ def install(out_dir: str) -> None:
                     "argv": sys.argv,
                     "trips": [[label, where, n] for (label, where), n in trips.items()],
                     "queued": dict(queued),
+                    "waited": dict(waited),
                     "counts": dict(counts),
                 }
             )
@@ -245,6 +256,10 @@ def report(processes: list[dict[str, Any]]) -> dict[str, Any]:
             "by statement": dict(by_label.most_common()),
             "by origin": [[label, where, n, round(n / unit, 3)] for label, where, n in rows],
             "queued in pipelines": record["queued"],
+            "seconds waited, by statement": {
+                label: round(s, 3)
+                for label, s in sorted(record.get("waited", {}).items(), key=lambda i: -i[1])
+            },
         }
     return out
 
@@ -277,6 +292,10 @@ def main(argv: list[str] | None = None) -> None:
         for label, where, n, per in data["by origin"]:
             print(f"  {n:>8} {per:>9.3f}  {label:<34} {where}")
         print("   queued in pipelines:", data["queued in pipelines"])
+        waited = data["seconds waited, by statement"]
+        print(f"   seconds waited for the server: {sum(waited.values()):.2f}")
+        for label, seconds in list(waited.items())[:12]:
+            print(f"  {seconds:>8.3f} s  {label}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False))
 

@@ -4,7 +4,7 @@ with the plumbing every command uses (load, save, error translation)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import (
+    EventStore,
     InfrastructureFactory,
     IntegrityError,
     JSONTranscoder,
@@ -129,6 +130,11 @@ class Batch:
     read: dict[UUID, Aggregate] = field(default_factory=dict)
     """Aggregates loaded from the store in this batch and not changed (yet): a later
     command reads them from here (the actor registry, checked for every command)."""
+    missing: set[UUID] = field(default_factory=set)
+    """Ids looked up in this batch and not found in the store: a later command of the
+    batch is told so without asking the store again (a calendar year not recorded,
+    looked up by every command that counts working days). One the batch creates is
+    found among :attr:`aggregates`, which are looked at first."""
 
 
 class RendaBase(Application[UUID]):
@@ -177,6 +183,17 @@ class RendaBase(Application[UUID]):
         if isinstance(transcoder, JSONTranscoder):
             self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """On PostgreSQL, snapshots written by one binary ``COPY`` a write (see
+        :class:`~renda_core.application.recorders_pg.PostgresSnapshotRecorder`); the
+        library's store elsewhere."""
+        if self.store.is_sqlite:
+            return super().construct_snapshot_store()
+        from renda_core.application.recorders_pg import snapshot_recorder
+
+        recorder = snapshot_recorder(self.factory)
+        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
 
     def construct_repository(self) -> Repository[UUID]:
         """On PostgreSQL, a repository that loads a record in one round trip (see
@@ -271,11 +288,54 @@ class RendaBase(Application[UUID]):
             if read is not None and not read.pending_events:
                 return read
             # (a command that failed after changing it left pending events: load afresh)
+            if aggregate_id in batch.missing:
+                raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
         with store_errors("cannot load"):
-            aggregate = self.repository.get(aggregate_id)
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                if batch is not None:
+                    batch.missing.add(aggregate_id)
+                raise
         if batch is not None:
             batch.read[aggregate_id] = aggregate
         return aggregate
+
+    def _preload(self, aggregate_ids: Iterable[UUID | str | None]) -> None:
+        """Read these records into the open batch at once, where a command would load
+        them one by one (a command naming many deputies): on PostgreSQL one statement
+        for all of those the batch does not hold yet, where a load was a round trip
+        each. Each is then read from the batch as :meth:`_get` reads one it loaded (a
+        record not found is remembered as missing). Nothing outside a batch, nor on
+        SQLite (a load there is no round trip); an id that is not a UUID (or None) is
+        left to the command's own check."""
+        batch = self._batch
+        if batch is None or self.store.is_sqlite:
+            return
+        from renda_core.application.repository_pg import OneTripRepository
+
+        if not isinstance(self.repository, OneTripRepository):
+            return
+        wanted: dict[UUID, None] = {}
+        for value in aggregate_ids:
+            if value is None:
+                continue
+            try:
+                uid = value if isinstance(value, UUID) else UUID(str(value).strip())
+            except ValueError:
+                continue
+            if uid not in batch.aggregates and uid not in batch.read and uid not in batch.missing:
+                wanted[uid] = None
+        if not wanted:
+            return
+        with store_errors("cannot load"):
+            found = self.repository.get_many(list(wanted))
+        for uid in wanted:
+            aggregate = found.get(uid)
+            if aggregate is None:
+                batch.missing.add(uid)
+            else:
+                batch.read[uid] = aggregate
 
     def _exists(self, aggregate_id: UUID) -> bool:
         try:

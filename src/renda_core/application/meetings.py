@@ -86,6 +86,7 @@ class MeetingCommands(SessionCommands):
     def record_session_attendance(self, cmd: RecordAttendance, actor: Actor) -> None:
         """Record one attendance status for many deputies of the session's level."""
         session = self._load(CongressSession, cmd.session_id, "session")
+        self._preload(cmd.deputy_ids)  # in a batch: all in one read
         ids = []
         for deputy_id in cmd.deputy_ids:
             deputy = self._load(Deputy, deputy_id, "deputy")

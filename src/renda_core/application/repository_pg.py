@@ -12,11 +12,12 @@ projector, as the library would.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.application import AggregateNotFoundError, Repository, project_aggregate
 
 from renda_core.application.recorders_pg import PostgresRendaRecorder
 
@@ -42,3 +43,20 @@ class OneTripRepository(Repository[UUID]):
             msg = f"Aggregate {aggregate_id!r} version {version!r} not found."
             raise AggregateNotFoundError(msg)
         return aggregate
+
+    def get_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Any]:
+        """The current state of each of these records that exists, read in one
+        statement (``PostgresRendaRecorder.select_records``) and rebuilt as
+        :meth:`_reconstruct_aggregate` rebuilds one; a record with no events is left
+        out."""
+        recorder = self.event_store.recorder
+        assert isinstance(recorder, PostgresRendaRecorder) and self.snapshot_store is not None
+        to_snapshot = self.snapshot_store.mapper.to_domain_event
+        to_event = self.event_store.mapper.to_domain_event
+        found: dict[UUID, Any] = {}
+        for aggregate_id, (snapshot, events) in recorder.select_records(aggregate_ids).items():
+            snapshots = [] if snapshot is None else [to_snapshot(snapshot)]
+            aggregate = project_aggregate(None, chain(snapshots, (to_event(e) for e in events)))
+            if aggregate is not None:
+                found[aggregate_id] = aggregate
+        return found

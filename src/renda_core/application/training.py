@@ -70,6 +70,7 @@ class TrainingCommands(RendaBase):
     def enrol_deputies(self, cmd: CourseDeputies, actor: Actor) -> None:
         """Enrol active deputies (of the course's target level, if it has one)."""
         course = self._load(TrainingCourse, cmd.course_id, "training course")
+        self._preload(cmd.deputies)  # in a batch: all in one read
         for deputy_id in dict.fromkeys(cmd.deputies):
             deputy = self._load(Deputy, deputy_id, "deputy")
             if not deputy.is_active:

@@ -32,6 +32,7 @@ def constituent_reports(gen: Generator) -> None:
     chosen = rng.sample(eligible, min(len(eligible), scaled(REPORTS, gen.t.scale)))
     chosen.sort()
     with gen.batches.phase():
+        gen.app._preload(roll.deputy(n).id for n in chosen)  # at once (PostgreSQL)
         for deputy in map(roll.deputy, chosen):
             start = max(TERMS[deputy.level][1], date(YEAR_END.year, 3, 1))
             on = start + timedelta(days=rng.randint(0, (date(YEAR_END.year, 12, 20) - start).days))

@@ -34,6 +34,7 @@ from renda_core.demo.geography import Map, Place, build_map, largest_remainder
 from renda_core.demo.meetings import meetings
 from renda_core.demo.roll import Deputy, Roll
 from renda_core.demo.targets import Targets, targets_for
+from renda_core.domain.division import Division
 from renda_core.domain.ids import assigned_ids
 from renda_core.domain.values import Actor, Level
 
@@ -362,6 +363,13 @@ class Generator:
                 self._provincial.append(deputy)
         for deputy in deputies:
             self.register(deputy)
+        # the divisions the county's stations are established in, read at once (one
+        # round trip on PostgreSQL, where each station's command read its own)
+        app._preload(
+            Division.create_id(s.place.code)
+            for s in self.stations.values()
+            if s.place.county == county
+        )
         for station in self.stations.values():
             if station.place.county != county:
                 continue
@@ -685,6 +693,7 @@ class Generator:
         seated = members.seat(self)  # the members as records: the ledger, not free text
         chosen = rng.sample(self.provincial(), self.t.liaison_deputies)
         self.liaised = chosen
+        app._preload(deputy.id for deputy in chosen)  # at once: see county_year
         for i, deputy in enumerate(chosen):
             member = seated[i % len(seated)]
             since = self.day(date(2023, 2, 20), date(2023, 3, 31))
@@ -709,6 +718,7 @@ class Generator:
         for deputy in self.provincial():
             by_prefecture[deputy.home.prefecture].append(deputy)
         prefectures = sorted(by_prefecture, key=lambda p: (-len(by_prefecture[p]), p))
+        app._preload(deputy.id for deputy in self.provincial())  # at once: see county_year
         counts = self._group_counts([len(by_prefecture[p]) for p in prefectures])
         formed = date(2023, 2, 20)
         for prefecture, count in zip(prefectures, counts, strict=True):
