@@ -273,8 +273,8 @@ class RendaBase(Application[UUID]):
     def _get(self, aggregate_id: UUID) -> Aggregate:
         """An aggregate as changed so far (in the current batch) or as stored."""
         batch = self._batch
-        if batch is not None and aggregate_id in batch.aggregates:
-            aggregate = batch.aggregates[aggregate_id]
+        aggregate = batch.aggregates.get(aggregate_id) if batch is not None else None
+        if aggregate is not None:
             if aggregate.pending_events:
                 # A command changed it, then failed, and the error was swallowed
                 # inside the batch: its half-made change must never be written.

@@ -8,6 +8,7 @@ keyed by a natural key (a division by its code) use ``uuid5`` instead and ignore
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from uuid import UUID, uuid4
 
@@ -37,4 +38,30 @@ class assigned_ids:  # lower case: used as a function, ``with assigned_ids(...)`
         self._token = _assigned.set(list(self._ids))
 
     def __exit__(self, *exc: object) -> None:
+        _assigned.reset(self._token)
+
+
+class ids_in_turn:
+    """Many commands in turn, each with its own assigned ids: ``with ids_in_turn() as
+    assign:``, then ``assign(id)`` before each command — what a ``with assigned_ids(id)``
+    around each one does (ids a command left unused are not offered to the next), for
+    one context variable set per block rather than per command (an import assigns an
+    id to every line)."""
+
+    __slots__ = ("_queue", "_token")
+
+    def __init__(self) -> None:
+        self._queue: list[UUID] = []
+
+    def __enter__(self) -> Callable[..., None]:
+        self._token = _assigned.set(self._queue)
+        queue = self._queue
+
+        def assign(*ids: UUID) -> None:
+            queue[:] = ids
+
+        return assign
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.clear()
         _assigned.reset(self._token)
