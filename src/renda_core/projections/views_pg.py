@@ -24,16 +24,19 @@ A view's batch in the follower of ``renda demo`` took 8.3 round trips, now 3.9
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import errors as pg_errors
 
 from renda_core.application.recorders import DDL_LOCK_SQL, create_tables
 from renda_core.projections.views import Cursor, FigureKey, View, _on_conflict, _Rows
+
+log = logging.getLogger(__name__)
 
 #: binary COPY sends each value in its column's exact type: the views' ``year`` is an
 #: INTEGER (see ``views._table_sql``), the type lists' ``bigint`` is for staged rows
@@ -129,6 +132,24 @@ class PostgresView(View, PostgresTrackingRecorder):
             if commit and self.bulk:  # a shadow: see View.bulk
                 c.execute("SET LOCAL synchronous_commit = off")
             yield c
+
+    def replace_with(self, shadow: View, application_name: str, position: int) -> bool:
+        """As :meth:`View.replace_with`, then the new tables are analyzed: tables filled
+        by a rebuild have no planner statistics until autovacuum gets to them (a minute
+        or more on a busy server), and without them the server misplans the reports'
+        reads — a parallel scan for the annual report's 250 rows of the stations view at
+        five times the demo's size, several times slower (docs/performance.md). The
+        statistics are a hint: if gathering them fails, the view is in place all the same
+        and autovacuum gathers them later."""
+        if not super().replace_with(shadow, application_name, position):
+            return False
+        try:
+            with self.datastore.get_connection() as conn:
+                for name in self.TABLES:
+                    conn.execute(f"ANALYZE {self.prefix}{name}")
+        except (pg_errors.Error, PersistenceError) as error:
+            log.warning("view %s: its statistics were not gathered (%s)", self.view_name, error)
+        return True
 
     def _guard_ddl(self, cursor: Cursor) -> None:
         cursor.execute(DDL_LOCK_SQL, (f"renda-ddl:{self.datastore.schema}",))
