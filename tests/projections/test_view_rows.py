@@ -13,6 +13,7 @@ position.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -146,3 +147,52 @@ def read_back_as_written(
     for at, expected in stood.items():
         read = {(f.figure, f.key, f.year): f.value for f in rows.figures(position=at)}
         assert read == expected
+
+
+class _Recording:
+    """A cursor that keeps the rows of each ``executemany`` (SQL, rows) it passes on."""
+
+    def __init__(self, cursor: Any, sent: list[tuple[str, list[Any]]]) -> None:
+        self._cursor, self._sent = cursor, sent
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        rows = list(rows)
+        self._sent.append((sql, rows))
+        return self._cursor.executemany(sql, rows)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # PostgreSQL streams them (COPY)
+def test_a_batch_s_rows_reach_sqlite_in_the_order_of_each_table_s_key(
+    view: tuple[Renda, View], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows in key order append to the B-tree's neighbouring pages (see
+    ``View._insert_rows``); a batch meets its keys in any order — here, backwards."""
+    app, rows = view
+    rows.reset(app.name)
+    keys = [f"k{i:03}" for i in range(40, 0, -1)]  # the order the batch meets them
+    unit = ViewUnit(rows, ViewState(0, written=set()))
+    unit.begin(1, BASE)
+    for key in keys:
+        unit.put("doc", key, {"key": key})
+        unit.add("f", 1, key=key, year=2023)
+    sent: list[tuple[str, list[Any]]] = []
+    transaction = rows._transaction
+
+    @contextmanager
+    def recording(*, commit: bool) -> Iterator[Any]:
+        with transaction(commit=commit) as cursor:
+            yield _Recording(cursor, sent)
+
+    monkeypatch.setattr(rows, "_transaction", recording)
+    rows.apply(Tracking(app.name, 1), unit, after=0)
+
+    tables = {sql.split()[2].removeprefix(rows.prefix): batch for sql, batch in sent}
+    assert set(tables) == {"entities", "figures", "figure_history"}
+    for table, batch in tables.items():
+        assert [row[1] for row in batch] == sorted(keys), table
+    monkeypatch.undo()
+    assert [key for key, _ in rows.entities("doc")] == sorted(keys)
+    assert {f.key: f.value for f in rows.figures()} == dict.fromkeys(keys, 1)
