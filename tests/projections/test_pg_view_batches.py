@@ -251,3 +251,34 @@ def test_a_rebuilt_view_s_tables_are_analyzed_when_they_are_put_in_place(
         assert {name for name, analyzed in rows if analyzed is None} & tables == set()
     finally:
         runner.close()
+
+
+def test_a_rebuilt_view_whose_statistics_fail_is_in_place_all_the_same(
+    pg_app: Renda, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Gathering the statistics is a hint, after the swap's commit: if the server refuses
+    it, the rebuilt view is in use all the same and a warning names the view."""
+    from renda_core.ports.plugins import collect_projections, get_plugin_manager
+    from renda_core.projections.runner import ProjectionRunner
+
+    from .test_runner import populate
+
+    execute = psycopg.Connection.execute
+
+    def refuse_analyze(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query, str) and query.startswith("ANALYZE"):
+            raise psycopg.errors.InsufficientPrivilege("must be owner of table")
+        return execute(self, query, *args, **kwargs)
+
+    populate(pg_app, 2)
+    runner = ProjectionRunner(pg_app, collect_projections(get_plugin_manager()))
+    try:
+        monkeypatch.setattr(psycopg.Connection, "execute", refuse_analyze)
+        with caplog.at_level("WARNING", logger="renda_core.projections.views_pg"):
+            (result,) = runner.rebuild(["deputy_roster"])
+        monkeypatch.undo()
+        assert result.error is None and result.position == runner.head()
+        assert len(runner.view("deputy_roster").entities("deputy")) == 2
+        assert "deputy_roster" in caplog.text and "statistics were not gathered" in caplog.text
+    finally:
+        runner.close()
