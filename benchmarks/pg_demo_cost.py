@@ -100,6 +100,29 @@ def run_one(
     }
 
 
+def fresh_demo(backend: str, scale: float, url: str, source: str | None = None) -> dict[str, Any]:
+    """One ``renda demo`` (:func:`run_one`) into a fresh store of ``backend`` — a new
+    schema of the database at ``url``, or a new SQLite file — removed afterwards."""
+    import psycopg
+
+    name = f"cost_{uuid.uuid4().hex[:10]}"
+    folder = tempfile.mkdtemp(prefix="renda-pg-demo-cost-")
+    if backend == "postgres":
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {name}")
+        sep = "&" if "?" in url else "?"
+        store = f"{url}{sep}schema={name}"
+    else:
+        store = str(Path(folder) / f"{name}.sqlite")
+    try:
+        return run_one(store, scale, source, url if backend == "postgres" else None, name)
+    finally:
+        if backend == "postgres":
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.25)
@@ -110,8 +133,6 @@ def main(argv: list[str] | None = None) -> None:
     url = os.environ.get("RENDA_BENCH_POSTGRES_URL")
     if not url:
         parser.error("set RENDA_BENCH_POSTGRES_URL to a PostgreSQL database on this machine")
-    import psycopg
-
     trees: list[tuple[str, str | None]] = [("this tree", None)]
     if args.against:
         trees.append((args.against, args.against))
@@ -121,24 +142,7 @@ def main(argv: list[str] | None = None) -> None:
             for backend in ("postgres",) if args.no_sqlite else ("postgres", "sqlite"):
                 if backend == "sqlite" and source is not None:
                     continue  # SQLite's code is not what is compared
-                name = f"cost_{uuid.uuid4().hex[:10]}"
-                folder = tempfile.mkdtemp(prefix="renda-pg-demo-cost-")
-                if backend == "postgres":
-                    with psycopg.connect(url, autocommit=True) as conn:
-                        conn.execute(f"CREATE SCHEMA {name}")
-                    sep = "&" if "?" in url else "?"
-                    store = f"{url}{sep}schema={name}"
-                else:
-                    store = str(Path(folder) / f"{name}.sqlite")
-                try:
-                    result = run_one(
-                        store, args.scale, source, url if backend == "postgres" else None, name
-                    )
-                finally:
-                    if backend == "postgres":
-                        with psycopg.connect(url, autocommit=True) as conn:
-                            conn.execute(f"DROP SCHEMA {name} CASCADE")
-                    shutil.rmtree(folder, ignore_errors=True)
+                result = fresh_demo(backend, args.scale, url, source)
                 key = f"{label}, {backend}"
                 results.setdefault(key, []).append(result)
                 print(
