@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -93,6 +94,29 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
 def app(store: str) -> Iterator[Renda]:
     with Renda(store) as application:
         yield application
+
+
+@pytest.fixture
+def pg_app(pg_admin: Any) -> Iterator[Renda]:
+    """An application on a PostgreSQL schema of its own (a PostgreSQL-only test)."""
+    schema = _new_schema(pg_admin)
+    with Renda(f"{postgres_url()}?schema={schema}") as app:
+        yield app
+    pg_admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def counting_reads(app: Renda, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The ids ``app``'s repository is asked for from now on, in order (a list that
+    fills as the test goes)."""
+    asked: list[Any] = []
+    get = app.repository.get
+
+    def counted(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(aggregate_id)
+        return get(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(app.repository, "get", counted)
+    return asked
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ PostgreSQL. One the batch then creates is found; the next batch asks again."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -13,24 +12,13 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 
 from renda_core import Renda
+from tests.conftest import counting_reads
 
 
 class Tally(Aggregate):
     @event("Opened")
     def __init__(self, name: str) -> None:
         self.name = name
-
-
-def counting_reads(app: Renda, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    asked: list[Any] = []
-    get = app.repository.get
-
-    def counted(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(aggregate_id)
-        return get(aggregate_id, *args, **kwargs)
-
-    monkeypatch.setattr(app.repository, "get", counted)
-    return asked
 
 
 def test_a_record_not_found_in_a_batch_is_asked_for_once(

@@ -5,28 +5,14 @@ counts of an import and a re-import are as they were (``test_areas_and_rules.py`
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from renda_core import Renda
 from renda_core.application.areas import read_division_csv
 from tests.application.scenario import DIVISIONS_CSV
-from tests.conftest import STAFF
+from tests.conftest import STAFF, counting_reads
 
 SECOND = "220103102,其塔木镇,220103,township\n"
-
-
-def counting_reads(app: Renda, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    asked: list[Any] = []
-    get = app.repository.get
-
-    def counted(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(aggregate_id)
-        return get(aggregate_id, *args, **kwargs)
-
-    monkeypatch.setattr(app.repository, "get", counted)
-    return asked
 
 
 def load(app: Renda, text: str) -> dict[str, int]:

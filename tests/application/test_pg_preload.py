@@ -7,7 +7,6 @@ left out (then not found in the batch without another read)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
 
@@ -17,7 +16,6 @@ from eventsourcing.domain import Aggregate, event
 
 from renda_core import Renda
 from renda_core.application.repository_pg import OneTripRepository
-from tests.conftest import _new_schema, postgres_url
 from tests.projections.test_pg_view_batches import RoundTrips
 
 pytestmark = pytest.mark.postgres
@@ -32,14 +30,6 @@ class Tally(Aggregate):
     @event("Marked")
     def mark(self, value: int) -> None:
         self.marks.append(value)
-
-
-@pytest.fixture
-def pg_app(pg_admin: Any) -> Iterator[Renda]:
-    schema = _new_schema(pg_admin)
-    with Renda(f"{postgres_url()}?schema={schema}") as app:
-        yield app
-    pg_admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def state(aggregate: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ two hold on SQLite too (the library's recorder there)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
 
@@ -14,7 +13,6 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from renda_core import Renda
-from tests.conftest import _new_schema, postgres_url
 from tests.projections.test_pg_view_batches import RoundTrips
 
 TOPIC = "eventsourcing.domain:Snapshot"
@@ -62,14 +60,6 @@ def test_a_write_with_a_snapshot_already_stored_writes_none_of_its_snapshots(
     assert stored(app, other) == []
     app.snapshots.recorder.insert_events([snapshot(other, 100, b"new")])  # usable after it
     assert stored(app, other) == [(100, TOPIC, b"new")]
-
-
-@pytest.fixture
-def pg_app(pg_admin: Any) -> Iterator[Renda]:
-    schema = _new_schema(pg_admin)
-    with Renda(f"{postgres_url()}?schema={schema}") as app:
-        yield app
-    pg_admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.mark.postgres

@@ -9,7 +9,6 @@ on the server when the view has moved, so nothing after it runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,19 +21,10 @@ from renda_core import Renda
 from renda_core.projections import views_pg
 from renda_core.projections.unit import ViewState, ViewUnit
 from renda_core.projections.views import View, open_view
-from tests.conftest import _new_schema, postgres_url
 
 pytestmark = pytest.mark.postgres
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def pg_app(pg_admin: Any) -> Iterator[Renda]:
-    schema = _new_schema(pg_admin)
-    with Renda(f"{postgres_url()}?schema={schema}") as app:
-        yield app
-    pg_admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(params=["statements", "copy"])
