@@ -28,22 +28,7 @@ from renda_core.application.importer import (
 )
 from renda_core.domain.ids import assigned_ids, ids_in_turn, new_id
 from renda_core.domain.values import Actor
-from tests.conftest import register_payload
-
-
-def _lines(contacts: int) -> list[str]:
-    actor = {"id": "clerk-1", "role": "staff"}
-
-    def line(cid: str, command: str, data: dict[str, Any]) -> str:
-        envelope = {"id": cid, "command": command, "actor": actor, "data": data}
-        return json.dumps(envelope, ensure_ascii=False)
-
-    contact = {"deputy_id": "@d1", "form": "visit", "date": "2023-03-01"}
-    return [
-        line("d1", "deputy.register", register_payload()),
-        line("l1", "deputy.liaise", {"deputy_id": "@d1", "member": "甲", "date": "2023-02-01"}),
-        *(line(f"c{i}", "deputy.contact", contact) for i in range(contacts)),
-    ]
+from tests.application.test_import_shortcuts import _lines
 
 
 @pytest.fixture

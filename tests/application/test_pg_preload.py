@@ -12,24 +12,13 @@ from uuid import uuid4
 
 import pytest
 from eventsourcing.application import AggregateNotFoundError, Repository, project_aggregate
-from eventsourcing.domain import Aggregate, event
 
 from renda_core import Renda
 from renda_core.application.repository_pg import OneTripRepository
+from tests.application.test_one_trip_repository import Tally
 from tests.projections.test_pg_view_batches import RoundTrips
 
 pytestmark = pytest.mark.postgres
-
-
-class Tally(Aggregate):
-    @event("Opened")
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.marks: list[int] = []
-
-    @event("Marked")
-    def mark(self, value: int) -> None:
-        self.marks.append(value)
 
 
 def state(aggregate: Any) -> dict[str, Any]:
