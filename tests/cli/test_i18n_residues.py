@@ -274,3 +274,31 @@ def test_deliver_and_contact_lines_speak_chinese(store: str) -> None:
     assert en.output == "nothing to remove\n"
     en = invoke("--store", store, "--lang", "en", "deliver", "run", "--once")
     assert "derived 0; sent 0, retrying 0, dead letters 0" in en.output
+
+
+def test_dates_out_of_bounds_are_whole_sentences_in_chinese(store: str) -> None:
+    """The business date's and the planned date's upper bounds are two catalogued
+    sentences, not one sentence with an English phrase put into it."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from renda_core.application.fields import PlannedDate
+    from renda_core.cli.i18n import translate_template
+
+    args = ["--name", "张三", "--level", "provincial", "--term", "14"]
+    args += ["--electoral-unit", "长春市", "--area", "220100", "--date", "2999-01-01"]
+    zh = invoke("--store", store, "--lang", "zh", "deputy", "register", *args)
+    assert zh.exit_code == 3, zh.output
+    assert "日期 2999-01-01 是将来的日期：业务日期最晚为今天之后" in zh.output
+    assert not re.search(r"[A-Za-z]{3,}", zh.output.split("date:", 1)[1]), zh.output
+    en = invoke("--store", store, "--lang", "en", "deputy", "register", *args)
+    assert "date 2999-01-01 is in the future: a business date is at most" in en.output
+
+    try:
+        TypeAdapter(PlannedDate).validate_python("2999-01-01")
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+    assert reason.startswith("date 2999-01-01 is too far ahead: a planned date is at most")
+    with i18n.use("zh_CN"):
+        shown = translate_template(reason, ())
+    assert shown.startswith("日期 2999-01-01 过远：计划日期最晚为今天之后"), shown
+    assert not re.search(r"[A-Za-z]{3,}", shown), shown

@@ -24,24 +24,22 @@ def _not_empty(value: Any) -> Any:
     return value
 
 
-def _within(value: date, latest: date, too_late: str) -> date:
-    """``value`` between the policy's earliest date and ``latest`` (else ``too_late``)."""
+def _not_before_earliest(value: date) -> None:
     earliest = date_policy().earliest
     if value < earliest:
         raise ValueError(f"date {value} is before {earliest}, the earliest accepted")
-    if value > latest:
-        raise ValueError(f"date {value} is {too_late} ({latest})")
-    return value
 
 
 def _business(value: date) -> date:
     policy = date_policy()
     if policy.earliest <= value <= policy.latest_business:
         return value  # the usual date: no error message built
-    return _within(
-        value,
-        policy.latest_business,
-        f"in the future: a business date is at most {policy.margin_days} days after today",
+    _not_before_earliest(value)
+    days, latest = policy.margin_days, policy.latest_business
+    # one whole sentence, so that a catalogue translates all of it
+    raise ValueError(
+        f"date {value} is in the future: a business date is at most {days} days "
+        f"after today ({latest})"
     )
 
 
@@ -49,10 +47,11 @@ def _planned(value: date) -> date:
     policy = date_policy()
     if policy.earliest <= value <= policy.latest_planned:
         return value  # the usual date: no error message built
-    return _within(
-        value,
-        policy.latest_planned,
-        f"too far ahead: a planned date is at most {policy.planned_years} years after today",
+    _not_before_earliest(value)
+    years, latest = policy.planned_years, policy.latest_planned
+    raise ValueError(
+        f"date {value} is too far ahead: a planned date is at most {years} years "
+        f"after today ({latest})"
     )
 
 
