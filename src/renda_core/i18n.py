@@ -41,6 +41,12 @@ _ENV_ORDER = ("RENDA_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 #: parameter annotated so, as it does the first argument of ``echo`` (``docs/i18n.md``).
 MessageTemplate: TypeAlias = str
 
+#: An error message (a literal or f-string) handed to a helper that records or raises
+#: it (``fail(line, field, message)``): the catalogue tool extracts the argument passed
+#: to a parameter annotated so under ``msgctxt "error"``, as it does the first argument
+#: of ``ValueError`` (``docs/i18n.md``).
+ErrorMessage: TypeAlias = str
+
 #: the active locale's catalogue, read on first use (None: not read yet)
 _active: _gettext.NullTranslations | None = _gettext.NullTranslations()
 #: plugins' own catalogue folders (:func:`add_catalogue`), consulted after renda's
@@ -247,6 +253,7 @@ _ = gettext
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
+    "ErrorMessage",
     "MessageTemplate",
     "activate",
     "active_locale",

@@ -129,18 +129,23 @@ def _called(node: ast.Call) -> str:
 
 #: the annotation of a parameter that takes a message template (renda_core.i18n)
 TEMPLATE_ANNOTATION = "MessageTemplate"
+#: the annotation of a parameter that takes an error message (renda_core.i18n)
+ERROR_ANNOTATION = "ErrorMessage"
 
 
-def _template_params(tree: ast.AST) -> dict[str, tuple[int, str]]:
-    """The functions of a module that take a message template: name → (position,
-    parameter name) of the parameter annotated :data:`TEMPLATE_ANNOTATION`."""
+def _template_params(
+    tree: ast.AST, annotation_name: str = TEMPLATE_ANNOTATION
+) -> dict[str, tuple[int, str]]:
+    """The functions of a module that take a message: name → (position, parameter
+    name) of the parameter annotated ``annotation_name`` (:data:`TEMPLATE_ANNOTATION`
+    or :data:`ERROR_ANNOTATION`)."""
     found: dict[str, tuple[int, str]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
             params = [*node.args.posonlyargs, *node.args.args]
             for index, arg in enumerate(params):
                 annotation = arg.annotation
-                if annotation is not None and _name(annotation) == TEMPLATE_ANNOTATION:
+                if annotation is not None and _name(annotation) == annotation_name:
                     found[node.name] = (index, arg.arg)
     return found
 
@@ -155,14 +160,20 @@ def _template_arg(node: ast.Call, position: int, name: str) -> ast.expr | None:
 def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
     """((msgctxt, msgid), where) of the errors and printed lines in ``path``: also the
     templates passed to ``message(…)`` and to a parameter annotated ``MessageTemplate``
-    (lines helpers build and print, under ``output``)."""
+    (lines helpers build and print, under ``output``) and the messages passed to a
+    parameter annotated ``ErrorMessage`` (under ``error``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     helpers = {"message": (0, "template"), **_template_params(tree)}
+    error_helpers = _template_params(tree, ERROR_ANNOTATION)
     for node in ast.walk(tree):
         found: list[tuple[str, ast.expr]] = []
         if isinstance(node, ast.Call) and (node.args or node.keywords):
             called = _called(node)
-            if called in ERROR_CALLS and node.args:
+            if called in error_helpers:  # before ERROR_CALLS: a local ``fail`` of its own
+                arg = _template_arg(node, *error_helpers[called])
+                if arg is not None:
+                    found.append((ERROR, arg))
+            elif called in ERROR_CALLS and node.args:
                 found.append((ERROR, node.args[0]))
             elif called in OUTPUT_CALLS and node.args and ("cli" in path.parts or called == "say"):
                 found.append((OUTPUT, node.args[0]))

@@ -302,3 +302,67 @@ def test_dates_out_of_bounds_are_whole_sentences_in_chinese(store: str) -> None:
         shown = translate_template(reason, ())
     assert shown.startswith("日期 2999-01-01 过远：计划日期最晚为今天之后"), shown
     assert not re.search(r"[A-Za-z]{3,}", shown), shown
+
+
+def _bad_import_file(tmp_path: Any, bad_lines: int) -> str:
+    lines = ['{"command":"deputy.register","data":{"name":"李四"}}', "not json"]
+    lines += ['{"command":"nope","id":"b","actor":{"id":"x","role":"staff"},"data":{}}']
+    lines += [f'{{"command":"deputy.register","id":"a{n}","data":{{}}}}' for n in range(bad_lines)]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_rejected_import_file_is_reported_in_the_clerks_language(
+    store: str, tmp_path: Any
+) -> None:
+    """Each bad line's label, the JSON parser's reason and the summary are Chinese; the
+    summary's first error keeps its field whole ("line 1: id")."""
+    path = _bad_import_file(tmp_path, 2)
+    zh = invoke("--store", store, "--lang", "zh", "import", path)
+    assert zh.exit_code == 3, zh.output
+    assert "第 2 行: json: 不是有效的 JSON（第 1 列：此处应为一个值）" in zh.output
+    assert "第 3 行: command: 未知命令 'nope'" in zh.output
+    assert "错误：5 行中有 6 处错误；没有导入任何内容。第一处：第 1 行: id：必填字段" in zh.output
+    assert "line " not in zh.output and "error(s)" not in zh.output
+    en = invoke("--store", store, "--lang", "en", "import", path)
+    assert "line 2: json: not valid JSON (Expecting value at column 1)" in en.output
+    assert "6 error(s) on 5 line(s); nothing was imported. First: line 1: id: Field required" in (
+        en.output
+    )
+    as_json = invoke("--store", store, "--lang", "zh", "import", path, "--json")
+    error = json.loads(as_json.output)
+    assert error["message"].startswith("5 行中有 6 处错误；"), error  # the active language
+    assert [f["field"] for f in error["fields"]][:3] == [
+        "line 1: id",
+        "line 1: actor",
+        "line 2: json",
+    ]
+
+
+def test_a_long_rejected_import_file_says_how_many_errors_are_not_listed(
+    store: str, tmp_path: Any
+) -> None:
+    path = _bad_import_file(tmp_path, 60)
+    zh = invoke("--store", store, "--lang", "zh", "import", path)
+    assert zh.exit_code == 3, zh.output
+    assert "63 行中有 64 处错误，其中 14 处未列出；没有导入任何内容。" in zh.output
+    en = invoke("--store", store, "--lang", "en", "import", path)
+    assert "64 error(s) on 63 line(s), 14 of them not listed; nothing was imported." in (en.output)
+    assert "(and" not in en.output
+
+
+def test_a_rejected_sheets_copy_is_named_in_the_clerks_language(store: str, tmp_path: Any) -> None:
+    sheet = tmp_path / "areas.csv"
+    sheet.write_text(
+        "code,name,parent_code,kind\n220000,吉林省,,province\n22010X,长春市,220000,prefecture\n",
+        encoding="utf-8",
+    )
+    zh = invoke("--store", store, "--lang", "zh", "area", "import", str(sheet))
+    assert zh.exit_code == 3, zh.output
+    assert "1 行有误，没有记录任何内容 — " in zh.output
+    assert "带“错误说明”列的表格副本：" in zh.output and "错误说明.csv" in zh.output
+    assert "the sheet with" not in zh.output and "bad row(s)" not in zh.output
+    en = invoke("--store", store, "--lang", "en", "area", "import", str(sheet))
+    assert "1 bad row(s), nothing was recorded — " in en.output
+    assert " — the sheet with a 错误说明 column: " in en.output

@@ -378,3 +378,33 @@ def test_update_suggests_a_new_tables_label_but_the_check_wants_it_confirmed(
     assert entry is not None and entry.fuzzy and entry.string == "欠办方"  # to be reviewed
     found = "\n".join(i18n_catalog.problems())
     assert "'owner' [renda plan show]" in found
+
+
+def test_an_error_message_handed_to_an_error_message_parameter_is_extracted(
+    tmp_path: Path,
+) -> None:
+    """A local helper that records an error (``fail(line, field, message)``) is read by
+    its parameter annotated ``ErrorMessage``, not by its first argument."""
+    from renda_core import i18n_extract
+
+    source = tmp_path / "application" / "frob.py"
+    source.parent.mkdir()
+    source.write_text(
+        textwrap.dedent(
+            """
+            def parse(lines):
+                def fail(line: int, fld: str, message: ErrorMessage) -> None:
+                    errors.append({"field": f"line {line}: {fld}", "message": message})
+
+                for number, raw in enumerate(lines):
+                    command = raw.command
+                    fail(number, "command", f"unknown frob command '{command}'")
+                    fail(number, "json", message="not a frob at all")
+            """
+        ),
+        encoding="utf-8",
+    )
+    found = {key for key, _where in i18n_extract.source_messages(source)}
+    assert ("error", "unknown frob command '{command}'") in found
+    assert ("error", "not a frob at all") in found
+    assert not any(text in {"command", "json"} for _, text in found), found

@@ -116,12 +116,21 @@ def _line_of(error: dict[str, Any]) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
+#: how many bad rows the one-line message names (the error lists up to MAX_REPORTED)
+SUMMARIZED = 5
+
+
 def _bad_rows(errors: list[dict[str, Any]]) -> InvalidInput:
     errors = sorted(errors, key=_line_of)
     shown = errors[:MAX_REPORTED]
-    more = f" (and {len(errors) - len(shown)} more)" if len(errors) > len(shown) else ""
-    summary = "; ".join(f"{e['field']}: {e['message']}" for e in shown[:5])
-    return InvalidInput(f"{len(errors)} bad row(s), nothing was recorded — {summary}{more}", shown)
+    count, listed = len(errors), min(len(errors), SUMMARIZED)
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in shown[:listed])
+    # whole sentences (none with an empty part), so that a catalogue translates each
+    if count > listed:
+        message = f"{count} bad row(s), nothing was recorded; the first {listed}: {summary}"
+    else:
+        message = f"{count} bad row(s), nothing was recorded — {summary}"
+    return InvalidInput(message, shown)
 
 
 class AreaCommands(RendaBase):

@@ -157,10 +157,24 @@ REASONS: tuple[str, ...] = (
     "invalid group length in group {group}: expected {expected}, found {found}",
 )
 
+#: the reasons Python's JSON parser gives (``JSONDecodeError.msg``), which a line of an
+#: import file or a calendar file that is not JSON is reported with
+JSON_REASONS: tuple[str, ...] = (
+    "Expecting value",
+    "Expecting ':' delimiter",
+    "Expecting ',' delimiter",
+    "Expecting property name enclosed in double quotes",
+    "Unterminated string starting at",
+    "Invalid control character at",
+    "Invalid \\escape",
+    "Invalid \\uXXXX escape",
+    "Extra data",
+)
+
 
 def message_ids() -> list[str]:
     """Every message id of this module (catalogued under ``msgctxt "error"``)."""
-    return [*MESSAGES.values(), *(m for _, m in SINGULAR.values()), *REASONS]
+    return [*MESSAGES.values(), *(m for _, m in SINGULAR.values()), *REASONS, *JSON_REASONS]
 
 
 def _expected(text: str) -> str:

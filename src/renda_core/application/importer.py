@@ -53,6 +53,7 @@ from renda_core.domain.ids import ids_in_turn
 from renda_core.domain.opinion import EscalationTarget
 from renda_core.domain.session import session_id
 from renda_core.domain.values import Actor
+from renda_core.i18n import ErrorMessage
 
 IMPORT_NAMESPACE = uuid.UUID("5d0c3a52-6f0e-5b8e-9a57-7e1f2b6a4c01")
 MAX_REPORTED = 50
@@ -489,7 +490,9 @@ def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]
     made: dict[tuple[str, str], Actor] = {}  # (id, role) -> the lines' Actor, made once
     specs = dict(COMMANDS.items())  # the registry, complete: plain look-ups per line
 
-    def fail(line: int, fld: str, message: str, item: Mapping[str, Any] | None = None) -> None:
+    def fail(
+        line: int, fld: str, message: ErrorMessage, item: Mapping[str, Any] | None = None
+    ) -> None:
         """One bad field of a line (``item``: pydantic's, its type and msgid kept)."""
         errors.append({**(item or {}), "field": f"line {line}: {fld}", "message": message})
 
@@ -502,8 +505,9 @@ def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]
         if envelope is None:
             try:
                 obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                fail(number, "json", f"not valid JSON ({exc.msg} at column {exc.colno})")
+            except json.JSONDecodeError as exc:  # the reason: one of field_errors.JSON_REASONS
+                reason, column = exc.msg, exc.colno
+                fail(number, "json", f"not valid JSON ({reason} at column {column})")
                 continue
             try:
                 envelope = Envelope.model_validate(obj)
@@ -512,17 +516,18 @@ def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]
                     fail(number, item["field"], item["message"], item)
                 continue
         if envelope.id in seen_at:
+            command_id, first = envelope.id, seen_at[envelope.id]
             fail(
                 number,
                 "id",
-                f"command id '{envelope.id}' appears twice (line {seen_at[envelope.id]} "
-                f"and line {number})",
+                f"command id '{command_id}' appears twice (line {first} and line {number})",
             )
             continue
         seen_at[envelope.id] = number
         spec = specs.get(envelope.command)
         if spec is None:
-            fail(number, "command", f"unknown command '{envelope.command}'")
+            command = envelope.command
+            fail(number, "command", f"unknown command '{command}'")
             continue
         missing: list[str] = []
         data = envelope.data
@@ -547,12 +552,16 @@ def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]
         if target is not None:
             ids[envelope.id] = new_text if target is new_id else str(target)
         if envelope.new_id is not None and target != envelope.new_id:
-            fail(
-                number,
-                "new_id",
-                f"{envelope.command} does not give new_id to a record it creates"
-                + (f" (the record's id is {target})" if target else ""),
-            )
+            command = envelope.command
+            if target:  # two whole sentences, so that a catalogue translates each
+                fail(
+                    number,
+                    "new_id",
+                    f"{command} does not give new_id to a record it creates (the "
+                    f"record's id is {target})",
+                )
+            else:
+                fail(number, "new_id", f"{command} does not give new_id to a record it creates")
             continue
         if creates and target is not None:
             if target in creators:
@@ -590,14 +599,32 @@ def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]
 
 def _file_errors(errors: list[dict[str, str]]) -> InvalidInput:
     shown = errors[:MAX_REPORTED]
-    more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
-    first = f"{shown[0]['field']}: {shown[0]['message']}"
-    bad_lines = len({e["field"].split(":")[0] for e in errors})
-    return InvalidInput(
-        f"{len(errors)} error(s) on {bad_lines} line(s){more}; nothing was imported. "
-        f"First: {first}",
-        shown,
-    )
+    field, reason = shown[0]["field"], shown[0]["message"]
+    count, bad_lines = len(errors), len({e["field"].split(":")[0] for e in errors})
+    unlisted = count - len(shown)
+    # whole sentences (none with an empty part), so that a catalogue translates each;
+    # given as msgid and params too: a field ("line 3: id") holds the ": " that ends it
+    if unlisted:
+        msgid = (
+            "{count} error(s) on {bad_lines} line(s), {unlisted} of them not listed; "
+            "nothing was imported. First: {field}: {reason}"
+        )
+        message = (
+            f"{count} error(s) on {bad_lines} line(s), {unlisted} of them not listed; "
+            f"nothing was imported. First: {field}: {reason}"
+        )
+    else:
+        msgid = (
+            "{count} error(s) on {bad_lines} line(s); nothing was imported. "
+            "First: {field}: {reason}"
+        )
+        message = (
+            f"{count} error(s) on {bad_lines} line(s); nothing was imported. "
+            f"First: {field}: {reason}"
+        )
+    params: dict[str, object] = {"count": count, "bad_lines": bad_lines, "unlisted": unlisted}
+    params |= {"field": field, "reason": reason}
+    return InvalidInput(message, shown, msgid=msgid, params=params)
 
 
 def batch_ceiling(app: RendaBase) -> int:
@@ -668,11 +695,13 @@ def check_actors(app: RendaBase, commands: Sequence[ParsedCommand]) -> None:
         if reason is not None:
             errors.append({"field": f"line {c.line}: actor", "message": reason})
     if errors:
-        shown = errors[:MAX_REPORTED]
-        more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
+        count, field, reason = len(errors), errors[0]["field"], errors[0]["message"]
         raise Forbidden(
-            f"{len(errors)} line(s) from actors the registry refuses{more}; nothing was "
-            f"imported. First: {shown[0]['field']}: {shown[0]['message']}"
+            f"{count} line(s) from actors the registry refuses; nothing was imported. "
+            f"First: {field}: {reason}",
+            msgid="{count} line(s) from actors the registry refuses; nothing was imported. "
+            "First: {field}: {reason}",
+            params={"count": count, "field": field, "reason": reason},
         )
 
 

@@ -66,6 +66,7 @@ def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: 
 def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
     """Beside a rejected sheet: a copy with a 错误说明 column naming each bad cell."""
     from renda_core.application import spreadsheets
+    from renda_core.cli.i18n import note_copy
     from renda_core.cli.office import error_copy_path, shown_errors
 
     if not error.errors:
@@ -85,7 +86,7 @@ def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
         target.write_bytes(copy)
     except OSError:
         return
-    error.message += f" — the sheet with a 错误说明 column: {target}"
+    note_copy(error, target)
 
 
 @area.command(name="list")

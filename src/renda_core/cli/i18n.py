@@ -14,6 +14,7 @@ they are shown, through the catalogue of the active locale (:mod:`renda_core.i18
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 import sys
@@ -566,9 +567,26 @@ def _catalogue_templates(locale: str | None, context: str, generation: int) -> t
     return tuple(sorted(templates, key=lambda t: (-len(_LITERAL.sub("", t)), t)))
 
 
+#: the head of a field that names a line of a file (``line 3: data.name``, ``line 3.code``)
+_LINE_FIELD = re.compile(r"^line (\d+)(?=$|[:.])")
+
+
+def field_label(field: str) -> str:
+    """A field error's field in the active language: its ``line N`` head (a line of an
+    import file, a row of a sheet) translated; the envelope's or the sheet's own names
+    after it stay as the file has them (``第 3 行: data.name``)."""
+    found = _LINE_FIELD.match(field)
+    if found is None or i18n.active_locale() is None:
+        return field
+    head = i18n.pgettext(i18n.ERROR_CONTEXT, "line {line}").format(line=found.group(1))
+    return head + field[found.end() :]
+
+
 def _shown_value(name: str, value: str, depth: int) -> str:
     if name == "what":
         return i18n.pgettext(NOUN_CONTEXT, value)
+    if name == "field":
+        return field_label(value)
     # an enum's value in the code's English becomes the term (by its own enumeration
     # when the command's fields name one); Chinese was typed (or is a label already)
     # and stays as it is: "recorded as 缺席" in English too
@@ -720,15 +738,36 @@ def field_message(entry: Mapping[str, Any]) -> str:
         return message
 
 
+#: where the copy of a rejected sheet went, appended to the error's message
+COPY_NOTE = " — the sheet with a 错误说明 column: {target}"
+
+
+def note_copy(error: RendaError, target: object) -> None:
+    """Append where the copy of a rejected sheet (with its 错误说明 column) was written
+    to ``error``'s message (English, as under ``--json``); :func:`error_text` shows
+    the message in the active language with the note translated after it."""
+    error.message += COPY_NOTE.format(target=target)
+    error.copy_target = str(target)  # type: ignore[attr-defined]
+
+
 def error_text(error: RendaError) -> str:
     """``error``'s message in the active language (its own message when not
     catalogued, and outside a driver)."""
     if i18n.active_locale() is None:
         return error.message
+    target = getattr(error, "copy_target", None)
+    note = COPY_NOTE.format(target=target)
+    if isinstance(target, str) and error.message.endswith(note):
+        plain = copy.copy(error)
+        plain.message = error.message.removesuffix(note)
+        del plain.copy_target  # type: ignore[attr-defined]
+        return error_text(plain) + message(COPY_NOTE, target=target)
     msgid = getattr(error, "msgid", None)
-    if msgid:
+    if msgid:  # its values shown as message() shows them: a field's line, a reason
+        params = error.params
+        values = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in params.items()}
         try:
-            return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**error.params)
+            return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**values)
         except (KeyError, IndexError, ValueError):
             return error.message
     if isinstance(error, InvalidInput) and error.errors:
@@ -787,4 +826,5 @@ def catalogued_messages() -> list[tuple[str, str]]:
         *((CLICK_TYPE_CONTEXT, t) for t in CLICK_TYPE_NAMES),
         ("", LANG_HELP),
         ("", "required"),  # click's "[required]", looked up through a variable
+        (i18n.ERROR_CONTEXT, "line {line}"),  # field_label
     ]

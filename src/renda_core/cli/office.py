@@ -14,7 +14,7 @@ from typing import IO, Any
 import click
 
 from renda_core.cli.common import InputFile, date_option, echo, emit, env, json_option, today
-from renda_core.cli.i18n import field_message
+from renda_core.cli.i18n import field_label, field_message, note_copy
 from renda_core.cli.progress import progress_bar
 from renda_core.domain.errors import InvalidInput
 
@@ -77,12 +77,12 @@ def deputy_import(
                 copy = spreadsheets.error_csv(sheet, shown_errors(error.errors))
             try:
                 target.write_bytes(copy)
-                error.message += f" — the sheet with a 错误说明 column: {target}"
+                note_copy(error, target)
             except OSError:
                 pass
             if not as_json:
                 for item in error.errors[1:]:
-                    click.echo(f"  {item['field']}: {field_message(item)}", err=True)
+                    click.echo(f"  {field_label(item['field'])}: {field_message(item)}", err=True)
         raise
     if result.exception is not None:
         raise result.exception
