@@ -114,7 +114,8 @@ def test_the_bad_inputs_reach_the_error_types_of_our_models(
         "enum",
         "bool_type",
         "dict_type",
-        "model_type",
+        # no "model_type": the one nested model of a command (a calendar's holiday span)
+        # is chosen by the entry's form, so a non-object entry is a bad day, not a bad span
         "uuid_parsing",
         "date_from_datetime_parsing",
         "date_type",

@@ -366,3 +366,44 @@ def test_a_rejected_sheets_copy_is_named_in_the_clerks_language(store: str, tmp_
     en = invoke("--store", store, "--lang", "en", "area", "import", str(sheet))
     assert "1 bad row(s), nothing was recorded — " in en.output
     assert " — the sheet with a 错误说明 column: " in en.output
+
+
+def test_a_file_that_is_not_json_names_the_parsers_reason_in_chinese(
+    store: str, tmp_path: Any
+) -> None:
+    calendar = tmp_path / "cal.json"
+    calendar.write_text('{"year": 2031,\n  bad}', encoding="utf-8")
+    zh = invoke("--store", store, "--lang", "zh", "calendar", "add", str(calendar))
+    assert zh.exit_code == 3, zh.output
+    assert "cal.json：不是 JSON（第 2 行第 3 列：此处应为用双引号括起的属性名）" in zh.output
+    en = invoke("--store", store, "--lang", "en", "calendar", "add", str(calendar))
+    assert "not JSON (Expecting property name enclosed in double quotes at line 2, column 3)" in (
+        en.output
+    )
+    batch = tmp_path / "assign.jsonl"
+    batch.write_text('{"suggestion": "1", "lead_unit": "省交通运输厅"}\n{oops\n', encoding="utf-8")
+    zh = invoke(
+        "--store", store, "--lang", "zh", "suggestion", "assign-batch", "--file", str(batch)
+    )
+    assert zh.exit_code == 3, zh.output
+    assert "第 2 行: 不是 JSON（此处应为用双引号括起的属性名）" in zh.output
+    en = invoke(
+        "--store", store, "--lang", "en", "suggestion", "assign-batch", "--file", str(batch)
+    )
+    assert "line 2: not JSON (Expecting property name enclosed in double quotes)" in en.output
+
+
+def test_a_bad_holiday_entry_names_its_own_field(store: str, tmp_path: Any) -> None:
+    """Each entry of ``holidays`` is a span or a day: an error names the entry's field,
+    not pydantic's trial of each member of a union."""
+    calendar = tmp_path / "cal.json"
+    holidays = ["2031-13-01", {"from": "2031-01-02"}, {"name": "元旦", "date": "2031-1-1"}]
+    calendar.write_text(json.dumps({"year": 2031, "source": "x", "holidays": holidays}))
+    en = invoke("--store", store, "--lang", "en", "calendar", "add", str(calendar))
+    assert en.exit_code == 3, en.output
+    assert "holidays.0.day: Input should be a valid date" in en.output
+    assert "holidays.1.span: Value error, give either date, or from and to" in en.output
+    assert "holidays.2.span.date: Input should be a valid date" in en.output
+    assert "function-after" not in en.output and "HolidaySpan" not in en.output
+    zh = invoke("--store", store, "--lang", "zh", "calendar", "add", str(calendar))
+    assert "holidays.1.span: 取值错误，请给出 date，或者 from 和 to" in zh.output

@@ -14,13 +14,13 @@ import functools
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Recording
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from renda_core.application.base import RendaBase
 from renda_core.application.commands import BusinessDate, Command, PlannedDate, Text, command
@@ -61,12 +61,26 @@ class HolidaySpan(Command):
         return [self.from_ + timedelta(days=n) for n in range((self.to - self.from_).days + 1)]
 
 
+def _holiday_form(value: Any) -> str:
+    """An entry of ``holidays`` is a span (an object) or one day (a date)."""
+    return "span" if isinstance(value, Mapping | HolidaySpan) else "day"
+
+
+#: an entry of ``holidays``: told apart by its form, so that an error names the entry's
+#: own field (``holidays.0.span.date``, ``holidays.1.day``) rather than pydantic's trial
+#: of each member of a union (``holidays.0.function-after[_one_form(), HolidaySpan]``)
+HolidayEntry = Annotated[
+    Annotated[HolidaySpan, Tag("span")] | Annotated[PlannedDate, Tag("day")],
+    Discriminator(_holiday_form),
+]
+
+
 class AddCalendarYear(Command):
     """Add (or, with ``replace``, revise) a year's holiday arrangement (节假日安排)."""
 
     year: int = Field(ge=1949, le=2200)
     source: Text = Field(description="the State Council notice, e.g. 国办发明电〔2026〕x号")
-    holidays: list[HolidaySpan | PlannedDate] = Field(min_length=1)
+    holidays: list[HolidayEntry] = Field(min_length=1)
     workdays: list[PlannedDate] = Field(default_factory=list, description="make-up working days")
     date: BusinessDate
     replace: bool = False

@@ -28,6 +28,7 @@ from renda_core.cli.common import (
 )
 from renda_core.domain.errors import InvalidInput, NotFound, RuleViolated
 from renda_core.domain.suggestion import Status
+from renda_core.i18n import ErrorMessage
 from renda_core.projections.reports import fresh_context
 
 COLUMNS = ("suggestion", "lead_unit", "co_units", "complex")
@@ -36,8 +37,14 @@ FALSE = {"", "0", "false", "no", "n", "否"}
 UNIT_SEPARATORS = re.compile(r"[;；、|]")
 
 
-def _bad(where: str, message: str) -> InvalidInput:
-    return InvalidInput(f"{where}: {message}", [{"field": where, "message": message}])
+def _bad(where: str, message: ErrorMessage) -> InvalidInput:
+    """A bad line or row: its label and the reason, each shown in the active language."""
+    return InvalidInput(
+        f"{where}: {message}",
+        [{"field": where, "message": message}],
+        msgid="{field}: {reason}",
+        params={"field": where, "reason": message},
+    )
 
 
 def _flag(value: Any, where: str) -> bool:
@@ -81,12 +88,14 @@ def _json_lines(text: str) -> list[dict[str, Any]]:
         try:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise _bad(where, f"not JSON ({exc.msg})") from None
+            reason = exc.msg  # one of field_errors.JSON_REASONS
+            raise _bad(where, f"not JSON ({reason})") from None
         if not isinstance(item, dict):
             raise _bad(where, "each line is a JSON object")
         unknown = sorted(set(item) - set(COLUMNS))
         if unknown:
-            raise _bad(where, f"unknown field(s) {', '.join(unknown)}; use {', '.join(COLUMNS)}")
+            fields, columns = ", ".join(unknown), ", ".join(COLUMNS)
+            raise _bad(where, f"unknown field(s) {fields}; use {columns}")
         rows.append(_row(item, where))
     return rows
 

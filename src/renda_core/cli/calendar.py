@@ -57,10 +57,12 @@ def calendar_add(ctx: click.Context, /, file: Any, replace: bool, on: str | None
     check_json_depth(text, source)
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except json.JSONDecodeError as exc:  # the reason: one of field_errors.JSON_REASONS
+        reason, line, column = exc.msg, exc.lineno, exc.colno
         raise InvalidInput(
-            f"{source}: not JSON ({exc}); expected a file like {EXAMPLE_ONE_LINE}",
-            [{"field": "file", "message": str(exc)}],
+            f"{source}: not JSON ({reason} at line {line}, column {column}); expected a "
+            f"file like {EXAMPLE_ONE_LINE}",
+            [{"field": "file", "message": f"{reason} at line {line}, column {column}"}],
         ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
