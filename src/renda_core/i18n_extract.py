@@ -28,7 +28,7 @@ import importlib.util
 import pkgutil
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from renda_core.domain.errors import ERROR_KINDS
@@ -37,6 +37,8 @@ from renda_core.i18n import term_context
 ERROR = "error"
 OUTPUT = "output"
 TERM = "term"
+#: what a refusal says could not be done (``cannot {what}: …``), :data:`PHRASE_ANNOTATION`
+PHRASE = "phrase"
 
 #: packages whose source is read (those installed)
 PACKAGES = ("renda_core", "renda_adapters", "renda_jilin")
@@ -131,6 +133,8 @@ def _called(node: ast.Call) -> str:
 TEMPLATE_ANNOTATION = "MessageTemplate"
 #: the annotation of a parameter that takes an error message (renda_core.i18n)
 ERROR_ANNOTATION = "ErrorMessage"
+#: the annotation of a guard's parameter naming what it refuses (renda_core.domain.errors)
+PHRASE_ANNOTATION = "RefusalPhrase"
 
 
 def _template_params(
@@ -313,10 +317,49 @@ def own_context_terms() -> Iterator[tuple[str, str, str]]:
             yield str(key), label, f"{module_name.rsplit('.', 1)[-1]}.{name}"
 
 
+def _phrase_params(trees: Mapping[Path, ast.AST]) -> dict[str, set[tuple[int, str]]]:
+    """Every function of the packages with a parameter annotated
+    :data:`PHRASE_ANNOTATION`: name → (position as called, parameter name); a
+    method's position is counted without ``self``/``cls`` (it is called as
+    ``deputy.check_may_exercise_duties("join a group", on)``)."""
+    found: dict[str, set[tuple[int, str]]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            params = [*node.args.posonlyargs, *node.args.args]
+            bound = bool(params) and params[0].arg in {"self", "cls"}
+            for index, arg in enumerate(params):
+                if arg.annotation is not None and _name(arg.annotation) == PHRASE_ANNOTATION:
+                    found.setdefault(node.name, set()).add((index - bound, arg.arg))
+    return found
+
+
+def phrase_messages(paths: list[Path]) -> Iterator[tuple[tuple[str, str], str]]:
+    """((``phrase``, text), where) of the literals passed to a guard's parameter
+    annotated :data:`PHRASE_ANNOTATION` anywhere in ``paths`` (the CLI shows ``what``
+    in a refusal by this catalogue: ``cannot {what}: …``)."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
+    guards = _phrase_params(trees)
+    for path, tree in trees.items():
+        own = _phrase_params({path: tree})  # a module's own guard before another's
+        for node in ast.walk(tree):
+            called = _called(node) if isinstance(node, ast.Call) else ""
+            where = own.get(called) or guards.get(called)
+            if not where or not isinstance(node, ast.Call):
+                continue
+            for position, name in sorted(where):
+                arg = _template_arg(node, position, name)
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                    yield (PHRASE, arg.value), f"{path.parent.name}/{path.name}:{node.lineno}"
+
+
 def messages() -> Iterator[tuple[tuple[str, str], str]]:
     """Every message id read from the source, with where it is."""
-    for path in package_files():
+    paths = list(package_files())
+    for path in paths:
         yield from source_messages(path)
+    yield from phrase_messages(paths)
     for value, label, enum in terms():
         name = enum if enum.endswith("LABELS") else enum.rpartition(".")[2]
         yield (TERM, value), f"enum {name}"

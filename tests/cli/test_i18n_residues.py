@@ -407,3 +407,66 @@ def test_a_bad_holiday_entry_names_its_own_field(store: str, tmp_path: Any) -> N
     assert "function-after" not in en.output and "HolidaySpan" not in en.output
     zh = invoke("--store", store, "--lang", "zh", "calendar", "add", str(calendar))
     assert "holidays.1.span: 取值错误，请给出 date，或者 from 和 to" in zh.output
+
+
+def test_what_a_guard_refuses_is_a_catalogued_phrase(store: str) -> None:
+    """``cannot {what}: …`` and ``date … is before {what}`` show the phrase in Chinese
+    (msgctxt ``phrase``), not the code's English inside a Chinese sentence."""
+    editor = ["--store", store, "--role", "editor"]
+    opened = invoke(
+        *editor, "bulletin", "open", "--year", "2026", "--number", "1", "--title", "测试"
+    )
+    assert opened.exit_code == 0, opened.output
+    issue = opened.output.strip()
+    item = ["--kind", "text", "--title", "稿", "--summary", "摘要"]
+    early = invoke(
+        *editor, "--lang", "zh", "bulletin", "include", issue, *item, "--date", "2000-01-01"
+    )
+    assert early.exit_code != 0
+    assert "日期 2000-01-01 早于本期开刊之日（" in early.output, early.output
+    assert invoke(*editor, "bulletin", "include", issue, *item).exit_code == 0
+    assert invoke(*editor, "bulletin", "publish", issue, "--to", "省委").exit_code == 0
+    zh = invoke(*editor, "--lang", "zh", "bulletin", "include", issue, *item)
+    assert "错误：不能编入稿件：本期已于 " in zh.output, zh.output
+    assert "include an item" not in zh.output
+    en = invoke(*editor, "--lang", "en", "bulletin", "include", issue, *item)
+    assert "cannot include an item: the issue was published on " in en.output
+
+
+def test_the_phrases_passed_to_a_guard_are_extracted(tmp_path: Any) -> None:
+    """A literal passed to a parameter annotated ``RefusalPhrase`` is catalogued under
+    ``phrase``: in the guard's own module by its own signature, elsewhere by any
+    guard's of that name (a method's position counted without ``self``)."""
+    import textwrap
+
+    from renda_core import i18n_extract
+
+    domain = tmp_path / "domain" / "frob.py"
+    domain.parent.mkdir()
+    domain.write_text(
+        textwrap.dedent(
+            """
+            class Frob:
+                def _check_open(self, what: RefusalPhrase) -> None: ...
+                @staticmethod
+                def _check_on(on, earliest, what: RefusalPhrase) -> None: ...
+                def polish(self, on):
+                    self._check_open("polish the frob")
+                    self._check_on(on, self.made_on, what="the frob was made")
+            """
+        ),
+        encoding="utf-8",
+    )
+    app = tmp_path / "application" / "frobs.py"
+    app.parent.mkdir()
+    app.write_text(
+        'def polish(frob, on):\n    frob._check_open("wax the frob")\n'
+        '    frob.other("no phrase")\n',
+        encoding="utf-8",
+    )
+    found = {key for key, _ in i18n_extract.phrase_messages([domain, app])}
+    assert found == {
+        ("phrase", "polish the frob"),
+        ("phrase", "the frob was made"),
+        ("phrase", "wax the frob"),
+    }

@@ -42,6 +42,7 @@ from renda_core.domain.errors import (
     ConcurrentModification,
     InvalidInput,
     NotFound,
+    RefusalPhrase,
     RendaError,
     RuleViolated,
 )
@@ -451,7 +452,9 @@ class RendaBase(Application[UUID]):
         self._save(aggregate)
         return result
 
-    def _check_duties(self, deputy_ids: Sequence[UUID | str], what: str, on: date) -> None:
+    def _check_duties(
+        self, deputy_ids: Sequence[UUID | str], what: RefusalPhrase, on: date
+    ) -> None:
         """Refuse if any of the deputies named has the duties suspended on ``on``
         (暂停执行代表职务); an unknown id is left to the command's own checks."""
         from renda_core.domain.deputy import Deputy  # a report's reader loads no aggregate

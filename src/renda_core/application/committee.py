@@ -40,7 +40,7 @@ from renda_core.domain.committee import (
     Position,
 )
 from renda_core.domain.deputy import Deputy
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.values import Actor
 
 STAFF = {"staff"}
@@ -254,7 +254,7 @@ class CommitteeCommands(RendaBase):
 
     # -- helpers ----------------------------------------------------------------
 
-    def _serving(self, member_id: UUID, on: Any, what: str) -> CommitteeMember:
+    def _serving(self, member_id: UUID, on: Any, what: RefusalPhrase) -> CommitteeMember:
         member = self._load(CommitteeMember, member_id, "member")
         member.check_serving(on, what)
         return member

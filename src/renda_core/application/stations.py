@@ -20,7 +20,7 @@ from renda_core.application.commands import (
 from renda_core.application.permissions import role_kind, role_subject
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.division import Division
-from renda_core.domain.errors import Forbidden, NotFound, RuleViolated
+from renda_core.domain.errors import Forbidden, NotFound, RefusalPhrase, RuleViolated
 from renda_core.domain.station import ActivityKind, CoLocation, Station, StationKind
 from renda_core.domain.values import Actor, Level
 
@@ -78,7 +78,7 @@ class CloseStation(Command):
     date: BusinessDate
 
 
-def check_acting_deputy(actor: Actor, deputies: list[UUID], what: str) -> None:
+def check_acting_deputy(actor: Actor, deputies: list[UUID], what: RefusalPhrase) -> None:
     """A deputy may record only what they took part in themselves."""
     if role_kind(actor.role) != "deputy":
         return

@@ -28,7 +28,7 @@ from renda_core.application.commands import (
 )
 from renda_core.application.permissions import role_kind, role_subject
 from renda_core.domain.deputy import Deputy
-from renda_core.domain.errors import Forbidden, InvalidInput, RuleViolated
+from renda_core.domain.errors import Forbidden, InvalidInput, RefusalPhrase, RuleViolated
 from renda_core.domain.suggestion import (
     Channel,
     ExclusionReason,
@@ -693,7 +693,9 @@ class SuggestionCommands(CalendarCommands):
 
     # -- helpers --------------------------------------------------------------------
 
-    def _active_deputy(self, deputy_id: UUID | str, what: str, on: date | None = None) -> Deputy:
+    def _active_deputy(
+        self, deputy_id: UUID | str, what: RefusalPhrase, on: date | None = None
+    ) -> Deputy:
         """The deputy, whose mandate holds and (given ``on``) whose duties are not
         suspended on that day."""
         deputy = self._load(Deputy, deputy_id, "deputy")

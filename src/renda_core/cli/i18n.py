@@ -77,6 +77,9 @@ NOUNS: tuple[str, ...] = (
     "record",
 )
 NOUN_CONTEXT = "noun"
+#: msgctxt of what a guard refuses (``cannot {what}: …``), collected from the literals
+#: passed to a parameter annotated ``RefusalPhrase`` (renda_core.i18n_extract)
+PHRASE_CONTEXT = "phrase"
 #: msgctxt of lines that commands print, and of terms (enum values and labels)
 OUTPUT_CONTEXT = "output"
 TERM_CONTEXT = "term"
@@ -583,8 +586,9 @@ def field_label(field: str) -> str:
 
 
 def _shown_value(name: str, value: str, depth: int) -> str:
-    if name == "what":
-        return i18n.pgettext(NOUN_CONTEXT, value)
+    if name == "what":  # what a guard refuses (a catalogued phrase), else a noun
+        phrase = i18n.pgettext(PHRASE_CONTEXT, value)
+        return phrase if phrase != value else i18n.pgettext(NOUN_CONTEXT, value)
     if name == "field":
         return field_label(value)
     # an enum's value in the code's English becomes the term (by its own enumeration

@@ -25,7 +25,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.values import Actor, Labelled
 
 MAX_ATTENDEES = 100_000
@@ -123,7 +123,7 @@ class ConstituentReport(Aggregate):
             raise RuleViolated(f"date {on} is before the report ({self.on})")
         self._cancelled(reason=reason, on=on, actor=actor)
 
-    def _check_not_cancelled(self, what: str) -> None:
+    def _check_not_cancelled(self, what: RefusalPhrase) -> None:
         if self.status == ReportStatus.CANCELLED:
             raise RuleViolated(f"cannot {what}: the report was cancelled on {self.cancelled_on}")
 

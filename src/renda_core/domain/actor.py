@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import NotFound, RuleViolated
+from renda_core.domain.errors import NotFound, RefusalPhrase, RuleViolated
 from renda_core.domain.values import Actor
 
 STAFF_ROLE = "staff"
@@ -101,7 +101,7 @@ class ActorRegistry(Aggregate):
             self._check_not_last_staff(actor_id)
         self._revoked(actor_id=actor_id, on=on, actor=actor)
 
-    def _check_active(self, actor_id: str, what: str) -> None:
+    def _check_active(self, actor_id: str, what: RefusalPhrase) -> None:
         if actor_id not in self.actors:
             raise NotFound(f"no registered actor {actor_id}")
         if self.is_revoked(actor_id):

@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.suggestion import plain
 from renda_core.domain.values import Actor, Labelled
 
@@ -173,16 +173,16 @@ class Bulletin(Aggregate):
 
     # -- guards -----------------------------------------------------------------
 
-    def _check_editing(self, what: str) -> None:
+    def _check_editing(self, what: RefusalPhrase) -> None:
         if self.status is not BulletinStatus.EDITING:
             raise RuleViolated(f"cannot {what}: the issue was published on {self.published_on}")
 
-    def _check_published(self, what: str) -> None:
+    def _check_published(self, what: RefusalPhrase) -> None:
         if self.status is not BulletinStatus.PUBLISHED:
             raise RuleViolated(f"cannot {what}: the issue is not published yet")
 
     @staticmethod
-    def _check_on(on: date, earliest: date, what: str) -> None:
+    def _check_on(on: date, earliest: date, what: RefusalPhrase) -> None:
         if on < earliest:
             raise RuleViolated(f"date {on} is before {what} ({earliest})")
 

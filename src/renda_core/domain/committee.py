@@ -22,7 +22,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, ContactForm, Labelled, Level
 
@@ -99,7 +99,7 @@ class CommitteeMember(Aggregate):
         self.check_serving(on, "leave office")
         self._left(on=on, actor=actor)
 
-    def check_serving(self, on: date, what: str) -> None:
+    def check_serving(self, on: date, what: RefusalPhrase) -> None:
         if self.left_on is not None:
             raise RuleViolated(f"cannot {what}: {self.name} left office on {self.left_on}")
         if on < self.since:

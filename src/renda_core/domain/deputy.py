@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.mandate import (
     REASON_GROUND,
@@ -376,7 +376,7 @@ class Deputy(Aggregate):
                 return entry
         return None
 
-    def check_may_exercise_duties(self, what: str, on: date) -> None:
+    def check_may_exercise_duties(self, what: RefusalPhrase, on: date) -> None:
         """Refuse an act in which the deputy exercises the duties while they are
         suspended on ``on`` (Deputies Law, 暂停执行代表职务): a :class:`RuleViolated`
         naming the suspension. Staff's records about the deputy are not such acts."""
@@ -399,7 +399,7 @@ class Deputy(Aggregate):
         """The liaison members now, with the day each began."""
         return {x["member"]: x["since"] for x in self.liaisons if x["until"] is None}
 
-    def _open_member(self, member: str | None, what: str) -> str:
+    def _open_member(self, member: str | None, what: RefusalPhrase) -> str:
         current = self.open_liaisons
         if member is None:
             if not current and what == "end":
@@ -417,12 +417,12 @@ class Deputy(Aggregate):
             raise RuleViolated(f"{member} is not a liaison of this deputy")
         return member
 
-    def _check_active(self, what: str) -> None:
+    def _check_active(self, what: RefusalPhrase) -> None:
         if not self.is_active:
             raise RuleViolated(f"cannot {what}: the deputy's mandate ended on {self.terminated_on}")
 
     @staticmethod
-    def _check_not_before(on: date, earliest: date, what: str) -> None:
+    def _check_not_before(on: date, earliest: date, what: RefusalPhrase) -> None:
         if on < earliest:
             raise RuleViolated(f"date {on} is before {what} ({earliest})")
 

@@ -7,7 +7,13 @@ that escapes is a bug and should stay a traceback.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
+
+#: What a guard refuses, as a phrase (``"publish"``, ``"record an instruction"``) put
+#: into its message (``cannot {what}: the issue is not published yet``): the catalogue
+#: tool collects the literals passed to a parameter annotated so (msgctxt ``phrase``),
+#: and a driver shows the phrase in its language (``docs/i18n.md``).
+RefusalPhrase: TypeAlias = str
 
 #: keys of a field error that are for the drivers' translation, not for programs
 _DRIVER_KEYS = frozenset({"msgid", "params"})

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled, Level, check_area_code
 
@@ -168,7 +168,7 @@ class DeputyGroup(Aggregate):
     def is_active(self) -> bool:
         return self.status == ACTIVE
 
-    def _check_active(self, what: str) -> None:
+    def _check_active(self, what: RefusalPhrase) -> None:
         if not self.is_active:
             raise RuleViolated(f"cannot {what}: group {self.name} dissolved on {self.dissolved_on}")
 
@@ -179,7 +179,7 @@ class DeputyGroup(Aggregate):
         return since
 
     @staticmethod
-    def _check_not_before(on: date, earliest: date, what: str) -> None:
+    def _check_not_before(on: date, earliest: date, what: RefusalPhrase) -> None:
         if on < earliest:
             raise RuleViolated(f"date {on} is before {what} ({earliest})")
 

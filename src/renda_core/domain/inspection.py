@@ -21,7 +21,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled, Level
 
@@ -151,13 +151,13 @@ class Inspection(Aggregate):
             body=body, text=text, on_time=on <= entry["due"], on=on, actor=actor
         )
 
-    def _check_status(self, allowed: set[InspectionStatus], what: str) -> None:
+    def _check_status(self, allowed: set[InspectionStatus], what: RefusalPhrase) -> None:
         if self.status not in allowed:
             label = InspectionStatus.of(self.status).label
             raise RuleViolated(f"cannot {what} an inspection that is {label} ({self.status})")
 
     @staticmethod
-    def _check_on(on: date, since: date, what: str) -> None:
+    def _check_on(on: date, since: date, what: RefusalPhrase) -> None:
         if on < since:
             raise RuleViolated(f"date {on} is before {what} ({since})")
 

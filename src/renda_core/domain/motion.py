@@ -27,7 +27,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled, Level, check_area_code
 
@@ -233,13 +233,13 @@ class Motion(Aggregate):
         self._check_on(on, self.decided_on, "the presidium's decision")
         self._voted(passed=passed, on=on, actor=actor)
 
-    def _check_status(self, allowed: set[MotionStatus], what: str) -> None:
+    def _check_status(self, allowed: set[MotionStatus], what: RefusalPhrase) -> None:
         if self.status not in allowed:
             label = MotionStatus.of(self.status).label
             raise RuleViolated(f"cannot {what} a motion that is {label} ({self.status})")
 
     @staticmethod
-    def _check_on(on: date, since: date, what: str) -> None:
+    def _check_on(on: date, since: date, what: RefusalPhrase) -> None:
         if on < since:
             raise RuleViolated(f"date {on} is before {what} ({since})")
 

@@ -26,7 +26,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled
 
@@ -286,7 +286,7 @@ class Opinion(Aggregate):
 
     # -- guards -----------------------------------------------------------------
 
-    def _check_status(self, what: str, *allowed: str) -> None:
+    def _check_status(self, what: RefusalPhrase, *allowed: str) -> None:
         if self.status not in allowed:
             raise RuleViolated(
                 f"cannot {what}: the opinion is {self.status} ({STATUS_LABELS[self.status]}), "

@@ -20,7 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Level
 
@@ -97,7 +97,7 @@ class WorkPlan(Aggregate):
             raise RuleViolated(f"{self.title} has no task {number}")
         return self.tasks[number - 1]
 
-    def _open_task(self, number: int, on: date, what: str) -> dict[str, Any]:
+    def _open_task(self, number: int, on: date, what: RefusalPhrase) -> dict[str, Any]:
         task = self.task(number)
         if task["completed_on"] is not None:
             raise RuleViolated(f"cannot {what} task {number}: completed on {task['completed_on']}")
@@ -105,7 +105,7 @@ class WorkPlan(Aggregate):
         return task
 
     @staticmethod
-    def _check_not_before(on: date, earliest: date, what: str) -> None:
+    def _check_not_before(on: date, earliest: date, what: RefusalPhrase) -> None:
         if on < earliest:
             raise RuleViolated(f"date {on} is before {what} ({earliest})")
 
@@ -228,7 +228,7 @@ class Campaign(Aggregate):
         self._check_running(on, "conclude")
         self._concluded(on=on, actor=actor)
 
-    def _check_running(self, on: date, what: str) -> None:
+    def _check_running(self, on: date, what: RefusalPhrase) -> None:
         if self.concluded_on is not None:
             raise RuleViolated(f"cannot {what}: {self.title} concluded on {self.concluded_on}")
         if on < self.launched_on:

@@ -30,7 +30,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.values import Actor, Labelled, Level
 
 DIGITS = "零一二三四五六七八九"
@@ -200,7 +200,7 @@ class CongressSession(Aggregate):
         found: dict[str, str] = self.__dict__.get("attendance", {})
         return found
 
-    def _check_open(self, what: str) -> None:
+    def _check_open(self, what: RefusalPhrase) -> None:
         if self.status != SessionStatus.OPEN:
             raise RuleViolated(f"cannot {what}: {self.title} closed on {self.closed_on}")
 

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, Labelled, Level, check_area_code
 
@@ -169,12 +169,12 @@ class Station(Aggregate):
             for m in self.memberships
         )
 
-    def check_open_on(self, on: date, what: str) -> None:
+    def check_open_on(self, on: date, what: RefusalPhrase) -> None:
         """For other aggregates: the station is open and existed on ``on``."""
         self._check_open(what)
         self._check_not_before(on, self.established_on, "the station was established")
 
-    def _check_open(self, what: str) -> None:
+    def _check_open(self, what: RefusalPhrase) -> None:
         if not self.is_open:
             raise RuleViolated(f"cannot {what}: station {self.name} closed on {self.closed_on}")
 
@@ -185,7 +185,7 @@ class Station(Aggregate):
         return since
 
     @staticmethod
-    def _check_not_before(on: date, earliest: date, what: str) -> None:
+    def _check_not_before(on: date, earliest: date, what: RefusalPhrase) -> None:
         if on < earliest:
             raise RuleViolated(f"date {on} is before {what} ({earliest})")
 

@@ -24,7 +24,7 @@ from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
 from renda_core.domain.deadlines import Clock, PendingDue, Period
-from renda_core.domain.errors import RuleViolated
+from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
 from renda_core.domain.values import Actor, ContactForm, Labelled
 
@@ -503,7 +503,9 @@ class Suggestion(Aggregate):
             actor=actor,
         )
 
-    def _check_extension(self, until: date, reason: str, on: date, clock: Clock, what: str) -> None:
+    def _check_extension(
+        self, until: date, reason: str, on: date, clock: Clock, what: RefusalPhrase
+    ) -> None:
         """Before the due date, past it, within the policy's total cap (Art. 51)."""
         if not reason.strip():
             raise RuleViolated("an extension needs a reason")
@@ -842,7 +844,7 @@ class Suggestion(Aggregate):
 
     # -- guards -----------------------------------------------------------------
 
-    def _check_status(self, allowed: Iterable[Status], what: str) -> None:
+    def _check_status(self, allowed: Iterable[Status], what: RefusalPhrase) -> None:
         if self.status not in set(allowed):
             raise RuleViolated(
                 f"cannot {what}: the suggestion is {self.status.label} ({self.status})"
