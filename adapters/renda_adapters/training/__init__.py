@@ -157,10 +157,8 @@ def _sync_deputy(view: ViewUnit, doc: dict[str, Any]) -> None:
     registered = iso(doc["registered_on"])
     terminated = iso(doc["terminated_on"])
     assert registered is not None
-    new: dict[FigureKey, int] = dict(
-        steps("active", year_runs([(registered, terminated)], at_year_end=True), **where)
-    )
     active_years = year_runs([(registered, terminated)], at_year_end=True)
+    new: dict[FigureKey, int] = steps("active", active_years, **where)  # a dict of its own
 
     def active_at_end(year: int) -> bool:
         return any(first <= year and (last is None or year <= last) for first, last in active_years)

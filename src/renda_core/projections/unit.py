@@ -386,16 +386,18 @@ class ViewUnit:
             targets = targets_of(ident)
             if not targets:
                 continue
-            before = base[ident]
-            for i in range(0, len(changes), 2):
-                position, value = changes[i], changes[i + 1]
-                delta, before = value - before, value
-                for target in targets:
-                    per = deltas.get(target)
-                    if per is None:
-                        deltas[target] = {position: delta}
-                    else:
-                        per[position] = per.get(position, 0) + delta
+            # the counter's changes as (position, delta), then added to each target's
+            # (its per-position sums looked up once per target, not once per change)
+            values = changes[1::2]
+            befores = [base[ident], *values[:-1]]
+            steps = list(zip(changes[0::2], map(int.__sub__, values, befores), strict=True))
+            for target in targets:
+                per = deltas.get(target)
+                if per is None:
+                    per = deltas[target] = {}
+                get = per.get
+                for position, delta in steps:
+                    per[position] = get(position, 0) + delta
         if not deltas:
             return
         clash = [t for t in deltas if t in history]
