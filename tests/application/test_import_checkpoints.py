@@ -48,9 +48,23 @@ def test_an_import_commits_with_fewer_checkpoints_and_puts_the_setting_back(
 ) -> None:
     with Renda(str(tmp_path / "renda.sqlite"), require_registered_actors=False) as app:
         seen = _committed_with(app, monkeypatch)
+        checkpoints: list[None] = []
+        checkpoint = SQLiteRendaRecorder.checkpoint_wal
+
+        def counted(self: SQLiteRendaRecorder) -> None:
+            checkpoints.append(None)
+            checkpoint(self)
+
+        monkeypatch.setattr(SQLiteRendaRecorder, "checkpoint_wal", counted)
         result = apply_commands(app, parse_lines(_lines(10)), batch_size=5)
         assert result.error is None and result.applied == 12
         assert seen == [BULK_AUTOCHECKPOINT] * 3  # every batch of the import
+        assert len(checkpoints) == 1  # what the batches left in the WAL, at the end
+        with app.recorder.datastore.get_connection(commit=True) as conn:  # type: ignore[attr-defined]
+            busy, frames, done = conn._sqlite_conn.execute(
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            ).fetchone()
+        assert busy == 0 and frames == done  # nothing left to copy
         assert set(_settings(app)) == {DEFAULT}
         assert app.recorder.write_autocheckpoint == 0  # type: ignore[attr-defined]
 
