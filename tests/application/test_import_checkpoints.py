@@ -118,3 +118,23 @@ def test_the_setting_is_put_back_when_the_import_is_refused(tmp_path: Path) -> N
         assert result.error is not None and result.applied == 2
         assert app.recorder.write_autocheckpoint == 0  # type: ignore[attr-defined]
         assert set(_settings(app)) == {DEFAULT}
+
+
+def test_no_checkpoint_after_an_import_that_wrote_nothing_and_a_failed_one_is_harmless(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run that skips every line writes nothing and checkpoints nothing; a final
+    checkpoint that fails leaves the import's result as it was."""
+    calls: list[None] = []
+
+    def failing(self: SQLiteRendaRecorder) -> None:
+        calls.append(None)
+        raise sqlite3.OperationalError("attempt to write a readonly database (injected)")
+
+    with Renda(str(tmp_path / "renda.sqlite"), require_registered_actors=False) as app:
+        monkeypatch.setattr(SQLiteRendaRecorder, "checkpoint_wal", failing)
+        result = apply_commands(app, parse_lines(_lines(3)), batch_size=2)
+        assert result.error is None and result.applied == 5 and len(calls) == 1
+        again = apply_commands(app, parse_lines(_lines(3)), batch_size=2)
+        assert again.skipped == 5 and len(calls) == 1
+        assert app.recorder.deferred_writes == 0  # type: ignore[attr-defined]

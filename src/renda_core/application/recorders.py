@@ -34,7 +34,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -246,6 +246,8 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
         #: the ``wal_autocheckpoint`` of this recorder's writes, while
         #: :meth:`checkpoints_deferred` is in force (0: the connection's own)
         self.write_autocheckpoint = 0
+        #: writes committed under :meth:`checkpoints_deferred`
+        self.deferred_writes = 0
         self.create_table_statements.append(
             "CREATE TABLE IF NOT EXISTS applied_fingerprints "
             "(command_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID"
@@ -322,15 +324,23 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
         at ``pages`` (fewer, larger checkpoints); each write's connection gets its
         own setting back after its commit, also when the write fails.
 
-        A block that ends without an error checkpoints what its writes left in the WAL
-        (``PASSIVE``: it waits for no reader), so the next write, a user's command at
-        the default setting, does not pay for up to ``pages`` pages of the import's."""
+        A block that ends without an error, after writes of its own, checkpoints what
+        they left in the WAL (``PASSIVE``: it waits for no reader), so the next write, a
+        user's command at the default setting, does not pay for up to ``pages`` pages
+        of the import's. That checkpoint is an optimisation: if it fails (a store
+        that became read-only, a full disk), the next commit or the close does it, and
+        the block's own outcome stands.
+        """
         before, self.write_autocheckpoint = self.write_autocheckpoint, int(pages)
+        writes, self.deferred_writes = self.deferred_writes, 0
         try:
             yield
         finally:
             self.write_autocheckpoint = before
-        self.checkpoint_wal()
+            writes, self.deferred_writes = self.deferred_writes, writes
+        if writes:
+            with suppress(sqlite3.Error, PersistenceError):
+                self.checkpoint_wal()
 
     def checkpoint_wal(self) -> None:
         """``PRAGMA wal_checkpoint(PASSIVE)`` on a writer's connection."""
@@ -351,7 +361,9 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
             raw.execute(f"PRAGMA wal_autocheckpoint={pages}")
             try:
                 with conn.transaction(commit=True) as c:
-                    return self._insert_events(c, stored_events, **kwargs)
+                    ids = self._insert_events(c, stored_events, **kwargs)
+                self.deferred_writes += 1
+                return ids
             finally:
                 raw.execute(f"PRAGMA wal_autocheckpoint={int(own)}")
 
