@@ -436,6 +436,18 @@ class RendaBase(Application[UUID]):
         with store_errors("cannot read the store"):
             return self._renda_recorder().existing_originators(list(aggregate_ids))
 
+    @contextmanager
+    def checkpoints_deferred(self) -> Iterator[None]:
+        """A bulk write's block (``renda import``): on SQLite its writes checkpoint the
+        WAL less often (:meth:`SQLiteRendaRecorder.checkpoints_deferred`); on
+        PostgreSQL nothing changes."""
+        recorder = self.recorder
+        if isinstance(recorder, SQLiteRendaRecorder):
+            with recorder.checkpoints_deferred():
+                yield
+        else:
+            yield
+
     def _renda_recorder(self) -> SQLiteRendaRecorder | PostgresRendaRecorder:
         recorder = self.recorder
         if isinstance(recorder, SQLiteRendaRecorder):

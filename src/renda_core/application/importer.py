@@ -719,7 +719,7 @@ def apply_commands(
     A command that fails stops the import: the result carries the error (``error`` as
     data, ``exception`` to raise) and counts what was applied before it.
     """
-    with _heap_frozen():  # the parsed lines live throughout
+    with _heap_frozen(), app.checkpoints_deferred():  # the parsed lines live throughout
         return _apply_commands(app, commands, batch_size, progress, os_user)
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -233,9 +233,21 @@ def _applied_rows(kwargs: Mapping[str, Any]) -> tuple[list[str], list[tuple[str,
     return command_ids, [(i, fingerprints[i]) for i in command_ids if i in fingerprints]
 
 
+BULK_AUTOCHECKPOINT = 10_000
+"""WAL pages a bulk write (an import's batch) lets the log reach before its commit
+checkpoints it; SQLite's default is 1,000. A batch writes four rows a command in five
+B-trees, about twice the pages of a bare event write, so at the default the import
+checkpointed every two or three batches, writing the same index pages back each time."""
+
+
 class SQLiteRendaRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        #: the ``wal_autocheckpoint`` of this recorder's writes, while
+        #: :meth:`checkpoints_deferred` is in force (0: the connection's own)
+        self.write_autocheckpoint = 0
+        #: writes committed under :meth:`checkpoints_deferred`
+        self.deferred_writes = 0
         self.create_table_statements.append(
             "CREATE TABLE IF NOT EXISTS applied_fingerprints "
             "(command_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID"
@@ -305,6 +317,55 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT store_id FROM {STORE_TABLE} WHERE one = 1")
             row = c.fetchone()
         return str(row["store_id"])
+
+    @contextmanager
+    def checkpoints_deferred(self, pages: int = BULK_AUTOCHECKPOINT) -> Iterator[None]:
+        """While the block runs, each write commits with ``PRAGMA wal_autocheckpoint``
+        at ``pages`` (fewer, larger checkpoints); each write's connection gets its
+        own setting back after its commit, also when the write fails.
+
+        A block that ends without an error, after writes of its own, checkpoints what
+        they left in the WAL (``PASSIVE``: it waits for no reader), so the next write, a
+        user's command at the default setting, does not pay for up to ``pages`` pages
+        of the import's. That checkpoint is an optimisation: if it fails (a store
+        that became read-only, a full disk), the next commit or the close does it, and
+        the block's own outcome stands.
+        """
+        before, self.write_autocheckpoint = self.write_autocheckpoint, int(pages)
+        writes, self.deferred_writes = self.deferred_writes, 0
+        try:
+            yield
+        finally:
+            self.write_autocheckpoint = before
+            writes, self.deferred_writes = self.deferred_writes, writes
+        if writes:
+            with suppress(sqlite3.Error, PersistenceError):
+                self.checkpoint_wal()
+
+    def checkpoint_wal(self) -> None:
+        """``PRAGMA wal_checkpoint(PASSIVE)`` on a writer's connection."""
+        if self.datastore.pool.is_sqlite_memory_mode:
+            return
+        with self.datastore.get_connection(commit=True) as conn:
+            conn._sqlite_conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        pages = self.write_autocheckpoint
+        if not pages or self.datastore.pool.is_sqlite_memory_mode:
+            return super().insert_events(stored_events, **kwargs)
+        with self.datastore.get_connection(commit=True) as conn:
+            raw = conn._sqlite_conn
+            (own,) = raw.execute("PRAGMA wal_autocheckpoint").fetchone()
+            raw.execute(f"PRAGMA wal_autocheckpoint={pages}")
+            try:
+                with conn.transaction(commit=True) as c:
+                    ids = self._insert_events(c, stored_events, **kwargs)
+                self.deferred_writes += 1
+                return ids
+            finally:
+                raw.execute(f"PRAGMA wal_autocheckpoint={int(own)}")
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
