@@ -207,11 +207,7 @@ def measure(
                 "ours": ours.to_dict(),
                 "bare": bare.to_dict(),
                 # CPU time (process_time), steadier than the wall clock on a shared machine
-                "cpu_ours": round(statistics.median(cpu["ours"]), 3),
-                "cpu_bare": round(statistics.median(cpu["bare"]), 3),
-                "cpu_ratio": round(
-                    statistics.median(cpu["bare"]) / statistics.median(cpu["ours"]), 3
-                ),
+                **_cpu_figures(cpu["ours"], cpu["bare"]),
                 # one rebuild of all views in this process, its CPU by view ("breakdown")
                 "views": views,
             },
@@ -234,11 +230,7 @@ def measure(
                 "processes": processes,
                 "ours": floor.to_dict(),
                 "bare": bare2.to_dict(),
-                "cpu_ours": round(statistics.median(cpu["idle"]), 3),
-                "cpu_bare": round(statistics.median(cpu["bare2"]), 3),
-                "cpu_ratio": round(
-                    statistics.median(cpu["bare2"]) / statistics.median(cpu["idle"]), 3
-                ),
+                **_cpu_figures(cpu["idle"], cpu["bare2"]),
                 "views": floor_views,
             },
             why=(
@@ -254,6 +246,16 @@ def _cpu() -> float:
     """CPU time of this process and of its children that ended (a rebuild's)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _cpu_figures(ours: list[float], bare: list[float]) -> dict[str, float]:
+    """The medians of the two sides' CPU times and their ratio (bare / ours)."""
+    cpu_ours, cpu_bare = statistics.median(ours), statistics.median(bare)
+    return {
+        "cpu_ours": round(cpu_ours, 3),
+        "cpu_bare": round(cpu_bare, 3),
+        "cpu_ratio": round(cpu_bare / cpu_ours, 3),
+    }
 
 
 def _timed(fn: Any, arg: Any, cpu: list[float]) -> None:

@@ -179,6 +179,9 @@ def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
                     found.append((ERROR, arg))
             elif called in ERROR_CALLS and node.args:
                 found.append((ERROR, node.args[0]))
+                # an error that carries its msgid: ``InvalidInput(msgid.format(**params),
+                # msgid=msgid, params=params)``
+                found += [(ERROR, k.value) for k in node.keywords if k.arg == "msgid"]
             elif called in OUTPUT_CALLS and node.args and ("cli" in path.parts or called == "say"):
                 found.append((OUTPUT, node.args[0]))
             elif called in helpers and "cli" in path.parts:

@@ -6,26 +6,15 @@ from __future__ import annotations
 
 from benchmarks import rebuild
 
-from renda_core import Actor, Renda
+from renda_core import Renda
 from renda_core.cli.context import Env
-
-STAFF = Actor("bench", "staff")
+from tests.bench_harness.test_store_cache import STAFF, deputy
 
 
 def fill(store: str, deputies: int = 3) -> None:
     with Renda(store) as app:
         for i in range(deputies):
-            app.register_deputy(
-                {
-                    "name": f"代表{i}",
-                    "level": "provincial",
-                    "term": 14,
-                    "electoral_unit": "吉林省人民代表大会",
-                    "area": "220102",
-                    "date": "2023-01-16",
-                },
-                STAFF,
-            )
+            app.register_deputy(deputy(i), STAFF)
 
 
 def test_the_breakdown_names_every_view_and_the_floor_is_idle(store: str) -> None:

@@ -603,28 +603,20 @@ def _file_errors(errors: list[dict[str, str]]) -> InvalidInput:
     count, bad_lines = len(errors), len({e["field"].split(":")[0] for e in errors})
     unlisted = count - len(shown)
     # whole sentences (none with an empty part), so that a catalogue translates each;
-    # given as msgid and params too: a field ("line 3: id") holds the ": " that ends it
+    # given as msgid and params: a field ("line 3: id") holds the ": " that ends it
     if unlisted:
         msgid = (
             "{count} error(s) on {bad_lines} line(s), {unlisted} of them not listed; "
             "nothing was imported. First: {field}: {reason}"
-        )
-        message = (
-            f"{count} error(s) on {bad_lines} line(s), {unlisted} of them not listed; "
-            f"nothing was imported. First: {field}: {reason}"
         )
     else:
         msgid = (
             "{count} error(s) on {bad_lines} line(s); nothing was imported. "
             "First: {field}: {reason}"
         )
-        message = (
-            f"{count} error(s) on {bad_lines} line(s); nothing was imported. "
-            f"First: {field}: {reason}"
-        )
     params: dict[str, object] = {"count": count, "bad_lines": bad_lines, "unlisted": unlisted}
     params |= {"field": field, "reason": reason}
-    return InvalidInput(message, shown, msgid=msgid, params=params)
+    return InvalidInput(msgid.format(**params), shown, msgid=msgid, params=params)
 
 
 def batch_ceiling(app: RendaBase) -> int:
@@ -696,13 +688,12 @@ def check_actors(app: RendaBase, commands: Sequence[ParsedCommand]) -> None:
             errors.append({"field": f"line {c.line}: actor", "message": reason})
     if errors:
         count, field, reason = len(errors), errors[0]["field"], errors[0]["message"]
-        raise Forbidden(
-            f"{count} line(s) from actors the registry refuses; nothing was imported. "
-            f"First: {field}: {reason}",
-            msgid="{count} line(s) from actors the registry refuses; nothing was imported. "
-            "First: {field}: {reason}",
-            params={"count": count, "field": field, "reason": reason},
+        msgid = (
+            "{count} line(s) from actors the registry refuses; nothing was imported. "
+            "First: {field}: {reason}"
         )
+        params = {"count": count, "field": field, "reason": reason}
+        raise Forbidden(msgid.format(**params), msgid=msgid, params=params)
 
 
 def apply_commands(
