@@ -41,12 +41,46 @@ def test_the_breakdown_names_every_view_and_the_floor_is_idle(store: str) -> Non
 
 def test_measure_returns_the_rebuild_and_its_floor(store: str, backend: str) -> None:
     fill(store)
-    figure, floor = rebuild.measure(store, "tiny", backend, runs=1, profile=False, jobs=1)
+    figure, floor, free = rebuild.measure(store, "tiny", backend, runs=1, profile=False, jobs=1)
     assert figure.name == "projection rebuild, all views, tiny"
     assert floor.name == "projection rebuild, machinery's floor (idle adapters), tiny"
-    assert floor.met is None and figure.met in (True, False)
-    for f in (figure, floor):
+    assert free.name == "projection rebuild, storage free (adapters' work, nothing stored), tiny"
+    assert floor.met is None and free.met is None and figure.met in (True, False)
+    for f in (figure, floor, free):
         assert f.ratio is not None and f.ratio > 0
         assert f.detail["events"] == 3
         assert f.detail["views"]["views"]
     assert "read + decode" in floor.why or "idle" in floor.why
+    assert "nothing stored" in free.why
+
+
+def test_with_nothing_stored_the_adapters_run_and_no_row_is_written(store: str) -> None:
+    """The storage-free rebuild runs every real adapter over the whole log (no read-back
+    fails, though nothing can be read back) and writes positions only; the real views
+    and their rows are untouched, and the class patches are undone."""
+    from renda_core.projections.unit import ViewState
+    from renda_core.projections.views import View
+
+    fill(store)
+    apply, docs = View.apply, ViewState.MAX_DOCS
+    with Renda(store) as app:
+        env = Env(app=app)
+        runner = env.runner()
+        runner.catch_up()
+        before = {n: runner.view(n).figures() for n in runner.projections}
+        unstored = rebuild.unstored_runner(runner)
+        with rebuild.nothing_stored():
+            free = rebuild.breakdown(unstored)
+        assert View.apply is apply
+        assert docs == ViewState.MAX_DOCS
+        assert set(free["views"]) == {f"unstored_{n}"[:40] for n in runner.projections}
+        head = app.recorder.max_notification_id()
+        assert [s.position for s in unstored.status()] == [head] * len(runner.projections)
+        for name in unstored.projections:  # positions only: no document, no counter
+            view = unstored.view(name)
+            assert view.figures() == []
+            assert view.entities("deputy") == []
+        assert {n: runner.view(n).figures() for n in runner.projections} == before
+        assert any(before.values())  # the real views do hold figures
+        unstored.close()
+        env.close()
