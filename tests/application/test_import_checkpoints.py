@@ -138,3 +138,18 @@ def test_no_checkpoint_after_an_import_that_wrote_nothing_and_a_failed_one_is_ha
         again = apply_commands(app, parse_lines(_lines(3)), batch_size=2)
         assert again.skipped == 5 and len(calls) == 1
         assert app.recorder.deferred_writes == 0  # type: ignore[attr-defined]
+
+
+def test_the_demo_writes_as_an_import_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``renda demo``'s batches are a bulk write too: each commits with the import's
+    setting, and the store's connections have their own back once the demo is built."""
+    from renda_core.demo.generator import generate
+
+    with Renda(str(tmp_path / "renda.sqlite")) as app:
+        seen = _committed_with(app, monkeypatch)
+        generate(app, scale=0.02, seed=7)
+        assert seen and set(seen) == {BULK_AUTOCHECKPOINT}
+        assert set(_settings(app)) == {DEFAULT}
+        assert app.recorder.write_autocheckpoint == 0  # type: ignore[attr-defined]
