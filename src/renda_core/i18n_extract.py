@@ -339,9 +339,9 @@ def _phrase_params(trees: Mapping[Path, ast.AST]) -> dict[str, set[tuple[int, st
 
 
 def phrase_messages(paths: list[Path]) -> Iterator[tuple[tuple[str, str], str]]:
-    """((``phrase``, text), where) of the literals passed to a guard's parameter
-    annotated :data:`PHRASE_ANNOTATION` anywhere in ``paths`` (the CLI shows ``what``
-    in a refusal by this catalogue: ``cannot {what}: …``)."""
+    """((``phrase``, text), where) of the literals and f-strings (as templates) passed
+    to a guard's parameter annotated :data:`PHRASE_ANNOTATION` anywhere in ``paths``
+    (the CLI shows ``what`` in a refusal by this catalogue: ``cannot {what}: …``)."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
     guards = _phrase_params(trees)
     for path, tree in trees.items():
@@ -353,8 +353,36 @@ def phrase_messages(paths: list[Path]) -> Iterator[tuple[tuple[str, str], str]]:
                 continue
             for position, name in sorted(where):
                 arg = _template_arg(node, position, name)
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
-                    yield (PHRASE, arg.value), f"{path.parent.name}/{path.name}:{node.lineno}"
+                # a literal, or an f-string as a template (``f"join {self.name}"``:
+                # "join {name}", its values matched back when a refusal is shown)
+                text = None if arg is None else template_of(arg)
+                if text:
+                    yield (PHRASE, text), f"{path.parent.name}/{path.name}:{node.lineno}"
+
+
+def built_phrases(paths: list[Path]) -> list[str]:
+    """Where a guard's phrase (a parameter annotated :data:`PHRASE_ANNOTATION`) is built
+    at run time in a way the catalogue cannot hold — a concatenation, a call, a
+    conditional — rather than passed as a literal or an f-string (a template) or handed
+    on from the caller's own phrase (a name): a clerk would read it in English inside a
+    Chinese refusal. Each as ``"<folder>/<file>:<line>: <source>"``; the check wants
+    none."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
+    guards = _phrase_params(trees)
+    found = []
+    for path, tree in trees.items():
+        own = _phrase_params({path: tree})
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            called = _called(node)
+            for position, name in sorted(own.get(called) or guards.get(called) or ()):
+                arg = _template_arg(node, position, name)
+                if arg is None or isinstance(arg, ast.Name) or template_of(arg):
+                    continue
+                where = f"{path.parent.name}/{path.name}:{node.lineno}"
+                found.append(f"{where}: {ast.unparse(arg)}")
+    return found
 
 
 def messages() -> Iterator[tuple[tuple[str, str], str]]:

@@ -140,9 +140,7 @@ def test_no_checkpoint_after_an_import_that_wrote_nothing_and_a_failed_one_is_ha
         assert app.recorder.deferred_writes == 0  # type: ignore[attr-defined]
 
 
-def test_the_demo_writes_as_an_import_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_demo_writes_as_an_import_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``renda demo``'s batches are a bulk write too: each commits with the import's
     setting, and the store's connections have their own back once the demo is built."""
     from renda_core.demo.generator import generate

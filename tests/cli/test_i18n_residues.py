@@ -470,3 +470,46 @@ def test_the_phrases_passed_to_a_guard_are_extracted(tmp_path: Any) -> None:
         ("phrase", "the frob was made"),
         ("phrase", "wax the frob"),
     }
+
+
+def test_a_phrase_with_values_is_translated_with_its_values_kept(store: str) -> None:
+    """A guard's phrase built with an f-string (``f"item {item} was included"``) is
+    catalogued as a template and shown translated, its values put back verbatim."""
+    editor = ["--store", store, "--role", "editor"]
+    number = ["--year", "2026", "--number", "1", "--title", "测试", "--date", "2026-02-01"]
+    opened = invoke(*editor, "bulletin", "open", *number)
+    assert opened.exit_code == 0, opened.output
+    issue = opened.output.strip()
+    item = ["--kind", "text", "--title", "稿", "--summary", "摘要", "--date", "2026-03-02"]
+    assert invoke(*editor, "bulletin", "include", issue, *item).exit_code == 0
+    remove = ["bulletin", "remove", issue, "--item", "1", "--reason", "重复", "--date"]
+    zh = invoke(*editor, "--lang", "zh", *remove, "2026-03-01")
+    assert zh.exit_code != 0
+    assert "日期 2026-03-01 早于第 1 条编入之日（2026-03-02）" in zh.output, zh.output
+    assert "was included" not in zh.output
+    en = invoke(*editor, "--lang", "en", *remove, "2026-03-01")
+    assert "date 2026-03-01 is before item 1 was included (2026-03-02)" in en.output, en.output
+
+
+def test_a_phrase_built_with_an_f_string_is_extracted_as_a_template(tmp_path: Any) -> None:
+    """The extractor reads an f-string phrase as a template, and names a phrase it
+    cannot catalogue (a concatenation, a call); the package has none."""
+    from renda_core import i18n_extract
+
+    module = tmp_path / "domain" / "club.py"
+    module.parent.mkdir()
+    module.write_text(
+        "class Club:\n"
+        "    def _check(self, what: RefusalPhrase) -> None: ...\n"
+        "    def join(self, member, label):\n"
+        '        self._check(f"join {self.name}")\n'
+        '        self._check("welcome " + member)\n'
+        "        self._check(label.strip())\n"
+        "        self._check(label)\n",
+        encoding="utf-8",
+    )
+    found = {key for key, _ in i18n_extract.phrase_messages([module])}
+    assert found == {("phrase", "join {name}")}
+    built = i18n_extract.built_phrases([module])
+    assert [b.split(": ", 1)[1] for b in built] == ["'welcome ' + member", "label.strip()"]
+    assert i18n_extract.built_phrases(list(i18n_extract.package_files())) == []

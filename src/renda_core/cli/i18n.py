@@ -588,6 +588,8 @@ def field_label(field: str) -> str:
 def _shown_value(name: str, value: str, depth: int) -> str:
     if name == "what":  # what a guard refuses (a catalogued phrase), else a noun
         phrase = i18n.pgettext(PHRASE_CONTEXT, value)
+        if phrase == value and depth < 3:  # a phrase with values: "join {name}"
+            phrase = translate_message(value, PHRASE_CONTEXT, depth=depth + 1)
         return phrase if phrase != value else i18n.pgettext(NOUN_CONTEXT, value)
     if name == "field":
         return field_label(value)
