@@ -513,3 +513,20 @@ def test_a_phrase_built_with_an_f_string_is_extracted_as_a_template(tmp_path: An
     built = i18n_extract.built_phrases([module])
     assert [b.split(": ", 1)[1] for b in built] == ["'welcome ' + member", "label.strip()"]
     assert i18n_extract.built_phrases(list(i18n_extract.package_files())) == []
+
+
+def test_a_value_cut_short_is_marked_in_the_clerks_language(store: str) -> None:
+    """An input too long to show whole is cut after its head, and the mark saying how
+    long it was is in the active language (text and ``--json``); English keeps its own."""
+    long = "x" * 10240
+    zh = invoke("--store", store, "--role", "staff", "--lang", "zh", "deputy", "show", long)
+    assert zh.exit_code == 3
+    assert f"'{'x' * 60}…（共 10240 个字符）'" in zh.output, zh.output
+    assert "characters" not in zh.output
+    as_json = invoke(
+        "--store", store, "--role", "staff", "--lang", "zh", "deputy", "show", long, "--json"
+    )
+    error = json.loads(as_json.stderr)
+    assert "…（共 10240 个字符）" in error["message"], error
+    en = invoke("--store", store, "--role", "staff", "--lang", "en", "deputy", "show", long)
+    assert f"'{'x' * 60}…(10240 characters)'" in en.output, en.output

@@ -37,11 +37,14 @@ _QUOTED = re.compile(r"'([^']{81,})'", re.DOTALL)
 
 def one_line(message: str, limit: int = 400) -> str:
     """An error message as one terminal-safe line: control characters escaped, quoted
-    inputs longer than 80 characters elided, the whole clipped at ``limit``."""
+    inputs longer than 80 characters elided, the whole clipped at ``limit`` (the marks
+    of what was cut in the active language)."""
+    from renda_core.cli.i18n import elided, elisions
+
     text = _QUOTED.sub(lambda m: f"'{shown(m.group(1))}'", message)
-    text = escape_controls(text)
+    text = elisions(escape_controls(text))
     if len(text) > limit:
-        text = f"{text[: limit - 40]}…({len(text)} characters)"
+        text = f"{text[: limit - 40]}{elided(len(text))}"
     return text
 
 

@@ -654,6 +654,23 @@ def message(template: i18n.MessageTemplate, /, **values: object) -> str:
         return template.format(**values)
 
 
+#: the mark of an input cut short in a message (``application.inputs.shown``, ``one_line``)
+_ELIDED = re.compile(r"…\((\d+) characters\)")
+
+
+def elided(count: int) -> str:
+    """The mark of a value cut short after its head, in the active language."""
+    return message("…({count} characters)", count=count)
+
+
+def elisions(text: str) -> str:
+    """``text`` with each mark of a value cut short (``…(10240 characters)``, as the
+    application writes it) in the active language."""
+    if i18n.active_locale() is None or "…(" not in text:
+        return text
+    return _ELIDED.sub(lambda found: elided(int(found.group(1))), text)
+
+
 def output_text(text: str) -> str:
     """A line a command prints (``echo``) in the active language."""
     if i18n.active_locale() is None:
