@@ -530,3 +530,23 @@ def test_a_value_cut_short_is_marked_in_the_clerks_language(store: str) -> None:
     assert "…（共 10240 个字符）" in error["message"], error
     en = invoke("--store", store, "--role", "staff", "--lang", "en", "deputy", "show", long)
     assert f"'{'x' * 60}…(10240 characters)'" in en.output, en.output
+
+
+def test_a_rejected_sheets_summary_counts_rows_and_speaks_chinese(
+    store: str, tmp_path: Any
+) -> None:
+    """The one-line summary of a rejected division sheet names its rows, not its errors,
+    as bad rows, and shows each error it lists in the clerk's language."""
+    sheet = tmp_path / "areas.csv"
+    sheet.write_text(
+        "code,name,parent_code,kind\n220000,吉林省,,province\n"
+        "22010X,长春市,99,nonsense\n220200,吉林市,220000,prefecture\n",
+        encoding="utf-8",
+    )
+    zh = invoke("--store", store, "--lang", "zh", "area", "import", str(sheet))
+    assert zh.exit_code == 3, zh.output
+    assert "1 行有误（共 3 处），没有记录任何内容 — 第 3 行.code: 字符串应符合格式" in zh.output
+    assert "第 3 行.kind: 应为以下之一：" in zh.output
+    assert "String should" not in zh.output and "line 3" not in zh.output
+    en = invoke("--store", store, "--lang", "en", "area", "import", str(sheet))
+    assert "3 error(s) in 1 bad row(s), nothing was recorded — line 3.code: " in en.output

@@ -124,13 +124,24 @@ def _bad_rows(errors: list[dict[str, Any]]) -> InvalidInput:
     errors = sorted(errors, key=_line_of)
     shown = errors[:MAX_REPORTED]
     count, listed = len(errors), min(len(errors), SUMMARIZED)
+    rows = len({_line_of(e) for e in errors})  # a row may have several errors
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in shown[:listed])
-    # whole sentences (none with an empty part), so that a catalogue translates each
-    if count > listed:
-        message = f"{count} bad row(s), nothing was recorded; the first {listed}: {summary}"
+    # whole sentences (none with an empty part), so that a catalogue translates each;
+    # given as msgid and params: a driver shows the summary's rows (the first ``listed``
+    # of the errors) each in its own language
+    if count == rows and count == listed:
+        msgid = "{count} bad row(s), nothing was recorded — {summary}"
+    elif count == rows:
+        msgid = "{count} bad row(s), nothing was recorded; the first {listed}: {summary}"
+    elif count == listed:
+        msgid = "{count} error(s) in {rows} bad row(s), nothing was recorded — {summary}"
     else:
-        message = f"{count} bad row(s), nothing was recorded — {summary}"
-    return InvalidInput(message, shown)
+        msgid = (
+            "{count} error(s) in {rows} bad row(s), nothing was recorded; "
+            "the first {listed}: {summary}"
+        )
+    params = {"count": count, "rows": rows, "listed": listed, "summary": summary}
+    return InvalidInput(msgid.format(**params), shown, msgid=msgid, params=params)
 
 
 class AreaCommands(RendaBase):

@@ -789,6 +789,13 @@ def error_text(error: RendaError) -> str:
     if msgid:  # its values shown as message() shows them: a field's line, a reason
         params = error.params
         values = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in params.items()}
+        listed = params.get("listed")
+        if isinstance(error, InvalidInput) and "summary" in params and isinstance(listed, int):
+            # a summary of the first ``listed`` field errors: each in the active language
+            values["summary"] = "; ".join(
+                f"{field_label(str(e.get('field', '')))}: {field_message(e)}"
+                for e in error.errors[:listed]
+            )
         try:
             return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**values)
         except (KeyError, IndexError, ValueError):
