@@ -199,3 +199,24 @@ def test_each_request_speaks_its_own_language_at_once() -> None:
         assert i18n.active_locale() is None
     assert set(seen["zh_CN"]) == {"必填字段"}
     assert set(seen["en"]) == {"Field required"}
+
+
+def test_a_value_cut_short_is_marked_in_the_clients_language() -> None:
+    """An input too long to show whole keeps its head (``application.inputs.shown``);
+    the mark after it is in the language of the answer, in the detail and the fields."""
+    from renda_core.application.inputs import shown
+    from renda_core.domain.errors import InvalidInput
+    from renda_core.http.problems import from_error
+
+    cut = shown("x" * 10240)
+    error = InvalidInput(
+        f"{cut} is not the manifest of a renda audit export",
+        [{"field": "manifest", "message": f"{cut} is not the manifest of a renda audit export"}],
+    )
+    _, zh = from_error(error, locale="zh_CN")
+    _, en = from_error(error, locale="en")
+    zh_text = " ".join([zh["detail"], *(e["message"] for e in zh["errors"])])
+    en_text = " ".join([en["detail"], *(e["message"] for e in en["errors"])])
+    assert zh_text.count("x" * 60 + "…（共 10240 个字符）") == 2, zh
+    assert "characters)" not in zh_text
+    assert en_text.count("x" * 60 + "…(10240 characters)") == 2, en
