@@ -172,3 +172,28 @@ def test_the_follower_can_print_a_pass(capsys: pytest.CaptureFixture[str]) -> No
     assert "stations 30, training 10" in err
     _print_pass([CatchUpResult("stations", 0, 40)], 1.0, 0.1)
     assert capsys.readouterr().err == ""  # an empty pass says nothing
+
+
+@given(
+    st.lists(st.dictionaries(st.integers(0, 30), st.integers(), max_size=25), max_size=8),
+    st.integers(1, 12),
+)
+def test_the_documents_kept_are_the_most_recently_written(
+    batches: list[dict[int, int]], bound: int
+) -> None:
+    """``remember`` keeps the last ``MAX_DOCS`` documents written, in the order they
+    were last written, however large a batch is against the bound."""
+    from collections import OrderedDict
+
+    state = ViewState(0, written=None)
+    state.MAX_DOCS = bound
+    expected: OrderedDict[tuple[str, str], dict[str, int] | None] = OrderedDict()
+    for batch in batches:
+        docs = {("kind", str(k)): {"v": v} for k, v in batch.items()}
+        state.remember(docs)  # type: ignore[arg-type]
+        for ident, doc in docs.items():  # one at a time, as an LRU would take them
+            expected[ident] = doc
+            expected.move_to_end(ident)
+            while len(expected) > bound:
+                expected.popitem(last=False)
+        assert list(state.docs.items()) == list(expected.items())

@@ -135,11 +135,19 @@ class ViewState:
             self.figures_complete = self.written is not None
 
     def remember(self, docs: dict[tuple[str, str], dict[str, Any] | None]) -> None:
-        for ident, doc in docs.items():
-            self.docs[ident] = doc
-            self.docs.move_to_end(ident)
-        while len(self.docs) > self.MAX_DOCS:
-            self.docs.popitem(last=False)
+        """The documents a batch wrote, as the most recently used (in the batch's
+        order); beyond ``MAX_DOCS`` the least recently written are let go."""
+        kept = self.docs
+        surplus = len(docs) - self.MAX_DOCS
+        if surplus >= 0:  # the batch's last MAX_DOCS are all that stay: keep only those
+            kept.clear()
+            kept.update(islice(docs.items(), surplus, None))
+        else:
+            for ident, doc in docs.items():
+                kept[ident] = doc
+                kept.move_to_end(ident)
+            while len(kept) > self.MAX_DOCS:
+                kept.popitem(last=False)
         if self.written is not None:
             self.written.update(docs)
             if len(self.written) > self.MAX_WRITTEN:
