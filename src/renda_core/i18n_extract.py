@@ -338,26 +338,34 @@ def _phrase_params(trees: Mapping[Path, ast.AST]) -> dict[str, set[tuple[int, st
     return found
 
 
-def phrase_messages(paths: list[Path]) -> Iterator[tuple[tuple[str, str], str]]:
-    """((``phrase``, text), where) of the literals and f-strings (as templates) passed
-    to a guard's parameter annotated :data:`PHRASE_ANNOTATION` anywhere in ``paths``
-    (the CLI shows ``what`` in a refusal by this catalogue: ``cannot {what}: …``)."""
+def _phrase_args(paths: list[Path]) -> Iterator[tuple[str, ast.expr]]:
+    """(where, argument) of every phrase passed to a guard's parameter annotated
+    :data:`PHRASE_ANNOTATION` anywhere in ``paths``: a module's own guard of that name
+    first, else any guard of that name."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
     guards = _phrase_params(trees)
     for path, tree in trees.items():
         own = _phrase_params({path: tree})  # a module's own guard before another's
         for node in ast.walk(tree):
-            called = _called(node) if isinstance(node, ast.Call) else ""
-            where = own.get(called) or guards.get(called)
-            if not where or not isinstance(node, ast.Call):
+            if not isinstance(node, ast.Call):
                 continue
-            for position, name in sorted(where):
+            called = _called(node)
+            for position, name in sorted(own.get(called) or guards.get(called) or ()):
                 arg = _template_arg(node, position, name)
-                # a literal, or an f-string as a template (``f"join {self.name}"``:
-                # "join {name}", its values matched back when a refusal is shown)
-                text = None if arg is None else template_of(arg)
-                if text:
-                    yield (PHRASE, text), f"{path.parent.name}/{path.name}:{node.lineno}"
+                if arg is not None:
+                    yield f"{path.parent.name}/{path.name}:{node.lineno}", arg
+
+
+def phrase_messages(paths: list[Path]) -> Iterator[tuple[tuple[str, str], str]]:
+    """((``phrase``, text), where) of the literals and f-strings (as templates) passed
+    to a guard's parameter annotated :data:`PHRASE_ANNOTATION` anywhere in ``paths``
+    (the CLI shows ``what`` in a refusal by this catalogue: ``cannot {what}: …``).
+    An f-string is its template (``f"join {self.name}"``: "join {name}"), whose values
+    are matched back when a refusal is shown."""
+    for where, arg in _phrase_args(paths):
+        text = template_of(arg)
+        if text:
+            yield (PHRASE, text), where
 
 
 def built_phrases(paths: list[Path]) -> list[str]:
@@ -367,22 +375,11 @@ def built_phrases(paths: list[Path]) -> list[str]:
     on from the caller's own phrase (a name): a clerk would read it in English inside a
     Chinese refusal. Each as ``"<folder>/<file>:<line>: <source>"``; the check wants
     none."""
-    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
-    guards = _phrase_params(trees)
-    found = []
-    for path, tree in trees.items():
-        own = _phrase_params({path: tree})
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            called = _called(node)
-            for position, name in sorted(own.get(called) or guards.get(called) or ()):
-                arg = _template_arg(node, position, name)
-                if arg is None or isinstance(arg, ast.Name) or template_of(arg):
-                    continue
-                where = f"{path.parent.name}/{path.name}:{node.lineno}"
-                found.append(f"{where}: {ast.unparse(arg)}")
-    return found
+    return [
+        f"{where}: {ast.unparse(arg)}"
+        for where, arg in _phrase_args(paths)
+        if not isinstance(arg, ast.Name) and not template_of(arg)
+    ]
 
 
 def messages() -> Iterator[tuple[tuple[str, str], str]]:

@@ -42,7 +42,7 @@ def one_line(message: str, limit: int = 400) -> str:
     from renda_core.cli.i18n import elided, elisions
 
     text = _QUOTED.sub(lambda m: f"'{shown(m.group(1))}'", message)
-    text = elisions(escape_controls(text))
+    text = elisions(escape_controls(text))  # the marks of the quoted inputs cut here
     if len(text) > limit:
         text = f"{text[: limit - 40]}{elided(len(text))}"
     return text

@@ -741,7 +741,12 @@ def field_message(entry: Mapping[str, Any]) -> str:
     """The message of one field error of an :class:`InvalidInput` in the active
     language: by its ``msgid`` and ``params`` when it has them (pydantic's errors, by
     type: :mod:`renda_core.application.field_errors`; a ``reason``/``error`` value is a
-    message too), else its message matched against the templates (:func:`field_text`)."""
+    message too), else its message matched against the templates (:func:`field_text`);
+    the marks of values cut short in that language too (:func:`elisions`)."""
+    return elisions(_field_message(entry))
+
+
+def _field_message(entry: Mapping[str, Any]) -> str:
     message = str(entry.get("message", ""))
     msgid = entry.get("msgid")
     params = entry.get("params")
@@ -775,7 +780,12 @@ def note_copy(error: RendaError, target: object) -> None:
 
 def error_text(error: RendaError) -> str:
     """``error``'s message in the active language (its own message when not
-    catalogued, and outside a driver)."""
+    catalogued, and outside a driver), the marks of values cut short in that language
+    too (:func:`elisions`)."""
+    return elisions(_error_text(error))
+
+
+def _error_text(error: RendaError) -> str:
     if i18n.active_locale() is None:
         return error.message
     target = getattr(error, "copy_target", None)
@@ -784,7 +794,7 @@ def error_text(error: RendaError) -> str:
         plain = copy.copy(error)
         plain.message = error.message.removesuffix(note)
         del plain.copy_target  # type: ignore[attr-defined]
-        return error_text(plain) + message(COPY_NOTE, target=target)
+        return _error_text(plain) + message(COPY_NOTE, target=target)
     msgid = getattr(error, "msgid", None)
     if msgid:  # its values shown as message() shows them: a field's line, a reason
         params = error.params

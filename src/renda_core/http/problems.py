@@ -110,14 +110,14 @@ def field_entries(fields: Any, locale: str | None) -> list[dict[str, Any]]:
     """The ``errors`` of a problem: each field's name, message (in ``locale``) and
     pydantic's error ``type`` when there is one."""
     from renda_core import i18n
-    from renda_core.cli.i18n import elisions, field_message
+    from renda_core.cli.i18n import field_message
 
     entries: list[dict[str, Any]] = []
     for f in fields:
         message = str(f.get("message", ""))
         if locale is not None:
             with i18n.speaking(locale):
-                message = elisions(field_message(f))
+                message = field_message(f)
         entry: dict[str, Any] = {"field": str(f.get("field", "")), "message": message}
         if "type" in f:
             entry["type"] = str(f["type"])
@@ -137,9 +137,9 @@ def from_error(
     detail = error.message
     if locale is not None:
         from renda_core import i18n
-        from renda_core.cli.i18n import elisions, error_text
+        from renda_core.cli.i18n import error_text
 
         with i18n.speaking(locale):
-            detail = elisions(error_text(error))
+            detail = error_text(error)
     title = translated(TITLES.get(error.kind, "Error"), locale)
     return _body(error.kind, title, detail, instance, extra)
