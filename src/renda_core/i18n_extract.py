@@ -10,8 +10,9 @@ raising and printing plain English f-strings.
 
 - ``error``: the first argument of ``RuleViolated(...)``, ``NotFound(...)``, …,
   ``ValueError(...)`` (pydantic shows it as ``Value error, …``) and a click type's
-  ``self.fail(...)`` (its usage error), and the ``"message"
-  of ``{"field": ..., "message": ...}`` entries;
+  ``self.fail(...)`` (its usage error), the message an error kind of its own passes to
+  ``super().__init__(...)`` (``class CalendarYearUnknown(RuleViolated)``), and the
+  ``"message"`` of ``{"field": ..., "message": ...}`` entries;
 - ``output``: the first argument of ``echo(...)`` and ``say(...)`` in the CLI modules;
 - ``term``: every member of a :class:`~renda_core.domain.values.Labelled` enumeration,
   its English value and its Chinese label (table cells and values in messages);
@@ -169,11 +170,14 @@ def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     helpers = {"message": (0, "template"), **_template_params(tree)}
     error_helpers = _template_params(tree, ERROR_ANNOTATION)
+    own_messages = _error_class_messages(tree)
     for node in ast.walk(tree):
         found: list[tuple[str, ast.expr]] = []
         if isinstance(node, ast.Call) and (node.args or node.keywords):
             called = _called(node)
-            if called in error_helpers:  # before ERROR_CALLS: a local ``fail`` of its own
+            if id(node) in own_messages:
+                found.append((ERROR, node.args[0]))
+            elif called in error_helpers:  # before ERROR_CALLS: a local ``fail`` of its own
                 arg = _template_arg(node, *error_helpers[called])
                 if arg is not None:
                     found.append((ERROR, arg))
@@ -197,6 +201,37 @@ def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
                 if has_words(text):
                     line = getattr(node, "lineno", 0)
                     yield (context, text), f"{path.parent.name}/{path.name}:{line}"
+
+
+def _error_class_messages(tree: ast.AST) -> set[int]:
+    """The ``super().__init__(message, …)`` calls of the module's own error kinds (a
+    class of :data:`ERROR_CALLS`, or of another such class of the module:
+    ``class CalendarYearUnknown(RuleViolated)``): their first argument is the message
+    shown."""
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    errors = set(ERROR_CALLS)
+    grown = True
+    while grown:  # a kind of a kind of the module
+        grown = False
+        for node in classes:
+            if node.name not in errors and any(_name(base) in errors for base in node.bases):
+                errors.add(node.name)
+                grown = True
+    found: set[int] = set()
+    for node in classes:
+        if node.name not in errors or node.name in ERROR_CALLS:
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and inner.args
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr == "__init__"
+                and isinstance(inner.func.value, ast.Call)
+                and _called(inner.func.value) == "super"
+            ):
+                found.add(id(inner))
+    return found
 
 
 def _templates_through(arg: ast.expr, tree: ast.AST) -> list[str]:

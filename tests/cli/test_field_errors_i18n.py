@@ -23,6 +23,7 @@ from renda_core import i18n
 from renda_core.application.commands import COMMANDS, Command, parse
 from renda_core.application.field_errors import (
     MESSAGES,
+    PATTERN_MESSAGES,
     REASONS,
     SINGULAR,
     field_error,
@@ -52,6 +53,7 @@ BAD_VALUES: tuple[Any, ...] = (
     True,
     None,
     "",
+    "   ",
     "x" * 20000,
     "2024-13-01",
     "2024-02-30",
@@ -310,3 +312,36 @@ def test_library_errors_carry_the_type_but_not_the_driver_keys() -> None:
     assert isinstance(fields, list)
     assert {"field": "name", "message": "Field required", "type": "missing"} in fields
     assert all(set(f) == {"field", "message", "type"} for f in fields)
+
+
+def test_no_clerk_is_shown_a_regular_expression(field_errors: list[dict[str, Any]]) -> None:
+    """Every pattern of a command's field has its own words (``PATTERN_MESSAGES``): a
+    blank text, a division code, a telephone number; the error's type stays pydantic's."""
+    mismatches = [e for e in field_errors if e["type"] == "string_pattern_mismatch"]
+    assert {e["params"]["pattern"] for e in mismatches} == set(PATTERN_MESSAGES)
+    for entry in mismatches:
+        assert entry["message"] == PATTERN_MESSAGES[entry["params"]["pattern"]]
+        with i18n.use("zh_CN"):
+            shown = field_message(entry)
+        assert entry["params"]["pattern"] not in shown and CJK.search(shown), shown
+
+
+@pytest.mark.parametrize(
+    ("command", "data", "field", "zh"),
+    [
+        ("deputy.register", {"area": "4401"}, "area", "应为 6、9 或 12 位数字的行政区划代码"),
+        ("deputy.register", {"phone": "abc"}, "phone", "应为电话号码：数字，可含空格或连字符"),
+        ("opinion.collect", {"content": "   "}, "content", "不能只有空白，请填写内容"),
+    ],
+)
+def test_a_pattern_error_says_what_is_wanted(
+    command: str, data: dict[str, Any], field: str, zh: str
+) -> None:
+    with dates_as_of(date(2026, 11, 30)), pytest.raises(InvalidInput) as info:
+        parse(COMMANDS[command].model, data)
+    (entry,) = [e for e in info.value.errors if e["field"] == field]
+    assert entry["type"] == "string_pattern_mismatch"
+    assert "pattern" not in entry["message"] and "^" not in entry["message"]
+    with i18n.use("zh_CN"):
+        assert field_message(entry).startswith(zh)
+        assert f"{field}: {zh}" in error_text(info.value)

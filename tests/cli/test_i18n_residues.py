@@ -545,7 +545,10 @@ def test_a_rejected_sheets_summary_counts_rows_and_speaks_chinese(
     )
     zh = invoke("--store", store, "--lang", "zh", "area", "import", str(sheet))
     assert zh.exit_code == 3, zh.output
-    assert "1 行有误（共 3 处），没有记录任何内容 — 第 3 行.code: 字符串应符合格式" in zh.output
+    assert (
+        "1 行有误（共 3 处），没有记录任何内容 — 第 3 行.code: "
+        "应为 6、9 或 12 位数字的行政区划代码" in zh.output
+    )
     assert "第 3 行.kind: 应为以下之一：" in zh.output
     assert "String should" not in zh.output and "line 3" not in zh.output
     en = invoke("--store", store, "--lang", "en", "area", "import", str(sheet))

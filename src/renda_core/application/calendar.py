@@ -154,7 +154,7 @@ class CalendarCommands(RendaBase):
         if waitlist is not None and waitlist.waiting:
             calendar = WorkCalendar(
                 lambda y: arrangement if y == cmd.year else self._year_lookup(y),
-                known_years=[*self.supplied_years, cmd.year],
+                known_years=lambda: [*self.known_calendar_years(cmd.year), cmd.year],
             )
             done = []
             for record_id in list(waitlist.waiting):
@@ -203,21 +203,31 @@ class CalendarCommands(RendaBase):
                 out[year] = list(waitlist.waiting)
         return out
 
-    def calendar_warning(self, today: dt.date) -> str | None:
-        """From 1 November, a warning when next year's arrangement is missing."""
+    def missing_next_year(self, today: dt.date) -> tuple[int, int] | None:
+        """From 1 November, ``(next year, how many records' due dates wait for it)``
+        when next year's arrangement is missing; else ``None``."""
         if (today.month, today.day) < (11, 1):
             return None
+        year = today.year + 1
         try:
-            self.work_calendar().arrangement(today.year + 1)
+            self.work_calendar().arrangement(year)
         except RuleViolated:
-            waitlist = self._waitlist(today.year + 1, None, create=False)
-            waiting = len(waitlist.waiting) if waitlist is not None else 0
-            return (
-                f"warning: the {today.year + 1} holiday arrangement is not recorded; due "
-                f"dates reaching {today.year + 1} are pending ({waiting} record(s) wait): "
-                "add it with `renda calendar add FILE`"
-            )
+            waitlist = self._waitlist(year, None, create=False)
+            return year, len(waitlist.waiting) if waitlist is not None else 0
         return None
+
+    def calendar_warning(self, today: dt.date) -> str | None:
+        """From 1 November, a warning when next year's arrangement is missing
+        (:meth:`missing_next_year` in words)."""
+        missing = self.missing_next_year(today)
+        if missing is None:
+            return None
+        year, waiting = missing
+        return (
+            f"warning: the {year} holiday arrangement is not recorded; due dates reaching "
+            f"{year} are pending ({waiting} record(s) wait): add it with "
+            "`renda calendar add FILE`"
+        )
 
     # -- the clock ------------------------------------------------------------------
 
@@ -236,7 +246,11 @@ class CalendarCommands(RendaBase):
 
     def work_calendar(self) -> WorkCalendar:
         """A fresh calendar for one command: recorded, supplied, then packaged years."""
-        return WorkCalendar(self._year_lookup, known_years=self.supplied_years)
+        return WorkCalendar(self._year_lookup, known_years=self.known_calendar_years)
+
+    def known_calendar_years(self, up_to: int | None = None) -> list[int]:
+        """The years the calendar knows: packaged, supplied by a plugin, recorded."""
+        return [row["year"] for row in self.calendar_years(up_to)]
 
     def clock(self) -> Clock:
         return Clock(self.deadline_policy, self.work_calendar())

@@ -24,7 +24,7 @@ from pydantic import (
     field_validator,
 )
 
-from renda_core.application.field_errors import field_error, field_name
+from renda_core.application.field_errors import AREA_CODE, PHONE, field_error, field_name
 from renda_core.application.fields import BusinessDate as BusinessDate
 from renda_core.application.fields import LongText as LongText
 from renda_core.application.fields import PlannedDate as PlannedDate
@@ -57,8 +57,8 @@ def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
     return BeforeValidator(to_value, json_schema_input_type=Literal[accepted])
 
 
-AreaCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(?:\d{3}(?:\d{3})?)?$")]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{5,19}$")]
+AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE)]
+Phone = Annotated[str, StringConstraints(pattern=PHONE)]
 LevelField = Annotated[Level, accepts_labels(Level)]
 GenderField = Annotated[Gender, accepts_labels(Gender)]
 ContactFormField = Annotated[ContactForm, accepts_labels(ContactForm)]

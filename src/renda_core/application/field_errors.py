@@ -114,6 +114,20 @@ MESSAGES: dict[str, str] = {
     "url_scheme": "URL scheme should be {expected_schemes}",
 }
 
+#: the patterns of renda's own text fields (``StringConstraints(pattern=…)``)
+NOT_BLANK = r"\S"
+AREA_CODE = r"^\d{6}(?:\d{3}(?:\d{3})?)?$"
+PHONE = r"^\+?[0-9][0-9 \-]{5,19}$"
+
+#: what a ``string_pattern_mismatch`` of one of these patterns tells the clerk, instead
+#: of the regular expression (the error's ``type`` stays pydantic's)
+PATTERN_MESSAGES: dict[str, str] = {
+    NOT_BLANK: "Text should not be blank",
+    AREA_CODE: "Should be a division code of 6, 9 or 12 digits (GB/T 2260), e.g. 220100",
+    PHONE: "Should be a telephone number: digits, spaces or hyphens, a leading + allowed "
+    "(e.g. 0431-88886666, 13800000000)",
+}
+
 #: the message when the count in ``ctx`` is one (English has no plural there)
 SINGULAR: dict[str, tuple[str, str]] = {
     "string_too_short": ("min_length", "String should have at least 1 character"),
@@ -174,7 +188,13 @@ JSON_REASONS: tuple[str, ...] = (
 
 def message_ids() -> list[str]:
     """Every message id of this module (catalogued under ``msgctxt "error"``)."""
-    return [*MESSAGES.values(), *(m for _, m in SINGULAR.values()), *REASONS, *JSON_REASONS]
+    return [
+        *MESSAGES.values(),
+        *(m for _, m in SINGULAR.values()),
+        *PATTERN_MESSAGES.values(),
+        *REASONS,
+        *JSON_REASONS,
+    ]
 
 
 def _expected(text: str) -> str:
@@ -201,6 +221,8 @@ def message_of(error: Mapping[str, Any]) -> tuple[str | None, dict[str, str]]:
     singular = SINGULAR.get(error_type)
     if singular is not None and params.get(singular[0]) == "1":
         msgid = singular[1]
+    if error_type == "string_pattern_mismatch" and params.get("pattern") in PATTERN_MESSAGES:
+        return PATTERN_MESSAGES[params["pattern"]], params
     if msgid is None:
         return None, params
     try:

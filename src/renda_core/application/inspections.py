@@ -19,6 +19,7 @@ from renda_core.application.commands import (
     accepts_labels,
     command,
 )
+from renda_core.application.field_errors import NOT_BLANK
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.group import DeputyGroup
@@ -28,7 +29,7 @@ from renda_core.domain.values import Actor
 STAFF = {"staff"}
 KindField = Annotated[InspectionKind, accepts_labels(InspectionKind)]
 OrganiserField = Annotated[Organiser, accepts_labels(Organiser)]
-Findings = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S")]
+Findings = Annotated[str, Field(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 
 
 class PlanInspection(Command):

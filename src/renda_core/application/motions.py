@@ -28,6 +28,7 @@ from renda_core.application.commands import (
     check_area_prefix,
     command,
 )
+from renda_core.application.field_errors import NOT_BLANK
 from renda_core.application.permissions import role_kind, role_subject
 from renda_core.application.sessions import SessionCommands
 from renda_core.domain.deputy import Deputy
@@ -39,7 +40,7 @@ from renda_core.domain.values import Actor
 
 STAFF = {"staff"}
 DEPUTY = {"deputy", "staff"}
-Body = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S")]
+Body = Annotated[str, Field(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 ProposerField = Annotated[Proposer, accepts_labels(Proposer)]
 DecisionField = Annotated[Decision, accepts_labels(Decision)]
 

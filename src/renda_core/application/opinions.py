@@ -19,6 +19,7 @@ from renda_core.application.commands import (
     accepts_labels,
     command,
 )
+from renda_core.application.field_errors import NOT_BLANK
 from renda_core.application.stations import check_acting_deputy
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import RuleViolated
@@ -45,7 +46,7 @@ BodyKindField = Annotated[BodyKind, accepts_labels(BodyKind)]
 TargetField = Annotated[EscalationTarget, accepts_labels(EscalationTarget)]
 RecipientField = Annotated[Recipient, accepts_labels(Recipient)]
 RatingField = Annotated[Rating, accepts_labels(Rating)]
-Content = Annotated[str, Field(min_length=1, max_length=5000, pattern=r"\S")]
+Content = Annotated[str, Field(min_length=1, max_length=5000, pattern=NOT_BLANK)]
 
 
 class CollectOpinion(Command):

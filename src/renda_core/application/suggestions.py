@@ -26,6 +26,7 @@ from renda_core.application.commands import (
     accepts_labels,
     command,
 )
+from renda_core.application.field_errors import NOT_BLANK
 from renda_core.application.permissions import role_kind, role_subject
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import Forbidden, InvalidInput, RefusalPhrase, RuleViolated
@@ -51,7 +52,7 @@ SourceField = Annotated[Source, accepts_labels(Source)]
 ExclusionField = Annotated[ExclusionReason, accepts_labels(ExclusionReason)]
 RatingField = Annotated[Rating, accepts_labels(Rating)]
 OutcomeField = Annotated[ReviewOutcome, accepts_labels(ReviewOutcome)]
-Body = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S")]
+Body = Annotated[str, Field(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 
 
 def _upper(value: str) -> str:

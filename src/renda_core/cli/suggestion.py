@@ -66,9 +66,17 @@ def warn_calendar(ctx: click.Context) -> None:
     """From 1 November, tell staff on stderr when next year's calendar is missing."""
     from renda_core.application.inputs import today as business_today
 
-    warning = env(ctx).get_app().calendar_warning(business_today())
-    if warning:
-        click.echo(warning, err=True)
+    missing = env(ctx).get_app().missing_next_year(business_today())
+    if missing is not None:
+        year, waiting = missing
+        line = message(
+            "warning: the {year} holiday arrangement is not recorded; due dates reaching "
+            "{year} are pending ({waiting} record(s) wait): add it with "
+            "`renda calendar add FILE`",
+            year=year,
+            waiting=waiting,
+        )
+        click.echo(line, err=True)
 
 
 def _done(
@@ -84,9 +92,18 @@ def _done(
     if dues:
         data = env(ctx).get_app().suggestion(suggestion_id)
         shown = [_open_deadline(d) for d in data["open_deadlines"]]
-        if data["status"] == Status.ASSIGNED.value:
-            until = data["objection_until"]
+        until = data["objection_until"]
+        if data["status"] == Status.ASSIGNED.value and until is not None:
             shown.append(message("{deadline} {due}", deadline="objection_until", due=until))
+        waiting = data["pending_due_dates"]
+        if waiting:
+            shown.append(
+                message(
+                    "{count} due date(s) wait for the {year} holiday arrangement",
+                    count=len(waiting),
+                    year=min(p["year"] for p in waiting),
+                )
+            )
         if shown:
             line += " — " + ", ".join(shown)
     echo(line)
@@ -100,6 +117,32 @@ def _open_deadline(entry: dict[str, Any]) -> str:
         deadline=entry["deadline"],
         due=entry["due"],
         owner=entry["owner"],
+    )
+
+
+def _pending_deadline(entry: dict[str, Any]) -> str:
+    """A due date waiting for a calendar year, as the show table gives it:
+    ``reply_due — 3 months from 2026-12-04, once the 2027 holiday arrangement is
+    recorded`` (its name and unit terms, 答复期限 and 个月 in Chinese)."""
+    deadline, _, owner = str(entry["deadline"]).partition(":")
+    values = {
+        "deadline": deadline,
+        "amount": entry["amount"],
+        "unit": entry["unit"],
+        "start": entry["start"],
+        "year": entry["year"],
+    }
+    if owner:
+        return message(
+            "{deadline} ({owner}) — {amount} {unit} from {start}, once the {year} holiday "
+            "arrangement is recorded",
+            owner=owner,
+            **values,
+        )
+    return message(
+        "{deadline} — {amount} {unit} from {start}, once the {year} holiday arrangement "
+        "is recorded",
+        **values,
     )
 
 
@@ -654,6 +697,8 @@ def suggestion_show(
             )
         for d in data["open_deadlines"]:
             table.add_row("open", _open_deadline(d))
+        for pending in data["pending_due_dates"]:
+            table.add_row("pending", _pending_deadline(pending))
         if data["urged"]:
             units = "、".join(f"{u} {n} 次" for u, n in by_unit.items())
             table.add_row("urged", f"已催办 {data['urged']} 次（{units}）")

@@ -33,14 +33,22 @@ class CalendarYearUnknown(RuleViolated):
     """A working-day period needs a year whose holiday arrangement is not known."""
 
     def __init__(self, year: int, known: Iterable[int] = ()) -> None:
-        years = sorted(known)
-        span = f" (known: {_spans(years)})" if years else ""
-        super().__init__(
-            f"the working-day calendar has no holiday arrangement for {year}{span}; "
-            f"add the State Council's {year} arrangement with `renda calendar add FILE` "
-            "or install a plugin that supplies it"
-        )
+        years = sorted(set(known))
+        if years:
+            message = (
+                f"the working-day calendar has no holiday arrangement for {year} (known: "
+                f"{_spans(years)}); add the State Council's {year} arrangement with "
+                "`renda calendar add FILE` or install a plugin that supplies it"
+            )
+        else:
+            message = (
+                f"the working-day calendar has no holiday arrangement for {year}; add the "
+                f"State Council's {year} arrangement with `renda calendar add FILE` or "
+                "install a plugin that supplies it"
+            )
+        super().__init__(message)
         self.year = year
+        self.known = years
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,9 @@ class WorkCalendar:
 
     ``lookup(year)`` gives the arrangements recorded or supplied for a year (the
     application loads them); the packaged data answers for the years it ships.
-    ``known_years`` only feeds the error message.
+    ``known_years`` only feeds the error message: the years besides the packaged ones,
+    or a function giving them, asked only when a year is missing (the years recorded in
+    a store are read then, not for every command).
     """
 
     def __init__(
@@ -146,11 +156,11 @@ class WorkCalendar:
         lookup: YearLookup = _none,
         *,
         packaged: bool = True,
-        known_years: Iterable[int] = (),
+        known_years: Iterable[int] | Callable[[], Iterable[int]] = (),
     ) -> None:
         self._lookup = lookup
         self._packaged = packaged
-        self._known = set(known_years)
+        self._known = known_years if callable(known_years) else frozenset(known_years)
         self._cache: dict[int, YearArrangement] = {}
 
     def arrangement(self, year: int) -> YearArrangement:
@@ -159,7 +169,7 @@ class WorkCalendar:
             if found is None and self._packaged:
                 found = packaged_years().get(year)
             if found is None:
-                known = set(self._known)
+                known = set(self._known() if callable(self._known) else self._known)
                 if self._packaged:
                     known |= set(packaged_years())
                 raise CalendarYearUnknown(year, known)

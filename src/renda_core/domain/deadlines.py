@@ -51,6 +51,7 @@ UNIT_LABELS = {Unit.MONTHS: "个月", Unit.WORKING_DAYS: "个工作日", Unit.DA
 DEADLINE_LABELS = {
     "assignment_due": "交办期限",
     "reply_due": "答复期限",
+    "extension_limit": "延期答复最迟期限",
     "objection_until": "申请调整截止日期",
     "co_opinion_due": "协办意见期限",
     "rehandle_due": "重新办理答复期限",
