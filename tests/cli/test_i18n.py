@@ -7,10 +7,13 @@ each case is about, and unset it for the default.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from renda_core import i18n
 from renda_core.cli import cli
@@ -225,6 +228,86 @@ def test_chinese_help_fits_the_terminal() -> None:
         assert "用法:" in result.output
         wide = [line for line in result.output.splitlines() if columns(line) > 80]
         assert not wide, wide
+
+
+def test_chinese_help_breaks_lines_where_chinese_typesetting_allows() -> None:
+    """No help line of any command begins with a closing mark (，。、）…) or ends with an
+    opening one (（《「), and click's short bracketed words (``[必填]``) stay whole, at
+    two terminal widths."""
+    import click
+
+    from renda_core.cli.i18n import _NO_LINE_END, _NO_LINE_START, walk_all
+
+    ctx = click.Context(cli, info_name="renda")
+    paths: list[list[str]] = [[]]
+    for name in cli.list_commands(ctx):
+        group = cli.commands[name]
+        paths.append([name])
+        if isinstance(group, click.Group):
+            for command in walk_all(group, ctx):  # type: ignore[arg-type]
+                if command.name and command.name != name:
+                    paths.append([name, command.name])
+    assert len(paths) > 100
+    bad: list[str] = []
+    for width in ("60", "80"):
+        for path in paths:
+            result = invoke(*path, "--help", COLUMNS=width)
+            assert result.exit_code == 0, (path, result.output)
+            for line in result.output.splitlines():
+                text = line.strip()
+                if not text:
+                    continue
+                if text[0] in _NO_LINE_START or text[-1] in _NO_LINE_END:
+                    bad.append(f"{width} {' '.join(path)}: {line}")
+                if "[必" in text and "[必填]" not in text:
+                    bad.append(f"{width} {' '.join(path)}: {line}")
+    assert not bad, "\n".join(bad[:20])
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "代",
+                "表",
+                "建",
+                "议",
+                "（",
+                "）",
+                "，",
+                "。",
+                "、",
+                "《",
+                "》",
+                "[必填]",
+                "word",
+                "national",
+                " ",
+                "e.g.",
+                "：",
+                "…",
+            ]
+        ),
+        max_size=80,
+    ),
+    st.integers(min_value=12, max_value=90),
+)
+def test_wrapping_keeps_the_text_and_its_width(tokens: list[str], width: int) -> None:
+    """Whatever the text, wrapping loses and adds nothing but line breaks and the
+    spaces around them, and a line is wider than asked only when one word is (with the
+    marks that may not be parted from it)."""
+    from renda_core.cli.i18n import _width, wrap_text
+
+    text = "代" + "".join(tokens)  # Chinese in it: renda's own wrapping
+    wrapped = wrap_text(text, width)
+    assert "".join(wrapped.split()) == "".join(text.split())
+    for line in wrapped.splitlines():
+        if _width(line) > width:
+            # only a word that is wider alone, with the few marks that may not part from it
+            words = re.findall(r"[!-~]+", line)
+            longest = max((_width(w) for w in words), default=0)
+            assert not any(c.isspace() for c in line), (line, width)
+            assert _width(line) - longest <= 8, (line, width)
 
 
 def test_the_check_names_what_is_missing_and_what_is_stale(

@@ -204,9 +204,13 @@ class _LazyPattern:
 _WIDE = _LazyPattern(
     r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
-_TOKEN = _LazyPattern(rf"{_WIDE.pattern}|[^\s{_WIDE.pattern[1:-1]}]+|\s+")
+#: a short bracketed word (click's ``[必填]``, ``[默认：zh]``) is never broken; else one
+#: Chinese character, a run of other characters, or spaces
+_TOKEN = _LazyPattern(rf"\[[^\[\]\s]{{1,16}}\]|{_WIDE.pattern}|[^\s{_WIDE.pattern[1:-1]}]+|\s+")
 #: punctuation that never starts a line (Chinese line breaking, 避头点)
-_NO_LINE_START = set("，。、；：？！）》」』】〕…%,.;:?!)")
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’…%,.;:?!)]")
+#: punctuation that never ends a line (避尾点): an opening mark goes down with its word
+_NO_LINE_END = set("（《「『【〔“‘([")
 
 
 def _width(text: str) -> int:
@@ -233,8 +237,14 @@ def _fill_wide(text: str, width: int, first: str, rest: str) -> list[str]:
         room = width - len(indent)
         if line and _width("".join(line)) + _width(token) > room:
             carried: list[str] = []
-            if token[0] in _NO_LINE_START and len(line) > 1 and _WIDE.match(line[-1]):
-                carried = [line.pop()]  # the character before goes down with it
+            if token[0] in _NO_LINE_START:
+                # closing marks before it and the character before them go down with it
+                while len(line) > 1 and line[-1] in _NO_LINE_START:
+                    carried.insert(0, line.pop())
+                if len(line) > 1 and not line[-1].isspace():
+                    carried.insert(0, line.pop())  # a character, or a word like --output
+            while len(line) > 1 and line[-1] in _NO_LINE_END:
+                carried.insert(0, line.pop())
             lines.append(indent + "".join(line).rstrip())
             line, indent = carried, rest
         line.append(token)
