@@ -762,22 +762,48 @@ def _apply_commands(
                 "kind": error.kind,
                 "message": error.message,
             }
-            written = f"its batch of {len(chunk)} was not written"
+            where = {
+                "line": current.line,
+                "id": current.id,
+                "command": current.command,
+                "size": len(chunk),
+                "applied": result.applied,
+            }
             if commit_outcome_unknown(error):  # PostgreSQL: the COMMIT lost its answer
-                written = (
-                    f"its batch of {len(chunk)} may or may not have been written (run the "
-                    "import again: the commands already applied are skipped)"
+                result.exception = in_context(
+                    error,
+                    "line {line} ({id}, {command}): {message}; its batch of {size} may or "
+                    "may not have been written (run the import again: the commands already "
+                    "applied are skipped); {applied} command(s) before it were applied",
+                    **where,
                 )
-            error.message = (
-                f"line {current.line} ({current.id}, {current.command}): {error.message}; "
-                f"{written}, {result.applied} commands before it were"
-            )
-            result.exception = error
+            else:
+                result.exception = in_context(
+                    error,
+                    "line {line} ({id}, {command}): {message}; its batch of {size} was not "
+                    "written; {applied} command(s) before it were applied",
+                    **where,
+                )
             return result
         result.applied += len(chunk)
         if progress:
             progress(len(chunk))
     return result
+
+
+def in_context(error: RendaError, template: ErrorMessage, **params: object) -> RendaError:
+    """``error``, now saying where an import met it: ``template`` (a catalogued message
+    id: the line, the command, what was written) around its own ``{message}``. What it
+    said before is kept as ``inner`` (a copy, its msgid and field errors too), for a
+    driver to show in its language; the error stays the one raised (its kind, cause
+    and traceback)."""
+    before: RendaError = Exception.__new__(type(error))  # no __init__: its state below
+    before.__dict__.update(error.__dict__)
+    error.inner = before
+    error.msgid = template
+    error.params = {**params, "message": error.message}
+    error.message = template.format(**error.params)
+    return error
 
 
 class _Runner:

@@ -550,12 +550,18 @@ def _pattern(template: str) -> re.Pattern[str]:
             continue
         if field.isidentifier() and field not in seen:
             seen.add(field)
-            regex.append(f"(?P<{field}>.+?)")
+            value = r"\S+?" if field.rstrip("_0123456789") in WORD_VALUES else ".+?"
+            regex.append(f"(?P<{field}>{value})")
         else:
             regex.append(".+?")
     return re.compile(f"^{''.join(regex)}$", re.DOTALL)
 
 
+#: placeholders whose value is one word (a number, a year): ``line {line}`` never
+#: matches ``line 3 (a2, deputy.contact): …`` with the whole rest as its line
+WORD_VALUES = frozenset(
+    {"line", "count", "size", "year", "round", "applied", "skipped", "failed", "total", "n"}
+)
 #: placeholders whose value is itself a message (``Value error, {reason}``): translated too
 NESTED = frozenset({"reason", "message", "exc", "error", "problem", "summary", "cause", "first"})
 _LITERAL = re.compile(r"\{\w*\}")
@@ -809,6 +815,8 @@ def _error_text(error: RendaError) -> str:
     if msgid:  # its values shown as message() shows them: a field's line, a reason
         params = error.params
         values = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in params.items()}
+        if error.inner is not None and "message" in params:  # the error it reports
+            values["message"] = _error_text(error.inner)
         listed = params.get("listed")
         if isinstance(error, InvalidInput) and "summary" in params and isinstance(listed, int):
             # a summary of the first ``listed`` field errors: each in the active language

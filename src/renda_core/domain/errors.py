@@ -24,11 +24,14 @@ class RendaError(Exception):
 
     ``message`` is English. A driver that speaks another language shows
     ``msgid.format(**params)`` translated when ``msgid`` is given (a catalogued message
-    id, ``docs/i18n.md``), else looks the message up as it is.
+    id, ``docs/i18n.md``), else looks the message up as it is. ``inner``, when set, is
+    the error this one reports in a context (an import's line): its ``{message}`` in
+    ``params``, shown by the driver as it shows ``inner`` itself.
     """
 
     kind = "error"
     exit_code = 1
+    inner: RendaError | None = None
 
     def __init__(
         self,
