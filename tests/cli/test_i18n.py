@@ -310,6 +310,34 @@ def test_wrapping_keeps_the_text_and_its_width(tokens: list[str], width: int) ->
             assert _width(line) - longest <= 8, (line, width)
 
 
+def test_every_option_says_what_it_is_for_in_the_clerks_language() -> None:
+    """Every visible option of every command has help (a clerk reading ``--help`` sees
+    what ``--port`` or a report's ``--lang`` is for), and a default told in words is
+    shown in the active language."""
+    import click
+
+    ctx = click.Context(cli, info_name="renda")
+    silent: list[str] = []
+
+    def walk(group: click.Group, path: list[str]) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if command is None:
+                continue
+            for param in command.params:
+                if isinstance(param, click.Option) and not param.hidden and not param.help:
+                    silent.append(f"{' '.join([*path, name])} {param.opts[0]}")
+            if isinstance(command, click.Group):
+                walk(command, [*path, name])
+
+    walk(cli, ["renda"])
+    assert not silent, silent
+    zh = invoke("report", "annual", "--help")
+    assert "报告标签和文字所用的语言" in zh.output and "or en as" not in zh.output
+    assert "zh，或按--lang/LANG所选为en" in "".join(zh.output.split())
+    assert "监听端口" in invoke("serve", "--help").output
+
+
 def test_the_check_names_what_is_missing_and_what_is_stale(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -502,11 +502,16 @@ def _localize_param(param: click.Parameter) -> None:
         original = getattr(param, "help", None)
         if original:
             param.help = i18n.gettext(original)
+        shown_default = getattr(param, "show_default", None)
+        if isinstance(shown_default, str):  # a default told in words (LANG_DEFAULT)
+            param.show_default = i18n.gettext(shown_default)
         try:
             return get_help_record(ctx)
         finally:
             if original:
                 param.help = original
+            if isinstance(shown_default, str):
+                param.show_default = shown_default
 
     param.get_help_record = translated  # type: ignore[method-assign]
     make_metavar = param.make_metavar
@@ -883,6 +888,7 @@ def catalogued_messages() -> list[tuple[str, str]]:
         *((METAVAR_CONTEXT, t) for t in USAGE_METAVARS),
         *((CLICK_TYPE_CONTEXT, t) for t in CLICK_TYPE_NAMES),
         ("", LANG_HELP),
+        ("", LANG_DEFAULT),  # a command's own --lang, its default shown
         ("", "required"),  # click's "[required]", looked up through a variable
         (i18n.ERROR_CONTEXT, "line {line}"),  # field_label
     ]

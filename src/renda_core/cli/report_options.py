@@ -43,7 +43,11 @@ def report_options(
                 help=format_help,
             ),
             click.option(
-                "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True
+                "--lang",
+                type=click.Choice(["zh", "en"]),
+                default="zh",
+                show_default=True,
+                help="Language of the report's labels and text.",
             ),
             click.option(
                 "--output", type=OutputPath(), help="Write to this file instead of the terminal."
