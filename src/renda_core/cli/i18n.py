@@ -502,16 +502,17 @@ def _localize_param(param: click.Parameter) -> None:
         original = getattr(param, "help", None)
         if original:
             param.help = i18n.gettext(original)
-        shown_default = getattr(param, "show_default", None)
-        if isinstance(shown_default, str):  # a default told in words (LANG_DEFAULT)
-            param.show_default = i18n.gettext(shown_default)
+        option = param if isinstance(param, click.Option) else None
+        shown_default = option.show_default if option is not None else None
+        if option is not None and isinstance(shown_default, str):  # told in words
+            option.show_default = i18n.gettext(shown_default)
         try:
             return get_help_record(ctx)
         finally:
             if original:
                 param.help = original
-            if isinstance(shown_default, str):
-                param.show_default = shown_default
+            if option is not None:
+                option.show_default = shown_default
 
     param.get_help_record = translated  # type: ignore[method-assign]
     make_metavar = param.make_metavar
