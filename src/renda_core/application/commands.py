@@ -42,18 +42,21 @@ from renda_core.domain.values import (
 
 
 def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
-    """Accept a member's Chinese label as well as its value."""
+    """Accept a member's Chinese label, or another word for it (:meth:`aliases`), as
+    well as its value."""
 
     values: dict[str, Any] = {}  # label -> value, the first member with that label
     for member in enum:
         values.setdefault(member.label, member.value)
+    for word, value in enum.aliases().items():  # 区 for county, 省级 for provincial, …
+        values.setdefault(word, value)
 
     def to_value(value: Any) -> Any:
         if isinstance(value, str):
             return values.get(value, value)
         return value
 
-    accepted = tuple(m.value for m in enum) + tuple(m.label for m in enum)
+    accepted = tuple(dict.fromkeys([*(m.value for m in enum), *values]))
     return BeforeValidator(to_value, json_schema_input_type=Literal[accepted])
 
 

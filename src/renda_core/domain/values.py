@@ -31,11 +31,19 @@ class Labelled(StrEnum):
         return cls(value)  # type: ignore[call-arg]
 
     @classmethod
+    def aliases(cls) -> dict[str, str]:
+        """Other words an office writes for a member: word → value (none by default)."""
+        return {}
+
+    @classmethod
     def parse(cls, text: str) -> Labelled:
-        """Accept the English value or the Chinese label."""
+        """Accept the English value, the Chinese label or one of :meth:`aliases`."""
         for member in cls:
             if text in (member.value, member.label):
                 return member
+        alias = cls.aliases().get(text)
+        if alias is not None:
+            return cls.of(alias)
         choices = ", ".join(f"{m.value} ({m.label})" for m in cls)
         raise ValueError(f"'{text}' is not one of: {choices}")
 
@@ -48,6 +56,47 @@ class Level(Labelled):
     MUNICIPAL = "municipal", "市"
     COUNTY = "county", "县"
     TOWNSHIP = "township", "乡"
+
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        """The words rosters use for a level (宪法第九十五条, 地方组织法第二条): 省级 and
+        自治区/直辖市 for a province's congress, 设区的市 and 自治州 for a city's, 区, 县级市
+        and 自治县 for a county's, 镇 and 民族乡 for a township's."""
+        return LEVEL_ALIASES
+
+
+LEVEL_ALIASES: dict[str, str] = {
+    "全国人大": "national",
+    "国家级": "national",
+    "省级": "provincial",
+    "自治区": "provincial",
+    "直辖市": "provincial",
+    "省（自治区、直辖市）": "provincial",
+    "市级": "municipal",
+    "地级": "municipal",
+    "地市级": "municipal",
+    "设区的市": "municipal",
+    "自治州": "municipal",
+    "州": "municipal",
+    "盟": "municipal",
+    "县级": "county",
+    "区": "county",
+    "市辖区": "county",
+    "县级市": "county",
+    "不设区的市": "county",
+    "自治县": "county",
+    "旗": "county",
+    "自治旗": "county",
+    "县（市、区）": "county",
+    "乡级": "township",
+    "乡镇": "township",
+    "镇": "township",
+    "民族乡": "township",
+    "苏木": "township",
+    "乡（镇）": "township",
+}
+"""Other words for the five levels (:meth:`Level.aliases`); every one of them names
+exactly one level."""
 
 
 class Gender(Labelled):
