@@ -12,7 +12,8 @@ raising and printing plain English f-strings.
   ``ValueError(...)`` (pydantic shows it as ``Value error, …``) and a click type's
   ``self.fail(...)`` (its usage error), the message an error kind of its own passes to
   ``super().__init__(...)`` (``class CalendarYearUnknown(RuleViolated)``), and the
-  ``"message"`` of ``{"field": ..., "message": ...}`` entries;
+  ``"message"`` of ``{"field": ..., "message": ...}`` entries, and the remarks a result
+  carries (``result.notes.append(...)``: a verification's, an export check's);
 - ``output``: the first argument of ``echo(...)`` and ``say(...)`` in the CLI modules;
 - ``term``: every member of a :class:`~renda_core.domain.values.Labelled` enumeration,
   its English value and its Chinese label (table cells and values in messages);
@@ -152,6 +153,14 @@ def _template_params(
                 annotation = arg.annotation
                 if annotation is not None and _name(annotation) == annotation_name:
                     found[node.name] = (index, arg.arg)
+        elif isinstance(node, ast.ClassDef):  # a class called with a message: its __init__
+            for init in node.body:
+                if isinstance(init, ast.FunctionDef) and init.name == "__init__":
+                    params = [*init.args.posonlyargs, *init.args.args][1:]  # self aside
+                    for index, arg in enumerate(params):
+                        annotation = arg.annotation
+                        if annotation is not None and _name(annotation) == annotation_name:
+                            found[node.name] = (index, arg.arg)
     return found
 
 
@@ -181,6 +190,8 @@ def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
                 arg = _template_arg(node, *error_helpers[called])
                 if arg is not None:
                     found.append((ERROR, arg))
+            elif called == "append" and node.args and _is_notes(node):
+                found.append((ERROR, node.args[0]))  # a result's remark, shown by a driver
             elif called in ERROR_CALLS and node.args:
                 found.append((ERROR, node.args[0]))
                 # an error that carries its msgid: ``InvalidInput(msgid.format(**params),
@@ -201,6 +212,13 @@ def source_messages(path: Path) -> Iterator[tuple[tuple[str, str], str]]:
                 if has_words(text):
                     line = getattr(node, "lineno", 0)
                     yield (context, text), f"{path.parent.name}/{path.name}:{line}"
+
+
+def _is_notes(node: ast.Call) -> bool:
+    """Whether ``node`` adds a remark to a result: ``notes.append(…)``,
+    ``result.notes.append(…)``."""
+    owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return owner is not None and _name(owner) == "notes"
 
 
 def _error_class_messages(tree: ast.AST) -> set[int]:

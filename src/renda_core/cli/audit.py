@@ -29,6 +29,7 @@ from renda_core.application.export import (
 )
 from renda_core.application.inputs import shown
 from renda_core.cli.common import OutputPath, RendaGroup, echo, emit, env, json_option, write_output
+from renda_core.cli.i18n import Verbatim, message, translate_template
 from renda_core.cli.reading import log_access, reason_option
 from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered, ReportDiffers
 
@@ -166,23 +167,38 @@ def audit_verify(
             writable=not app.store.read_only,
         )
     if not result.ok:
-        notes = "".join(f" (note: {n})" for n in result.notes if "chained now" in n)
-        raise LogAltered(f"the log was altered: {result.problem}{notes}")
+        for note in (n for n in result.notes if "chained now" in n):
+            raise LogAltered(f"the log was altered: {result.problem} (note: {note})")
+        raise LogAltered(f"the log was altered: {result.problem}")
     data: dict[str, Any] = result.to_dict()
 
     def render() -> str:
         if not result.checked:
-            lines = ["✓ the log is empty: nothing to verify"]
+            lines = [message("✓ the log is empty: nothing to verify")]
         else:
             lines = [
-                f"✓ chain intact: positions {result.first}–{result.last} "
-                f"({result.checked:,} events), head {result.head_hash}"
+                message(
+                    "✓ chain intact: positions {first}–{last} ({count} events), head {head}",
+                    first=result.first,
+                    last=result.last,
+                    count=f"{result.checked:,}",
+                    head=result.head_hash,
+                )
             ]
-        lines += [f"✓ {s['seal']}: matches" for s in result.seals]
-        lines += [f"note: {n}" for n in result.notes]
-        return "\n".join(lines)
+        return "\n".join(lines + _seal_lines(result.seals) + _note_lines(result.notes))
 
     emit(data, as_json, render)
+
+
+def _seal_lines(seals: list[dict[str, Any]]) -> list[str]:
+    """A verification's line for each seal that matched, in the active language."""
+    return [message("✓ {seal}: matches", seal=s["seal"]) for s in seals]
+
+
+def _note_lines(notes: list[str]) -> list[str]:
+    """A result's remarks (``notes.append(…)`` of the library, catalogued as
+    messages), each on its line in the active language."""
+    return [message("note: {note}", note=translate_template(n, ())) for n in notes]
 
 
 def _verify_export(path: Path, keys: list[Any], seals: list[Seal], as_json: bool) -> None:
@@ -192,14 +208,19 @@ def _verify_export(path: Path, keys: list[Any], seals: list[Seal], as_json: bool
 
     def render() -> str:
         lines = [
-            f"✓ export intact: positions {found.first}–{found.last} ({found.rows:,} rows, "
-            f"{found.events:,} events), head {found.head_hash}, SHA-256 matches the manifest"
+            message(
+                "✓ export intact: positions {first}–{last} ({rows} rows, {events} events), "
+                "head {head}, SHA-256 matches the manifest",
+                first=found.first,
+                last=found.last,
+                rows=f"{found.rows:,}",
+                events=f"{found.events:,}",
+                head=found.head_hash,
+            )
             if found.rows
-            else "✓ the export is empty; SHA-256 matches the manifest"
+            else message("✓ the export is empty; SHA-256 matches the manifest")
         ]
-        lines += [f"✓ {s['seal']}: matches" for s in found.seals]
-        lines += [f"note: {n}" for n in found.notes]
-        return "\n".join(lines)
+        return "\n".join(lines + _seal_lines(found.seals) + _note_lines(found.notes))
 
     emit(found.to_dict(), as_json, render)
 
@@ -358,10 +379,16 @@ def audit_reproduce(ctx: click.Context, /, report_file: str, as_json: bool) -> N
     def render() -> str:
         prov = result["provenance"]
         lines = [
-            f"✓ identical: '{prov['report']}' recomputed from store {prov['store_id']} "
-            f"at position {prov['position']} (as of {prov['as_of']}, "
-            f"chain {prov['chain_head_hash']})"
+            message(
+                "✓ identical: '{report}' recomputed from store {store} at position "
+                "{position} (as of {as_of}, chain {head})",
+                report=Verbatim(prov["report"]),
+                store=prov["store_id"],
+                position=prov["position"],
+                as_of=prov["as_of"],
+                head=prov["chain_head_hash"],
+            )
         ]
-        return "\n".join(lines + [f"note: {n}" for n in result["notes"]])
+        return "\n".join(lines + _note_lines(result["notes"]))
 
     emit(result, as_json, render)

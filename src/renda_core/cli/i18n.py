@@ -569,7 +569,9 @@ WORD_VALUES = frozenset(
     {"line", "count", "size", "year", "round", "applied", "skipped", "failed", "total", "n"}
 )
 #: placeholders whose value is itself a message (``Value error, {reason}``): translated too
-NESTED = frozenset({"reason", "message", "exc", "error", "problem", "summary", "cause", "first"})
+NESTED = frozenset(
+    {"reason", "message", "exc", "error", "problem", "summary", "cause", "first", "note"}
+)
 _LITERAL = re.compile(r"\{\w*\}")
 _CJK = _LazyPattern(r"[\u3400-\u9fff]")
 
@@ -659,6 +661,17 @@ def translate_template(text: str, templates: tuple[str, ...]) -> str:
     """``text`` in the active language, matched against ``templates`` (then the error
     templates of the catalogue)."""
     return translate_message(text, i18n.ERROR_CONTEXT, templates)
+
+
+class Verbatim:
+    """A value :func:`message` shows as it is, never looked up as a term: a name the
+    user types (``renda report deputies``: the report ``deputies``, not a word)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
 
 
 def message(template: i18n.MessageTemplate, /, **values: object) -> str:

@@ -41,6 +41,7 @@ from renda_core.application.audit.chain import (
 )
 from renda_core.application.audit.keys import key_id, parse_public_key, public_pem
 from renda_core.domain.errors import InvalidInput, LogAltered, RuleViolated
+from renda_core.i18n import ErrorMessage
 
 SEAL_FORMAT = "renda-seal-1"
 
@@ -155,7 +156,7 @@ class Verification:
 
 
 class _Found(Exception):
-    def __init__(self, position: int, problem: str) -> None:
+    def __init__(self, position: int, problem: ErrorMessage) -> None:
         super().__init__(problem)
         self.position = position
         self.problem = problem
@@ -329,17 +330,27 @@ def _walk(
         if not has_event:
             raise _Found(p, f"position {p}: deleted (its link in the chain remains)")
         link_prev = int(row["prev_position"])
+        if link_prev > prev_position and prev_position:
+            raise _Found(
+                link_prev,
+                f"position {link_prev}: deleted (the link at {p} follows it, "
+                f"the log goes from {prev_position} to {p})",
+            )
         if link_prev > prev_position:
             raise _Found(
                 link_prev,
                 f"position {link_prev}: deleted (the link at {p} follows it, "
-                f"the log goes from {prev_position or 'its start'} to {p})",
+                f"the log goes from its start to {p})",
+            )
+        if link_prev < prev_position and link_prev:
+            raise _Found(
+                prev_position,
+                f"position {prev_position}: inserted (the link at {p} follows {link_prev})",
             )
         if link_prev < prev_position:
             raise _Found(
                 prev_position,
-                f"position {prev_position}: inserted (the link at {p} follows "
-                f"{link_prev or 'the start'})",
+                f"position {prev_position}: inserted (the link at {p} follows the start)",
             )
         event = stored_row(row)
         digest = event.digest()
@@ -353,14 +364,18 @@ def _walk(
             raise _Found(p, f"position {p}: the chain was altered (its link does not follow)")
         while pending and pending[0].position == p:
             seal = pending.pop(0)
-            if seal.hash != value:
-                where = f"at or before {p}"
-                if last_good_seal:
-                    where = f"between {last_good_seal + 1} and {p}"
+            if seal.hash != value and last_good_seal:
+                after = last_good_seal + 1
                 raise _Found(
                     p,
                     f"{seal.label()}: the chain at {p} is not what was sealed: the log was "
-                    f"rewritten {where}",
+                    f"rewritten between {after} and {p}",
+                )
+            if seal.hash != value:
+                raise _Found(
+                    p,
+                    f"{seal.label()}: the chain at {p} is not what was sealed: the log was "
+                    f"rewritten at or before {p}",
                 )
             last_good_seal = p
             result.seals.append({"seal": seal.label(), "ok": True})
@@ -371,9 +386,10 @@ def _walk(
     result.head_hash = prev_hash if prev_position else None
     if pending:
         seal = pending[0]
+        first = prev_position + 1
         raise _Found(
-            prev_position + 1,
-            f"truncated: events from position {prev_position + 1} on were deleted (the log "
+            first,
+            f"truncated: events from position {first} on were deleted (the log "
             f"ends at {prev_position}, but {seal.label()} pins position {seal.position})",
         )
 
