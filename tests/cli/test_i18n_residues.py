@@ -553,3 +553,21 @@ def test_a_rejected_sheets_summary_counts_rows_and_speaks_chinese(
     assert "String should" not in zh.output and "line 3" not in zh.output
     en = invoke("--store", store, "--lang", "en", "area", "import", str(sheet))
     assert "3 error(s) in 1 bad row(s), nothing was recorded — line 3.code: " in en.output
+
+
+def test_clicks_joined_messages_take_chinese_punctuation(store: str) -> None:
+    """click appends an ASCII full stop to a missing argument and joins a suggestion
+    with spaces; under Chinese they read 「缺少参数 '建议ID'。」 and 「…的选项。你是不是想用…」,
+    under English as click writes them."""
+    from renda_core.cli.i18n import cjk_punctuation
+
+    missing = invoke("--store", store, "--lang", "zh", "suggestion", "submit")
+    assert missing.exit_code == 2
+    assert "错误：缺少参数 '建议ID'。" in missing.output and "'建议ID'." not in missing.output
+    unknown = invoke("--store", store, "--lang", "zh", "station", "establish", "--area", "1")
+    assert "的选项。你是不是想用" in unknown.output
+    english = invoke("--store", store, "--lang", "en", "suggestion", "submit")
+    assert "Error: Missing argument 'SUGGESTION_ID'." in english.output
+    assert cjk_punctuation("value 1.5 is fine.") == "value 1.5 is fine."
+    assert cjk_punctuation("日期 2026-01-01.") == "日期 2026-01-01."  # after a digit: kept
+    assert cjk_punctuation("参数 '建议ID'. 其后") == "参数 '建议ID'。其后"

@@ -18,7 +18,7 @@ import copy
 import inspect
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from typing import Any
 
@@ -295,6 +295,36 @@ def bind_click() -> None:
             setattr(module, "_", _click_gettext)  # noqa: B010  (click's module-level name)
         if callable(getattr(module, "ngettext", None)):
             setattr(module, "ngettext", _click_ngettext)  # noqa: B010
+    for kind in vars(click.exceptions).values():  # their messages: Chinese punctuation
+        if (
+            isinstance(kind, type)
+            and issubclass(kind, click.ClickException)
+            and "format_message" in vars(kind)
+            and not getattr(kind.format_message, "_tidied", False)
+        ):
+            setattr(kind, "format_message", _tidied(kind.format_message))  # noqa: B010
+
+
+#: a full stop click appends after a Chinese word or a closing quote (``'建议ID'.``)
+_ASCII_STOP = _LazyPattern(r"(?<=[\u3400-\u9fff'’”）\]])\.(?=\s|$)")
+#: the spaces click puts after a sentence it joins to another (``没有名为 … 的选项。 你是``)
+_SPACE_AFTER = _LazyPattern(r"(?<=[。？！；：，])[ \t]+(?=\S)")
+
+
+def cjk_punctuation(text: str) -> str:
+    """``text`` (a message click puts together from translated parts) with Chinese
+    punctuation where those parts meet: 「缺少参数 '建议ID'。」, no space after 。"""
+    if not _CJK.search(text):
+        return text
+    return _SPACE_AFTER.compiled.sub("", _ASCII_STOP.compiled.sub("。", text))
+
+
+def _tidied(format_message: Callable[[Any], str]) -> Callable[[Any], str]:
+    def tidied(self: Any) -> str:
+        return cjk_punctuation(format_message(self))
+
+    tidied._tidied = True  # type: ignore[attr-defined]
+    return tidied
 
 
 # ------------------------------------------------------------------ selection
