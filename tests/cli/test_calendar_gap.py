@@ -167,3 +167,22 @@ def test_an_error_kinds_own_message_is_catalogued(tmp_path: Any) -> None:
     )
     found = {msgid for (context, msgid), _ in source_messages(source) if context == "error"}
     assert found == {"no arrangement for {year}", "nothing known near {year}"}
+
+
+def test_the_daily_clock_and_a_new_year_without_its_calendar_warn(store: str) -> None:
+    """The warning also stands while the current year's arrangement is missing (January
+    2027 with 2027 unrecorded), and the daily ``clock tick`` gives it in its log."""
+    with Renda(store) as app:
+        assert app.missing_calendar_year(date(2026, 10, 31)) is None
+        assert app.missing_calendar_year(date(2026, 11, 1)) == (2027, 0)
+        assert app.missing_calendar_year(date(2027, 1, 15)) == (2027, 0)
+        assert app.missing_calendar_year(date(2025, 12, 1)) is None  # 2026 is packaged
+    tick = invoke(store, "clock", "tick", "--as-of", "2027-01-15")
+    assert tick.exit_code == 0, tick.output
+    assert "警告：2027 年节假日安排尚未录入" in tick.stderr
+    quiet = invoke(store, "clock", "tick", "--as-of", "2026-06-01")
+    assert quiet.exit_code == 0 and "警告" not in quiet.stderr
+    with Renda(store) as app:
+        app.add_calendar_year({**YEAR_2027, "date": "2026-11-10"}, STAFF)
+        assert app.missing_calendar_year(date(2027, 1, 15)) is None
+        assert app.missing_calendar_year(date(2027, 11, 2)) == (2028, 0)

@@ -203,23 +203,23 @@ class CalendarCommands(RendaBase):
                 out[year] = list(waitlist.waiting)
         return out
 
-    def missing_next_year(self, today: dt.date) -> tuple[int, int] | None:
-        """From 1 November, ``(next year, how many records' due dates wait for it)``
-        when next year's arrangement is missing; else ``None``."""
-        if (today.month, today.day) < (11, 1):
-            return None
-        year = today.year + 1
-        try:
-            self.work_calendar().arrangement(year)
-        except RuleViolated:
-            waitlist = self._waitlist(year, None, create=False)
-            return year, len(waitlist.waiting) if waitlist is not None else 0
+    def missing_calendar_year(self, today: dt.date) -> tuple[int, int] | None:
+        """``(year, how many records' due dates wait for it)`` when the arrangement of
+        ``today``'s year is missing or, from 1 November, next year's; else ``None``."""
+        years = [today.year] + ([today.year + 1] if (today.month, today.day) >= (11, 1) else [])
+        calendar = self.work_calendar()
+        for year in years:
+            try:
+                calendar.arrangement(year)
+            except RuleViolated:
+                waitlist = self._waitlist(year, None, create=False)
+                return year, len(waitlist.waiting) if waitlist is not None else 0
         return None
 
     def calendar_warning(self, today: dt.date) -> str | None:
-        """From 1 November, a warning when next year's arrangement is missing
-        (:meth:`missing_next_year` in words)."""
-        missing = self.missing_next_year(today)
+        """A warning when the arrangement of ``today``'s year or, from 1 November,
+        next year's is missing (:meth:`missing_calendar_year` in words)."""
+        missing = self.missing_calendar_year(today)
         if missing is None:
             return None
         year, waiting = missing

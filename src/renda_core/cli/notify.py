@@ -279,6 +279,9 @@ def clock_tick(ctx: click.Context, /, as_of: str | None, as_json: bool) -> None:
         return table
 
     emit({"as_of": day.isoformat(), "issued": issued, "digest": digest}, as_json, render)
+    from renda_core.cli.suggestion import warn_calendar  # the daily job's log says it too
+
+    warn_calendar(ctx, day)
 
 
 def _threshold(threshold: str) -> str:

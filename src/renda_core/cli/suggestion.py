@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
@@ -62,11 +63,12 @@ def _apply(ctx: click.Context, method: str, suggestion_id: str, on: str | None, 
     return result
 
 
-def warn_calendar(ctx: click.Context) -> None:
-    """From 1 November, tell staff on stderr when next year's calendar is missing."""
+def warn_calendar(ctx: click.Context, day: date | None = None) -> None:
+    """Tell staff on stderr when the calendar lacks ``day``'s year (default: today) or,
+    from 1 November, the next."""
     from renda_core.application.inputs import today as business_today
 
-    missing = env(ctx).get_app().missing_next_year(business_today())
+    missing = env(ctx).get_app().missing_calendar_year(day or business_today())
     if missing is not None:
         year, waiting = missing
         line = message(
