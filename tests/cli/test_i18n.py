@@ -7,7 +7,6 @@ each case is about, and unset it for the default.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -296,7 +295,7 @@ def test_wrapping_keeps_the_text_and_its_width(tokens: list[str], width: int) ->
     """Whatever the text, wrapping loses and adds nothing but line breaks and the
     spaces around them, and a line is wider than asked only when one word is (with the
     marks that may not be parted from it)."""
-    from renda_core.cli.i18n import _width, wrap_text
+    from renda_core.cli.i18n import _TOKEN, _width, wrap_text
 
     text = "代" + "".join(tokens)  # Chinese in it: renda's own wrapping
     wrapped = wrap_text(text, width)
@@ -304,8 +303,7 @@ def test_wrapping_keeps_the_text_and_its_width(tokens: list[str], width: int) ->
     for line in wrapped.splitlines():
         if _width(line) > width:
             # only a word that is wider alone, with the few marks that may not part from it
-            words = re.findall(r"[!-~]+", line)
-            longest = max((_width(w) for w in words), default=0)
+            longest = max((_width(t) for t in _TOKEN.findall(line) if not t.isspace()), default=0)
             assert not any(c.isspace() for c in line), (line, width)
             assert _width(line) - longest <= 8, (line, width)
 
