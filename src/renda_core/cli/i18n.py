@@ -61,6 +61,9 @@ ERROR_TEMPLATES: tuple[str, ...] = (
     "{field}: '{value}' is not a date like 2023-12-31",
     "line {line}: not UTF-8 (byte {byte}); save the file as UTF-8",
     "cannot write {path}: {reason}",
+    # a seal as verification names it (Seal.label), inside the lines and findings
+    "seal #{seal_id} (position {position}, {sealed_at})",
+    "the seal file's seal (position {position}, {sealed_at})",
 )
 
 #: Names of records that error templates put in their messages (``{what}``), catalogued
@@ -600,7 +603,19 @@ WORD_VALUES = frozenset(
 )
 #: placeholders whose value is itself a message (``Value error, {reason}``): translated too
 NESTED = frozenset(
-    {"reason", "message", "exc", "error", "problem", "summary", "cause", "first", "note"}
+    {
+        "reason",
+        "message",
+        "exc",
+        "error",
+        "problem",
+        "summary",
+        "cause",
+        "first",
+        "note",
+        "label",  # a seal's label (Seal.label)
+        "seal",
+    }
 )
 _LITERAL = re.compile(r"\{\w*\}")
 _CJK = _LazyPattern(r"[\u3400-\u9fff]")
