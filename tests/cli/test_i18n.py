@@ -330,6 +330,10 @@ def test_every_option_says_what_it_is_for_in_the_clerks_language() -> None:
 
     walk(cli, ["renda"])
     assert not silent, silent
+    # help is read on a terminal: code in single backticks, never reStructuredText's ``x``
+    for path in (["deputy", "import"], ["store", "check"], ["audit", "reproduce"]):
+        shown = invoke(*path, "--help").output
+        assert "``" not in shown and "`" in shown, (path, shown)
     zh = invoke("report", "annual", "--help")
     assert "报告标签和文字所用的语言" in zh.output and "or en as" not in zh.output
     assert "zh，或按--lang/LANG所选为en" in "".join(zh.output.split())

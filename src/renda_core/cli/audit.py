@@ -352,7 +352,7 @@ def audit_reproduce(ctx: click.Context, /, report_file: str, as_json: bool) -> N
     position its provenance names, and say whether it is identical.
 
     Exit 0 when identical; exit 12 (report_differs) naming the first differing key
-    (``provenance.chain_head_hash`` when the log up to that position was altered).
+    (`provenance.chain_head_hash` when the log up to that position was altered).
     """
     from renda_core.application.permissions import check_permission
     from renda_core.projections.provenance import reproduce

@@ -53,7 +53,7 @@ def deputy_import(
     Every row is checked first; a bad file is written back with a 错误说明 column
     naming each bad cell, and nothing is recorded (exit 3). Rows imported before are
     skipped; a deputy already registered with other details is an error (use
-    ``renda deputy correct``).
+    `renda deputy correct`).
     """
     from renda_core.application import spreadsheets
     from renda_core.application.roster import import_roster, plan_roster

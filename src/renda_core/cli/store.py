@@ -27,7 +27,7 @@ def store() -> None:
 def store_check(ctx: click.Context, /, full: bool, as_json: bool) -> None:
     """Check a SQLite store's log file and view files for damage, without writing.
 
-    Runs SQLite's ``PRAGMA quick_check`` on each file, then decodes every event of the
+    Runs SQLite's `PRAGMA quick_check` on each file, then decodes every event of the
     log. Exit code 8 names every damaged file (restore the log from a backup; delete a
     damaged view file, and it is rebuilt from the log).
     """
