@@ -186,3 +186,22 @@ def test_the_daily_clock_and_a_new_year_without_its_calendar_warn(store: str) ->
         app.add_calendar_year({**YEAR_2027, "date": "2026-11-10"}, STAFF)
         assert app.missing_calendar_year(date(2027, 1, 15)) is None
         assert app.missing_calendar_year(date(2027, 11, 2)) == (2028, 0)
+
+
+def test_an_embedding_system_asks_the_public_api(store: str) -> None:
+    """``renda_core.open`` gives what the CLI warns about: the years known and the year
+    missing, with the records waiting for it."""
+    import renda_core
+
+    with renda_core.open(store, actor=STAFF) as api:
+        assert api.missing_calendar_year(date(2026, 12, 1)) == (2027, 0)
+        assert api.calendar_years()[-1] == {
+            "year": 2026,
+            "origin": "packaged",
+            "source": api.calendar_years()[-1]["source"],
+        }
+        with dates_as_of(date(2026, 12, 1)):
+            assert api.missing_calendar_year() == (2027, 0)  # today's business date
+        api.add_calendar_year({**YEAR_2027, "date": "2026-11-10"})
+        assert api.missing_calendar_year(date(2026, 12, 1)) is None
+        assert api.calendar_years()[-1]["origin"] == "recorded"

@@ -480,6 +480,25 @@ class RendaAPI(CommandMethods, ProcessReads):
 
         return _page(_after(rows, order, anchor, after), limit, SuggestionSummary)
 
+    # -- the working-day calendar -----------------------------------------------------
+
+    def calendar_years(self) -> list[dict[str, Any]]:
+        """The years the working-day calendar knows, each ``{"year", "origin", "source"}``:
+        ``origin`` is ``recorded`` (:meth:`add_calendar_year`), ``plugin`` or
+        ``packaged``."""
+        return self._application.calendar_years()
+
+    def missing_calendar_year(self, today: date | None = None) -> tuple[int, int] | None:
+        """``(year, records waiting)`` while the State Council's holiday arrangement of
+        ``today``'s year (default: today's business date) or, from 1 November, of the
+        next year is missing: due dates reaching that year wait (a suggestion's
+        ``pending_due_dates``) until it is recorded with :meth:`add_calendar_year`.
+        ``None`` when both are known. What ``renda suggestion …`` and ``renda clock
+        tick`` warn about."""
+        from renda_core.application.inputs import today as business_today
+
+        return self._application.missing_calendar_year(today or business_today())
+
     # -- reports and projections ------------------------------------------------------
 
     def report_names(self) -> list[str]:
