@@ -345,3 +345,14 @@ def test_a_pattern_error_says_what_is_wanted(
     with i18n.use("zh_CN"):
         assert field_message(entry).startswith(zh)
         assert f"{field}: {zh}" in error_text(info.value)
+
+
+def test_the_fields_of_one_error_are_listed_with_the_languages_separator() -> None:
+    with dates_as_of(date(2026, 11, 30)), pytest.raises(InvalidInput) as info:
+        parse(COMMANDS["deputy.register"].model, {"area": "4401", "phone": "abc"})
+    with i18n.use("zh_CN"):
+        zh = error_text(info.value)
+    assert "；phone: 应为电话号码" in zh and "; " not in zh
+    with i18n.use("en"):
+        en = error_text(info.value)
+    assert "; phone: Should be a telephone number" in en

@@ -858,6 +858,12 @@ def note_copy(error: RendaError, target: object) -> None:
     error.copy_target = str(target)  # type: ignore[attr-defined]
 
 
+def separator() -> str:
+    """What separates the items of a list inside a sentence: ``; `` in English, ``；``
+    in Chinese (「area: 应为…；phone: 应为…」)."""
+    return "；" if (i18n.active_locale() or "").startswith("zh") else "; "
+
+
 def error_text(error: RendaError) -> str:
     """``error``'s message in the active language (its own message when not
     catalogued, and outside a driver), the marks of values cut short in that language
@@ -884,7 +890,7 @@ def _error_text(error: RendaError) -> str:
         listed = params.get("listed")
         if isinstance(error, InvalidInput) and "summary" in params and isinstance(listed, int):
             # a summary of the first ``listed`` field errors: each in the active language
-            values["summary"] = "; ".join(
+            values["summary"] = separator().join(
                 f"{field_label(str(e.get('field', '')))}: {field_message(e)}"
                 for e in error.errors[:listed]
             )
@@ -895,7 +901,9 @@ def _error_text(error: RendaError) -> str:
     if isinstance(error, InvalidInput) and error.errors:
         summary = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
         if error.message == f"invalid input — {summary}":
-            shown = "; ".join(f"{e.get('field', '')}: {field_message(e)}" for e in error.errors)
+            shown = separator().join(
+                f"{e.get('field', '')}: {field_message(e)}" for e in error.errors
+            )
             return i18n.pgettext(i18n.ERROR_CONTEXT, "invalid input — {summary}").format(
                 summary=shown
             )
