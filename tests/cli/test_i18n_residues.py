@@ -571,3 +571,22 @@ def test_clicks_joined_messages_take_chinese_punctuation(store: str) -> None:
     assert cjk_punctuation("value 1.5 is fine.") == "value 1.5 is fine."
     assert cjk_punctuation("日期 2026-01-01.") == "日期 2026-01-01."  # after a digit: kept
     assert cjk_punctuation("参数 '建议ID'. 其后") == "参数 '建议ID'。其后"
+
+
+def test_a_division_of_the_wrong_kind_is_named_by_its_own_kind(store: str, tmp_path: Any) -> None:
+    """A station refused in a county names the division's kind as divisions are labelled
+    (县级), not by the context-free term, which a level's 县 makes ambiguous."""
+    sheet = tmp_path / "areas.csv"
+    sheet.write_text(
+        "区划代码,名称,上级代码,类型\n440000,广东省,,province\n440100,广州市,440000,prefecture\n"
+        "440106,天河区,440100,county\n",
+        encoding="utf-8",
+    )
+    assert invoke("--store", store, "area", "import", str(sheet)).exit_code == 0
+    args = ["station", "establish", "--name", "天河区代表之家", "--kind", "home"]
+    zh = invoke("--store", store, "--lang", "zh", *args, "--division", "440106")
+    assert zh.exit_code == 5, zh.output
+    assert "代表家站须设在乡镇或街道；440106（天河区）是县级行政区划" in zh.output
+    assert "county" not in zh.output
+    en = invoke("--store", store, "--lang", "en", *args, "--division", "440106")
+    assert "440106 (天河区) is a county" in en.output

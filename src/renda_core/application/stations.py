@@ -100,9 +100,10 @@ class StationCommands(RendaBase):
                 f"division {cmd.division} is not recorded: import it first (renda area import)"
             ) from None
         if not division.is_base:
+            division_kind = division.kind  # a term of its own: 县级, not 县
             raise RuleViolated(
                 f"a station stands in a township or street; {cmd.division} "
-                f"({division.name}) is a {division.kind}"
+                f"({division.name}) is a {division_kind}"
             )
         station = Station.establish(
             name=cmd.name,

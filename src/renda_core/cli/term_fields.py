@@ -45,6 +45,7 @@ ANY_COMMAND: dict[str, str] = {
     "level": "values.Level",
     "target_level": "values.Level",
     "deadline": "deadlines.DEADLINE_LABELS",
+    "division_kind": "division.DivisionKind",
 }
 
 
