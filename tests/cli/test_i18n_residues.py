@@ -590,3 +590,14 @@ def test_a_division_of_the_wrong_kind_is_named_by_its_own_kind(store: str, tmp_p
     assert "county" not in zh.output
     en = invoke("--store", store, "--lang", "en", *args, "--division", "440106")
     assert "440106 (天河区) is a county" in en.output
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(
+        "code,name,parent_code,kind\n449900,测试县,,county\n449901,测试镇,449900,township\n"
+        "449902,测试镇二,449901,township\n",
+        encoding="utf-8",
+    )
+    refused = invoke("--store", store, "--lang", "zh", "area", "import", str(wrong))
+    assert refused.exit_code == 3, refused.output
+    assert "第 2 行: 县级行政区划 449900 须有上级行政区划" in refused.output
+    assert "第 4 行: 乡镇行政区划不能是乡镇行政区划 449902 的上级" in refused.output
+    assert "county" not in refused.output and "township" not in refused.output

@@ -46,6 +46,7 @@ ANY_COMMAND: dict[str, str] = {
     "target_level": "values.Level",
     "deadline": "deadlines.DEADLINE_LABELS",
     "division_kind": "division.DivisionKind",
+    "parent_kind": "division.DivisionKind",
 }
 
 

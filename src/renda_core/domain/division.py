@@ -45,10 +45,11 @@ def check_parent(kind: str, parent_kind: str | None, code: str) -> None:
         if parent_kind is not None:
             raise RuleViolated(f"province {code} cannot have a parent division")
         return
+    division_kind = own.value  # named so, a message shows it as divisions are labelled
     if parent_kind is None:
-        raise RuleViolated(f"{own.value} {code} needs a parent division")
+        raise RuleViolated(f"{division_kind} {code} needs a parent division")
     if RANK[DivisionKind.of(parent_kind)] >= RANK[own]:
-        raise RuleViolated(f"a {parent_kind} cannot be the parent of the {own.value} {code}")
+        raise RuleViolated(f"a {parent_kind} cannot be the parent of the {division_kind} {code}")
 
 
 class Division(Aggregate):
