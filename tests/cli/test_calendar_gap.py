@@ -17,7 +17,7 @@ from renda_core.application.inputs import dates_as_of
 from renda_core.cli import cli
 from renda_core.domain.calendar import CalendarYearUnknown, WorkCalendar
 from renda_core.i18n_extract import source_messages
-from tests.application.test_suggestions import YEAR_2027, deputy
+from tests.application.test_suggestions import YEAR_2027, deputy, drafted
 from tests.conftest import STAFF
 
 NO_LOCALE = {"RENDA_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
@@ -38,16 +38,7 @@ def english_in(text: str) -> list[str]:
 
 def submitted_in_late_december(app: Renda) -> str:
     _, lead = deputy(app)
-    sid = app.draft_suggestion(
-        {
-            "title": "关于冬季供暖的建议",
-            "body": "建议……",
-            "channel": "recess",
-            "source": "station",
-            "date": "2026-12-20",
-        },
-        lead,
-    )
+    sid = drafted(app, lead, title="关于冬季供暖的建议", source="station", date="2026-12-20")
     app.submit_suggestion({"suggestion_id": sid, "date": "2026-12-24"}, lead)
     app.accept_suggestion({"suggestion_id": sid, "date": "2026-12-25"}, STAFF)
     return str(sid)
