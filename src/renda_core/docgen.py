@@ -113,17 +113,25 @@ Input shown back is escaped, and a value longer than 80 characters is shown as i
 first 60 characters and its length: `'xxxx…(10240 characters)'`. (`renda import` lists
 each further bad line of the file on stderr before that line.)
 
-With `--json`, an error is instead one JSON object on one line of **stdout** (stderr
-stays empty), so a script reads one stream:
+A field is named as the clerk typed it: by its option (`--received`, `--deputy (value
+1)` for the first value of a repeated option) or its argument (`STATION_ID`), not by
+the library's name for it (`people_received`); a file's own fields (an import's lines, a
+sheet's cells) keep theirs.
+
+With `--json`, an error is instead one JSON object on one line of **stderr** (stdout
+stays empty), so a script tells it from a result by the stream and the exit code:
 
 ```json
-{"error": "invalid_input", "message": "invalid input — date: …",
- "fields": [{"field": "date", "message": "…"}]}
+{"error": "invalid_input", "message": "invalid input — --date: …",
+ "fields": [{"field": "date", "option": "--date", "message": "…", "type": "…"}]}
 ```
 
-`error` is the kind from the table above; `fields` lists each field with its problem
-(empty for kinds other than `invalid_input`). `renda import --json` prints its summary
-(which carries the error) on stdout and the error line on stderr.
+`error` is the kind from the table above (`usage` for exit 2); `fields` lists each
+field with its problem (empty for most other kinds): `field` is the library's name
+(what an embedding system and the HTTP API call it), `option` the option or argument
+that gave it when the command has one, `type` pydantic's error type when there is one.
+`renda import --json` prints its summary (which carries the error) on stdout and the
+error line on stderr.
 """
 
 

@@ -105,8 +105,10 @@ def test_bad_input_exit_3_with_a_clear_message_and_nothing_recorded(
         base += [option, value]
     result = run(store, *base)
     assert result.exit_code == 3
-    # One line that names the field (the per-field list is in the --json error object).
-    assert f"— {message}:" in result.output and "Traceback" not in result.output
+    # One line that names the option as typed (the per-field list, with the library's
+    # field names, is in the --json error object).
+    assert f"— {option}:" in result.output and "Traceback" not in result.output
+    assert f"{message}:" not in result.output.replace(f"--{message}:", "")
     assert len(result.output.strip().splitlines()) == 1
     assert events_in(store) == 0
 

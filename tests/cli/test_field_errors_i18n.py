@@ -155,7 +155,8 @@ def test_a_whole_invalid_input_is_chinese_under_zh() -> None:
     with i18n.use("zh_CN"):
         text = error_text(info.value)
     assert text.startswith("输入无效 — ")
-    assert "level: 应为以下之一：'national', 'provincial'" in text
+    # the values a Chinese clerk writes (each is accepted), not the stored English
+    assert "level: 应为以下之一：全国、省、市、县、乡；" in text
     assert "term: 应大于或等于 1" in text
     assert "date: 应为有效的日期或日期时间：月应在 1–12 之间" in text
     assert "electoral_unit: 必填字段" in text
@@ -288,13 +289,14 @@ def test_the_cli_shows_the_month_reason_in_chinese_and_the_type_in_json(tmp_path
     runner = CliRunner()
     zh = runner.invoke(cli, ["--lang", "zh", *args])
     assert zh.exit_code == 3
-    assert "date: 应为有效的日期或日期时间：月应在 1–12 之间" in zh.stderr
+    assert "--date: 应为有效的日期或日期时间：月应在 1–12 之间" in zh.stderr
     en = runner.invoke(cli, ["--lang", "en", *args, "--json"])
     assert en.exit_code == 3
     body = json.loads(en.stderr)
     assert body["fields"] == [
         {
             "field": "date",
+            "option": "--date",
             "message": "Input should be a valid date or datetime, "
             "month value is outside expected range of 1-12",
             "type": "date_from_datetime_parsing",

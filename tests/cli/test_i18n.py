@@ -155,7 +155,8 @@ def test_json_errors_keep_their_machine_kind(store: str) -> None:
 def test_invalid_input_fields_are_translated(store: str) -> None:
     result = invoke("--store", store, "deputy", "show", "1234abcd", "--json")
     assert result.exit_code == 4
-    assert json.loads(result.stderr)["message"] == "deputy_id：没有 id 以 1234abcd 开头的记录"
+    # the field named by the argument the clerk typed (代表ID), not ``deputy_id``
+    assert json.loads(result.stderr)["message"] == "代表ID：没有 id 以 1234abcd 开头的记录"
     error = InvalidInput(
         "invalid input — name: Field required", [{"field": "name", "message": "Field required"}]
     )

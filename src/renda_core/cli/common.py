@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -55,28 +55,39 @@ class RendaClickError(click.ClickException):
     ``{"error": kind, "message": ..., "fields": [...]}``.
     """
 
-    def __init__(self, error: RendaError, as_json: bool = False) -> None:
+    def __init__(
+        self, error: RendaError, as_json: bool = False, options: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(error.message)
         self.error = error
         self.as_json = as_json
         self.exit_code = error.exit_code  # type: ignore[misc]
+        #: the failed command's options and arguments by the field each fills
+        #: (:func:`renda_core.cli.i18n.option_names`): a field is named as it was typed
+        self.options: Mapping[str, str] = options or {}
 
     def format_message(self) -> str:
-        from renda_core.cli.i18n import error_text
+        from renda_core.cli.i18n import error_text, naming_options
 
-        return one_line(error_text(self.error))
+        with naming_options(self.options):
+            return one_line(error_text(self.error))
 
     def to_dict(self) -> dict[str, Any]:
-        from renda_core.cli.i18n import field_message
+        """The JSON object of ``--json``: each field by the library's name (``field``),
+        the option or argument that gave it (``option``) when the command has one."""
+        from renda_core.cli.i18n import field_message, naming_options, option_label
 
-        fields = [
-            {
-                "field": one_line(f["field"]),
-                "message": one_line(field_message(f)),
-                **({"type": f["type"]} if "type" in f else {}),
-            }
-            for f in getattr(self.error, "errors", [])
-        ]
+        fields = []
+        with naming_options(self.options):
+            for f in getattr(self.error, "errors", []):
+                entry = {"field": one_line(f["field"])}
+                option = option_label(f["field"])
+                if option is not None:
+                    entry["option"] = one_line(option)
+                entry["message"] = one_line(field_message(f))
+                if "type" in f:
+                    entry["type"] = f["type"]
+                fields.append(entry)
         return {"error": self.error.kind, "message": self.format_message(), "fields": fields}
 
     def show(self, file: IO[Any] | None = None) -> None:
@@ -109,7 +120,7 @@ class RendaGroup(click.Group):
             return super().invoke(ctx)
         except RendaError as error:
             obj = ctx.find_object(Env)
-            raise RendaClickError(error, bool(obj and obj.as_json)) from error
+            raise RendaClickError(error, bool(obj and obj.as_json), self._options(ctx)) from error
         except click.UsageError as error:
             if isinstance(error, click.BadParameter) and not hasattr(error, "renda_shown"):
                 from renda_core.cli.i18n import usage_message
@@ -120,6 +131,15 @@ class RendaGroup(click.Group):
             if isinstance(error, JsonUsageError) or not _wants_json(ctx, rest):
                 raise
             raise JsonUsageError(error) from error
+
+    def _options(self, ctx: click.Context) -> dict[str, str]:
+        """The options and arguments of the subcommand that failed, by the field each
+        fills (the innermost group catches its error first)."""
+        from renda_core.cli.i18n import option_names
+
+        name = ctx.invoked_subcommand
+        command = self.get_command(ctx, name) if name else None
+        return option_names(command) if command is not None else {}
 
 
 def _wants_json(ctx: click.Context, rest: list[str]) -> bool:
@@ -138,8 +158,12 @@ class JsonUsageError(click.UsageError):
         self.param = getattr(error, "param", None)
 
     def show(self, file: IO[Any] | None = None) -> None:
-        param = self.param
-        fields = [{"field": param.name or "", "message": one_line(self.message)}] if param else []
+        from renda_core.cli.i18n import param_label
+
+        fields = []
+        if self.param is not None:  # the field it fills, and the option as typed
+            field, option = param_label(self.param)
+            fields.append({"field": field, "option": option, "message": one_line(self.message)})
         payload = {"error": "usage", "message": one_line(self.message), "fields": fields}
         click.echo(json.dumps(payload, ensure_ascii=False), file=file or sys.stderr)
 
@@ -216,12 +240,23 @@ def json_option(fn: F) -> F:
     )(fn)
 
 
+class FieldOption(click.Option):
+    """An option whose value fills an input field of another name (``--date`` is the
+    parameter ``on`` and fills ``date``): an error in that field names the option."""
+
+    def __init__(self, *args: Any, field: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field = field
+
+
 def date_option(
     required: bool = False, help: str = "Business date (YYYY-MM-DD)."
 ) -> Callable[[F], F]:
     return click.option(
         "--date",
         "on",
+        cls=FieldOption,
+        field="date",
         required=required,
         callback=_given_date,
         help=help + ("" if required else " Defaults to today (Beijing time)."),

@@ -19,14 +19,19 @@ import inspect
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.utils import _make_default_short_help
 
 from renda_core import i18n
 from renda_core.domain.errors import InvalidInput, RendaError
+
+if TYPE_CHECKING:
+    from renda_core.domain.values import Labelled
 
 LANG_HELP = (
     "Language of help, messages and tables: zh (the default) or en. "
@@ -643,10 +648,72 @@ def _catalogue_templates(locale: str | None, context: str, generation: int) -> t
 _LINE_FIELD = re.compile(r"^line (\d+)(?=$|[:.])")
 
 
+#: the command's options and arguments by the input field each fills, while its error
+#: is shown (:func:`naming_options`)
+_OPTION_NAMES: ContextVar[Mapping[str, str] | None] = ContextVar("renda_option_names", default=None)
+
+
+def option_names(command: click.Command) -> dict[str, str]:
+    """The options and arguments of ``command`` by the input field each fills (its
+    ``field``, :class:`renda_core.cli.common.FieldOption`, else its own name): an option
+    by its long name (``people_received`` → ``--received``), an argument by its
+    metavar in the active language (``station_id`` → ``联络站ID``)."""
+    names: dict[str, str] = {}
+    for param in command.params:
+        if param.name is not None and param.expose_value:
+            field, shown = param_label(param)
+            names[field] = shown
+    return names
+
+
+def param_label(param: click.Parameter) -> tuple[str, str]:
+    """The input field an option or argument fills and how the clerk knows it
+    (:func:`option_names`)."""
+    field = getattr(param, "field", None) or param.name or ""
+    if isinstance(param, click.Option):
+        longs = [o for o in param.opts if o.startswith("--")]
+        return field, (longs or param.opts)[0]
+    return field, metavar_text(param.human_readable_name)
+
+
+@contextmanager
+def naming_options(names: Mapping[str, str]) -> Iterator[None]:
+    """Within it, :func:`field_label` names a field by the option or argument that
+    gave it (:func:`option_names`): a clerk typed ``--received``, not
+    ``people_received``."""
+    token = _OPTION_NAMES.set(names)
+    try:
+        yield
+    finally:
+        _OPTION_NAMES.reset(token)
+
+
+#: a field that is one of the values of a repeated option (``deputies.0``)
+_NTH_VALUE = re.compile(r"^(\d+)(?=$|\.)")
+
+
+def option_label(field: str) -> str | None:
+    """``field`` named by the option or argument that gave it, or ``None``."""
+    root, dot, rest = field.partition(".")
+    option = (_OPTION_NAMES.get() or {}).get(root)
+    if option is None:
+        return None
+    nth = _NTH_VALUE.match(rest)
+    if nth is None:
+        return option + dot + rest
+    shown = message("{option} (value {number})", option=option, number=int(nth.group(1)) + 1)
+    return shown + rest[nth.end() :]
+
+
 def field_label(field: str) -> str:
-    """A field error's field in the active language: its ``line N`` head (a line of an
-    import file, a row of a sheet) translated; the envelope's or the sheet's own names
-    after it stay as the file has them (``第 3 行: data.name``)."""
+    """A field error's field as the clerk knows it: by the option or argument that
+    gave it while a command's error is shown (:func:`naming_options`); else in the
+    active language its ``line N`` head (a line of an import file, a row of a sheet)
+    translated, the envelope's or the sheet's own names after it as the file has them
+    (``第 3 行: data.name``)."""
+    option = option_label(field)
+    if option is not None:
+        return option
     found = _LINE_FIELD.match(field)
     if found is None or i18n.active_locale() is None:
         return field
@@ -836,6 +903,8 @@ def _field_message(entry: Mapping[str, Any]) -> str:
         msgid, params = _by_type(entry.get("type"), message)
     if msgid is None or params is None:
         return field_text(message)
+    if entry.get("type") == "enum" and "expected" in params:
+        params = {**params, "expected": _expected_terms(str(params["expected"]))}
     values = {
         str(k): translate_message(str(v), i18n.ERROR_CONTEXT, depth=1) if k in NESTED else str(v)
         for k, v in params.items()
@@ -844,6 +913,30 @@ def _field_message(entry: Mapping[str, Any]) -> str:
         return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**values)
     except (KeyError, IndexError, ValueError):
         return message
+
+
+_QUOTED_VALUE = re.compile(r"'([^']*)'")
+
+
+def _expected_terms(expected: str) -> str:
+    """The values an enumeration expects (``'male', 'female'``) as the terms a clerk
+    writes under Chinese (男、女: each is accepted too), when they are one of the
+    domain's labelled enumerations; else as pydantic gives them."""
+    if i18n.language() != "zh":
+        return expected
+    from renda_core.domain.values import Labelled
+
+    values = _QUOTED_VALUE.findall(expected)
+    for enum in _labelled_enums(Labelled):
+        if [m.value for m in enum] == values:
+            return "、".join(m.label for m in enum)
+    return expected
+
+
+def _labelled_enums(base: type[Labelled]) -> Iterator[type[Labelled]]:
+    for enum in base.__subclasses__():
+        yield enum
+        yield from _labelled_enums(enum)
 
 
 #: where the copy of a rejected sheet went, appended to the error's message
@@ -887,6 +980,13 @@ def _error_text(error: RendaError) -> str:
         values = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in params.items()}
         if error.inner is not None and "message" in params:  # the error it reports
             values["message"] = _error_text(error.inner)
+        if isinstance(error, InvalidInput) and error.errors:  # "First: {field}: {reason}"
+            first = error.errors[0]
+            for key in ("message", "reason"):
+                if params.get(key) == first.get("message") and params.get("field") == first.get(
+                    "field"
+                ):
+                    values[key] = field_message(first)
         listed = params.get("listed")
         if isinstance(error, InvalidInput) and "summary" in params and isinstance(listed, int):
             # a summary of the first ``listed`` field errors: each in the active language
@@ -902,7 +1002,7 @@ def _error_text(error: RendaError) -> str:
         summary = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
         if error.message == f"invalid input — {summary}":
             shown = separator().join(
-                f"{e.get('field', '')}: {field_message(e)}" for e in error.errors
+                f"{field_label(str(e.get('field', '')))}: {field_message(e)}" for e in error.errors
             )
             return i18n.pgettext(i18n.ERROR_CONTEXT, "invalid input — {summary}").format(
                 summary=shown

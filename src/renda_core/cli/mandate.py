@@ -8,7 +8,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, echo, emit, env, json_option
+from renda_core.cli.common import (
+    FieldOption,
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+)
 from renda_core.cli.deputy import deputy
 from renda_core.domain.mandate import SuspensionGround
 from renda_core.domain.values import Level
@@ -109,7 +118,15 @@ def deputy_announce(ctx: click.Context, /, deputy_id: str, notice: str, on: str)
 
 @deputy.command(name="reelect")
 @click.argument("deputy_id")
-@click.option("--term", "term_number", required=True, type=int, help="The new term (届).")
+@click.option(
+    "--term",
+    "term_number",
+    cls=FieldOption,
+    field="term",
+    required=True,
+    type=int,
+    help="The new term (届).",
+)
 @click.option("--electoral-unit", help="The electoral unit in the new term, if it changed.")
 @date_option(required=True, help="When the new term's mandate began (YYYY-MM-DD).")
 @click.pass_context

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from renda_core.cli.common import (
+    FieldOption,
     RendaGroup,
     choices,
     date_option,
@@ -56,7 +57,15 @@ def meeting_open(ctx: click.Context, /, on: str | None, as_json: bool, **fields:
 
 @meeting.command(name="observer")
 @click.argument("meeting_id")
-@click.option("--deputy", "deputies", required=True, multiple=True, help="Deputy id; repeatable.")
+@click.option(
+    "--deputy",
+    "deputies",
+    cls=FieldOption,
+    field="deputy_ids",
+    required=True,
+    multiple=True,
+    help="Deputy id; repeatable.",
+)
 @date_option(help="The day they attended (YYYY-MM-DD).")
 @click.pass_context
 def meeting_observer(
@@ -133,7 +142,15 @@ def meeting_list(ctx: click.Context, /, kind: str | None, as_json: bool) -> None
 @click.command(name="attendance")
 @click.argument("session_id")
 @click.option("--status", required=True, help=f"{choices(AttendanceStatus)}.")
-@click.option("--deputy", "deputies", required=True, multiple=True, help="Deputy id; repeatable.")
+@click.option(
+    "--deputy",
+    "deputies",
+    cls=FieldOption,
+    field="deputy_ids",
+    required=True,
+    multiple=True,
+    help="Deputy id; repeatable.",
+)
 @click.option("--note", help="Note, e.g. who approved the leave (请假).")
 @date_option(help="The day recorded (within the session, YYYY-MM-DD).")
 @click.pass_context
