@@ -100,7 +100,8 @@ def test_error_sheet_names_the_bad_cells(store: str, tmp_path: Path) -> None:
     rows = [
         ROWS[0],
         [2, "李建国", "村", 16, "长春市人民代表大会", "220102", "2023-01-10"],  # C3 level
-        [3, "王芳", "县", "十八", "南关区人民代表大会", "220102", "2023-13-05"],  # D4, G4
+        # D4 (十八 or 第十八届 would be read as 18), G4
+        [3, "王芳", "县", "第十八次", "南关区人民代表大会", "220102", "2023-13-05"],
     ]
     source = write_xlsx(tmp_path / "roster.xlsx", HEADER_ZH, rows)
     result = run(store, "deputy", "import", str(source))

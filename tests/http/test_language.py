@@ -79,7 +79,8 @@ def test_a_validation_error_in_both_languages(
     assert ("level", "enum") in machine and ("date", "date_from_datetime_parsing") in machine
     by_field = {e["field"]: e["message"] for e in zh_body["errors"]}
     assert by_field["date"] == "应为有效的日期或日期时间：月应在 1–12 之间"
-    assert by_field["level"].startswith("应为以下之一：'national'")  # values stay as typed
+    # the labels, each accepted as the value is (the English message keeps the values)
+    assert by_field["level"] == "应为以下之一：全国、省、市、县、乡"
     assert zh_body["title"] == "输入无效" and zh_body["detail"].startswith("输入无效 — ")
     en_fields = {e["field"]: e["message"] for e in en_body["errors"]}
     assert en_fields["date"] == (

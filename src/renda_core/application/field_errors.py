@@ -30,7 +30,7 @@ MESSAGES: dict[str, str] = {
     "frozen_field": "Field is frozen",
     "frozen_instance": "Instance is frozen",
     "invalid_key": "Keys should be strings",
-    "model_type": "Input should be a valid dictionary or instance of {class_name}",
+    "model_type": "Input should be a JSON object",  # not the model's class: ActorModel
     "model_attributes_type": "Input should be a valid dictionary or object to extract fields from",
     "dataclass_type": "Input should be a dictionary or an instance of {class_name}",
     "dataclass_exact_type": "Input should be an instance of {class_name}",

@@ -105,12 +105,14 @@ def plan_roster(mapped: Mapped, actor: Actor, default_date: str) -> RosterPlan:
 
 
 def roster_errors(errors: list[dict[str, Any]]) -> InvalidInput:
-    rows = len({e["field"] for e in errors})
-    return InvalidInput(
-        f"{len(errors)} error(s) in {rows} cell(s); nothing was imported. "
-        f"First: {errors[0]['field']}: {errors[0]['message']}",
-        errors,
-    )
+    msgid = "{count} error(s) in {rows} cell(s); nothing was imported. First: {field}: {message}"
+    params = {
+        "count": len(errors),
+        "rows": len({e["field"] for e in errors}),
+        "field": errors[0]["field"],
+        "message": errors[0]["message"],
+    }
+    return InvalidInput(msgid.format(**params), errors, msgid=msgid, params=params)
 
 
 def import_roster(

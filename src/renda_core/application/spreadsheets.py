@@ -19,7 +19,9 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -44,15 +46,78 @@ def _openpyxl() -> Any:
 # ---------------------------------------------------------------- columns
 
 
+#: the ways an office writes a date in a cell: 2023-01-16, 2023/1/16 (what Excel or WPS
+#: saves in a CSV under Chinese settings), 2023.1.16, 2023年1月16日
+_DATE_CELL = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s+0{1,2}:00(?::00)?)?$"  # a date cell saved with its midnight
+)
+#: a term as written: 14, 第14届, 十四, 第十四届, 14届
+_TERM_CELL = re.compile(r"^第?\s*([0-9]+|[〇零一二两三四五六七八九十]+)\s*届?$")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def _halfwidth(text: str) -> str:
+    """Full-width digits, letters and marks (２２０１０２, ／) as ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def date_cell(text: str) -> str:
+    """A date cell as YYYY-MM-DD when it is a date written one of the ways an office
+    writes it (:data:`_DATE_CELL`); else as it is, for the check to name it."""
+    found = _DATE_CELL.match(_halfwidth(text).strip())
+    if found is None:
+        return text
+    year, month, day = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def chinese_number(text: str) -> int | None:
+    """A number from 0 to 99 in Chinese numerals (十四, 二十, 十, 一〇), or ``None``."""
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        if len(text) > 2:
+            return None
+        value = 0
+        for c in text:
+            value = value * 10 + _CN_DIGITS[c]
+        return value
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def term_cell(text: str) -> str:
+    """A term cell (届次) as its number when written 第十四届, 十四, 14届 or １４; else
+    as it is."""
+    found = _TERM_CELL.match(_halfwidth(text).strip())
+    if found is None:
+        return text
+    digits = found.group(1)
+    number = int(digits) if digits.isascii() else chinese_number(digits)
+    return text if number is None else str(number)
+
+
+def code_cell(text: str) -> str:
+    """A division code cell without the spaces and full-width digits an office's sheet
+    may carry (２２０１０２, ``220102 ``); else as it is."""
+    compact = "".join(_halfwidth(text).split())
+    return compact if compact.isascii() and compact.isdigit() else text
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of a sheet: its field, its Chinese header and accepted spellings."""
+    """One column of a sheet: its field, its Chinese header and accepted spellings, and
+    how a cell is read (``read``: the ways an office writes the value, as the value)."""
 
     key: str
     zh: str
     en: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    read: Callable[[str], str] | None = None
 
     def names(self) -> set[str]:
         return {_norm(n) for n in (self.key, self.zh, self.en, *self.aliases)}
@@ -61,10 +126,19 @@ class Column:
 DEPUTY_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", "name", ("代表姓名",), required=True),
     Column("level", "层级", "level", ("级别", "代表层级"), required=True),
-    Column("term", "届次", "term", ("届",), required=True),
+    Column("term", "届次", "term", ("届",), required=True, read=term_cell),
     Column("electoral_unit", "选举单位", "electoral unit", ("electoral_unit",), required=True),
-    Column("area", "行政区划代码", "area", ("区划代码", "地区代码", "area code"), required=True),
-    Column("date", "任职日期", "date", ("起始日期", "mandate began"), required=True),
+    Column(
+        "area",
+        "行政区划代码",
+        "area",
+        ("区划代码", "地区代码", "area code"),
+        required=True,
+        read=code_cell,
+    ),
+    Column(
+        "date", "任职日期", "date", ("起始日期", "mandate began"), required=True, read=date_cell
+    ),
     Column("gender", "性别", "gender"),
     Column("ethnicity", "民族", "ethnicity"),
     Column("category", "代表构成类别", "category", ("构成类别", "类别")),
@@ -72,10 +146,15 @@ DEPUTY_COLUMNS: tuple[Column, ...] = (
 )
 
 DIVISION_COLUMNS: tuple[Column, ...] = (
-    Column("code", "区划代码", "code", ("代码", "行政区划代码"), required=True),
+    Column("code", "区划代码", "code", ("代码", "行政区划代码"), required=True, read=code_cell),
     Column("name", "名称", "name", ("区划名称",), required=True),
     Column(
-        "parent_code", "上级代码", "parent code", ("上级区划代码", "parent_code"), required=True
+        "parent_code",
+        "上级代码",
+        "parent code",
+        ("上级区划代码", "parent_code"),
+        required=True,
+        read=code_cell,
     ),
     Column("kind", "类型", "kind", ("层级", "级别"), required=True),
 )
@@ -222,10 +301,14 @@ def map_columns(sheet: Sheet, columns: Sequence[Column]) -> Mapped:
             errors,
         )
     mapped = Mapped(sheet, positions)
+    readers = {c.key: c.read for c in columns if c.read is not None}
     for number, values in sheet.rows:
         record = {
             key: values[index] if index < len(values) else "" for key, index in positions.items()
         }
+        for key, read in readers.items():
+            if record.get(key):
+                record[key] = read(record[key])
         mapped.records.append((number, {k: v for k, v in record.items() if v != ""}))
     return mapped
 

@@ -94,14 +94,33 @@ LEVEL_ALIASES: dict[str, str] = {
     "民族乡": "township",
     "苏木": "township",
     "乡（镇）": "township",
+    # a roster's 层级 column often names the deputy: 省人大代表, 县人大代表
+    "全国人大代表": "national",
+    "省人大代表": "provincial",
+    "自治区人大代表": "provincial",
+    "市人大代表": "municipal",
+    "州人大代表": "municipal",
+    "自治州人大代表": "municipal",
+    "县人大代表": "county",
+    "区人大代表": "county",
+    "自治县人大代表": "county",
+    "旗人大代表": "county",
+    "乡人大代表": "township",
+    "镇人大代表": "township",
+    "乡镇人大代表": "township",
 }
 """Other words for the five levels (:meth:`Level.aliases`); every one of them names
-exactly one level."""
+exactly one level (市 and 市人大代表 a city divided into districts, as the label 市 does)."""
 
 
 class Gender(Labelled):
     MALE = "male", "男"
     FEMALE = "female", "女"
+
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        """男性 and 女性, as many rosters write them."""
+        return {"男性": "male", "女性": "female"}
 
 
 class ContactForm(Labelled):
