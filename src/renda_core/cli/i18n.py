@@ -738,6 +738,11 @@ def _shown_value(name: str, value: str, depth: int) -> str:
     term = value if _CJK.search(value) else i18n.term_text(value, vocabulary)
     if term != value:
         return term
+    alternatives = value.split(" or ") if vocabulary and not _CJK.search(value) else []
+    if len(alternatives) > 1:  # the states a refusal asks for: "fed_back or out_of_scope"
+        terms = [i18n.term_text(a, vocabulary) for a in alternatives]
+        if all(t != a for t, a in zip(terms, alternatives, strict=True)):
+            return ("或" if i18n.language() == "zh" else " or ").join(terms)
     if name in NESTED and depth < 3:
         return translate_message(value, i18n.ERROR_CONTEXT, depth=depth + 1)
     return value
@@ -834,10 +839,34 @@ def cell_text(text: str, vocabulary: str | None = None) -> str:
     return i18n.term_text(text, vocabulary)
 
 
+#: the command a message is about, when it is not the running one (an import's line)
+_COMMAND_PATH: ContextVar[str | None] = ContextVar("renda_command_path", default=None)
+
+
+@contextmanager
+def speaking_of(command: object) -> Iterator[None]:
+    """Within it, terms are shown as the command group of ``command`` (an import line's
+    ``suggestion.submit``: ``renda suggestion``) shows them, so a refusal met during
+    ``renda import`` names a status as the command itself would (``closed`` is
+    已闭会 for a session, 已办结 for a suggestion)."""
+    group = command.partition(".")[0] if isinstance(command, str) else ""
+    if not group.isidentifier():
+        yield
+        return
+    token = _COMMAND_PATH.set(f"renda {group}")
+    try:
+        yield
+    finally:
+        _COMMAND_PATH.reset(token)
+
+
 def table_context() -> str | None:
     """The msgctxt of the tables the running command shows: its path
     (``"renda plan show"``), as :mod:`renda_core.i18n_tables` catalogues their labels;
     ``None`` outside a command."""
+    standing_in = _COMMAND_PATH.get()
+    if standing_in is not None:
+        return standing_in
     ctx = click.get_current_context(silent=True)
     names: list[str] = []
     while ctx is not None and ctx.parent is not None:
@@ -979,7 +1008,8 @@ def _error_text(error: RendaError) -> str:
         params = error.params
         values = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in params.items()}
         if error.inner is not None and "message" in params:  # the error it reports
-            values["message"] = _error_text(error.inner)
+            with speaking_of(params.get("command")):  # an import line's: its own terms
+                values["message"] = _error_text(error.inner)
         if isinstance(error, InvalidInput) and error.errors:  # "First: {field}: {reason}"
             first = error.errors[0]
             for key in ("message", "reason"):

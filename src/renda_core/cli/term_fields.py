@@ -20,6 +20,7 @@ FIELD_TERMS: dict[str, dict[str, str]] = {
     "station": {"status": "station.STATUS_LABELS"},
     "opinion": {
         "status": "opinion.STATUS_LABELS",
+        "wanted": "opinion.STATUS_LABELS",  # the states a refusal asks for: a or b
         "channel": "opinion.Channel",
         "outcome": "opinion.ScreenOutcome",
         "rating": "opinion.Rating",

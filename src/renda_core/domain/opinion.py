@@ -288,9 +288,10 @@ class Opinion(Aggregate):
 
     def _check_status(self, what: RefusalPhrase, *allowed: str) -> None:
         if self.status not in allowed:
+            wanted = " or ".join(allowed)
             raise RuleViolated(
                 f"cannot {what}: the opinion is {self.status} ({STATUS_LABELS[self.status]}), "
-                f"it must be {' or '.join(allowed)}"
+                f"it must be {wanted}"
             )
 
     def _check_date(self, on: date) -> None:
