@@ -82,7 +82,8 @@ def test_every_bad_row_is_listed_in_line_order(app: Renda) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [b"", b"code,name,kind\n220000,x,province\n", "名称\n".encode("gb18030")],
+    # code and name are what a file needs (parent_code and kind are told by the code)
+    [b"", b"code,kind\n220000,province\n", "名称\n".encode("gb18030")],
 )
 def test_unreadable_files(text: bytes) -> None:
     with pytest.raises(InvalidInput):

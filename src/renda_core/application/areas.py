@@ -26,12 +26,21 @@ from renda_core.application.commands import (
     command,
 )
 from renda_core.application.field_errors import field_error
-from renda_core.domain.division import Division, DivisionKind, check_parent
+from renda_core.domain.division import (
+    Division,
+    DivisionKind,
+    check_parent,
+    kind_of_code,
+    parent_codes,
+)
 from renda_core.domain.errors import InvalidInput, NotFound, RuleViolated
 from renda_core.domain.values import Actor
 
 STAFF = {"staff"}
 COLUMNS = ("code", "name", "parent_code", "kind")
+#: a list of codes and names (民政部's) is enough: the parent and the kind are told by
+#: the code when left out (``kind_of_code``, ``parent_codes``)
+REQUIRED_COLUMNS = ("code", "name")
 MAX_REPORTED = 50
 
 DivisionKindField = Annotated[DivisionKind, accepts_labels(DivisionKind)]
@@ -42,9 +51,18 @@ class DivisionRow(Command):
 
     code: AreaCode
     name: Text
-    parent_code: AreaCode | None = None
-    kind: DivisionKindField
+    parent_code: AreaCode | None = Field(
+        default=None, description="empty: the nearest division its code names (parent_codes)"
+    )
+    kind: DivisionKindField | None = Field(
+        default=None, description="empty: the kind its code names (kind_of_code)"
+    )
     line: int | None = Field(default=None, description="line in the source file")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _empty_kind(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     _codes = field_validator("code", "parent_code")(check_area_prefix)
 
@@ -83,11 +101,11 @@ def read_division_csv(data: bytes | str) -> list[dict[str, Any]]:
         raise InvalidInput(
             "the file is empty", [{"field": "file", "message": "no header"}]
         ) from None
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput(
             f"line 1: the header lacks column(s) {', '.join(missing)} "
-            f"(expected {', '.join(COLUMNS)})",
+            f"(expected {', '.join(REQUIRED_COLUMNS)}, and optionally parent_code, kind)",
             [{"field": "line 1", "message": f"missing column {c}"} for c in missing],
         )
     rows: list[dict[str, Any]] = []
@@ -105,10 +123,29 @@ def read_division_csv(data: bytes | str) -> list[dict[str, Any]]:
             )
             continue
         row = dict(zip(header, values, strict=True))
-        rows.append({**{c: row[c] for c in COLUMNS}, "line": line})
+        rows.append({**{c: row.get(c, "") for c in COLUMNS}, "line": line})
     if errors:
         raise _bad_rows(errors)
     return rows
+
+
+def _with_parent(
+    row: DivisionRow, in_file: dict[str, DivisionRow], existing: dict[str, Division]
+) -> DivisionRow:
+    """``row`` with the parent its code names when it gives none and is no province:
+    the nearest of :func:`parent_codes` in the file or recorded, else the nearest (then
+    refused: "division 220100 is neither in the file nor recorded")."""
+    if row.parent_code is not None or row.kind is DivisionKind.PROVINCE:
+        return row
+    candidates = _parents(row)
+    for code in candidates:
+        if code in in_file or code in existing:
+            return row.model_copy(update={"parent_code": code})
+    return row.model_copy(update={"parent_code": candidates[0]}) if candidates else row
+
+
+def _parents(row: DivisionRow) -> tuple[str, ...]:
+    return parent_codes(row.code, row.kind) if row.kind is not None else ()
 
 
 def _line_of(error: dict[str, Any]) -> int:
@@ -152,8 +189,12 @@ class AreaCommands(RendaBase):
         """Import divisions atomically; returns counts of recorded/corrected/unchanged."""
         rows, errors = self._validate_rows(cmd.rows)
         existing = self._existing_divisions(
-            {r.code for r in rows} | {r.parent_code for r in rows if r.parent_code}
+            {r.code for r in rows}
+            | {r.parent_code for r in rows if r.parent_code}
+            | {c for r in rows if r.parent_code is None for c in _parents(r)}
         )
+        in_file = {r.code: r for r in rows}
+        rows = [_with_parent(r, in_file, existing) for r in rows]
         in_file = {r.code: r for r in rows}
         for row in rows:
             where = f"line {row.line}"
@@ -161,7 +202,7 @@ class AreaCommands(RendaBase):
             if row.parent_code is not None:
                 parent_row = in_file.get(row.parent_code)
                 parent = existing.get(row.parent_code)
-                if parent_row is not None:
+                if parent_row is not None and parent_row.kind is not None:
                     parent_kind = parent_row.kind.value
                 elif parent is not None:
                     parent_kind = parent.kind
@@ -175,6 +216,7 @@ class AreaCommands(RendaBase):
                     )
                     continue
             try:
+                assert row.kind is not None  # told by _validate_rows
                 check_parent(row.kind.value, parent_kind, row.code)
             except RuleViolated as exc:
                 errors.append({"field": where, "message": exc.message})
@@ -183,6 +225,7 @@ class AreaCommands(RendaBase):
         changed: list[Division] = []
         counts = {"recorded": 0, "corrected": 0, "unchanged": 0}
         for row in rows:
+            assert row.kind is not None  # told by _validate_rows
             division = existing.get(row.code)
             if division is None:
                 changed.append(
@@ -226,6 +269,19 @@ class AreaCommands(RendaBase):
                     errors.append(field_error(f"line {line}.{field}", err))
                 continue
             assert row.line is not None
+            if row.kind is None:
+                told = kind_of_code(row.code, row.name)
+                if told is None:
+                    errors.append(
+                        {
+                            "field": f"line {line}.kind",
+                            "message": (
+                                f"the code {row.code} does not tell the kind: fill in the kind"
+                            ),
+                        }
+                    )
+                    continue
+                row = row.model_copy(update={"kind": told})
             if row.code in seen:
                 errors.append(
                     {
@@ -234,7 +290,7 @@ class AreaCommands(RendaBase):
                     }
                 )
                 continue
-            seen[row.code] = row.line
+            seen[row.code] = line
             rows.append(row)
         return rows, errors
 

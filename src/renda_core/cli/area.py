@@ -39,9 +39,11 @@ def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: 
     """Import divisions from a CSV or .xlsx sheet (columns code, name, parent_code,
     kind — or 区划代码, 名称, 上级代码, 类型).
 
-    CSV may be UTF-8 (with or without BOM), GBK or GB18030. Every row is checked
-    first; a bad row is reported with its line (row) number and nothing of the file is
-    recorded. Re-importing the same file records nothing.
+    Codes and names are enough (民政部's list of codes): a parent or a kind left out
+    is told by the code (GB/T 2260, GB/T 10114). CSV may be UTF-8 (with or without
+    BOM), GBK or GB18030. Every row is checked first; a bad row is reported with its
+    line (row) number and nothing of the file is recorded. Re-importing the same file
+    records nothing.
     """
     from renda_core.application.spreadsheets import division_csv
 

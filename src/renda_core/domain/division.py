@@ -38,6 +38,59 @@ BASE_KINDS = frozenset({DivisionKind.TOWNSHIP.value, DivisionKind.STREET.value})
 """Township and street divisions: where stations stand and coverage is counted."""
 
 
+#: the endings of a township's or a street's name (GB/T 10114 names them so)
+_STREET_NAMES = ("街道", "街道办事处")
+_TOWNSHIP_NAMES = ("镇", "乡", "民族乡", "苏木", "民族苏木")
+
+
+def kind_of_code(code: str, name: str = "") -> DivisionKind | None:
+    """The kind a code names, for a list that gives codes and names only (民政部's
+    县以上行政区划代码, a township list): a six-digit code (GB/T 2260) ending in 0000 is
+    a province, in 00 a prefecture, else a county; a nine-digit one (GB/T 10114) is a
+    street or a township by its name's ending, else by its last three digits (001–099
+    街道, 100–399 镇 and 乡). ``None`` when the code does not tell (twelve digits)."""
+    if len(code) == 6:
+        if code.endswith("0000"):
+            return DivisionKind.PROVINCE
+        return DivisionKind.PREFECTURE if code.endswith("00") else DivisionKind.COUNTY
+    if len(code) != 9:
+        return None
+    if name.endswith(_STREET_NAMES):
+        return DivisionKind.STREET
+    if name.endswith(_TOWNSHIP_NAMES):
+        return DivisionKind.TOWNSHIP
+    serial = int(code[6:])
+    if 1 <= serial <= 99:
+        return DivisionKind.STREET
+    return DivisionKind.TOWNSHIP if 100 <= serial <= 399 else None
+
+
+#: the provinces that are municipalities (直辖市): 北京, 天津, 上海, 重庆 — their
+#: districts and counties sit under the municipality itself
+MUNICIPALITIES = ("11", "12", "31", "50")
+
+
+def parent_codes(code: str, kind: DivisionKind) -> tuple[str, ...]:
+    """The codes that may be the parent of a division of ``kind`` and ``code``, nearest
+    first (GB/T 2260, GB/T 10114): a township's or a street's county (the first six
+    digits of its nine); a county's prefecture (XXYY00), and for a district of a
+    municipality (北京市东城区 110101) or a county-level division the province
+    administers itself (XX90YY: 湖北省仙桃市 429004) the province (XX0000); a
+    prefecture's province. None for a province, or a code that does not fit its kind."""
+    if kind in (DivisionKind.TOWNSHIP, DivisionKind.STREET):
+        return (code[:6],) if len(code) == 9 else ()
+    if len(code) != 6:
+        return ()
+    province = code[:2] + "0000"
+    if kind is DivisionKind.PREFECTURE:
+        return (province,) if code != province else ()
+    if kind is not DivisionKind.COUNTY or code.endswith("00"):
+        return ()
+    if code[:2] in MUNICIPALITIES or code[2:4] == "90":
+        return (code[:4] + "00", province)
+    return (code[:4] + "00",)
+
+
 def check_parent(kind: str, parent_kind: str | None, code: str) -> None:
     """A province has no parent; any other division sits under a higher kind."""
     own = DivisionKind.of(kind)
