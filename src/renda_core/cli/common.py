@@ -236,7 +236,7 @@ def json_option(fn: F) -> F:
         is_flag=True,
         is_eager=True,
         callback=_remember_json,
-        help="Print only JSON on stdout (errors too, as a JSON object).",
+        help="Print the result as JSON on stdout; an error is a JSON object on stderr.",
     )(fn)
 
 
