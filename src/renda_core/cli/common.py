@@ -229,6 +229,10 @@ def write_output(path: Path, text: str) -> None:
         ) from None
 
 
+#: the help of every ``--json`` (a command's own, or the one the convention adds)
+JSON_HELP = "Print the result as JSON on stdout; an error is a JSON object on stderr."
+
+
 def json_option(fn: F) -> F:
     return click.option(
         "--json",
@@ -236,7 +240,7 @@ def json_option(fn: F) -> F:
         is_flag=True,
         is_eager=True,
         callback=_remember_json,
-        help="Print the result as JSON on stdout; an error is a JSON object on stderr.",
+        help=JSON_HELP,
     )(fn)
 
 

@@ -28,13 +28,12 @@ from typing import Any
 
 import click
 
-from renda_core.cli.common import _remember_json, env
+from renda_core.cli.common import JSON_HELP, _remember_json, env
 from renda_core.cli.context import Env
 from renda_core.cli.i18n import localize, localize_tree
 from renda_core.cli.shaping import export_params, list_params
 
 MAX_LISTED = 1000  # events listed under --json (a demo records hundreds of thousands)
-JSON_HELP = "Print only JSON on stdout (errors too, as a JSON object on stderr)."
 
 
 def walk(group: click.Group, ctx: click.Context | None = None) -> Iterator[click.Command]:
