@@ -191,11 +191,11 @@ def test_deadline_names_inside_values_are_terms(app: Renda, store: str) -> None:
     assign = ("suggestion", "assign", str(sid), "--lead-unit", "省商务厅", "--co-unit")
     zh = invoke("--store", store, "--lang", "zh", *assign, "省交通运输厅", "--date", "2024-09-27")
     assert zh.exit_code == 0, zh.output
-    assert "答复期限 2024-12-27 (省商务厅)" in zh.output, zh.output
+    assert "答复期限 2024-12-27（省商务厅）；" in zh.output, zh.output
     assert "协办意见期限" in zh.output and "申请调整截止日期 2024-10-" in zh.output
     assert not re.search(r"_due|_until", zh.output), zh.output
     zh = invoke("--store", store, "--lang", "zh", "suggestion", "show", str(sid))
-    assert "答复期限 2024-12-27 (省商务厅)" in cells(zh.output), zh.output
+    assert "答复期限 2024-12-27（省商务厅）" in cells(zh.output), zh.output
     en = invoke("--store", store, "--lang", "en", "suggestion", "show", str(sid))
     assert "reply due 2024-12-27 (省商务厅)" in cells(en.output), en.output
     shown = invoke("--store", store, "--lang", "zh", "suggestion", "show", str(sid), "--json")

@@ -791,6 +791,11 @@ class Verbatim:
         return format(self.text, spec)
 
 
+#: a value in ASCII parentheses after a space, in a template of placeholders only (not
+#: catalogued: it has no words), set as Chinese sets it: 「答复期限 2026-06-08（省商务厅）」
+_WORDLESS_PARENS = re.compile(r" \((\{[a-z_]+\})\)")
+
+
 def message(template: i18n.MessageTemplate, /, **values: object) -> str:
     """A line a helper builds and prints, in the active language: ``template`` is its
     message id with named placeholders (catalogued under ``msgctxt "output"``, looked
@@ -800,8 +805,11 @@ def message(template: i18n.MessageTemplate, /, **values: object) -> str:
     if i18n.active_locale() is None:
         return template.format(**values)
     shown = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in values.items()}
+    translated = i18n.pgettext(OUTPUT_CONTEXT, template)
+    if translated == template and i18n.language() == "zh":  # "{a} {b} ({c})": no words
+        translated = _WORDLESS_PARENS.sub(r"（\1）", template)
     try:
-        return i18n.pgettext(OUTPUT_CONTEXT, template).format(**shown)
+        return translated.format(**shown)
     except (KeyError, IndexError, ValueError):
         return template.format(**values)
 

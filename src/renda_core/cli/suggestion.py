@@ -33,7 +33,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
-from renda_core.i18n import MessageTemplate, active_locale
+from renda_core.i18n import MessageTemplate, active_locale, language
 from renda_core.notify.service import urgings_by_unit
 from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
@@ -107,7 +107,7 @@ def _done(
                 )
             )
         if shown:
-            line += " — " + ", ".join(shown)
+            line += " — " + ("；" if language() == "zh" else ", ").join(shown)
     echo(line)
 
 
