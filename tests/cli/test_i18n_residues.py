@@ -266,7 +266,8 @@ def test_deliver_and_contact_lines_speak_chinese(store: str) -> None:
         return str(result.output)
 
     assert "派生 0 条；已发送 0 条，待重试 0 条，死信 0 条" in zh("deliver", "run", "--once")
-    assert zh("contact", "set", UNIT.role, "email", "a@b.cn") == "unit:省商务厅 email: a***@b.cn\n"
+    # a line of placeholders takes the Chinese colon, as the removal line does
+    assert zh("contact", "set", UNIT.role, "email", "a@b.cn") == "unit:省商务厅 email：a***@b.cn\n"
     assert "a***@b.cn（未变）" in zh("contact", "set", UNIT.role, "email", "a@b.cn")
     assert "没有可删除的地址" in zh("contact", "remove", UNIT.role, "phone")
     assert "unit:省商务厅 email：已删除" in zh("contact", "remove", UNIT.role, "email")

@@ -793,6 +793,7 @@ class Verbatim:
 
 #: a value in ASCII parentheses after a space, in a template of placeholders only (not
 #: catalogued: it has no words), set as Chinese sets it: 「答复期限 2026-06-08（省商务厅）」
+#: (and its ``{a}: {b}`` as 「已转办：锦江区交通运输局」)
 _WORDLESS_PARENS = re.compile(r" \((\{[a-z_]+\})\)")
 
 
@@ -807,7 +808,7 @@ def message(template: i18n.MessageTemplate, /, **values: object) -> str:
     shown = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in values.items()}
     translated = i18n.pgettext(OUTPUT_CONTEXT, template)
     if translated == template and i18n.language() == "zh":  # "{a} {b} ({c})": no words
-        translated = _WORDLESS_PARENS.sub(r"（\1）", template)
+        translated = _WORDLESS_PARENS.sub(r"（\1）", template).replace("}: {", "}：{")
     try:
         return translated.format(**shown)
     except (KeyError, IndexError, ValueError):

@@ -17,8 +17,9 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
-from renda_core.cli.i18n import message
+from renda_core.cli.i18n import Verbatim, message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
+from renda_core.domain.errors import RendaError
 from renda_core.domain.opinion import (
     STATUS_LABELS,
     BodyKind,
@@ -29,7 +30,7 @@ from renda_core.domain.opinion import (
     Recipient,
     ScreenOutcome,
 )
-from renda_core.i18n import MessageTemplate
+from renda_core.i18n import MessageTemplate, language
 from renda_core.projections.reports import fresh_context
 
 
@@ -240,15 +241,80 @@ def opinion_show(ctx: click.Context, /, opinion_id: str, reason: str | None, as_
     data = shown_record(ctx, "opinion.show", opinion_id, reason)
 
     def render() -> Table:
+        app = env(ctx).get_app()
+        shown = {
+            **data,
+            "station_id": _named(app.station, data["station_id"]),
+            "deputies": "、".join(_named(app.deputy, d, with_id=False) for d in data["deputies"]),
+            "route": _route_text(data["route"]),
+        }
         table = Table(title=f"社情民意 {data['id']}", show_header=False)
-        for key in ("station_id", "channel_label", "content", "category", "status_label"):
-            if data.get(key):
-                table.add_row(key, str(data[key]))
+        for key in (
+            "station_id",
+            "deputies",
+            "channel_label",
+            "content",
+            "category",
+            "citizen_name",
+            "citizen_phone",
+            "status_label",
+            "route",
+            "result",
+        ):
+            if shown.get(key):
+                table.add_row(key, str(shown[key]))
         for step in data["history"]:
-            table.add_row(step["on"], _step_text(step["step"]))
+            table.add_row(step["on"], _step_line(step))
         return table
 
     emit(data, as_json, render)
+
+
+def _named(read: Any, record_id: str, *, with_id: bool = True) -> str:
+    """A station or a deputy by its name (and its id's head), or its id when it cannot
+    be read."""
+    try:
+        name = str(read(record_id)["name"])
+    except RendaError:
+        return record_id
+    if not with_id:
+        return name
+    return f"{name}（{record_id[:8]}）" if language() == "zh" else f"{name} ({record_id[:8]})"
+
+
+def _route_text(route: dict[str, Any] | None) -> str | None:
+    """Where an item went: referred to a body by a date, answered, escalated."""
+    if route is None:
+        return None
+    if route["kind"] == "referred":
+        return message(
+            "referred to {body} ({body_kind}), due {due}",
+            body=Verbatim(route["body"]),
+            body_kind=route["body_kind"],
+            due=route["due"],
+        )
+    if route["kind"] == "escalated":
+        return message(
+            "escalated: {target_kind} {target_id}",
+            target_kind=route["target_kind"],
+            target_id=route["target_id"],
+        )
+    return message("answered on the spot")
+
+
+def _step_line(step: dict[str, Any]) -> str:
+    """A step of an item's history with what it names: to whom it was referred, the
+    result, the rating; its note after it."""
+    text = _step_text(step["step"])
+    if step.get("body"):
+        text = message("{step}: {body}", step=Verbatim(text), body=Verbatim(step["body"]))
+    elif step.get("rating"):
+        text = message("{step}: {rating}", step=Verbatim(text), rating=step["rating"])
+    elif step.get("result"):
+        text = message("{step}: {result}", step=Verbatim(text), result=Verbatim(step["result"]))
+    if step.get("note"):
+        text = message("{step}; note: {note}", step=Verbatim(text), note=Verbatim(step["note"]))
+    return text
 
 
 def _step_text(step: str) -> str:

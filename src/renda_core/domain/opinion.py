@@ -366,7 +366,7 @@ class Opinion(Aggregate):
         self.route = {"kind": "on_the_spot", "on": on}
         self.result = result
         self.status = HANDLED
-        self._step("answered on the spot", on)
+        self._step("answered on the spot", on, result=result)
 
     @event("Referred", topic="renda:Opinion.Referred")
     def _referred(self, *, body: str, body_kind: str, due: date, on: date, actor: Actor) -> None:
@@ -395,7 +395,7 @@ class Opinion(Aggregate):
     def _result_recorded(self, *, result: str, on: date, actor: Actor) -> None:
         self.result = result
         self.status = HANDLED
-        self._step("result recorded", on)
+        self._step("result recorded", on, result=result)
 
     @event("FedBack", topic="renda:Opinion.FedBack")
     def _fed_back(self, *, to: list[str], note: str | None, on: date, actor: Actor) -> None:

@@ -90,6 +90,7 @@ def parse_as_of(value: str, field: str = "as-of", *, current: datetime | None = 
     Refuses what cannot be a recorded moment: malformed text, a year before 1949, and
     anything after now (nothing has been recorded after now). Errors are InvalidInput.
     """
+    option = field  # the option named: "--{option}" (a field's name is shown as typed)
     text = value.strip()
     current = current or now()
     today = current.astimezone(business_tz()).date()
@@ -102,14 +103,14 @@ def parse_as_of(value: str, field: str = "as-of", *, current: datetime | None = 
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise InvalidInput(
-                f"--{field}: '{value}' is not a date like 2024-01-31 or a timestamp "
+                f"--{option}: '{value}' is not a date like 2024-01-31 or a timestamp "
                 "like 2024-01-31T18:00 (Beijing) or 2024-01-31T10:00+00:00"
             ) from None
     year = day.year if day is not None else moment.year  # type: ignore[union-attr]
     if year < FIRST_YEAR:
-        raise InvalidInput(f"--{field}: '{value}' is before {FIRST_YEAR}: nothing was recorded")
+        raise InvalidInput(f"--{option}: '{value}' is before {FIRST_YEAR}: nothing was recorded")
     future = InvalidInput(
-        f"--{field}: '{value}' is in the future: nothing has been recorded after now"
+        f"--{option}: '{value}' is in the future: nothing has been recorded after now"
     )
     if day is not None:
         if day > today:
@@ -127,12 +128,13 @@ def parse_as_of(value: str, field: str = "as-of", *, current: datetime | None = 
 
 def parse_day(value: str, field: str = "on") -> date:
     """A business date ``YYYY-MM-DD`` (InvalidInput otherwise)."""
+    option = field  # the option named: "--{option}" (a field's name is shown as typed)
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(f"--{field}: '{value}' is not a date like 2024-12-31") from None
+        raise InvalidInput(f"--{option}: '{value}' is not a date like 2024-12-31") from None
     if day.year < FIRST_YEAR:
-        raise InvalidInput(f"--{field}: '{value}' is before {FIRST_YEAR}")
+        raise InvalidInput(f"--{option}: '{value}' is before {FIRST_YEAR}")
     return day
 
 
