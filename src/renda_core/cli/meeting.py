@@ -29,6 +29,17 @@ from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.values import Level
 from renda_core.projections.reports import fresh_context
 
+#: the deputies a command names (``--deputy``, repeatable), which fill ``deputy_ids``
+deputies_option = click.option(
+    "--deputy",
+    "deputies",
+    cls=FieldOption,
+    field="deputy_ids",
+    required=True,
+    multiple=True,
+    help="Deputy id; repeatable.",
+)
+
 
 @click.group(cls=RendaGroup)
 def meeting() -> None:
@@ -57,15 +68,7 @@ def meeting_open(ctx: click.Context, /, on: str | None, as_json: bool, **fields:
 
 @meeting.command(name="observer")
 @click.argument("meeting_id")
-@click.option(
-    "--deputy",
-    "deputies",
-    cls=FieldOption,
-    field="deputy_ids",
-    required=True,
-    multiple=True,
-    help="Deputy id; repeatable.",
-)
+@deputies_option
 @date_option(help="The day they attended (YYYY-MM-DD).")
 @click.pass_context
 def meeting_observer(
@@ -142,15 +145,7 @@ def meeting_list(ctx: click.Context, /, kind: str | None, as_json: bool) -> None
 @click.command(name="attendance")
 @click.argument("session_id")
 @click.option("--status", required=True, help=f"{choices(AttendanceStatus)}.")
-@click.option(
-    "--deputy",
-    "deputies",
-    cls=FieldOption,
-    field="deputy_ids",
-    required=True,
-    multiple=True,
-    help="Deputy id; repeatable.",
-)
+@deputies_option
 @click.option("--note", help="Note, e.g. who approved the leave (请假).")
 @date_option(help="The day recorded (within the session, YYYY-MM-DD).")
 @click.pass_context
