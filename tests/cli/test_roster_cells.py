@@ -154,3 +154,30 @@ def test_code_cells() -> None:
     assert code_cell("220 102 001") == "220102001"
     assert code_cell("22010a") == "22010a"
     assert code_cell("南关区") == "南关区"
+
+
+def test_a_title_above_the_header_is_read_past(store: str, tmp_path: Path) -> None:
+    """Office sheets carry a title row (吉林省第十四届人民代表大会代表名册): the header
+    is found below it, cells keep their row numbers, and the copy of a rejected sheet
+    keeps every cell and imports once corrected."""
+    divisions = tmp_path / "divisions.csv"
+    divisions.write_text("吉林省行政区划,,,\n" + DIVISIONS_CSV, encoding="utf-8")
+    assert run(store, "area", "import", str(divisions)).exit_code == 0
+    sheet = tmp_path / "roster.csv"
+    title = "吉林省第十四届人民代表大会代表名册" + "," * 6
+    bad = "李建国,县,18,南关区人民代表大会,220102,2023/13/5,男"
+    sheet.write_text("\n".join([title, HEADER, PLAIN[0], bad]) + "\n", encoding="utf-8")
+    refused = run(store, "deputy", "import", str(sheet), "--json")
+    assert refused.exit_code == 3
+    (field,) = [f["field"] for f in json.loads(refused.stderr)["fields"]]
+    assert field == "F4 (任职日期)"  # row 4 of the sheet, as Excel shows it
+    copy = tmp_path / "roster-错误说明.csv"
+    lines = copy.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("吉林省第十四届人民代表大会代表名册") and lines[1].startswith(
+        "姓名,"
+    )
+    assert lines[3].startswith(bad) and lines[3].endswith("月应在 1–12 之间")
+    copy.write_text("\n".join(lines).replace("2023/13/5", "2023/1/5") + "\n", encoding="utf-8")
+    again = run(store, "deputy", "import", str(copy), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["applied"] == 2

@@ -177,6 +177,7 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
     kind: str  # "xlsx" or "csv"
     encoding: str = "utf-8"
+    header_row: int = 1  # below a title: the row the header was found on
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -275,9 +276,25 @@ class Mapped:
         return self.sheet.header[index] if index is not None else key
 
 
+#: how many rows a sheet may have above its header (a title: 吉林省第十四届人民代表大会代表名册)
+TITLE_ROWS = 5
+
+
 def map_columns(sheet: Sheet, columns: Sequence[Column]) -> Mapped:
     """Match the header to ``columns`` (Chinese or English names); a missing required
-    column, or one given twice, is invalid input naming it. Other columns are ignored."""
+    column, or one given twice, is invalid input naming it. Other columns are ignored.
+    When the first row is a title, the header is the first of the next rows that has
+    every required column (:data:`TITLE_ROWS`); rows keep their numbers."""
+    required = [c for c in columns if c.required]
+    if not _fits(sheet.header, required):
+        for index, (number, values) in enumerate(sheet.rows[:TITLE_ROWS]):
+            if _fits(values, required):
+                header = list(values)
+                while header and not header[-1]:
+                    header.pop()
+                sheet = Sheet(header, sheet.rows[index + 1 :], sheet.kind, sheet.encoding)
+                sheet.header_row = number
+                break
     positions: dict[str, int] = {}
     errors: list[dict[str, str]] = []
     for index, name in enumerate(sheet.header):
@@ -288,13 +305,18 @@ def map_columns(sheet: Sheet, columns: Sequence[Column]) -> Mapped:
             continue  # a column of the office's own (序号, 备注…): ignored, and listed
         if found.key in positions:
             errors.append(
-                {"field": f"{column_letter(index)}1", "message": f"column {name!r} twice"}
+                {
+                    "field": f"{column_letter(index)}{sheet.header_row}",
+                    "message": f"column {name!r} twice",
+                }
             )
         else:
             positions[found.key] = index
     for c in columns:
         if c.required and c.key not in positions:
-            errors.append({"field": "row 1", "message": f"missing column {c.zh} ({c.en})"})
+            errors.append(
+                {"field": f"row {sheet.header_row}", "message": f"missing column {c.zh} ({c.en})"}
+            )
     if errors:
         raise InvalidInput(
             f"the header row does not fit: {errors[0]['field']}: {errors[0]['message']}; "
@@ -312,6 +334,12 @@ def map_columns(sheet: Sheet, columns: Sequence[Column]) -> Mapped:
                 record[key] = read(record[key])
         mapped.records.append((number, {k: v for k, v in record.items() if v != ""}))
     return mapped
+
+
+def _fits(header: Sequence[str], required: Sequence[Column]) -> bool:
+    """Whether ``header`` names every one of the ``required`` columns."""
+    names = {_norm(h) for h in header if h.strip()}
+    return all(names & c.names() for c in required)
 
 
 def row_key(*parts: Any) -> str:
@@ -341,29 +369,35 @@ def error_workbook(sheet: Sheet, errors: Iterable[dict[str, str]]) -> bytes:
     """The rejected sheet again, with an added ``错误说明`` column naming each bad cell
     of each row (header problems on the header row), as .xlsx."""
     notes = error_notes(errors)
-    header = [*sheet.header]
-    rows = [(1, header), *sheet.rows]
+    width = _width(sheet)
+    rows = [(1, sheet.header), *sheet.rows]
     table = []
     for number, values in rows:
-        padded = [*values, *[""] * (len(header) - len(values))]
+        padded = [*values, *[""] * (width - len(values))]
         note = ERROR_COLUMN if number == 1 else "；".join(notes.get(number, []))
         if number == 1 and notes.get(1):
             note = f"{ERROR_COLUMN}: " + "；".join(notes[1])
-        table.append([*padded[: len(header)], note])
+        table.append([*padded, note])
     return workbook_bytes([Section("导入错误", table[0], table[1:])])
 
 
 def error_csv(sheet: Sheet, errors: Iterable[dict[str, str]]) -> bytes:
     """As :func:`error_workbook`, for a CSV sheet: CSV with a BOM."""
     notes = error_notes(errors)
-    header = [*sheet.header, ERROR_COLUMN]
+    width = _width(sheet)
+    header = [*sheet.header, *[""] * (width - len(sheet.header)), ERROR_COLUMN]
     if notes.get(1):
         header[-1] = f"{ERROR_COLUMN}: " + "；".join(notes[1])
     rows = [
-        [*values, *[""] * (len(sheet.header) - len(values)), "；".join(notes.get(n, []))]
+        [*values, *[""] * (width - len(values)), "；".join(notes.get(n, []))]
         for n, values in sheet.rows
     ]
     return csv_bytes(header, rows)
+
+
+def _width(sheet: Sheet) -> int:
+    """The columns of a sheet's widest row (a title above the header is one cell)."""
+    return max([len(sheet.header), *(len(values) for _, values in sheet.rows)])
 
 
 # ---------------------------------------------------------------- writing
