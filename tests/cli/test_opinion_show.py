@@ -47,7 +47,7 @@ def test_the_loop_is_told_by_name_route_result_and_rating(app: Renda, store: str
     app.evaluate_opinion(rating, STAFF)
     station = app.opinion(opinion)["station_id"]
     table = cells(show(store, opinion))
-    assert f"家站（{station[:8]}）" in table
+    assert f"{station[:8]}（家站）" in table
     assert app.deputy(deputy)["name"] in table
     assert "转交县商务局（职能部门），2023-04-01 前办理" in table
     assert "已协调冷链项目选址" in table
@@ -57,7 +57,7 @@ def test_the_loop_is_told_by_name_route_result_and_rating(app: Renda, store: str
     english = cells(show(store, opinion, "en"))
     assert "referred to 县商务局 (department), due 2023-04-01" in english
     assert "evaluated: satisfied" in english
-    assert f"家站 ({station[:8]})" in english
+    assert f"{station[:8]} (家站)" in english
 
 
 def test_a_result_sent_back_stays_in_the_history(app: Renda, store: str) -> None:
@@ -69,3 +69,21 @@ def test_a_result_sent_back_stays_in_the_history(app: Renda, store: str) -> None
     table = cells(show(store, opinion))
     assert "已登记办理结果：已协调冷链项目选址" in table
     assert "已评价：不满意；说明：选址太远" in table
+
+
+def test_show_tables_name_the_division_of_a_code(app: Renda, store: str) -> None:
+    """A code recorded is shown with its name; one not recorded (the deputy's 222401 in
+    this store) as it is."""
+    opinion, deputy = accepted_opinion(app)
+    station = app.opinion(opinion)["station_id"]
+    code = app.station(station)["division"]
+    shown = {
+        ("station", station): f"{code}（{app.division(code)['name']}）",
+        ("deputy", deputy): app.deputy(deputy)["area"],
+    }
+    for (command, record), expected in shown.items():
+        result = CliRunner().invoke(
+            cli, ["--store", store, "--lang", "zh", command, "show", str(record)], env=NO_LOCALE
+        )
+        assert result.exit_code == 0, result.output
+        assert expected in cells(result.output)

@@ -277,6 +277,25 @@ def _given_date(_: click.Context, __: click.Parameter, value: str | None) -> str
     return value
 
 
+def with_name(value: str, name: object) -> str:
+    """A code or an id with the name it stands for: 「510104（锦江区）」 under Chinese,
+    ``510104 (锦江区)`` otherwise; ``value`` alone without a name."""
+    from renda_core.i18n import language
+
+    if not name:
+        return value
+    return f"{value}（{name}）" if language() == "zh" else f"{value} ({name})"
+
+
+def named(read: Callable[[str], dict[str, Any]], key: str) -> str | None:
+    """The ``name`` of the record ``read(key)`` gives (a division by its code, a
+    station or a deputy by its id), or ``None`` when it cannot be read."""
+    try:
+        return str(read(key)["name"])
+    except RendaError:
+        return None
+
+
 def today() -> str:
     """Today's business date (Beijing time, or the date tests fixed) as YYYY-MM-DD."""
     from renda_core.application import inputs

@@ -18,8 +18,10 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    named,
     say,
     today,
+    with_name,
     write_output,
 )
 from renda_core.cli.reading import reason_option, shown_duty_record, shown_record, shown_rows
@@ -70,6 +72,8 @@ def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_js
     data = shown_record(ctx, "deputy.show", deputy_id, reason)
 
     def render() -> Table:
+        app = env(ctx).get_app()
+        shown = {**data, "area": with_name(data["area"], named(app.division, data["area"]))}
         table = Table(
             title=f"{data['name']}（{data['level_label']}级人大代表）",
             show_header=False,
@@ -92,8 +96,8 @@ def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_js
             "liaison",
             "liaison_since",
         ):
-            if data.get(key) not in (None, ""):
-                table.add_row(key, str(data[key]))
+            if shown.get(key) not in (None, ""):
+                table.add_row(key, str(shown[key]))
         table.add_row("contacts", str(len(data["contacts"])))
         return table
 

@@ -15,11 +15,12 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    named,
     today,
+    with_name,
 )
 from renda_core.cli.i18n import Verbatim, message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
-from renda_core.domain.errors import RendaError
 from renda_core.domain.opinion import (
     STATUS_LABELS,
     BodyKind,
@@ -30,7 +31,7 @@ from renda_core.domain.opinion import (
     Recipient,
     ScreenOutcome,
 )
-from renda_core.i18n import MessageTemplate, language
+from renda_core.i18n import MessageTemplate
 from renda_core.projections.reports import fresh_context
 
 
@@ -244,8 +245,8 @@ def opinion_show(ctx: click.Context, /, opinion_id: str, reason: str | None, as_
         app = env(ctx).get_app()
         shown = {
             **data,
-            "station_id": _named(app.station, data["station_id"]),
-            "deputies": "、".join(_named(app.deputy, d, with_id=False) for d in data["deputies"]),
+            "station_id": with_name(data["station_id"][:8], named(app.station, data["station_id"])),
+            "deputies": "、".join(named(app.deputy, d) or d for d in data["deputies"]),
             "route": _route_text(data["route"]),
         }
         table = Table(title=f"社情民意 {data['id']}", show_header=False)
@@ -268,18 +269,6 @@ def opinion_show(ctx: click.Context, /, opinion_id: str, reason: str | None, as_
         return table
 
     emit(data, as_json, render)
-
-
-def _named(read: Any, record_id: str, *, with_id: bool = True) -> str:
-    """A station or a deputy by its name (and its id's head), or its id when it cannot
-    be read."""
-    try:
-        name = str(read(record_id)["name"])
-    except RendaError:
-        return record_id
-    if not with_id:
-        return name
-    return f"{name}（{record_id[:8]}）" if language() == "zh" else f"{name} ({record_id[:8]})"
 
 
 def _route_text(route: dict[str, Any] | None) -> str | None:

@@ -13,7 +13,9 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    named,
     today,
+    with_name,
 )
 from renda_core.cli.i18n import message
 from renda_core.cli.reading import reason_option, shown_record
@@ -151,10 +153,13 @@ def station_show(ctx: click.Context, /, station_id: str, reason: str | None, as_
     data = shown_record(ctx, "station.show", station_id, reason)
 
     def render() -> Table:
+        app = env(ctx).get_app()
+        division = data["division"]
+        shown = {**data, "division": with_name(division, named(app.division, division))}
         table = Table(title=f"{data['name']}（{data['kind_label']}）", show_header=False)
         for key in ("id", "division", "established_on", "status_label", "closed_on"):
-            if data.get(key):
-                table.add_row(key, str(data[key]))
+            if shown.get(key):
+                table.add_row(key, str(shown[key]))
         labels = [CoLocation.of(c).label for c in data["co_located"]]
         table.add_row("co_located", "、".join(labels))
         table.add_row("roster", str(len(data["roster"])))
