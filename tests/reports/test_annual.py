@@ -303,3 +303,21 @@ def test_every_figure_is_documented_in_docs_reports() -> None:
     text = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
     for path in FIGURES:
         assert f"`{path}`" in text, path
+
+
+def test_a_year_not_over_says_up_to_when(world: dict[str, Any]) -> None:
+    """A report of the current year is made before its end: its title says to which day
+    (the business day it was made); a past year's does not; the JSON is unchanged."""
+    from datetime import date
+
+    from renda_core.application.inputs import dates_as_of
+
+    with dates_as_of(date(2023, 11, 30)):
+        current = annual(world, "--lang", "zh")
+        english = annual(world, "--lang", "en", "--format", "markdown")
+        data = json.loads(annual(world, "--json"))
+    assert "2023年代表工作情况（截至2023-11-30）" in current
+    assert english.startswith("# Deputy work in 2023 — the province (to 2023-11-30)")
+    assert "through" not in data["meta"]
+    with dates_as_of(date(2024, 1, 2)):
+        assert "截至" not in annual(world, "--lang", "zh").splitlines()[0]

@@ -131,6 +131,13 @@ def report_annual(
         as_of=as_of,
     )
     fmt = "json" if as_json else fmt
+    if fmt != "json" and as_of is None:
+        # a year not over: its title says up to when (the JSON's figures are the same)
+        from renda_core.application.inputs import today as business_day  # a test may fix it
+
+        today = business_day()
+        if data["meta"]["year"] >= today.year:
+            data = {**data, "meta": {**data["meta"], "through": today.isoformat()}}
     provenance = None
     if fmt == "html":
         provenance = {

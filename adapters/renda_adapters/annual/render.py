@@ -182,6 +182,8 @@ def title(data: dict[str, Any], lang: str) -> str:
             if lang == "zh"
             else f" (as recorded by {meta['as_of']})"
         )
+    elif meta.get("through"):  # a year not over when the report was made
+        text += f"（截至{meta['through']}）" if lang == "zh" else f" (to {meta['through']})"
     return text
 
 
