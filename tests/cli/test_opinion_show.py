@@ -87,3 +87,15 @@ def test_show_tables_name_the_division_of_a_code(app: Renda, store: str) -> None
         )
         assert result.exit_code == 0, result.output
         assert expected in cells(result.output)
+
+
+def test_station_show_names_the_deputies_on_its_roster(app: Renda, store: str) -> None:
+    opinion, deputy = accepted_opinion(app)
+    station = app.opinion(opinion)["station_id"]
+    result = CliRunner().invoke(
+        cli, ["--store", store, "--lang", "zh", "station", "show", station], env=NO_LOCALE
+    )
+    assert result.exit_code == 0, result.output
+    table = cells(result.output)
+    assert table[table.index("进站代表数") + 1] == "1"
+    assert table[table.index("进站代表") + 1] == app.deputy(deputy)["name"]

@@ -162,7 +162,10 @@ def station_show(ctx: click.Context, /, station_id: str, reason: str | None, as_
                 table.add_row(key, str(shown[key]))
         labels = [CoLocation.of(c).label for c in data["co_located"]]
         table.add_row("co_located", "、".join(labels))
-        table.add_row("roster", str(len(data["roster"])))
+        names = [named(app.deputy, d["deputy_id"]) or d["deputy_id"] for d in data["roster"]]
+        table.add_row("roster", str(len(names)))
+        if names:
+            table.add_row("deputies", "、".join(names))
         table.add_row("activities", str(len(data["activities"])))
         return table
 
