@@ -196,3 +196,15 @@ def test_an_embedding_system_asks_the_public_api(store: str) -> None:
         api.add_calendar_year({**YEAR_2027, "date": "2026-11-10"})
         assert api.missing_calendar_year(date(2026, 12, 1)) is None
         assert api.calendar_years()[-1]["origin"] == "recorded"
+
+
+def test_a_pending_date_of_one_unit_reads_in_the_singular() -> None:
+    from renda_core.cli.suggestion import _pending_deadline
+
+    entry = {"deadline": "reply_due", "amount": 1, "unit": "months", "start": "2026-12-28"}
+    entry["year"] = 2027
+    with i18n.use("en"):
+        assert "— 1 month from 2026-12-28" in _pending_deadline(entry)
+        assert "— 3 months from" in _pending_deadline({**entry, "amount": 3})
+    with i18n.use("zh_CN"):
+        assert "1 个月" in _pending_deadline(entry)

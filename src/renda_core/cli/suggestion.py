@@ -21,7 +21,7 @@ from renda_core.cli.common import (
     json_option,
     today,
 )
-from renda_core.cli.i18n import cell_text, message
+from renda_core.cli.i18n import Verbatim, cell_text, message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.suggestion import (
@@ -33,7 +33,7 @@ from renda_core.domain.suggestion import (
     Status,
 )
 from renda_core.domain.values import ContactForm
-from renda_core.i18n import MessageTemplate, active_locale, language
+from renda_core.i18n import MessageTemplate, active_locale, language, term_text
 from renda_core.notify.service import urgings_by_unit
 from renda_core.projections.asof import AsOf
 from renda_core.projections.reports import fresh_context
@@ -127,10 +127,13 @@ def _pending_deadline(entry: dict[str, Any]) -> str:
     ``reply_due — 3 months from 2026-12-04, once the 2027 holiday arrangement is
     recorded`` (its name and unit terms, 答复期限 and 个月 in Chinese)."""
     deadline, _, owner = str(entry["deadline"]).partition(":")
+    unit: Any = entry["unit"]
+    if entry["amount"] == 1 and language() == "en":  # 1 month, not 1 months
+        unit = Verbatim(term_text(str(unit)).removesuffix("s"))
     values = {
         "deadline": deadline,
         "amount": entry["amount"],
-        "unit": entry["unit"],
+        "unit": unit,
         "start": entry["start"],
         "year": entry["year"],
     }
