@@ -54,9 +54,11 @@ def test_the_loop_is_told_by_name_route_result_and_rating(app: Renda, store: str
     assert "已转办：县商务局" in table
     assert "已登记办理结果：已协调冷链项目选址" in table
     assert "已评价：满意" in table
+    assert "已反馈：群众、代表" in table or "已反馈：代表、群众" in table
     english = cells(show(store, opinion, "en"))
     assert "referred to 县商务局 (department), due 2023-04-01" in english
     assert "evaluated: satisfied" in english
+    assert any(c.startswith("fed back: ") and "citizen" in c for c in english)
     assert f"{station[:8]} (家站)" in english
 
 

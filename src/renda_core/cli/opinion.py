@@ -31,7 +31,7 @@ from renda_core.domain.opinion import (
     Recipient,
     ScreenOutcome,
 )
-from renda_core.i18n import MessageTemplate
+from renda_core.i18n import MessageTemplate, language, term_text
 from renda_core.projections.reports import fresh_context
 
 
@@ -301,6 +301,10 @@ def _step_line(step: dict[str, Any]) -> str:
         text = message("{step}: {rating}", step=Verbatim(text), rating=step["rating"])
     elif step.get("result"):
         text = message("{step}: {result}", step=Verbatim(text), result=Verbatim(step["result"]))
+    elif step.get("to"):  # fed back to the citizen and the deputy
+        to = [term_text(r, "opinion.Recipient") for r in step["to"]]
+        joined = "、".join(to) if language() == "zh" else ", ".join(to)
+        text = message("{step}: {to}", step=Verbatim(text), to=Verbatim(joined))
     if step.get("note"):
         text = message("{step}; note: {note}", step=Verbatim(text), note=Verbatim(step["note"]))
     return text
