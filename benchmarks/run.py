@@ -474,6 +474,30 @@ def machine() -> dict[str, Any]:
     return info
 
 
+def code() -> dict[str, Any]:
+    """The code measured: the checkout's commit and whether tracked files differ from it
+    (empty outside a git checkout)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"commit": commit, "modified": bool(changes)}
+
+
 def number(value: float | None, unit: str = "") -> str:
     if value is None or value != value:  # None or NaN
         return "—"
@@ -535,6 +559,7 @@ def write(
         "quick": quick,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        "code": code(),
         "modules": collected["modules"],
         "figures": [f.to_dict() for f in collected["figures"]],
         "partial": partial,  # true while the run is still going (written after each module)
