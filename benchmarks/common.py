@@ -100,9 +100,10 @@ def alternate(
 
 MANIFEST = "stores.json"
 #: estimated seconds of ``renda demo`` here: (fixed, per scale unit; scale 1 ≈ 220,000
-#: events), from the builds of 2026-11-30 at load average 11–12 (SQLite scale 1: 617 s;
-#: PostgreSQL 0.04: 135 s, 0.2: 217 s); printed before a build, the actual time after it
-DEMO_SECONDS = {"sqlite": (60.0, 600.0), "postgres": (100.0, 1000.0)}
+#: events), from the builds of the full runs of 2026-12-03 at load 1–2.8 (SQLite scale 1:
+#: 55 s, scale 5: 281 s; PostgreSQL 48 s and 254 s) with half again for a loaded machine;
+#: printed before a build, the actual time after it
+DEMO_SECONDS = {"sqlite": (10.0, 85.0), "postgres": (15.0, 75.0)}
 
 
 def demo_estimate(backend: str, scale: float) -> float:

@@ -77,16 +77,18 @@ LEVELS = ["national", "provincial", "municipal", "county", "township"]
 AREAS = ["220102", "220104", "220122", "220202", "222401", "222403", "220122101"]
 #: the demo scales of the whole-process annual report (quick: smaller, same shape)
 SCALES = {False: (0.25, 1.0, 5.0), True: (0.2, 1.0)}
-#: estimated seconds of each module (quick, full) on this shared 2-core machine at load
-#: average 9–15 — the quick ones measured on 2026-11-30 (demo builds included where a
-#: module is the first to need a scale), the full ones extrapolated (docs/performance.md)
+#: estimated seconds of each module (quick, full) on this shared 2-core machine — the quick
+#: ones measured at load average 9–15 on 2026-11-30 (demo builds included where a module is
+#: the first to need a scale), the full ones the longer backend's duration in the full runs
+#: of 2026-12-03 (load 1–2.8, both backends side by side; docs/performance.md) with half
+#: again for a loaded machine
 ESTIMATES = {
-    "scale": (800, 5400),
-    "rebuild": (1700, 9000),
-    "reports": (450, 5400),
-    "startup": (60, 120),
-    "national": (250, 1800),
-    "run": (600, 1800),
+    "scale": (800, 900),
+    "rebuild": (1700, 3000),
+    "reports": (450, 300),
+    "startup": (60, 30),
+    "national": (250, 200),
+    "run": (600, 150),
 }
 STAFF = Actor("bench", "staff")
 
