@@ -1,4 +1,5 @@
-"""The documents and counters a rebuild reads back from its views, counted by cause.
+"""The documents and counters a rebuild reads back from its views, counted by cause; and
+the documents it writes, by kind (how many times each is written in one rebuild).
 
     python -m benchmarks.readbacks --store COPY.sqlite [--json out.json]
 
@@ -15,6 +16,11 @@ document from the view is put down to one cause:
   been written" of a key that was not;
 - ``figures``: counters read (``View.get_figures``: one statement per counter);
 - ``other``: any other read of a document (not through the unit's ``get``).
+
+Per view and kind of document, ``writes_by_kind`` gives the writes (one per batch that
+changed the document), the distinct documents, writes per document and their JSON in MB
+(the text before any cipher): a document touched in many of the rebuild's batches is
+written whole each time.
 
 Counts do not depend on the machine's load (the main figure); CPU time and peak RSS of
 the process are given besides. Not a test: nothing here asserts anything.
@@ -39,6 +45,8 @@ def count(store: str, names: list[str] | None = None) -> dict[str, Any]:
     causes: dict[str, Counter[str]] = defaultdict(Counter)
     ever: dict[str, set[tuple[str, str]]] = defaultdict(set)  # keys written, per view
     kinds: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # evicted: by event
+    writes: dict[str, Counter[str]] = defaultdict(Counter)  # documents written, by kind
+    json_bytes: dict[str, Counter[str]] = defaultdict(Counter)  # their JSON, by kind
     bitmap_off: dict[str, int] = {}  # the position at which a view's bitmap went off
     in_get = [False]
 
@@ -68,6 +76,10 @@ def count(store: str, names: list[str] | None = None) -> dict[str, Any]:
     def counting_written(self: Any, position: int) -> None:
         name = self._view.view_name
         ever[name].update(self._entities)
+        for (kind, _key), doc in self._entities.items():
+            writes[name][kind] += 1
+            if doc is not None:
+                json_bytes[name][kind] += len(json.dumps(doc, ensure_ascii=False).encode())
         written(self, position)
         if self._state.written is None and name not in bitmap_off:
             bitmap_off[name] = position
@@ -111,6 +123,16 @@ def count(store: str, names: list[str] | None = None) -> dict[str, Any]:
             }
         if name in bitmap_off:
             views[name]["bitmap_off_at"] = bitmap_off[name]
+        documents = Counter(kind for kind, _key in ever[name])
+        views[name]["writes_by_kind"] = {
+            kind: {
+                "writes": n,
+                "documents": documents[kind],
+                "per_document": round(n / documents[kind], 3) if documents[kind] else None,
+                "json_mb": round(json_bytes[name][kind] / 1e6, 1),
+            }
+            for kind, n in writes[name].most_common()
+        }
     total: Counter[str] = Counter()
     for c in causes.values():
         total.update(c)
