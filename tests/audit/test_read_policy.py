@@ -306,6 +306,46 @@ def test_an_auditors_reveal_of_a_bad_or_unknown_recipient_records_nothing(
         assert head(opened) == before
 
 
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("events", "list", "--aggregate", "not-an-id"), 3),
+        (("events", "list", "--aggregate", ""), 3),
+        (("audit", "export", "--aggregate", ""), 3),
+        (("audit", "export", "--aggregate", "zz"), 3),
+        (("audit", "export", "--aggregate", "11111111-1111-1111-1111-111111111111"), 4),
+        (("audit", "export", "--from", "100000"), 3),
+    ],
+)
+def test_an_auditors_refused_read_of_the_log_records_no_disclosure(
+    store: str, cli_world: World, tmp_path: Path, args: tuple[str, ...], code: int
+) -> None:
+    """A read of the log refused for its input (a bad or unknown record id, a range past
+    the log's end) is refused before the auditor's reason is recorded: the log is left
+    as it was, and no export file is written."""
+    out = tmp_path / "refused.jsonl"
+    extra = ("--output", str(out)) if args[0] == "audit" else ()
+    with renda_core.open(store) as opened:
+        before = head(opened)
+    refused = cli(store, "auditor", *args, *extra, "--reason", "核对")
+    assert refused.exit_code == code, refused.output
+    with renda_core.open(store) as opened:
+        assert head(opened) == before
+    assert not out.exists() and not manifest_path(out).exists()
+    # the same read with good input still records the reason first
+    if args[0] == "audit":
+        made = cli(store, "auditor", "audit", "export", "--output", str(out), "--reason", "核对")
+        assert made.exit_code == 0, made.output
+    else:
+        made = cli(
+            store, "auditor", "events", "list", "--aggregate", cli_world.o1, "--reason", "核对"
+        )
+        assert made.exit_code == 0, made.output
+    with renda_core.open(store) as opened:
+        assert head(opened) == before + 1
+        assert list_events(opened._application)[-1]["data"]["reason"] == "核对"
+
+
 def test_revealing_a_recipients_addresses_follows_the_policy(store: str) -> None:
     recipient = "unit:省商务厅"
     made = cli(store, "staff", "contact", "set", recipient, "email", "zhangsan@swt.example.cn")

@@ -418,6 +418,32 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def check_audit_export(
+    app: Renda, *, start: int = 1, stop: int | None = None, aggregate: str | None = None
+) -> None:
+    """Raise what :func:`write_audit_export` would raise before writing a row — a bad
+    or unknown record id, a store without its hash chain, a range past the log's end —
+    without writing anything, so that a driver can refuse the export before it records
+    an auditor's disclosure (bad input records nothing)."""
+    recorder: Any = app.recorder
+    wanted = to_uuid(aggregate, "aggregate") if aggregate is not None else None
+    with store_errors("cannot export the log"):
+        if not recorder.chain_exists():
+            raise RuleViolated(
+                "this store has no hash chain yet (read-only, written before the chain): "
+                "open it writable or run `renda audit verify` first"
+            )
+        if wanted is not None and not recorder.select_originator(wanted):
+            raise NotFound(f"no record with id {wanted}")
+        last = recorder.max_notification_id() or 0
+    stop = last if stop is None else min(stop, last)
+    if stop < start:
+        raise InvalidInput(
+            f"nothing to export: positions {start}–{stop} (the log ends at {last})",
+            [{"field": "to", "message": "before --from"}],
+        )
+
+
 def write_audit_export(
     app: Renda,
     path: Path,

@@ -23,6 +23,7 @@ from renda_core.application.audit.verify import Seal, seal_log, verify_log
 from renda_core.application.base import store_errors
 from renda_core.application.export import (
     FORMATS,
+    check_audit_export,
     manifest_path,
     verify_export,
     write_audit_export,
@@ -279,6 +280,8 @@ def audit_export(
     """
     actor = env(ctx).actor()
     what = [f"positions {start}–{stop or 'head'}" + (f" of {aggregate}" if aggregate else "")]
+    # refused before an auditor's reason is recorded: a refused export discloses nothing
+    check_audit_export(env(ctx).get_app(), start=start, stop=stop, aggregate=aggregate)
     reveal = log_access(ctx, "audit.export", what, reason)
     summary = write_audit_export(
         env(ctx).get_app(),

@@ -14,6 +14,7 @@ from typing import IO
 import click
 from rich.table import Table
 
+from renda_core.application.app import to_uuid
 from renda_core.application.audit.history import notifications_of
 from renda_core.application.export import events_feed
 from renda_core.application.readpolicy import redact_event_row
@@ -47,6 +48,8 @@ def events_list(
     With --aggregate, one record's events are read through the index on its id (no
     scan of the log). Staff and auditors only; an auditor sees personal fields only
     with --reason, which is recorded first (docs/permissions.md)."""
+    if aggregate_id is not None:  # a bad id is refused before a reason is recorded
+        to_uuid(aggregate_id, "aggregate")
     reveal = log_access(ctx, "events.list", [aggregate_id or "log"], reason)
     app = env(ctx).get_app()
     if aggregate_id is None:
