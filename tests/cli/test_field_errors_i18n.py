@@ -156,11 +156,11 @@ def test_a_whole_invalid_input_is_chinese_under_zh() -> None:
         text = error_text(info.value)
     assert text.startswith("输入无效 — ")
     # the values a Chinese clerk writes (each is accepted), not the stored English
-    assert "level: 应为以下之一：全国、省、市、县、乡；" in text
-    assert "term: 应大于或等于 1" in text
-    assert "date: 应为有效的日期或日期时间：月应在 1–12 之间" in text
-    assert "electoral_unit: 必填字段" in text
-    assert "extra: 不允许多余的输入" in text
+    assert "level：应为以下之一：全国、省、市、县、乡；" in text
+    assert "term：应大于或等于 1" in text
+    assert "date：应为有效的日期或日期时间：月应在 1–12 之间" in text
+    assert "electoral_unit：必填字段" in text
+    assert "extra：不允许多余的输入" in text
     assert not ENGLISH.search(QUOTED.sub("", text)), text
 
 
@@ -289,7 +289,7 @@ def test_the_cli_shows_the_month_reason_in_chinese_and_the_type_in_json(tmp_path
     runner = CliRunner()
     zh = runner.invoke(cli, ["--lang", "zh", *args])
     assert zh.exit_code == 3
-    assert "--date: 应为有效的日期或日期时间：月应在 1–12 之间" in zh.stderr
+    assert "--date：应为有效的日期或日期时间：月应在 1–12 之间" in zh.stderr
     en = runner.invoke(cli, ["--lang", "en", *args, "--json"])
     assert en.exit_code == 3
     body = json.loads(en.stderr)
@@ -346,7 +346,7 @@ def test_a_pattern_error_says_what_is_wanted(
     assert "pattern" not in entry["message"] and "^" not in entry["message"]
     with i18n.use("zh_CN"):
         assert field_message(entry).startswith(zh)
-        assert f"{field}: {zh}" in error_text(info.value)
+        assert f"{field}：{zh}" in error_text(info.value)
 
 
 def test_the_fields_of_one_error_are_listed_with_the_languages_separator() -> None:
@@ -354,7 +354,7 @@ def test_the_fields_of_one_error_are_listed_with_the_languages_separator() -> No
         parse(COMMANDS["deputy.register"].model, {"area": "4401", "phone": "abc"})
     with i18n.use("zh_CN"):
         zh = error_text(info.value)
-    assert "；phone: 应为电话号码" in zh and "; " not in zh
+    assert "；phone：应为电话号码" in zh and "; " not in zh
     with i18n.use("en"):
         en = error_text(info.value)
     assert "; phone: Should be a telephone number" in en

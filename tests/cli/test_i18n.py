@@ -161,7 +161,7 @@ def test_invalid_input_fields_are_translated(store: str) -> None:
         "invalid input — name: Field required", [{"field": "name", "message": "Field required"}]
     )
     with i18n.use("zh_CN"):
-        assert error_text(error) == "输入无效 — name: 必填字段"
+        assert error_text(error) == "输入无效 — name：必填字段"
         assert field_text("String should have at least 1 character") == "字符串至少应有 1 个字符"
     with i18n.use("en"):
         assert error_text(error) == error.message

@@ -290,7 +290,7 @@ def test_dates_out_of_bounds_are_whole_sentences_in_chinese(store: str) -> None:
     zh = invoke("--store", store, "--lang", "zh", "deputy", "register", *args)
     assert zh.exit_code == 3, zh.output
     assert "日期 2999-01-01 是将来的日期：业务日期最晚为今天之后" in zh.output
-    assert not re.search(r"[A-Za-z]{3,}", zh.output.split("date:", 1)[1]), zh.output
+    assert not re.search(r"[A-Za-z]{3,}", zh.output.split("date：", 1)[1]), zh.output
     en = invoke("--store", store, "--lang", "en", "deputy", "register", *args)
     assert "date 2999-01-01 is in the future: a business date is at most" in en.output
 
@@ -322,9 +322,9 @@ def test_a_rejected_import_file_is_reported_in_the_clerks_language(
     path = _bad_import_file(tmp_path, 2)
     zh = invoke("--store", store, "--lang", "zh", "import", path)
     assert zh.exit_code == 3, zh.output
-    assert "第 2 行: json: 不是有效的 JSON（第 1 列：此处应为一个值）" in zh.output
-    assert "第 3 行: command: 未知命令 'nope'" in zh.output
-    assert "错误：5 行中有 6 处错误；没有导入任何内容。第一处：第 1 行: id：必填字段" in zh.output
+    assert "第 2 行 json：不是有效的 JSON（第 1 列：此处应为一个值）" in zh.output
+    assert "第 3 行 command：未知命令 'nope'" in zh.output
+    assert "错误：5 行中有 6 处错误；没有导入任何内容。第一处：第 1 行 id：必填字段" in zh.output
     assert "line " not in zh.output and "error(s)" not in zh.output
     en = invoke("--store", store, "--lang", "en", "import", path)
     assert "line 2: json: not valid JSON (Expecting value at column 1)" in en.output
@@ -387,7 +387,7 @@ def test_a_file_that_is_not_json_names_the_parsers_reason_in_chinese(
         "--store", store, "--lang", "zh", "suggestion", "assign-batch", "--file", str(batch)
     )
     assert zh.exit_code == 3, zh.output
-    assert "第 2 行: 不是 JSON（此处应为用双引号括起的属性名）" in zh.output
+    assert "第 2 行：不是 JSON（此处应为用双引号括起的属性名）" in zh.output
     en = invoke(
         "--store", store, "--lang", "en", "suggestion", "assign-batch", "--file", str(batch)
     )
@@ -407,7 +407,7 @@ def test_a_bad_holiday_entry_names_its_own_field(store: str, tmp_path: Any) -> N
     assert "holidays.2.span.date: Input should be a valid date" in en.output
     assert "function-after" not in en.output and "HolidaySpan" not in en.output
     zh = invoke("--store", store, "--lang", "zh", "calendar", "add", str(calendar))
-    assert "holidays.1.span: 取值错误，请给出 date，或者 from 和 to" in zh.output
+    assert "holidays.1.span：取值错误，请给出 date，或者 from 和 to" in zh.output
 
 
 def test_what_a_guard_refuses_is_a_catalogued_phrase(store: str) -> None:
@@ -547,10 +547,10 @@ def test_a_rejected_sheets_summary_counts_rows_and_speaks_chinese(
     zh = invoke("--store", store, "--lang", "zh", "area", "import", str(sheet))
     assert zh.exit_code == 3, zh.output
     assert (
-        "1 行有误（共 3 处），没有记录任何内容 — 第 3 行.code: "
+        "1 行有误（共 3 处），没有记录任何内容 — 第 3 行.code："
         "应为 6、9 或 12 位数字的行政区划代码" in zh.output
     )
-    assert "第 3 行.kind: 应为以下之一：" in zh.output
+    assert "第 3 行.kind：应为以下之一：" in zh.output
     assert "String should" not in zh.output and "line 3" not in zh.output
     en = invoke("--store", store, "--lang", "en", "area", "import", str(sheet))
     assert "3 error(s) in 1 bad row(s), nothing was recorded — line 3.code: " in en.output
@@ -599,6 +599,6 @@ def test_a_division_of_the_wrong_kind_is_named_by_its_own_kind(store: str, tmp_p
     )
     refused = invoke("--store", store, "--lang", "zh", "area", "import", str(wrong))
     assert refused.exit_code == 3, refused.output
-    assert "第 2 行: 县级行政区划 449900 须有上级行政区划" in refused.output
-    assert "第 4 行: 乡镇行政区划不能是乡镇行政区划 449902 的上级" in refused.output
+    assert "第 2 行：县级行政区划 449900 须有上级行政区划" in refused.output
+    assert "第 4 行：乡镇行政区划不能是乡镇行政区划 449902 的上级" in refused.output
     assert "county" not in refused.output and "township" not in refused.output

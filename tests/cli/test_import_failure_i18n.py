@@ -122,7 +122,7 @@ def test_the_inner_error_keeps_its_own_translation() -> None:
     assert (
         text == f"第 4 行（x，deputy.register）：{alone}；所在的一批 3 条未写入；此前已执行 10 条"
     )
-    assert "level: 应为以下之一" in text
+    assert "level：应为以下之一" in text
 
 
 def alone_en(error: InvalidInput) -> str:

@@ -46,12 +46,12 @@ def test_a_chinese_clerk_reads_the_options_typed(store: str) -> None:
     result = invoke(store, *BAD_ACTIVITY)
     assert result.exit_code == 3, result.output
     text = result.output
-    assert "--received: 应大于或等于 0" in text
-    assert "第 1 个 --deputy: 应为有效的 UUID" in text
-    assert "联络站ID: 应为有效的 UUID" in text
-    assert "--date: 应为有效的日期" in text
+    assert "--received：应大于或等于 0" in text
+    assert "第 1 个 --deputy：应为有效的 UUID" in text
+    assert "联络站ID：应为有效的 UUID" in text
+    assert "--date：应为有效的日期" in text
     for name in ("people_received", "deputies.0", "station_id", "date:"):
-        assert name not in text.replace("--date:", ""), name
+        assert name not in text.replace("--date：", ""), name
 
 
 def test_an_english_clerk_reads_the_options_typed(store: str) -> None:
@@ -79,8 +79,8 @@ def test_an_option_that_fills_another_field_is_named_by_its_own_name(store: str)
     """``--term`` fills ``term``, ``--deputy`` of a meeting fills ``deputy_ids``."""
     reelect = invoke(store, "deputy", "reelect", "D-1", "--term", "0", "--date", "2026-01-01")
     assert reelect.exit_code == 3
-    assert "--term: 应大于或等于 1" in reelect.output
-    assert "代表ID:" in reelect.output
+    assert "--term：应大于或等于 1" in reelect.output
+    assert "代表ID：" in reelect.output
     attend = invoke(store, "meeting", "observer", "M-1", "--deputy", "D-1", lang="en")
     assert attend.exit_code == 3, attend.output
     assert "--deputy (value 1): Input should be a valid UUID" in attend.output

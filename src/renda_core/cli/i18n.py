@@ -710,7 +710,7 @@ def field_label(field: str) -> str:
     gave it while a command's error is shown (:func:`naming_options`); else in the
     active language its ``line N`` head (a line of an import file, a row of a sheet)
     translated, the envelope's or the sheet's own names after it as the file has them
-    (``第 3 行: data.name``)."""
+    (``第 3 行 data.name``; ``line 3: data.name`` in English)."""
     option = option_label(field)
     if option is not None:
         return option
@@ -718,7 +718,18 @@ def field_label(field: str) -> str:
     if found is None or i18n.active_locale() is None:
         return field
     head = i18n.pgettext(i18n.ERROR_CONTEXT, "line {line}").format(line=found.group(1))
-    return head + field[found.end() :]
+    rest = field[found.end() :]
+    if rest.startswith(": ") and i18n.language() == "zh":  # 第 3 行 data.name, no ASCII colon
+        rest = " " + rest[2:]
+    return head + rest
+
+
+def field_line(item: Mapping[str, Any]) -> str:
+    """One field error on a line of its own: its field as the clerk knows it
+    (:func:`field_label`), then its message, after the language's colon (``第 3 行
+    data.name：必填字段``; ``line 3: data.name: field required``)."""
+    colon = "：" if i18n.language() == "zh" else ": "
+    return f"{field_label(str(item.get('field', '')))}{colon}{field_message(item)}"
 
 
 def _shown_value(name: str, value: str, depth: int) -> str:
@@ -797,6 +808,15 @@ class Verbatim:
 _WORDLESS_PARENS = re.compile(r" \((\{[a-z_]+\})\)")
 
 
+def _wordless(template: str, translated: str) -> str:
+    """A template of placeholders only (not catalogued: it has no words) punctuated as
+    Chinese punctuates under Chinese: ``{a} {b} ({c})`` as ``{a} {b}（{c}）``, ``{a}: {b}``
+    as ``{a}：{b}``; ``translated`` as it is otherwise."""
+    if translated == template and i18n.language() == "zh":
+        return _WORDLESS_PARENS.sub(r"（\1）", template).replace("}: {", "}：{")
+    return translated
+
+
 def message(template: i18n.MessageTemplate, /, **values: object) -> str:
     """A line a helper builds and prints, in the active language: ``template`` is its
     message id with named placeholders (catalogued under ``msgctxt "output"``, looked
@@ -806,9 +826,7 @@ def message(template: i18n.MessageTemplate, /, **values: object) -> str:
     if i18n.active_locale() is None:
         return template.format(**values)
     shown = {k: _shown_value(k, v, 0) if isinstance(v, str) else v for k, v in values.items()}
-    translated = i18n.pgettext(OUTPUT_CONTEXT, template)
-    if translated == template and i18n.language() == "zh":  # "{a} {b} ({c})": no words
-        translated = _WORDLESS_PARENS.sub(r"（\1）", template).replace("}: {", "}：{")
+    translated = _wordless(template, i18n.pgettext(OUTPUT_CONTEXT, template))
     try:
         return translated.format(**shown)
     except (KeyError, IndexError, ValueError):
@@ -991,7 +1009,7 @@ def note_copy(error: RendaError, target: object) -> None:
 
 def separator() -> str:
     """What separates the items of a list inside a sentence: ``; `` in English, ``；``
-    in Chinese (「area: 应为…；phone: 应为…」)."""
+    in Chinese (「area：应为…；phone：应为…」)."""
     return "；" if (i18n.active_locale() or "").startswith("zh") else "; "
 
 
@@ -1029,20 +1047,15 @@ def _error_text(error: RendaError) -> str:
         listed = params.get("listed")
         if isinstance(error, InvalidInput) and "summary" in params and isinstance(listed, int):
             # a summary of the first ``listed`` field errors: each in the active language
-            values["summary"] = separator().join(
-                f"{field_label(str(e.get('field', '')))}: {field_message(e)}"
-                for e in error.errors[:listed]
-            )
+            values["summary"] = separator().join(field_line(e) for e in error.errors[:listed])
         try:
-            return i18n.pgettext(i18n.ERROR_CONTEXT, msgid).format(**values)
+            return _wordless(msgid, i18n.pgettext(i18n.ERROR_CONTEXT, msgid)).format(**values)
         except (KeyError, IndexError, ValueError):
             return error.message
     if isinstance(error, InvalidInput) and error.errors:
         summary = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
         if error.message == f"invalid input — {summary}":
-            shown = separator().join(
-                f"{field_label(str(e.get('field', '')))}: {field_message(e)}" for e in error.errors
-            )
+            shown = separator().join(field_line(e) for e in error.errors)
             return i18n.pgettext(i18n.ERROR_CONTEXT, "invalid input — {summary}").format(
                 summary=shown
             )

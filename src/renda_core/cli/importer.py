@@ -26,7 +26,7 @@ from renda_core.cli.common import (
     say,
 )
 from renda_core.cli.context import os_user
-from renda_core.cli.i18n import field_label, field_message
+from renda_core.cli.i18n import field_line
 from renda_core.domain.errors import InvalidInput
 
 
@@ -59,8 +59,7 @@ def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json
     except InvalidInput as error:
         # A file's report: each bad line below the error line (under --json: in it).
         for item in [] if as_json else error.errors[1:]:
-            field, reason = field_label(item["field"]), field_message(item)
-            click.echo(f"  {one_line(field)}: {one_line(reason)}", err=True)
+            click.echo(f"  {one_line(field_line(item))}", err=True)
         raise
     app = env(ctx).get_app()
     check_batch_size(app, batch_size)

@@ -14,7 +14,7 @@ from typing import IO, Any
 import click
 
 from renda_core.cli.common import InputFile, date_option, echo, emit, env, json_option, today
-from renda_core.cli.i18n import field_label, field_message, note_copy
+from renda_core.cli.i18n import field_line, field_message, note_copy
 from renda_core.cli.progress import progress_bar
 from renda_core.domain.errors import InvalidInput
 
@@ -82,7 +82,7 @@ def deputy_import(
                 pass
             if not as_json:
                 for item in error.errors[1:]:
-                    click.echo(f"  {field_label(item['field'])}: {field_message(item)}", err=True)
+                    click.echo(f"  {field_line(item)}", err=True)
         raise
     if result.exception is not None:
         raise result.exception
