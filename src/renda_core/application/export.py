@@ -418,13 +418,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_audit_export(
-    app: Renda, *, start: int = 1, stop: int | None = None, aggregate: str | None = None
-) -> None:
-    """Raise what :func:`write_audit_export` would raise before writing a row — a bad
-    or unknown record id, a store without its hash chain, a range past the log's end —
-    without writing anything, so that a driver can refuse the export before it records
-    an auditor's disclosure (bad input records nothing)."""
+def _export_target(app: Renda, aggregate: str | None) -> UUID | None:
+    """The record an export is narrowed to (None: every record), after checking that
+    the store has its hash chain and that the record exists."""
     recorder: Any = app.recorder
     wanted = to_uuid(aggregate, "aggregate") if aggregate is not None else None
     with store_errors("cannot export the log"):
@@ -435,13 +431,32 @@ def check_audit_export(
             )
         if wanted is not None and not recorder.select_originator(wanted):
             raise NotFound(f"no record with id {wanted}")
-        last = recorder.max_notification_id() or 0
+    return wanted
+
+
+def _export_stop(start: int, stop: int | None, last: int) -> int:
+    """The last position exported: ``stop`` within the log's ``last``; an error for a
+    range with nothing in it."""
     stop = last if stop is None else min(stop, last)
     if stop < start:
         raise InvalidInput(
             f"nothing to export: positions {start}–{stop} (the log ends at {last})",
             [{"field": "to", "message": "before --from"}],
         )
+    return stop
+
+
+def check_audit_export(
+    app: Renda, *, start: int = 1, stop: int | None = None, aggregate: str | None = None
+) -> None:
+    """Raise what :func:`write_audit_export` would raise before writing a row — a bad
+    or unknown record id, a store without its hash chain, a range past the log's end —
+    without writing anything, so that a driver can refuse the export before it records
+    an auditor's disclosure (bad input records nothing)."""
+    _export_target(app, aggregate)
+    with store_errors("cannot export the log"):
+        last = app.recorder.max_notification_id() or 0
+    _export_stop(start, stop, last)
 
 
 def write_audit_export(
@@ -461,28 +476,16 @@ def write_audit_export(
     ``redacted``: personal fields replaced, their events' state withheld (see
     :func:`audit_rows`); the manifest says so and counts the rows withheld."""
     recorder: Any = app.recorder
-    wanted = to_uuid(aggregate, "aggregate") if aggregate is not None else None
+    wanted = _export_target(app, aggregate)
     with store_errors("cannot export the log"):
-        if not recorder.chain_exists():
-            raise RuleViolated(
-                "this store has no hash chain yet (read-only, written before the chain): "
-                "open it writable or run `renda audit verify` first"
-            )
         if not app.store.read_only:
             ensure_chained(recorder)
         with recorder.audit_transaction(write=False) as curs:
             top = head(curs, recorder.chain_sql)
         store_id = recorder.store_id()
         seals = stored_seals(recorder)
-        if wanted is not None and not recorder.select_originator(wanted):
-            raise NotFound(f"no record with id {wanted}")
     last = top[0] if top else 0
-    stop = last if stop is None else min(stop, last)
-    if stop < start:
-        raise InvalidInput(
-            f"nothing to export: positions {start}–{stop} (the log ends at {last})",
-            [{"field": "to", "message": "before --from"}],
-        )
+    stop = _export_stop(start, stop, last)
     summary = ExportSummary(
         file=path.name,
         file_format=fmt,
