@@ -728,8 +728,7 @@ def field_line(item: Mapping[str, Any]) -> str:
     """One field error on a line of its own: its field as the clerk knows it
     (:func:`field_label`), then its message, after the language's colon (``第 3 行
     data.name：必填字段``; ``line 3: data.name: field required``)."""
-    colon = "：" if i18n.language() == "zh" else ": "
-    return f"{field_label(str(item.get('field', '')))}{colon}{field_message(item)}"
+    return f"{field_label(str(item.get('field', '')))}{colon()}{field_message(item)}"
 
 
 def _shown_value(name: str, value: str, depth: int) -> str:
@@ -1011,6 +1010,12 @@ def separator() -> str:
     """What separates the items of a list inside a sentence: ``; `` in English, ``；``
     in Chinese (「area：应为…；phone：应为…」)."""
     return "；" if (i18n.active_locale() or "").startswith("zh") else "; "
+
+
+def colon() -> str:
+    """What joins a field to its message: ``: `` in English, ``：`` in Chinese
+    (「第 3 行 data.name：必填字段」)."""
+    return "：" if (i18n.active_locale() or "").startswith("zh") else ": "
 
 
 def error_text(error: RendaError) -> str:
