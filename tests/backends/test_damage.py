@@ -59,6 +59,12 @@ def test_the_clean_store_checks_ok(clean: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     (log,) = json.loads(result.output)
     assert log["ok"] and log["note"] == "300 events decoded"
+    zh = _invoke(store, "--lang", "zh", "store", "check")
+    assert zh.exit_code == 0, zh.output
+    assert "事件日志" in zh.output and "完好：已解码 300 个事件" in zh.output
+    assert "ok" not in zh.output and "decoded" not in zh.output
+    en = _invoke(store, "--lang", "en", "store", "check")
+    assert "event log" in en.output and "intact: 300 events decoded" in en.output
 
 
 def test_random_bytes_over_a_middle_page(clean: Path, tmp_path: Path) -> None:

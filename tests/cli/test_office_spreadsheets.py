@@ -116,10 +116,10 @@ def test_error_sheet_names_the_bad_cells(store: str, tmp_path: Path) -> None:
     assert notes[3].startswith("C3 (层级)") and "D" not in notes[3].split(":")[0]
     assert "D4 (届次)" in notes[4] and "G4 (任职日期)" in notes[4]
     assert "G4 (任职日期): Input should be a valid date or datetime, month value" in notes[4]
-    # the notes are in the clerk's language (the tests run in English: RENDA_LANG=en)
+    # the notes in the clerk's language and punctuation (tests run in English: RENDA_LANG=en)
     assert run(store, "--lang", "zh", "deputy", "import", str(source)).exit_code == 3
     zh_notes = [row[-1] for row in read_back(copy.read_bytes())]
-    assert "G4 (任职日期): 应为有效的日期或日期时间：月应在 1–12 之间" in zh_notes[3]
+    assert "G4（任职日期）：应为有效的日期或日期时间：月应在 1–12 之间" in zh_notes[3]
     assert "C4" not in notes[4]
     # the clerk fixes the cells in the copy and imports it: the note column is ignored
     fixed = openpyxl.load_workbook(copy)

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from renda_core import RendaAPI
 from renda_core.application.commands import COMMANDS
+from renda_core.application.inputs import today as business_today
 from tests.http.conftest import TokenFor, bearer, head, register_body
 
 
@@ -34,6 +35,10 @@ def test_reports_answer_the_json_of_the_api(
     assert client.get("/v1/reports/nope", headers=bearer(token)).status_code == 404
     bad = client.get("/v1/reports/annual?year=2023&colour=red", headers=bearer(token))
     assert bad.status_code == 400
+    future = business_today().year + 1  # a year not begun: refused, not a report of zeros
+    refused = client.get(f"/v1/reports/annual?year={future}", headers=bearer(token))
+    assert refused.status_code == 400, refused.text
+    assert f"{future} 年尚未开始" in refused.json()["detail"]
 
 
 def test_events_are_paged_by_position_as_cloudevents(

@@ -321,3 +321,33 @@ def test_a_year_not_over_says_up_to_when(world: dict[str, Any]) -> None:
     assert "through" not in data["meta"]
     with dates_as_of(date(2024, 1, 2)):
         assert "截至" not in annual(world, "--lang", "zh").splitlines()[0]
+
+
+def test_a_year_not_begun_is_refused_not_reported_as_zeros(world: dict[str, Any]) -> None:
+    """A report of a year that has not begun (by today, or by --as-of) would be zeros for
+    work nobody could have recorded yet: the CLI refuses it (exit 3, in the clerk's
+    language), so does the library API; the first day of the year is reported."""
+    from datetime import date
+
+    from renda_adapters.annual.build import build_annual
+    from renda_core.application.inputs import dates_as_of
+    from renda_core.domain.errors import InvalidInput
+
+    def run(*args: str, lang: str = "zh") -> Any:
+        return CliRunner().invoke(
+            cli, ["--lang", lang, "report", "annual", *args], obj=world["env"]
+        )
+
+    with dates_as_of(date(2022, 12, 31)):
+        zh = run("--year", "2023")
+        with pytest.raises(InvalidInput, match="the year 2023 has not begun on 2022-12-31"):
+            build_annual(world["env"].read_runner(), world["env"].reports(), year=2023)
+    assert zh.exit_code == 3, zh.output
+    assert "截至 2022-12-31，2023 年尚未开始" in zh.output
+    assert "Traceback" not in zh.output
+    en = run("--year", "2024", "--as-of", "2023-06-30", lang="en")  # today: 2026 or later
+    assert en.exit_code == 3, en.output
+    assert "the year 2024 has not begun on 2023-06-30" in en.output
+    with dates_as_of(date(2023, 1, 1)):
+        first_day = json.loads(run("--year", "2023", "--json").output)
+    assert first_day["meta"]["year"] == 2023

@@ -172,7 +172,7 @@ def assert_reads_clean(text: str, where: Any) -> None:
 
 
 def test_every_template_renders_clean_text_in_zh_and_en(filled: dict[str, Any]) -> None:
-    for year in (2023, 2025, 2030):
+    for year in (2023, 2025, 2026):  # 2026: begun, with no work recorded in it
         for (source, fmt, lang), output in renderings(filled["app"], year).items():
             where = (year, source, fmt, lang)
             if fmt == "html":

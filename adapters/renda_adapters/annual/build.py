@@ -17,10 +17,11 @@ from renda_adapters.timeline import cumulative, in_year, rate
 from renda_adapters.training import course_entries
 from renda_core.application.base import store_errors
 from renda_core.application.inputs import BUSINESS_TZ
+from renda_core.application.inputs import today as business_today
 from renda_core.application.store import StoreConfig
 from renda_core.domain.bulletin import ItemKind
 from renda_core.domain.division import BASE_KINDS
-from renda_core.domain.errors import ProjectionFailed
+from renda_core.domain.errors import InvalidInput, ProjectionFailed
 from renda_core.domain.inspection import InspectionKind
 from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.motion import Decision
@@ -94,6 +95,16 @@ def _prefix(code: str) -> str:
     return code[:4]
 
 
+def check_year_begun(year: int, day: date) -> None:
+    """Refuse a report of ``year`` on ``day``, before that year has begun."""
+    if year > (latest := day.year):
+        on = day.isoformat()
+        raise InvalidInput(
+            f"the year {year} has not begun on {on}: there is no recorded work of it to report",
+            [{"field": "year", "message": f"at most {latest}"}],
+        )
+
+
 def build_annual(
     runner: ProjectionRunner,
     reports: Mapping[str, Report],
@@ -105,7 +116,11 @@ def build_annual(
 ) -> dict[str, Any]:
     """The annual report for ``year``, optionally for an area prefix and a level, as the
     log was recorded by ``as_of`` (a date: the end of that day, Beijing time). Returns
-    data valid for AnnualReport."""
+    data valid for AnnualReport. A year that has not begun by ``as_of`` (else today) is
+    :class:`InvalidInput`: no work of it can have been recorded, and a report of zeros
+    would say there was none."""
+    moment = as_of_from(as_of)
+    check_year_begun(year, moment.day if moment is not None else business_today())
 
     # One catch-up for every view the report reads (adapters at one position share it).
     for result in runner.catch_up([reports[n].projection for n in NAMES]):
@@ -115,7 +130,6 @@ def build_annual(
                 "the report would be stale (see `renda projections status`)"
             )
 
-    moment = as_of_from(as_of)
     # The sections' documents as of the moment: one pass over the log for them all.
     replay = LogReplay(runner, moment) if moment is not None else None
 

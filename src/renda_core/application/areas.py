@@ -105,7 +105,8 @@ def read_division_csv(data: bytes | str) -> list[dict[str, Any]]:
     if missing:
         raise InvalidInput(
             f"line 1: the header lacks column(s) {', '.join(missing)} "
-            f"(expected {', '.join(REQUIRED_COLUMNS)}, and optionally parent_code, kind)",
+            f"(expected {', '.join(REQUIRED_COLUMNS)} or 区划代码, 名称; "
+            "optionally parent_code, kind or 上级代码, 类型)",
             [{"field": "line 1", "message": f"missing column {c}"} for c in missing],
         )
     rows: list[dict[str, Any]] = []

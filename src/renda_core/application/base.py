@@ -480,12 +480,16 @@ class RendaBase(Application[UUID]):
 
 
 def to_uuid(value: UUID | str, label: str = "record") -> UUID:
+    """``value`` as the id of a record of kind ``label`` (``"deputy"``: a noun of
+    ``cli.i18n.NOUNS``, which names it in the clerk's language); an empty or malformed
+    value is :class:`InvalidInput`."""
     if isinstance(value, UUID):
         return value
+    text = str(value).strip()
+    detail = [{"field": "id", "message": "expected a UUID like 1b4e28ba-2fa1-…"}]
+    if not text:
+        raise InvalidInput(f"no {label} id given", detail)
     try:
-        return UUID(str(value).strip())
+        return UUID(text)
     except ValueError:
-        raise InvalidInput(
-            f"'{value}' is not a valid {label} id",
-            [{"field": "id", "message": "expected a UUID like 1b4e28ba-2fa1-…"}],
-        ) from None
+        raise InvalidInput(f"'{value}' is not a valid {label} id", detail) from None

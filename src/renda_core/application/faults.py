@@ -292,6 +292,7 @@ class FileCheck:
     ok: bool
     problems: list[str]
     note: str = ""
+    events: int | None = None  # the log's events decoded (``renda store check``)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -353,7 +353,8 @@ def row_key(*parts: Any) -> str:
 
 def error_notes(errors: Iterable[dict[str, str]]) -> dict[int, list[str]]:
     """Error items (``{"field": "C4 (层级)", "message": ...}``, or ``row 4``) grouped
-    by the row they name."""
+    by the row they name: each as its ``note`` (the field and message in the reader's
+    language, given by the driver) or ``field: message``."""
     notes: dict[int, list[str]] = {}
     for item in errors:
         where = item["field"]
@@ -361,7 +362,7 @@ def error_notes(errors: Iterable[dict[str, str]]) -> dict[int, list[str]]:
         if where.startswith("row "):
             digits = where.split(" ")[1].rstrip(":")
         row = int(digits) if digits else 1
-        notes.setdefault(row, []).append(f"{where}: {item['message']}")
+        notes.setdefault(row, []).append(item.get("note") or f"{where}: {item['message']}")
     return notes
 
 

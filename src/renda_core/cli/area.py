@@ -69,7 +69,7 @@ def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
     """Beside a rejected sheet: a copy with a 错误说明 column naming each bad cell."""
     from renda_core.application import spreadsheets
     from renda_core.cli.i18n import note_copy
-    from renda_core.cli.office import error_copy_path, shown_errors
+    from renda_core.cli.office import error_copy_path, noted, shown_errors
 
     if not error.errors:
         return
@@ -78,7 +78,7 @@ def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:
         mapped = spreadsheets.map_columns(sheet, spreadsheets.DIVISION_COLUMNS)
     except InvalidInput:
         return  # unreadable or headerless: the message says why, there is no sheet to mark
-    items = spreadsheets.cell_errors(mapped, shown_errors(error.errors))
+    items = noted(spreadsheets.cell_errors(mapped, shown_errors(error.errors)))
     target = error_copy_path(source, sheet.kind)
     if sheet.kind == "xlsx":
         copy = spreadsheets.error_workbook(sheet, items)

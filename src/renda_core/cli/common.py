@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -501,3 +504,21 @@ def check_json_depth(text: str, where: str) -> None:
                 )
         elif char in "]}":
             depth -= 1
+
+
+@contextmanager
+def stopping_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``stop`` while a command follows the log (``events export
+    --follow``, ``deliver run --follow``): it ends after the work in hand, with exit 0,
+    as systemd's stop and a clerk's Ctrl-C expect; not on the main thread, nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in previous:
+        signal.signal(s, lambda *_: stop.set())
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -18,7 +16,14 @@ from renda_core.application.app import to_uuid
 from renda_core.application.audit.history import notifications_of
 from renda_core.application.export import events_feed
 from renda_core.application.readpolicy import redact_event_row
-from renda_core.cli.common import OutputPath, RendaGroup, emit, env, json_option
+from renda_core.cli.common import (
+    OutputPath,
+    RendaGroup,
+    emit,
+    env,
+    json_option,
+    stopping_on_signals,
+)
 from renda_core.cli.reading import log_access, reason_option
 from renda_core.domain.errors import InvalidInput
 from renda_core.projections.log import event_to_dict, list_events
@@ -129,7 +134,7 @@ def events_export(
     reveal = log_access(ctx, "events.export", [f"log after {since}"], reason)
     app = env(ctx).get_app()
     stop = threading.Event()
-    with _stopping_on_signals(stop):
+    with stopping_on_signals(stop):
         lines = events_feed(
             app, since, fmt, follow=follow, poll=poll, stop=stop, redacted=not reveal
         )
@@ -158,19 +163,3 @@ def _pipe(lines: Iterator[str], out: IO[str]) -> None:
         # second complaint when stdout is flushed at exit).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
-
-
-@contextmanager
-def _stopping_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGINT and SIGTERM set ``stop`` (the export ends after the current line)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    for s in previous:
-        signal.signal(s, lambda *_: stop.set())
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)

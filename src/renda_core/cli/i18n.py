@@ -73,16 +73,32 @@ ERROR_TEMPLATES: tuple[str, ...] = (
 
 #: Names of records that error templates put in their messages (``{what}``), catalogued
 #: under ``msgctxt "noun"``.
+#: the nouns a message names a record by (``no {label} with id …``, ``'x' is not a
+#: valid {label} id``, ``no {what} with id …``): every label the application and the
+#: adapters name a record by
 NOUNS: tuple[str, ...] = (
+    "aggregate",
+    "body",
     "bulletin",
+    "campaign",
     "deputy",
     "deputy group",
+    "division",
+    "inspection",
+    "meeting",
+    "member",
+    "motion",
     "opinion",
+    "plan",
+    "record",
+    "report to constituents",
     "session",
+    "standing-committee member",
     "station",
     "suggestion",
+    "term",
+    "token",
     "training course",
-    "record",
 )
 NOUN_CONTEXT = "noun"
 #: msgctxt of what a guard refuses (``cannot {what}: …``), collected from the literals
@@ -645,7 +661,8 @@ def _catalogue_templates(locale: str | None, context: str, generation: int) -> t
 
 
 #: the head of a field that names a line of a file (``line 3: data.name``, ``line 3.code``)
-_LINE_FIELD = re.compile(r"^line (\d+)(?=$|[:.])")
+#: or a row of a sheet (``row 1``: its header row)
+_LINE_FIELD = re.compile(r"^(?:line|row) (\d+)(?=$|[:.])")
 
 
 #: the command's options and arguments by the input field each fills, while its error
@@ -708,20 +725,33 @@ def option_label(field: str) -> str | None:
 def field_label(field: str) -> str:
     """A field error's field as the clerk knows it: by the option or argument that
     gave it while a command's error is shown (:func:`naming_options`); else in the
-    active language its ``line N`` head (a line of an import file, a row of a sheet)
-    translated, the envelope's or the sheet's own names after it as the file has them
-    (``第 3 行 data.name``; ``line 3: data.name`` in English)."""
+    active language its ``line N`` or ``row N`` head (a line of an import file, a row of
+    a sheet) translated, the envelope's or the sheet's own names after it as the file
+    has them (``第 3 行 data.name``; ``line 3: data.name`` in English), a division
+    row's column by its Chinese header (``line 3.kind``: ``第 3 行 类型``)."""
     option = option_label(field)
     if option is not None:
         return option
     found = _LINE_FIELD.match(field)
     if found is None or i18n.active_locale() is None:
         return field
-    head = i18n.pgettext(i18n.ERROR_CONTEXT, "line {line}").format(line=found.group(1))
+    if field.startswith("row "):
+        head = i18n.pgettext(i18n.ERROR_CONTEXT, "row {row}").format(row=found.group(1))
+    else:
+        head = i18n.pgettext(i18n.ERROR_CONTEXT, "line {line}").format(line=found.group(1))
     rest = field[found.end() :]
     if rest.startswith(": ") and i18n.language() == "zh":  # 第 3 行 data.name, no ASCII colon
         rest = " " + rest[2:]
+    elif rest.startswith(".") and i18n.language() == "zh":  # a division row's 第 3 行 类型
+        rest = " " + _column_name(rest[1:])
     return head + rest
+
+
+def _column_name(key: str) -> str:
+    """A column of a divisions sheet by its Chinese header (``kind``: 类型), else ``key``."""
+    from renda_core.application.spreadsheets import DIVISION_COLUMNS
+
+    return next((c.zh for c in DIVISION_COLUMNS if c.key == key), key)
 
 
 def field_line(item: Mapping[str, Any]) -> str:
@@ -739,6 +769,10 @@ def _shown_value(name: str, value: str, depth: int) -> str:
         return phrase if phrase != value else i18n.pgettext(NOUN_CONTEXT, value)
     if name == "field":
         return field_label(value)
+    if name == "label":  # the kind of record an id names: "no {label} with id …"
+        noun = i18n.pgettext(NOUN_CONTEXT, value)
+        if noun != value:
+            return noun
     # an enum's value in the code's English becomes the term (by its own enumeration
     # when the command's fields name one); Chinese was typed (or is a label already)
     # and stays as it is: "recorded as 缺席" in English too
@@ -1115,4 +1149,5 @@ def catalogued_messages() -> list[tuple[str, str]]:
         ("", LANG_DEFAULT),  # a command's own --lang, its default shown
         ("", "required"),  # click's "[required]", looked up through a variable
         (i18n.ERROR_CONTEXT, "line {line}"),  # field_label
+        (i18n.ERROR_CONTEXT, "row {row}"),
     ]

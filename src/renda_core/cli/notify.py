@@ -7,14 +7,22 @@
 
 from __future__ import annotations
 
-import contextlib
+import threading
 from typing import Any
 
 import click
 from rich.table import Table
 
 from renda_core.application import inputs
-from renda_core.cli.common import RendaGroup, date_option, emit, env, json_option, parse_date
+from renda_core.cli.common import (
+    RendaGroup,
+    date_option,
+    emit,
+    env,
+    json_option,
+    parse_date,
+    stopping_on_signals,
+)
 from renda_core.cli.i18n import message
 from renda_core.cli.reading import contact_reveal, reason_option
 from renda_core.domain.contact import KINDS, mask
@@ -94,7 +102,8 @@ def deliver() -> None:
 @click.option(
     "--follow",
     is_flag=True,
-    help="Keep running: derive, tick the clock once a day, send; until interrupted.",
+    help="Keep running: derive, tick the clock once a day, send; until SIGINT or SIGTERM "
+    "(the pass in hand ends first, then exit 0).",
 )
 @click.option("--poll", type=float, default=5.0, show_default=True, help="Seconds between passes.")
 @click.option(
@@ -153,9 +162,16 @@ def deliver_run(
         raise InvalidInput("--once and --follow exclude each other", [])
     n = notifier(ctx, lang=message_lang, max_attempts=max_attempts, backoff=backoff, lease=lease)
     started = n.start_at(since) if since is not None else None
-    if follow:
-        with contextlib.suppress(KeyboardInterrupt):
-            n.follow(actor=env(ctx).actor(), poll=poll, today=inputs.today)
+    if follow:  # until SIGINT or SIGTERM: the pass in hand ends first, then exit 0
+        stop = threading.Event()
+        with stopping_on_signals(stop):
+            n.follow(
+                actor=env(ctx).actor(),
+                poll=poll,
+                today=inputs.today,
+                stop=stop.is_set,
+                wait=stop.wait,
+            )
         return
     derived = n.derive()
     noticed = n.notice_failures()  # projections that failed: a notice to staff

@@ -8,20 +8,39 @@ each bad cell, and nothing is recorded. Importing the same rows again records no
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from renda_core import i18n
 from renda_core.cli.common import InputFile, date_option, echo, emit, env, json_option, today
-from renda_core.cli.i18n import field_line, field_message, note_copy
+from renda_core.cli.i18n import colon, field_label, field_line, field_message, note_copy
 from renda_core.cli.progress import progress_bar
 from renda_core.domain.errors import InvalidInput
 
 
 def shown_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Field errors with their messages in the active language (the 错误说明 column)."""
-    return [{"field": str(e["field"]), "message": field_message(e)} for e in errors]
+    return noted([{"field": str(e["field"]), "message": field_message(e)} for e in errors])
+
+
+#: a cell named with its column's header: ``C4 (层级)``
+_CELL = re.compile(r"^([A-Z]+\d+) \((.+)\)$")
+
+
+def noted(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Error items with their ``note`` for the 错误说明 column: the cell or row and the
+    message as the active language writes them (「C4（层级）：应为…」, 「第 4 行：…」;
+    ``C4 (层级): …`` and ``row 4: …`` in English)."""
+    out = []
+    for item in items:
+        where = field_label(item["field"])
+        if i18n.language() == "zh":
+            where = _CELL.sub(r"\1（\2）", where)
+        out.append({**item, "note": f"{where}{colon()}{item['message']}"})
+    return out
 
 
 def error_copy_path(source: Path, kind: str) -> Path:

@@ -8,6 +8,7 @@ from rich.table import Table
 from renda_core.application.faults import FileCheck, check_sqlite_files
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.cli.common import RendaGroup, emit, env, json_option
+from renda_core.cli.i18n import Verbatim, message
 from renda_core.domain.errors import StoreUnavailable
 
 
@@ -42,8 +43,7 @@ def store_check(ctx: click.Context, /, full: bool, as_json: bool) -> None:
         for col in ("file", "role", "result"):
             table.add_column(col)
         for r in results:
-            result = " ".join(["ok", r.note]) if r.ok else "; ".join(r.problems)
-            table.add_row(r.file, r.role, result.strip())
+            table.add_row(r.file, _role(r.role), _result(r))
         return table
 
     emit(rows, as_json, render)
@@ -67,4 +67,22 @@ def check_events(config: StoreConfig, log: FileCheck) -> FileCheck:
     except StoreUnavailable as exc:
         return FileCheck(log.file, log.role, False, [exc.message])
     log.note = f"{count} events decoded"
+    log.events = count
     return log
+
+
+def _role(role: str) -> str:
+    """A file's role in the active language: the event log, or a view by its name."""
+    if role == "log":
+        return message("event log")
+    return message("view {name}", name=Verbatim(role.removeprefix("view ")))
+
+
+def _result(check: FileCheck) -> str:
+    """What the check found, in the active language: intact (and the events decoded),
+    else SQLite's own words for the damage."""
+    if not check.ok:
+        return "; ".join(check.problems)
+    if check.events is not None:
+        return message("intact: {count:,} events decoded", count=check.events)
+    return message("intact")

@@ -603,8 +603,11 @@ class Notifier:
         poll: float = 5.0,
         today: Callable[[], date],
         stop: Callable[[], bool] = lambda: False,
+        wait: Callable[[float], object] = time.sleep,
     ) -> None:
-        """Derive, tick once a day, deliver, sleep: until ``stop()``."""
+        """Derive, tick once a day, deliver, ``wait(poll)``: until ``stop()`` (checked
+        after each pass; a ``wait`` that returns early, such as a stop event's
+        :meth:`threading.Event.wait`, ends the pause at once)."""
         ticked: date | None = None
         while not stop():
             day = today()
@@ -615,7 +618,8 @@ class Notifier:
             self.derive()
             self.notice_failures()
             self.deliver()
-            time.sleep(poll)
+            if not stop():
+                wait(poll)
 
 
 __all__ = [
