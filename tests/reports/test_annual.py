@@ -351,3 +351,60 @@ def test_a_year_not_begun_is_refused_not_reported_as_zeros(world: dict[str, Any]
     with dates_as_of(date(2023, 1, 1)):
         first_day = json.loads(run("--year", "2023", "--json").output)
     assert first_day["meta"]["year"] == 2023
+
+
+@pytest.mark.parametrize(
+    ("sheet", "zh", "en"),
+    [
+        (
+            "区划代码,名称\n110000,北京市\n110101,东城区\n110101001,东华门街道\n",
+            "全市2023年代表工作情况",
+            "— the municipality",
+        ),
+        (
+            "区划代码,名称\n650000,新疆维吾尔自治区\n650100,乌鲁木齐市\n650102,天山区\n",
+            "全区2023年代表工作情况",
+            "— the region",
+        ),
+        (
+            "区划代码,名称\n510000,四川省\n510100,成都市\n510104,锦江区\n",
+            "全省2023年代表工作情况",
+            "— the province",
+        ),
+        (
+            "区划代码,名称\n110000,北京市\n510000,四川省\n",
+            "全省2023年代表工作情况",
+            "— the province",
+        ),
+    ],
+)
+def test_the_whole_area_is_named_as_its_kind_of_province(
+    store: str, tmp_path: Any, sheet: str, zh: str, en: str
+) -> None:
+    """A municipality's report is of 全市 (北京市人大常委会's own words), an autonomous
+    region's of 全区, a province's — or a store of several — of 全省: in the title of
+    every format and in the prose ("the municipality" in English); the built-in
+    templates (a province's plugin, such as renda-jilin, has its own words)."""
+    from datetime import date
+
+    from renda_core.application.inputs import dates_as_of
+
+    path = tmp_path / "divisions.csv"
+    path.write_text(sheet, encoding="utf-8")
+
+    def run(*args: str) -> Any:
+        result = CliRunner().invoke(cli, ["--store", store, *args], env={"RENDA_PLUGINS": ""})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("area", "import", str(path), "--date", "2023-01-01")
+    with dates_as_of(date(2024, 3, 1)):
+        table = run("--lang", "zh", "report", "annual", "--year", "2023")
+        text = run("report", "annual", "--year", "2023", "--format", "text", "--lang", "zh")
+        english = run("report", "annual", "--year", "2023", "--format", "markdown", "--lang", "en")
+        data = json.loads(run("report", "annual", "--year", "2023", "--json"))
+    assert table.startswith(zh) and text.startswith(zh + "\n"), (table, text)
+    if "街道" in sheet:  # a township-level division: the coverage sentence names the whole
+        assert f"截至2023年底，{zh[:2]}乡镇街道代表家站覆盖率" in text, text
+    assert english.splitlines()[0].endswith(en), english.splitlines()[0]
+    assert data["meta"]["area_name"] == zh[:2]

@@ -20,14 +20,14 @@ from renda_core.application.inputs import BUSINESS_TZ
 from renda_core.application.inputs import today as business_today
 from renda_core.application.store import StoreConfig
 from renda_core.domain.bulletin import ItemKind
-from renda_core.domain.division import BASE_KINDS
+from renda_core.domain.division import BASE_KINDS, whole_of
 from renda_core.domain.errors import InvalidInput, ProjectionFailed
 from renda_core.domain.inspection import InspectionKind
 from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.motion import Decision
 from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.training import CourseKind
-from renda_core.domain.values import Level
+from renda_core.domain.values import PROVINCE_PREFIXES, Level
 from renda_core.ports.contracts import Report
 from renda_core.projections import asof as asof_module
 from renda_core.projections.asof import AsOf, LogReplay, as_of_from
@@ -412,11 +412,22 @@ def _topics(ctx: Any, year: int) -> list[str]:
 
 def _area_name(ctx: Any, area: str | None) -> str:
     if not area:
-        return "全省"
+        return whole_of(_province(ctx))
     doc = ctx.entity("division", area.ljust(6, "0")) if len(area) <= 6 else None
     if doc is None:
         doc = ctx.entity("division", area)
     return str(doc["name"]) if doc else area
+
+
+def _province(ctx: Any) -> str | None:
+    """The two-digit code of the provincial-level division the store records: its
+    prefectures' (one look-up per prefecture), else the one province-level division
+    recorded (a municipality's districts sit under it directly); ``None`` when neither
+    tells one."""
+    prefixes = {str(code)[:2] for code, _ in ctx.entities(PREFECTURE)}
+    if len(prefixes) != 1:
+        prefixes = {p for p in sorted(PROVINCE_PREFIXES) if ctx.entity("division", p + "0000")}
+    return next(iter(prefixes)) if len(prefixes) == 1 else None
 
 
 def _coverage_by_prefecture(ctx: Any, year: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from renda_core.domain.division import WHOLE_IN_ENGLISH
 from renda_core.domain.group import GroupActivityKind
 from renda_core.domain.station import ActivityKind
 from renda_core.domain.training import CourseKind
@@ -173,7 +174,8 @@ def title(data: dict[str, Any], lang: str) -> str:
     if lang == "zh":
         text = f"{scope}{meta['year']}年代表工作情况"
     else:
-        text = f"Deputy work in {meta['year']} — {scope if meta['area'] else 'the province'}"
+        whole = WHOLE_IN_ENGLISH.get(scope, "the province")
+        text = f"Deputy work in {meta['year']} — {scope if meta['area'] else whole}"
     if meta["level"]:
         text += f"（{Level.of(meta['level']).label}级）" if lang == "zh" else f" ({meta['level']})"
     if meta["as_of"]:
@@ -275,6 +277,7 @@ def _environment(source: TemplateSource, lang: str) -> jinja2.Environment:
     env.globals["deputies"] = lambda level: deputies(level, lang)
     env.globals["levels_phrase"] = lambda by_level: levels_phrase(by_level, lang)
     env.globals["and_list"] = lambda items: and_list(list(items), lang)
+    env.globals["whole_in_english"] = WHOLE_IN_ENGLISH  # 全省 / 全市 / 全区 in English
     env.globals["enum_label"] = lambda enum, value: enum_label(enum, value, lang)
     return env
 

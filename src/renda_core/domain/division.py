@@ -68,6 +68,24 @@ def kind_of_code(code: str, name: str = "") -> DivisionKind | None:
 #: the provinces that are municipalities (直辖市): 北京, 天津, 上海, 重庆 — their
 #: districts and counties sit under the municipality itself
 MUNICIPALITIES = ("11", "12", "31", "50")
+#: the provincial-level divisions that are autonomous regions (自治区): 内蒙古, 广西,
+#: 西藏, 宁夏, 新疆
+AUTONOMOUS_REGIONS = ("15", "45", "54", "64", "65")
+
+
+def whole_of(prefix: str | None) -> str:
+    """How a report names the whole of the provincial-level division whose code starts
+    with ``prefix`` (its first two digits): 全市 for a municipality (北京市), 全区 for an
+    autonomous region (新疆维吾尔自治区), else 全省, also when it is not known."""
+    if prefix and prefix[:2] in MUNICIPALITIES:
+        return "全市"
+    if prefix and prefix[:2] in AUTONOMOUS_REGIONS:
+        return "全区"
+    return "全省"
+
+
+#: :func:`whole_of`'s words in English
+WHOLE_IN_ENGLISH = {"全省": "the province", "全市": "the municipality", "全区": "the region"}
 
 
 def parent_codes(code: str, kind: DivisionKind) -> tuple[str, ...]:
