@@ -241,3 +241,14 @@ def test_rejected_divisions_sheet_gets_an_error_copy(store: str, tmp_path: Path)
     assert table[0][-1] == ERROR_COLUMN
     assert [row[4] for row in table[1:9]] == [""] * 8  # the good rows carry no note
     assert table[9][-1].startswith("C10 (上级代码)")
+
+
+def test_the_errors_copy_must_go_to_a_file(store: str, tmp_path: Path) -> None:
+    """``--errors ''`` or a folder was taken as the path ``.`` and the annotated copy was
+    silently not written; it is a usage error (exit 2) before anything is read."""
+    source = write_xlsx(tmp_path / "roster.xlsx", HEADER_ZH, [ROWS[0]])
+    for value in ("", str(tmp_path), str(tmp_path / "no-folder" / "x.xlsx")):
+        result = run(store, "--lang", "en", "deputy", "import", str(source), "--errors", value)
+        assert result.exit_code == 2, (value, result.output)
+        assert "--errors" in result.output and "Traceback" not in result.output
+    assert events_in(store) == 0

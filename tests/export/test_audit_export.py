@@ -349,3 +349,26 @@ def test_a_seal_file_catches_a_rewrite_whose_manifest_dropped_the_seals(
     caught = verify(out, "--seal", str(seal_file), "--public-key", public)
     assert caught.exit_code == 11, caught.output
     assert "not what was sealed" in caught.output
+
+
+def test_verify_names_an_export_path_that_is_no_file(tmp_path: Path) -> None:
+    """``--export ''`` ended in a traceback (a path of no name has no manifest beside it);
+    an empty path, a folder, a missing file and a control character are usage errors
+    (exit 2) naming the value, and the library refuses a path that is no file."""
+    from renda_core.application.export import verify_export
+    from renda_core.domain.errors import InvalidInput
+
+    for value, said in [
+        ("", "is not a file path"),
+        (str(tmp_path), "is not a file"),
+        (str(tmp_path / "gone.jsonl"), "does not exist"),
+        ("a\x00b", "is not a file path"),
+    ]:
+        result = renda(
+            str(tmp_path / "none.sqlite"), "--lang", "en", "audit", "verify", "--export", value
+        )
+        assert result.exit_code == 2, (value, result.output)
+        assert said in result.output and "Traceback" not in result.output, result.output
+    for path in (Path(""), tmp_path, tmp_path / "gone.jsonl"):
+        with pytest.raises(InvalidInput, match="is not an export file"):
+            verify_export(path, [])

@@ -711,7 +711,17 @@ def verify_export(path: Path, trusted: list[Any], extra_seals: Sequence[Seal] = 
     """Check an export offline: the file's SHA-256 against its manifest, the chain
     recomputed over its rows from the manifest's start link to its end link, and
     every seal in the manifest or in ``extra_seals`` (seal files) that falls in its
-    range (signature, trusted key, the hash at its position)."""
+    range (signature, trusted key, the hash at its position). A path that is no file
+    (empty, a folder, not there) is :class:`InvalidInput`."""
+    try:
+        is_file = bool(path.name) and path.is_file()
+    except (OSError, ValueError):  # a NUL in it, a name too long
+        is_file = False
+    if not is_file:
+        raise InvalidInput(
+            f"{shown(str(path))!r} is not an export file",
+            [{"field": "export", "message": "not a file"}],
+        )
     manifest = read_manifest(path)
     result = ExportCheck()
     try:

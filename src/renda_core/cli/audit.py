@@ -29,7 +29,16 @@ from renda_core.application.export import (
     write_audit_export,
 )
 from renda_core.application.inputs import shown
-from renda_core.cli.common import OutputPath, RendaGroup, echo, emit, env, json_option, write_output
+from renda_core.cli.common import (
+    InputPath,
+    OutputPath,
+    RendaGroup,
+    echo,
+    emit,
+    env,
+    json_option,
+    write_output,
+)
 from renda_core.cli.i18n import Verbatim, message, translate_template
 from renda_core.cli.reading import log_access, reason_option
 from renda_core.domain.errors import Forbidden, InvalidInput, LogAltered, ReportDiffers
@@ -132,7 +141,7 @@ def _read_seal(path: str) -> Seal:
 @click.option(
     "--export",
     "export_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputPath(),
     help="Check an export file (from `audit export`) offline, with its manifest; no store.",
 )
 @json_option

@@ -221,6 +221,31 @@ class OutputPath(click.types.StringParamType):
         return path
 
 
+class InputPath(click.types.StringParamType):
+    """A file to read, given as a path (its name matters: an export beside its
+    manifest): it must be a file that exists; a path Python cannot open (a NUL or
+    another control character in it) is a usage error, not a traceback."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if not text or any(ord(ch) < 32 for ch in text):
+            self.fail(f"{shown(text)!r} is not a file path", param, ctx)
+        path = Path(text).expanduser()
+        try:
+            is_file, exists = path.is_file(), path.exists()
+        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+            self.fail(f"{shown(text)!r}: {getattr(exc, 'strerror', None) or exc}", param, ctx)
+        if not exists:
+            self.fail(f"{shown(text)!r} does not exist", param, ctx)
+        if not is_file:
+            self.fail(f"{shown(text)!r} is not a file", param, ctx)
+        return path
+
+
 def write_output(path: Path, text: str) -> None:
     """Write a command's output file; a failure is one line (exit 3), not a traceback."""
     try:

@@ -15,7 +15,16 @@ from typing import IO, Any
 import click
 
 from renda_core import i18n
-from renda_core.cli.common import InputFile, date_option, echo, emit, env, json_option, today
+from renda_core.cli.common import (
+    InputFile,
+    OutputPath,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    today,
+)
 from renda_core.cli.i18n import colon, field_label, field_line, field_message, note_copy
 from renda_core.cli.progress import progress_bar
 from renda_core.domain.errors import InvalidInput
@@ -55,7 +64,7 @@ def error_copy_path(source: Path, kind: str) -> Path:
 @click.option(
     "--errors",
     "errors_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Where to write the annotated copy of a rejected sheet "
     "(default: beside it, NAME-错误说明.xlsx or .csv).",
 )
