@@ -408,3 +408,50 @@ def test_the_whole_area_is_named_as_its_kind_of_province(
         assert f"截至2023年底，{zh[:2]}乡镇街道代表家站覆盖率" in text, text
     assert english.splitlines()[0].endswith(en), english.splitlines()[0]
     assert data["meta"]["area_name"] == zh[:2]
+
+
+def test_a_provinces_wording_heads_only_its_own_provinces_report(store: str, tmp_path: Any) -> None:
+    """renda-jilin's prose (「吉林省人大常委会…」) rendered a 新疆 store's report as well;
+    the hook is told the report's province (``meta.province``), and the plugin answers
+    for 吉林省's data only."""
+    renda_jilin = pytest.importorskip("renda_jilin")
+    from datetime import date
+
+    from renda_core.application.inputs import dates_as_of
+
+    assert renda_jilin.renda_report_template(name="annual.text", lang="zh", province="65") is None
+    assert renda_jilin.renda_report_template(name="annual.text", lang="zh", province="22")
+    assert renda_jilin.renda_report_template(name="annual.text", lang="zh", province=None)
+    texts = {}
+    for code, name in (("650000", "新疆维吾尔自治区"), ("220000", "吉林省")):
+        here = f"{store}.{code}" if "://" not in store else store
+        path = tmp_path / f"{code}.csv"
+        path.write_text(f"区划代码,名称\n{code},{name}\n", encoding="utf-8")
+        argv = ["--store", here, "--lang", "zh"]
+        pm = get_plugin_manager(plugins=[renda_jilin])
+        env = Env(store=here, pm=pm)
+        try:
+            runner = CliRunner()
+            assert runner.invoke(cli, [*argv, "area", "import", str(path)], obj=env).exit_code == 0
+            with dates_as_of(date(2024, 3, 1)):
+                done = runner.invoke(
+                    cli,
+                    [*argv, "report", "annual", "--year", "2023", "--format", "text"],
+                    obj=env,
+                )
+            data = runner.invoke(
+                cli, [*argv, "report", "annual", "--year", "2023", "--json"], obj=env
+            )
+        finally:
+            env.close()
+        assert done.exit_code == 0, done.output
+        texts[code] = done.output
+        assert json.loads(data.output)["meta"]["province"] == code[:2]
+        if "://" in store:
+            break  # one schema per test on PostgreSQL: the 新疆 case is the one that matters
+    assert texts["650000"].startswith("全区2023年代表工作情况"), texts["650000"][:80]
+    assert "吉林" not in texts["650000"]
+    if "220000" in texts:
+        assert texts["220000"].startswith("吉林省人大常委会2023年代表工作情况"), texts["220000"][
+            :80
+        ]

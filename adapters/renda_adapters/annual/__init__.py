@@ -50,11 +50,12 @@ def annual_schema() -> dict[str, Any]:
     return AnnualReport.model_json_schema()
 
 
-def template_source(pm: pluggy.PluginManager) -> Any:
-    """A loader function asking the plugins (then the built-ins) for a template."""
+def template_source(pm: pluggy.PluginManager, province: str | None = None) -> Any:
+    """A loader function asking the plugins (then the built-ins) for a template for
+    the data of ``province`` (two digits, or ``None``)."""
 
     def source(name: str, lang: str) -> str | None:
-        found = pm.hook.renda_report_template(name=name, lang=lang)
+        found = pm.hook.renda_report_template(name=name, lang=lang, province=province)
         return found if isinstance(found, str) else None
 
     return source
@@ -77,10 +78,11 @@ def render(
         return render_xlsx(data, lang)
     if fmt == "markdown":
         return render_markdown(data, lang)
+    province = data["meta"].get("province")
     if fmt == "text":
-        return render_text(data, lang, template_source(pm))
+        return render_text(data, lang, template_source(pm, province))
     if fmt == "html":
-        return render_html(data, lang, template_source(pm), provenance)
+        return render_html(data, lang, template_source(pm, province), provenance)
     return render_table(data, lang)
 
 

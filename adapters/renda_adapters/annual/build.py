@@ -183,6 +183,7 @@ def build_annual(
             "year": year,
             "area": area,
             "area_name": _area_name(stations_ctx, area),
+            "province": _province(stations_ctx),
             "level": level,
             "as_of": moment.label if moment else None,
         },

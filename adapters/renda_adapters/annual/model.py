@@ -214,6 +214,11 @@ class Meta(_Section):
     year: int
     area: str | None
     area_name: str
+    province: str | None = Field(
+        default=None,
+        description="the two-digit code of the provincial-level division the store "
+        "records (22: 吉林省); null when it records several or none",
+    )
     level: str | None
     as_of: str | None
 

@@ -96,7 +96,7 @@ _ENV = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
 def template_source(pm: pluggy.PluginManager | None, name: str, lang: str) -> str:
     """A plugin's ``notify.<name>`` template, else the built-in one."""
     if pm is not None:
-        found = pm.hook.renda_report_template(name=f"notify.{name}", lang=lang)
+        found = pm.hook.renda_report_template(name=f"notify.{name}", lang=lang, province=None)
         if isinstance(found, str):
             return found
     return BUILTIN.get(lang, _ZH).get(name) or _ZH[name]

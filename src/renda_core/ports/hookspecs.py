@@ -89,16 +89,22 @@ def renda_register_calendar_years(register: Callable[[YearArrangement], None]) -
 
 
 @hookspec(firstresult=True)
-def renda_report_template(name: str, lang: str) -> str | None:
+def renda_report_template(name: str, lang: str, province: str | None) -> str | None:
     """Supply the source of a report template, replacing the built-in one.
 
     The annual report renders its prose (``annual.text``) and its page
     (``annual.html``) from Jinja2 templates; a province returns its own wording here.
     The first plugin that returns a source wins (plugins registered later are asked
-    first; the built-in templates answer last).
+    first; the built-in templates answer last). An implementation may leave out
+    ``province`` (pluggy passes only the arguments it names).
 
     :param name: the template's name, e.g. ``"annual.text"`` or ``"annual.html"``.
     :param lang: ``"zh"`` or ``"en"``.
+    :param province: the two-digit code of the provincial-level division whose data is
+        rendered (``"22"``: 吉林省; the annual report's ``meta.province``), ``None`` when
+        not known (several provinces, none recorded, a notification): a province's
+        plugin answers ``None`` for another province's data, so its wording (its
+        standing committee's name) never heads another's report.
     :returns: the template source, or ``None`` to leave it to others.
     """
 

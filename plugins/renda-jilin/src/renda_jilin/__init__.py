@@ -54,9 +54,16 @@ def division_rows() -> list[dict[str, Any]]:
     return read_division_csv(text)
 
 
+#: 吉林省's two-digit division code (GB/T 2260)
+JILIN = "22"
+
+
 @hookimpl
-def renda_report_template(name: str, lang: str) -> str | None:
-    if (name, lang) != ("annual.text", "zh"):
+def renda_report_template(name: str, lang: str, province: str | None) -> str | None:
+    """吉林省's wording of the annual report's Chinese prose, for 吉林省's data only (or
+    data whose province is not known): another province's report keeps the built-in
+    wording, never 「吉林省人大常委会…」."""
+    if (name, lang) != ("annual.text", "zh") or province not in (None, JILIN):
         return None
     return (
         resources.files(__name__)
