@@ -373,6 +373,8 @@ class Outbox:
 
     def retry(self, key: str, now: datetime) -> bool:
         """Put a dead (or pending) message back to pending, due now."""
+        if not _a_key(key):
+            return False
         with self.transaction() as c:
             cur = self.run(
                 c,
@@ -396,6 +398,8 @@ class Outbox:
         return [self._row(r) for r in rows]
 
     def get(self, key: str) -> OutboxRow | None:
+        if not _a_key(key):
+            return None
         with self.transaction(write=False) as c:
             r = self.run(
                 c, f"SELECT {self._COLS} FROM {self.t['outbox']} WHERE key = ?", (key,)
@@ -411,6 +415,8 @@ class Outbox:
         return {s: found.get(s, 0) for s in (PENDING, SENT, DEAD)}
 
     def deliveries(self, key: str | None = None) -> list[dict[str, Any]]:
+        if key is not None and not _a_key(key):
+            return []
         where, params = ("WHERE key = ?", [key]) if key else ("", [])
         with self.transaction(write=False) as c:
             rows = self.run(
@@ -465,7 +471,7 @@ class Outbox:
                 )
                 return int(cur.rowcount)
             n = 0
-            for key in keys:
+            for key in filter(_a_key, keys):
                 cur = self.run(
                     c,
                     f"UPDATE {self.t['inbox']} SET read_at = ? WHERE recipient = ? "
@@ -474,3 +480,10 @@ class Outbox:
                 )
                 n += int(cur.rowcount)
             return n
+
+
+def _a_key(text: str) -> bool:
+    """Whether ``text`` can be a message's key: keys are made by renda and never hold a
+    NUL, which PostgreSQL cannot even compare (a lookup of one would fail as a store
+    error, exit 8, not "no such message")."""
+    return "\x00" not in text
