@@ -197,9 +197,10 @@ class InputFile(click.File):
             self.fail(f"{shown(value)!r}: {reason}", param, ctx)
 
 
-class OutputPath(click.types.StringParamType):
-    """A file to write: its folder must exist, and a path Python cannot open (a NUL or
-    another control character in it) is a usage error, not a traceback."""
+class _FilePath(click.types.StringParamType):
+    """A file path: a path Python cannot open (empty, a NUL or another control
+    character in it, a name too long) is a usage error, not a traceback; what else it
+    must be is the subclass's :meth:`check`."""
 
     name = "file"
 
@@ -211,39 +212,41 @@ class OutputPath(click.types.StringParamType):
             self.fail(f"{shown(text)!r} is not a file path", param, ctx)
         path = Path(text).expanduser()
         try:
-            is_folder, folder_exists = path.is_dir(), path.parent.is_dir()
+            self.check(path, text, param, ctx)
         except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
             self.fail(f"{shown(text)!r}: {getattr(exc, 'strerror', None) or exc}", param, ctx)
-        if is_folder:
+        return path
+
+    def check(
+        self, path: Path, text: str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> None:
+        """Fail (:meth:`fail`) when ``path`` (typed as ``text``) cannot be used."""
+        raise NotImplementedError
+
+
+class OutputPath(_FilePath):
+    """A file to write: its folder must exist (:class:`_FilePath`)."""
+
+    def check(
+        self, path: Path, text: str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> None:
+        if path.is_dir():
             self.fail(f"{shown(text)!r} is a folder; give a file path", param, ctx)
-        if not folder_exists:
+        if not path.parent.is_dir():
             self.fail(f"the folder {shown(str(path.parent))!r} does not exist", param, ctx)
-        return path
 
 
-class InputPath(click.types.StringParamType):
+class InputPath(_FilePath):
     """A file to read, given as a path (its name matters: an export beside its
-    manifest): it must be a file that exists; a path Python cannot open (a NUL or
-    another control character in it) is a usage error, not a traceback."""
+    manifest): it must be a file that exists (:class:`_FilePath`)."""
 
-    name = "file"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, Path):
-            return value
-        text = str(value)
-        if not text or any(ord(ch) < 32 for ch in text):
-            self.fail(f"{shown(text)!r} is not a file path", param, ctx)
-        path = Path(text).expanduser()
-        try:
-            is_file, exists = path.is_file(), path.exists()
-        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
-            self.fail(f"{shown(text)!r}: {getattr(exc, 'strerror', None) or exc}", param, ctx)
-        if not exists:
+    def check(
+        self, path: Path, text: str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> None:
+        if not path.exists():
             self.fail(f"{shown(text)!r} does not exist", param, ctx)
-        if not is_file:
+        if not path.is_file():
             self.fail(f"{shown(text)!r} is not a file", param, ctx)
-        return path
 
 
 def write_output(path: Path, text: str) -> None:
