@@ -168,3 +168,13 @@ def test_follow_picks_up_a_new_event_then_stops_on_a_signal(
             proc.wait()
     assert lines.empty()
     assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
+
+
+def test_a_position_past_what_a_store_can_hold_has_nothing_after_it(store: str) -> None:
+    """``--since 9223372036854775808`` (2⁶³) ended in a traceback on SQLite ("Python int
+    too large to convert to SQLite INTEGER"): no event is after it, on either store."""
+    register(store, 1)
+    assert export(store, "--since", str(2**63 - 1)) == []
+    assert export(store, "--since", str(2**63)) == []
+    assert export(store, "--since", str(10**30), "--format", "jsonl") == []
+    assert len(export(store, "--since", "0")) == len(positions_of(store))

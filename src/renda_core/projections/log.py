@@ -12,12 +12,20 @@ from renda_core.application.base import RendaBase, store_errors, to_uuid
 from renda_core.domain.values import Actor
 
 PAGE = 500
+#: the largest position a store can hold (SQLite's INTEGER, PostgreSQL's BIGINT): a
+#: position asked for beyond it (``events export --since 9223372036854775808``) has no
+#: event after it, and is never sent to the store, which could not even compare it
+LAST_POSITION = 2**63 - 1
 
 
 def iter_notifications(
     app: RendaBase, start: int = 0, stop: int | None = None
 ) -> Iterator[tuple[int, Any]]:
     """(position, domain event) after ``start`` up to ``stop``, in log order."""
+    if start >= LAST_POSITION:
+        return
+    if stop is not None:
+        stop = min(stop, LAST_POSITION)
     with store_errors("cannot read the event log"):
         while True:
             page = app.recorder.select_notifications(
