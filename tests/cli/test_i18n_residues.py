@@ -257,6 +257,14 @@ def test_a_bad_path_is_explained_in_the_active_language(tmp_path: Any) -> None:
     assert "is a folder; give a file path" in en.output
     js = invoke("--lang", "zh", "deputy", "import", missing, "--json")
     assert "没有这个文件或文件夹" in json.loads(js.stderr)["message"], js.stderr
+    # ~name/… of a user this machine does not have: was a traceback (RuntimeError)
+    nobody = "~no-such-user-here/x.csv"
+    zh = invoke("--lang", "zh", "deputy", "list", "--format", "csv", "--output", nobody)
+    assert zh.exit_code == 2 and "指向本机没有的用户的主目录" in zh.output, zh.output
+    zh = invoke("--lang", "zh", "--store", "~no-such-user-here/r.sqlite", "deputy", "list")
+    assert zh.exit_code == 8 and "存储 '~no-such-user-here/r.sqlite' 指向本机没有的" in zh.output
+    en = invoke("--lang", "en", "--store", "~no-such-user-here/r.sqlite", "deputy", "list")
+    assert "names the home folder of a user unknown here" in en.output, en.output
 
 
 def test_deliver_and_contact_lines_speak_chinese(store: str) -> None:

@@ -229,7 +229,14 @@ def parse_store(store: str | None = None, *, read_only: bool = False) -> StoreCo
         )
     if any(ord(ch) < 32 for ch in text):
         raise StoreUnavailable("the store is not a file path or a URL (it has control characters)")
-    path = Path(text).expanduser()
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # ~nobody/…: no such user
+        from renda_core.application.inputs import shown
+
+        raise StoreUnavailable(
+            f"store '{shown(text)}' names the home folder of a user unknown here"
+        ) from None
     try:
         is_folder, folder_exists = path.is_dir(), path.parent.exists()
     except OSError as exc:  # e.g. a name too long for the file system

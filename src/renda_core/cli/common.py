@@ -210,7 +210,10 @@ class _FilePath(click.types.StringParamType):
         text = str(value)
         if not text or any(ord(ch) < 32 for ch in text):
             self.fail(f"{shown(text)!r} is not a file path", param, ctx)
-        path = Path(text).expanduser()
+        try:
+            path = Path(text).expanduser()
+        except RuntimeError:  # ~nobody/…: no such user
+            self.fail(f"{shown(text)!r} names the home folder of a user unknown here", param, ctx)
         try:
             self.check(path, text, param, ctx)
         except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
