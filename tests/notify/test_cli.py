@@ -87,8 +87,9 @@ def test_a_key_with_a_nul_is_no_message(app: Renda) -> None:
     """``deliver retry '\\x00'`` failed on PostgreSQL as a store error (exit 8: a NUL
     cannot even be compared there); no key renda makes holds one, so it is no message
     (exit 4), on both stores, and marking it read marks nothing."""
-    missing = run(app, "deliver", "retry", "a\x00b")
-    assert missing.exit_code == 4, missing.output
+    for key in ("a\x00b", "\ud800" * 3):  # a NUL; a lone surrogate (no UTF-8 at all)
+        missing = run(app, "deliver", "retry", key)
+        assert missing.exit_code == 4, missing.output
     marked = run(app, "inbox", "--for", UNIT, "--mark-read", "k\x00", "--json")
     assert marked.exit_code == 0, marked.output
     assert json.loads(marked.output) == {"marked_read": 0}

@@ -484,6 +484,12 @@ class Outbox:
 
 def _a_key(text: str) -> bool:
     """Whether ``text`` can be a message's key: keys are made by renda and never hold a
-    NUL, which PostgreSQL cannot even compare (a lookup of one would fail as a store
-    error, exit 8, not "no such message")."""
-    return "\x00" not in text
+    NUL or a lone surrogate (text that is no UTF-8), which PostgreSQL cannot even
+    compare (a lookup of one would fail as a store error, not "no such message")."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
