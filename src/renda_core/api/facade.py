@@ -39,7 +39,7 @@ from renda_core.api.views import (
     SuggestionView,
 )
 from renda_core.application.app import Renda, store_errors, to_uuid
-from renda_core.application.commands import COMMANDS, LevelField, parse_value
+from renda_core.application.commands import COMMANDS, LevelField, Where, parse_value
 from renda_core.application.permissions import check_permission
 from renda_core.application.readpolicy import (
     SHOWS,
@@ -418,7 +418,7 @@ class RendaAPI(CommandMethods, ProcessReads):
         is ``active`` or ``terminated``; ``area`` is a division code prefix."""
         from renda_adapters.roster import DeputyRoster, roster_entries
 
-        wanted = self._level(level)
+        wanted = self._level(level, area)
         _check_limit(limit)
         with self._shared.lock:
             ctx = fresh_context(self._shared.runner(), DeputyRoster.name)
@@ -460,7 +460,7 @@ class RendaAPI(CommandMethods, ProcessReads):
         from renda_core.domain.suggestion import Status
 
         wanted_status = _parsed(Status, status, "status")
-        wanted_level = self._level(level)
+        wanted_level = self._level(level, area)
         _check_limit(limit)
         with self._shared.lock:
             ctx = fresh_context(self._shared.runner(), VIEW, area=area, level=wanted_level)
@@ -521,7 +521,7 @@ class RendaAPI(CommandMethods, ProcessReads):
         Beijing time). ``area``: a division code prefix; ``level``: deputies of this
         level. Other options are the report's own (``annual`` needs ``year=``).
         """
-        wanted = self._level(level)
+        wanted = self._level(level, area)
         composites = self._shared.composites()
         with self._shared.lock:
             if name in composites:
@@ -563,11 +563,13 @@ class RendaAPI(CommandMethods, ProcessReads):
 
     # -- helpers ----------------------------------------------------------------------
 
-    @staticmethod
-    def _level(level: str | None) -> str | None:
+    def _level(self, level: str | None, area: str | None = None) -> str | None:
+        """A level filter as a command field reads it (市 in a municipality's store or
+        ``area`` is its own congress: :func:`~renda_core.domain.values.level_in`)."""
         if level is None:
             return None
-        value: str = parse_value(LevelField, level, "level").value
+        where = Where({"area": area}, self._application.store_province)
+        value: str = parse_value(LevelField, level, "level", where).value
         return value
 
 

@@ -91,8 +91,7 @@ class ProcessReads:
     def _shared_plugins(self) -> pluggy.PluginManager:
         raise NotImplementedError
 
-    @staticmethod
-    def _level(level: str | None) -> str | None:
+    def _level(self, level: str | None, area: str | None = None) -> str | None:
         raise NotImplementedError
 
     # -- shared -----------------------------------------------------------------------------
@@ -358,7 +357,7 @@ class ProcessReads:
         but for staff (an auditor with a reason)."""
         from renda_adapters.assessment.report import run_assessment
 
-        wanted = (_year(year), scheme, area, self._level(level))
+        wanted = (_year(year), scheme, area, self._level(level, area))
 
         def load() -> dict[str, Any]:
             return run_assessment(self._context("duty_record"), self._shared_plugins(), *wanted)

@@ -38,6 +38,7 @@ from renda_core.application.postgres import loaded_psycopg, open_pool, require_p
 from renda_core.application.recorders import COMMAND_IDS, FINGERPRINTS, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.application.transcoding import RendaTranscoder
+from renda_core.domain.division import Division
 from renda_core.domain.errors import (
     ConcurrentModification,
     InvalidInput,
@@ -47,7 +48,7 @@ from renda_core.domain.errors import (
     RuleViolated,
 )
 from renda_core.domain.topics import register_lazy_topics
-from renda_core.domain.values import Actor
+from renda_core.domain.values import PROVINCE_PREFIXES, Actor
 
 if TYPE_CHECKING:
     from renda_core.application.recorders_pg import PostgresRendaRecorder
@@ -430,6 +431,30 @@ class RendaBase(Application[UUID]):
         content (None when it was applied before fingerprints were recorded)."""
         with store_errors("cannot read applied commands"):
             return self._renda_recorder().applied_fingerprints(list(command_ids))
+
+    def store_province(self) -> str | None:
+        """The two-digit code of the provincial-level division the store records (with
+        the open batch's), or None when it records none or several (a national store):
+        what 市 as a level means where a command names no area (:func:`level_in`)."""
+        ids = {Division.create_id(p + "0000"): p for p in sorted(PROVINCE_PREFIXES)}
+        stored = self.existing_aggregates(list(ids))
+        batch = self._batch
+        if batch is not None:
+            stored |= set(batch.aggregates)
+        found = [p for i, p in ids.items() if i in stored]
+        return found[0] if len(found) == 1 else None
+
+    def congress_name(self, level: str) -> str | None:
+        """The name of the division whose congress of ``level`` the store is of, where
+        the store tells it: its provincial-level division's (吉林省, 北京市) for the
+        provincial level, else None (a title is then named by the level: 省, 市)."""
+        if level != "provincial" or (province := self.store_province()) is None:
+            return None
+        try:
+            division = self._load(Division, Division.create_id(province + "0000"), "division")
+            return division.name
+        except NotFound:
+            return None
 
     def existing_aggregates(self, aggregate_ids: Sequence[UUID]) -> set[UUID]:
         """Which of these aggregate ids are already recorded."""

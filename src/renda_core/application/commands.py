@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -38,31 +39,78 @@ from renda_core.domain.values import (
     Labelled,
     Level,
     TerminationReason,
+    level_in,
 )
 
 
-def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
-    """Accept a member's Chinese label, or another word for it (:meth:`aliases`), as
-    well as its value."""
-
+def _words(enum: type[Labelled]) -> dict[str, Any]:
+    """A member's Chinese label and the other words for it (:meth:`aliases`) → value."""
     values: dict[str, Any] = {}  # label -> value, the first member with that label
     for member in enum:
         values.setdefault(member.label, member.value)
     for word, value in enum.aliases().items():  # 区 for county, 省级 for provincial, …
         values.setdefault(word, value)
+    return values
+
+
+def _accepted(enum: type[Labelled], values: Mapping[str, Any]) -> Any:
+    return Literal[tuple(dict.fromkeys([*(m.value for m in enum), *values]))]
+
+
+def accepts_labels(enum: type[Labelled]) -> BeforeValidator:
+    """Accept a member's Chinese label, or another word for it (:meth:`aliases`), as
+    well as its value."""
+    values = _words(enum)
 
     def to_value(value: Any) -> Any:
         if isinstance(value, str):
             return values.get(value, value)
         return value
 
-    accepted = tuple(dict.fromkeys([*(m.value for m in enum), *values]))
-    return BeforeValidator(to_value, json_schema_input_type=Literal[accepted])
+    return BeforeValidator(to_value, json_schema_input_type=_accepted(enum, values))
+
+
+class Where:
+    """Where a command's words are read (pydantic's validation context): the
+    provincial-level division of the command's ``area`` when it has one, else the
+    store's (``store``, asked only when a word needs it, e.g. 市 as a level)."""
+
+    __slots__ = ("_data", "_store")
+
+    def __init__(self, data: object = None, store: Callable[[], str | None] | None = None) -> None:
+        self._data = data
+        self._store = store
+
+    def province(self) -> str | None:
+        """The two-digit code of the provincial-level division, or None if not known."""
+        data = self._data
+        area = data.get("area") if isinstance(data, Mapping) else getattr(data, "area", None)
+        if isinstance(area, str) and area[:2] in PROVINCE_PREFIXES:
+            return area[:2]
+        return self._store() if self._store is not None else None
+
+
+def _level_words() -> BeforeValidator:
+    """A level as :func:`accepts_labels` reads it, and in a municipality (the context's
+    :class:`Where`) as :func:`~renda_core.domain.values.level_in` does: 市 is the
+    municipality's own congress, 设区的市 is refused."""
+    values = _words(Level)
+
+    def to_value(value: Any, info: ValidationInfo) -> Any:
+        word = value if isinstance(value, str) else None
+        if word is not None:
+            value = values.get(word, word)
+        where = info.context
+        if value == Level.MUNICIPAL.value and isinstance(where, Where):
+            return level_in(Level.MUNICIPAL.value, where.province(), word)
+        return value
+
+    return BeforeValidator(to_value, json_schema_input_type=_accepted(Level, values))
 
 
 AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE)]
 Phone = Annotated[str, StringConstraints(pattern=PHONE)]
-LevelField = Annotated[Level, accepts_labels(Level)]
+LevelField = Annotated[Level, _level_words()]
 GenderField = Annotated[Gender, accepts_labels(Gender)]
 ContactFormField = Annotated[ContactForm, accepts_labels(ContactForm)]
 ReasonField = Annotated[TerminationReason, accepts_labels(TerminationReason)]
@@ -100,12 +148,13 @@ class ActorModel(Command):
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse(model: type[M], data: M | Mapping[str, Any]) -> M:
-    """Validate ``data`` into ``model``; a failure becomes InvalidInput, field by field."""
+def parse(model: type[M], data: M | Mapping[str, Any], where: Where | None = None) -> M:
+    """Validate ``data`` into ``model`` (its words read as ``where`` says); a failure
+    becomes InvalidInput, field by field."""
     if isinstance(data, model):
         return data
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=where)
     except ValidationError as exc:
         raise invalid_input(exc) from None
 
@@ -118,10 +167,10 @@ def invalid_input(exc: ValidationError) -> InvalidInput:
     return InvalidInput(f"invalid input — {summary}", errors)
 
 
-def parse_value(annotation: Any, value: Any, field: str) -> Any:
+def parse_value(annotation: Any, value: Any, field: str, where: Where | None = None) -> Any:
     """Validate one value (e.g. a ``--level`` filter) the way a command field would."""
     try:
-        return TypeAdapter(annotation).validate_python(value)
+        return TypeAdapter(annotation).validate_python(value, context=where)
     except ValidationError as exc:
         entry = field_error(field, exc.errors()[0])
         raise InvalidInput(f"invalid input — {field}: {entry['message']}", [entry]) from None
@@ -131,6 +180,12 @@ def make_actor(actor_id: str, role: str) -> Actor:
     """Validate an actor given as id and role."""
     model = parse(ActorModel, {"id": actor_id, "role": role})
     return Actor(model.id, model.role)
+
+
+def where_of(app: object, data: object) -> Where:
+    """The :class:`Where` of a command's ``data`` given to ``app``: the province of its
+    area, else of the store (``app.store_province``, if the application has it)."""
+    return Where(data, getattr(app, "store_province", None))
 
 
 @dataclass(frozen=True)
@@ -226,7 +281,7 @@ def command(
             verify_actor = getattr(self, "verify_actor", None)  # the actor registry
             if verify_actor is not None:
                 verify_actor(name, actor)
-            return method(self, parse(model, data), actor)
+            return method(self, parse(model, data, where_of(self, data)), actor)
 
         return run
 

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from renda_core.application.base import RendaBase
 from renda_core.application.bulletins import OpenBulletin
 from renda_core.application.calendar import AddCalendarYear
-from renda_core.application.commands import COMMANDS, ActorModel, invalid_input
+from renda_core.application.commands import COMMANDS, ActorModel, Where, invalid_input
 from renda_core.application.inputs import date_policy, dates_as_of
 from renda_core.application.opinions import EscalateOpinion
 from renda_core.application.postgres import commit_outcome_unknown
@@ -460,15 +460,26 @@ def _heap_frozen() -> Iterator[bool]:
         gc.unfreeze()
 
 
-def parse_lines(lines: Iterable[str]) -> list[ParsedCommand]:
+def parse_lines(
+    lines: Iterable[str], store_province: Callable[[], str | None] | None = None
+) -> list[ParsedCommand]:
     """Validate every line; raise InvalidInput naming each bad line and field.
 
     The date policy in force when the parse starts holds for every line (it is read
-    once, not once per date).
+    once, not once per date). ``store_province`` tells the store's provincial-level
+    division, for a level written 市 in a line without an area (a municipality's own
+    congress); it is asked at most once, and only if such a line comes.
     """
+    asked: list[str | None] = []
+
+    def province() -> str | None:
+        if not asked:
+            asked.append(store_province() if store_province is not None else None)
+        return asked[0]
+
     # today read once, not once per date
     with _heap_frozen() as ours, dates_as_of(date_policy().current()):
-        return _parse_lines(lines, REFREEZE_LINES if ours else 0)
+        return _parse_lines(lines, REFREEZE_LINES if ours else 0, province)
 
 
 REFREEZE_LINES = 500
@@ -480,7 +491,11 @@ import's collections took 4.2 µs a line; frozen every 2,000 lines 1.8, every 50
 made since the last freeze and not yet collected is collected after the parse."""
 
 
-def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]:
+def _parse_lines(
+    lines: Iterable[str],
+    refreeze: int = 0,
+    store_province: Callable[[], str | None] | None = None,
+) -> list[ParsedCommand]:
     errors: list[dict[str, Any]] = []
     parsed: list[ParsedCommand] = []
     ids: dict[str, str] = {}  # command id -> the id "@<command id>" names, as text
@@ -542,7 +557,7 @@ def _parse_lines(lines: Iterable[str], refreeze: int = 0) -> list[ParsedCommand]
             new_id = envelope.new_id
             new_text = str(new_id)
         try:
-            model = spec.model.model_validate(data)
+            model = spec.model.model_validate(data, context=Where(data, store_province))
         except ValidationError as exc:
             ids[envelope.id] = new_text  # so later lines are not reported for it too
             for item in invalid_input(exc).errors:

@@ -113,7 +113,12 @@ class MandateCommands(RendaBase):
         if self._exists(term_id(cmd.level.value, cmd.number)):
             raise RuleViolated(f"term {cmd.number} of level {cmd.level.value} is already recorded")
         term = Term.begin(
-            level=cmd.level, number=cmd.number, title=cmd.title, on=cmd.date, actor=actor
+            level=cmd.level,
+            number=cmd.number,
+            title=cmd.title,
+            on=cmd.date,
+            actor=actor,
+            name=None if cmd.title else self.congress_name(cmd.level.value),
         )
         self._save(term)
         return term.id

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from renda_core.application.base import RendaBase
+from renda_core.application.commands import Where
 from renda_core.application.deputies import RegisterDeputy
 from renda_core.application.field_errors import field_error
 from renda_core.application.importer import (
@@ -58,7 +59,7 @@ def plan_roster(mapped: Mapped, actor: Actor, default_date: str) -> RosterPlan:
         data: dict[str, Any] = dict(record)
         data.setdefault("date", default_date)
         try:
-            model = RegisterDeputy.model_validate(data)
+            model = RegisterDeputy.model_validate(data, context=Where(data))
         except ValidationError as exc:
             for item in exc.errors():
                 key = str(item["loc"][0]) if item["loc"] else ""

@@ -77,6 +77,7 @@ class SessionCommands(SuggestionCommands):
             title=cmd.title,
             on=cmd.date,
             actor=actor,
+            name=None if cmd.title else self.congress_name(level),
         )
         roll.note_opened(session=session, actor=actor)
         self._save(session, roll)

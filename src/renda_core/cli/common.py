@@ -365,6 +365,16 @@ def parse_choice(enum: Any, value: str | None, field: str) -> str | None:
         raise InvalidInput(str(exc), [{"field": field, "message": str(exc)}]) from None
 
 
+def parse_level(ctx: click.Context, level: str, area: str | None = None) -> str:
+    """A ``--level`` value as a command field reads it: 区 for county, 省级 for
+    provincial; 市 in a municipality's store (or ``area``) is the municipality's own,
+    provincial-level congress (the store is opened only to tell that)."""
+    from renda_core.application.commands import LevelField, Where, parse_value
+
+    where = Where({"area": area}, lambda: env(ctx).get_app().store_province())
+    return str(parse_value(LevelField, level, "level", where).value)
+
+
 def emit_record(
     data: dict[str, Any], as_json: bool, title: str, rows: Callable[[], list[tuple[str, Any]]]
 ) -> None:

@@ -19,6 +19,7 @@ from renda_core.cli.common import (
     env,
     json_option,
     named,
+    parse_level,
     say,
     today,
     with_name,
@@ -111,10 +112,9 @@ def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_js
 def deputy_list(ctx: click.Context, /, level: str | None, as_json: bool) -> None:
     """List deputies (from the roster view, brought up to date first)."""
     from renda_adapters.roster import DeputyRoster, roster_entries
-    from renda_core.application.commands import LevelField, parse_value
 
     e = env(ctx)
-    wanted = parse_value(LevelField, level, "level").value if level else None
+    wanted = parse_level(ctx, level) if level else None
     rows = shown_rows(
         ctx,
         "deputy.list",

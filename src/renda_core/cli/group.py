@@ -15,6 +15,7 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    parse_level,
     today,
 )
 from renda_core.cli.reading import reason_option, shown_record
@@ -158,9 +159,8 @@ def group_show(ctx: click.Context, /, group_id: str, reason: str | None, as_json
 def group_list(ctx: click.Context, /, level: str | None, status: str | None, as_json: bool) -> None:
     """List deputy groups (from the groups view, brought up to date first)."""
     from renda_adapters.groups import GroupsProjection, group_entries
-    from renda_core.application.commands import LevelField, parse_value
 
-    wanted = parse_value(LevelField, level, "level").value if level else None
+    wanted = parse_level(ctx, level) if level else None
     rows = group_entries(
         fresh_context(env(ctx).runner(), GroupsProjection.name, level=wanted), status
     )

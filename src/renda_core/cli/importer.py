@@ -55,7 +55,8 @@ def import_file(ctx: click.Context, /, file: IO[bytes], batch_size: int, as_json
     docs/import.md for the envelope.
     """
     try:
-        commands = parse_lines(read_lines(file))
+        # a level written 市 with no area: the store says if it is a municipality's
+        commands = parse_lines(read_lines(file), lambda: env(ctx).get_app().store_province())
     except InvalidInput as error:
         # A file's report: each bad line below the error line (under --json: in it).
         for item in [] if as_json else error.errors[1:]:

@@ -8,7 +8,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import choices, date_option, echo, emit, env, json_option, today
+from renda_core.cli.common import (
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    parse_level,
+    today,
+)
 from renda_core.cli.deputy import deputy
 from renda_core.cli.mandate import term
 from renda_core.domain.values import Gender, Level
@@ -48,10 +57,9 @@ def term_show(ctx: click.Context, /, number: int, level: str, as_json: bool) -> 
     """Show term NUMBER (届) of a level: its members with their mandates' status, the
     seats per electoral unit, vacancies and by-elections."""
     from renda_adapters.roster import DeputyRoster, roster_entries
-    from renda_core.application.commands import LevelField, parse_value
 
     e = env(ctx)
-    value = parse_value(LevelField, level, "level").value
+    value = parse_level(ctx, level)
     app = e.get_app()
     app.term(value, number)  # not recorded: exit 4 before the roster is read
     entries = roster_entries(fresh_context(e.runner(), DeputyRoster.name), value)

@@ -17,6 +17,7 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    parse_level,
 )
 from renda_core.cli.deputy import deputy
 from renda_core.domain.mandate import SuspensionGround
@@ -62,9 +63,7 @@ def term_list(ctx: click.Context, /, level: str | None, as_json: bool) -> None:
     """List the recorded terms."""
     level_value = None
     if level:
-        from renda_core.application.commands import LevelField, parse_value
-
-        level_value = parse_value(LevelField, level, "level").value
+        level_value = parse_level(ctx, level)
     rows = env(ctx).get_app().terms(level_value)
 
     def render() -> Table:

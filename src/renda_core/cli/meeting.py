@@ -20,6 +20,7 @@ from renda_core.cli.common import (
     env,
     json_option,
     parse_choice,
+    parse_level,
     today,
 )
 from renda_core.cli.i18n import message
@@ -183,9 +184,7 @@ def session_warnings(ctx: click.Context, /, level: str | None, as_json: bool) ->
     to staff to examine. renda never ends a mandate by itself."""
     level_value = None
     if level:
-        from renda_core.application.commands import LevelField, parse_value
-
-        level_value = parse_value(LevelField, level, "level").value
+        level_value = parse_level(ctx, level)
     rows = env(ctx).get_app().session_warnings(level_value)
 
     def render() -> Table:

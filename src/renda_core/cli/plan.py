@@ -8,7 +8,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from renda_core.cli.common import RendaGroup, choices, date_option, echo, emit, env, json_option
+from renda_core.cli.common import (
+    RendaGroup,
+    choices,
+    date_option,
+    echo,
+    emit,
+    env,
+    json_option,
+    parse_level,
+)
 from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.values import Level
 
@@ -90,9 +99,7 @@ def plan_complete(ctx: click.Context, /, on: str, **fields: Any) -> None:
 @click.pass_context
 def plan_show(ctx: click.Context, /, year: int, level: str, as_json: bool) -> None:
     """Show a year's plan with its tasks, progress and completion."""
-    from renda_core.application.commands import LevelField, parse_value
-
-    value = parse_value(LevelField, level, "level").value
+    value = parse_level(ctx, level)
     data = env(ctx).get_app().plan(year, value)
 
     def render() -> Table:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from renda_core.cli.asof import as_of_params, take_as_of
-from renda_core.cli.common import RendaGroup, choices, emit, env
+from renda_core.cli.common import RendaGroup, choices, emit, env, parse_level
 from renda_core.cli.context import Env
 from renda_core.cli.lazy import LazyGroup, external_plugins_installed, no_entry_points
 from renda_core.cli.shaping import export_params
@@ -111,9 +111,7 @@ def _report_command(
         e = env(ctx)
         level_value = None
         if level:
-            from renda_core.application.commands import LevelField, parse_value
-
-            level_value = parse_value(LevelField, level, "level").value
+            level_value = parse_level(ctx, level, area)
         moment = take_as_of(as_of, as_of_date)
         built_at = asof.now()
         if moment is None and e.app is None and e._api is None:

@@ -15,6 +15,7 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    parse_level,
     today,
 )
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
@@ -92,9 +93,7 @@ def session_list(ctx: click.Context, /, level: str | None, as_json: bool) -> Non
     """List the recorded sessions, by level and opening day."""
     level_value = None
     if level:
-        from renda_core.application.commands import LevelField, parse_value
-
-        level_value = parse_value(LevelField, level, "level").value
+        level_value = parse_level(ctx, level)
     rows = env(ctx).get_app().sessions(level_value)
     rows = shown_rows(ctx, "session.list", "session", rows)
 

@@ -30,6 +30,7 @@ from renda_core.domain.values import (
     Level,
     TerminationReason,
     check_area_code,
+    level_in,
 )
 
 ACTIVE = "active"
@@ -157,6 +158,7 @@ class Deputy(Aggregate):
         phone: str | None = None,
     ) -> Deputy:
         check_area_code(area)
+        check_level_of_area(Level.of(level).value, area)
         if term < 1:
             raise RuleViolated(f"term (届) must be 1 or more, got {term}")
         return cls(
@@ -248,6 +250,9 @@ class Deputy(Aggregate):
             for key, value in changes.items()
         }
         effective = {k: v for k, v in plain.items() if getattr(self, k) != v}
+        if "level" in effective or "area" in effective:
+            level, area = effective.get("level", self.level), effective.get("area", self.area)
+            check_level_of_area(level, area)
         if not effective:
             raise RuleViolated("nothing to correct: the values are already recorded")
         self._corrected(changes=effective, on=on, actor=actor)
@@ -619,3 +624,12 @@ class Deputy(Aggregate):
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def check_level_of_area(level: str, area: str) -> None:
+    """A deputy's level must exist where the deputy is: a municipality (直辖市) has no
+    congress of a city with districts (:func:`~renda_core.domain.values.level_in`)."""
+    try:
+        level_in(level, area[:2])
+    except ValueError as exc:
+        raise RuleViolated(str(exc)) from None

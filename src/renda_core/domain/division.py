@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
-from renda_core.domain.values import Actor, Labelled, check_area_code
+from renda_core.domain.values import MUNICIPALITIES, Actor, Labelled, check_area_code
 
 
 class DivisionKind(Labelled):
@@ -65,9 +65,6 @@ def kind_of_code(code: str, name: str = "") -> DivisionKind | None:
     return DivisionKind.TOWNSHIP if 100 <= serial <= 399 else None
 
 
-#: the provinces that are municipalities (直辖市): 北京, 天津, 上海, 重庆 — their
-#: districts and counties sit under the municipality itself
-MUNICIPALITIES = ("11", "12", "31", "50")
 #: the provincial-level divisions that are autonomous regions (自治区): 内蒙古, 广西,
 #: 西藏, 宁夏, 新疆
 AUTONOMOUS_REGIONS = ("15", "45", "54", "64", "65")

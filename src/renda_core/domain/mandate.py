@@ -100,13 +100,22 @@ class Term(Aggregate):
 
     @classmethod
     def begin(
-        cls, *, level: Level | str, number: int, title: str | None, on: date, actor: Actor
+        cls,
+        *,
+        level: Level | str,
+        number: int,
+        title: str | None,
+        on: date,
+        actor: Actor,
+        name: str | None = None,
     ) -> Term:
-        """Record a term beginning on ``on`` (its first session)."""
+        """Record a term beginning on ``on`` (its first session); without a ``title``,
+        it is named by the congress's division ``name`` (吉林省) or else its level (省):
+        吉林省第十四届人民代表大会."""
         if number < 1:
             raise RuleViolated("a term (届) number starts at 1")
         value = Level.of(level).value
-        default = f"{Level.of(value).label}第{chinese_number(number)}届人民代表大会"
+        default = f"{name or Level.of(value).label}第{chinese_number(number)}届人民代表大会"
         return cls(level=value, number=number, title=title or default, on=on, actor=actor)
 
     def end(self, *, on: date, actor: Actor) -> None:

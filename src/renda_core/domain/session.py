@@ -66,9 +66,10 @@ class AttendanceStatus(Labelled):
     ABSENT = "absent", "缺席"
 
 
-def session_title(level: str, term: int, number: int) -> str:
-    """``provincial``, 14, 2 → 省第十四届人民代表大会第二次会议."""
-    prefix = Level.of(level).label if level != Level.NATIONAL.value else "第"
+def session_title(level: str, term: int, number: int, name: str | None = None) -> str:
+    """``provincial``, 14, 2 → 省第十四届人民代表大会第二次会议; with the congress's
+    division ``name`` (吉林省, 北京市) → 吉林省第十四届人民代表大会第二次会议."""
+    prefix = name or Level.of(level).label
     if level == Level.NATIONAL.value:
         return f"第{chinese_number(term)}届全国人民代表大会第{chinese_number(number)}次会议"
     return f"{prefix}第{chinese_number(term)}届人民代表大会第{chinese_number(number)}次会议"
@@ -108,8 +109,10 @@ class CongressSession(Aggregate):
         title: str | None,
         on: date,
         actor: Actor,
+        name: str | None = None,
     ) -> CongressSession:
-        """Open a session (开幕) on the business date ``on``."""
+        """Open a session (开幕) on the business date ``on``; without a ``title`` it is
+        named as :func:`session_title` names it (``name``: the congress's division's)."""
         if term < 1 or number < 1:
             raise RuleViolated("the term (届) and the session number (次) start at 1")
         level_value = Level.of(level).value
@@ -117,7 +120,7 @@ class CongressSession(Aggregate):
             level=level_value,
             term=term,
             number=number,
-            title=title or session_title(level_value, term, number),
+            title=title or session_title(level_value, term, number, name),
             on=on,
             actor=actor,
         )

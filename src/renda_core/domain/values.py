@@ -98,6 +98,7 @@ LEVEL_ALIASES: dict[str, str] = {
     "全国人大代表": "national",
     "省人大代表": "provincial",
     "自治区人大代表": "provincial",
+    "直辖市人大代表": "provincial",
     "市人大代表": "municipal",
     "州人大代表": "municipal",
     "自治州人大代表": "municipal",
@@ -110,7 +111,35 @@ LEVEL_ALIASES: dict[str, str] = {
     "乡镇人大代表": "township",
 }
 """Other words for the five levels (:meth:`Level.aliases`); every one of them names
-exactly one level (市 and 市人大代表 a city divided into districts, as the label 市 does)."""
+exactly one level (市 and 市人大代表 a city divided into districts, as the label 市 does,
+but in a municipality, where :func:`level_in` reads them as its own congress)."""
+
+#: the provincial-level divisions that are municipalities (直辖市): 北京, 天津, 上海, 重庆;
+#: their districts and counties sit under the municipality itself
+MUNICIPALITIES = ("11", "12", "31", "50")
+MUNICIPALITY_NAMES = {"11": "北京市", "12": "天津市", "31": "上海市", "50": "重庆市"}
+#: in a municipality these words name its own congress, which is of the provincial level
+#: (宪法第九十七条: 省、直辖市的人民代表大会): 北京市人大代表 are 市人大代表
+CITY_WORDS = frozenset({"市", "市级", "市人大代表"})
+
+
+def level_in(level: str, province: str | None, word: str | None = None) -> str:
+    """The level value ``level`` names in the provincial-level division ``province``
+    (its two-digit code; None: not known), ``word`` being what was written for it.
+
+    A municipality has no congress of a city with districts (设区的市): there 市, 市级 and
+    市人大代表 name the municipality's own congress (``provincial``); any other word for
+    ``municipal`` (设区的市, 自治州, ``municipal`` itself) is refused (ValueError)."""
+    if level != Level.MUNICIPAL.value or province not in MUNICIPALITIES:
+        return level
+    if word in CITY_WORDS:
+        return Level.PROVINCIAL.value
+    name = MUNICIPALITY_NAMES[province]
+    raise ValueError(
+        f"{name} is a municipality, with no congress of a city with districts: "
+        "its own congress is of the provincial level (市), its districts' and counties' "
+        "of the county level"
+    )
 
 
 class Gender(Labelled):

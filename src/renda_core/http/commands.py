@@ -159,7 +159,7 @@ def run_batch(
                 "actor (leave actor out)"
             )
         lines.append(json.dumps(envelope, ensure_ascii=False))
-    commands = parse_lines(lines)
+    commands = parse_lines(lines, api._application.store_province)
     result = apply_commands(api._application, commands, batch_size=max(1, len(commands)))
     if result.exception is not None and commit_outcome_unknown(result.exception):
         # The COMMIT lost its answer: every envelope has an id, so sending the batch once
