@@ -223,3 +223,56 @@ def test_a_provincial_title_is_named_by_the_stores_province(app: Any) -> None:
     titles = {s["level"]: s["title"] for s in app.sessions()}
     assert titles["county"] == "朝阳区十七届人大三次会议"
     assert titles["township"] == "乡第五届人民代表大会第一次会议"
+
+
+def _zh(store: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--lang", "zh", "--store", store, *args])
+    assert result.exit_code == 0, result.output
+    return str(result.stdout)
+
+
+def _a_station_with_two_deputies(store: str, tmp_path: Path, rows: str, area: str) -> str:
+    _divisions(store, tmp_path, rows)
+    township = area + "001"
+    station = _zh(
+        store, "station", "establish", "--name", "代表之家", "--kind", "home",
+        "--division", township, "--date", "2023-02-01",
+    ).strip()  # fmt: skip
+    for name, level, term in (("张三", "省", "16"), ("李四", "县", "17")):
+        deputy = _zh(
+            store, "deputy", "register", "--name", name, "--level", level, "--term", term,
+            "--electoral-unit", "选区", "--area", area, "--date", "2022-01-10",
+        ).strip()  # fmt: skip
+        _zh(store, "station", "enter", station, "--deputy", deputy, "--date", "2023-03-01")
+    return station
+
+
+def test_a_municipalitys_report_names_its_levels_as_it_does(store: str, tmp_path: Path) -> None:
+    _a_station_with_two_deputies(store, tmp_path, BEIJING, "110105")
+    table = _zh(store, "report", "annual", "--year", "2023")
+    assert "进家入站的市人大代表" in table and "进家入站的区人大代表" in table
+    assert "省人大代表" not in table and "县人大代表" not in table
+    assert "设区的市" not in table  # a level Beijing has no congress of, with nothing in it
+    text = _zh(store, "report", "annual", "--year", "2023", "--format", "text")
+    assert "全市2名市、区级人大代表就地就近进家入站" in text
+    listed = _zh(store, "deputy", "list")
+    assert "│ 市 " in listed and "│ 区 " in listed and "│ 省 " not in listed
+    # the data keep the levels' values
+    data = json.loads(_zh(store, "report", "annual", "--year", "2023", "--format", "json"))
+    entered = data["stations"]["deputies_entered"]
+    assert (entered["provincial"], entered["county"], entered["municipal"]) == (1, 1, 0)
+
+
+def test_chongqings_county_level_is_its_districts_and_counties(store: str, tmp_path: Path) -> None:
+    rows = "500000,重庆市\n500101,万州区\n500101001,高笋塘街道\n"
+    _a_station_with_two_deputies(store, tmp_path, rows, "500101")
+    table = _zh(store, "report", "annual", "--year", "2023")
+    assert "进家入站的区县人大代表" in table and "进家入站的市人大代表" in table
+
+
+def test_a_provinces_report_keeps_its_words(store: str, tmp_path: Path) -> None:
+    rows = "220000,吉林省\n220100,长春市\n220102,南关区\n220102001,南岭街道\n"
+    _a_station_with_two_deputies(store, tmp_path, rows, "220102")
+    table = _zh(store, "report", "annual", "--year", "2023")
+    assert "进家入站的省人大代表" in table and "进家入站的县人大代表" in table
+    assert "进家入站的市人大代表" in table  # a row of 0: Jilin has cities with districts

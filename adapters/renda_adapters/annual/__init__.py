@@ -35,6 +35,7 @@ from .render import (
     render_table,
     render_text,
     render_xlsx,
+    rendering,
 )
 
 TEMPLATE_FILES = {
@@ -70,6 +71,17 @@ def render(
 ) -> Any:
     """The report in ``fmt``: a string, or a rich renderable for ``table``.
     ``provenance`` (the page's footer): see :func:`render_html`."""
+    with rendering(data):
+        return _render(data, fmt, lang, pm, provenance)
+
+
+def _render(
+    data: dict[str, Any],
+    fmt: str,
+    lang: str,
+    pm: pluggy.PluginManager,
+    provenance: dict[str, Any] | None,
+) -> Any:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "csv":

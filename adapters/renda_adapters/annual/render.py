@@ -6,13 +6,15 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from renda_core.domain.division import WHOLE_IN_ENGLISH
 from renda_core.domain.group import GroupActivityKind
 from renda_core.domain.station import ActivityKind
 from renda_core.domain.training import CourseKind
-from renda_core.domain.values import ContactForm, Level
+from renda_core.domain.values import MUNICIPALITIES, ContactForm, Level, level_label
 
 if TYPE_CHECKING:
     import jinja2
@@ -25,6 +27,32 @@ FORMATS = ("table", "json", "csv", "xlsx", "markdown", "text", "html")
 
 #: (name, lang) -> template source; replaced through ``renda_report_template``
 TemplateSource = Callable[[str, str], str | None]
+
+#: the provincial-level division of the report being rendered (``meta.province``): a
+#: municipality names its levels as it does (市人大代表 for its own congress's deputies)
+_PROVINCE: ContextVar[str | None] = ContextVar("annual_province", default=None)
+_LEVELS = frozenset(m.value for m in Level)
+
+
+@contextmanager
+def rendering(data: dict[str, Any]) -> Iterator[None]:
+    """Render ``data`` with its province's words for the levels."""
+    token = _PROVINCE.set(data["meta"].get("province"))
+    try:
+        yield
+    finally:
+        _PROVINCE.reset(token)
+
+
+def _level(value: str) -> str:
+    """A level's Chinese label in the province being rendered (any other value as is)."""
+    return level_label(value, _PROVINCE.get()) if value in _LEVELS else value
+
+
+def _absent(path: str, value: Any) -> bool:
+    """A figure of a level the province has no congress of (a municipality's cities
+    with districts), with nothing in it: not shown."""
+    return path.endswith(".municipal") and not value and _PROVINCE.get() in MUNICIPALITIES
 
 
 def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -88,7 +116,9 @@ def label(path: str, lang: str) -> str:
     for prefix, (zh, en, enum) in FAMILIES.items():
         if path.startswith(prefix):
             sub = path[len(prefix) :]
-            if enum is not None and lang == "zh":
+            if enum is Level and lang == "zh":
+                sub = _level(sub)
+            elif enum is not None and lang == "zh":
                 sub = next((m.label for m in enum if m.value == sub), sub)
             elif prefix.endswith("by_month.") and lang == "zh":
                 sub = str(int(sub)) if sub.isdigit() else sub
@@ -110,8 +140,7 @@ def deputies(level: str, lang: str) -> str:
     if level == "all":
         return "各级人大代表" if lang == "zh" else "deputies of every level"
     if lang == "zh":
-        found = next((m.label for m in Level if m.value == level), level)
-        return f"{found}人大代表"
+        return f"{_level(level)}人大代表"
     return f"{level} deputies"
 
 
@@ -123,7 +152,7 @@ def levels_phrase(by_level: dict[str, int], lang: str) -> str:
     if lang == "zh":
         if len(present) == 1:
             return deputies(present[0].value, lang)
-        return "、".join(m.label for m in present) + "级人大代表"
+        return "、".join(_level(m.value) for m in present) + "级人大代表"
     return and_list([m.value for m in present], lang) + " deputies"
 
 
@@ -147,6 +176,8 @@ def enum_label(enum: str, value: str, lang: str) -> str:
         "group_activity": GroupActivityKind,
     }
     member = next((m for m in enums[enum] if m.value == value), None)
+    if lang == "zh" and enum == "level":
+        return _level(value)
     if lang == "zh":
         return member.label if member is not None else value
     return value.replace("_", " ")
@@ -177,7 +208,7 @@ def title(data: dict[str, Any], lang: str) -> str:
         whole = WHOLE_IN_ENGLISH.get(scope, "the province")
         text = f"Deputy work in {meta['year']} — {scope if meta['area'] else whole}"
     if meta["level"]:
-        text += f"（{Level.of(meta['level']).label}级）" if lang == "zh" else f" ({meta['level']})"
+        text += f"（{_level(meta['level'])}级）" if lang == "zh" else f" ({meta['level']})"
     if meta["as_of"]:
         text += (
             f"（截至{meta['as_of']}的记录）"
@@ -207,6 +238,8 @@ def render_table(data: dict[str, Any], lang: str) -> Group:
                 continue
             if path.startswith("duty_coverage.") and value is None:
                 continue  # a level the year's duty training did not reach
+            if _absent(full, value):
+                continue
             table.add_row(label(full, lang), show(value, full))
         tables.append(table)
     heading = Table.grid()
@@ -239,7 +272,8 @@ def render_xlsx(data: dict[str, Any], lang: str) -> bytes:
             full = f"{section}.{path}"
             if isinstance(value, list):
                 value = "; ".join(str(v) for v in value)
-            rows.append([label(full, lang), value, full])
+            if not _absent(full, value):
+                rows.append([label(full, lang), value, full])
         sheets.append(Section(SECTION_LABELS[section][0 if zh else 1], header, rows))
     return workbook_bytes(sheets)
 
@@ -252,7 +286,8 @@ def render_markdown(data: dict[str, Any], lang: str) -> str:
         lines += ["| 指标 | 数值 |" if lang == "zh" else "| Figure | Value |", "|---|---:|"]
         for path, value in flatten(data[section]):
             full = f"{section}.{path}"
-            lines.append(f"| {label(full, lang)} | {show(value, full)} |")
+            if not _absent(full, value):
+                lines.append(f"| {label(full, lang)} | {show(value, full)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -372,6 +407,7 @@ def render_html(
             rows=lambda section: [
                 (label(f"{section}.{p}", lang), show(v, f"{section}.{p}"), f"{section}.{p}")
                 for p, v in flatten(data[section])
+                if not _absent(f"{section}.{p}", v)
             ],
             charts=_charts(data, lang),
             prose=prose_blocks(prose),

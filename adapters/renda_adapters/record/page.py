@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from renda_adapters.record.sections import SECTIONS
-from renda_core.domain.values import Level
+from renda_core.domain.values import Level, level_label
 
 TEMPLATE = "record.html"
 VALUE_LABELS = {
@@ -77,7 +77,11 @@ def render_page(
     )
     template = env.get_template(TEMPLATE)
     period = f"{record['year']}年度" if record["year"] else "任期内"
-    level = Level.of(record["level"]).label if record["level"] in set(Level) else record["level"]
+    level = (
+        level_label(record["level"], record.get("area"))
+        if record["level"] in set(Level)
+        else record["level"]
+    )
     summary = record["summary"]
     counts = [(s.heading, summary[s.key]) for s in SECTIONS] + [
         (label, summary[key]) for key, label in SUMMARY_LABELS.items()

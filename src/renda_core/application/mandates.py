@@ -43,7 +43,10 @@ class BeginTerm(Command):
 
     level: LevelField
     number: int = Field(ge=1, le=99, description="届")
-    title: Text | None = Field(default=None, description="default: e.g. 省第十四届人民代表大会")
+    title: Text | None = Field(
+        default=None,
+        description="default: e.g. 吉林省第十四届人民代表大会 (by the store's province)",
+    )
     date: BusinessDate = Field(description="the day the term began")
 
 

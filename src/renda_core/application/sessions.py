@@ -46,7 +46,8 @@ class OpenSession(Command):
     term: Annotated[int, Field(ge=1, le=99, description="届")]
     number: Annotated[int, Field(ge=1, le=30, description="次 (session number in the term)")]
     title: Text | None = Field(
-        default=None, description="default: e.g. 省第十四届人民代表大会第二次会议"
+        default=None,
+        description="default: e.g. 吉林省第十四届人民代表大会第二次会议 (by the store's province)",
     )
     date: BusinessDate
 

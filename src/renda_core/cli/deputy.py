@@ -29,7 +29,8 @@ from renda_core.cli.reading import reason_option, shown_duty_record, shown_recor
 from renda_core.domain.deputy import STATUS_LABELS
 from renda_core.domain.errors import InvalidInput
 from renda_core.domain.mandate import TerminationGround
-from renda_core.domain.values import ContactForm, Gender, Level, TerminationReason
+from renda_core.domain.values import ContactForm, Gender, Level, TerminationReason, level_label
+from renda_core.i18n import language
 from renda_core.projections.reports import fresh_context
 
 
@@ -75,6 +76,8 @@ def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_js
     def render() -> Table:
         app = env(ctx).get_app()
         shown = {**data, "area": with_name(data["area"], named(app.division, data["area"]))}
+        if language() == "zh":  # the level as the deputy's province names it (市 in 北京)
+            shown["level"] = data["level_label"]
         table = Table(
             title=f"{data['name']}（{data['level_label']}级人大代表）",
             show_header=False,
@@ -130,7 +133,7 @@ def deputy_list(ctx: click.Context, /, level: str | None, as_json: bool) -> None
             table.add_row(
                 r["id"],
                 r["name"],
-                Level.of(r["level"]).label,
+                level_label(r["level"], r["area"]),
                 r["area"],
                 STATUS_LABELS.get(r["status"], r["status"]),
                 r["liaison"] or "",

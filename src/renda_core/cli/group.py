@@ -20,7 +20,7 @@ from renda_core.cli.common import (
 )
 from renda_core.cli.reading import reason_option, shown_record
 from renda_core.domain.group import STATUS_LABELS, GroupActivityKind, GroupBasis
-from renda_core.domain.values import Level
+from renda_core.domain.values import Level, level_label
 from renda_core.projections.reports import fresh_context
 
 
@@ -173,7 +173,7 @@ def group_list(ctx: click.Context, /, level: str | None, status: str | None, as_
             table.add_row(
                 r["id"],
                 r["name"],
-                Level.of(r["level"]).label,
+                level_label(r["level"], r["area"]),
                 str(r["term"]),
                 r["area"],
                 str(r["members"]),

@@ -33,7 +33,10 @@ def term() -> None:
 @term.command(name="begin")
 @click.option("--level", required=True, help=f"Level of the congress: {choices(Level)}.")
 @click.option("--number", required=True, type=int, help="The term's number (届), e.g. 14.")
-@click.option("--title", help="Title (default: e.g. 省第十四届人民代表大会).")
+@click.option(
+    "--title",
+    help="Title (default: e.g. 吉林省第十四届人民代表大会, by the store's province).",
+)
 @date_option(required=True, help="The day the term began (YYYY-MM-DD).")
 @click.pass_context
 def term_begin(ctx: click.Context, /, on: str, **fields: Any) -> None:

@@ -32,7 +32,10 @@ def session() -> None:
 @click.option("--level", required=True, help=f"Level of the congress: {choices(Level)}.")
 @click.option("--term", required=True, type=int, help="Term (届), e.g. 14.")
 @click.option("--number", required=True, type=int, help="Session number in the term (次).")
-@click.option("--title", help="Title (default: e.g. 省第十四届人民代表大会第二次会议).")
+@click.option(
+    "--title",
+    help="Title (default: e.g. 吉林省第十四届人民代表大会第二次会议, by the store's province).",
+)
 @date_option(help="The opening day (开幕, YYYY-MM-DD).")
 @json_option
 @click.pass_context

@@ -31,6 +31,7 @@ from renda_core.domain.values import (
     TerminationReason,
     check_area_code,
     level_in,
+    level_label,
 )
 
 ACTIVE = "active"
@@ -582,7 +583,7 @@ class Deputy(Aggregate):
             "gender": self.gender,
             "ethnicity": self.ethnicity,
             "level": self.level,
-            "level_label": Level.of(self.level).label,
+            "level_label": level_label(self.level, self.area),
             "term": self.term,
             "electoral_unit": self.electoral_unit,
             "area": self.area,

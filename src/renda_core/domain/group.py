@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RefusalPhrase, RuleViolated
 from renda_core.domain.ids import new_id
-from renda_core.domain.values import Actor, Labelled, Level, check_area_code
+from renda_core.domain.values import Actor, Labelled, Level, check_area_code, level_label
 
 ACTIVE = "active"
 DISSOLVED = "dissolved"
@@ -269,7 +269,7 @@ class DeputyGroup(Aggregate):
             "basis": self.basis,
             "unit": self.unit,
             "level": self.level,
-            "level_label": Level.of(self.level).label,
+            "level_label": level_label(self.level, self.area),
             "term": self.term,
             "area": self.area,
             "formed_on": self.formed_on.isoformat(),

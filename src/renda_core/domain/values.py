@@ -123,6 +123,22 @@ MUNICIPALITY_NAMES = {"11": "北京市", "12": "天津市", "31": "上海市", "
 CITY_WORDS = frozenset({"市", "市级", "市人大代表"})
 
 
+def level_label(level: str, province: str | None = None) -> str:
+    """A level's Chinese label as the provincial-level division ``province`` (its
+    two-digit code, or an area code) names it: 省, 市, 县, … — in a municipality its
+    own congress is 市 and its districts' 区 (重庆's, with its counties, 区县)."""
+    label = Level.of(level).label
+    if province is None or province[:2] not in MUNICIPALITIES:
+        return label
+    if level == Level.PROVINCIAL.value:
+        return "市"
+    if level == Level.COUNTY.value:
+        return "区县" if province[:2] == "50" else "区"
+    if level == Level.MUNICIPAL.value:  # recorded before such a level was refused there
+        return "设区的市"
+    return label
+
+
 def level_in(level: str, province: str | None, word: str | None = None) -> str:
     """The level value ``level`` names in the provincial-level division ``province``
     (its two-digit code; None: not known), ``word`` being what was written for it.
