@@ -257,6 +257,9 @@ def test_a_municipalitys_report_names_its_levels_as_it_does(store: str, tmp_path
     assert "全市2名市、区级人大代表就地就近进家入站" in text
     listed = _zh(store, "deputy", "list")
     assert "│ 市 " in listed and "│ 区 " in listed and "│ 省 " not in listed
+    roster = _zh(store, "report", "deputies")
+    assert "  市级 " in roster and "  区级 " in roster
+    assert "省级" not in roster and "县级" not in roster
     # the data keep the levels' values
     data = json.loads(_zh(store, "report", "annual", "--year", "2023", "--format", "json"))
     entered = data["stations"]["deputies_entered"]
@@ -276,3 +279,5 @@ def test_a_provinces_report_keeps_its_words(store: str, tmp_path: Path) -> None:
     table = _zh(store, "report", "annual", "--year", "2023")
     assert "进家入站的省人大代表" in table and "进家入站的县人大代表" in table
     assert "进家入站的市人大代表" in table  # a row of 0: Jilin has cities with districts
+    roster = _zh(store, "report", "deputies")
+    assert "  省级 " in roster and "  市级 " in roster and "  县级 " in roster

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from renda_adapters.rollup import rolled_up
-from renda_core.domain.values import Level
+from renda_core.domain.values import MUNICIPALITIES, Level, level_label
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
@@ -178,11 +178,14 @@ def build_deputies(ctx: ReportContext) -> dict[str, Any]:
     """The roster report: figures of the seed's deputy and liaison sentences."""
     by_level = {level.value: 0 for level in Level}
     by_level.update(ctx.by("active_total", "level"))
+    # the provincial-level division of the deputies' areas, when they have one
+    provinces = {area[:2] for area in ctx.by("active_total", "area") if area}
     contacts = ctx.by("contacts", "year")
     contacted = ctx.by("deputies_contacted", "year")
     return {
         "active_total": ctx.total("active_total"),
         "by_level": by_level,
+        "province": next(iter(provinces)) if len(provinces) == 1 else None,
         "terminated_total": ctx.total("terminated_total"),
         "registered_total": ctx.total("registered_total"),
         "liaison_deputies": ctx.total("liaison_deputies"),
@@ -201,9 +204,13 @@ def render_deputies(data: dict[str, Any], lang: str = "zh") -> Table:
     table.add_column("指标" if zh else "Figure")
     table.add_column("数值" if zh else "Value", justify="right")
     table.add_row("在任代表" if zh else "Active deputies", str(data["active_total"]))
+    province = data.get("province")
     for level in Level:
-        label = f"  {level.label}级" if zh else f"  {level.value}"
-        table.add_row(label, str(data["by_level"].get(level.value, 0)))
+        count = data["by_level"].get(level.value, 0)
+        if level is Level.MUNICIPAL and not count and province in MUNICIPALITIES:
+            continue  # a municipality has no congress of a city with districts
+        label = f"  {level_label(level.value, province)}级" if zh else f"  {level.value}"
+        table.add_row(label, str(count))
     table.add_row("资格终止" if zh else "Mandates terminated", str(data["terminated_total"]))
     table.add_row(
         "有常委会组成人员联系的代表" if zh else "Deputies with a liaison",
