@@ -38,7 +38,6 @@ from renda_core.application.postgres import loaded_psycopg, open_pool, require_p
 from renda_core.application.recorders import COMMAND_IDS, FINGERPRINTS, SQLiteRendaRecorder
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.application.transcoding import RendaTranscoder
-from renda_core.domain.division import Division
 from renda_core.domain.errors import (
     ConcurrentModification,
     InvalidInput,
@@ -436,6 +435,8 @@ class RendaBase(Application[UUID]):
         """The two-digit code of the provincial-level division the store records (with
         the open batch's), or None when it records none or several (a national store):
         what 市 as a level means where a command names no area (:func:`level_in`)."""
+        from renda_core.domain.division import Division  # the domain is imported lazily
+
         ids = {Division.create_id(p + "0000"): p for p in sorted(PROVINCE_PREFIXES)}
         stored = self.existing_aggregates(list(ids))
         batch = self._batch
@@ -450,6 +451,8 @@ class RendaBase(Application[UUID]):
         provincial level, else None (a title is then named by the level: 省, 市)."""
         if level != "provincial" or (province := self.store_province()) is None:
             return None
+        from renda_core.domain.division import Division
+
         try:
             division = self._load(Division, Division.create_id(province + "0000"), "division")
             return division.name
