@@ -67,6 +67,9 @@ def test_the_province_policy_is_chosen_when_the_plugin_is_installed(
     pm = get_plugin_manager([renda_jilin])
     policy = choose_deadline_policy(pm)
     assert policy.name == "jilin" and policy.rehandling.amount == 3
+    assert policy.province == "22"  # 吉林省's: another province's store keeps the national
+    assert choose_deadline_policy(pm, None, lambda: "44").name == "national"
+    assert choose_deadline_policy(pm, None, lambda: "22").name == "jilin"
     monkeypatch.setenv("RENDA_DEADLINE_POLICY", "national")
     assert choose_deadline_policy(pm).rehandling.amount == 1
 

@@ -47,7 +47,7 @@ from renda_core.domain.errors import (
     RuleViolated,
 )
 from renda_core.domain.topics import register_lazy_topics
-from renda_core.domain.values import PROVINCE_PREFIXES, Actor
+from renda_core.domain.values import PROVINCE_IDS, Actor, division_id, one_province
 
 if TYPE_CHECKING:
     from renda_core.application.recorders_pg import PostgresRendaRecorder
@@ -435,15 +435,11 @@ class RendaBase(Application[UUID]):
         """The two-digit code of the provincial-level division the store records (with
         the open batch's), or None when it records none or several (a national store):
         what 市 as a level means where a command names no area (:func:`level_in`)."""
-        from renda_core.domain.division import Division  # the domain is imported lazily
-
-        ids = {Division.create_id(p + "0000"): p for p in sorted(PROVINCE_PREFIXES)}
-        stored = self.existing_aggregates(list(ids))
+        stored = self.existing_aggregates(list(PROVINCE_IDS))
         batch = self._batch
         if batch is not None:
             stored |= set(batch.aggregates)
-        found = [p for i, p in ids.items() if i in stored]
-        return found[0] if len(found) == 1 else None
+        return one_province(stored)
 
     def congress_name(self, level: str) -> str | None:
         """The name of the division whose congress of ``level`` the store is of, where
@@ -451,10 +447,10 @@ class RendaBase(Application[UUID]):
         provincial level, else None (a title is then named by the level: 省, 市)."""
         if level != "provincial" or (province := self.store_province()) is None:
             return None
-        from renda_core.domain.division import Division
+        from renda_core.domain.division import Division  # the domain is imported lazily
 
         try:
-            division = self._load(Division, Division.create_id(province + "0000"), "division")
+            division = self._load(Division, division_id(province + "0000"), "division")
             return division.name
         except NotFound:
             return None

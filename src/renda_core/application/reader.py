@@ -61,7 +61,7 @@ def choose_policy(reader: RendaReader, plugins: pluggy.PluginManager) -> None:
     if os.environ.get(POLICY_ENV) or plugins.hook.renda_register_deadline_policies.get_hookimpls():
         from renda_core.ports.rules import choose_deadline_policy
 
-        reader._deadline_policy = choose_deadline_policy(plugins)
+        reader._deadline_policy = choose_deadline_policy(plugins, None, reader.store_province)
         reader.deadline_policy_name = reader._deadline_policy.name
     else:
         reader.deadline_policy_name = NATIONAL_NAME

@@ -19,7 +19,9 @@ from renda_core.cli.common import (
     emit,
     env,
     json_option,
+    named,
     today,
+    with_name,
 )
 from renda_core.cli.i18n import Verbatim, cell_text, message
 from renda_core.cli.reading import reason_option, shown_record, shown_rows
@@ -822,6 +824,10 @@ def suggestion_policy(ctx: click.Context, /, as_json: bool) -> None:
             elif key == "result_classes":
                 for code, label in value.items():
                     table.add_row(f"class {code}", label)
+            elif key == "province":  # whose rules: shown only for a province's policy
+                if value is not None:
+                    app = env(ctx).get_app()
+                    table.add_row(key, with_name(value, named(app.division, value + "0000")))
             elif key not in ("name", "title"):
                 table.add_row(key, str(value))
         return table

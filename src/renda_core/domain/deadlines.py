@@ -130,6 +130,10 @@ class DeadlinePolicy:
     number of deputies jointly (联名) and whether a delegation (代表团) may. The default
     is the law's (:data:`~renda_core.domain.motion.DEFAULT_RULES`); a province sets
     its own numbers for its congresses in its rules of procedure.
+
+    ``province`` is the two-digit code of the provincial-level division whose rules
+    these are (``"22"`` for 吉林省): such a policy is in force, unless a policy is named,
+    only for a store of that province or of none known yet; None: any store's.
     """
 
     name: str = "national"
@@ -160,6 +164,8 @@ class DeadlinePolicy:
     session_assignment: Period = Period(1, Unit.MONTHS)
     #: who may put a motion to each level's congress (a province's rules may differ)
     motion_rules: Mapping[str, MotionRule] = field(default_factory=lambda: DEFAULT_RULES)
+    #: the provincial-level division (two-digit code) whose rules these are; None: any
+    province: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_total, Period):
@@ -210,6 +216,7 @@ class DeadlinePolicy:
         return {
             "name": self.name,
             "title": self.title,
+            "province": self.province,
             **{p: getattr(self, p).to_dict() for p in periods},
             "max_rehandlings": self.max_rehandlings,
             "result_classes": dict(self.result_classes),

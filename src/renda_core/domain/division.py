@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from renda_core.domain.errors import RuleViolated
-from renda_core.domain.values import MUNICIPALITIES, Actor, Labelled, check_area_code
+from renda_core.domain.values import (
+    MUNICIPALITIES,
+    Actor,
+    Labelled,
+    check_area_code,
+    division_id,
+)
 
 
 class DivisionKind(Labelled):
@@ -137,7 +143,7 @@ class Division(Aggregate):
 
     @staticmethod
     def create_id(code: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/renda/divisions/{code}")
+        return division_id(code)
 
     # -- commands ---------------------------------------------------------------
 

@@ -7,9 +7,11 @@ English value (a plain string), so a log stays readable and stable.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Self
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from renda_core.domain.errors import InvalidInput
 
@@ -245,6 +247,24 @@ PROVINCE_PREFIXES = frozenset(
         "82",
     }
 )
+
+
+def division_id(code: str) -> UUID:
+    """The record id of the division of ``code`` (:meth:`Division.create_id`)."""
+    return uuid5(NAMESPACE_URL, f"/renda/divisions/{code}")
+
+
+#: the record ids of the provincial-level divisions (110000, …) → their two digits
+PROVINCE_IDS = {division_id(p + "0000"): p for p in sorted(PROVINCE_PREFIXES)}
+
+
+def one_province(recorded: Iterable[UUID]) -> str | None:
+    """The two digits of the one provincial-level division among the ``recorded`` ids
+    (of :data:`PROVINCE_IDS`), or None for none or several (a national store)."""
+    found = {PROVINCE_IDS[i] for i in recorded if i in PROVINCE_IDS}
+    return next(iter(found)) if len(found) == 1 else None
+
+
 _AREA_CODE = re.compile(r"^\d{6}(?:\d{3}(?:\d{3})?)?$")
 
 

@@ -8,6 +8,7 @@ and an embedding system calls it (or ``app.use_deadline_policy(...)``) itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -37,8 +38,15 @@ def collect_deadline_policies(pm: pluggy.PluginManager) -> dict[str, DeadlinePol
     return found
 
 
-def choose_deadline_policy(pm: pluggy.PluginManager, name: str | None = None) -> DeadlinePolicy:
-    """The policy named (or in ``RENDA_DEADLINE_POLICY``); else the one a plugin gave."""
+def choose_deadline_policy(
+    pm: pluggy.PluginManager,
+    name: str | None = None,
+    store_province: Callable[[], str | None] | None = None,
+) -> DeadlinePolicy:
+    """The policy named (or in ``RENDA_DEADLINE_POLICY``); else the one a plugin gave
+    for the store's province (``store_province``: its two-digit code, or None when not
+    known; asked only when a plugin's policy names a province): 吉林省's rules are not
+    a 广东省 store's, which keeps the national policy."""
     policies = collect_deadline_policies(pm)
     name = name or os.environ.get(POLICY_ENV) or None
     if name is not None:
@@ -49,6 +57,10 @@ def choose_deadline_policy(pm: pluggy.PluginManager, name: str | None = None) ->
             )
         return policies[name]
     contributed = [p for n, p in policies.items() if n != NATIONAL.name]
+    if store_province is not None and any(p.province for p in contributed):
+        province = store_province()
+        if province is not None:
+            contributed = [p for p in contributed if p.province in (None, province)]
     if len(contributed) > 1:
         names = ", ".join(sorted(p.name for p in contributed))
         raise InvalidInput(
@@ -74,6 +86,7 @@ def collect_calendar_years(pm: pluggy.PluginManager) -> list[YearArrangement]:
 def configure_rules(
     app: CalendarCommands, pm: pluggy.PluginManager, policy: str | None = None
 ) -> None:
-    """Apply the chosen deadline policy and the supplied calendar years to ``app``."""
-    app.use_deadline_policy(choose_deadline_policy(pm, policy))
+    """Apply the chosen deadline policy (for the store's province, when a plugin's
+    policy names one) and the supplied calendar years to ``app``."""
+    app.use_deadline_policy(choose_deadline_policy(pm, policy, app.store_province))
     app.use_calendar_years(collect_calendar_years(pm))

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+from uuid import UUID
 
 from renda_core.application.store import MEMORY, StoreConfig
 
@@ -264,7 +265,28 @@ def plain_files(store: StoreConfig, view_name: str) -> tuple[Path, Path]:
     return Path(store.location), store.views_dir / f"{view_name}.sqlite"
 
 
-def policy_name(plugins: pluggy.PluginManager | BuiltinPlugins) -> str:
+def log_province(path: Path) -> str | None:
+    """The store's provincial-level division, read from the log file as
+    :meth:`~renda_core.application.base.RendaBase.store_province` reads it."""
+    from renda_core.domain.values import PROVINCE_IDS, one_province
+
+    conn = _connect(path)
+    try:
+        with _given_up():
+            marks = ",".join("?" for _ in PROVINCE_IDS)
+            rows = conn.execute(
+                f"SELECT originator_id FROM {EVENTS_TABLE} "
+                f"WHERE originator_version = 1 AND originator_id IN ({marks})",
+                [i.hex for i in PROVINCE_IDS],
+            ).fetchall()
+        return one_province(UUID(row[0]) for row in rows)
+    finally:
+        conn.close()
+
+
+def policy_name(
+    plugins: pluggy.PluginManager | BuiltinPlugins, log_file: Path | None = None
+) -> str:
     """The name of the deadline policy in force, chosen as
     :func:`renda_core.application.reader.choose_policy` chooses it: the national one by
     name when no plugin registers policies and the environment names none, else the
@@ -284,7 +306,8 @@ def policy_name(plugins: pluggy.PluginManager | BuiltinPlugins) -> str:
     from renda_core.ports.rules import choose_deadline_policy
 
     try:
-        return choose_deadline_policy(plugins).name
+        province = None if log_file is None else (lambda: log_province(log_file))
+        return choose_deadline_policy(plugins, None, province).name
     except Exception as exc:  # the whole path raises it, mapped as every error is
         raise NotCurrent(f"the rules choose no deadline policy: {exc}") from exc
 
@@ -352,7 +375,7 @@ def current_report(
             check_sqlite_header(log_file)
         except StoreUnavailable:
             return None  # the whole path says so
-        policy = policy_name(plugins)
+        policy = policy_name(plugins, log_file)
         view = PlainView(view_file, report.projection)  # the view first, as the runner
         log = PlainLog(log_file, policy)
         check_current(view, log, str(getattr(projection, "version", 1)))

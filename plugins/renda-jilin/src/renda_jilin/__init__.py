@@ -23,6 +23,9 @@ from renda_core.cli.common import emit, env, json_option
 from renda_core.domain.deadlines import NATIONAL, Period, Unit
 from renda_core.ports import hookimpl
 
+#: 吉林省's two-digit division code (GB/T 2260)
+JILIN = "22"
+
 #: 吉林省's rules as configured by this plugin. They differ from the national model
 #: defaults where the province chooses: a dissatisfied deputy's suggestion is re-handled
 #: within 3 months (DESIGN.md: "a province may choose 3"), and complex suggestions are
@@ -43,6 +46,7 @@ JILIN_POLICY = replace(
     max_total=Period(6, Unit.MONTHS),
     roll_to_working_day=True,
     rehandle_on_attitude=False,
+    province=JILIN,  # 吉林省's: another province's store keeps the national rules
 )
 
 
@@ -52,10 +56,6 @@ def division_rows() -> list[dict[str, Any]]:
     from renda_core.application.areas import read_division_csv  # when used: fast start
 
     return read_division_csv(text)
-
-
-#: 吉林省's two-digit division code (GB/T 2260)
-JILIN = "22"
 
 
 @hookimpl
