@@ -11,7 +11,7 @@ does."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +281,51 @@ def test_a_provinces_report_keeps_its_words(store: str, tmp_path: Path) -> None:
     assert "进家入站的市人大代表" in table  # a row of 0: Jilin has cities with districts
     roster = _zh(store, "report", "deputies")
     assert "  省级 " in roster and "  市级 " in roster and "  县级 " in roster
+
+
+class Clock:
+    """The recorded time, moved by the test (an as-of is a recorded moment)."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2024, 3, 1, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(milliseconds=1)
+        return self.moment
+
+
+def test_a_municipalitys_coverage_is_by_district(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr("eventsourcing.domain.datetime_now_with_tzinfo", clock)
+    monkeypatch.setattr("renda_core.projections.asof.now", clock)
+    rows = BEIJING + "110105002,朝外街道\n110108,海淀区\n110108001,万寿路街道\n"
+    _a_station_with_two_deputies(store, tmp_path, rows, "110105")
+    clock.moment = datetime(2024, 6, 1, tzinfo=UTC)
+    _zh(
+        store, "station", "establish", "--name", "万寿路代表联络站", "--kind", "liaison",
+        "--division", "110108001", "--date", "2023-05-01",
+    )  # fmt: skip
+
+    def coverage(*extra: str) -> dict[str, Any]:
+        data = json.loads(_zh(store, "report", "annual", "--year", "2023", "--json", *extra))
+        found: dict[str, Any] = data["stations"]["coverage_by_prefecture"]
+        return found
+
+    assert coverage() == {
+        "110105": {"name": "朝阳区", "divisions_total": 2, "divisions_covered": 1,
+                   "coverage_rate": 0.5},
+        "110108": {"name": "海淀区", "divisions_total": 1, "divisions_covered": 1,
+                   "coverage_rate": 1.0},
+    }  # fmt: skip
+    # as the log stood before 海淀区's station was recorded
+    before = coverage("--as-of", "2024-04-01")
+    assert before["110108"]["divisions_covered"] == 0
+    assert before["110105"]["divisions_covered"] == 1
+    assert list(coverage("--area", "110108")) == ["110108"]
+    page = tmp_path / "report.html"
+    _zh(store, "report", "annual", "--year", "2023", "--format", "html", "--output", str(page))
+    assert "各区乡镇街道家站覆盖率（%）" in page.read_text(encoding="utf-8")
+    table = _zh(store, "report", "annual", "--year", "2023", "--format", "markdown")
+    assert "| 110108 区 | 海淀区 |" in table

@@ -27,7 +27,7 @@ from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.motion import Decision
 from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.training import CourseKind
-from renda_core.domain.values import PROVINCE_PREFIXES, Level
+from renda_core.domain.values import MUNICIPALITIES, PROVINCE_PREFIXES, Level
 from renda_core.ports.contracts import Report
 from renda_core.projections import asof as asof_module
 from renda_core.projections.asof import AsOf, LogReplay, as_of_from
@@ -162,6 +162,7 @@ def build_annual(
                 replay.want(projection, runner.view(projection).position_at(replay.as_of.moment))
     training, training_ctx = section("training", year=year)
     stations, stations_ctx = section("stations", year=year)
+    province = _province(stations_ctx)
     roster, roster_ctx = section("deputies")
     suggestions = _suggestions(context("suggestions"), year)
     groups, groups_ctx = section("groups", year=year)
@@ -182,8 +183,8 @@ def build_annual(
         "meta": {
             "year": year,
             "area": area,
-            "area_name": _area_name(stations_ctx, area),
-            "province": _province(stations_ctx),
+            "area_name": _area_name(stations_ctx, area, province),
+            "province": province,
             "level": level,
             "as_of": moment.label if moment else None,
         },
@@ -210,7 +211,7 @@ def build_annual(
             "items_pushed": opinions["items_pushed"],
             "closed_loop_rate": _number(opinions["closed_loop_rate"]),
             "median_days_to_feedback": _number(opinions["median_days_to_feedback"]),
-            "coverage_by_prefecture": _coverage_by_prefecture(stations_ctx, year),
+            "coverage_by_prefecture": _coverage_by_prefecture(stations_ctx, year, province),
         },
         "liaison": {
             "deputies_contacted": roster["deputies_contacted"].get(str(year), 0),
@@ -411,9 +412,9 @@ def _topics(ctx: Any, year: int) -> list[str]:
     return topics
 
 
-def _area_name(ctx: Any, area: str | None) -> str:
+def _area_name(ctx: Any, area: str | None, province: str | None) -> str:
     if not area:
-        return whole_of(_province(ctx))
+        return whole_of(province)
     doc = ctx.entity("division", area.ljust(6, "0")) if len(area) <= 6 else None
     if doc is None:
         doc = ctx.entity("division", area)
@@ -431,8 +432,11 @@ def _province(ctx: Any) -> str | None:
     return next(iter(prefixes)) if len(prefixes) == 1 else None
 
 
-def _coverage_by_prefecture(ctx: Any, year: int) -> dict[str, Any]:
-    """Coverage of township/street divisions per prefecture, from the same counters."""
+def _coverage_by_prefecture(ctx: Any, year: int, province: str | None) -> dict[str, Any]:
+    """Coverage of township/street divisions per prefecture, from the same counters; a
+    municipality's, which has no prefectures, per district and county."""
+    if province in MUNICIPALITIES:
+        return _coverage_by_district(ctx, year)
     prefectures = {code: doc["name"] for code, doc in ctx.entities(PREFECTURE)}
     totals: dict[str, int] = {}
     for row in ctx.figures(["divisions"]):
@@ -449,6 +453,33 @@ def _coverage_by_prefecture(ctx: Any, year: int) -> dict[str, Any]:
             continue
         out[code] = {
             "name": name,
+            "divisions_total": total,
+            "divisions_covered": done,
+            "coverage_rate": round(done / total, 4) if total else None,
+        }
+    return out
+
+
+def _coverage_by_district(ctx: Any, year: int) -> dict[str, Any]:
+    """A municipality's coverage per district and county (区县, the first six digits
+    of its townships' and streets' codes), from the townships' own counters: the rolled
+    ones are per four digits, which a municipality's districts share (1101)."""
+    own = SectionContext.of(ctx, ())  # no figure read rolled up
+    totals: dict[str, int] = {}
+    for row in own.figures(["divisions"]):
+        if row.key in BASE_KINDS and len(row.area) > 6:
+            totals[row.area[:6]] = totals.get(row.area[:6], 0) + row.value
+    covered: dict[str, int] = {}
+    for code, value in cumulative(own, "divisions_covered", year, "area").items():
+        covered[code[:6]] = covered.get(code[:6], 0) + value
+    out: dict[str, Any] = {}
+    for code in sorted(totals):
+        if ctx.area and not code.startswith(ctx.area[:6]) and not ctx.area.startswith(code):
+            continue
+        doc = ctx.entity("division", code)
+        total, done = totals[code], covered.get(code, 0)
+        out[code] = {
+            "name": doc["name"] if doc else code,
             "divisions_total": total,
             "divisions_covered": done,
             "coverage_rate": round(done / total, 4) if total else None,

@@ -49,6 +49,13 @@ def _level(value: str) -> str:
     return level_label(value, _PROVINCE.get()) if value in _LEVELS else value
 
 
+def _districts() -> str:
+    """What the coverage is broken down by: 市州, or a municipality's 区 (区县)."""
+    if _PROVINCE.get() in MUNICIPALITIES:
+        return _level(Level.COUNTY.value)
+    return "市州"
+
+
 def _absent(path: str, value: Any) -> bool:
     """A figure of a level the province has no congress of (a municipality's cities
     with districts), with nothing in it: not shown."""
@@ -112,6 +119,8 @@ def label(path: str, lang: str) -> str:
     if path.startswith(PREFECTURE):
         code, _, field = path[len(PREFECTURE) :].partition(".")
         zh, en = PREFECTURE_FIELDS.get(field, (field, field))
+        if field == "name" and _PROVINCE.get() in MUNICIPALITIES:  # its districts
+            zh, en = _level(Level.COUNTY.value), "district"
         return f"{code} {zh if lang == 'zh' else en}"
     for prefix, (zh, en, enum) in FAMILIES.items():
         if path.startswith(prefix):
@@ -349,6 +358,8 @@ def _charts(data: dict[str, Any], lang: str) -> dict[str, tuple[str, str]]:
         ("交办" if zh else "Assigned", suggestions["assigned"]),
         ("办复" if zh else "Replied", suggestions["handled"]),
     ]
+    by = _districts()  # 市州, or a municipality's districts
+    by_en = "prefecture" if by == "市州" else "district"
     specs: dict[str, tuple[str, list[tuple[str, float]], dict[str, Any]]] = {
         "activities_by_month": (
             "各月代表家站活动（次）" if zh else "Station activities by month",
@@ -371,7 +382,7 @@ def _charts(data: dict[str, Any], lang: str) -> dict[str, tuple[str, str]]:
             {},
         ),
         "coverage_by_prefecture": (
-            "各市州乡镇街道家站覆盖率（%）" if zh else "Station coverage by prefecture (%)",
+            f"各{by}乡镇街道家站覆盖率（%）" if zh else f"Station coverage by {by_en} (%)",
             [(p["name"], round(p["coverage_rate"] * 100, 1)) for p in prefectures],
             {"horizontal": True, "maximum": 100},
         ),
