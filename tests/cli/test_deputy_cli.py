@@ -40,8 +40,10 @@ def test_register_prints_the_id_and_json(store: str) -> None:
     data = json.loads(shown.output)
     assert data["name"] == "金美玉" and data["level"] == "provincial"
     assert data["ethnicity"] == "朝鲜族" and data["gender"] == "female"
-    table = run(store, "deputy", "show", deputy_id)
-    assert "金美玉" in table.output and "省级人大代表" in table.output
+    table = run(store, "deputy", "show", deputy_id)  # English: the level's value
+    assert "金美玉 (provincial deputy)" in table.output and "省级" not in table.output
+    table = run(store, "--lang", "zh", "deputy", "show", deputy_id)
+    assert "金美玉（省级人大代表）" in table.output
 
 
 def test_full_tour_and_roster_report(store: str) -> None:

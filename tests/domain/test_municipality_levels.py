@@ -329,3 +329,26 @@ def test_a_municipalitys_coverage_is_by_district(
     assert "各区乡镇街道家站覆盖率（%）" in page.read_text(encoding="utf-8")
     table = _zh(store, "report", "annual", "--year", "2023", "--format", "markdown")
     assert "| 110108 区 | 海淀区 |" in table
+
+
+def test_a_municipalitys_refusals_name_its_levels(store: str, tmp_path: Path) -> None:
+    _divisions(store, tmp_path, BEIJING)
+    group = _zh(
+        store, "group", "form", "--name", "朝阳代表小组", "--basis", "electoral_unit",
+        "--unit", "朝阳区", "--level", "市", "--term", "16", "--area", "110105",
+        "--date", "2023-02-01",
+    ).strip()  # fmt: skip
+    deputy = _zh(
+        store, "deputy", "register", "--name", "李四", "--level", "区", "--term", "17",
+        "--electoral-unit", "建外街道", "--area", "110105", "--date", "2022-01-10",
+    ).strip()  # fmt: skip
+    refused = CliRunner().invoke(
+        cli,
+        ["--lang", "zh", "--store", store, "group", "add", group, "--deputy", deputy,
+         "--date", "2023-03-01"],
+    )  # fmt: skip
+    assert refused.exit_code == 5, refused.output
+    assert "第 16 届市级人大的代表小组；代表 李四 属于第 17 届区级" in refused.output
+    shown = CliRunner().invoke(cli, ["--lang", "en", "--store", store, "deputy", "show", deputy])
+    assert shown.exit_code == 0, shown.output
+    assert "李四 (county deputy)" in shown.output and "区级" not in shown.output

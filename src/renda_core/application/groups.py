@@ -22,7 +22,7 @@ from renda_core.application.stations import check_acting_deputy
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.group import DeputyGroup, GroupActivityKind, GroupBasis
-from renda_core.domain.values import Actor, Level
+from renda_core.domain.values import Actor, level_label
 
 STAFF = {"staff"}
 STAFF_OR_DEPUTY = {"staff", "deputy"}
@@ -100,10 +100,12 @@ class GroupCommands(RendaBase):
             raise RuleViolated(f"deputy {deputy.name}'s mandate ended on {deputy.terminated_on}")
         deputy.check_may_exercise_duties("join a deputy group", cmd.date)
         if (deputy.level, deputy.term) != (group.level, group.term):
+            # the levels as the province names them (市 for 北京市's own congress)
+            group_level = level_label(group.level, group.area)
+            deputy_level = level_label(deputy.level, deputy.area)
             raise RuleViolated(
-                f"{group.name} is a group of the {group.term}th {Level.of(group.level).label}级 "
-                f"congress; deputy {deputy.name} is of the {deputy.term}th "
-                f"{Level.of(deputy.level).label}级"
+                f"{group.name} is a group of the {group.term}th {group_level}级 "
+                f"congress; deputy {deputy.name} is of the {deputy.term}th {deputy_level}级"
             )
         if cmd.date < deputy.registered_on:
             raise RuleViolated(

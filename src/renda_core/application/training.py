@@ -20,7 +20,7 @@ from renda_core.application.commands import (
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.errors import RuleViolated
 from renda_core.domain.training import CourseKind, TrainingCourse
-from renda_core.domain.values import Actor, Level
+from renda_core.domain.values import Actor, level_label
 
 STAFF = {"staff"}
 
@@ -78,9 +78,11 @@ class TrainingCommands(RendaBase):
                     f"deputy {deputy.name}'s mandate ended on {deputy.terminated_on}"
                 )
             if course.target_level and deputy.level != course.target_level:
+                # named as the deputy's province names them (市 for 北京市's own congress)
+                target = level_label(course.target_level, deputy.area)
+                own = level_label(deputy.level, deputy.area)
                 raise RuleViolated(
-                    f"{course.title} is for {Level.of(course.target_level).label}级 deputies; "
-                    f"{deputy.name} is {Level.of(deputy.level).label}级"
+                    f"{course.title} is for {target}级 deputies; {deputy.name} is {own}级"
                 )
             course.enrol(deputy_id=str(deputy.id), on=cmd.date, actor=actor)
         self._save(course)

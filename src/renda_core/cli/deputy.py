@@ -76,10 +76,15 @@ def deputy_show(ctx: click.Context, /, deputy_id: str, reason: str | None, as_js
     def render() -> Table:
         app = env(ctx).get_app()
         shown = {**data, "area": with_name(data["area"], named(app.division, data["area"]))}
-        if language() == "zh":  # the level as the deputy's province names it (市 in 北京)
+        zh = language() == "zh"
+        if zh:  # the level as the deputy's province names it (市 in 北京)
             shown["level"] = data["level_label"]
         table = Table(
-            title=f"{data['name']}（{data['level_label']}级人大代表）",
+            title=(
+                f"{data['name']}（{data['level_label']}级人大代表）"
+                if zh
+                else f"{data['name']} ({data['level']} deputy)"
+            ),
             show_header=False,
         )
         for key in (
