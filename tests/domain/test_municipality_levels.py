@@ -257,9 +257,11 @@ def test_a_municipalitys_report_names_its_levels_as_it_does(store: str, tmp_path
     assert "全市2名市、区级人大代表就地就近进家入站" in text
     listed = _zh(store, "deputy", "list")
     assert "│ 市 " in listed and "│ 区 " in listed and "│ 省 " not in listed
-    roster = _zh(store, "report", "deputies")
-    assert "  市级 " in roster and "  区级 " in roster
-    assert "省级" not in roster and "县级" not in roster
+    for report in ("deputies", "stations", "training"):
+        year = [] if report == "deputies" else ["--year", "2023"]
+        shown = _zh(store, "report", report, *year)
+        assert "市级" in shown and "区级" in shown, report
+        assert "省级" not in shown and "县级" not in shown, report
     # the data keep the levels' values
     data = json.loads(_zh(store, "report", "annual", "--year", "2023", "--format", "json"))
     entered = data["stations"]["deputies_entered"]
@@ -281,6 +283,8 @@ def test_a_provinces_report_keeps_its_words(store: str, tmp_path: Path) -> None:
     assert "进家入站的市人大代表" in table  # a row of 0: Jilin has cities with districts
     roster = _zh(store, "report", "deputies")
     assert "  省级 " in roster and "  市级 " in roster and "  县级 " in roster
+    stations = _zh(store, "report", "stations", "--year", "2023")
+    assert "  省级 " in stations and "  市级 " in stations and "  县级 " in stations
 
 
 class Clock:

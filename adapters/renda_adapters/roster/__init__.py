@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from renda_adapters.rollup import rolled_up
-from renda_core.domain.values import MUNICIPALITIES, Level, level_label
+from renda_core.domain.values import MUNICIPALITIES, Level, level_label, province_of
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
@@ -178,14 +178,13 @@ def build_deputies(ctx: ReportContext) -> dict[str, Any]:
     """The roster report: figures of the seed's deputy and liaison sentences."""
     by_level = {level.value: 0 for level in Level}
     by_level.update(ctx.by("active_total", "level"))
-    # the provincial-level division of the deputies' areas, when they have one
-    provinces = {area[:2] for area in ctx.by("active_total", "area") if area}
     contacts = ctx.by("contacts", "year")
     contacted = ctx.by("deputies_contacted", "year")
     return {
         "active_total": ctx.total("active_total"),
         "by_level": by_level,
-        "province": next(iter(provinces)) if len(provinces) == 1 else None,
+        # the provincial-level division of the deputies' areas, when they have one
+        "province": province_of(ctx.by("active_total", "area")),
         "terminated_total": ctx.total("terminated_total"),
         "registered_total": ctx.total("registered_total"),
         "liaison_deputies": ctx.total("liaison_deputies"),

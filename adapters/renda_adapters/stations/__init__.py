@@ -33,7 +33,7 @@ from renda_core.domain.deputy import Deputy
 from renda_core.domain.division import BASE_KINDS, Division, DivisionKind
 from renda_core.domain.opinion import Opinion, Rating
 from renda_core.domain.station import ActivityKind, Station, StationKind
-from renda_core.domain.values import Level
+from renda_core.domain.values import MUNICIPALITIES, Level, level_label, province_of
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
@@ -461,6 +461,8 @@ def build_stations(ctx: ReportContext, year: int | None = None) -> dict[str, Any
     return {
         "year": year,
         "area": ctx.area,
+        # the provincial-level division of the divisions counted (its levels' names)
+        "province": province_of(ctx.by("divisions", "area")),
         "divisions_total": divisions_total,
         "divisions_by_kind": _all(DivisionKind, kinds),
         "divisions_covered": covered,
@@ -528,9 +530,13 @@ def render_stations(data: dict[str, Any], lang: str = "zh") -> Table:
     row("覆盖率", "Coverage", _pct(data["coverage_rate"]))
     row("运行中的家站（年末）", "Stations open at year end", data["stations_open"])
     row("进站代表", "Deputies who entered", data["deputies_entered"]["total"])
+    province = data.get("province")
     for level in Level:
-        label = f"  {level.label}级" if zh else f"  {level.value}"
-        table.add_row(label, str(data["deputies_entered"]["by_level"][level.value]))
+        count = data["deputies_entered"]["by_level"][level.value]
+        if level is Level.MUNICIPAL and not count and province in MUNICIPALITIES:
+            continue  # a municipality has no congress of a city with districts
+        label = f"  {level_label(level.value, province)}级" if zh else f"  {level.value}"
+        table.add_row(label, str(count))
     row("开展活动（次）", "Activities", data["activities"]["total"])
     for kind in ActivityKind:
         label = f"  {kind.label}" if zh else f"  {kind.value}"

@@ -21,7 +21,7 @@ from renda_adapters.rollup import rolled_up
 from renda_adapters.timeline import cumulative, in_year, iso, rate, steps, sync, year_runs
 from renda_core.domain.deputy import Deputy
 from renda_core.domain.training import CourseKind, TrainingCourse
-from renda_core.domain.values import Level
+from renda_core.domain.values import Level, level_label, province_of
 from renda_core.ports import hookimpl
 from renda_core.ports.contracts import Report
 from renda_core.projections.reports import ReportContext
@@ -192,6 +192,8 @@ def build_training(ctx: ReportContext, year: int | None = None) -> dict[str, Any
         "year": year,
         "area": ctx.area,
         "level": ctx.level,
+        # the provincial-level division of the deputies counted (its levels' names)
+        "province": province_of(ctx.by("active", "area")),
         "classes": {"total": sum(classes.values()), "by_kind": classes},
         "deputies_trained": trained,
         "active_by_level": {lv: active.get(lv, 0) for lv in levels},
@@ -225,8 +227,9 @@ def render_training(data: dict[str, Any], lang: str = "zh") -> Table:
     for level in Level:
         value = data["coverage_by_level"][level.value]
         if data["active_by_level"][level.value]:
+            name = level_label(level.value, data.get("province"))
             table.add_row(
-                f"{level.label}级代表履职培训覆盖率" if zh else f"Duty coverage ({level.value})",
+                f"{name}级代表履职培训覆盖率" if zh else f"Duty coverage ({level.value})",
                 "—" if value is None else f"{value * 100:.1f}%",
             )
     if data.get("as_of"):

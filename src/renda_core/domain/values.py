@@ -258,6 +258,13 @@ def division_id(code: str) -> UUID:
 PROVINCE_IDS = {division_id(p + "0000"): p for p in sorted(PROVINCE_PREFIXES)}
 
 
+def province_of(areas: Iterable[str]) -> str | None:
+    """The two digits all these area codes share (a report's figures' areas), or None
+    when they are of several provinces or there are none."""
+    found = {area[:2] for area in areas if area}
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def one_province(recorded: Iterable[UUID]) -> str | None:
     """The two digits of the one provincial-level division among the ``recorded`` ids
     (of :data:`PROVINCE_IDS`), or None for none or several (a national store)."""
