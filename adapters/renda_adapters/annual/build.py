@@ -434,7 +434,9 @@ def _province(ctx: Any) -> str | None:
 
 def _coverage_by_prefecture(ctx: Any, year: int, province: str | None) -> dict[str, Any]:
     """Coverage of township/street divisions per prefecture, from the same counters; a
-    municipality's, which has no prefectures, per district and county."""
+    municipality's, which has no prefectures, per district and county; the county-level
+    units a province administers directly (省直辖县级行政单位, XX90YY: 湖北's 仙桃市,
+    海南's 文昌市) each on its own row, as the province's reports list them."""
     if province in MUNICIPALITIES:
         return _coverage_by_district(ctx, year)
     prefectures = {code: doc["name"] for code, doc in ctx.entities(PREFECTURE)}
@@ -457,21 +459,25 @@ def _coverage_by_prefecture(ctx: Any, year: int, province: str | None) -> dict[s
             "divisions_covered": done,
             "coverage_rate": round(done / total, 4) if total else None,
         }
-    return out
+    for prefix in sorted(p for p in totals if p[2:4] == "90"):  # directly administered
+        out.update(_coverage_by_district(ctx, year, prefix))
+    return dict(sorted(out.items()))
 
 
-def _coverage_by_district(ctx: Any, year: int) -> dict[str, Any]:
-    """A municipality's coverage per district and county (区县, the first six digits
-    of its townships' and streets' codes), from the townships' own counters: the rolled
-    ones are per four digits, which a municipality's districts share (1101)."""
+def _coverage_by_district(ctx: Any, year: int, under: str = "") -> dict[str, Any]:
+    """Coverage per county-level division (区县, the first six digits of its townships'
+    and streets' codes) of those whose code starts with ``under``, from the townships'
+    own counters: the rolled ones are per four digits, which a municipality's districts
+    share (1101), as do the units a province administers directly (4290)."""
     own = SectionContext.of(ctx, ())  # no figure read rolled up
     totals: dict[str, int] = {}
     for row in own.figures(["divisions"]):
-        if row.key in BASE_KINDS and len(row.area) > 6:
+        if row.key in BASE_KINDS and len(row.area) > 6 and row.area.startswith(under):
             totals[row.area[:6]] = totals.get(row.area[:6], 0) + row.value
     covered: dict[str, int] = {}
     for code, value in cumulative(own, "divisions_covered", year, "area").items():
-        covered[code[:6]] = covered.get(code[:6], 0) + value
+        if code.startswith(under):
+            covered[code[:6]] = covered.get(code[:6], 0) + value
     out: dict[str, Any] = {}
     for code in sorted(totals):
         if ctx.area and not code.startswith(ctx.area[:6]) and not ctx.area.startswith(code):
