@@ -39,7 +39,7 @@ from renda_core.api.views import (
     SuggestionView,
 )
 from renda_core.application.app import Renda, store_errors, to_uuid
-from renda_core.application.commands import COMMANDS, LevelField, Where, parse_value
+from renda_core.application.commands import COMMANDS, parse_level
 from renda_core.application.permissions import check_permission
 from renda_core.application.readpolicy import (
     SHOWS,
@@ -568,9 +568,7 @@ class RendaAPI(CommandMethods, ProcessReads):
         ``area`` is its own congress: :func:`~renda_core.domain.values.level_in`)."""
         if level is None:
             return None
-        where = Where({"area": area}, self._application.store_province)
-        value: str = parse_value(LevelField, level, "level", where).value
-        return value
+        return parse_level(level, area, self._application.store_province)
 
 
 def _check_options(

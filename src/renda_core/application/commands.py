@@ -176,6 +176,15 @@ def parse_value(annotation: Any, value: Any, field: str, where: Where | None = N
         raise InvalidInput(f"invalid input — {field}: {entry['message']}", [entry]) from None
 
 
+def parse_level(
+    level: str, area: str | None = None, store: Callable[[], str | None] | None = None
+) -> str:
+    """A level filter read as a command field reads it: 区 for county, 省级 for
+    provincial; 市 in a municipality (``area``'s, else the ``store``'s) is its own,
+    provincial-level congress. Its value; InvalidInput naming ``level``."""
+    return str(parse_value(LevelField, level, "level", Where({"area": area}, store)).value)
+
+
 def make_actor(actor_id: str, role: str) -> Actor:
     """Validate an actor given as id and role."""
     model = parse(ActorModel, {"id": actor_id, "role": role})

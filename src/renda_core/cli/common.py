@@ -369,10 +369,9 @@ def parse_level(ctx: click.Context, level: str, area: str | None = None) -> str:
     """A ``--level`` value as a command field reads it: 区 for county, 省级 for
     provincial; 市 in a municipality's store (or ``area``) is the municipality's own,
     provincial-level congress (the store is opened only to tell that)."""
-    from renda_core.application.commands import LevelField, Where, parse_value
+    from renda_core.application import commands
 
-    where = Where({"area": area}, lambda: env(ctx).get_app().store_province())
-    return str(parse_value(LevelField, level, "level", where).value)
+    return commands.parse_level(level, area, lambda: env(ctx).get_app().store_province())
 
 
 def emit_record(
