@@ -106,3 +106,68 @@ def test_the_fast_report_path_names_the_same_policy(tmp_path: Path) -> None:
     other = str(tmp_path / "gd.sqlite")
     _divisions(other, GUANGDONG)
     assert policy_name(pm, Path(other)) == "national"
+
+
+def _configured(store: str, plugin: Any) -> Renda:
+    app = Renda(store)
+    configure_rules(app, get_plugin_manager([plugin], load_entry_points=False))
+    return app
+
+
+def test_an_application_opened_on_an_empty_store_follows_the_province_imported(
+    store: str,
+) -> None:
+    """A server opened on an empty store chose the plugin's policy once and kept it
+    after another province's divisions were imported (until restarted)."""
+    app = _configured(store, _plugin(NORTH))
+    try:
+        assert app.deadline_policy.name == "north"  # no province known yet
+        _divisions(store, GUANGDONG)  # by another application (another process)
+        assert app.deadline_policy.name == "national"
+        assert app.clock().policy.name == "national"
+        _divisions(store, JILIN)  # a second province: the choice made above stands
+        assert app.deadline_policy.name == "national"
+    finally:
+        app.close()
+
+
+def test_its_own_province_imported_later_keeps_its_rules(store: str) -> None:
+    app = _configured(store, _plugin(NORTH))
+    try:
+        rows = [{"code": c, "name": n} for c, n in JILIN]
+        app.import_divisions({"rows": rows, "date": "2023-01-01"}, STAFF)
+        assert app.deadline_policy.name == "north"
+        _divisions(store, GUANGDONG)  # settled on 吉林省's once it was recorded
+        assert app.deadline_policy.name == "north"
+    finally:
+        app.close()
+
+
+def test_a_province_in_a_batch_that_rolls_back_does_not_settle_the_policy(store: str) -> None:
+    app = _configured(store, _plugin(NORTH))
+    try:
+        with pytest.raises(ZeroDivisionError), app.batch():
+            rows = [{"code": c, "name": n} for c, n in GUANGDONG]
+            app.import_divisions({"rows": rows, "date": "2023-01-01"}, STAFF)
+            assert app.deadline_policy.name == "national"  # the batch's province
+            1 / 0  # noqa: B018 - the batch fails: nothing of it is written
+        assert app.deadline_policy.name == "north"  # no province recorded after all
+        _divisions(store, JILIN)
+        assert app.deadline_policy.name == "north"
+    finally:
+        app.close()
+
+
+def test_the_library_opened_on_an_empty_store_follows_the_province_imported(store: str) -> None:
+    """``renda_core.open`` (the HTTP server's) names the policy the store's province
+    has by then: 吉林省's plugin policy on an empty store, the national one once a
+    广东省 store's divisions are imported."""
+    import renda_core
+
+    api = renda_core.open(store, plugins=[_plugin(NORTH)], entry_points=False)
+    try:
+        assert api.policy == "north"
+        _divisions(store, GUANGDONG)
+        assert api.policy == "national"
+    finally:
+        api.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Annotated, Any
@@ -110,14 +110,38 @@ def _may_wait(cls: type) -> bool:
 class CalendarCommands(RendaBase):
     """The calendar and deadline-policy part of the application."""
 
-    deadline_policy: DeadlinePolicy = NATIONAL
+    _deadline_policy: DeadlinePolicy = NATIONAL
+    #: the choice made again at each use while it is not settled (see
+    #: :meth:`choose_deadline_policy`)
+    _policy_choice: Callable[[], tuple[DeadlinePolicy, bool]] | None = None
     supplied_years: Mapping[int, YearArrangement] = MappingProxyType({})
+
+    @property
+    def deadline_policy(self) -> DeadlinePolicy:
+        """The deadline policy in force (the national one unless configured)."""
+        choice = self._policy_choice
+        if choice is not None:
+            policy, settled = choice()
+            self._deadline_policy = policy
+            if settled and self._batch is None:  # a batch's province may yet roll back
+                self._policy_choice = None
+        return self._deadline_policy
 
     # -- configuration (by the CLI from plugins, or by an embedding system) --------
 
     def use_deadline_policy(self, policy: DeadlinePolicy) -> None:
         """Apply a province's deadline policy to the commands of this application."""
-        self.deadline_policy = policy
+        self._deadline_policy = policy
+        self._policy_choice = None
+
+    def choose_deadline_policy(self, choice: Callable[[], tuple[DeadlinePolicy, bool]]) -> None:
+        """Apply the policy ``choice`` gives with whether it is settled
+        (:func:`renda_core.ports.rules.policy_choice`): chosen now (its errors raised
+        here), and chosen again at each use until settled, e.g. once the store records
+        its province (a question of the store each time until then)."""
+        policy, settled = choice()
+        self._deadline_policy = policy
+        self._policy_choice = None if settled else choice
 
     def use_calendar_years(self, arrangements: Iterable[YearArrangement]) -> None:
         """Years supplied by plugins (recorded years still take precedence)."""

@@ -8,7 +8,7 @@ and an embedding system calls it (or ``app.use_deadline_policy(...)``) itself.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -47,7 +47,19 @@ def choose_deadline_policy(
     for the store's province (``store_province``: its two-digit code, or None when not
     known; asked only when a plugin's policy names a province): 吉林省's rules are not
     a 广东省 store's, which keeps the national policy."""
-    policies = collect_deadline_policies(pm)
+    return policy_choice(collect_deadline_policies(pm), name, store_province)[0]
+
+
+def policy_choice(
+    policies: Mapping[str, DeadlinePolicy],
+    name: str | None = None,
+    store_province: Callable[[], str | None] | None = None,
+) -> tuple[DeadlinePolicy, bool]:
+    """:func:`choose_deadline_policy` among ``policies`` (as
+    :func:`collect_deadline_policies` gives them), and whether the choice is *settled*:
+    False when a plugin's policy names a province and the store records no single
+    provincial-level division yet, so the choice may change once it does (an empty
+    store whose divisions are imported later)."""
     name = name or os.environ.get(POLICY_ENV) or None
     if name is not None:
         if name not in policies:
@@ -55,11 +67,14 @@ def choose_deadline_policy(
                 f"no deadline policy named '{name}' (known: {', '.join(sorted(policies))})",
                 [{"field": POLICY_ENV, "message": "unknown deadline policy"}],
             )
-        return policies[name]
+        return policies[name], True
     contributed = [p for n, p in policies.items() if n != NATIONAL.name]
+    settled = True
     if store_province is not None and any(p.province for p in contributed):
         province = store_province()
-        if province is not None:
+        if province is None:
+            settled = False
+        else:
             contributed = [p for p in contributed if p.province in (None, province)]
     if len(contributed) > 1:
         names = ", ".join(sorted(p.name for p in contributed))
@@ -67,7 +82,7 @@ def choose_deadline_policy(
             f"plugins register several deadline policies ({names}); choose one with {POLICY_ENV}",
             [{"field": POLICY_ENV, "message": "several policies registered"}],
         )
-    return contributed[0] if contributed else NATIONAL
+    return (contributed[0] if contributed else NATIONAL), settled
 
 
 def collect_calendar_years(pm: pluggy.PluginManager) -> list[YearArrangement]:
@@ -87,6 +102,12 @@ def configure_rules(
     app: CalendarCommands, pm: pluggy.PluginManager, policy: str | None = None
 ) -> None:
     """Apply the chosen deadline policy (for the store's province, when a plugin's
-    policy names one) and the supplied calendar years to ``app``."""
-    app.use_deadline_policy(choose_deadline_policy(pm, policy, app.store_province))
+    policy names one) and the supplied calendar years to ``app``.
+
+    While the store records no province, the policy is chosen again at each use, so an
+    application (a server) opened on an empty store follows the province whose
+    divisions are then imported, in this process or another."""
+    policies = collect_deadline_policies(pm)
+    name = policy or os.environ.get(POLICY_ENV) or None
+    app.choose_deadline_policy(lambda: policy_choice(policies, name, app.store_province))
     app.use_calendar_years(collect_calendar_years(pm))
