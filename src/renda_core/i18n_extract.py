@@ -45,7 +45,11 @@ PHRASE = "phrase"
 #: packages whose source is read (those installed)
 PACKAGES = ("renda_core", "renda_adapters", "renda_jilin")
 #: ``fail``: a click parameter type's ``self.fail(…)`` (shown in click's usage error)
-ERROR_CALLS = frozenset({"RendaError", "ValueError", "fail", *(k.__name__ for k in ERROR_KINDS)})
+#: ``store_errors``: what could not be done when the store failed (``store_errors("cannot
+#: read the store")``, in every module), shown before the fault's cause
+ERROR_CALLS = frozenset(
+    {"RendaError", "ValueError", "fail", "store_errors", *(k.__name__ for k in ERROR_KINDS)}
+)
 OUTPUT_CALLS = frozenset({"echo", "say"})
 #: calls that show their first argument: the placeholder is named after that argument
 _TRANSPARENT = frozenset(

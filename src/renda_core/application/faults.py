@@ -35,6 +35,7 @@ from renda_core.domain.errors import StoreUnavailable
 
 if TYPE_CHECKING:
     from renda_core.application.store_recorder import SQLiteStoreRecorder as SQLiteStoreRecorder
+    from renda_core.i18n import ErrorMessage
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 RESTORE = "restore it from a backup (docs/operations.md)"
@@ -91,7 +92,7 @@ def describe(exc: BaseException) -> str | None:
     if state == "25006" or "attempt to write a readonly database" in low:
         return READ_ONLY
     if _undecodable(exc):
-        return (
+        return _cause(
             "a stored event cannot be decoded: the store file is damaged "
             "(run `renda store check`) or CIPHER_KEY is not the key it was written with"
         )
@@ -101,39 +102,43 @@ def describe(exc: BaseException) -> str | None:
         or "malformed database schema" in low
         or "could not decode to utf-8" in low
     ):
-        return (
+        return _cause(
             f"a SQLite file of the store is damaged ({text}): run `renda store check`; "
             "restore the log from a backup, or delete a damaged view file (it is rebuilt)"
         )
     if "unable to open database file" in low:
-        return "the SQLite file cannot be opened: it is missing, or its folder cannot be read"
+        return _cause(
+            "the SQLite file cannot be opened: it is missing, or its folder cannot be read"
+        )
     if "database is locked" in low or "database table is locked" in low:
-        return "the store stayed locked by another writer: retry in a moment"
+        return _cause("the store stayed locked by another writer: retry in a moment")
     if "disk i/o error" in low:
-        return f"the disk failed while reading or writing the store ({text})"
+        return _cause(f"the disk failed while reading or writing the store ({text})")
     if "database or disk is full" in low:
-        return "the disk is full: free space, then retry (nothing was recorded)"
+        return _cause("the disk is full: free space, then retry (nothing was recorded)")
     if "no such table" in low:
-        return f"the file has no renda event log ({text}): is this the right store?"
+        return _cause(f"the file has no renda event log ({text}): is this the right store?")
     if state in ("28P01", "28000") or "authentication failed" in low:
-        return (
+        return _cause(
             f"authentication failed for user{_quoted(text, 'for user')}: "
             "check the user name and password of the store URL"
         )
     if "no pg_hba.conf entry" in low:
-        return (
+        return _cause(
             "the server does not accept this user from this host (pg_hba.conf): "
             "ask the database administrator"
         )
     if state == "3D000" or re.search(r'database "[^"]*" does not exist', text):
-        return (
+        return _cause(
             f"database{_quoted(text, 'database')} does not exist on the server: "
             "create it (createdb) or correct the URL"
         )
     if state == "3F000" or re.search(r'schema "[^"]*" does not exist', text):
-        return f"schema{_quoted(text, 'schema')} does not exist: create it or correct ?schema="
+        return _cause(
+            f"schema{_quoted(text, 'schema')} does not exist: create it or correct ?schema="
+        )
     if "connection refused" in low:
-        return (
+        return _cause(
             "connection refused: nothing listens at that host and port "
             "(is PostgreSQL running, is the port right?)"
         )
@@ -143,16 +148,18 @@ def describe(exc: BaseException) -> str | None:
         or "name or service not known" in low
         or "nodename nor servname" in low
     ):
-        return "host name not found (DNS): check the host in the store URL"
+        return _cause("host name not found (DNS): check the host in the store URL")
     if "no route to host" in low or "network is unreachable" in low:
-        return "host unreachable (no route): check the network and the host in the store URL"
+        return _cause(
+            "host unreachable (no route): check the network and the host in the store URL"
+        )
     if (
         _is_timeout(exc)
         or "timeout expired" in low
         or "timed out" in low
         or "couldn't get a connection" in low
     ):
-        return (
+        return _cause(
             "no answer in time (timeout): the server is down, overloaded, or a firewall "
             "drops the connection; retry, or raise ?connect_timeout="
         )
@@ -162,9 +169,9 @@ def describe(exc: BaseException) -> str | None:
         or "too many connections" in low
         or "remaining connection slots are reserved" in low
     ):
-        return "the server has too many connections: retry later"
+        return _cause("the server has too many connections: retry later")
     if "while the transaction was being committed" in low:
-        return (
+        return _cause(
             "the connection to the server broke while the command was being committed: "
             "it may or may not have been recorded; check (e.g. with the list or show "
             "command) before running it again"
@@ -174,26 +181,37 @@ def describe(exc: BaseException) -> str | None:
         or "terminating connection" in low
         or "server closed the connection unexpectedly" in low
     ):
-        return (
+        return _cause(
             "the server ended the connection (an administrator, a restart, or its "
             "idle-in-transaction limit): the interrupted write was not recorded; retry"
         )
     if state in ("40001", "40P01"):
-        return "a concurrent transaction conflicted with this one: nothing was recorded; retry"
+        return _cause(
+            "a concurrent transaction conflicted with this one: nothing was recorded; retry"
+        )
     if state == "57P03" or "starting up" in low or "shutting down" in low:
-        return "the server is starting up or shutting down: retry in a moment"
+        return _cause("the server is starting up or shutting down: retry in a moment")
     if state == "42501" or "permission denied" in low:
-        return f"the store's user lacks a right ({text}): ask the database administrator"
+        return _cause(f"the store's user lacks a right ({text}): ask the database administrator")
     return None
 
 
+def _cause(text: ErrorMessage) -> str:
+    """A store fault's cause: catalogued under ``error`` (the extraction reads the
+    messages passed here), so a driver shows it in the clerk's language."""
+    return text
+
+
 def store_fault(what: str, exc: BaseException) -> StoreUnavailable:
-    """The error ``store_errors`` raises for an infrastructure failure."""
+    """The error ``store_errors`` raises for an infrastructure failure: what could not
+    be done and why, each catalogued (``{action}: {cause}``, shown 「…：…」 in Chinese)."""
     cause = describe(exc)
     if cause is None:
         detail = _one_line(exc) or type(exc).__name__
-        cause = f"the event store failed: {detail}"
-    return StoreUnavailable(f"{what}: {cause}")
+        cause = _cause(f"the event store failed: {detail}")
+    return StoreUnavailable(
+        f"{what}: {cause}", msgid="{action}: {cause}", params={"action": what, "cause": cause}
+    )
 
 
 # -- opening ---------------------------------------------------------------------

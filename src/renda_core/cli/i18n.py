@@ -636,6 +636,7 @@ NESTED = frozenset(
         "note",
         "label",  # a seal's label (Seal.label)
         "seal",
+        "action",  # what could not be done when the store failed (store_fault)
     }
 )
 _LITERAL = re.compile(r"\{\w*\}")

@@ -23,10 +23,10 @@ from renda_core.cli.common import (
     parse_date,
     stopping_on_signals,
 )
-from renda_core.cli.i18n import message
+from renda_core.cli.i18n import error_text, message
 from renda_core.cli.reading import contact_reveal, reason_option
 from renda_core.domain.contact import KINDS, mask
-from renda_core.domain.errors import InvalidInput, NotFound
+from renda_core.domain.errors import InvalidInput, NotFound, StoreUnavailable
 from renda_core.notify.channels import mask_address, scrub
 from renda_core.notify.outbox import DEAD, PENDING, OutboxRow
 from renda_core.notify.service import Notifier
@@ -103,7 +103,8 @@ def deliver() -> None:
     "--follow",
     is_flag=True,
     help="Keep running: derive, tick the clock once a day, send; until SIGINT or SIGTERM "
-    "(the pass in hand ends first, then exit 0).",
+    "(the pass in hand ends first, then exit 0). An unavailable store is tried again "
+    "after a growing pause (up to 5 minutes), said on stderr.",
 )
 @click.option("--poll", type=float, default=5.0, show_default=True, help="Seconds between passes.")
 @click.option(
@@ -164,6 +165,19 @@ def deliver_run(
     started = n.start_at(since) if since is not None else None
     if follow:  # until SIGINT or SIGTERM: the pass in hand ends first, then exit 0
         stop = threading.Event()
+
+        def unavailable(error: StoreUnavailable, pause: float) -> None:
+            """An outage does not end the deliverer: each failed pass is said on stderr
+            (the journal, under systemd) and tried again after a growing pause."""
+            click.echo(
+                message(
+                    "the store is unavailable ({error}); trying again in {seconds} s",
+                    error=error_text(error),
+                    seconds=f"{pause:g}",
+                ),
+                err=True,
+            )
+
         with stopping_on_signals(stop):
             n.follow(
                 actor=env(ctx).actor(),
@@ -171,6 +185,7 @@ def deliver_run(
                 today=inputs.today,
                 stop=stop.is_set,
                 wait=stop.wait,
+                unavailable=unavailable,
             )
         return
     derived = n.derive()

@@ -30,6 +30,7 @@ from renda_core.domain.errors import (
     InvalidInput,
     NotFound,
     RuleViolated,
+    StoreUnavailable,
 )
 from renda_core.domain.reminder import URGE, Reminder, reminder_id
 from renda_core.domain.suggestion import OFFICE, open_deadlines
@@ -596,6 +597,9 @@ class Notifier:
         run.sent += 1
         run.keys.append(m.key)
 
+    #: the longest pause between passes while the store is unavailable (seconds)
+    MAX_OUTAGE_PAUSE = 300.0
+
     def follow(
         self,
         *,
@@ -604,20 +608,39 @@ class Notifier:
         today: Callable[[], date],
         stop: Callable[[], bool] = lambda: False,
         wait: Callable[[float], object] = time.sleep,
+        unavailable: Callable[[StoreUnavailable, float], object] | None = None,
     ) -> None:
         """Derive, tick once a day, deliver, ``wait(poll)``: until ``stop()`` (checked
         after each pass; a ``wait`` that returns early, such as a stop event's
-        :meth:`threading.Event.wait`, ends the pause at once)."""
+        :meth:`threading.Event.wait`, ends the pause at once).
+
+        A pass the store cannot serve (:class:`StoreUnavailable`: the database server
+        restarting, the network down, the disk full) does not end the loop: it is tried
+        again after a pause that doubles from ``poll`` (at least a second) up to
+        :attr:`MAX_OUTAGE_PAUSE`, and ``unavailable(error, pause)`` is told of each
+        failure. Every part of a pass may run again (each reminder, digest and message
+        is put once, a message sent is marked so). Any other error ends the loop."""
         ticked: date | None = None
+        failures = 0
         while not stop():
-            day = today()
-            if ticked != day:
-                self.tick(day, actor)
-                self.digest(day)
-                ticked = day
-            self.derive()
-            self.notice_failures()
-            self.deliver()
+            try:
+                day = today()
+                if ticked != day:
+                    self.tick(day, actor)
+                    self.digest(day)
+                    ticked = day
+                self.derive()
+                self.notice_failures()
+                self.deliver()
+            except StoreUnavailable as error:
+                pause = min(max(poll, 1.0) * 2.0 ** min(failures, 30), self.MAX_OUTAGE_PAUSE)
+                failures += 1
+                if unavailable is not None:
+                    unavailable(error, pause)
+                if not stop():
+                    wait(pause)
+                continue
+            failures = 0
             if not stop():
                 wait(poll)
 
