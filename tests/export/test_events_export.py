@@ -178,3 +178,102 @@ def test_a_position_past_what_a_store_can_hold_has_nothing_after_it(store: str) 
     assert export(store, "--since", str(2**63)) == []
     assert export(store, "--since", str(10**30), "--format", "jsonl") == []
     assert len(export(store, "--since", "0")) == len(positions_of(store))
+
+
+def test_a_follow_reads_again_from_the_last_line_after_an_outage(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poll the store cannot serve does not end ``--follow``: the callback is told,
+    and after the pause the log is read again from the last line given — no line lost,
+    none given twice. Without ``--follow`` the error is raised."""
+    from renda_core.application import export as export_module
+    from renda_core.domain.errors import StoreUnavailable
+
+    register(store, 3)
+    real = export_module.iter_notifications
+    failed: list[int] = []
+
+    def once_failing(app: Any, after: int) -> Any:
+        for count, item in enumerate(real(app, after)):
+            if not failed and count == 2:  # the store goes away mid-page, once
+                failed.append(item[0])
+                raise StoreUnavailable("cannot read the event log: the server is restarting")
+            yield item
+
+    monkeypatch.setattr(export_module, "iter_notifications", once_failing)
+    stop = threading.Event()
+    told: list[tuple[str, float]] = []
+    pauses: list[float] = []
+    monkeypatch.setattr(stop, "wait", lambda seconds: pauses.append(seconds) or None)
+    with Renda(store) as app:
+        feed = export_module.events_feed(
+            app,
+            0,
+            "jsonl",
+            follow=True,
+            poll=0.1,
+            stop=stop,
+            unavailable=lambda error, pause: told.append((error.message, pause)),
+        )
+        got = []
+        for line in feed:
+            got.append(json.loads(line)["position"])
+            if len(got) == len(positions_of(store)):
+                stop.set()
+        assert got == positions_of(store)  # each once, in order
+        assert len(told) == 1 and "restarting" in told[0][0] and told[0][1] == 1.0
+        assert pauses[0] == 1.0  # the outage's pause (at least a second), then polls
+        failed.clear()
+        with pytest.raises(StoreUnavailable):
+            list(export_module.events_feed(app, 0, "jsonl"))  # not following: raised
+
+
+@pytest.mark.postgres
+def test_a_follower_outlives_its_schema_going_away_on_postgresql(pg_admin: Any) -> None:
+    """The real process on PostgreSQL: the store's schema is renamed away under it (its
+    queries fail) and back; it says so on stderr, goes on from the last line given, and
+    exports what is recorded after — each line once — then stops cleanly on SIGTERM."""
+    from tests.conftest import _new_schema, postgres_url
+
+    schema = _new_schema(pg_admin)
+    store = f"{postgres_url()}?schema={schema}"
+    try:
+        register(store, 2)
+        existing = len(positions_of(store))
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "renda_core.cli", "--lang", "zh", "--store", store),
+                *("events", "export", "--follow", "--poll", "0.1", "--format", "jsonl"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "RENDA_PG_RETRY_PAUSES": "none"},
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+        try:
+            got = [lines.get(timeout=30) for _ in range(existing)]
+            pg_admin.execute(f"ALTER SCHEMA {schema} RENAME TO {schema}_away")
+            try:
+                time.sleep(3)  # its polls fail meanwhile
+                assert proc.poll() is None
+            finally:
+                pg_admin.execute(f"ALTER SCHEMA {schema}_away RENAME TO {schema}")
+            register(store, 1, start=7)
+            added = len(positions_of(store)) - existing
+            got += [lines.get(timeout=60) for _ in range(added)]
+            assert [json.loads(line)["position"] for line in got] == positions_of(store)
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err = proc.stderr.read() if proc.stderr else ""
+        assert "存储不可用" in err and "秒后重试" in err, err
+        assert "Traceback" not in err
+        assert lines.empty()
+    finally:
+        pg_admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        pg_admin.execute(f"DROP SCHEMA IF EXISTS {schema}_away CASCADE")

@@ -50,8 +50,15 @@ from renda_core.application.audit.verify import (
     stored_seals,
 )
 from renda_core.application.inputs import escape_controls, shown
+from renda_core.application.outage import OutagePauses, Unavailable
 from renda_core.application.readpolicy import redact_event_row
-from renda_core.domain.errors import InvalidInput, LogAltered, NotFound, RuleViolated
+from renda_core.domain.errors import (
+    InvalidInput,
+    LogAltered,
+    NotFound,
+    RuleViolated,
+    StoreUnavailable,
+)
 from renda_core.projections.log import event_to_dict, iter_notifications, plain
 
 # ---------------------------------------------------------------------------------------
@@ -124,26 +131,42 @@ def events_feed(
     poll: float = 1.0,
     stop: threading.Event | None = None,
     redacted: bool = False,
+    unavailable: Unavailable | None = None,
 ) -> Iterator[str]:
     """The log after position ``since`` as lines (without newline), page by page;
     ``redacted``: personal fields replaced (the read policy).
 
     With ``follow``, polls for new events every ``poll`` seconds until ``stop`` is set;
-    the stop is checked between events, so a line is never cut.
+    the stop is checked between events, so a line is never cut. A poll the store cannot
+    serve (:class:`StoreUnavailable`) does not end a follow: ``unavailable(error,
+    pause)`` is told, and the log is read again from the last line given after a pause
+    doubling from ``poll`` (:class:`~renda_core.application.outage.OutagePauses`), so
+    no line is lost or given twice. Without ``follow`` the error is raised.
     """
     stop = stop or threading.Event()
     store_id = _store_id(app)
     last = since
+    pauses = OutagePauses(poll)
     while not stop.is_set():
-        for position, event in iter_notifications(app, last):
-            last = position
-            yield (
-                cloud_event_json(store_id, position, event, redacted=redacted)
-                if fmt == "cloudevents"
-                else jsonl_line(position, event, redacted=redacted)
-            )
-            if stop.is_set():
-                return
+        try:
+            for position, event in iter_notifications(app, last):
+                last = position
+                yield (
+                    cloud_event_json(store_id, position, event, redacted=redacted)
+                    if fmt == "cloudevents"
+                    else jsonl_line(position, event, redacted=redacted)
+                )
+                if stop.is_set():
+                    return
+        except StoreUnavailable as error:
+            if not follow:
+                raise
+            pause = pauses.next()
+            if unavailable is not None:
+                unavailable(error, pause)
+            stop.wait(pause)
+            continue
+        pauses.reset()
         if not follow:
             return
         stop.wait(poll)

@@ -16,7 +16,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from renda_core.cli.context import Env
-from renda_core.domain.errors import InvalidInput, RendaError
+from renda_core.domain.errors import InvalidInput, RendaError, StoreUnavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -562,3 +562,19 @@ def stopping_on_signals(stop: threading.Event) -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def store_outage(error: StoreUnavailable, pause: float) -> None:
+    """A follower's pass the store could not serve (``deliver run --follow``, ``events
+    export --follow``): said on stderr (the journal, under systemd) in the clerk's
+    language, with the pause before the next one; the follower goes on."""
+    from renda_core.cli.i18n import error_text, message
+
+    click.echo(
+        message(
+            "the store is unavailable ({error}); trying again in {seconds} s",
+            error=error_text(error),
+            seconds=f"{pause:g}",
+        ),
+        err=True,
+    )

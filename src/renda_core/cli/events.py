@@ -23,6 +23,7 @@ from renda_core.cli.common import (
     env,
     json_option,
     stopping_on_signals,
+    store_outage,
 )
 from renda_core.cli.reading import log_access, reason_option
 from renda_core.domain.errors import InvalidInput
@@ -101,7 +102,12 @@ def events_list(
     show_default=True,
     help="One CloudEvent (structured JSON) per line, or renda's JSON line.",
 )
-@click.option("--follow", is_flag=True, help="Keep polling for new events until SIGINT/SIGTERM.")
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep polling for new events until SIGINT/SIGTERM. An unavailable store is read "
+    "again after a growing pause (up to 5 minutes), said on stderr.",
+)
 @click.option(
     "--poll",
     type=click.FloatRange(min=0.05),
@@ -136,7 +142,14 @@ def events_export(
     stop = threading.Event()
     with stopping_on_signals(stop):
         lines = events_feed(
-            app, since, fmt, follow=follow, poll=poll, stop=stop, redacted=not reveal
+            app,
+            since,
+            fmt,
+            follow=follow,
+            poll=poll,
+            stop=stop,
+            redacted=not reveal,
+            unavailable=store_outage,  # said, and read again from the last line given
         )
         if output is None:
             _pipe(lines, sys.stdout)

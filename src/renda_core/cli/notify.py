@@ -22,11 +22,12 @@ from renda_core.cli.common import (
     json_option,
     parse_date,
     stopping_on_signals,
+    store_outage,
 )
-from renda_core.cli.i18n import error_text, message
+from renda_core.cli.i18n import message
 from renda_core.cli.reading import contact_reveal, reason_option
 from renda_core.domain.contact import KINDS, mask
-from renda_core.domain.errors import InvalidInput, NotFound, StoreUnavailable
+from renda_core.domain.errors import InvalidInput, NotFound
 from renda_core.notify.channels import mask_address, scrub
 from renda_core.notify.outbox import DEAD, PENDING, OutboxRow
 from renda_core.notify.service import Notifier
@@ -166,18 +167,6 @@ def deliver_run(
     if follow:  # until SIGINT or SIGTERM: the pass in hand ends first, then exit 0
         stop = threading.Event()
 
-        def unavailable(error: StoreUnavailable, pause: float) -> None:
-            """An outage does not end the deliverer: each failed pass is said on stderr
-            (the journal, under systemd) and tried again after a growing pause."""
-            click.echo(
-                message(
-                    "the store is unavailable ({error}); trying again in {seconds} s",
-                    error=error_text(error),
-                    seconds=f"{pause:g}",
-                ),
-                err=True,
-            )
-
         with stopping_on_signals(stop):
             n.follow(
                 actor=env(ctx).actor(),
@@ -185,7 +174,7 @@ def deliver_run(
                 today=inputs.today,
                 stop=stop.is_set,
                 wait=stop.wait,
-                unavailable=unavailable,
+                unavailable=store_outage,  # said, and tried again: it goes on
             )
         return
     derived = n.derive()

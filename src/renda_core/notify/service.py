@@ -21,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from renda_core.application.app import Renda, store_errors
+from renda_core.application.outage import LONGEST, OutagePauses, Unavailable
 from renda_core.domain.calendar import CalendarYearUnknown
 from renda_core.domain.contact import Contact, check_recipient, contact_id
 from renda_core.domain.deadlines import DEADLINE_LABELS
@@ -598,7 +599,7 @@ class Notifier:
         run.keys.append(m.key)
 
     #: the longest pause between passes while the store is unavailable (seconds)
-    MAX_OUTAGE_PAUSE = 300.0
+    MAX_OUTAGE_PAUSE = LONGEST
 
     def follow(
         self,
@@ -608,7 +609,7 @@ class Notifier:
         today: Callable[[], date],
         stop: Callable[[], bool] = lambda: False,
         wait: Callable[[float], object] = time.sleep,
-        unavailable: Callable[[StoreUnavailable, float], object] | None = None,
+        unavailable: Unavailable | None = None,
     ) -> None:
         """Derive, tick once a day, deliver, ``wait(poll)``: until ``stop()`` (checked
         after each pass; a ``wait`` that returns early, such as a stop event's
@@ -617,11 +618,12 @@ class Notifier:
         A pass the store cannot serve (:class:`StoreUnavailable`: the database server
         restarting, the network down, the disk full) does not end the loop: it is tried
         again after a pause that doubles from ``poll`` (at least a second) up to
-        :attr:`MAX_OUTAGE_PAUSE`, and ``unavailable(error, pause)`` is told of each
-        failure. Every part of a pass may run again (each reminder, digest and message
-        is put once, a message sent is marked so). Any other error ends the loop."""
+        :attr:`MAX_OUTAGE_PAUSE` (:class:`~renda_core.application.outage.OutagePauses`),
+        and ``unavailable(error, pause)`` is told of each failure. Every part of a pass
+        may run again (each reminder, digest and message is put once, a message sent is
+        marked so). Any other error ends the loop."""
         ticked: date | None = None
-        failures = 0
+        pauses = OutagePauses(poll, self.MAX_OUTAGE_PAUSE)
         while not stop():
             try:
                 day = today()
@@ -633,14 +635,13 @@ class Notifier:
                 self.notice_failures()
                 self.deliver()
             except StoreUnavailable as error:
-                pause = min(max(poll, 1.0) * 2.0 ** min(failures, 30), self.MAX_OUTAGE_PAUSE)
-                failures += 1
+                pause = pauses.next()
                 if unavailable is not None:
                     unavailable(error, pause)
                 if not stop():
                     wait(pause)
                 continue
-            failures = 0
+            pauses.reset()
             if not stop():
                 wait(poll)
 
