@@ -59,6 +59,7 @@ def test_store_errors_raises_the_catalogued_fault() -> None:
         sqlite3.OperationalError("disk I/O error"),
         sqlite3.OperationalError("database or disk is full"),
         sqlite3.OperationalError("database is locked"),
+        sqlite3.OperationalError("attempt to write a readonly database"),
     ],
 )
 def test_every_described_cause_is_shown_in_chinese(exc: BaseException) -> None:

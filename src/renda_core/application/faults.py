@@ -74,7 +74,13 @@ def _is_timeout(exc: BaseException) -> bool:
     return False
 
 
-READ_ONLY = "the store is read-only: nothing was recorded"
+def _cause(text: ErrorMessage) -> str:
+    """A store fault's cause: catalogued under ``error`` (the extraction reads the
+    messages passed here), so a driver shows it in the clerk's language."""
+    return text
+
+
+READ_ONLY = _cause("the store is read-only: nothing was recorded")
 
 
 def _undecodable(exc: BaseException) -> bool:
@@ -194,12 +200,6 @@ def describe(exc: BaseException) -> str | None:
     if state == "42501" or "permission denied" in low:
         return _cause(f"the store's user lacks a right ({text}): ask the database administrator")
     return None
-
-
-def _cause(text: ErrorMessage) -> str:
-    """A store fault's cause: catalogued under ``error`` (the extraction reads the
-    messages passed here), so a driver shows it in the clerk's language."""
-    return text
 
 
 def store_fault(what: str, exc: BaseException) -> StoreUnavailable:

@@ -108,6 +108,5 @@ def configure_rules(
     application (a server) opened on an empty store follows the province whose
     divisions are then imported, in this process or another."""
     policies = collect_deadline_policies(pm)
-    name = policy or os.environ.get(POLICY_ENV) or None
-    app.choose_deadline_policy(lambda: policy_choice(policies, name, app.store_province))
+    app.choose_deadline_policy(lambda: policy_choice(policies, policy, app.store_province))
     app.use_calendar_years(collect_calendar_years(pm))
