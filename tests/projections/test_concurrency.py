@@ -48,6 +48,10 @@ def _open_fresh(inbox: Queue[str | None], outbox: Queue[str], barrier: Barrier) 
 def test_two_processes_open_a_fresh_store_and_view_at_once(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    # Before any worker starts: without PostgreSQL the fixture skips the test, and
+    # workers started first were left waiting for a store, alive, for good (pytest hung
+    # at exit, and a later test counting active children failed).
+    pg_admin: Any = request.getfixturevalue("pg_admin") if backend == "postgres" else None
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     outbox: Queue[str] = context.Queue()
@@ -55,7 +59,6 @@ def test_two_processes_open_a_fresh_store_and_view_at_once(
     workers = [context.Process(target=_open_fresh, args=(q, outbox, barrier)) for q in inboxes]
     for worker in workers:
         worker.start()
-    pg_admin: Any = request.getfixturevalue("pg_admin") if backend == "postgres" else None
     try:
         for repetition in range(20):
             if pg_admin is None:
