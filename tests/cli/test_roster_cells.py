@@ -181,3 +181,38 @@ def test_a_title_above_the_header_is_read_past(store: str, tmp_path: Path) -> No
     again = run(store, "deputy", "import", str(copy), "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["applied"] == 2
+
+
+def test_a_statistical_forms_block_above_the_header_is_read_past(
+    store: str, tmp_path: Path
+) -> None:
+    """A roster on a statistical form: title, 表号 and 制定机关, 填报单位 and 填报日期,
+    blank rows and a row of merged group headings, ten rows above the header (it was
+    read only within six: 「第 1 行：缺少列 …」)."""
+    divisions = tmp_path / "divisions.csv"
+    divisions.write_text(DIVISIONS_CSV, encoding="utf-8")
+    assert run(store, "area", "import", str(divisions)).exit_code == 0
+    block = [
+        "吉林省各级人民代表大会代表基本情况表" + "," * 6,
+        ",,,,,表  号：人大代表1表,",
+        ",,,,,制定机关：吉林省人大常委会代表工作委员会,",
+        ",,,,,批准文号：吉人常代〔2023〕1号,",
+        "," * 6,
+        "填报单位（盖章）：长春市人大常委会代表工作室,,,,,填报日期：2023年2月1日,",
+        "," * 6,
+        "单位负责人：王某,,统计负责人：李某,,,填表人：张某,",
+        "," * 6,
+        "基本信息,,,任职情况,,,",
+    ]
+    sheet = tmp_path / "form.csv"
+    sheet.write_text("\n".join([*block, HEADER, *PLAIN]) + "\n", encoding="utf-8")
+    result = run(store, "deputy", "import", str(sheet), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["applied"] == 2
+    bad = tmp_path / "bad.csv"
+    wrong = PLAIN[1].replace("2023-01-05", "2023/13/5")
+    bad.write_text("\n".join([*block, HEADER, PLAIN[0], wrong]) + "\n", encoding="utf-8")
+    refused = run(store, "deputy", "import", str(bad), "--json")
+    assert refused.exit_code == 3
+    (field,) = [f["field"] for f in json.loads(refused.stderr)["fields"]]
+    assert field == "F13 (任职日期)"  # the sheet's own row number, under the block

@@ -276,8 +276,11 @@ class Mapped:
         return self.sheet.header[index] if index is not None else key
 
 
-#: how many rows a sheet may have above its header (a title: 吉林省第十四届人民代表大会代表名册)
-TITLE_ROWS = 5
+#: how many rows a sheet may have above its header: a title (吉林省第十四届人民代表大会代表名册),
+#: and a statistical form's block (表号, 制定机关, 批准文号, 填报单位, 填报日期, blank rows,
+#: a row of merged group headings). The header is the first row with every required
+#: column's name, which no title or data row has.
+TITLE_ROWS = 20
 
 
 def map_columns(sheet: Sheet, columns: Sequence[Column]) -> Mapped:
