@@ -186,3 +186,24 @@ def test_a_small_province_gathers_only_the_signatures_it_has(tmp_path: Path) -> 
     with Renda(store) as app:
         kinds = {type(event).__qualname__ for _, event in iter_notifications(app)}
     assert {"Motion.Drafted", "Motion.Voted"} <= kinds
+
+
+def test_the_root_store_option_is_the_demos_store_and_renda_store_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`renda --store X demo` builds the demo in X (it used to build renda-demo.sqlite in
+    the working folder, silently); RENDA_STORE, a shell's store for real work, is not
+    followed."""
+    monkeypatch.chdir(tmp_path)
+    given = tmp_path / "given.sqlite"
+    result = CliRunner().invoke(cli, ["--store", str(given), "demo", "--quiet", "--scale", "0.001"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "renda-demo.sqlite").exists()
+    with Renda(str(given)) as app:
+        assert last_position(app) > 0
+    real = tmp_path / "real.sqlite"
+    result = CliRunner().invoke(
+        cli, ["demo", "--quiet", "--scale", "0.001"], env={"RENDA_STORE": str(real)}
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "renda-demo.sqlite").exists() and not real.exists()

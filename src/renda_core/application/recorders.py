@@ -125,34 +125,45 @@ def ensure_wal(datastore: SQLiteDatastore) -> None:
     processes do that at once, one gets "database is locked" there and its pool is left
     waiting for a writer that never returns. Doing it here first, with retries, leaves
     the pool nothing to switch.
+
+    The retries share one deadline, the store's lock timeout: a file that another
+    process keeps locked (``PRAGMA locking_mode=EXCLUSIVE``) fails the open after that
+    long, where each retry used to wait the whole timeout again (20 of them: minutes).
     """
     pool = datastore.pool
     if pool.is_sqlite_memory_mode:
         return
+    deadline = time.monotonic() + (pool.lock_timeout or 5)
     for attempt in range(20):
         try:
-            conn = sqlite3.connect(pool.db_name, uri=True, timeout=pool.lock_timeout or 5)
+            wait = max(deadline - time.monotonic(), 0.05)
+            conn = sqlite3.connect(pool.db_name, uri=True, timeout=wait)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
             finally:
                 conn.close()
             return
         except sqlite3.OperationalError:
-            if attempt == 19:
+            if attempt == 19 or time.monotonic() >= deadline:
                 raise
             time.sleep(0.05 * (attempt + 1))
 
 
-def retry_creation(create: Callable[[], None], before_retry: Callable[[], None]) -> None:
+def retry_creation(
+    create: Callable[[], None], before_retry: Callable[[], None], *, within: float = 5.0
+) -> None:
     """Run ``create``; if another process was creating the same tables (SQLite: a busy
     or changed database, a tracking row it already wrote, a first connection switching
-    to WAL while the other one writes), try again a few times."""
+    to WAL while the other one writes), try again a few times, for ``within`` seconds
+    at most (an attempt may itself wait the store's lock timeout: a store another
+    process keeps locked is not waited for once per attempt)."""
+    deadline = time.monotonic() + within
     for attempt in range(8):
         try:
             create()
             return
         except (PersistenceError, sqlite3.OperationalError):
-            if attempt == 7:
+            if attempt == 7 or time.monotonic() >= deadline:
                 raise
             time.sleep(0.05 * (attempt + 1))
             before_retry()
@@ -303,7 +314,9 @@ class SQLiteRendaRecorder(SQLiteApplicationRecorder):
 
     def create_table(self) -> None:
         ensure_wal(self.datastore)
-        retry_creation(self._create_tables, lambda: None)
+        retry_creation(
+            self._create_tables, lambda: None, within=self.datastore.pool.lock_timeout or 5
+        )
 
     def _create_tables(self) -> None:
         super().create_table()

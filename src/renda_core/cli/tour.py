@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -50,7 +51,9 @@ FALLBACK_REPORTS: tuple[tuple[str, dict[str, Any]], ...] = (
     "demo_store",
     default=DEFAULT_DEMO_STORE,
     show_default=True,
-    help="Where to build the demo: a new SQLite file, or an empty PostgreSQL database/schema.",
+    help="Where to build the demo: a new SQLite file, or an empty PostgreSQL "
+    "database/schema. `renda --store X demo` builds it in X too; RENDA_STORE is not "
+    "followed (a demo never writes into the store a shell uses for real work).",
 )
 @click.option(
     "--scale",
@@ -84,6 +87,7 @@ def demo(
     5 duty-training classes). The same --seed gives the same report.
     """
     check_scale(scale)
+    demo_store = _given_store(ctx, demo_store)
     config = parse_store(demo_store)
     if config.read_only:
         raise StoreUnavailable(
@@ -150,6 +154,20 @@ def _time(what: str, since: tuple[float, float]) -> None:
             file=sys.stderr,
             flush=True,
         )
+
+
+def _given_store(ctx: click.Context, demo_store: str) -> str:
+    """The demo's store: its own ``--store``, else the root's when given on the command
+    line (``renda --store X demo`` used to build renda-demo.sqlite, silently), never the
+    root's from ``RENDA_STORE``."""
+    if ctx.get_parameter_source("demo_store") is not ParameterSource.DEFAULT:
+        return demo_store
+    root = ctx.find_root()
+    if root.get_parameter_source("store") is ParameterSource.COMMANDLINE:
+        given = root.params.get("store")
+        if isinstance(given, str):
+            return given
+    return demo_store
 
 
 def _refuse_foreign(path: Path) -> None:

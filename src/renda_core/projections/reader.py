@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from renda_core.application.store import MEMORY, StoreConfig
+from renda_core.domain.errors import StoreUnavailable
 
 #: the order figures are read in, here and by the view (``View.figures``): their primary
 #: key's, which the index a named read goes through already follows; the table's own
@@ -98,9 +99,19 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 @contextmanager
 def _given_up() -> Iterator[None]:
-    """Any failure to read: the whole path reads again, and names it."""
+    """Any failure to read: the whole path reads again, and names it.
+
+    Except a file that stayed locked the whole lock timeout (another process holds it in
+    ``PRAGMA locking_mode=EXCLUSIVE``): the whole path would wait as long again before
+    saying the same, so it is said now."""
     try:
         yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower():
+            from renda_core.application.faults import store_fault
+
+            raise store_fault("cannot read the store", exc) from exc
+        raise NotCurrent(f"{type(exc).__name__}: {exc}") from exc
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError) as exc:
         raise NotCurrent(f"{type(exc).__name__}: {exc}") from exc
 
@@ -308,6 +319,8 @@ def policy_name(
     try:
         province = None if log_file is None else (lambda: log_province(log_file))
         return choose_deadline_policy(plugins, None, province).name
+    except StoreUnavailable:  # the log stayed locked: the whole path would wait again
+        raise
     except Exception as exc:  # the whole path raises it, mapped as every error is
         raise NotCurrent(f"the rules choose no deadline policy: {exc}") from exc
 

@@ -646,7 +646,11 @@ class SQLiteView(View, SQLiteTrackingRecorder):
             self.tracking_migration_previous = self.tracking_migration_current = None
 
         ensure_wal(self.datastore)
-        retry_creation(super().create_table, forget_what_was_seen)
+        retry_creation(
+            super().create_table,
+            forget_what_was_seen,
+            within=self.datastore.pool.lock_timeout or 5,
+        )
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Cursor]:
