@@ -203,7 +203,8 @@ class CommandMethods:
     def import_divisions(
         self, command: ImportDivisions | Mapping[str, Any], actor: Actor | None = None
     ) -> dict[str, int]:
-        """Import divisions atomically; returns counts of recorded/corrected/unchanged.
+        """Import divisions atomically; returns counts of recorded/corrected/unchanged
+        (and ``villages``: the village-level rows of a statistical list, left out).
 
         Command ``area.import``.
         """

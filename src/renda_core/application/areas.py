@@ -34,7 +34,7 @@ from renda_core.domain.division import (
     parent_codes,
 )
 from renda_core.domain.errors import InvalidInput, NotFound, RuleViolated
-from renda_core.domain.values import Actor
+from renda_core.domain.values import Actor, is_village_code
 
 STAFF = {"staff"}
 COLUMNS = ("code", "name", "parent_code", "kind")
@@ -187,8 +187,9 @@ class AreaCommands(RendaBase):
 
     @command("area.import", ImportDivisions, STAFF)
     def import_divisions(self, cmd: ImportDivisions, actor: Actor) -> dict[str, int]:
-        """Import divisions atomically; returns counts of recorded/corrected/unchanged."""
-        rows, errors = self._validate_rows(cmd.rows)
+        """Import divisions atomically; returns counts of recorded/corrected/unchanged
+        (and ``villages``: the village-level rows of a statistical list, left out)."""
+        rows, errors, villages = self._validate_rows(cmd.rows)
         existing = self._existing_divisions(
             {r.code for r in rows}
             | {r.parent_code for r in rows if r.parent_code}
@@ -252,13 +253,21 @@ class AreaCommands(RendaBase):
                 counts["unchanged"] += 1
         if changed:
             self._save(*changed)
-        return {**counts, "rows": len(rows)}
+        result = {**counts, "rows": len(rows)}
+        if villages:  # the statistics bureau's list: its village-level rows, not recorded
+            result["villages"] = villages
+        return result
 
     def _validate_rows(
         self, raw: list[dict[str, Any]]
-    ) -> tuple[list[DivisionRow], list[dict[str, Any]]]:
+    ) -> tuple[list[DivisionRow], list[dict[str, Any]], int]:
+        """The rows, each with its kind; the errors; and how many rows were of a
+        village-level unit with no kind given (the statistics bureau's list has one per
+        村民委员会 and 居民委员会: below the townships and streets renda records, they are
+        counted and left out, not refused one by one)."""
         rows: list[DivisionRow] = []
         errors: list[dict[str, Any]] = []
+        villages = 0
         seen: dict[str, int] = {}
         for index, data in enumerate(raw):
             line = data.get("line") or index + 2
@@ -270,6 +279,9 @@ class AreaCommands(RendaBase):
                     errors.append(field_error(f"line {line}.{field}", err))
                 continue
             assert row.line is not None
+            if row.kind is None and is_village_code(row.code):
+                villages += 1
+                continue
             if row.kind is None:
                 told = kind_of_code(row.code, row.name)
                 if told is None:
@@ -293,7 +305,7 @@ class AreaCommands(RendaBase):
                 continue
             seen[row.code] = line
             rows.append(row)
-        return rows, errors
+        return rows, errors, villages
 
     def _existing_divisions(self, codes: set[str]) -> dict[str, Division]:
         """The divisions of these codes that are recorded (or made in this batch).

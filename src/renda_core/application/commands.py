@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -39,6 +40,7 @@ from renda_core.domain.values import (
     Labelled,
     Level,
     TerminationReason,
+    canonical_code,
     level_in,
 )
 
@@ -108,7 +110,9 @@ def _level_words() -> BeforeValidator:
     return BeforeValidator(to_value, json_schema_input_type=_accepted(Level, values))
 
 
-AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE)]
+#: a division code; a twelve-digit statistical code padded with zeros is read as its
+#: shorter code (220102001000 → 220102001: :func:`~renda_core.domain.values.canonical_code`)
+AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE), AfterValidator(canonical_code)]
 Phone = Annotated[str, StringConstraints(pattern=PHONE)]
 LevelField = Annotated[Level, _level_words()]
 GenderField = Annotated[Gender, accepts_labels(Gender)]

@@ -146,7 +146,14 @@ DEPUTY_COLUMNS: tuple[Column, ...] = (
 )
 
 DIVISION_COLUMNS: tuple[Column, ...] = (
-    Column("code", "区划代码", "code", ("代码", "行政区划代码"), required=True, read=code_cell),
+    Column(
+        "code",
+        "区划代码",
+        "code",
+        ("代码", "行政区划代码", "统计用区划代码"),  # the last: the statistics bureau's list
+        required=True,
+        read=code_cell,
+    ),
     Column("name", "名称", "name", ("区划名称", "单位名称"), required=True),
     # a list of codes and names (民政部's 县以上行政区划代码) is enough: the parent and
     # the kind are told by the code when left out (domain.division.parent_codes)

@@ -63,6 +63,11 @@ def area_import(ctx: click.Context, /, file: BinaryIO, on: str | None, as_json: 
             f"{source}: {result['rows']} rows — {result['recorded']} recorded, "
             f"{result['corrected']} corrected, {result['unchanged']} unchanged"
         )
+        if result.get("villages"):
+            echo(
+                f"{result['villages']} village-level rows (村民委员会, 居民委员会) left out: "
+                "renda records divisions down to townships and streets"
+            )
 
 
 def _write_error_copy(raw: bytes, source: Path, error: InvalidInput) -> None:

@@ -275,6 +275,25 @@ def one_province(recorded: Iterable[UUID]) -> str | None:
 _AREA_CODE = re.compile(r"^\d{6}(?:\d{3}(?:\d{3})?)?$")
 
 
+def canonical_code(code: str) -> str:
+    """A twelve-digit statistical code (统计用区划代码: a county's six digits, a
+    township's three, a village's three) padded with zeros names the division of its
+    shorter code, as the National Bureau of Statistics writes every level: 220102000000
+    is 南关区 220102, 220102001000 is 永吉街道 220102001. Any other code as it is."""
+    if len(code) == 12 and code.isdigit():
+        if code.endswith("000000"):
+            return code[:6]
+        if code.endswith("000"):
+            return code[:9]
+    return code
+
+
+def is_village_code(code: str) -> bool:
+    """A twelve-digit statistical code of a village-level unit (村民委员会, 居民委员会:
+    its last three digits not 000), below the townships and streets renda records."""
+    return len(code) == 12 and code.isdigit() and not code.endswith("000")
+
+
 def check_area_code(code: str) -> str:
     """A GB/T 2260 six-digit code, or a nine- or twelve-digit township code."""
     if not _AREA_CODE.match(code) or code[:2] not in PROVINCE_PREFIXES:
