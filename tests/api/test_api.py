@@ -284,3 +284,41 @@ def test_public_names_are_what_all_lists() -> None:
     for name in renda_core.__all__:
         assert hasattr(renda_core, name), name
     assert "Renda" not in renda_core.__all__  # internal, importable for the test suite
+
+
+def test_an_area_given_as_a_divisions_own_code_is_that_division(api: RendaAPI) -> None:
+    """延边州's own code 222400 is the prefix 2224 (as a prefix it matched that code
+    alone: a list or a report of the prefecture was empty); the province's 220000 is 22;
+    a padded twelve-digit code its shorter one."""
+    deputy(api, "甲")  # 222401
+    deputy(api, "己", level="county", area="220102")
+    by_prefix = {d.name for d in api.list_deputies(area="2224").items}
+    assert by_prefix == {"甲"}
+    assert {d.name for d in api.list_deputies(area="222400").items} == by_prefix
+    assert {d.name for d in api.list_deputies(area="222400000000").items} == by_prefix
+    assert {d.name for d in api.list_deputies(area="220000").items} == {"甲", "己"}
+    assert {d.name for d in api.list_deputies(area="222401").items} == by_prefix  # a county
+    assert api.report("deputies", area="222400")["active_total"] == 1
+    assert api.report("deputies", area="220000")["active_total"] == 2
+    annual = api.report("annual", year=2024, area="222400")
+    assert annual["meta"]["area"] == "2224"
+
+
+@pytest.mark.parametrize(
+    ("area", "prefix"),
+    [
+        ("220000", "22"),
+        ("220100", "2201"),
+        ("429000", "4290"),
+        ("220102", "220102"),
+        ("2201", "2201"),
+        ("22", "22"),
+        ("220102001000", "220102001"),
+        ("220100000000", "2201"),
+        (" 220100 ", "2201"),
+    ],
+)
+def test_area_prefix(area: str, prefix: str) -> None:
+    from renda_core.domain.values import area_prefix
+
+    assert area_prefix(area) == prefix

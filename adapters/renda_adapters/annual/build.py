@@ -27,7 +27,7 @@ from renda_core.domain.meeting import MeetingKind
 from renda_core.domain.motion import Decision
 from renda_core.domain.session import AttendanceStatus
 from renda_core.domain.training import CourseKind
-from renda_core.domain.values import MUNICIPALITIES, PROVINCE_PREFIXES, Level
+from renda_core.domain.values import MUNICIPALITIES, PROVINCE_PREFIXES, Level, area_prefix
 from renda_core.ports.contracts import Report
 from renda_core.projections import asof as asof_module
 from renda_core.projections.asof import AsOf, LogReplay, as_of_from
@@ -121,6 +121,8 @@ def build_annual(
     would say there was none."""
     moment = as_of_from(as_of)
     check_year_begun(year, moment.day if moment is not None else business_today())
+    if area is not None:  # a division's own code is the division (220100: 2201)
+        area = area_prefix(area) or None
 
     # One catch-up for every view the report reads (adapters at one position share it).
     for result in runner.catch_up([reports[n].projection for n in NAMES]):

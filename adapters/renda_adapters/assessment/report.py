@@ -8,6 +8,7 @@ from typing import Any
 import pluggy
 
 from renda_adapters.record.read import DEPUTY, build_record
+from renda_core.domain.values import area_prefix
 from renda_core.ports.assessment import (
     AssessmentScheme,
     check_items,
@@ -35,7 +36,7 @@ def assess(
     for key, doc in ctx.entities(DEPUTY):
         if not _active_in(doc, year):
             continue
-        if area and not str(doc["area"]).startswith(area):
+        if area and not str(doc["area"]).startswith(area_prefix(area)):
             continue
         if level and doc["level"] != level:
             continue

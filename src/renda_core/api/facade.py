@@ -58,7 +58,7 @@ from renda_core.application.readpolicy import (
 )
 from renda_core.application.store import StoreConfig, parse_store
 from renda_core.domain.errors import InvalidInput, NotFound
-from renda_core.domain.values import Actor
+from renda_core.domain.values import Actor, area_prefix
 from renda_core.ports.contracts import CompositeReport, Report
 from renda_core.ports.plugins import (
     collect_projections,
@@ -420,6 +420,8 @@ class RendaAPI(CommandMethods, ProcessReads):
 
         wanted = self._level(level, area)
         _check_limit(limit)
+        if area is not None:  # a division's own code is the division (220100: 2201)
+            area = area_prefix(area)
         with self._shared.lock:
             ctx = fresh_context(self._shared.runner(), DeputyRoster.name)
             rows = [

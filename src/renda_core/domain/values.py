@@ -288,6 +288,21 @@ def canonical_code(code: str) -> str:
     return code
 
 
+def area_prefix(area: str) -> str:
+    """The code prefix a report's or a list's area means. A division's own code is the
+    division: a province's 220000 is 22, a prefecture's 220100 is 2201 (as a prefix, it
+    matched that code alone, and a report of 长春市 showed no township), a padded
+    twelve-digit code is its shorter one; any other prefix (22, 2201, 220102,
+    220102001) as it is."""
+    code = canonical_code(area.strip())
+    if len(code) == 6 and code.isdigit():
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+    return code
+
+
 def is_village_code(code: str) -> bool:
     """A twelve-digit statistical code of a village-level unit (村民委员会, 居民委员会:
     its last three digits not 000), below the townships and streets renda records."""

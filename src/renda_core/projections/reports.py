@@ -48,6 +48,13 @@ class ReportContext:
     replay: LogReplay | None = field(default=None, repr=False)
 
     _by_name: dict[str, list[Figure]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.area is not None:  # 220100 is 长春市: the prefix 2201
+            from renda_core.domain.values import area_prefix
+
+            self.area = area_prefix(self.area) or None
+
     _whole: bool = field(default=False, repr=False)
 
     @property
